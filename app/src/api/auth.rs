@@ -1,0 +1,72 @@
+use crate::domain::error::AppError;
+use crate::domain::staff::CurrentUser;
+use leptos::prelude::*;
+
+/// A resident registers (居民注册) and is signed in.
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(
+    phone: String,
+    password: String,
+    name: String,
+) -> Result<CurrentUser, AppError> {
+    use crate::backend::{request, services::auth};
+    use crate::domain::person::Registration;
+    request::respond(async {
+        let state = request::state()?;
+        let (viewer, token) = auth::register(
+            &state,
+            Registration::new(&phone, &password, &name),
+            &request::client_addr(),
+        )
+        .await?;
+        request::set_cookie(&auth::session_cookie(
+            Some(&token),
+            state.config.secure_cookies,
+        ));
+        Ok(viewer.public())
+    })
+    .await
+}
+
+/// Signs in with mobile number and password.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(phone: String, password: String) -> Result<CurrentUser, AppError> {
+    use crate::backend::{request, services::auth};
+    request::respond(async {
+        let state = request::state()?;
+        let (viewer, token) =
+            auth::login(&state, &phone, &password, &request::client_addr()).await?;
+        request::set_cookie(&auth::session_cookie(
+            Some(&token),
+            state.config.secure_cookies,
+        ));
+        Ok(viewer.public())
+    })
+    .await
+}
+
+/// Ends the session on the server and clears the cookie.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::backend::{request, services::auth};
+    request::respond(async {
+        let state = request::state()?;
+        if let Some(token) = request::session_token() {
+            auth::logout(&state, &token).await?;
+        }
+        request::set_cookie(&auth::session_cookie(None, state.config.secure_cookies));
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in user, or none.
+#[server(prefix = "/api", endpoint = "session_user")]
+pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::backend::request;
+    request::respond(async {
+        let state = request::state()?;
+        Ok(request::viewer(&state).await?.map(|v| v.public()))
+    })
+    .await
+}

@@ -1,0 +1,90 @@
+use crate::domain::error::AppError;
+use crate::domain::geography::{GridPublic, ImportSummary, PlaceHit};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the map page needs besides the grid layer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapConfig {
+    pub tile_url: Option<String>,
+    pub tile_attribution: Option<String>,
+    pub communities: Vec<PlaceHit>,
+    pub grid_count: usize,
+}
+
+#[server(prefix = "/api", endpoint = "map_settings")]
+pub async fn map_settings() -> Result<MapConfig, AppError> {
+    use crate::backend::request;
+    request::respond(async {
+        let state = request::state()?;
+        let atlas = state.atlas();
+        Ok(MapConfig {
+            tile_url: state.config.tile_url.clone(),
+            tile_attribution: state.config.tile_attribution.clone(),
+            communities: atlas.communities(),
+            grid_count: atlas.grid_count(),
+        })
+    })
+    .await
+}
+
+/// Grids and communities by code or name (at most 20).
+#[server(prefix = "/api", endpoint = "search_places")]
+pub async fn search_places(query: String) -> Result<Vec<PlaceHit>, AppError> {
+    use crate::backend::request;
+    use crate::domain::error::{Field, InputProblem};
+    request::respond(async {
+        if query.chars().count() > 40 {
+            return Err(AppError::invalid(Field::Query, InputProblem::TooLong));
+        }
+        Ok(request::state()?.atlas().search(&query, 20))
+    })
+    .await
+}
+
+/// A grid's public page (上岗公示): no private data.
+#[server(prefix = "/api", endpoint = "grid_page")]
+pub async fn grid_page(code: String) -> Result<GridPublic, AppError> {
+    use crate::backend::request;
+    request::respond(async {
+        let code = code.trim().to_ascii_uppercase();
+        request::state()?
+            .atlas()
+            .grid_public(&code)
+            .ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// An admin imports boundaries from a GeoJSON FeatureCollection.
+#[server(prefix = "/api", endpoint = "import_geography", input = server_fn::codec::Json)]
+pub async fn import_geography(geojson: String) -> Result<ImportSummary, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::geography::import_geojson(&state, Some(&viewer), &geojson).await
+    })
+    .await
+}
+
+/// Which grid holds a point: for "locate me".
+#[server(prefix = "/api", endpoint = "locate_point")]
+pub async fn locate_point(
+    lat: f64,
+    lng: f64,
+) -> Result<Option<crate::domain::geography::LocatedGrid>, AppError> {
+    use crate::backend::request;
+    use crate::domain::error::{Field, InputProblem};
+    use crate::domain::geography::valid_lat_lng;
+    request::respond(async {
+        if !valid_lat_lng(lat, lng) {
+            return Err(AppError::invalid(
+                Field::Coordinates,
+                InputProblem::OutOfRange,
+            ));
+        }
+        Ok(request::state()?.atlas().locate(lat, lng))
+    })
+    .await
+}

@@ -1,0 +1,6 @@
+//! Server functions: the thin API. Each one finds the caller, calls one
+//! service, and maps the result; the rules live in `domain` and `backend`.
+
+pub mod auth;
+pub mod geography;
+pub mod staff;

@@ -1,0 +1,51 @@
+use crate::domain::error::AppError;
+use crate::domain::staff::{AccountSummary, NewStaffAccount, RosterEntry};
+use leptos::prelude::*;
+
+/// A grid's full roster with phone numbers (staff and admins in scope).
+#[server(prefix = "/api", endpoint = "grid_roster")]
+pub async fn grid_roster(code: String) -> Result<Vec<RosterEntry>, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::staff::roster(&state, &viewer, &code.trim().to_ascii_uppercase()).await
+    })
+    .await
+}
+
+/// Creates a staff account within the caller's scope.
+#[server(prefix = "/api", endpoint = "create_staff_account", input = server_fn::codec::Json)]
+pub async fn create_staff_account(account: NewStaffAccount) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::staff::create_account(&state, &viewer, account).await
+    })
+    .await
+}
+
+/// Staff accounts in a street, community or grid.
+#[server(prefix = "/api", endpoint = "list_accounts")]
+pub async fn list_accounts(code: String) -> Result<Vec<AccountSummary>, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::staff::accounts_in(&state, &viewer, &code).await
+    })
+    .await
+}
+
+/// The caller agrees, or stops agreeing, to show their phone on public pages.
+#[server(prefix = "/api", endpoint = "set_phone_consent")]
+pub async fn set_phone_consent(show: bool) -> Result<u64, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::staff::set_phone_consent(&state, &viewer, show).await
+    })
+    .await
+}

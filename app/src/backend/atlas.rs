@@ -1,0 +1,349 @@
+//! The atlas: an in-memory snapshot of the geography (regions, boundaries,
+//! the spatial index, public staff and the ready-made public map layer).
+//! Rebuilt from the store whenever boundaries or rosters change; readers
+//! never wait for the database.
+
+use super::geo::{boundary, index::GridIndex};
+use super::store::{self, Db, StoreError};
+use crate::domain::auth::Place;
+use crate::domain::geography::{
+    CompoundPublic, GridKind, GridPublic, Level, LocatedGrid, PlaceHit, StaffPublic,
+};
+use geo::{BoundingRect, InteriorPoint, MultiPolygon};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+struct Region {
+    id: i64,
+    level: Level,
+    code: String,
+    name: String,
+    parent: Option<usize>,
+    kind: Option<GridKind>,
+    category: String,
+    households: i32,
+    residents: i32,
+    shape: Option<MultiPolygon<f64>>,
+    bbox: [f64; 4],
+}
+
+pub struct Atlas {
+    regions: Vec<Region>,
+    by_code: HashMap<String, usize>,
+    staff: HashMap<usize, Vec<StaffPublic>>,
+    compounds: HashMap<usize, Vec<CompoundPublic>>,
+    index: GridIndex,
+    layer: String,
+}
+
+impl Atlas {
+    pub fn empty() -> Atlas {
+        Atlas::build(Vec::new(), Vec::new(), Vec::new())
+    }
+
+    /// Reads the whole geography from the store.
+    pub async fn load(db: &Db) -> Result<Atlas, StoreError> {
+        let regions = store::geography::all_regions(db).await?;
+        let staff = store::geography::all_staff(db).await?;
+        let compounds = store::geography::compounds(db).await?;
+        Ok(Atlas::build(regions, staff, compounds))
+    }
+
+    /// An atlas straight from generated regions, without a database (benchmarks).
+    pub fn from_regions(regions: &[store::geography::NewRegion]) -> Atlas {
+        let ids: HashMap<&str, i64> = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str(), i as i64 + 1))
+            .collect();
+        let rows = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| store::geography::RegionRow {
+                id: i as i64 + 1,
+                level: r.level,
+                code: r.code.clone(),
+                name: r.name.clone(),
+                parent_id: r.parent_code.as_deref().and_then(|p| ids.get(p).copied()),
+                kind: r.kind,
+                category: r.category.clone(),
+                households: r.households,
+                residents: r.residents,
+                boundary: r.boundary.clone(),
+            })
+            .collect();
+        Atlas::build(rows, Vec::new(), Vec::new())
+    }
+
+    fn build(
+        rows: Vec<store::geography::RegionRow>,
+        staff_rows: Vec<store::geography::StaffRow>,
+        compound_rows: Vec<store::geography::CompoundRow>,
+    ) -> Atlas {
+        let pos_by_id: HashMap<i64, usize> =
+            rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let regions: Vec<Region> = rows
+            .into_iter()
+            .map(|r| {
+                let shape = boundary::parse_stored(&r.boundary);
+                let bbox = shape
+                    .as_ref()
+                    .and_then(|s| s.bounding_rect())
+                    .map(|b| [b.min().y, b.min().x, b.max().y, b.max().x])
+                    .unwrap_or([0.0; 4]);
+                Region {
+                    id: r.id,
+                    level: r.level,
+                    parent: r.parent_id.and_then(|p| pos_by_id.get(&p).copied()),
+                    code: r.code,
+                    name: r.name,
+                    kind: r.kind,
+                    category: r.category,
+                    households: r.households,
+                    residents: r.residents,
+                    shape,
+                    bbox,
+                }
+            })
+            .collect();
+        let by_code = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.clone(), i))
+            .collect();
+        let mut staff: HashMap<usize, Vec<StaffPublic>> = HashMap::new();
+        for s in staff_rows {
+            if let Some(&g) = pos_by_id.get(&s.grid_id) {
+                staff.entry(g).or_default().push(StaffPublic {
+                    phone: s.show_phone.then_some(s.phone),
+                    name: s.name,
+                    position: s.position,
+                    duties: s.duties,
+                });
+            }
+        }
+        let mut compounds: HashMap<usize, Vec<CompoundPublic>> = HashMap::new();
+        for c in compound_rows {
+            if let Some(&g) = pos_by_id.get(&c.grid_id) {
+                compounds.entry(g).or_default().push(CompoundPublic {
+                    name: c.name,
+                    property_company: c.company,
+                });
+            }
+        }
+        let index = GridIndex::build(
+            regions
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.level == Level::Grid)
+                .filter_map(|(i, r)| Some((i, r.shape.as_ref()?))),
+        );
+        let mut atlas = Atlas {
+            regions,
+            by_code,
+            staff,
+            compounds,
+            index,
+            layer: String::new(),
+        };
+        atlas.layer = atlas.render_layer();
+        atlas
+    }
+
+    fn ancestor(&self, i: usize, level: Level) -> Option<usize> {
+        let mut cur = Some(i);
+        while let Some(c) = cur {
+            if self.regions[c].level == level {
+                return Some(c);
+            }
+            cur = self.regions[c].parent;
+        }
+        None
+    }
+
+    fn ancestor_code(&self, i: usize, level: Level) -> Option<String> {
+        self.ancestor(i, level)
+            .map(|a| self.regions[a].code.clone())
+    }
+
+    fn ancestor_name(&self, i: usize, level: Level) -> String {
+        self.ancestor(i, level)
+            .map(|a| self.regions[a].name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The public grid layer (`/api/v1/grids.geojson`), rendered once per rebuild.
+    pub fn layer_json(&self) -> &str {
+        &self.layer
+    }
+
+    fn render_layer(&self) -> String {
+        let features: Vec<Value> = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.level == Level::Grid)
+            .filter_map(|(i, r)| {
+                let shape = r.shape.as_ref()?;
+                let label = shape
+                    .interior_point()
+                    .map(|p| [boundary::round6(p.y()), boundary::round6(p.x())]);
+                Some(json!({
+                    "type": "Feature",
+                    "geometry": boundary::to_geojson(shape),
+                    "properties": {
+                        "code": r.code,
+                        "name": r.name,
+                        "kind": r.kind.map(GridKind::as_str),
+                        "category": r.category,
+                        "community": self.ancestor_code(i, Level::Community),
+                        "community_name": self.ancestor_name(i, Level::Community),
+                        "street": self.ancestor_code(i, Level::Street),
+                        "street_name": self.ancestor_name(i, Level::Street),
+                        "district": self.ancestor_code(i, Level::District),
+                        "staff": self.staff.get(&i).cloned().unwrap_or_default(),
+                        "label": label,
+                    }
+                }))
+            })
+            .collect();
+        json!({"type": "FeatureCollection", "features": features}).to_string()
+    }
+
+    pub fn grid_count(&self) -> usize {
+        self.regions
+            .iter()
+            .filter(|r| r.level == Level::Grid)
+            .count()
+    }
+
+    /// Which grid holds this point (WGS-84).
+    pub fn locate(&self, lat: f64, lng: f64) -> Option<LocatedGrid> {
+        let i = self.index.locate(lng, lat)?;
+        let r = &self.regions[i];
+        Some(LocatedGrid {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            kind: r.kind.unwrap_or(GridKind::Base),
+            community: self.ancestor_name(i, Level::Community),
+            street: self.ancestor_name(i, Level::Street),
+        })
+    }
+
+    /// The grid, community and street codes at and above a region.
+    pub fn place_of(&self, code: &str) -> Option<Place> {
+        let i = *self.by_code.get(code)?;
+        Some(Place {
+            grid: self.ancestor_code(i, Level::Grid),
+            community: self.ancestor_code(i, Level::Community),
+            street: self.ancestor_code(i, Level::Street),
+        })
+    }
+
+    pub fn level_of(&self, code: &str) -> Option<Level> {
+        self.by_code.get(code).map(|&i| self.regions[i].level)
+    }
+
+    /// The store id of a region.
+    pub fn region_id(&self, code: &str) -> Option<i64> {
+        self.by_code.get(code).map(|&i| self.regions[i].id)
+    }
+
+    /// Codes of a region and of every region below it.
+    pub fn codes_within(&self, code: &str) -> Vec<String> {
+        let Some(&top) = self.by_code.get(code) else {
+            return Vec::new();
+        };
+        (0..self.regions.len())
+            .filter(|&i| {
+                let mut cur = Some(i);
+                while let Some(c) = cur {
+                    if c == top {
+                        return true;
+                    }
+                    cur = self.regions[c].parent;
+                }
+                false
+            })
+            .map(|i| self.regions[i].code.clone())
+            .collect()
+    }
+
+    pub fn grid_public(&self, code: &str) -> Option<GridPublic> {
+        let i = *self.by_code.get(code)?;
+        let r = &self.regions[i];
+        (r.level == Level::Grid).then(|| GridPublic {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            kind: r.kind.unwrap_or(GridKind::Base),
+            category: r.category.clone(),
+            community_code: self.ancestor_code(i, Level::Community).unwrap_or_default(),
+            community_name: self.ancestor_name(i, Level::Community),
+            street_name: self.ancestor_name(i, Level::Street),
+            households: r.households,
+            residents: r.residents,
+            staff: self.staff.get(&i).cloned().unwrap_or_default(),
+            compounds: self.compounds.get(&i).cloned().unwrap_or_default(),
+            bbox: r.bbox,
+        })
+    }
+
+    fn hit(&self, i: usize) -> PlaceHit {
+        let r = &self.regions[i];
+        let context = match r.level {
+            Level::Grid => self.ancestor_name(i, Level::Community),
+            Level::Community => self.ancestor_name(i, Level::Street),
+            _ => String::new(),
+        };
+        PlaceHit {
+            level: r.level,
+            code: r.code.clone(),
+            name: r.name.clone(),
+            context,
+            bbox: r.bbox,
+        }
+    }
+
+    /// Communities for the "zoom to community" list, by street then name.
+    pub fn communities(&self) -> Vec<PlaceHit> {
+        let mut out: Vec<PlaceHit> = (0..self.regions.len())
+            .filter(|&i| self.regions[i].level == Level::Community)
+            .map(|i| self.hit(i))
+            .collect();
+        out.sort_by(|a, b| (&a.context, &a.code).cmp(&(&b.context, &b.code)));
+        out
+    }
+
+    /// Grids and communities whose code or name contains the query
+    /// (case-insensitive); exact code matches first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<PlaceHit> {
+        let q = query.trim().to_lowercase();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<(u8, usize)> = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.level, Level::Grid | Level::Community))
+            .filter_map(|(i, r)| {
+                let code = r.code.to_lowercase();
+                let rank = if code == q {
+                    0
+                } else if code.starts_with(&q) || r.name.to_lowercase().starts_with(&q) {
+                    1
+                } else if code.contains(&q) || r.name.to_lowercase().contains(&q) {
+                    2
+                } else {
+                    return None;
+                };
+                Some((rank, i))
+            })
+            .collect();
+        hits.sort_by(|a, b| (a.0, &self.regions[a.1].code).cmp(&(b.0, &self.regions[b.1].code)));
+        hits.into_iter()
+            .take(limit)
+            .map(|(_, i)| self.hit(i))
+            .collect()
+    }
+}

@@ -1,0 +1,4 @@
+//! Boundaries: parsing and checking GeoJSON geometry, and the point → grid index.
+
+pub mod boundary;
+pub mod index;

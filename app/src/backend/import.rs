@@ -1,0 +1,204 @@
+//! Importing boundaries from one GeoJSON FeatureCollection: every feature is
+//! checked before anything is written, then all are written in one transaction.
+
+use super::geo::boundary;
+use super::store::geography::NewRegion;
+use crate::domain::code::RegionCode;
+use crate::domain::error::{ImportError, ImportProblem};
+use crate::domain::geography::{GridKind, ImportSummary, Level};
+use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
+
+fn text<'a>(props: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    props
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn int(props: &Map<String, Value>, key: &str) -> i32 {
+    props
+        .get(key)
+        .and_then(Value::as_i64)
+        .map(|n| n.clamp(0, i32::MAX as i64) as i32)
+        .unwrap_or(0)
+}
+
+/// Checks a whole file against the codes already stored and returns the
+/// regions to write, parents first. The first problem found is returned,
+/// naming its feature.
+pub fn plan(
+    text_in: &str,
+    existing: &HashMap<String, Level>,
+) -> Result<(Vec<NewRegion>, ImportSummary), ImportError> {
+    let doc: Value = serde_json::from_str(text_in)
+        .map_err(|e| ImportError::file(ImportProblem::InvalidJson(e.to_string())))?;
+    if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err(ImportError::file(ImportProblem::NotFeatureCollection));
+    }
+    let features = doc
+        .get("features")
+        .and_then(Value::as_array)
+        .ok_or(ImportError::file(ImportProblem::NotFeatureCollection))?;
+    if features.is_empty() {
+        return Err(ImportError::file(ImportProblem::Empty));
+    }
+    let file_districts: Vec<String> = features
+        .iter()
+        .filter_map(|f| {
+            let p = f.get("properties")?.as_object()?;
+            (text(p, "level")? == "district").then(|| RegionCode::parse(text(p, "code")?).ok())?
+        })
+        .map(|c| c.to_string())
+        .collect();
+    let mut districts: HashSet<String> = existing
+        .iter()
+        .filter(|(_, l)| **l == Level::District)
+        .map(|(c, _)| c.clone())
+        .collect();
+    districts.extend(file_districts);
+    let only_district = (districts.len() == 1)
+        .then(|| districts.iter().next().cloned())
+        .flatten();
+
+    let mut seen: HashMap<String, Level> = HashMap::new();
+    let mut out = Vec::with_capacity(features.len());
+    let mut summary = ImportSummary::default();
+    let empty = Map::new();
+    for (n, feature) in features.iter().enumerate() {
+        let n = n + 1;
+        let props = feature
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let raw_code = text(props, "code");
+        let fail = |problem| ImportError::at(n, raw_code, problem);
+        let level_raw = text(props, "level").unwrap_or_default();
+        let level = Level::parse(level_raw)
+            .ok_or_else(|| fail(ImportProblem::UnknownLevel(level_raw.into())))?;
+        let code = RegionCode::parse(raw_code.ok_or_else(|| fail(ImportProblem::MissingCode))?)
+            .map_err(|_| fail(ImportProblem::BadCode(raw_code.unwrap_or_default().into())))?
+            .to_string();
+        let fail = |problem| ImportError::at(n, Some(&code), problem);
+        if seen.contains_key(&code) || existing.get(&code).is_some_and(|l| *l != level) {
+            return Err(fail(ImportProblem::DuplicateCode(code.clone())));
+        }
+        let name = text(props, "name")
+            .ok_or_else(|| fail(ImportProblem::MissingName))?
+            .to_string();
+        let parent_code = match level.parent() {
+            None => None,
+            Some(parent_level) => {
+                let given = text(props, "parent").map(|p| {
+                    RegionCode::parse(p)
+                        .map(|c| c.to_string())
+                        .unwrap_or(p.to_string())
+                });
+                let parent = match (given, level) {
+                    (Some(p), _) => p,
+                    (None, Level::Street) => only_district
+                        .clone()
+                        .ok_or_else(|| fail(ImportProblem::NoDistrictForStreet))?,
+                    (None, _) => return Err(fail(ImportProblem::UnknownParent("—".into()))),
+                };
+                match seen.get(&parent).or_else(|| existing.get(&parent)) {
+                    None => return Err(fail(ImportProblem::UnknownParent(parent))),
+                    Some(l) if *l != parent_level => {
+                        return Err(fail(ImportProblem::WrongParentLevel { parent }))
+                    }
+                    Some(_) => Some(parent),
+                }
+            }
+        };
+        let kind = if level == Level::Grid {
+            let raw = text(props, "kind").unwrap_or_default();
+            Some(GridKind::parse(raw).ok_or_else(|| fail(ImportProblem::UnknownKind(raw.into())))?)
+        } else {
+            None
+        };
+        let geometry = feature
+            .get("geometry")
+            .filter(|g| !g.is_null())
+            .ok_or_else(|| fail(ImportProblem::MissingGeometry))?;
+        boundary::parse(geometry).map_err(fail)?;
+        seen.insert(code.clone(), level);
+        summary.count(level);
+        out.push(NewRegion {
+            level,
+            code,
+            name,
+            parent_code,
+            kind,
+            category: text(props, "category").unwrap_or_default().to_string(),
+            households: int(props, "households"),
+            residents: int(props, "residents"),
+            boundary: json!({"type": geometry["type"], "coordinates": geometry["coordinates"]})
+                .to_string(),
+        });
+    }
+    Ok((out, summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(x: f64, y: f64) -> Value {
+        json!({"type": "Polygon", "coordinates": [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]]})
+    }
+
+    fn feature(level: &str, code: &str, parent: Option<&str>, geometry: Value) -> Value {
+        let mut p =
+            json!({"level": level, "code": code, "name": format!("{code}名"), "kind": "base"});
+        if let Some(parent) = parent {
+            p["parent"] = json!(parent);
+        }
+        json!({"type": "Feature", "properties": p, "geometry": geometry})
+    }
+
+    fn fc(features: Vec<Value>) -> String {
+        json!({"type": "FeatureCollection", "features": features}).to_string()
+    }
+
+    #[test]
+    fn a_street_without_parent_hangs_under_the_only_district() {
+        let file = fc(vec![
+            feature("district", "d1", None, square(117.0, 36.6)),
+            feature("street", "S1", None, square(117.0, 36.6)),
+            feature("community", "C1", Some("s1"), square(117.0, 36.6)),
+            feature("grid", "G1", Some("C1"), square(117.0, 36.6)),
+        ]);
+        let (plan, summary) = plan(&file, &HashMap::new()).unwrap();
+        assert_eq!(plan[1].parent_code.as_deref(), Some("D1"));
+        assert_eq!(
+            plan[2].parent_code.as_deref(),
+            Some("S1"),
+            "parent codes are normalised"
+        );
+        assert_eq!(
+            summary,
+            ImportSummary {
+                districts: 1,
+                streets: 1,
+                communities: 1,
+                grids: 1
+            }
+        );
+    }
+
+    #[test]
+    fn parents_may_already_be_stored() {
+        let existing = HashMap::from([("C1".to_string(), Level::Community)]);
+        let file = fc(vec![feature("grid", "G9", Some("C1"), square(117.0, 36.6))]);
+        assert!(plan(&file, &existing).is_ok());
+        let wrong = fc(vec![feature("grid", "G9", Some("C1"), square(117.0, 36.6))]);
+        let existing = HashMap::from([("C1".to_string(), Level::Street)]);
+        assert_eq!(
+            plan(&wrong, &existing).unwrap_err().problem,
+            ImportProblem::WrongParentLevel {
+                parent: "C1".into()
+            }
+        );
+    }
+}

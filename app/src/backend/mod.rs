@@ -1,0 +1,14 @@
+//! Server-only code: store, services, spatial index, sessions.
+
+pub mod atlas;
+pub mod demo;
+pub mod geo;
+pub mod import;
+pub mod password;
+pub mod ratelimit;
+pub mod request;
+pub mod services;
+pub mod state;
+pub mod store;
+
+pub use state::{AppState, Config};

@@ -1,0 +1,75 @@
+//! The application state shared by axum handlers and Leptos server functions.
+
+use super::atlas::Atlas;
+use super::ratelimit::RateLimiter;
+use super::store::{self, Db, StoreError};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Settings read once at start-up.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// A tile URL template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`;
+    /// none by default so the map works offline.
+    pub tile_url: Option<String>,
+    pub tile_attribution: Option<String>,
+    /// Add `Secure` to cookies (set when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    atlas: Arc<RwLock<Arc<Atlas>>>,
+    /// Login attempts per client address.
+    pub login_by_ip: Arc<RateLimiter>,
+    /// Failed logins per mobile number.
+    pub login_by_phone: Arc<RateLimiter>,
+    /// Registrations per client address.
+    pub register_by_ip: Arc<RateLimiter>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> LeptosOptions {
+        s.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    pub async fn new(
+        db: Db,
+        leptos_options: LeptosOptions,
+        config: Config,
+    ) -> Result<AppState, StoreError> {
+        let atlas = Atlas::load(&db).await?;
+        Ok(AppState {
+            db,
+            leptos_options,
+            config: Arc::new(config),
+            atlas: Arc::new(RwLock::new(Arc::new(atlas))),
+            login_by_ip: Arc::new(RateLimiter::new(30, Duration::from_secs(60))),
+            login_by_phone: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
+            register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
+        })
+    }
+
+    /// The current geography snapshot.
+    pub fn atlas(&self) -> Arc<Atlas> {
+        self.atlas.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Rebuilds the snapshot after boundaries or rosters changed.
+    pub async fn refresh_atlas(&self) -> Result<(), StoreError> {
+        let fresh = Arc::new(Atlas::load(&self.db).await?);
+        *self.atlas.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(())
+    }
+
+    pub async fn health(&self) -> Result<&'static str, StoreError> {
+        store::ping(&self.db).await
+    }
+}

@@ -1,0 +1,210 @@
+//! SeaORM entities. Nothing outside `store` names these types.
+
+pub mod region {
+    use sea_orm::entity::prelude::*;
+
+    /// A district, street, community or grid.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "regions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub level: String,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+        #[sea_orm(indexed)]
+        pub parent_id: Option<i64>,
+        /// Grids only: `base` or `dedicated`.
+        pub kind: Option<String>,
+        /// Free text such as 社区网格, 楼宇, 学校.
+        pub category: String,
+        pub households: i32,
+        pub residents: i32,
+        /// GeoJSON geometry (Polygon or MultiPolygon), WGS-84.
+        #[sea_orm(column_type = "Text")]
+        pub boundary: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod property_company {
+    use sea_orm::entity::prelude::*;
+
+    /// A property company (物业公司); `alliance` = member of the red-property alliance.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "property_companies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub name: String,
+        pub alliance: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod compound {
+    use sea_orm::entity::prelude::*;
+
+    /// A residential compound (小区) lying in a grid.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "compounds")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        #[sea_orm(indexed)]
+        pub grid_id: i64,
+        pub company_id: Option<i64>,
+        pub lat: f64,
+        pub lng: f64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod unit {
+    use sea_orm::entity::prelude::*;
+
+    /// A dual-reporting unit (双报到单位). The contact is private.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "units")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub name: String,
+        pub party_org: String,
+        pub contact_name: String,
+        pub contact_phone: String,
+        /// The community it reported to.
+        pub community_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod department {
+    use sea_orm::entity::prelude::*;
+
+    /// A district department (职能部门) that whistled cases go to.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "departments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub phone: String,
+        pub name: String,
+        /// Argon2 PHC string; `None` for roster people who cannot sign in.
+        pub password_hash: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod role_grant {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "role_grants")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub user_id: i64,
+        pub role: String,
+        pub scope_kind: String,
+        pub scope_ref: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod grid_staff {
+    use sea_orm::entity::prelude::*;
+
+    /// One place on a grid's "1+1+N+X" roster.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "grid_staff")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub grid_id: i64,
+        #[sea_orm(indexed)]
+        pub user_id: i64,
+        pub position: String,
+        pub duties: String,
+        /// The person agreed to show their phone on public pages.
+        pub show_phone: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+
+    /// A signed-in browser. `id` is the SHA-256 of the cookie's token, so a
+    /// leaked table does not let anyone in.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(indexed)]
+        pub user_id: i64,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,333 @@
+//! Regions, compounds, companies, units and departments.
+
+use super::entities::{compound, department, grid_staff, property_company, region, unit, user};
+use crate::domain::geography::{GridKind, Level, StaffPosition};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// A region as stored.
+#[derive(Clone, Debug)]
+pub struct RegionRow {
+    pub id: i64,
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub kind: Option<GridKind>,
+    pub category: String,
+    pub households: i32,
+    pub residents: i32,
+    pub boundary: String,
+}
+
+/// A region to write. Its parent is named by code.
+#[derive(Clone, Debug)]
+pub struct NewRegion {
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub kind: Option<GridKind>,
+    pub category: String,
+    pub households: i32,
+    pub residents: i32,
+    pub boundary: String,
+}
+
+fn row(m: region::Model) -> RegionRow {
+    RegionRow {
+        id: m.id,
+        level: Level::parse(&m.level).unwrap_or(Level::Grid),
+        code: m.code,
+        name: m.name,
+        parent_id: m.parent_id,
+        kind: m.kind.as_deref().and_then(GridKind::parse),
+        category: m.category,
+        households: m.households,
+        residents: m.residents,
+        boundary: m.boundary,
+    }
+}
+
+pub async fn all_regions(db: &impl ConnectionTrait) -> Result<Vec<RegionRow>, DbErr> {
+    Ok(region::Entity::find()
+        .order_by_asc(region::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+/// Levels of existing codes, for checking an import before writing.
+pub async fn region_levels(db: &impl ConnectionTrait) -> Result<HashMap<String, Level>, DbErr> {
+    Ok(region::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| Some((m.code, Level::parse(&m.level)?)))
+        .collect())
+}
+
+pub async fn count_regions(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    region::Entity::find().count(db).await
+}
+
+/// Writes regions in order (parents before children) in one transaction:
+/// new codes are inserted, known codes updated. Either all land or none.
+pub async fn upsert_regions(db: &DatabaseConnection, regions: &[NewRegion]) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    let mut ids: HashMap<String, i64> = region::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.id))
+        .collect();
+    for r in regions {
+        let parent_id = match &r.parent_code {
+            Some(p) => Some(
+                *ids.get(p)
+                    .ok_or_else(|| DbErr::Custom(format!("unknown parent {p}")))?,
+            ),
+            None => None,
+        };
+        let mut am = region::ActiveModel {
+            level: Set(r.level.as_str().to_string()),
+            code: Set(r.code.clone()),
+            name: Set(r.name.clone()),
+            parent_id: Set(parent_id),
+            kind: Set(r.kind.map(|k| k.as_str().to_string())),
+            category: Set(r.category.clone()),
+            households: Set(r.households),
+            residents: Set(r.residents),
+            boundary: Set(r.boundary.clone()),
+            ..Default::default()
+        };
+        if let Some(id) = ids.get(&r.code) {
+            am.id = Set(*id);
+            am.update(&txn).await?;
+        } else {
+            let id = am.insert(&txn).await?.id;
+            ids.insert(r.code.clone(), id);
+        }
+    }
+    txn.commit().await
+}
+
+pub async fn region_id(db: &impl ConnectionTrait, code: &str) -> Result<Option<i64>, DbErr> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|m| m.id))
+}
+
+/// A compound (小区) with its managing company's name.
+#[derive(Clone, Debug)]
+pub struct CompoundRow {
+    pub id: i64,
+    pub name: String,
+    pub grid_id: i64,
+    pub company_id: Option<i64>,
+    pub company: Option<String>,
+}
+
+pub async fn compounds(db: &impl ConnectionTrait) -> Result<Vec<CompoundRow>, DbErr> {
+    let companies: HashMap<i64, String> = property_company::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(compound::Entity::find()
+        .order_by_asc(compound::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| CompoundRow {
+            id: c.id,
+            company: c.company_id.and_then(|id| companies.get(&id).cloned()),
+            name: c.name,
+            grid_id: c.grid_id,
+            company_id: c.company_id,
+        })
+        .collect())
+}
+
+pub async fn insert_company(
+    db: &impl ConnectionTrait,
+    name: &str,
+    alliance: bool,
+) -> Result<i64, DbErr> {
+    Ok(property_company::ActiveModel {
+        name: Set(name.to_string()),
+        alliance: Set(alliance),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+pub async fn insert_compound(
+    db: &impl ConnectionTrait,
+    name: &str,
+    grid_id: i64,
+    company_id: Option<i64>,
+    (lat, lng): (f64, f64),
+) -> Result<i64, DbErr> {
+    Ok(compound::ActiveModel {
+        name: Set(name.to_string()),
+        grid_id: Set(grid_id),
+        company_id: Set(company_id),
+        lat: Set(lat),
+        lng: Set(lng),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+pub async fn insert_unit(
+    db: &impl ConnectionTrait,
+    name: &str,
+    party_org: &str,
+    contact: (&str, &str),
+    community_id: Option<i64>,
+) -> Result<i64, DbErr> {
+    Ok(unit::ActiveModel {
+        name: Set(name.to_string()),
+        party_org: Set(party_org.to_string()),
+        contact_name: Set(contact.0.to_string()),
+        contact_phone: Set(contact.1.to_string()),
+        community_id: Set(community_id),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+pub async fn insert_department(
+    db: &impl ConnectionTrait,
+    code: &str,
+    name: &str,
+) -> Result<i64, DbErr> {
+    Ok(department::ActiveModel {
+        code: Set(code.to_string()),
+        name: Set(name.to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// One person on a grid roster, with private fields; callers decide what to show.
+#[derive(Clone, Debug)]
+pub struct StaffRow {
+    pub grid_id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub phone: String,
+    pub position: StaffPosition,
+    pub duties: String,
+    pub show_phone: bool,
+}
+
+/// Every roster entry, ordered by grid and position, for building the atlas.
+pub async fn all_staff(db: &impl ConnectionTrait) -> Result<Vec<StaffRow>, DbErr> {
+    let people: HashMap<i64, (String, String)> = user::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, (u.name, u.phone)))
+        .collect();
+    let mut rows: Vec<StaffRow> = grid_staff::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|s| {
+            let (name, phone) = people.get(&s.user_id)?.clone();
+            Some(StaffRow {
+                grid_id: s.grid_id,
+                user_id: s.user_id,
+                name,
+                phone,
+                position: StaffPosition::parse(&s.position)?,
+                duties: s.duties,
+                show_phone: s.show_phone,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.grid_id, r.position, r.user_id));
+    Ok(rows)
+}
+
+pub async fn roster(db: &impl ConnectionTrait, grid_id: i64) -> Result<Vec<StaffRow>, DbErr> {
+    let entries = grid_staff::Entity::find()
+        .filter(grid_staff::Column::GridId.eq(grid_id))
+        .all(db)
+        .await?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for s in entries {
+        if let (Some(u), Some(position)) = (
+            user::Entity::find_by_id(s.user_id).one(db).await?,
+            StaffPosition::parse(&s.position),
+        ) {
+            rows.push(StaffRow {
+                grid_id: s.grid_id,
+                user_id: s.user_id,
+                name: u.name,
+                phone: u.phone,
+                position,
+                duties: s.duties,
+                show_phone: s.show_phone,
+            });
+        }
+    }
+    rows.sort_by_key(|r| (r.position, r.user_id));
+    Ok(rows)
+}
+
+pub async fn add_staff(
+    db: &impl ConnectionTrait,
+    grid_id: i64,
+    user_id: i64,
+    position: StaffPosition,
+    duties: &str,
+    show_phone: bool,
+) -> Result<(), DbErr> {
+    grid_staff::ActiveModel {
+        grid_id: Set(grid_id),
+        user_id: Set(user_id),
+        position: Set(position.as_str().to_string()),
+        duties: Set(duties.to_string()),
+        show_phone: Set(show_phone),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a person's consent (or its withdrawal) to show their phone publicly.
+pub async fn set_show_phone(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    show: bool,
+) -> Result<u64, DbErr> {
+    let res = grid_staff::Entity::update_many()
+        .col_expr(
+            grid_staff::Column::ShowPhone,
+            sea_orm::sea_query::Expr::value(show),
+        )
+        .filter(grid_staff::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

@@ -1,0 +1,44 @@
+//! Schema migrations. Tables are derived from the entities, so SQLite and
+//! PostgreSQL get the same shape in their own dialects.
+
+use super::entities::*;
+use sea_orm::{EntityTrait, Schema};
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(GeographyAndAccounts)]
+    }
+}
+
+#[derive(DeriveMigrationName)]
+struct GeographyAndAccounts;
+
+async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, entity: E) -> Result<(), DbErr> {
+    let schema = Schema::new(manager.get_database_backend());
+    manager
+        .create_table(schema.create_table_from_entity(entity))
+        .await?;
+    for index in schema.create_index_from_entity(entity) {
+        manager.create_index(index).await?;
+    }
+    Ok(())
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for GeographyAndAccounts {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        create(manager, region::Entity).await?;
+        create(manager, property_company::Entity).await?;
+        create(manager, compound::Entity).await?;
+        create(manager, unit::Entity).await?;
+        create(manager, department::Entity).await?;
+        create(manager, user::Entity).await?;
+        create(manager, role_grant::Entity).await?;
+        create(manager, grid_staff::Entity).await?;
+        create(manager, session::Entity).await?;
+        Ok(())
+    }
+}

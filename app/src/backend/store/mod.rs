@@ -1,0 +1,66 @@
+//! The store: the only place that speaks SeaORM. Everything it hands out is
+//! plain data.
+
+pub mod accounts;
+mod entities;
+pub mod geography;
+mod migration;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+pub use sea_orm::DatabaseConnection as Db;
+pub use sea_orm::DbErr as StoreError;
+
+/// Opens `url` (a `sqlite:` file or `postgres://`), creating a SQLite file
+/// and its directory when missing, and brings the schema up to date.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut url = url.to_string();
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or_default().to_string();
+        if !path.is_empty() && path != ":memory:" {
+            if let Some(dir) = std::path::Path::new(&path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        DbErr::Custom(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+            if !url.contains("mode=") {
+                url.push_str(if url.contains('?') {
+                    "&mode=rwc"
+                } else {
+                    "?mode=rwc"
+                });
+            }
+        }
+    }
+    let mut opts = ConnectOptions::new(url);
+    opts.sqlx_logging(false)
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .map_sqlx_sqlite_opts(|o| {
+            // sqlx 0.9 no longer turns WAL on; readers must not wait for writers.
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let db = Database::connect(opts).await?;
+    migration::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Answers whether the database responds, for `/healthz`.
+pub async fn ping(db: &DatabaseConnection) -> Result<&'static str, DbErr> {
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(match db.get_database_backend() {
+        DbBackend::Postgres => "postgres",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    })
+}

@@ -1,0 +1,396 @@
+//! The errors users can meet, as data. The server sends the variant; each
+//! side words it in the user's language with [`AppError::message`].
+
+use super::lang::Lang;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AppError {
+    NotSignedIn,
+    Forbidden,
+    NotFound,
+    WrongCredentials,
+    TooManyAttempts {
+        retry_after_secs: u64,
+    },
+    PhoneTaken,
+    Invalid {
+        field: Field,
+        problem: InputProblem,
+    },
+    Import(ImportError),
+    /// Something broke on our side; the server log has the cause.
+    Internal,
+    /// The request never reached the function or its answer never came back.
+    Transport(String),
+}
+
+/// Form fields named in validation messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Phone,
+    Password,
+    Name,
+    Role,
+    Scope,
+    Position,
+    Coordinates,
+    Query,
+    File,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InputProblem {
+    Required,
+    NotMobile,
+    PasswordLength,
+    TooLong,
+    Unknown,
+    OutOfRange,
+    TooLarge,
+}
+
+/// Why an import was refused. `feature` is the 1-based position in the file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ImportError {
+    pub feature: Option<usize>,
+    pub code: Option<String>,
+    pub problem: ImportProblem,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ImportProblem {
+    InvalidJson(String),
+    NotFeatureCollection,
+    Empty,
+    UnknownLevel(String),
+    MissingCode,
+    BadCode(String),
+    DuplicateCode(String),
+    MissingName,
+    UnknownParent(String),
+    WrongParentLevel { parent: String },
+    NoDistrictForStreet,
+    UnknownKind(String),
+    MissingGeometry,
+    NotAPolygon,
+    CoordinateOutOfRange { lng: f64, lat: f64 },
+    UnclosedRing,
+    TooFewPoints,
+    SelfIntersection,
+    HoleOutsideShell,
+}
+
+impl ImportError {
+    pub fn at(feature: usize, code: Option<&str>, problem: ImportProblem) -> Self {
+        ImportError {
+            feature: Some(feature),
+            code: code.map(str::to_string),
+            problem,
+        }
+    }
+
+    pub fn file(problem: ImportProblem) -> Self {
+        ImportError {
+            feature: None,
+            code: None,
+            problem,
+        }
+    }
+}
+
+impl Field {
+    fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Field::Phone => ("手机号", "Mobile number"),
+            Field::Password => ("密码", "Password"),
+            Field::Name => ("姓名", "Name"),
+            Field::Role => ("角色", "Role"),
+            Field::Scope => ("范围", "Scope"),
+            Field::Position => ("岗位", "Position"),
+            Field::Coordinates => ("坐标", "Coordinates"),
+            Field::Query => ("搜索词", "Search text"),
+            Field::File => ("文件", "File"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: Field, problem: InputProblem) -> Self {
+        AppError::Invalid { field, problem }
+    }
+
+    /// The HTTP status that goes with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::WrongCredentials => 401,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::PhoneTaken => 409,
+            AppError::Invalid { .. } | AppError::Import(_) => 400,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// A sentence for the user, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            AppError::NotSignedIn => lang.pick("请先登录。", "Please sign in first.").into(),
+            AppError::Forbidden => lang
+                .pick("您没有权限进行此操作。", "You are not allowed to do this.")
+                .into(),
+            AppError::NotFound => lang.pick("没有找到。", "Not found.").into(),
+            AppError::WrongCredentials => lang
+                .pick(
+                    "手机号或密码错误，请重新输入。",
+                    "Wrong mobile number or password.",
+                )
+                .into(),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                let mins = retry_after_secs.div_ceil(60).max(1);
+                if zh {
+                    format!("尝试次数过多，请 {mins} 分钟后再试。")
+                } else {
+                    format!("Too many attempts. Try again in {mins} min.")
+                }
+            }
+            AppError::PhoneTaken => lang
+                .pick(
+                    "该手机号已注册，请直接登录。",
+                    "This mobile number is already registered; please sign in.",
+                )
+                .into(),
+            AppError::Invalid { field, problem } => {
+                let f = field.label(lang);
+                match (problem, zh) {
+                    (InputProblem::Required, true) => format!("请填写{f}。"),
+                    (InputProblem::Required, false) => format!("{f} is required."),
+                    (InputProblem::NotMobile, true) => "请输入11位手机号码。".into(),
+                    (InputProblem::NotMobile, false) => {
+                        "Enter an 11-digit mainland mobile number.".into()
+                    }
+                    (InputProblem::PasswordLength, true) => "密码长度应为8到64个字符。".into(),
+                    (InputProblem::PasswordLength, false) => {
+                        "The password must be 8 to 64 characters long.".into()
+                    }
+                    (InputProblem::TooLong, true) => format!("{f}太长了。"),
+                    (InputProblem::TooLong, false) => format!("{f} is too long."),
+                    (InputProblem::Unknown, true) => format!("{f}无效。"),
+                    (InputProblem::Unknown, false) => format!("{f} is not valid."),
+                    (InputProblem::OutOfRange, true) => format!("{f}超出范围。"),
+                    (InputProblem::OutOfRange, false) => format!("{f} is out of range."),
+                    (InputProblem::TooLarge, true) => format!("{f}太大了。"),
+                    (InputProblem::TooLarge, false) => format!("{f} is too large."),
+                }
+            }
+            AppError::Import(e) => e.message(lang),
+            AppError::Internal => lang
+                .pick(
+                    "服务器出错了，请稍后再试。",
+                    "Something went wrong on our side. Please try again later.",
+                )
+                .into(),
+            AppError::Transport(_) => lang
+                .pick(
+                    "网络连接失败，请检查网络后重试。",
+                    "The connection failed. Check the network and try again.",
+                )
+                .into(),
+        }
+    }
+}
+
+impl ImportError {
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        let what = self.problem.message(lang);
+        match (self.feature, &self.code, zh) {
+            (Some(n), Some(c), true) => {
+                format!("第 {n} 个要素（编码 {c}）：{what}导入已取消，未写入任何数据。")
+            }
+            (Some(n), None, true) => format!("第 {n} 个要素：{what}导入已取消，未写入任何数据。"),
+            (None, _, true) => format!("{what}导入已取消，未写入任何数据。"),
+            (Some(n), Some(c), false) => {
+                format!("Feature {n} (code {c}): {what} Nothing was imported.")
+            }
+            (Some(n), None, false) => format!("Feature {n}: {what} Nothing was imported."),
+            (None, _, false) => format!("{what} Nothing was imported."),
+        }
+    }
+}
+
+impl ImportProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        use ImportProblem::*;
+        if lang == Lang::Zh {
+            match self {
+                InvalidJson(e) => format!("文件不是有效的 JSON（{e}）。"),
+                NotFeatureCollection => "文件必须是一个 GeoJSON FeatureCollection。".into(),
+                Empty => "文件中没有要素。".into(),
+                UnknownLevel(l) => {
+                    format!("未知的层级“{l}”，应为 district、street、community 或 grid。")
+                }
+                MissingCode => "缺少编码（code）。".into(),
+                BadCode(c) => format!("编码“{c}”无效，只能包含字母、数字、- 和 _。"),
+                DuplicateCode(c) => format!("编码 {c} 重复。"),
+                MissingName => "缺少名称（name）。".into(),
+                UnknownParent(p) => format!("找不到上级编码 {p}。"),
+                WrongParentLevel { parent } => format!("上级 {parent} 的层级不对。"),
+                NoDistrictForStreet => "街道没有指定上级，且区不唯一。".into(),
+                UnknownKind(k) => format!("网格类型“{k}”无效，应为 base 或 dedicated。"),
+                MissingGeometry => "缺少边界（geometry）。".into(),
+                NotAPolygon => "边界必须是 Polygon 或 MultiPolygon。".into(),
+                CoordinateOutOfRange { lng, lat } => {
+                    format!("坐标 ({lng}, {lat}) 超出经纬度范围。")
+                }
+                UnclosedRing => "边界环没有闭合（首尾坐标不同）。".into(),
+                TooFewPoints => "边界环的点数太少。".into(),
+                SelfIntersection => "边界自相交。".into(),
+                HoleOutsideShell => "内环（洞）不在外环之内或与外环相交。".into(),
+            }
+        } else {
+            match self {
+                InvalidJson(e) => format!("The file is not valid JSON ({e})."),
+                NotFeatureCollection => "The file must be one GeoJSON FeatureCollection.".into(),
+                Empty => "The file has no features.".into(),
+                UnknownLevel(l) => {
+                    format!("Unknown level \"{l}\"; use district, street, community or grid.")
+                }
+                MissingCode => "The code is missing.".into(),
+                BadCode(c) => {
+                    format!("The code \"{c}\" is not valid; use letters, digits, - and _.")
+                }
+                DuplicateCode(c) => format!("The code {c} appears twice."),
+                MissingName => "The name is missing.".into(),
+                UnknownParent(p) => format!("The parent code {p} is unknown."),
+                WrongParentLevel { parent } => {
+                    format!("The parent {parent} is at the wrong level.")
+                }
+                NoDistrictForStreet => {
+                    "The street names no parent and there is not exactly one district.".into()
+                }
+                UnknownKind(k) => format!("Unknown grid kind \"{k}\"; use base or dedicated."),
+                MissingGeometry => "The boundary (geometry) is missing.".into(),
+                NotAPolygon => "The boundary must be a Polygon or MultiPolygon.".into(),
+                CoordinateOutOfRange { lng, lat } => {
+                    format!("The coordinate ({lng}, {lat}) is out of range.")
+                }
+                UnclosedRing => "A ring is not closed (first and last positions differ).".into(),
+                TooFewPoints => "A ring has too few points.".into(),
+                SelfIntersection => "The boundary intersects itself.".into(),
+                HoleOutsideShell => "A hole lies outside its outer ring or crosses it.".into(),
+            }
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> Self {
+        AppError::Import(e)
+    }
+}
+
+/// Maps validator's field errors to the first problem, in form order.
+pub fn from_validation(errors: &validator::ValidationErrors, order: &[(&str, Field)]) -> AppError {
+    let fields = errors.field_errors();
+    for (name, field) in order {
+        if let Some(list) = fields.get(*name) {
+            let problem = match list.first().map(|e| e.code.as_ref()) {
+                Some("mobile") => InputProblem::NotMobile,
+                Some("password_length") => InputProblem::PasswordLength,
+                Some("name_length") => {
+                    if list
+                        .first()
+                        .and_then(|e| e.params.get("value"))
+                        .and_then(|v| v.as_str())
+                        .is_some_and(|v| v.is_empty())
+                    {
+                        InputProblem::Required
+                    } else {
+                        InputProblem::TooLong
+                    }
+                }
+                _ => InputProblem::Unknown,
+            };
+            return AppError::invalid(*field, problem);
+        }
+    }
+    AppError::invalid(Field::Name, InputProblem::Unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::person::Registration;
+    use validator::Validate;
+
+    #[test]
+    fn validation_errors_become_readable_sentences() {
+        let order = [
+            ("phone", Field::Phone),
+            ("password", Field::Password),
+            ("name", Field::Name),
+        ];
+        let e = Registration::new("12", "longenough", "李四")
+            .validate()
+            .unwrap_err();
+        let err = from_validation(&e, &order);
+        assert_eq!(
+            err,
+            AppError::invalid(Field::Phone, InputProblem::NotMobile)
+        );
+        assert_eq!(err.message(Lang::Zh), "请输入11位手机号码。");
+        let e = Registration::new("13800000001", "longenough", "")
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            from_validation(&e, &order).message(Lang::Zh),
+            "请填写姓名。"
+        );
+    }
+
+    #[test]
+    fn import_errors_name_the_feature_in_both_languages() {
+        let e = ImportError::at(3, Some("G-01"), ImportProblem::SelfIntersection);
+        assert_eq!(
+            e.message(Lang::Zh),
+            "第 3 个要素（编码 G-01）：边界自相交。导入已取消，未写入任何数据。"
+        );
+        assert!(e
+            .message(Lang::En)
+            .starts_with("Feature 3 (code G-01): The boundary intersects itself."));
+    }
+
+    #[test]
+    fn errors_travel_as_json() {
+        let e = AppError::TooManyAttempts {
+            retry_after_secs: 61,
+        };
+        let back: AppError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(e.message(Lang::Zh), "尝试次数过多，请 2 分钟后再试。");
+    }
+}

@@ -1,0 +1,218 @@
+//! Geography: district 区 → street 街道 → community 社区 → grid 网格.
+
+use serde::{Deserialize, Serialize};
+
+/// A level of the hierarchy. Every level has codes, names and boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    District,
+    Street,
+    Community,
+    Grid,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::District,
+        Level::Street,
+        Level::Community,
+        Level::Grid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::District => "district",
+            Level::Street => "street",
+            Level::Community => "community",
+            Level::Grid => "grid",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s.trim())
+    }
+
+    /// The level a parent must have; a district has none.
+    pub fn parent(self) -> Option<Level> {
+        match self {
+            Level::District => None,
+            Level::Street => Some(Level::District),
+            Level::Community => Some(Level::Street),
+            Level::Grid => Some(Level::Community),
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Level::District => "区",
+            Level::Street => "街道",
+            Level::Community => "社区",
+            Level::Grid => "网格",
+        }
+    }
+}
+
+/// 基础网格 (a community's or village's residential grid) or 专属网格
+/// (a building, company, market, school, hospital, park…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridKind {
+    Base,
+    Dedicated,
+}
+
+impl GridKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GridKind::Base => "base",
+            GridKind::Dedicated => "dedicated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GridKind> {
+        match s.trim() {
+            "base" => Some(GridKind::Base),
+            "dedicated" => Some(GridKind::Dedicated),
+            _ => None,
+        }
+    }
+}
+
+/// A place in the grid staff roster "1+1+N+X": 1 leader 网格长, 1 full-time
+/// worker 专职网格员, N part-time workers 兼职网格员, X instructors 网格指导员.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffPosition {
+    Leader,
+    FullTime,
+    PartTime,
+    Instructor,
+}
+
+impl StaffPosition {
+    pub const ALL: [StaffPosition; 4] = [
+        StaffPosition::Leader,
+        StaffPosition::FullTime,
+        StaffPosition::PartTime,
+        StaffPosition::Instructor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffPosition::Leader => "leader",
+            StaffPosition::FullTime => "full_time",
+            StaffPosition::PartTime => "part_time",
+            StaffPosition::Instructor => "instructor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StaffPosition> {
+        StaffPosition::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// What the public may see of one staff member: the phone only if they consented.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffPublic {
+    pub name: String,
+    pub position: StaffPosition,
+    pub duties: String,
+    pub phone: Option<String>,
+}
+
+/// A grid as the public sees it (上岗公示).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GridPublic {
+    pub code: String,
+    pub name: String,
+    pub kind: GridKind,
+    pub category: String,
+    pub community_code: String,
+    pub community_name: String,
+    pub street_name: String,
+    pub households: i32,
+    pub residents: i32,
+    pub staff: Vec<StaffPublic>,
+    pub compounds: Vec<CompoundPublic>,
+    /// [south, west, north, east] in WGS-84 degrees.
+    pub bbox: [f64; 4],
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompoundPublic {
+    pub name: String,
+    pub property_company: Option<String>,
+}
+
+/// One row of a search result or a community in the zoom list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaceHit {
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    /// The community or street the place lies in, for telling namesakes apart.
+    pub context: String,
+    pub bbox: [f64; 4],
+}
+
+/// The answer to "which grid is this point in?".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LocatedGrid {
+    pub code: String,
+    pub name: String,
+    pub kind: GridKind,
+    pub community: String,
+    pub street: String,
+}
+
+/// How many regions of each level a file holds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub districts: usize,
+    pub streets: usize,
+    pub communities: usize,
+    pub grids: usize,
+}
+
+impl ImportSummary {
+    pub fn count(&mut self, level: Level) {
+        match level {
+            Level::District => self.districts += 1,
+            Level::Street => self.streets += 1,
+            Level::Community => self.communities += 1,
+            Level::Grid => self.grids += 1,
+        }
+    }
+}
+
+/// WGS-84 coordinates as entered by a user or a device.
+pub fn valid_lat_lng(lat: f64, lng: f64) -> bool {
+    lat.is_finite()
+        && lng.is_finite()
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_round_trip_and_know_their_parent() {
+        for l in Level::ALL {
+            assert_eq!(Level::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(Level::parse("city"), None);
+        assert_eq!(Level::Grid.parent(), Some(Level::Community));
+        assert_eq!(Level::District.parent(), None);
+    }
+
+    #[test]
+    fn coordinates_outside_wgs84_are_refused() {
+        assert!(valid_lat_lng(36.65, 117.03));
+        assert!(!valid_lat_lng(91.0, 117.0));
+        assert!(!valid_lat_lng(36.0, 181.0));
+        assert!(!valid_lat_lng(f64::NAN, 117.0));
+    }
+}

@@ -1,0 +1,189 @@
+//! Admin tools: boundary import, staff accounts, rosters. The server checks
+//! every call; this page only hides what the user cannot use.
+
+use super::auth::ErrorLine;
+use super::grid_page::position_label;
+use super::i18n::{tr, use_lang, T};
+use super::session::use_session;
+use crate::api::geography::ImportGeography;
+use crate::api::staff::{CreateStaffAccount, GridRoster, ListAccounts};
+use crate::domain::auth::Role;
+use crate::domain::geography::StaffPosition;
+use crate::domain::staff::NewStaffAccount;
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || {
+                let user = session.current();
+                let staff = user.as_ref().is_some_and(|u| u.grants.iter().any(|g| g.role.is_place_staff()));
+                if !staff {
+                    return view! { <p class="notice">{tr(T::AdminOnly)}</p> }.into_any();
+                }
+                let sysadmin = user.as_ref().is_some_and(|u| u.has(Role::SystemAdmin));
+                view! {
+                    <div class="admin">
+                        <Show when=move || sysadmin><ImportPanel/></Show>
+                        <CreateAccountPanel/>
+                        <AccountsPanel/>
+                        <RosterPanel/>
+                    </div>
+                }.into_any()
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ImportPanel() -> impl IntoView {
+    let import = ServerAction::<ImportGeography>::new();
+    let text = RwSignal::new(String::new());
+    let error = Signal::derive(move || import.value().get().and_then(Result::err));
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                leptos::task::spawn_local(async move {
+                    if let Ok(v) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                        text.set(v.as_string().unwrap_or_default());
+                    }
+                });
+            }
+            let _ = input.dyn_ref::<web_sys::HtmlInputElement>();
+        }
+        let _ = &ev;
+    };
+    view! {
+        <section class="card">
+            <h2>{tr(T::ImportTitle)}</h2>
+            <p class="hint">{tr(T::ImportHelp)}</p>
+            <input type="file" accept=".geojson,.json,application/geo+json" on:change=on_file/>
+            <textarea rows="4" placeholder="{\"type\":\"FeatureCollection\",…}" bind:value=text></textarea>
+            <button
+                type="button"
+                class="primary"
+                disabled=move || import.pending().get() || text.with(String::is_empty)
+                on:click=move |_| { import.dispatch(ImportGeography { geojson: text.get_untracked() }); }
+            >
+                {move || if import.pending().get() { tr(T::Working)() } else { tr(T::ImportButton)() }}
+            </button>
+            <ErrorLine error/>
+            {move || import.value().get().and_then(Result::ok).map(|s| view! {
+                <p class="ok">{tr(T::Imported)}{format!("{} / {} / {} / {}", s.districts, s.streets, s.communities, s.grids)}</p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn CreateAccountPanel() -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateStaffAccount>::new();
+    let (phone, name, password, scope) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let role = RwSignal::new(Role::GridWorker.as_str().to_string());
+    let position = RwSignal::new(String::new());
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(role) = Role::parse(&role.get_untracked()) else {
+            return;
+        };
+        create.dispatch(CreateStaffAccount {
+            account: NewStaffAccount {
+                phone: phone.get_untracked(),
+                name: name.get_untracked(),
+                password: password.get_untracked(),
+                role,
+                scope: scope.get_untracked(),
+                position: StaffPosition::parse(&position.get_untracked()),
+            },
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{tr(T::CreateAccountTitle)}</h2>
+            <form class="form" on:submit=submit>
+                <label><span>{tr(T::YourName)}</span><input bind:value=name maxlength="30"/></label>
+                <label><span>{tr(T::MobileNumber)}</span><input type="tel" bind:value=phone maxlength="11"/></label>
+                <label><span>{tr(T::Password)}</span><input type="password" bind:value=password autocomplete="new-password"/></label>
+                <label><span>{tr(T::Role)}</span>
+                    <select bind:value=role>
+                        {Role::ALL.into_iter().filter(|r| *r != Role::Resident).map(|r| view! {
+                            <option value=r.as_str()>{move || r.label(lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{tr(T::ScopeCode)}</span><input bind:value=scope/></label>
+                <label><span>{tr(T::AddToRoster)}</span>
+                    <select bind:value=position>
+                        <option value="">"—"</option>
+                        {StaffPosition::ALL.into_iter().map(|p| view! {
+                            <option value=p.as_str()>{move || position_label(p).get(lang.get())}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <ErrorLine error/>
+                <Show when=move || matches!(create.value().get(), Some(Ok(())))><p class="ok">{tr(T::Created)}</p></Show>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{tr(T::CreateButton)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn AccountsPanel() -> impl IntoView {
+    let lang = use_lang();
+    let list = ServerAction::<ListAccounts>::new();
+    let code = RwSignal::new(String::new());
+    let error = Signal::derive(move || list.value().get().and_then(Result::err));
+    view! {
+        <section class="card">
+            <h2>{tr(T::AccountsTitle)}</h2>
+            <div class="row">
+                <input bind:value=code placeholder="370103-001-001"/>
+                <button type="button" on:click=move |_| { list.dispatch(ListAccounts { code: code.get_untracked() }); }>{tr(T::ListButton)}</button>
+            </div>
+            <ErrorLine error/>
+            <ul class="accounts">
+                {move || list.value().get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| {
+                    let role = a.grant.role;
+                    view! { <li>{a.name}" · "{a.phone_masked}" · "{move || role.label(lang.get())}</li> }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn RosterPanel() -> impl IntoView {
+    let lang = use_lang();
+    let roster = ServerAction::<GridRoster>::new();
+    let code = RwSignal::new(String::new());
+    let error = Signal::derive(move || roster.value().get().and_then(Result::err));
+    view! {
+        <section class="card">
+            <h2>{tr(T::RosterTitle)}</h2>
+            <div class="row">
+                <input bind:value=code placeholder="370103-001-001-01"/>
+                <button type="button" on:click=move |_| { roster.dispatch(GridRoster { code: code.get_untracked() }); }>{tr(T::ListButton)}</button>
+            </div>
+            <ErrorLine error/>
+            <ul class="staff">
+                {move || roster.value().get().and_then(Result::ok).unwrap_or_default().into_iter().map(|s| {
+                    let pos = position_label(s.position);
+                    view! { <li><span class="pos">{move || pos.get(lang.get())}</span><span class="who">{s.name}</span><span class="tel">{s.phone}</span></li> }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

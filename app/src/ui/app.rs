@@ -1,0 +1,178 @@
+use super::admin::AdminPage;
+use super::auth::{LoginPage, RegisterPage};
+use super::grid_page::GridPage;
+use super::i18n::{tr, use_lang, Locale, T};
+use super::map::MapPage;
+use super::me::MePage;
+use super::session::{use_session, Session};
+use crate::domain::auth::Role;
+use crate::domain::lang::Lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+/// The language of this request (server) or of the page being hydrated (browser).
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::request::lang()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .map(|l| Lang::from_tag(&l))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::Zh
+    }
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    let css = format!("/pkg/{}.css", options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#c8161d"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <link rel="stylesheet" href="/leaflet/leaflet.css"/>
+                <script src="/leaflet/leaflet.js"></script>
+                <link rel="stylesheet" id="leptos" href=css/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = RwSignal::new(initial_lang());
+    provide_context(Locale(lang));
+    Session::provide();
+
+    // Tests and scripts wait for this marker before they touch the page.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let now = web_sys::window()
+                .and_then(|w| w.performance())
+                .map(|p| p.now())
+                .unwrap_or(0.0);
+            let _ = body.set_attribute("data-hydrated-at", &format!("{now:.1}"));
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    Effect::new(move |_| {
+        let l = lang.get();
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", l.tag());
+        }
+        let _ = l;
+    });
+
+    view! {
+        <Title text=move || format!("{} · {}", T::AppName.get(lang.get()), T::Tagline.get(lang.get()))/>
+        <Router>
+            <TopBar/>
+            <main class="page">
+                <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p> }>
+                    <Route path=path!("/") view=MapPage/>
+                    <Route path=path!("/grid/:code") view=GridPage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/me") view=MePage/>
+                    <Route path=path!("/admin") view=AdminPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Flips the language and remembers it in a cookie for server rendering.
+fn switch_language(lang: RwSignal<Lang>) {
+    let next = match lang.get_untracked() {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    };
+    lang.set(next);
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            let _ = doc.set_cookie(&format!(
+                "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                next.tag()
+            ));
+        }
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let is_staff = move || {
+        session.current().is_some_and(|u| {
+            u.grants.iter().any(|g| {
+                matches!(
+                    g.role,
+                    Role::SystemAdmin | Role::StreetAdmin | Role::CommunityAdmin
+                )
+            }) || u.grants.iter().any(|g| g.role.is_place_staff())
+        })
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark">"网"</span>
+                <span class="brand-name">{tr(T::AppName)}</span>
+            </A>
+            <nav class="topnav">
+                <A href="/">{tr(T::NavMap)}</A>
+                <Transition fallback=|| ()>
+                    {move || {
+                        if session.current().is_some() {
+                            view! {
+                                <Show when=is_staff>
+                                    <A href="/admin">{tr(T::NavAdmin)}</A>
+                                </Show>
+                                <A href="/me" attr:data-testid="nav-me">{tr(T::NavMe)}</A>
+                            }
+                                .into_any()
+                        } else {
+                            view! { <A href="/login" attr:data-testid="nav-login">{tr(T::NavLogin)}</A> }.into_any()
+                        }
+                    }}
+                </Transition>
+                <button class="lang-switch" type="button" on:click=move |_| switch_language(lang)>
+                    {tr(T::SwitchLang)}
+                </button>
+            </nav>
+        </header>
+    }
+}

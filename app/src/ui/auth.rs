@@ -1,0 +1,98 @@
+//! Sign-in and resident registration.
+
+use super::i18n::{tr, use_lang, T};
+use super::session::use_session;
+use crate::api::auth::{Login, Register};
+use crate::domain::error::AppError;
+use crate::domain::staff::CurrentUser;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+/// Shows a failed call's message in the user's language.
+#[component]
+pub fn ErrorLine(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Show when=move || error.get().is_some()>
+            <p class="form-error" role="alert">{move || error.get().map(|e| e.message(lang.get()))}</p>
+        </Show>
+    }
+}
+
+/// After a successful sign-in or registration: reload the session and go on.
+fn on_success(
+    value: impl Get<Value = Option<Result<CurrentUser, AppError>>> + Send + Sync + 'static,
+) {
+    let session = use_session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = value.get() {
+            session.refresh();
+            navigate("/me", Default::default());
+        }
+    });
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let value = login.value();
+    on_success(value);
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <section class="card narrow">
+            <h1>{tr(T::LoginTitle)}</h1>
+            <ActionForm action=login attr:class="form" attr:data-testid="login-form">
+                <label>
+                    <span>{tr(T::MobileNumber)}</span>
+                    <input name="phone" type="tel" inputmode="numeric" autocomplete="username" maxlength="11" required/>
+                </label>
+                <label>
+                    <span>{tr(T::Password)}</span>
+                    <input name="password" type="password" autocomplete="current-password" required/>
+                </label>
+                <ErrorLine error/>
+                <button type="submit" class="primary" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { tr(T::Working)() } else { tr(T::LoginButton)() }}
+                </button>
+            </ActionForm>
+            <p class="hint">{tr(T::DemoHint)}</p>
+            <p><A href="/register">{tr(T::NoAccount)}</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let register = ServerAction::<Register>::new();
+    let value = register.value();
+    on_success(value);
+    let error = Signal::derive(move || value.get().and_then(Result::err));
+    view! {
+        <section class="card narrow">
+            <h1>{tr(T::RegisterTitle)}</h1>
+            <ActionForm action=register attr:class="form">
+                <label>
+                    <span>{tr(T::YourName)}</span>
+                    <input name="name" autocomplete="name" maxlength="30" required/>
+                </label>
+                <label>
+                    <span>{tr(T::MobileNumber)}</span>
+                    <input name="phone" type="tel" inputmode="numeric" autocomplete="username" maxlength="11" required/>
+                </label>
+                <label>
+                    <span>{tr(T::Password)}</span>
+                    <input name="password" type="password" autocomplete="new-password" minlength="8" required/>
+                    <small>{tr(T::PasswordHint)}</small>
+                </label>
+                <ErrorLine error/>
+                <button type="submit" class="primary" disabled=move || register.pending().get()>
+                    {move || if register.pending().get() { tr(T::Working)() } else { tr(T::RegisterButton)() }}
+                </button>
+            </ActionForm>
+            <p><A href="/login">{tr(T::HaveAccount)}</A></p>
+        </section>
+    }
+}

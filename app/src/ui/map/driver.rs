@@ -1,0 +1,342 @@
+//! The Leaflet map, driven from Rust through the `leaflet` crate (plus the
+//! few Leaflet calls it does not bind). Browser only: on the server every
+//! function is a no-op, because Leaflet must never run during SSR.
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use js_sys::{Array, Object, Reflect, JSON};
+    use std::cell::RefCell;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = L, js_name = map)]
+        fn l_map(id: &str, options: &JsValue) -> leaflet::Map;
+        #[wasm_bindgen(js_namespace = L, js_name = geoJSON)]
+        fn l_geo_json(data: &JsValue, options: &JsValue) -> leaflet::GeoJson;
+        #[wasm_bindgen(js_namespace = L, js_name = tileLayer)]
+        fn l_tile_layer(url: &str, options: &JsValue) -> leaflet::Layer;
+        #[wasm_bindgen(js_namespace = L, js_name = layerGroup)]
+        fn l_layer_group() -> leaflet::Layer;
+        #[wasm_bindgen(js_namespace = L, js_name = marker)]
+        fn l_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
+        #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
+        fn l_div_icon(options: &JsValue) -> JsValue;
+        #[wasm_bindgen(js_namespace = L, js_name = circleMarker)]
+        fn l_circle_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
+
+    }
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// Any Leaflet object, for the methods the `leaflet` crate does not bind.
+        type Obj;
+        #[wasm_bindgen(method, js_name = on)]
+        fn on(this: &Obj, kind: &str, f: &JsValue);
+        #[wasm_bindgen(method, js_name = remove)]
+        fn remove(this: &Obj);
+        #[wasm_bindgen(method, js_name = getBounds)]
+        fn get_bounds(this: &Obj) -> leaflet::LatLngBounds;
+        #[wasm_bindgen(method, js_name = addLayer)]
+        fn add_layer(this: &Obj, layer: &JsValue);
+        #[wasm_bindgen(method, js_name = setStyle)]
+        fn set_style(this: &Obj, style: &JsValue);
+        #[wasm_bindgen(method, js_name = bringToFront)]
+        fn bring_to_front(this: &Obj);
+    }
+
+    fn h(v: &impl AsRef<JsValue>) -> &Obj {
+        v.as_ref().unchecked_ref()
+    }
+
+    struct Live {
+        map: leaflet::Map,
+        grids: Option<leaflet::GeoJson>,
+        labels: Option<leaflet::Layer>,
+        labels_shown: bool,
+        picked: Option<JsValue>,
+        me: Option<leaflet::Layer>,
+        on_pick: Option<Box<dyn Fn(String)>>,
+    }
+
+    thread_local! {
+        static LIVE: RefCell<Option<Live>> = const { RefCell::new(None) };
+    }
+
+    /// Labels (grid codes) appear from this zoom on, so a city-wide view stays light.
+    const LABEL_ZOOM: f64 = 16.0;
+
+    fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+        let o = Object::new();
+        for (k, v) in pairs {
+            let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+        }
+        o.into()
+    }
+
+    fn get(v: &JsValue, path: &[&str]) -> JsValue {
+        path.iter().fold(v.clone(), |cur, k| {
+            Reflect::get(&cur, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        })
+    }
+
+    fn style_for(kind: &str) -> JsValue {
+        let (color, fill) = if kind == "dedicated" {
+            ("#b45309", "#f59e0b")
+        } else {
+            ("#1d4ed8", "#60a5fa")
+        };
+        obj(&[
+            ("color", color.into()),
+            ("weight", 1.2.into()),
+            ("fillColor", fill.into()),
+            ("fillOpacity", 0.28.into()),
+            ("className", format!("grid-poly grid-{kind}").into()),
+        ])
+    }
+
+    pub fn mount(
+        id: &str,
+        tile: Option<(String, Option<String>)>,
+        on_pick: impl Fn(String) + 'static,
+    ) {
+        unmount();
+        let map = l_map(
+            id,
+            &obj(&[
+                ("zoomControl", true.into()),
+                ("zoomSnap", 0.25.into()),
+                ("attributionControl", tile.is_some().into()),
+            ]),
+        );
+        map.set_view(&leaflet::LatLng::new(36.65, 117.03), 14.0);
+        if let Some((url, attribution)) = tile {
+            let opts = obj(&[
+                ("maxZoom", 19.into()),
+                ("attribution", attribution.unwrap_or_default().into()),
+            ]);
+            l_tile_layer(&url, &opts).add_to(&map);
+        }
+        let zoomend = Closure::<dyn Fn()>::new(sync_labels).into_js_value();
+        h(&map).on("zoomend", &zoomend);
+        LIVE.with(|l| {
+            *l.borrow_mut() = Some(Live {
+                map,
+                grids: None,
+                labels: None,
+                labels_shown: false,
+                picked: None,
+                me: None,
+                on_pick: Some(Box::new(on_pick)),
+            })
+        });
+    }
+
+    pub fn unmount() {
+        LIVE.with(|l| {
+            if let Some(live) = l.borrow_mut().take() {
+                h(&live.map).remove();
+            }
+        });
+    }
+
+    fn sync_labels() {
+        LIVE.with(|l| {
+            let mut guard = l.borrow_mut();
+            let Some(live) = guard.as_mut() else { return };
+            let want = live.map.get_zoom() >= LABEL_ZOOM;
+            if want == live.labels_shown {
+                return;
+            }
+            if let Some(labels) = &live.labels {
+                if want {
+                    labels.add_to(&live.map);
+                } else {
+                    labels.remove();
+                }
+                live.labels_shown = want;
+            }
+        });
+    }
+
+    fn pick(event: JsValue) {
+        let layer = get(&event, &["layer"]);
+        let props = get(&layer, &["feature", "properties"]);
+        let Ok(json) = JSON::stringify(&props) else {
+            return;
+        };
+        let json: String = json.into();
+        LIVE.with(|l| {
+            let mut guard = l.borrow_mut();
+            let Some(live) = guard.as_mut() else { return };
+            if let (Some(prev), Some(grids)) = (live.picked.take(), &live.grids) {
+                grids.reset_style(prev.dyn_ref::<leaflet::Layer>());
+            }
+            h(&layer).set_style(&obj(&[
+                ("weight", 3.into()),
+                ("color", "#c8161d".into()),
+                ("fillOpacity", 0.45.into()),
+            ]));
+            h(&layer).bring_to_front();
+            live.picked = Some(layer);
+            if let Some(cb) = &live.on_pick {
+                cb(json);
+            }
+        });
+    }
+
+    /// Fetches the public grid layer and draws it; returns how many grids.
+    pub async fn load_grids(url: &str) -> Result<usize, String> {
+        let window = web_sys::window().ok_or("no window")?;
+        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(|e| format!("{e:?}"))?
+            .dyn_into()
+            .map_err(|_| "not a response")?;
+        if !resp.ok() {
+            return Err(format!("HTTP {}", resp.status()));
+        }
+        let data = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let features: Array = get(&data, &["features"])
+            .dyn_into()
+            .map_err(|_| "no features")?;
+        let count = features.length() as usize;
+        let style = Closure::<dyn Fn(JsValue) -> JsValue>::new(|f: JsValue| {
+            style_for(
+                &get(&f, &["properties", "kind"])
+                    .as_string()
+                    .unwrap_or_default(),
+            )
+        })
+        .into_js_value();
+        let grids = l_geo_json(&data, &obj(&[("style", style)]));
+        let labels = l_layer_group();
+        for f in features.iter() {
+            let label = get(&f, &["properties", "label"]);
+            let code = get(&f, &["properties", "code"])
+                .as_string()
+                .unwrap_or_default();
+            if let (Some(lat), Some(lng)) =
+                (get(&label, &["0"]).as_f64(), get(&label, &["1"]).as_f64())
+            {
+                let icon = l_div_icon(&obj(&[
+                    ("className", "grid-label".into()),
+                    ("html", code.into()),
+                    ("iconSize", JsValue::NULL),
+                ]));
+                h(&labels).add_layer(&l_marker(
+                    &leaflet::LatLng::new(lat, lng),
+                    &obj(&[("icon", icon), ("interactive", false.into())]),
+                ));
+            }
+        }
+        let click = Closure::<dyn Fn(JsValue)>::new(pick).into_js_value();
+        h(&grids).on("click", &click);
+        LIVE.with(|l| {
+            let mut guard = l.borrow_mut();
+            let live = guard.as_mut().ok_or("map gone")?;
+            grids.add_to(&live.map);
+            if count > 0 {
+                live.map.fit_bounds(&h(&grids).get_bounds());
+            }
+            live.grids = Some(grids);
+            live.labels = Some(labels);
+            live.labels_shown = false;
+            Ok::<(), String>(())
+        })?;
+        sync_labels();
+        Ok(count)
+    }
+
+    /// Shows a [south, west, north, east] box.
+    pub fn fit(bbox: [f64; 4]) {
+        LIVE.with(|l| {
+            if let Some(live) = l.borrow().as_ref() {
+                let b = leaflet::LatLngBounds::new(
+                    &leaflet::LatLng::new(bbox[0], bbox[1]),
+                    &leaflet::LatLng::new(bbox[2], bbox[3]),
+                );
+                live.map.fit_bounds(&b);
+            }
+        });
+    }
+
+    /// Marks the user's position.
+    pub fn mark_me(lat: f64, lng: f64) {
+        LIVE.with(|l| {
+            if let Some(live) = l.borrow_mut().as_mut() {
+                if let Some(old) = live.me.take() {
+                    old.remove();
+                }
+                let at = leaflet::LatLng::new(lat, lng);
+                let dot = l_circle_marker(
+                    &at,
+                    &obj(&[
+                        ("radius", 8.into()),
+                        ("color", "#c8161d".into()),
+                        ("fillOpacity", 0.9.into()),
+                        ("className", "me-dot".into()),
+                    ]),
+                );
+                dot.add_to(&live.map);
+                live.map.set_view(&at, live.map.get_zoom().max(16.0));
+                live.me = Some(dot);
+            }
+        });
+    }
+
+    /// Asks the browser for the user's position.
+    pub fn locate_me(done: impl FnOnce(Result<(f64, f64), String>) + 'static) {
+        let done = std::rc::Rc::new(RefCell::new(Some(done)));
+        let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+            if let Some(f) = done.borrow_mut().take() {
+                f(Err("no geolocation".into()));
+            }
+            return;
+        };
+        let ok_done = done.clone();
+        let ok = Closure::once_into_js(move |pos: JsValue| {
+            let lat = get(&pos, &["coords", "latitude"]).as_f64();
+            let lng = get(&pos, &["coords", "longitude"]).as_f64();
+            if let Some(f) = ok_done.borrow_mut().take() {
+                f(lat.zip(lng).ok_or_else(|| "no coordinates".to_string()));
+            }
+        });
+        let err = Closure::once_into_js(move |e: JsValue| {
+            if let Some(f) = done.borrow_mut().take() {
+                f(Err(get(&e, &["message"]).as_string().unwrap_or_default()));
+            }
+        });
+        let opts = web_sys::PositionOptions::new();
+        opts.set_enable_high_accuracy(true);
+        opts.set_timeout(10_000);
+        let _ = geo.get_current_position_with_error_callback_and_options(
+            ok.unchecked_ref(),
+            Some(err.unchecked_ref()),
+            &opts,
+        );
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    pub fn mount(
+        _id: &str,
+        _tile: Option<(String, Option<String>)>,
+        _on_pick: impl Fn(String) + 'static,
+    ) {
+    }
+    pub fn unmount() {}
+    pub async fn load_grids(_url: &str) -> Result<usize, String> {
+        Ok(0)
+    }
+    pub fn fit(_bbox: [f64; 4]) {}
+    pub fn mark_me(_lat: f64, _lng: f64) {}
+    pub fn locate_me(_done: impl FnOnce(Result<(f64, f64), String>) + 'static) {}
+}
+
+pub use imp::*;

@@ -1,0 +1,249 @@
+//! The home page: every grid on an interactive map, search, zoom to a
+//! community, locate me, and a card for the tapped grid.
+
+mod driver;
+
+use super::grid_page::{kind_label, StaffList};
+use super::i18n::{tr, use_lang, T};
+use crate::api::geography::{locate_point, map_settings, search_places, MapConfig};
+use crate::domain::geography::{GridKind, LocatedGrid, PlaceHit, StaffPublic};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use serde::Deserialize;
+
+/// The properties of a feature in `/api/v1/grids.geojson`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct GridProps {
+    pub code: String,
+    pub name: String,
+    pub kind: Option<String>,
+    pub category: String,
+    pub community_name: String,
+    pub street_name: String,
+    pub staff: Vec<StaffPublic>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum LocateState {
+    Idle,
+    Busy,
+    Found(Option<LocatedGrid>),
+    Failed,
+}
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let settings = Resource::new(|| (), |_| map_settings());
+    let selected = RwSignal::new(None::<GridProps>);
+    let focus = RwSignal::new(None::<[f64; 4]>);
+    view! {
+        <div class="map-page">
+            <div class="map-tools">
+                <SearchBox focus/>
+                <Suspense fallback=|| ()>
+                    {move || settings.get().and_then(Result::ok).map(|s| view! { <CommunityPicker communities=s.communities focus/> })}
+                </Suspense>
+                <LocateButton/>
+            </div>
+            <Suspense fallback=move || view! { <div class="grid-map loading">{tr(T::LoadingMap)}</div> }>
+                {move || settings.get().map(|r| match r {
+                    Ok(s) => view! { <GridMap settings=s selected focus/> }.into_any(),
+                    Err(e) => {
+                        let lang = use_lang();
+                        view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any()
+                    }
+                })}
+            </Suspense>
+            <Legend/>
+            <GridCard selected/>
+        </div>
+    }
+}
+
+#[component]
+fn GridMap(
+    settings: MapConfig,
+    selected: RwSignal<Option<GridProps>>,
+    focus: RwSignal<Option<[f64; 4]>>,
+) -> impl IntoView {
+    let drawn = RwSignal::new(None::<usize>);
+    let failed = RwSignal::new(false);
+    let tile = settings
+        .tile_url
+        .clone()
+        .map(|u| (u, settings.tile_attribution.clone()));
+    Effect::new(move |done: Option<()>| {
+        if done.is_some() {
+            return;
+        }
+        driver::mount("grid-map", tile.clone(), move |json| {
+            selected.set(serde_json::from_str(&json).ok());
+        });
+        spawn_local(async move {
+            match driver::load_grids("/api/v1/grids.geojson").await {
+                Ok(n) => drawn.set(Some(n)),
+                Err(_) => failed.set(true),
+            }
+        });
+    });
+    Effect::new(move |_| {
+        if let Some(b) = focus.get() {
+            driver::fit(b);
+        }
+    });
+    on_cleanup(driver::unmount);
+    view! {
+        <div
+            id="grid-map"
+            class="grid-map"
+            data-grids-drawn=move || drawn.get().map(|n| n.to_string())
+        ></div>
+        <p class="map-status">
+            {move || match (drawn.get(), failed.get()) {
+                (_, true) => tr(T::MapFailed)().to_string(),
+                (Some(n), _) => format!("{n}{}", tr(T::GridsShown)()),
+                (None, _) => tr(T::LoadingMap)().to_string(),
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn SearchBox(focus: RwSignal<Option<[f64; 4]>>) -> impl IntoView {
+    let lang = use_lang();
+    let query = RwSignal::new(String::new());
+    let search = Action::new(|q: &String| search_places(q.clone()));
+    let results = search.value();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = query.get_untracked();
+        if !q.trim().is_empty() {
+            search.dispatch(q);
+        }
+    };
+    let choose = move |hit: PlaceHit| {
+        focus.set(Some(hit.bbox));
+        results.set(None);
+    };
+    view! {
+        <form class="search" role="search" on:submit=submit>
+            <input
+                type="search"
+                bind:value=query
+                maxlength="40"
+                placeholder=move || T::SearchPlaceholder.get(lang.get())
+                aria-label=move || T::Search.get(lang.get())
+            />
+            <button type="submit">{tr(T::Search)}</button>
+            {move || results.get().map(|r| match r {
+                Ok(hits) if hits.is_empty() => view! { <p class="search-empty">{tr(T::NoResults)}</p> }.into_any(),
+                Ok(hits) => view! {
+                    <ul class="search-results">
+                        {hits.into_iter().map(|h| {
+                            let label = format!("{} · {}", h.name, h.context);
+                            let code = h.code.clone();
+                            view! {
+                                <li><button type="button" on:click=move |_| choose(h.clone())>
+                                    <code>{code}</code>" "{label}
+                                </button></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+            })}
+        </form>
+    }
+}
+
+#[component]
+fn CommunityPicker(communities: Vec<PlaceHit>, focus: RwSignal<Option<[f64; 4]>>) -> impl IntoView {
+    let boxes: Vec<(String, [f64; 4])> = communities
+        .iter()
+        .map(|c| (c.code.clone(), c.bbox))
+        .collect();
+    let on_change = move |ev: leptos::ev::Event| {
+        let code = event_target_value(&ev);
+        if let Some((_, b)) = boxes.iter().find(|(c, _)| *c == code) {
+            focus.set(Some(*b));
+        }
+    };
+    view! {
+        <select class="community-picker" on:change=on_change aria-label=tr(T::ZoomToCommunity)>
+            <option value="">{tr(T::ZoomToCommunity)}</option>
+            {communities.into_iter().map(|c| view! {
+                <option value=c.code.clone()>{format!("{} · {}", c.name, c.context)}</option>
+            }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn LocateButton() -> impl IntoView {
+    let lang = use_lang();
+    let state = RwSignal::new(LocateState::Idle);
+    let click = move |_| {
+        state.set(LocateState::Busy);
+        driver::locate_me(move |r| match r {
+            Ok((lat, lng)) => {
+                driver::mark_me(lat, lng);
+                spawn_local(async move {
+                    state.set(match locate_point(lat, lng).await {
+                        Ok(g) => LocateState::Found(g),
+                        Err(_) => LocateState::Failed,
+                    });
+                });
+            }
+            Err(_) => state.set(LocateState::Failed),
+        });
+    };
+    view! {
+        <button type="button" class="locate" on:click=click disabled=move || state.get() == LocateState::Busy>
+            {move || if state.get() == LocateState::Busy { T::Locating.get(lang.get()) } else { T::LocateMe.get(lang.get()) }}
+        </button>
+        {move || match state.get() {
+            LocateState::Found(Some(g)) => Some(view! {
+                <p class="located" data-testid="located">{tr(T::YouAreIn)}{format!("{} · {} · {}", g.street, g.community, g.name)}" "<A href=format!("/grid/{}", g.code)><code>{g.code.clone()}</code></A></p>
+            }.into_any()),
+            LocateState::Found(None) => Some(view! { <p class="located">{tr(T::OutsideGrids)}</p> }.into_any()),
+            LocateState::Failed => Some(view! { <p class="form-error">{tr(T::LocateFailed)}</p> }.into_any()),
+            _ => None,
+        }}
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <p class="legend">
+            <span class="swatch base"></span>{tr(T::KindBase)}
+            <span class="swatch dedicated"></span>{tr(T::KindDedicated)}
+        </p>
+    }
+}
+
+#[component]
+fn GridCard(selected: RwSignal<Option<GridProps>>) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        selected.get().map(|g| {
+            let kind = kind_label(if g.kind.as_deref() == Some("dedicated") { GridKind::Dedicated } else { GridKind::Base });
+            view! {
+                <aside class="grid-card" data-testid="grid-card" aria-live="polite">
+                    <button type="button" class="close" on:click=move |_| selected.set(None) aria-label=move || T::Close.get(lang.get())>"×"</button>
+                    <h2>{g.name.clone()}</h2>
+                    <p class="muted">
+                        <code data-testid="card-code">{g.code.clone()}</code>" · "{move || kind.get(lang.get())}
+                        {(!g.category.is_empty()).then(|| format!(" · {}", g.category))}
+                    </p>
+                    <p>{tr(T::Street)}": "{g.street_name.clone()}" · "{tr(T::Community)}": "{g.community_name.clone()}</p>
+                    <h3>{tr(T::Staff)}</h3>
+                    <StaffList staff=g.staff.clone()/>
+                    <A href=format!("/grid/{}", g.code) attr:class="button">{tr(T::PublicPage)}</A>
+                </aside>
+            }
+        })
+    }
+}

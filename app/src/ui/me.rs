@@ -1,0 +1,75 @@
+//! The signed-in user's own page: roles, phone consent, sign out.
+
+use super::auth::ErrorLine;
+use super::i18n::{tr, use_lang, T};
+use super::session::use_session;
+use crate::api::auth::Logout;
+use crate::api::staff::SetPhoneConsent;
+use crate::domain::auth::Scope;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+fn scope_text(scope: &Scope) -> String {
+    match scope {
+        Scope::None | Scope::Everywhere => String::new(),
+        Scope::Street(c) | Scope::Community(c) | Scope::Grid(c) | Scope::Department(c) => c.clone(),
+        Scope::Unit(i) | Scope::Company(i) => format!("#{i}"),
+    }
+}
+
+#[component]
+pub fn MePage() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let logout = ServerAction::<Logout>::new();
+    let consent = ServerAction::<SetPhoneConsent>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            session.refresh();
+            navigate("/", Default::default());
+        }
+    });
+    let consent_error = Signal::derive(move || consent.value().get().and_then(Result::err));
+    view! {
+        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || match session.current() {
+                None => view! {
+                    <section class="card narrow">
+                        <p>{tr(T::NotSignedIn)}</p>
+                        <A href="/login">{tr(T::NavLogin)}</A>
+                    </section>
+                }.into_any(),
+                Some(user) => {
+                    let on_roster = user.grants.iter().any(|g| g.role.is_place_staff());
+                    view! {
+                        <section class="card narrow" data-testid="me">
+                            <h1>{tr(T::SignedInAs)}": "<span data-testid="me-name">{user.name.clone()}</span></h1>
+                            <p class="muted">{user.phone.clone()}</p>
+                            <h2>{tr(T::MyRoles)}</h2>
+                            <ul class="roles">
+                                {user.grants.iter().map(|g| {
+                                    let role = g.role;
+                                    let scope = scope_text(&g.scope);
+                                    view! { <li data-role=role.as_str()>{move || role.label(lang.get())}" "<code>{scope.clone()}</code></li> }
+                                }).collect_view()}
+                            </ul>
+                            <Show when=move || on_roster>
+                                <div class="row">
+                                    <button type="button" on:click=move |_| { consent.dispatch(SetPhoneConsent { show: true }); }>{tr(T::PhoneConsent)}" ✓"</button>
+                                    <button type="button" on:click=move |_| { consent.dispatch(SetPhoneConsent { show: false }); }>{tr(T::PhoneConsent)}" ✗"</button>
+                                </div>
+                                <Show when=move || matches!(consent.value().get(), Some(Ok(_)))>
+                                    <p class="ok">{tr(T::Saved)}</p>
+                                </Show>
+                                <ErrorLine error=consent_error/>
+                            </Show>
+                            <button type="button" class="secondary" on:click=move |_| { logout.dispatch(Logout {}); }>{tr(T::Logout)}</button>
+                        </section>
+                    }.into_any()
+                }
+            }}
+        </Transition>
+    }
+}

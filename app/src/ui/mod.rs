@@ -1,0 +1,10 @@
+//! Components and pages. They render and call server functions; nothing more.
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod grid_page;
+pub mod i18n;
+pub mod map;
+pub mod me;
+pub mod session;

@@ -1,0 +1,107 @@
+//! The GridLink server: configuration, router, layers and REST endpoints.
+//! The binary in `main.rs` adds the command line.
+
+mod rest;
+mod security;
+
+use app::backend::{store, AppState, Config};
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body: room for a city-scale GeoJSON import.
+pub const MAX_BODY_BYTES: usize = 34 * 1024 * 1024;
+
+/// Settings from the environment, with the zero-config defaults.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    pub site_root: String,
+    pub output_name: String,
+    pub config: Config,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, String> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        Ok(Settings {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/gridlink.db".into()),
+            site_addr: addr
+                .parse()
+                .map_err(|e| format!("LEPTOS_SITE_ADDR={addr}: {e}"))?,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "gridlink".into()),
+            config: Config {
+                tile_url: var("GRIDLINK_TILE_URL"),
+                tile_attribution: var("GRIDLINK_TILE_ATTRIBUTION"),
+                secure_cookies: var("GRIDLINK_SECURE_COOKIES")
+                    .is_some_and(|v| v == "1" || v == "true"),
+            },
+        })
+    }
+
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(self.output_name.clone())
+            .site_root(self.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(self.site_addr)
+            .build()
+    }
+}
+
+/// Connects, migrates and loads the atlas.
+pub async fn state(settings: &Settings) -> Result<AppState, String> {
+    let db = store::connect(&settings.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact(&settings.database_url)))?;
+    AppState::new(db, settings.leptos_options(), settings.config.clone())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Hides a password in a database URL before it is printed.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+/// The whole application: pages, server functions, REST, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx = state.clone();
+    Router::new()
+        .route("/healthz", get(rest::healthz))
+        .route("/api/v1/grids.geojson", get(rest::grids_geojson))
+        .route("/api/v1/locate", get(rest::locate))
+        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until the process is stopped, with client addresses for rate limits.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}

@@ -1,0 +1,60 @@
+//! Refuses state-changing requests that come from another site's page.
+//! Leptos server functions have no CSRF token; SameSite=Lax cookies plus this
+//! Origin check close the gap (see leptos-rs/leptos#3786).
+
+use app::domain::error::AppError;
+use axum::extract::Request;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+fn authority(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+pub async fn same_origin_writes(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    let cross_site =
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+    let foreign = match (source, host) {
+        (Some(src), Some(host)) => authority(src) != Some(host),
+        (Some(_), None) => true,
+        _ => false,
+    };
+    if foreign || cross_site {
+        let body = serde_json::to_string(&AppError::Forbidden).unwrap_or_default();
+        tracing::warn!(?source, ?host, "refused a cross-origin write");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn authority_is_host_and_port() {
+        assert_eq!(
+            super::authority("http://127.0.0.1:3000/x"),
+            Some("127.0.0.1:3000")
+        );
+        assert_eq!(
+            super::authority("https://evil.example"),
+            Some("evil.example")
+        );
+        assert_eq!(super::authority("null"), None);
+    }
+}
