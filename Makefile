@@ -1,0 +1,57 @@
+# GridLink 网格通 — the two commands of the README, and helpers.
+#   make run    set up, build, and serve on http://127.0.0.1:3000 (SQLite + demo data)
+#   make test   set up and run every test: unit, SQLite, PostgreSQL, Chromium
+SHELL := /bin/bash
+export LEPTOS_OUTPUT_NAME := gridlink
+export LEPTOS_SITE_ROOT ?= target/site
+PROFILE ?= debug
+CARGO_TARGET_DIR ?= target
+SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
+
+.PHONY: run test tools site unit-test e2e import-geo gen-city bench release fmt lint pg-stop
+
+tools:
+	@bash scripts/ensure-tools.sh
+
+site: tools
+	@PROFILE=$(PROFILE) bash scripts/build-site.sh
+
+run: site
+	@$(SERVER_BIN)
+
+# Every test; PostgreSQL and Chromium come from Debian's packages.
+test: tools
+	@bash scripts/chromium.sh
+	@bash scripts/build-site.sh
+	@export GRIDLINK_TEST_PG="$$(bash scripts/pg.sh start)" && \
+	  echo "==> cargo test (SQLite and PostgreSQL at $$GRIDLINK_TEST_PG)" && \
+	  cargo test --workspace
+	@echo "==> end-to-end (Chromium, phone viewport)"
+	@bash scripts/e2e.sh
+
+e2e: site
+	@bash scripts/chromium.sh
+	@bash scripts/e2e.sh
+
+import-geo:
+	@test -n "$(FILE)" || { echo "usage: make import-geo FILE=boundaries.geojson"; exit 2; }
+	@cargo run -q -p server -- import-geo "$(FILE)"
+
+gen-city:
+	@cargo run -q --release -p server -- gen-city --grids $(or $(GRIDS),15000) $(if $(OUT),--out $(OUT))
+
+bench:
+	@cargo run -q --release -p server -- bench-locate --grids $(or $(GRIDS),15000)
+
+release:
+	@$(MAKE) site PROFILE=release
+
+pg-stop:
+	@bash scripts/pg.sh stop
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A private PostgreSQL for tests: Debian's server binaries, its own data
+# directory and port, trust auth on loopback only.
+#   scripts/pg.sh start   installs the server if missing, starts it, prints the URL
+#   scripts/pg.sh stop
+set -euo pipefail
+PGPORT=${GRIDLINK_PG_PORT:-55432}
+PGDIR=${GRIDLINK_PG_DIR:-/tmp/gridlink-pg}
+URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# The server refuses to run as root; run it as the `postgres` user then.
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "${1:-start}" in
+  start)
+    if [ -z "$(bindir)" ]; then
+      echo "==> installing PostgreSQL from Debian's packages" >&2
+      as_root apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >&2 \
+        || { as_root apt-get install -y -f -qq >&2; DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >&2; }
+    fi
+    BIN=$(bindir)
+    if [ ! -f "$PGDIR/PG_VERSION" ]; then
+      rm -rf "$PGDIR"; mkdir -p "$PGDIR"
+      [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
+      as_owner "$BIN/initdb" -D "$PGDIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    if ! as_owner "$BIN/pg_ctl" -D "$PGDIR" status >/dev/null 2>&1; then
+      as_owner "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -w -t 60 \
+        -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >&2
+    fi
+    echo "$URL"
+    ;;
+  stop)
+    BIN=$(bindir)
+    [ -n "$BIN" ] && [ -f "$PGDIR/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$PGDIR" -m fast stop >&2 || true
+    ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,136 @@
+//! Spawns the real router on a free port over a fresh database — SQLite in
+//! a temp file, or a new database on the PostgreSQL server named by
+//! `GRIDLINK_TEST_PG` (`make test` starts one) — and talks HTTP to it.
+#![allow(dead_code)]
+
+use app::backend::{demo, store, AppState, Config};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+}
+
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+fn unique() -> String {
+    format!("{}_{}", std::process::id(), rand::random::<u64>())
+}
+
+async fn database_url(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("gridlink-test-{}", unique()));
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}/test.db", dir.display())
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("GRIDLINK_TEST_PG").expect(
+                "GRIDLINK_TEST_PG is not set: run `make test` (it starts PostgreSQL) or export the URL of a server",
+            );
+            let name = format!("gl_test_{}", unique());
+            let conn = sea_orm::Database::connect(admin.as_str()).await.expect("connect to the PostgreSQL admin database");
+            use sea_orm::ConnectionTrait;
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            conn.close().await.ok();
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestApp {
+    /// A running app over an empty database.
+    pub async fn empty(backend: Backend) -> TestApp {
+        let url = database_url(backend).await;
+        let db = store::connect(&url).await.expect("connect and migrate");
+        let settings = server::Settings {
+            database_url: url,
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: std::env::var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
+            output_name: "gridlink".into(),
+            config: Config::default(),
+        };
+        let state = AppState::new(db, settings.leptos_options(), Config::default()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let router = server::router(state.clone());
+        tokio::spawn(async move { server::serve(listener, router).await.unwrap() });
+        TestApp { base: format!("http://{addr}"), state }
+    }
+
+    /// A running app with the demo district loaded.
+    pub async fn demo(backend: Backend) -> TestApp {
+        let app = TestApp::empty(backend).await;
+        assert!(demo::seed_if_empty(&app.state.db).await.unwrap());
+        app.state.refresh_atlas().await.unwrap();
+        app
+    }
+
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a form-encoded server function.
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let res = client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Calls a JSON-encoded server function.
+    pub async fn call_json(&self, client: &Client, endpoint: &str, body: Value) -> (StatusCode, Value) {
+        let res = client.post(self.url(&format!("/api/{endpoint}"))).json(&body).send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// A client signed in with a demo phone number.
+    pub async fn signed_in(&self, phone: &str) -> Client {
+        let c = self.client();
+        let (status, body) = self.call(&c, "login", &[("phone", phone), ("password", demo::DEMO_PASSWORD)]).await;
+        assert_eq!(status, StatusCode::OK, "login {phone}: {body}");
+        c
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let res = reqwest::get(self.url(path)).await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn grid_layer(&self) -> String {
+        reqwest::get(self.url("/api/v1/grids.geojson")).await.unwrap().text().await.unwrap()
+    }
+}
+
+/// Runs one async test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,245 @@
+//! Boundaries through the real router: import checks, round trip through the
+//! public layer, and point → grid against independently computed answers.
+
+mod common;
+
+use app::backend::store::accounts;
+use app::backend::{password, services};
+use app::domain::auth::{Grant, Role, Scope};
+use common::{Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<[f64; 2]> {
+    vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+}
+
+fn feature(props: Value, geometry: Value) -> Value {
+    json!({"type": "Feature", "properties": props, "geometry": geometry})
+}
+
+/// A small district: grid A is a square with a hole; grid B fills the hole
+/// and has a second part further east; grid C is a plain square.
+fn sample() -> Value {
+    let poly = |rings: Vec<Vec<[f64; 2]>>| json!({"type": "Polygon", "coordinates": rings});
+    let mut hole = rect(117.004, 36.604, 117.006, 36.606);
+    hole.reverse();
+    json!({"type": "FeatureCollection", "features": [
+        feature(json!({"level": "district", "code": "T1", "name": "测试区"}), poly(vec![rect(117.0, 36.6, 117.03, 36.61)])),
+        feature(json!({"level": "street", "code": "T1-01", "name": "测试街道"}), poly(vec![rect(117.0, 36.6, 117.03, 36.61)])),
+        feature(json!({"level": "community", "code": "T1-01-01", "name": "测试社区", "parent": "T1-01"}), poly(vec![rect(117.0, 36.6, 117.03, 36.61)])),
+        feature(json!({"level": "grid", "code": "T1-01-01-A", "name": "甲网格", "parent": "T1-01-01", "kind": "base"}),
+            poly(vec![rect(117.0, 36.6, 117.01, 36.61), hole])),
+        feature(json!({"level": "grid", "code": "T1-01-01-B", "name": "乙网格", "parent": "T1-01-01", "kind": "dedicated"}),
+            json!({"type": "MultiPolygon", "coordinates": [
+                [rect(117.004, 36.604, 117.006, 36.606)],
+                [rect(117.02, 36.6, 117.03, 36.61)],
+            ]})),
+        feature(json!({"level": "grid", "code": "T1-01-01-C", "name": "丙网格", "parent": "T1-01-01", "kind": "base"}),
+            poly(vec![rect(117.01, 36.6, 117.02, 36.61)])),
+    ]})
+}
+
+async fn admin(app: &TestApp) -> reqwest::Client {
+    let hash = password::hash("admin-pass-1".into()).await.unwrap();
+    let grant = Grant::new(Role::SystemAdmin, Scope::Everywhere).unwrap();
+    accounts::insert_user(&app.state.db, "13700000001", "管理员", Some(hash), &[grant]).await.unwrap();
+    let c = app.client();
+    let (s, body) = app.call(&c, "login", &[("phone", "13700000001"), ("password", "admin-pass-1")]).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    c
+}
+
+async fn import(app: &TestApp, client: &reqwest::Client, doc: &str) -> (StatusCode, Value) {
+    app.call_json(client, "import_geography", json!({"geojson": doc})).await
+}
+
+async fn good_file_round_trips_through_the_public_layer(backend: Backend) {
+    let app = TestApp::empty(backend).await;
+    let c = admin(&app).await;
+    let (s, summary) = import(&app, &c, &sample().to_string()).await;
+    assert_eq!(s, StatusCode::OK, "{summary}");
+    assert_eq!(summary, json!({"districts": 1, "streets": 1, "communities": 1, "grids": 3}));
+
+    let layer: Value = serde_json::from_str(&app.grid_layer().await).unwrap();
+    let features = layer["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3, "grids only");
+    let input = sample();
+    for f in features {
+        let code = f["properties"]["code"].as_str().unwrap();
+        let original = input["features"].as_array().unwrap().iter().find(|g| g["properties"]["code"] == code).unwrap();
+        assert_eq!(f["properties"]["name"], original["properties"]["name"]);
+        assert_eq!(f["properties"]["kind"], original["properties"]["kind"]);
+        assert_eq!(f["properties"]["community"], "T1-01-01");
+        assert_eq!(f["properties"]["street"], "T1-01");
+        assert_eq!(f["properties"]["district"], "T1");
+        assert_eq!(f["geometry"], original["geometry"], "{code}: geometry survives the round trip");
+    }
+
+    // The exported layer is itself an importable file of the same grids.
+    let (s, _) = app.get_json("/healthz").await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: Backend) {
+    let app = TestApp::empty(backend).await;
+    let c = admin(&app).await;
+    let (s, _) = import(&app, &c, &sample().to_string()).await;
+    assert_eq!(s, StatusCode::OK);
+    let before = app.grid_layer().await;
+
+    let with = |n: usize, f: &dyn Fn(&mut Value)| {
+        let mut doc = sample();
+        // Re-import under new codes so the file would add data if accepted.
+        for feat in doc["features"].as_array_mut().unwrap() {
+            for key in ["code", "parent"] {
+                if let Some(c) = feat["properties"][key].as_str() {
+                    feat["properties"][key] = json!(c.replace("T1", "U1"));
+                }
+            }
+        }
+        doc["features"][1]["properties"]["parent"] = json!("U1");
+        f(&mut doc["features"][n]);
+        doc.to_string()
+    };
+    let cases: Vec<(String, &str, &str)> = vec![
+        ("{ not json".into(), "InvalidJson", "文件不是有效的 JSON"),
+        (with(3, &|f| f["properties"]["level"] = json!("city")), "UnknownLevel", "第 4 个要素（编码 U1-01-01-A）：未知的层级“city”"),
+        (with(3, &|f| { f["properties"].as_object_mut().unwrap().remove("code"); }), "MissingCode", "第 4 个要素：缺少编码"),
+        (with(4, &|f| f["properties"]["code"] = json!("U1-01-01-A")), "DuplicateCode", "编码 U1-01-01-A 重复"),
+        (with(3, &|f| f["properties"]["parent"] = json!("NOPE")), "UnknownParent", "找不到上级编码 NOPE"),
+        (with(5, &|f| f["geometry"]["coordinates"][0][1] = json!([190.0, 36.6])), "CoordinateOutOfRange", "超出经纬度范围"),
+        (
+            with(5, &|f| f["geometry"]["coordinates"] = json!([[[117.01, 36.6], [117.02, 36.61], [117.02, 36.6], [117.01, 36.61], [117.01, 36.6]]])),
+            "SelfIntersection",
+            "边界自相交",
+        ),
+        (
+            with(5, &|f| { f["geometry"]["coordinates"][0].as_array_mut().unwrap().pop(); }),
+            "UnclosedRing",
+            "边界环没有闭合",
+        ),
+    ];
+    for (doc, variant, zh) in cases {
+        let (s, body) = import(&app, &c, &doc).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{variant}: {body}");
+        let problem = &body["Import"]["problem"];
+        let named = problem.as_str().map(|p| p == variant).unwrap_or_else(|| problem.get(variant).is_some());
+        assert!(named, "expected {variant}, got {body}");
+        let err: app::domain::error::AppError = serde_json::from_value(body.clone()).unwrap();
+        let message = err.message(app::domain::lang::Lang::Zh);
+        assert!(message.contains(zh), "{variant}: {message}");
+        assert!(message.contains("未写入任何数据"), "{message}");
+        assert_eq!(app.grid_layer().await, before, "{variant}: the database must be unchanged");
+    }
+    // The same checks guard the command-line import.
+    let err = services::geography::import_geojson(&app.state, None, "[]").await.unwrap_err();
+    assert!(err.message(app::domain::lang::Lang::En).contains("FeatureCollection"));
+}
+
+/// Even-odd ray casting, written here to check the server independently of `geo`.
+fn in_ring(ring: &[[f64; 2]], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    for w in ring.windows(2) {
+        let ([x1, y1], [x2, y2]) = (w[0], w[1]);
+        if (y1 > y) != (y2 > y) && x < x1 + (y - y1) / (y2 - y1) * (x2 - x1) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+fn expected_grid(doc: &Value, lng: f64, lat: f64) -> Option<String> {
+    doc["features"].as_array().unwrap().iter().filter(|f| f["properties"]["level"] == "grid").find_map(|f| {
+        let polys: Vec<Value> = match f["geometry"]["type"].as_str().unwrap() {
+            "Polygon" => vec![f["geometry"]["coordinates"].clone()],
+            _ => f["geometry"]["coordinates"].as_array().unwrap().clone(),
+        };
+        let hit = polys.iter().any(|p| {
+            let rings: Vec<Vec<[f64; 2]>> = serde_json::from_value(p.clone()).unwrap();
+            rings.iter().filter(|r| in_ring(r, lng, lat)).count() % 2 == 1
+        });
+        hit.then(|| f["properties"]["code"].as_str().unwrap().to_string())
+    })
+}
+
+async fn locate_matches_independent_expectations(backend: Backend) {
+    let app = TestApp::empty(backend).await;
+    let c = admin(&app).await;
+    let doc = sample();
+    assert_eq!(import(&app, &c, &doc.to_string()).await.0, StatusCode::OK);
+
+    let at = |lat: f64, lng: f64| app.get_json_owned(format!("/api/v1/locate?lat={lat}&lng={lng}"));
+    // Named places: inside A, in A's hole (B), B's second part, C, outside.
+    for (lat, lng, want) in [
+        (36.601, 117.001, Some("T1-01-01-A")),
+        (36.605, 117.005, Some("T1-01-01-B")),
+        (36.605, 117.025, Some("T1-01-01-B")),
+        (36.605, 117.015, Some("T1-01-01-C")),
+        (36.62, 117.015, None),
+    ] {
+        let (s, body) = at(lat, lng).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body["grid"]["code"].as_str(), want, "({lat}, {lng}): {body}");
+        if want.is_some() {
+            assert_eq!(body["grid"]["community"], "测试社区");
+            assert_eq!(body["grid"]["street"], "测试街道");
+        }
+    }
+    assert_eq!(at(36.605, 117.005).await.1["grid"]["kind"], "dedicated");
+
+    // Pseudo-random points over and around the district.
+    let mut x: u64 = 88172645463325252;
+    for _ in 0..300 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let lng = 116.995 + (x % 40_000) as f64 / 1e6;
+        let lat = 36.595 + ((x >> 20) % 20_000) as f64 / 1e6;
+        let (_, body) = at(lat, lng).await;
+        assert_eq!(body["grid"]["code"].as_str().map(str::to_string), expected_grid(&doc, lng, lat), "({lat}, {lng})");
+    }
+
+    for bad in ["lat=91&lng=117", "lat=36.6&lng=abc", "lat=36.6", ""] {
+        let (s, body) = app.get_json(&format!("/api/v1/locate?{bad}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(body["error_zh"].as_str().unwrap().contains("坐标"), "{body}");
+    }
+}
+
+async fn the_demo_layer_shows_only_public_staff_data(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let layer = app.grid_layer().await;
+    let doc: Value = serde_json::from_str(&layer).unwrap();
+    assert!(doc["features"].as_array().unwrap().len() >= 60);
+    // Part-time workers did not consent: their numbers (139…) never appear;
+    // leaders and full-time workers did.
+    let roster = app_roster_phones(&app).await;
+    for (phone, consent) in roster {
+        assert_eq!(layer.contains(&phone), consent, "{phone}");
+    }
+    for private in ["13900000101", "password", "contact_phone"] {
+        assert!(!layer.contains(private), "{private} leaked");
+    }
+    let (s, health) = app.get_json("/healthz").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(health["database"] == "sqlite" || health["database"] == "postgres");
+}
+
+async fn app_roster_phones(app: &TestApp) -> Vec<(String, bool)> {
+    let rows = app::backend::store::geography::all_staff(&app.state.db).await.unwrap();
+    rows.into_iter().map(|r| (r.phone, r.show_phone)).collect()
+}
+
+impl TestApp {
+    async fn get_json_owned(&self, path: String) -> (StatusCode, Value) {
+        self.get_json(&path).await
+    }
+}
+
+on_both_backends!(
+    good_file_round_trips_through_the_public_layer,
+    each_bad_file_is_refused_with_its_reason_and_nothing_changes,
+    locate_matches_independent_expectations,
+    the_demo_layer_shows_only_public_staff_data,
+);
