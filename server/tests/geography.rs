@@ -43,15 +43,24 @@ fn sample() -> Value {
 async fn admin(app: &TestApp) -> reqwest::Client {
     let hash = password::hash("admin-pass-1".into()).await.unwrap();
     let grant = Grant::new(Role::SystemAdmin, Scope::Everywhere).unwrap();
-    accounts::insert_user(&app.state.db, "13700000001", "管理员", Some(hash), &[grant]).await.unwrap();
+    accounts::insert_user(&app.state.db, "13700000001", "管理员", Some(hash), &[grant])
+        .await
+        .unwrap();
     let c = app.client();
-    let (s, body) = app.call(&c, "login", &[("phone", "13700000001"), ("password", "admin-pass-1")]).await;
+    let (s, body) = app
+        .call(
+            &c,
+            "login",
+            &[("phone", "13700000001"), ("password", "admin-pass-1")],
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     c
 }
 
 async fn import(app: &TestApp, client: &reqwest::Client, doc: &str) -> (StatusCode, Value) {
-    app.call_json(client, "import_geography", json!({"geojson": doc})).await
+    app.call_json(client, "import_geography", json!({"geojson": doc}))
+        .await
 }
 
 async fn good_file_round_trips_through_the_public_layer(backend: Backend) {
@@ -59,7 +68,10 @@ async fn good_file_round_trips_through_the_public_layer(backend: Backend) {
     let c = admin(&app).await;
     let (s, summary) = import(&app, &c, &sample().to_string()).await;
     assert_eq!(s, StatusCode::OK, "{summary}");
-    assert_eq!(summary, json!({"districts": 1, "streets": 1, "communities": 1, "grids": 3}));
+    assert_eq!(
+        summary,
+        json!({"districts": 1, "streets": 1, "communities": 1, "grids": 3})
+    );
 
     let layer: Value = serde_json::from_str(&app.grid_layer().await).unwrap();
     let features = layer["features"].as_array().unwrap();
@@ -67,13 +79,21 @@ async fn good_file_round_trips_through_the_public_layer(backend: Backend) {
     let input = sample();
     for f in features {
         let code = f["properties"]["code"].as_str().unwrap();
-        let original = input["features"].as_array().unwrap().iter().find(|g| g["properties"]["code"] == code).unwrap();
+        let original = input["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["properties"]["code"] == code)
+            .unwrap();
         assert_eq!(f["properties"]["name"], original["properties"]["name"]);
         assert_eq!(f["properties"]["kind"], original["properties"]["kind"]);
         assert_eq!(f["properties"]["community"], "T1-01-01");
         assert_eq!(f["properties"]["street"], "T1-01");
         assert_eq!(f["properties"]["district"], "T1");
-        assert_eq!(f["geometry"], original["geometry"], "{code}: geometry survives the round trip");
+        assert_eq!(
+            f["geometry"], original["geometry"],
+            "{code}: geometry survives the round trip"
+        );
     }
 
     // The exported layer is itself an importable file of the same grids.
@@ -104,18 +124,55 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
     };
     let cases: Vec<(String, &str, &str)> = vec![
         ("{ not json".into(), "InvalidJson", "文件不是有效的 JSON"),
-        (with(3, &|f| f["properties"]["level"] = json!("city")), "UnknownLevel", "第 4 个要素（编码 U1-01-01-A）：未知的层级“city”"),
-        (with(3, &|f| { f["properties"].as_object_mut().unwrap().remove("code"); }), "MissingCode", "第 4 个要素：缺少编码"),
-        (with(4, &|f| f["properties"]["code"] = json!("U1-01-01-A")), "DuplicateCode", "编码 U1-01-01-A 重复"),
-        (with(3, &|f| f["properties"]["parent"] = json!("NOPE")), "UnknownParent", "找不到上级编码 NOPE"),
-        (with(5, &|f| f["geometry"]["coordinates"][0][1] = json!([190.0, 36.6])), "CoordinateOutOfRange", "超出经纬度范围"),
         (
-            with(5, &|f| f["geometry"]["coordinates"] = json!([[[117.01, 36.6], [117.02, 36.61], [117.02, 36.6], [117.01, 36.61], [117.01, 36.6]]])),
+            with(3, &|f| f["properties"]["level"] = json!("city")),
+            "UnknownLevel",
+            "第 4 个要素（编码 U1-01-01-A）：未知的层级“city”",
+        ),
+        (
+            with(3, &|f| {
+                f["properties"].as_object_mut().unwrap().remove("code");
+            }),
+            "MissingCode",
+            "第 4 个要素：缺少编码",
+        ),
+        (
+            with(4, &|f| f["properties"]["code"] = json!("U1-01-01-A")),
+            "DuplicateCode",
+            "编码 U1-01-01-A 重复",
+        ),
+        (
+            with(3, &|f| f["properties"]["parent"] = json!("NOPE")),
+            "UnknownParent",
+            "找不到上级编码 NOPE",
+        ),
+        (
+            with(5, &|f| {
+                f["geometry"]["coordinates"][0][1] = json!([190.0, 36.6])
+            }),
+            "CoordinateOutOfRange",
+            "超出经纬度范围",
+        ),
+        (
+            with(5, &|f| {
+                f["geometry"]["coordinates"] = json!([[
+                    [117.01, 36.6],
+                    [117.02, 36.61],
+                    [117.02, 36.6],
+                    [117.01, 36.61],
+                    [117.01, 36.6]
+                ]])
+            }),
             "SelfIntersection",
             "边界自相交",
         ),
         (
-            with(5, &|f| { f["geometry"]["coordinates"][0].as_array_mut().unwrap().pop(); }),
+            with(5, &|f| {
+                f["geometry"]["coordinates"][0]
+                    .as_array_mut()
+                    .unwrap()
+                    .pop();
+            }),
             "UnclosedRing",
             "边界环没有闭合",
         ),
@@ -124,17 +181,28 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
         let (s, body) = import(&app, &c, &doc).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{variant}: {body}");
         let problem = &body["Import"]["problem"];
-        let named = problem.as_str().map(|p| p == variant).unwrap_or_else(|| problem.get(variant).is_some());
+        let named = problem
+            .as_str()
+            .map(|p| p == variant)
+            .unwrap_or_else(|| problem.get(variant).is_some());
         assert!(named, "expected {variant}, got {body}");
         let err: app::domain::error::AppError = serde_json::from_value(body.clone()).unwrap();
         let message = err.message(app::domain::lang::Lang::Zh);
         assert!(message.contains(zh), "{variant}: {message}");
         assert!(message.contains("未写入任何数据"), "{message}");
-        assert_eq!(app.grid_layer().await, before, "{variant}: the database must be unchanged");
+        assert_eq!(
+            app.grid_layer().await,
+            before,
+            "{variant}: the database must be unchanged"
+        );
     }
     // The same checks guard the command-line import.
-    let err = services::geography::import_geojson(&app.state, None, "[]").await.unwrap_err();
-    assert!(err.message(app::domain::lang::Lang::En).contains("FeatureCollection"));
+    let err = services::geography::import_geojson(&app.state, None, "[]")
+        .await
+        .unwrap_err();
+    assert!(err
+        .message(app::domain::lang::Lang::En)
+        .contains("FeatureCollection"));
 }
 
 /// Even-odd ray casting, written here to check the server independently of `geo`.
@@ -150,17 +218,22 @@ fn in_ring(ring: &[[f64; 2]], x: f64, y: f64) -> bool {
 }
 
 fn expected_grid(doc: &Value, lng: f64, lat: f64) -> Option<String> {
-    doc["features"].as_array().unwrap().iter().filter(|f| f["properties"]["level"] == "grid").find_map(|f| {
-        let polys: Vec<Value> = match f["geometry"]["type"].as_str().unwrap() {
-            "Polygon" => vec![f["geometry"]["coordinates"].clone()],
-            _ => f["geometry"]["coordinates"].as_array().unwrap().clone(),
-        };
-        let hit = polys.iter().any(|p| {
-            let rings: Vec<Vec<[f64; 2]>> = serde_json::from_value(p.clone()).unwrap();
-            rings.iter().filter(|r| in_ring(r, lng, lat)).count() % 2 == 1
-        });
-        hit.then(|| f["properties"]["code"].as_str().unwrap().to_string())
-    })
+    doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["level"] == "grid")
+        .find_map(|f| {
+            let polys: Vec<Value> = match f["geometry"]["type"].as_str().unwrap() {
+                "Polygon" => vec![f["geometry"]["coordinates"].clone()],
+                _ => f["geometry"]["coordinates"].as_array().unwrap().clone(),
+            };
+            let hit = polys.iter().any(|p| {
+                let rings: Vec<Vec<[f64; 2]>> = serde_json::from_value(p.clone()).unwrap();
+                rings.iter().filter(|r| in_ring(r, lng, lat)).count() % 2 == 1
+            });
+            hit.then(|| f["properties"]["code"].as_str().unwrap().to_string())
+        })
 }
 
 async fn locate_matches_independent_expectations(backend: Backend) {
@@ -180,7 +253,11 @@ async fn locate_matches_independent_expectations(backend: Backend) {
     ] {
         let (s, body) = at(lat, lng).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(body["grid"]["code"].as_str(), want, "({lat}, {lng}): {body}");
+        assert_eq!(
+            body["grid"]["code"].as_str(),
+            want,
+            "({lat}, {lng}): {body}"
+        );
         if want.is_some() {
             assert_eq!(body["grid"]["community"], "测试社区");
             assert_eq!(body["grid"]["street"], "测试街道");
@@ -197,13 +274,20 @@ async fn locate_matches_independent_expectations(backend: Backend) {
         let lng = 116.995 + (x % 40_000) as f64 / 1e6;
         let lat = 36.595 + ((x >> 20) % 20_000) as f64 / 1e6;
         let (_, body) = at(lat, lng).await;
-        assert_eq!(body["grid"]["code"].as_str().map(str::to_string), expected_grid(&doc, lng, lat), "({lat}, {lng})");
+        assert_eq!(
+            body["grid"]["code"].as_str().map(str::to_string),
+            expected_grid(&doc, lng, lat),
+            "({lat}, {lng})"
+        );
     }
 
     for bad in ["lat=91&lng=117", "lat=36.6&lng=abc", "lat=36.6", ""] {
         let (s, body) = app.get_json(&format!("/api/v1/locate?{bad}")).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
-        assert!(body["error_zh"].as_str().unwrap().contains("坐标"), "{body}");
+        assert!(
+            body["error_zh"].as_str().unwrap().contains("坐标"),
+            "{body}"
+        );
     }
 }
 
@@ -227,7 +311,9 @@ async fn the_demo_layer_shows_only_public_staff_data(backend: Backend) {
 }
 
 async fn app_roster_phones(app: &TestApp) -> Vec<(String, bool)> {
-    let rows = app::backend::store::geography::all_staff(&app.state.db).await.unwrap();
+    let rows = app::backend::store::geography::all_staff(&app.state.db)
+        .await
+        .unwrap();
     rows.into_iter().map(|r| (r.phone, r.show_phone)).collect()
 }
 

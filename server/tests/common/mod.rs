@@ -34,11 +34,18 @@ async fn database_url(backend: Backend) -> String {
                 "GRIDLINK_TEST_PG is not set: run `make test` (it starts PostgreSQL) or export the URL of a server",
             );
             let name = format!("gl_test_{}", unique());
-            let conn = sea_orm::Database::connect(admin.as_str()).await.expect("connect to the PostgreSQL admin database");
+            let conn = sea_orm::Database::connect(admin.as_str())
+                .await
+                .expect("connect to the PostgreSQL admin database");
             use sea_orm::ConnectionTrait;
-            conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
             conn.close().await.ok();
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin);
             format!("{base}/{name}")
         }
     }
@@ -57,12 +64,17 @@ impl TestApp {
             output_name: "gridlink".into(),
             config: Config::default(),
         };
-        let state = AppState::new(db, settings.leptos_options(), Config::default()).await.unwrap();
+        let state = AppState::new(db, settings.leptos_options(), Config::default())
+            .await
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         let router = server::router(state.clone());
         tokio::spawn(async move { server::serve(listener, router).await.unwrap() });
-        TestApp { base: format!("http://{addr}"), state }
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+        }
     }
 
     /// A running app with the demo district loaded.
@@ -82,25 +94,57 @@ impl TestApp {
     }
 
     /// Calls a form-encoded server function.
-    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
-        let res = client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.unwrap();
+    pub async fn call(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let res = client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Calls a JSON-encoded server function.
-    pub async fn call_json(&self, client: &Client, endpoint: &str, body: Value) -> (StatusCode, Value) {
-        let res = client.post(self.url(&format!("/api/{endpoint}"))).json(&body).send().await.unwrap();
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let res = client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A client signed in with a demo phone number.
     pub async fn signed_in(&self, phone: &str) -> Client {
         let c = self.client();
-        let (status, body) = self.call(&c, "login", &[("phone", phone), ("password", demo::DEMO_PASSWORD)]).await;
+        let (status, body) = self
+            .call(
+                &c,
+                "login",
+                &[("phone", phone), ("password", demo::DEMO_PASSWORD)],
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "login {phone}: {body}");
         c
     }
@@ -112,7 +156,12 @@ impl TestApp {
     }
 
     pub async fn grid_layer(&self) -> String {
-        reqwest::get(self.url("/api/v1/grids.geojson")).await.unwrap().text().await.unwrap()
+        reqwest::get(self.url("/api/v1/grids.geojson"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 }
 

@@ -66,7 +66,7 @@ mod imp {
     }
 
     /// Labels (grid codes) appear from this zoom on, so a city-wide view stays light.
-    const LABEL_ZOOM: f64 = 16.0;
+    const LABEL_ZOOM: f64 = 14.5;
 
     fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
         let o = Object::new();
@@ -82,7 +82,8 @@ mod imp {
         })
     }
 
-    fn style_for(kind: &str) -> JsValue {
+    /// Colours by kind; the class names let tests and styles find one grid.
+    fn style_for(kind: &str, code: &str) -> JsValue {
         let (color, fill) = if kind == "dedicated" {
             ("#b45309", "#f59e0b")
         } else {
@@ -93,7 +94,10 @@ mod imp {
             ("weight", 1.2.into()),
             ("fillColor", fill.into()),
             ("fillOpacity", 0.28.into()),
-            ("className", format!("grid-poly grid-{kind}").into()),
+            (
+                "className",
+                format!("grid-poly grid-{kind} gc-{code}").into(),
+            ),
         ])
     }
 
@@ -108,6 +112,8 @@ mod imp {
             &obj(&[
                 ("zoomControl", true.into()),
                 ("zoomSnap", 0.25.into()),
+                // Removing a map mid zoom-animation throws in Leaflet 1.9 (`_leaflet_pos`).
+                ("zoomAnimation", false.into()),
                 ("attributionControl", tile.is_some().into()),
             ]),
         );
@@ -132,6 +138,11 @@ mod imp {
                 on_pick: Some(Box::new(on_pick)),
             })
         });
+    }
+
+    /// A handle on the live map, so calls on it run with LIVE released.
+    fn map() -> Option<leaflet::Map> {
+        LIVE.with(|l| l.borrow().as_ref().map(|live| live.map.clone()))
     }
 
     pub fn unmount() {
@@ -206,11 +217,8 @@ mod imp {
             .map_err(|_| "no features")?;
         let count = features.length() as usize;
         let style = Closure::<dyn Fn(JsValue) -> JsValue>::new(|f: JsValue| {
-            style_for(
-                &get(&f, &["properties", "kind"])
-                    .as_string()
-                    .unwrap_or_default(),
-            )
+            let prop = |k| get(&f, &["properties", k]).as_string().unwrap_or_default();
+            style_for(&prop("kind"), &prop("code"))
         })
         .into_js_value();
         let grids = l_geo_json(&data, &obj(&[("style", style)]));
@@ -220,6 +228,9 @@ mod imp {
             let code = get(&f, &["properties", "code"])
                 .as_string()
                 .unwrap_or_default();
+            // The last part of the code (e.g. `06`, `Z1`) fits inside a grid;
+            // the card shows the whole code.
+            let code = code.rsplit('-').next().unwrap_or_default().to_string();
             if let (Some(lat), Some(lng)) =
                 (get(&label, &["0"]).as_f64(), get(&label, &["1"]).as_f64())
             {
@@ -236,43 +247,43 @@ mod imp {
         }
         let click = Closure::<dyn Fn(JsValue)>::new(pick).into_js_value();
         h(&grids).on("click", &click);
+        let bounds = h(&grids).get_bounds();
         LIVE.with(|l| {
             let mut guard = l.borrow_mut();
             let live = guard.as_mut().ok_or("map gone")?;
             grids.add_to(&live.map);
-            if count > 0 {
-                live.map.fit_bounds(&h(&grids).get_bounds());
-            }
             live.grids = Some(grids);
             live.labels = Some(labels);
             live.labels_shown = false;
             Ok::<(), String>(())
         })?;
+        // Map calls fire `zoomend` at once, whose handler borrows LIVE: never
+        // call them while LIVE is borrowed.
+        if let (Some(map), true) = (map(), count > 0) {
+            map.fit_bounds(&bounds);
+        }
         sync_labels();
         Ok(count)
     }
 
     /// Shows a [south, west, north, east] box.
     pub fn fit(bbox: [f64; 4]) {
-        LIVE.with(|l| {
-            if let Some(live) = l.borrow().as_ref() {
-                let b = leaflet::LatLngBounds::new(
-                    &leaflet::LatLng::new(bbox[0], bbox[1]),
-                    &leaflet::LatLng::new(bbox[2], bbox[3]),
-                );
-                live.map.fit_bounds(&b);
-            }
-        });
+        if let Some(map) = map() {
+            map.fit_bounds(&leaflet::LatLngBounds::new(
+                &leaflet::LatLng::new(bbox[0], bbox[1]),
+                &leaflet::LatLng::new(bbox[2], bbox[3]),
+            ));
+        }
     }
 
     /// Marks the user's position.
     pub fn mark_me(lat: f64, lng: f64) {
+        let at = leaflet::LatLng::new(lat, lng);
         LIVE.with(|l| {
             if let Some(live) = l.borrow_mut().as_mut() {
                 if let Some(old) = live.me.take() {
                     old.remove();
                 }
-                let at = leaflet::LatLng::new(lat, lng);
                 let dot = l_circle_marker(
                     &at,
                     &obj(&[
@@ -283,10 +294,12 @@ mod imp {
                     ]),
                 );
                 dot.add_to(&live.map);
-                live.map.set_view(&at, live.map.get_zoom().max(16.0));
                 live.me = Some(dot);
             }
         });
+        if let Some(map) = map() {
+            map.set_view(&at, map.get_zoom().max(16.0));
+        }
     }
 
     /// Asks the browser for the user's position.

@@ -1,0 +1,30 @@
+import { expect } from '@playwright/test';
+
+/** Opens a page and waits until the app has hydrated (clicks before that are lost). */
+export async function open(page, path) {
+  await page.goto(path);
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** Collects page errors and failed requests so a test can assert there were none. */
+export function watchErrors(page) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/api/')) problems.push(`${r.status()} ${r.url()}`); });
+  return problems;
+}
+
+export const DEMO_PASSWORD = 'demo1234';
+export const DEMO = [
+  ['13800000001', '系统管理员'],
+  ['13800000002', '街道综治中心 王主任'],
+  ['13800000003', '兴隆社区 李书记'],
+  ['13800000004', '网格长 赵敏'],
+  ['13800000005', '网格员 张伟'],
+  ['13800000006', '网格指导员 陈刚'],
+  ['13800000007', '区城管执法局 刘科长'],
+  ['13800000008', '泉城红心物业 周经理'],
+  ['13800000009', '区税务局 孙主任'],
+  ['13800000010', '党员 吴磊'],
+  ['13800000011', '居民 郑丽'],
+];

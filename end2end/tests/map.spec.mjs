@@ -1,0 +1,78 @@
+import { test, expect } from '@playwright/test';
+import { open, watchErrors } from './helpers.mjs';
+
+test('the map draws every demo grid and a tap opens that grid\'s card', async ({ page, request }) => {
+  const problems = watchErrors(page);
+  const layer = await (await request.get('/api/v1/grids.geojson')).json();
+  const total = layer.features.length;
+  expect(total).toBeGreaterThanOrEqual(60);
+
+  await open(page, '/');
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', String(total));
+  await expect(page.locator('path.grid-poly')).toHaveCount(total);
+  await expect(page.locator('path.grid-dedicated')).toHaveCount(
+    layer.features.filter((f) => f.properties.kind === 'dedicated').length);
+  await expect(page.locator('.map-status')).toContainText(`${total}个网格`);
+
+  // A plain base grid (no hole), tapped in its middle.
+  const code = '370103-001-002-06';
+  const expected = layer.features.find((f) => f.properties.code === code).properties;
+  await page.locator(`path.gc-${code}`).tap();
+  const card = page.getByTestId('grid-card');
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('card-code')).toHaveText(code);
+  await expect(card.locator('h2')).toHaveText(expected.name);
+  await expect(card).toContainText(expected.community_name);
+  await expect(card).toContainText('网格长');
+  // Part-time workers did not consent to show their phone.
+  await expect(card).toContainText('未公开');
+
+  await card.getByRole('link', { name: '查看网格公示页' }).click();
+  await expect(page).toHaveURL(new RegExp(`/grid/${code}$`));
+  await expect(page.getByTestId('grid-public')).toContainText(expected.name);
+  expect(problems).toEqual([]);
+});
+
+test('search by code and zoom to a community', async ({ page }) => {
+  await open(page, '/');
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', /\d+/);
+  await page.getByRole('searchbox').fill('领秀城');
+  await page.getByRole('button', { name: '搜索' }).click();
+  const results = page.locator('.search-results button');
+  await expect(results.first()).toContainText('领秀城');
+  await results.first().click();
+  await expect(page.locator('.search-results')).toHaveCount(0);
+
+  await page.getByRole('searchbox').fill('没有这个地方');
+  await page.getByRole('button', { name: '搜索' }).click();
+  await expect(page.locator('.search-empty')).toHaveText('没有找到匹配的网格或社区。');
+
+  const picker = page.locator('select.community-picker');
+  await picker.selectOption({ label: '七里山社区 · 舜玉路街道' });
+  // Zoomed in far enough that grid codes are labelled.
+  await expect(page.locator('.grid-label').first()).toBeVisible();
+});
+
+test('locate me finds the grid at the device position', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({
+    baseURL, viewport: { width: 390, height: 844 }, locale: 'zh-CN',
+    geolocation: { latitude: 36.6372, longitude: 117.0285 }, permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  await open(page, '/');
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', /\d+/);
+  await page.getByRole('button', { name: '定位我' }).click();
+  await expect(page.getByTestId('located')).toContainText('十六里河街道 · 土屋社区');
+  await context.close();
+});
+
+test('the interface switches to English and back', async ({ page }) => {
+  await open(page, '/');
+  await page.getByRole('button', { name: 'EN' }).click();
+  await expect(page.getByRole('link', { name: 'Grid map' })).toBeVisible();
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('button', { name: '中文' }).click();
+  await expect(page.getByRole('link', { name: '网格地图' })).toBeVisible();
+});
