@@ -3,12 +3,12 @@
 #   make test   set up and run every test: unit, SQLite, PostgreSQL, Chromium
 SHELL := /bin/bash
 export LEPTOS_OUTPUT_NAME := gridlink
-export LEPTOS_SITE_ROOT ?= target/site
+export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
 PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site unit-test e2e import-geo gen-city bench release fmt lint pg-stop
+.PHONY: run test tools site e2e import-geo gen-city bench bench-map release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -17,14 +17,15 @@ site: tools
 	@PROFILE=$(PROFILE) bash scripts/build-site.sh
 
 run: site
-	@$(SERVER_BIN)
+	@GRIDLINK_DEMO=1 $(SERVER_BIN)
 
 # Every test; PostgreSQL and Chromium come from Debian's packages.
 test: tools
 	@bash scripts/chromium.sh
 	@bash scripts/build-site.sh
-	@export GRIDLINK_TEST_PG="$$(bash scripts/pg.sh start)" && \
-	  echo "==> cargo test (SQLite and PostgreSQL at $$GRIDLINK_TEST_PG)" && \
+	@GRIDLINK_TEST_PG="$$(bash scripts/pg.sh start)" || { echo "PostgreSQL did not start"; exit 1; }; \
+	  export GRIDLINK_TEST_PG; \
+	  echo "==> cargo test (SQLite and PostgreSQL at $$GRIDLINK_TEST_PG)"; \
 	  cargo test --workspace
 	@echo "==> end-to-end (Chromium, phone viewport)"
 	@bash scripts/e2e.sh
@@ -39,6 +40,10 @@ import-geo:
 
 gen-city:
 	@cargo run -q --release -p server -- gen-city --grids $(or $(GRIDS),15000) $(if $(OUT),--out $(OUT))
+
+bench-map:
+	@$(MAKE) release
+	@bash scripts/bench-map.sh
 
 bench:
 	@cargo run -q --release -p server -- bench-locate --grids $(or $(GRIDS),15000)

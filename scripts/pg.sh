@@ -10,7 +10,7 @@ URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
 
 # The server refuses to run as root; run it as the `postgres` user then.
 as_owner() {
@@ -35,11 +35,17 @@ case "${1:-start}" in
       as_owner "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -w -t 60 \
         -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >&2
     fi
+    # Databases left by earlier test runs.
+    as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -Atc \
+      "select datname from pg_database where datname like 'gl_test_%'" postgres 2>/dev/null |
+      while read -r db; do as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -qc "DROP DATABASE \"$db\"" postgres >/dev/null 2>&1 || true; done
     echo "$URL"
     ;;
   stop)
-    BIN=$(bindir)
-    [ -n "$BIN" ] && [ -f "$PGDIR/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$PGDIR" -m fast stop >&2 || true
+    BIN=$(bindir || true)
+    if [ -n "$BIN" ] && [ -f "$PGDIR/PG_VERSION" ]; then
+      as_owner "$BIN/pg_ctl" -D "$PGDIR" -m fast stop >&2 || true
+    fi
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

@@ -13,11 +13,34 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body: room for a city-scale GeoJSON import.
-pub const MAX_BODY_BYTES: usize = 34 * 1024 * 1024;
+/// Largest request body for the boundary import: room for a city-scale file.
+pub const MAX_IMPORT_BYTES: usize = 34 * 1024 * 1024;
+/// Largest request body anywhere else.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How often a server checks whether the geography changed elsewhere.
+const GEOGRAPHY_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Keeps the atlas in step with the database when another process (the
+/// `import-geo` command, a second instance) changes boundaries or rosters.
+pub fn watch_geography(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(GEOGRAPHY_POLL);
+        loop {
+            tick.tick().await;
+            match state.sync_atlas().await {
+                Ok(true) => tracing::info!(
+                    grids = state.atlas().grid_count(),
+                    "geography changed elsewhere; atlas rebuilt"
+                ),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "geography version check failed"),
+            }
+        }
+    });
+}
 
 /// Settings from the environment, with the zero-config defaults.
 #[derive(Clone, Debug)]
@@ -91,7 +114,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security::body_limit))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

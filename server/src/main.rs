@@ -1,7 +1,7 @@
 //! `server` — serve GridLink, or run one of its maintenance commands:
 //!
 //! ```text
-//! server                         serve (loads the demo district into an empty database)
+//! server                         serve (GRIDLINK_DEMO=1 loads the demo district into an empty database)
 //! server import-geo FILE         import boundaries from a GeoJSON FeatureCollection
 //! server gen-city --grids N [--out FILE]
 //!                                generate a city of N grids into the database (or a file)
@@ -11,6 +11,15 @@
 //! All commands use `DATABASE_URL` (default `sqlite://data/gridlink.db`).
 
 mod bench;
+
+const USAGE: &str = "\
+usage: server [COMMAND]
+  (none) | serve                   serve GridLink (GRIDLINK_DEMO=1: load the demo district into an empty database)
+  import-geo FILE                  import boundaries from a GeoJSON FeatureCollection
+  gen-city --grids N [--out FILE]  generate a city of N grids into the database (or a file)
+  bench-locate [--grids N] [--seconds S]
+                                   measure point -> grid lookups per second
+Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
 
 use app::backend::{demo, services};
 use app::domain::lang::Lang;
@@ -46,6 +55,10 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("import-geo") => import_geo(&args).await,
         Some("gen-city") => gen_city(&args).await,
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
         Some("bench-locate") => bench::run(
             number(&args, "--grids", 15_000).unwrap_or(15_000),
             number(&args, "--seconds", 3).unwrap_or(3) as u64,
@@ -66,9 +79,9 @@ async fn main() -> ExitCode {
 async fn serve() -> Result<(), String> {
     let settings = Settings::from_env()?;
     let state = server::state(&settings).await?;
-    let demo_wanted = std::env::var("GRIDLINK_DEMO")
-        .map(|v| v != "0")
-        .unwrap_or(true);
+    // Off unless asked for (`make run` asks): a real deployment must never
+    // get demo accounts with a published password.
+    let demo_wanted = std::env::var("GRIDLINK_DEMO").is_ok_and(|v| v == "1" || v == "true");
     if demo_wanted
         && demo::seed_if_empty(&state.db)
             .await
@@ -77,6 +90,12 @@ async fn serve() -> Result<(), String> {
         state.refresh_atlas().await.map_err(|e| e.to_string())?;
         println!("Loaded the demo district (市中区, Jinan) into the empty database.");
     }
+    let (demo_phone, demo_name, _) = demo::DEMO_ACCOUNTS[0];
+    let demo_present = app::backend::store::accounts::user_by_phone(&state.db, demo_phone)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some_and(|u| u.name == demo_name);
+    server::watch_geography(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.site_addr))?;
@@ -87,9 +106,11 @@ async fn serve() -> Result<(), String> {
         server::redact(&settings.database_url),
         state.atlas().grid_count()
     );
-    println!("Demo logins (password {}):", demo::DEMO_PASSWORD);
-    for (phone, name, role) in demo::DEMO_ACCOUNTS {
-        println!("  {phone}  {:<10} {name}", role.label(Lang::Zh));
+    if demo_present {
+        println!("Demo logins (password {}):", demo::DEMO_PASSWORD);
+        for (phone, name, role) in demo::DEMO_ACCOUNTS {
+            println!("  {phone}  {:<10} {name}", role.label(Lang::Zh));
+        }
     }
     println!();
     server::serve(listener, server::router(state))

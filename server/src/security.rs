@@ -2,7 +2,7 @@
 //! Leptos server functions have no CSRF token; SameSite=Lax cookies plus this
 //! Origin check close the gap (see leptos-rs/leptos#3786).
 
-use app::domain::error::AppError;
+use app::domain::error::{AppError, Field, InputProblem};
 use axum::extract::Request;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
@@ -18,7 +18,11 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let headers = req.headers();
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    // HTTP/2 requests carry the authority in the URI instead of `Host`.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
     let source = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
@@ -57,4 +61,32 @@ mod tests {
         );
         assert_eq!(super::authority("null"), None);
     }
+}
+
+/// Caps request bodies: large only for the boundary import, small elsewhere,
+/// so an anonymous caller cannot push megabytes at `login`.
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let limit = if req.uri().path() == "/api/import_geography" {
+        crate::MAX_IMPORT_BYTES
+    } else {
+        crate::MAX_BODY_BYTES
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        let body = serde_json::to_string(&AppError::invalid(Field::File, InputProblem::TooLarge))
+            .unwrap_or_default();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    // Bodies without a length are cut off at the limit while being read.
+    let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)));
+    next.run(req).await
 }

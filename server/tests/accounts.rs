@@ -398,6 +398,19 @@ async fn writes_from_another_origin_are_refused(backend: Backend) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
+async fn oversized_bodies_are_refused(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let big = "x".repeat(2 * 1024 * 1024);
+    let res = app
+        .client()
+        .post(app.url("/api/login"))
+        .form(&[("phone", big.as_str()), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
 async fn pages_render_in_chinese_on_the_server(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let html = reqwest::get(app.url(&format!("/grid/{}", grid(1, 1))))
@@ -428,5 +441,6 @@ on_both_backends!(
     staff_accounts_are_created_only_downwards_and_inside_the_area,
     phone_consent_controls_the_public_layer,
     writes_from_another_origin_are_refused,
+    oversized_bodies_are_refused,
     pages_render_in_chinese_on_the_server,
 );

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::backend::store::accounts;
+use app::backend::store::{self, accounts};
 use app::backend::{password, services};
 use app::domain::auth::{Grant, Role, Scope};
 use common::{Backend, TestApp};
@@ -107,6 +107,20 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
     let (s, _) = import(&app, &c, &sample().to_string()).await;
     assert_eq!(s, StatusCode::OK);
     let before = app.grid_layer().await;
+    let rows = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            let mut rows: Vec<(String, String)> = store::geography::all_regions(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.code, r.boundary))
+                .collect();
+            rows.sort();
+            rows
+        }
+    };
+    let rows_before = rows(&app).await;
 
     let with = |n: usize, f: &dyn Fn(&mut Value)| {
         let mut doc = sample();
@@ -191,9 +205,15 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
         assert!(message.contains(zh), "{variant}: {message}");
         assert!(message.contains("未写入任何数据"), "{message}");
         assert_eq!(
+            rows(&app).await,
+            rows_before,
+            "{variant}: the database must be unchanged"
+        );
+        app.state.refresh_atlas().await.unwrap();
+        assert_eq!(
             app.grid_layer().await,
             before,
-            "{variant}: the database must be unchanged"
+            "{variant}: the public layer must be unchanged"
         );
     }
     // The same checks guard the command-line import.
@@ -323,7 +343,34 @@ impl TestApp {
     }
 }
 
+/// The `import-geo` command or a second instance changes the database; a
+/// running server notices through the geography version and rebuilds.
+async fn a_running_server_picks_up_imports_made_elsewhere(backend: Backend) {
+    let app = TestApp::empty(backend).await;
+    assert!(app.grid_layer().await.contains("\"features\":[]"));
+    let settings = server::Settings {
+        database_url: app.database_url.clone(),
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: "target/site".into(),
+        output_name: "gridlink".into(),
+        config: Default::default(),
+    };
+    let other = server::state(&settings).await.unwrap();
+    services::geography::import_geojson(&other, None, &sample().to_string())
+        .await
+        .unwrap();
+    assert!(app.state.sync_atlas().await.unwrap(), "the version moved");
+    assert!(app.grid_layer().await.contains("T1-01-01-A"));
+    assert!(
+        !app.state.sync_atlas().await.unwrap(),
+        "nothing new the second time"
+    );
+    let (_, body) = app.get_json("/api/v1/locate?lat=36.605&lng=117.015").await;
+    assert_eq!(body["grid"]["code"], "T1-01-01-C");
+}
+
 on_both_backends!(
+    a_running_server_picks_up_imports_made_elsewhere,
     good_file_round_trips_through_the_public_layer,
     each_bad_file_is_refused_with_its_reason_and_nothing_changes,
     locate_matches_independent_expectations,

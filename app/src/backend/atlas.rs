@@ -34,6 +34,7 @@ pub struct Atlas {
     compounds: HashMap<usize, Vec<CompoundPublic>>,
     index: GridIndex,
     layer: String,
+    version: i64,
 }
 
 impl Atlas {
@@ -41,12 +42,26 @@ impl Atlas {
         Atlas::build(Vec::new(), Vec::new(), Vec::new())
     }
 
-    /// Reads the whole geography from the store.
+    /// Reads the whole geography from the store; the CPU-heavy part (parsing
+    /// boundaries, the index, the layer) runs off the async workers.
     pub async fn load(db: &Db) -> Result<Atlas, StoreError> {
+        // Read the version first: a change landing mid-read leaves the atlas
+        // looking older than it is, so the next check rebuilds it again.
+        let version = store::meta::version(db, store::meta::GEOGRAPHY).await?;
         let regions = store::geography::all_regions(db).await?;
         let staff = store::geography::all_staff(db).await?;
         let compounds = store::geography::compounds(db).await?;
-        Ok(Atlas::build(regions, staff, compounds))
+        let mut atlas =
+            tokio::task::spawn_blocking(move || Atlas::build(regions, staff, compounds))
+                .await
+                .map_err(|e| StoreError::Custom(format!("atlas build: {e}")))?;
+        atlas.version = version;
+        Ok(atlas)
+    }
+
+    /// The geography version this atlas was built from.
+    pub fn version(&self) -> i64 {
+        self.version
     }
 
     /// An atlas straight from generated regions, without a database (benchmarks).
@@ -145,6 +160,7 @@ impl Atlas {
             compounds,
             index,
             layer: String::new(),
+            version: 0,
         };
         atlas.layer = atlas.render_layer();
         atlas

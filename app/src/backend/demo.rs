@@ -415,6 +415,10 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
     if geography::count_regions(db).await.map_err(internal)? > 0 {
         return Ok(false);
     }
+    // All or nothing: a seed cut off half-way would leave a district without
+    // accounts that later starts would never complete.
+    let txn = super::store::begin(db).await.map_err(internal)?;
+    let db = &txn;
     let regions = demo_district();
     geography::upsert_regions(db, &regions)
         .await
@@ -586,6 +590,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
                 .map_err(internal)?;
         }
     }
+    super::store::commit(txn).await.map_err(internal)?;
     Ok(true)
 }
 

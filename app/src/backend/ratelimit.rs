@@ -49,6 +49,24 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Whether `key` is at its limit now, without counting an attempt.
+    pub fn check(&self, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let map = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(q) = map.get(key) else { return Ok(()) };
+        let live: Vec<&Instant> = q
+            .iter()
+            .filter(|t| now.duration_since(**t) < self.window)
+            .collect();
+        match live.first() {
+            Some(oldest) if live.len() >= self.max => Err((self.window
+                - now.duration_since(**oldest))
+            .as_secs()
+            .max(1)),
+            _ => Ok(()),
+        }
+    }
+
     /// Forgets a key, e.g. after a successful login.
     pub fn clear(&self, key: &str) {
         self.hits

@@ -47,15 +47,23 @@ pub async fn require_viewer(state: &AppState) -> Result<Viewer, AppError> {
     viewer(state).await?.ok_or(AppError::NotSignedIn)
 }
 
-/// The client's address, the key for rate limits.
+/// The client's address, the key for rate limits. IPv6 clients are keyed by
+/// their /64, which one subscriber usually holds whole.
 pub fn client_addr() -> String {
-    use_context::<Parts>()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".into())
+    use std::net::{IpAddr, SocketAddr};
+    let ip = use_context::<Parts>().and_then(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    });
+    match ip {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_string(),
+        None => "unknown".into(),
+    }
 }
 
 pub fn set_cookie(value: &str) {

@@ -31,6 +31,8 @@ pub struct AppState {
     pub login_by_phone: Arc<RateLimiter>,
     /// Registrations per client address.
     pub register_by_ip: Arc<RateLimiter>,
+    /// One rebuild at a time, so an older snapshot never replaces a newer one.
+    rebuild: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,6 +56,7 @@ impl AppState {
             login_by_ip: Arc::new(RateLimiter::new(30, Duration::from_secs(60))),
             login_by_phone: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
+            rebuild: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -64,9 +67,24 @@ impl AppState {
 
     /// Rebuilds the snapshot after boundaries or rosters changed.
     pub async fn refresh_atlas(&self) -> Result<(), StoreError> {
+        let _one_at_a_time = self.rebuild.lock().await;
         let fresh = Arc::new(Atlas::load(&self.db).await?);
-        *self.atlas.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        let mut slot = self.atlas.write().unwrap_or_else(|p| p.into_inner());
+        if fresh.version() >= slot.version() {
+            *slot = fresh;
+        }
         Ok(())
+    }
+
+    /// Rebuilds when the geography changed elsewhere (the `import-geo`
+    /// command, another instance). Cheap when nothing changed: one query.
+    pub async fn sync_atlas(&self) -> Result<bool, StoreError> {
+        let stored = store::meta::version(&self.db, store::meta::GEOGRAPHY).await?;
+        if stored == self.atlas().version() {
+            return Ok(false);
+        }
+        self.refresh_atlas().await?;
+        Ok(true)
     }
 
     pub async fn health(&self) -> Result<&'static str, StoreError> {

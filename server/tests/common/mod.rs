@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
+    pub database_url: String,
 }
 
 pub enum Backend {
@@ -57,7 +58,7 @@ impl TestApp {
         let url = database_url(backend).await;
         let db = store::connect(&url).await.expect("connect and migrate");
         let settings = server::Settings {
-            database_url: url,
+            database_url: url.clone(),
             site_addr: "127.0.0.1:0".parse().unwrap(),
             site_root: std::env::var("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
@@ -74,6 +75,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             state,
+            database_url: url,
         }
     }
 

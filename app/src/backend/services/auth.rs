@@ -153,6 +153,9 @@ pub async fn login(
     }
     let too_many = |retry_after_secs| AppError::TooManyAttempts { retry_after_secs };
     state.login_by_ip.hit(client).map_err(too_many)?;
+    // A number locked by failures stays locked even for the right password,
+    // or guessing from many addresses would still get in.
+    state.login_by_phone.check(phone).map_err(too_many)?;
     let user = accounts::user_by_phone(&state.db, phone)
         .await
         .map_err(internal)?;

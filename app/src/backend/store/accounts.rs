@@ -4,8 +4,8 @@ use super::entities::{role_grant, session, user};
 use crate::domain::auth::{Grant, Role, Scope};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 
 #[derive(Clone, Debug)]
@@ -46,17 +46,17 @@ pub async fn count_users(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 
 /// Creates a user with their grants in one transaction. A taken phone number
 /// comes back as `Ok(None)`.
-pub async fn insert_user(
-    db: &DatabaseConnection,
+pub async fn insert_user<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     phone: &str,
     name: &str,
     password_hash: Option<String>,
     grants: &[Grant],
 ) -> Result<Option<i64>, DbErr> {
+    // The write comes first (no look-up): on SQLite a transaction that reads
+    // and then writes fails at once if another connection wrote in between.
+    // A taken number shows up as a unique violation.
     let txn = db.begin().await?;
-    if user_by_phone(&txn, phone).await?.is_some() {
-        return Ok(None);
-    }
     let inserted = user::ActiveModel {
         phone: Set(phone.to_string()),
         name: Set(name.to_string()),

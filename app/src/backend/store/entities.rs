@@ -208,3 +208,22 @@ pub mod session {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod meta {
+    use sea_orm::entity::prelude::*;
+
+    /// Small named counters, e.g. the version of the geography that every
+    /// server instance compares with its in-memory atlas.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meta")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -3,8 +3,8 @@
 use super::entities::{compound, department, grid_staff, property_company, region, unit, user};
 use crate::domain::geography::{GridKind, Level, StaffPosition};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -78,7 +78,10 @@ pub async fn count_regions(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 
 /// Writes regions in order (parents before children) in one transaction:
 /// new codes are inserted, known codes updated. Either all land or none.
-pub async fn upsert_regions(db: &DatabaseConnection, regions: &[NewRegion]) -> Result<(), DbErr> {
+pub async fn upsert_regions<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    regions: &[NewRegion],
+) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     let mut ids: HashMap<String, i64> = region::Entity::find()
         .all(&txn)
@@ -114,6 +117,7 @@ pub async fn upsert_regions(db: &DatabaseConnection, regions: &[NewRegion]) -> R
             ids.insert(r.code.clone(), id);
         }
     }
+    super::meta::bump(&txn, super::meta::GEOGRAPHY).await?;
     txn.commit().await
 }
 
@@ -312,7 +316,7 @@ pub async fn add_staff(
     }
     .insert(db)
     .await?;
-    Ok(())
+    super::meta::bump(db, super::meta::GEOGRAPHY).await
 }
 
 /// Records a person's consent (or its withdrawal) to show their phone publicly.
@@ -329,5 +333,8 @@ pub async fn set_show_phone(
         .filter(grid_staff::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
+    if res.rows_affected > 0 {
+        super::meta::bump(db, super::meta::GEOGRAPHY).await?;
+    }
     Ok(res.rows_affected)
 }

@@ -39,6 +39,7 @@ impl MigrationTrait for GeographyAndAccounts {
         create(manager, role_grant::Entity).await?;
         create(manager, grid_staff::Entity).await?;
         create(manager, session::Entity).await?;
+        create(manager, meta::Entity).await?;
         Ok(())
     }
 }

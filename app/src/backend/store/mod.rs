@@ -4,6 +4,7 @@
 pub mod accounts;
 mod entities;
 pub mod geography;
+pub mod meta;
 mod migration;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
@@ -11,7 +12,18 @@ use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
 pub use sea_orm::DatabaseConnection as Db;
+pub use sea_orm::DatabaseTransaction as Txn;
 pub use sea_orm::DbErr as StoreError;
+
+/// Starts a transaction for a multi-step write; [`commit`] ends it, dropping rolls back.
+pub async fn begin(db: &DatabaseConnection) -> Result<Txn, DbErr> {
+    use sea_orm::TransactionTrait;
+    db.begin().await
+}
+
+pub async fn commit(txn: Txn) -> Result<(), DbErr> {
+    txn.commit().await
+}
 
 /// Opens `url` (a `sqlite:` file or `postgres://`), creating a SQLite file
 /// and its directory when missing, and brings the schema up to date.

@@ -1,0 +1,35 @@
+//! Version counters shared by every server instance through the database.
+
+use super::entities::meta;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+
+/// The geography (boundaries and public rosters) the atlas is built from.
+pub const GEOGRAPHY: &str = "geography";
+
+/// Increments a counter; call inside the transaction that made the change.
+pub async fn bump(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    meta::Entity::insert(meta::ActiveModel {
+        key: Set(key.to_string()),
+        value: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(meta::Column::Key)
+            .value(
+                meta::Column::Value,
+                Expr::col((meta::Entity, meta::Column::Value)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn version(db: &impl ConnectionTrait, key: &str) -> Result<i64, DbErr> {
+    Ok(meta::Entity::find_by_id(key.to_string())
+        .one(db)
+        .await?
+        .map(|m| m.value)
+        .unwrap_or(0))
+}
