@@ -21,15 +21,18 @@ fi
 WASM_DIR=$([ "$WASM_PROFILE" = dev ] && echo debug || echo "$WASM_PROFILE")
 
 echo "==> browser bundle ($WASM_PROFILE)"
+# `--cfg erase_components` comes from .cargo/config.toml (server and browser alike).
 cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$WASM_PROFILE"
 
 mkdir -p "$SITE/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name "$NAME" \
+BINDGEN_FLAGS=()
+[ "$PROFILE" = release ] && BINDGEN_FLAGS=(--remove-name-section --remove-producers-section)
+wasm-bindgen --target web --no-typescript "${BINDGEN_FLAGS[@]}" --out-dir "$SITE/pkg" --out-name "$NAME" \
   "$TARGET_DIR/wasm32-unknown-unknown/$WASM_DIR/app.wasm"
 mv -f "$SITE/pkg/${NAME}_bg.wasm" "$SITE/pkg/$NAME.wasm"
 if [ "$PROFILE" = release ]; then
   echo "==> wasm-opt -Oz"
-  end2end/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  end2end/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
     "$SITE/pkg/$NAME.wasm" -o "$SITE/pkg/$NAME.opt.wasm"
   mv -f "$SITE/pkg/$NAME.opt.wasm" "$SITE/pkg/$NAME.wasm"

@@ -84,7 +84,7 @@ pub async fn locate_point(
                 InputProblem::OutOfRange,
             ));
         }
-        Ok(request::state()?.atlas().locate(lat, lng))
+        Ok(request::state()?.atlas().locate(lat, lng).cloned())
     })
     .await
 }

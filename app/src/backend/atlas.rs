@@ -31,6 +31,8 @@ pub struct Atlas {
     regions: Vec<Region>,
     by_code: HashMap<String, usize>,
     staff: HashMap<usize, Vec<StaffPublic>>,
+    /// Point → grid answers, by region position.
+    located: Vec<Option<LocatedGrid>>,
     compounds: HashMap<usize, Vec<CompoundPublic>>,
     index: GridIndex,
     layer: String,
@@ -161,7 +163,20 @@ impl Atlas {
             index,
             layer: String::new(),
             version: 0,
+            located: Vec::new(),
         };
+        atlas.located = (0..atlas.regions.len())
+            .map(|i| {
+                let r = &atlas.regions[i];
+                (r.level == Level::Grid).then(|| LocatedGrid {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    kind: r.kind.unwrap_or(GridKind::Base),
+                    community: atlas.ancestor_name(i, Level::Community),
+                    street: atlas.ancestor_name(i, Level::Street),
+                })
+            })
+            .collect();
         atlas.layer = atlas.render_layer();
         atlas
     }
@@ -234,16 +249,10 @@ impl Atlas {
     }
 
     /// Which grid holds this point (WGS-84).
-    pub fn locate(&self, lat: f64, lng: f64) -> Option<LocatedGrid> {
+    /// The answer is prepared at build time, so a lookup allocates nothing.
+    pub fn locate(&self, lat: f64, lng: f64) -> Option<&LocatedGrid> {
         let i = self.index.locate(lng, lat)?;
-        let r = &self.regions[i];
-        Some(LocatedGrid {
-            code: r.code.clone(),
-            name: r.name.clone(),
-            kind: r.kind.unwrap_or(GridKind::Base),
-            community: self.ancestor_name(i, Level::Community),
-            street: self.ancestor_name(i, Level::Street),
-        })
+        self.located.get(i)?.as_ref()
     }
 
     /// The grid, community and street codes at and above a region.

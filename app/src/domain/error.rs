@@ -314,6 +314,7 @@ impl From<ImportError> for AppError {
 }
 
 /// Maps validator's field errors to the first problem, in form order.
+#[cfg(feature = "ssr")]
 pub fn from_validation(errors: &validator::ValidationErrors, order: &[(&str, Field)]) -> AppError {
     let fields = errors.field_errors();
     for (name, field) in order {
@@ -344,9 +345,12 @@ pub fn from_validation(errors: &validator::ValidationErrors, order: &[(&str, Fie
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "ssr")]
     use crate::domain::person::Registration;
+    #[cfg(feature = "ssr")]
     use validator::Validate;
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn validation_errors_become_readable_sentences() {
         let order = [

@@ -1,6 +1,7 @@
 //! Personal input: mobile numbers, passwords, display names.
 
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
 use validator::{Validate, ValidationError};
 
 /// A mainland China mobile number: 11 digits starting 13–19.
@@ -12,6 +13,9 @@ pub fn is_mobile_number(s: &str) -> bool {
         && b.iter().all(u8::is_ascii_digit)
 }
 
+// validator stays out of the browser bundle (it pulls in regex and idna); the
+// browser only needs the plain rules above.
+#[cfg(feature = "ssr")]
 fn validate_mobile(s: &str) -> Result<(), ValidationError> {
     if is_mobile_number(s) {
         Ok(())
@@ -21,13 +25,20 @@ fn validate_mobile(s: &str) -> Result<(), ValidationError> {
 }
 
 /// What a resident types to register (居民注册).
-#[derive(Clone, Debug, Serialize, Deserialize, Validate)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(Validate))]
 pub struct Registration {
-    #[validate(custom(function = "validate_mobile"))]
+    #[cfg_attr(feature = "ssr", validate(custom(function = "validate_mobile")))]
     pub phone: String,
-    #[validate(length(min = 8, max = 64, code = "password_length"))]
+    #[cfg_attr(
+        feature = "ssr",
+        validate(length(min = 8, max = 64, code = "password_length"))
+    )]
     pub password: String,
-    #[validate(length(min = 1, max = 30, code = "name_length"))]
+    #[cfg_attr(
+        feature = "ssr",
+        validate(length(min = 1, max = 30, code = "name_length"))
+    )]
     pub name: String,
 }
 
@@ -53,6 +64,8 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "ssr")]
+    use validator::Validate;
 
     #[test]
     fn mobile_numbers() {
@@ -64,6 +77,7 @@ mod tests {
         assert!(!is_mobile_number("+8613800000001"));
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn registration_is_validated_field_by_field() {
         assert!(Registration::new("13800000009", "longenough", "张三")
@@ -81,6 +95,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
     fn name_length_counts_characters_not_bytes() {
         // 30 Chinese characters are 90 bytes but a valid name.
