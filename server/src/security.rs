@@ -47,21 +47,6 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn authority_is_host_and_port() {
-        assert_eq!(
-            super::authority("http://127.0.0.1:3000/x"),
-            Some("127.0.0.1:3000")
-        );
-        assert_eq!(
-            super::authority("https://evil.example"),
-            Some("evil.example")
-        );
-        assert_eq!(super::authority("null"), None);
-    }
-}
 
 /// Caps request bodies: large only for the boundary import, small elsewhere,
 /// so an anonymous caller cannot push megabytes at `login`.
@@ -89,4 +74,20 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     // Bodies without a length are cut off at the limit while being read.
     let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)));
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn authority_is_host_and_port() {
+        assert_eq!(
+            super::authority("http://127.0.0.1:3000/x"),
+            Some("127.0.0.1:3000")
+        );
+        assert_eq!(
+            super::authority("https://evil.example"),
+            Some("evil.example")
+        );
+        assert_eq!(super::authority("null"), None);
+    }
 }

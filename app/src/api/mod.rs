@@ -2,5 +2,6 @@
 //! service, and maps the result; the rules live in `domain` and `backend`.
 
 pub mod auth;
+pub mod cases;
 pub mod geography;
 pub mod staff;

@@ -31,6 +31,10 @@ pub struct Atlas {
     regions: Vec<Region>,
     by_code: HashMap<String, usize>,
     staff: HashMap<usize, Vec<StaffPublic>>,
+    /// Point → community and street, for points in no grid.
+    areas: [GridIndex; 2],
+    /// The property company managing a grid's (first) compound.
+    companies: HashMap<usize, i64>,
     /// Point → grid answers, by region position.
     located: Vec<Option<LocatedGrid>>,
     compounds: HashMap<usize, Vec<CompoundPublic>>,
@@ -140,8 +144,12 @@ impl Atlas {
             }
         }
         let mut compounds: HashMap<usize, Vec<CompoundPublic>> = HashMap::new();
+        let mut companies: HashMap<usize, i64> = HashMap::new();
         for c in compound_rows {
             if let Some(&g) = pos_by_id.get(&c.grid_id) {
+                if let Some(company) = c.company_id {
+                    companies.entry(g).or_insert(company);
+                }
                 compounds.entry(g).or_default().push(CompoundPublic {
                     name: c.name,
                     property_company: c.company,
@@ -155,7 +163,19 @@ impl Atlas {
                 .filter(|(_, r)| r.level == Level::Grid)
                 .filter_map(|(i, r)| Some((i, r.shape.as_ref()?))),
         );
+        let area_index = |level: Level| {
+            GridIndex::build(
+                regions
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.level == level)
+                    .filter_map(|(i, r)| Some((i, r.shape.as_ref()?))),
+            )
+        };
+        let areas = [area_index(Level::Community), area_index(Level::Street)];
         let mut atlas = Atlas {
+            areas,
+            companies,
             regions,
             by_code,
             staff,
@@ -253,6 +273,30 @@ impl Atlas {
     pub fn locate(&self, lat: f64, lng: f64) -> Option<&LocatedGrid> {
         let i = self.index.locate(lng, lat)?;
         self.located.get(i)?.as_ref()
+    }
+
+    /// The grid, community and street at a point; a point in no grid still
+    /// gets the community or street around it.
+    pub fn place_at(&self, lat: f64, lng: f64) -> Place {
+        let found = self
+            .index
+            .locate(lng, lat)
+            .or_else(|| self.areas[0].locate(lng, lat))
+            .or_else(|| self.areas[1].locate(lng, lat));
+        found
+            .and_then(|i| self.place_of(&self.regions[i].code))
+            .unwrap_or_default()
+    }
+
+    /// The property company managing the compound in a grid, if any.
+    pub fn company_of(&self, grid_code: &str) -> Option<i64> {
+        self.companies.get(self.by_code.get(grid_code)?).copied()
+    }
+
+    pub fn name_of(&self, code: &str) -> Option<&str> {
+        self.by_code
+            .get(code)
+            .map(|&i| self.regions[i].name.as_str())
     }
 
     /// The grid, community and street codes at and above a region.

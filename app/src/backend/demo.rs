@@ -59,7 +59,7 @@ impl Lattice {
             self.lng0 + gx as f64 * self.dx,
             self.lat0 + gy as f64 * self.dy,
         );
-        if gx % COLS != 0 && gy % ROWS != 0 {
+        if !gx.is_multiple_of(COLS) && !gy.is_multiple_of(ROWS) {
             x += (noise(gx as u64, gy as u64, 1) - 0.5) * 0.4 * self.dx;
             y += (noise(gx as u64, gy as u64, 2) - 0.5) * 0.4 * self.dy;
         }

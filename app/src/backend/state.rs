@@ -47,6 +47,9 @@ impl AppState {
         leptos_options: LeptosOptions,
         config: Config,
     ) -> Result<AppState, StoreError> {
+        super::services::cases::seed_categories(&db)
+            .await
+            .map_err(|e| StoreError::Custom(e.to_string()))?;
         let atlas = Atlas::load(&db).await?;
         Ok(AppState {
             db,

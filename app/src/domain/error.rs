@@ -17,6 +17,12 @@ pub enum AppError {
         retry_after_secs: u64,
     },
     PhoneTaken,
+    /// Someone else acted on the case first.
+    AlreadyHandled {
+        by: String,
+    },
+    /// The action does not apply to the case as it stands now.
+    WrongState,
     Invalid {
         field: Field,
         problem: InputProblem,
@@ -40,6 +46,11 @@ pub enum Field {
     Coordinates,
     Query,
     File,
+    Description,
+    Category,
+    Rating,
+    Reason,
+    Department,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +125,11 @@ impl Field {
             Field::Coordinates => ("坐标", "Coordinates"),
             Field::Query => ("搜索词", "Search text"),
             Field::File => ("文件", "File"),
+            Field::Description => ("问题描述", "Description"),
+            Field::Category => ("问题类别", "Category"),
+            Field::Rating => ("评分", "Rating"),
+            Field::Reason => ("原因", "Reason"),
+            Field::Department => ("职能部门", "Department"),
         };
         lang.pick(zh, en)
     }
@@ -132,7 +148,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::WrongCredentials => 401,
             AppError::TooManyAttempts { .. } => 429,
-            AppError::PhoneTaken => 409,
+            AppError::PhoneTaken | AppError::AlreadyHandled { .. } | AppError::WrongState => 409,
             AppError::Invalid { .. } | AppError::Import(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -165,6 +181,21 @@ impl AppError {
                 .pick(
                     "该手机号已注册，请直接登录。",
                     "This mobile number is already registered; please sign in.",
+                )
+                .into(),
+            AppError::AlreadyHandled { by } => {
+                if zh {
+                    format!("该事件已由{by}处理，请刷新后查看最新状态。")
+                } else {
+                    format!(
+                        "This case was already handled by {by}. Refresh to see where it stands."
+                    )
+                }
+            }
+            AppError::WrongState => lang
+                .pick(
+                    "该事件当前状态下不能进行此操作。",
+                    "This action does not apply to the case as it stands.",
                 )
                 .into(),
             AppError::Invalid { field, problem } => {

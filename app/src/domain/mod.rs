@@ -1,7 +1,9 @@
 //! Domain rules in plain Rust: no IO, compiled for the server and the browser.
 
 pub mod auth;
+pub mod case;
 pub mod code;
+pub mod deadline;
 pub mod error;
 pub mod geography;
 pub mod lang;

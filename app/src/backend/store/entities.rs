@@ -227,3 +227,146 @@ pub mod meta {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod case_category {
+    use sea_orm::entity::prelude::*;
+
+    /// The two-level case catalogue (市容环境 → 乱堆乱放 …).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_categories")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub parent_id: Option<i64>,
+        pub name: String,
+        pub sort: i32,
+        pub active: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_record {
+    use sea_orm::entity::prelude::*;
+
+    /// A case (事件/诉求). `version` guards concurrent actions.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cases")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub category_id: i64,
+        #[sea_orm(column_type = "Text")]
+        pub description: String,
+        pub lat: f64,
+        pub lng: f64,
+        #[sea_orm(indexed)]
+        pub grid_code: Option<String>,
+        #[sea_orm(indexed)]
+        pub community_code: Option<String>,
+        #[sea_orm(indexed)]
+        pub street_code: Option<String>,
+        #[sea_orm(indexed)]
+        pub company_id: Option<i64>,
+        /// resident | patrol | hotline
+        pub source: String,
+        #[sea_orm(indexed)]
+        pub reporter_id: Option<i64>,
+        /// The resident a hotline case was entered for (private).
+        pub contact_phone: Option<String>,
+        pub public: bool,
+        #[sea_orm(indexed)]
+        pub status: String,
+        pub level: Option<String>,
+        #[sea_orm(indexed)]
+        pub department: Option<String>,
+        pub started_at: DateTimeUtc,
+        pub due_at: Option<DateTimeUtc>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub result: Option<String>,
+        pub rating: Option<i32>,
+        pub merged_into: Option<i64>,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One step in a case's timeline; never updated or deleted.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub case_id: i64,
+        pub actor_id: Option<i64>,
+        pub actor_name: String,
+        pub actor_role: String,
+        pub action: String,
+        pub from_status: Option<String>,
+        pub to_status: String,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+        /// Shown to the resident and on the public board.
+        pub public: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod case_follower {
+    use sea_orm::entity::prelude::*;
+
+    /// A resident following a case ("me too") instead of filing again.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_followers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod calendar_day {
+    use sea_orm::entity::prelude::*;
+
+    /// A holiday, or a weekend day that is worked (调休).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "calendar_days")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        /// holiday | workday
+        pub kind: String,
+        pub name: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

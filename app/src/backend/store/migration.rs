@@ -9,12 +9,19 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(GeographyAndAccounts)]
+        vec![Box::new(GeographyAndAccounts), Box::new(Cases)]
     }
 }
 
-#[derive(DeriveMigrationName)]
+/// Each migration names itself: the name is the key recorded in
+/// `seaql_migrations`, so it must never change once released.
 struct GeographyAndAccounts;
+
+impl MigrationName for GeographyAndAccounts {
+    fn name(&self) -> &str {
+        "m20261121_000001_geography_and_accounts"
+    }
+}
 
 async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, entity: E) -> Result<(), DbErr> {
     let schema = Schema::new(manager.get_database_backend());
@@ -40,6 +47,26 @@ impl MigrationTrait for GeographyAndAccounts {
         create(manager, grid_staff::Entity).await?;
         create(manager, session::Entity).await?;
         create(manager, meta::Entity).await?;
+        Ok(())
+    }
+}
+
+struct Cases;
+
+impl MigrationName for Cases {
+    fn name(&self) -> &str {
+        "m20261122_000001_cases"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Cases {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        create(manager, case_category::Entity).await?;
+        create(manager, case_record::Entity).await?;
+        create(manager, case_event::Entity).await?;
+        create(manager, case_follower::Entity).await?;
+        create(manager, calendar_day::Entity).await?;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! plain data.
 
 pub mod accounts;
+pub mod cases;
 mod entities;
 pub mod geography;
 pub mod meta;

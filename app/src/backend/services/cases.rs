@@ -1,0 +1,664 @@
+//! The case loop: report, act, read, queues. Every call decides through
+//! `domain::case::decide` and reads only what the caller may see.
+
+use super::auth::Viewer;
+use super::internal;
+use crate::backend::state::AppState;
+use crate::backend::store::{self, cases as db, meta};
+use crate::domain::auth::{Place, Role, Scope};
+use crate::domain::case::{
+    available, decide, in_china, ActRequest, Actor, CaseAction, CaseFacts, CaseSource, CaseStatus,
+    CaseSummary, CaseView, DispatchLevel, NewCase, Queue, Refusal, TimelineEntry, MAX_DESCRIPTION,
+};
+use crate::domain::deadline::{due_state, TimeLimits};
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::lang::Lang;
+use crate::domain::person::is_mobile_number;
+use chrono::{Duration, Utc};
+use std::collections::HashMap;
+
+/// Rows per queue page.
+pub const PAGE: u64 = 20;
+
+fn place_of(row: &db::CaseRow) -> Place {
+    Place {
+        grid: row.grid_code.clone(),
+        community: row.community_code.clone(),
+        street: row.street_code.clone(),
+    }
+}
+
+fn facts(row: &db::CaseRow) -> CaseFacts {
+    CaseFacts {
+        status: row.status,
+        place: place_of(row),
+        reporter: row.reporter_id,
+        level: row.level,
+        department: row.department.clone(),
+        company: row.company_id,
+    }
+}
+
+fn actor(viewer: &Viewer) -> Actor<'_> {
+    Actor {
+        user_id: viewer.id,
+        grants: &viewer.grants,
+    }
+}
+
+/// The role a viewer acts in on this case, for the timeline.
+fn acting_role(viewer: &Viewer, place: &Place) -> Role {
+    viewer
+        .grants
+        .iter()
+        .filter(|g| {
+            g.scope.covers(place) || matches!(g.scope, Scope::Department(_) | Scope::Company(_))
+        })
+        .map(|g| g.role)
+        .max()
+        .unwrap_or(Role::Resident)
+}
+
+/// Staff who can see every case of a place (grid staff incl. instructors,
+/// community, street, admins).
+fn staff_of(viewer: &Viewer, place: &Place) -> bool {
+    viewer.grants.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::GridWorker
+                | Role::GridLeader
+                | Role::Instructor
+                | Role::CommunityAdmin
+                | Role::StreetAdmin
+                | Role::SystemAdmin
+        ) && g.scope.covers(place)
+    })
+}
+
+async fn may_read(state: &AppState, viewer: &Viewer, row: &db::CaseRow) -> Result<bool, AppError> {
+    if row.reporter_id == Some(viewer.id) || staff_of(viewer, &place_of(row)) {
+        return Ok(true);
+    }
+    let body = viewer.grants.iter().any(|g| match (&g.scope, g.role) {
+        (Scope::Department(d), Role::Department) => row.department.as_deref() == Some(d.as_str()),
+        (Scope::Company(c), Role::PropertyCompany) => row.company_id == Some(*c),
+        _ => false,
+    });
+    if body {
+        return Ok(true);
+    }
+    db::is_follower(&state.db, row.id, viewer.id)
+        .await
+        .map_err(internal)
+}
+
+async fn category_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
+    let cats = db::categories(&state.db).await.map_err(internal)?;
+    let by_id: HashMap<i64, &db::CategoryRow> = cats.iter().map(|c| (c.id, c)).collect();
+    Ok(cats
+        .iter()
+        .map(|c| {
+            let name = match c.parent_id.and_then(|p| by_id.get(&p)) {
+                Some(parent) => format!("{} · {}", parent.name, c.name),
+                None => c.name.clone(),
+            };
+            (c.id, name)
+        })
+        .collect())
+}
+
+async fn time_limits(state: &AppState) -> Result<TimeLimits, AppError> {
+    let d = TimeLimits::default();
+    let get = |key: &'static str, default: u32| async move {
+        let v = meta::version(&state.db, key).await.map_err(internal)?;
+        Ok::<u32, AppError>(if v > 0 { v as u32 } else { default })
+    };
+    Ok(TimeLimits {
+        grid: get("limit_grid", d.grid).await?,
+        community: get("limit_community", d.community).await?,
+        department: get("limit_department", d.department).await?,
+    })
+}
+
+fn summary(row: &db::CaseRow, categories: &HashMap<i64, String>) -> CaseSummary {
+    let now = Utc::now();
+    let description: String = row.description.chars().take(80).collect();
+    CaseSummary {
+        id: row.id,
+        category: categories
+            .get(&row.category_id)
+            .cloned()
+            .unwrap_or_default(),
+        description,
+        status: row.status,
+        level: row.level,
+        grid_code: row.grid_code.clone(),
+        due_at: row.due_at,
+        due_state: row
+            .due_at
+            .filter(|_| row.status.is_open())
+            .map(|d| due_state(row.started_at, d, now)),
+        created_at: row.created_at,
+        lat: row.lat,
+        lng: row.lng,
+    }
+}
+
+async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<CaseView, AppError> {
+    let categories = category_names(state).await?;
+    let staff = staff_of(viewer, &place_of(&row))
+        || viewer
+            .grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Department | Role::PropertyCompany));
+    let timeline = db::events(&state.db, row.id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        // Residents see the public part; staff see everything.
+        .filter(|e| staff || e.public)
+        .map(|e| TimelineEntry {
+            actor: if staff {
+                e.actor_name
+            } else {
+                Role::parse(&e.actor_role)
+                    .map(|r| r.label(Lang::Zh).to_string())
+                    .unwrap_or_default()
+            },
+            action: e.action,
+            to_status: e.to_status,
+            note: e.note,
+            at: e.created_at,
+        })
+        .collect();
+    let s = summary(&row, &categories);
+    Ok(CaseView {
+        id: row.id,
+        category: s.category,
+        description: row.description.clone(),
+        lat: row.lat,
+        lng: row.lng,
+        grid_code: row.grid_code.clone(),
+        community_code: row.community_code.clone(),
+        source: CaseSource::parse(&row.source).unwrap_or(CaseSource::Resident),
+        status: row.status,
+        level: row.level,
+        department: row.department.clone(),
+        due_at: row.due_at,
+        due_state: s.due_state,
+        public: row.public,
+        result: row.result.clone(),
+        rating: row.rating,
+        version: row.version,
+        created_at: row.created_at,
+        actions: available(&actor(viewer), &facts(&row)),
+        timeline,
+    })
+}
+
+/// A resident reports; a grid worker files from patrol; staff enter a
+/// hotline call. The case lands in its grid (or the community or street
+/// queue when the point is in no grid).
+pub async fn report(
+    state: &AppState,
+    viewer: &Viewer,
+    form: NewCase,
+) -> Result<CaseView, AppError> {
+    let description = form.description.trim().to_string();
+    if description.is_empty() {
+        return Err(AppError::invalid(
+            Field::Description,
+            InputProblem::Required,
+        ));
+    }
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(AppError::invalid(Field::Description, InputProblem::TooLong));
+    }
+    if !(form.lat.is_finite() && form.lng.is_finite() && in_china(form.lat, form.lng)) {
+        return Err(AppError::invalid(
+            Field::Coordinates,
+            InputProblem::OutOfRange,
+        ));
+    }
+    let categories = db::categories(&state.db).await.map_err(internal)?;
+    if !categories
+        .iter()
+        .any(|c| c.id == form.category_id && c.parent_id.is_some() && c.active)
+    {
+        return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
+    }
+    let atlas = state.atlas();
+    let place = atlas.place_at(form.lat, form.lng);
+    if place.street.is_none() && place.community.is_none() {
+        // Outside every street of ours: nobody here could handle it.
+        return Err(AppError::invalid(
+            Field::Coordinates,
+            InputProblem::OutOfRange,
+        ));
+    }
+    let contact_phone = match form.source {
+        CaseSource::Resident => None,
+        CaseSource::Patrol => {
+            let grid_staff = viewer.grants.iter().any(|g| {
+                matches!(g.role, Role::GridWorker | Role::GridLeader) && g.scope.covers(&place)
+            });
+            if !grid_staff && !viewer.grants.iter().any(|g| g.role == Role::SystemAdmin) {
+                return Err(AppError::Forbidden);
+            }
+            None
+        }
+        CaseSource::Hotline => {
+            if !staff_of(viewer, &place) || viewer.grants.iter().all(|g| g.role == Role::Instructor)
+            {
+                return Err(AppError::Forbidden);
+            }
+            let phone = form
+                .contact_phone
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default();
+            if !is_mobile_number(phone) {
+                return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));
+            }
+            Some(phone.to_string())
+        }
+    };
+    let now = Utc::now();
+    let calendar = db::calendar(&state.db).await.map_err(internal)?;
+    let limits = time_limits(state).await?;
+    let first_level = if place.grid.is_some() {
+        DispatchLevel::Grid
+    } else {
+        DispatchLevel::Community
+    };
+    let row = db::CaseRow {
+        id: 0,
+        category_id: form.category_id,
+        description,
+        lat: form.lat,
+        lng: form.lng,
+        company_id: place.grid.as_deref().and_then(|g| atlas.company_of(g)),
+        grid_code: place.grid.clone(),
+        community_code: place.community.clone(),
+        street_code: place.street.clone(),
+        source: form.source.as_str().to_string(),
+        reporter_id: (form.source == CaseSource::Resident).then_some(viewer.id),
+        contact_phone,
+        public: form.public,
+        status: CaseStatus::Reported,
+        level: None,
+        department: None,
+        started_at: now,
+        // The grid has its own limit to confirm and settle a fresh case.
+        due_at: Some(calendar.add_working_days(now, limits.days(first_level))),
+        result: None,
+        rating: None,
+        merged_into: None,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let event = db::NewEvent {
+        actor_id: Some(viewer.id),
+        actor_name: viewer.name.clone(),
+        actor_role: acting_role(viewer, &place).as_str().to_string(),
+        action: "report".into(),
+        from_status: None,
+        to_status: CaseStatus::Reported,
+        note: String::new(),
+        public: true,
+    };
+    let id = db::insert_case(&state.db, &row, &event)
+        .await
+        .map_err(internal)?;
+    let stored = db::case_by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Internal)?;
+    view(state, viewer, stored).await
+}
+
+/// Reads one case, if the caller may.
+pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView, AppError> {
+    let row = db::case_by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_read(state, viewer, &row).await? {
+        // Same answer as a missing case: ids of others' cases reveal nothing.
+        return Err(AppError::NotFound);
+    }
+    view(state, viewer, row).await
+}
+
+/// Takes one step of the loop. Exactly one of several concurrent actions on
+/// the same case applies; the others are told who got there first.
+pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<CaseView, AppError> {
+    let row = db::case_by_id(&state.db, req.case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_read(state, viewer, &row).await? {
+        return Err(AppError::NotFound);
+    }
+    if row.version != req.version {
+        return Err(already_handled(state, row.id).await);
+    }
+    let mut case = facts(&row);
+    // A department dispatch needs the department before the rule can judge it.
+    if let CaseAction::Dispatch(DispatchLevel::Department) = req.action {
+        let code = req
+            .department
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        if code.is_empty() {
+            return Err(AppError::invalid(Field::Department, InputProblem::Required));
+        }
+        case.department = Some(code);
+    }
+    let next = match decide(&actor(viewer), &case, &req.action) {
+        Ok(next) => next,
+        Err(Refusal::WrongState) => return Err(AppError::WrongState),
+        Err(Refusal::NotYours) => return Err(AppError::Forbidden),
+    };
+    let note = req.note.trim().to_string();
+    if note.chars().count() > MAX_DESCRIPTION {
+        return Err(AppError::invalid(Field::Reason, InputProblem::TooLong));
+    }
+    let now = Utc::now();
+    let mut change = db::CaseChange {
+        status: Some(next),
+        ..Default::default()
+    };
+    let mut public = true;
+    match &req.action {
+        CaseAction::Reject if note.is_empty() => {
+            return Err(AppError::invalid(Field::Reason, InputProblem::Required))
+        }
+        CaseAction::Merge => {
+            let target = req
+                .merge_into
+                .ok_or(AppError::invalid(Field::Reason, InputProblem::Required))?;
+            if target == row.id
+                || db::case_by_id(&state.db, target)
+                    .await
+                    .map_err(internal)?
+                    .is_none()
+            {
+                return Err(AppError::invalid(Field::Reason, InputProblem::Unknown));
+            }
+            change.merged_into = Some(target);
+        }
+        CaseAction::Dispatch(_) | CaseAction::Escalate => {
+            let level = match &req.action {
+                CaseAction::Dispatch(l) => *l,
+                _ => row
+                    .level
+                    .and_then(DispatchLevel::next)
+                    .ok_or(AppError::WrongState)?,
+            };
+            let department = if level == DispatchLevel::Department {
+                let code = req
+                    .department
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or_default()
+                    .to_ascii_uppercase();
+                if code.is_empty() {
+                    return Err(AppError::invalid(Field::Department, InputProblem::Required));
+                }
+                Some(code)
+            } else {
+                None
+            };
+            let calendar = db::calendar(&state.db).await.map_err(internal)?;
+            let limits = time_limits(state).await?;
+            change.level = Some(Some(level));
+            change.department = Some(department);
+            change.started_at = Some(now);
+            change.due_at = Some(Some(calendar.add_working_days(now, limits.days(level))));
+        }
+        CaseAction::Progress => public = false,
+        CaseAction::Resolve => {
+            if note.is_empty() {
+                return Err(AppError::invalid(Field::Reason, InputProblem::Required));
+            }
+            change.result = Some(note.clone());
+        }
+        CaseAction::Evaluate => {
+            let stars = req
+                .rating
+                .filter(|r| (1..=5).contains(r))
+                .ok_or(AppError::invalid(Field::Rating, InputProblem::OutOfRange))?;
+            change.rating = Some(stars as i32);
+        }
+        CaseAction::Close | CaseAction::Reject => change.due_at = Some(None),
+        CaseAction::Reopen => {
+            change.level = Some(None);
+            change.started_at = Some(now);
+        }
+        _ => {}
+    }
+    let event = db::NewEvent {
+        actor_id: Some(viewer.id),
+        actor_name: viewer.name.clone(),
+        actor_role: acting_role(viewer, &case.place).as_str().to_string(),
+        action: req.action.name().to_string(),
+        from_status: Some(row.status),
+        to_status: next,
+        note,
+        public,
+    };
+    if !db::apply(&state.db, row.id, row.version, &change, &event, now)
+        .await
+        .map_err(internal)?
+    {
+        return Err(already_handled(state, row.id).await);
+    }
+    let stored = db::case_by_id(&state.db, row.id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Internal)?;
+    view(state, viewer, stored).await
+}
+
+/// "Already handled by …": the name behind the latest timeline entry.
+async fn already_handled(state: &AppState, id: i64) -> AppError {
+    match db::events(&state.db, id).await {
+        Ok(events) => AppError::AlreadyHandled {
+            by: events
+                .last()
+                .map(|e| e.actor_name.clone())
+                .unwrap_or_default(),
+        },
+        Err(e) => internal(e),
+    }
+}
+
+/// One page of a queue the caller may read, newest first, after `after`.
+pub async fn queue(
+    state: &AppState,
+    viewer: &Viewer,
+    which: Queue,
+    filter: db::Filter,
+    after: Option<i64>,
+) -> Result<Vec<CaseSummary>, AppError> {
+    let atlas = state.atlas();
+    let at = |code: &str| atlas.place_of(code).ok_or(AppError::NotFound);
+    let scope = match which {
+        Queue::Mine => db::Scope::Reporter(viewer.id),
+        Queue::Following => db::Scope::Following(viewer.id),
+        Queue::Grid(code) => {
+            if !staff_of(viewer, &at(&code)?) {
+                return Err(AppError::Forbidden);
+            }
+            db::Scope::Grid(code)
+        }
+        Queue::Community(code) => {
+            let place = at(&code)?;
+            let ok = viewer.grants.iter().any(|g| {
+                matches!(
+                    g.role,
+                    Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
+                ) && g.scope.covers(&place)
+            });
+            if !ok {
+                return Err(AppError::Forbidden);
+            }
+            db::Scope::Community(code)
+        }
+        Queue::Street(code) => {
+            let place = at(&code)?;
+            let ok = viewer.grants.iter().any(|g| {
+                matches!(g.role, Role::StreetAdmin | Role::SystemAdmin) && g.scope.covers(&place)
+            });
+            if !ok {
+                return Err(AppError::Forbidden);
+            }
+            db::Scope::Street(code)
+        }
+        Queue::Department => match viewer.grants.iter().find_map(|g| match (&g.scope, g.role) {
+            (Scope::Department(d), Role::Department) => Some(d.clone()),
+            _ => None,
+        }) {
+            Some(d) => db::Scope::Department(d),
+            None => return Err(AppError::Forbidden),
+        },
+        Queue::Company => match viewer.grants.iter().find_map(|g| match (&g.scope, g.role) {
+            (Scope::Company(c), Role::PropertyCompany) => Some(*c),
+            _ => None,
+        }) {
+            Some(c) => db::Scope::Company(c),
+            None => return Err(AppError::Forbidden),
+        },
+    };
+    let categories = category_names(state).await?;
+    let rows = db::page(&state.db, &scope, &filter, after, PAGE)
+        .await
+        .map_err(internal)?;
+    Ok(rows.iter().map(|r| summary(r, &categories)).collect())
+}
+
+/// Open cases of the same category within ~50 m in the last 30 days, shown
+/// before submitting so the resident can follow one instead.
+pub async fn nearby(
+    state: &AppState,
+    category_id: i64,
+    lat: f64,
+    lng: f64,
+) -> Result<Vec<CaseSummary>, AppError> {
+    if !in_china(lat, lng) {
+        return Err(AppError::invalid(
+            Field::Coordinates,
+            InputProblem::OutOfRange,
+        ));
+    }
+    // 50 m in degrees: latitude is constant; longitude shrinks with cos(lat).
+    let dlat = 50.0 / 111_320.0;
+    let dlng = dlat / lat.to_radians().cos().max(0.1);
+    let since = Utc::now() - Duration::days(30);
+    let rows = db::nearby_open(&state.db, category_id, (lat, lng), (dlat, dlng), since)
+        .await
+        .map_err(internal)?;
+    let categories = category_names(state).await?;
+    Ok(rows.iter().map(|r| summary(r, &categories)).collect())
+}
+
+/// A resident follows a case ("me too") instead of filing it again.
+pub async fn follow(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), AppError> {
+    let row = db::case_by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !row.status.is_open() {
+        return Err(AppError::WrongState);
+    }
+    db::follow(&state.db, id, viewer.id)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Loads the seed catalogue into an empty category table.
+pub async fn seed_categories(db_: &store::Db) -> Result<(), AppError> {
+    if !db::categories(db_).await.map_err(internal)?.is_empty() {
+        return Ok(());
+    }
+    for (i, (top, items)) in CATALOGUE.iter().enumerate() {
+        let parent = db::insert_category(db_, None, top, i as i32)
+            .await
+            .map_err(internal)?;
+        for (j, item) in items.iter().enumerate() {
+            db::insert_category(db_, Some(parent), item, j as i32)
+                .await
+                .map_err(internal)?;
+        }
+    }
+    Ok(())
+}
+
+/// The seed catalogue (two levels), from the street case categories in the seed articles.
+pub const CATALOGUE: [(&str, &[&str]); 6] = [
+    (
+        "市容环境",
+        &[
+            "乱堆乱放",
+            "垃圾清运不及时",
+            "违章搭建",
+            "占道经营",
+            "小广告",
+            "绿化损毁",
+        ],
+    ),
+    (
+        "设施维修",
+        &[
+            "路灯不亮",
+            "道路破损",
+            "井盖缺失",
+            "楼道灯损坏",
+            "健身器材损坏",
+            "下水道堵塞",
+        ],
+    ),
+    (
+        "安全隐患",
+        &[
+            "消防通道堵塞",
+            "电动车违规充电",
+            "高空坠物隐患",
+            "燃气泄漏隐患",
+            "危房隐患",
+        ],
+    ),
+    (
+        "矛盾纠纷",
+        &["邻里纠纷", "噪音扰民", "物业纠纷", "劳资纠纷"],
+    ),
+    (
+        "物业管理",
+        &[
+            "电梯故障",
+            "车库漏水",
+            "停车管理",
+            "快递柜问题",
+            "保洁不到位",
+        ],
+    ),
+    (
+        "民生服务",
+        &["独居老人关爱", "困难群众帮扶", "办事咨询", "充电桩需求"],
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_catalogue_has_two_levels_and_no_empty_group() {
+        for (top, items) in super::CATALOGUE {
+            assert!(!top.is_empty() && !items.is_empty(), "{top}");
+        }
+    }
+}

@@ -1,0 +1,485 @@
+//! Cases, their timeline, followers, the category catalogue and the calendar.
+
+use super::entities::{calendar_day, case_category, case_event, case_follower, case_record};
+use crate::domain::case::{CaseStatus, DispatchLevel};
+use crate::domain::deadline::Calendar;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+/// A case as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseRow {
+    pub id: i64,
+    pub category_id: i64,
+    pub description: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub grid_code: Option<String>,
+    pub community_code: Option<String>,
+    pub street_code: Option<String>,
+    pub company_id: Option<i64>,
+    pub source: String,
+    pub reporter_id: Option<i64>,
+    pub contact_phone: Option<String>,
+    pub public: bool,
+    pub status: CaseStatus,
+    pub level: Option<DispatchLevel>,
+    pub department: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub result: Option<String>,
+    pub rating: Option<i32>,
+    pub merged_into: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn row(m: case_record::Model) -> CaseRow {
+    CaseRow {
+        id: m.id,
+        category_id: m.category_id,
+        description: m.description,
+        lat: m.lat,
+        lng: m.lng,
+        grid_code: m.grid_code,
+        community_code: m.community_code,
+        street_code: m.street_code,
+        company_id: m.company_id,
+        source: m.source,
+        reporter_id: m.reporter_id,
+        contact_phone: m.contact_phone,
+        public: m.public,
+        status: CaseStatus::parse(&m.status).unwrap_or(CaseStatus::Reported),
+        level: m.level.as_deref().and_then(DispatchLevel::parse),
+        department: m.department,
+        started_at: m.started_at,
+        due_at: m.due_at,
+        result: m.result,
+        rating: m.rating,
+        merged_into: m.merged_into,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+/// One timeline entry as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: CaseStatus,
+    pub note: String,
+    pub public: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A timeline entry to append.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub action: String,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: CaseStatus,
+    pub note: String,
+    pub public: bool,
+}
+
+async fn append(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+    e: &NewEvent,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    case_event::ActiveModel {
+        case_id: Set(case_id),
+        actor_id: Set(e.actor_id),
+        actor_name: Set(e.actor_name.clone()),
+        actor_role: Set(e.actor_role.clone()),
+        action: Set(e.action.clone()),
+        from_status: Set(e.from_status.map(|s| s.as_str().to_string())),
+        to_status: Set(e.to_status.as_str().to_string()),
+        note: Set(e.note.clone()),
+        public: Set(e.public),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Stores a new case and its first timeline entry in one transaction.
+pub async fn insert_case<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+) -> Result<i64, DbErr> {
+    let txn = db.begin().await?;
+    let id = case_record::ActiveModel {
+        category_id: Set(c.category_id),
+        description: Set(c.description.clone()),
+        lat: Set(c.lat),
+        lng: Set(c.lng),
+        grid_code: Set(c.grid_code.clone()),
+        community_code: Set(c.community_code.clone()),
+        street_code: Set(c.street_code.clone()),
+        company_id: Set(c.company_id),
+        source: Set(c.source.clone()),
+        reporter_id: Set(c.reporter_id),
+        contact_phone: Set(c.contact_phone.clone()),
+        public: Set(c.public),
+        status: Set(c.status.as_str().to_string()),
+        level: Set(c.level.map(|l| l.as_str().to_string())),
+        department: Set(c.department.clone()),
+        started_at: Set(c.started_at),
+        due_at: Set(c.due_at),
+        result: Set(c.result.clone()),
+        rating: Set(c.rating),
+        merged_into: Set(c.merged_into),
+        version: Set(0),
+        created_at: Set(c.created_at),
+        updated_at: Set(c.updated_at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?
+    .id;
+    append(&txn, id, first, c.created_at).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+pub async fn case_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<CaseRow>, DbErr> {
+    Ok(case_record::Entity::find_by_id(id).one(db).await?.map(row))
+}
+
+/// The changes one action makes to a case.
+#[derive(Clone, Debug, Default)]
+pub struct CaseChange {
+    pub status: Option<CaseStatus>,
+    pub level: Option<Option<DispatchLevel>>,
+    pub department: Option<Option<String>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub due_at: Option<Option<DateTime<Utc>>>,
+    pub result: Option<String>,
+    pub rating: Option<i32>,
+    pub merged_into: Option<i64>,
+}
+
+/// Applies a change only if nobody changed the case since `version` was
+/// read, and appends the timeline entry, in one transaction. `Ok(false)`
+/// means someone else got there first and nothing was written.
+pub async fn apply<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    id: i64,
+    version: i64,
+    change: &CaseChange,
+    event: &NewEvent,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let mut update = case_record::Entity::update_many()
+        .col_expr(
+            case_record::Column::Version,
+            Expr::col(case_record::Column::Version).add(1),
+        )
+        .col_expr(case_record::Column::UpdatedAt, Expr::value(now));
+    if let Some(s) = change.status {
+        update = update.col_expr(case_record::Column::Status, Expr::value(s.as_str()));
+    }
+    if let Some(l) = change.level {
+        update = update.col_expr(
+            case_record::Column::Level,
+            Expr::value(l.map(|l| l.as_str().to_string())),
+        );
+    }
+    if let Some(d) = &change.department {
+        update = update.col_expr(case_record::Column::Department, Expr::value(d.clone()));
+    }
+    if let Some(t) = change.started_at {
+        update = update.col_expr(case_record::Column::StartedAt, Expr::value(t));
+    }
+    if let Some(t) = change.due_at {
+        update = update.col_expr(case_record::Column::DueAt, Expr::value(t));
+    }
+    if let Some(r) = &change.result {
+        update = update.col_expr(case_record::Column::Result, Expr::value(r.clone()));
+    }
+    if let Some(r) = change.rating {
+        update = update.col_expr(case_record::Column::Rating, Expr::value(r));
+    }
+    if let Some(m) = change.merged_into {
+        update = update.col_expr(case_record::Column::MergedInto, Expr::value(m));
+    }
+    let res = update
+        .filter(case_record::Column::Id.eq(id))
+        .filter(case_record::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    append(&txn, id, event, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+pub async fn events(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<EventRow>, DbErr> {
+    Ok(case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| EventRow {
+            id: e.id,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name,
+            actor_role: e.actor_role,
+            action: e.action,
+            from_status: e.from_status.as_deref().and_then(CaseStatus::parse),
+            to_status: CaseStatus::parse(&e.to_status).unwrap_or(CaseStatus::Reported),
+            note: e.note,
+            public: e.public,
+            created_at: e.created_at,
+        })
+        .collect())
+}
+
+/// Which cases a queue holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scope {
+    Reporter(i64),
+    Following(i64),
+    Grid(String),
+    Community(String),
+    Street(String),
+    Department(String),
+    Company(i64),
+    Public,
+}
+
+/// Optional narrowing of a queue.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub statuses: Vec<CaseStatus>,
+    pub category_ids: Vec<i64>,
+    pub grid: Option<String>,
+    /// Only open cases due before this moment (overdue or due soon).
+    pub due_before: Option<DateTime<Utc>>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// One page of a queue, newest first, after the id `after` (keyset: stable
+/// while new cases arrive).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<CaseRow>, DbErr> {
+    use case_record::Column as C;
+    let mut q = case_record::Entity::find();
+    q = match scope {
+        Scope::Reporter(id) => q.filter(C::ReporterId.eq(*id)),
+        Scope::Following(user) => {
+            let ids: Vec<i64> = case_follower::Entity::find()
+                .filter(case_follower::Column::UserId.eq(*user))
+                .select_only()
+                .column(case_follower::Column::CaseId)
+                .into_tuple()
+                .all(db)
+                .await?;
+            q.filter(C::Id.is_in(ids))
+        }
+        Scope::Grid(g) => q.filter(C::GridCode.eq(g.clone())),
+        Scope::Community(c) => q.filter(C::CommunityCode.eq(c.clone())),
+        Scope::Street(s) => q.filter(C::StreetCode.eq(s.clone())),
+        Scope::Department(d) => q
+            .filter(C::Department.eq(d.clone()))
+            .filter(C::Level.eq(DispatchLevel::Department.as_str())),
+        Scope::Company(c) => q.filter(C::CompanyId.eq(*c)),
+        Scope::Public => q.filter(C::Public.eq(true)).filter(
+            C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
+        ),
+    };
+    if !filter.statuses.is_empty() {
+        q = q.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
+    }
+    if !filter.category_ids.is_empty() {
+        q = q.filter(C::CategoryId.is_in(filter.category_ids.clone()));
+    }
+    if let Some(g) = &filter.grid {
+        q = q.filter(C::GridCode.eq(g.clone()));
+    }
+    if let Some(t) = filter.due_before {
+        let open: Vec<&str> = CaseStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect();
+        q = q.filter(C::DueAt.lt(t)).filter(C::Status.is_in(open));
+    }
+    if let Some(t) = filter.since {
+        q = q.filter(C::CreatedAt.gte(t));
+    }
+    if let Some(a) = after {
+        q = q.filter(C::Id.lt(a));
+    }
+    Ok(q.order_by_desc(C::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+/// Open cases of a category near a point in the last days, for "me too".
+pub async fn nearby_open(
+    db: &impl ConnectionTrait,
+    category_id: i64,
+    (lat, lng): (f64, f64),
+    (dlat, dlng): (f64, f64),
+    since: DateTime<Utc>,
+) -> Result<Vec<CaseRow>, DbErr> {
+    use case_record::Column as C;
+    let open: Vec<&str> = CaseStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect();
+    Ok(case_record::Entity::find()
+        .filter(C::CategoryId.eq(category_id))
+        .filter(C::Lat.between(lat - dlat, lat + dlat))
+        .filter(C::Lng.between(lng - dlng, lng + dlng))
+        .filter(C::CreatedAt.gte(since))
+        .filter(C::Status.is_in(open))
+        .order_by_desc(C::Id)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+pub async fn follow(db: &impl ConnectionTrait, case_id: i64, user_id: i64) -> Result<bool, DbErr> {
+    let exists = case_follower::Entity::find_by_id((case_id, user_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !exists {
+        case_follower::ActiveModel {
+            case_id: Set(case_id),
+            user_id: Set(user_id),
+            created_at: Set(Utc::now()),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(!exists)
+}
+
+pub async fn is_follower(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+    user_id: i64,
+) -> Result<bool, DbErr> {
+    Ok(case_follower::Entity::find_by_id((case_id, user_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+pub async fn count_cases(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    case_record::Entity::find().count(db).await
+}
+
+/// A category of the catalogue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub sort: i32,
+    pub active: bool,
+}
+
+pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<CategoryRow>, DbErr> {
+    Ok(case_category::Entity::find()
+        .order_by_asc(case_category::Column::Sort)
+        .order_by_asc(case_category::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| CategoryRow {
+            id: c.id,
+            parent_id: c.parent_id,
+            name: c.name,
+            sort: c.sort,
+            active: c.active,
+        })
+        .collect())
+}
+
+pub async fn insert_category(
+    db: &impl ConnectionTrait,
+    parent_id: Option<i64>,
+    name: &str,
+    sort: i32,
+) -> Result<i64, DbErr> {
+    Ok(case_category::ActiveModel {
+        parent_id: Set(parent_id),
+        name: Set(name.to_string()),
+        sort: Set(sort),
+        active: Set(true),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+pub async fn calendar(db: &impl ConnectionTrait) -> Result<Calendar, DbErr> {
+    let mut cal = Calendar::default();
+    for d in calendar_day::Entity::find().all(db).await? {
+        if d.kind == "workday" {
+            cal.workdays.insert(d.day);
+        } else {
+            cal.holidays.insert(d.day);
+        }
+    }
+    Ok(cal)
+}
+
+/// Marks a day as a holiday or a worked weekend day (replacing what it was).
+pub async fn set_calendar_day(
+    db: &impl ConnectionTrait,
+    day: NaiveDate,
+    workday: bool,
+    name: &str,
+) -> Result<(), DbErr> {
+    calendar_day::Entity::delete_by_id(day).exec(db).await?;
+    calendar_day::ActiveModel {
+        day: Set(day),
+        kind: Set(if workday { "workday" } else { "holiday" }.to_string()),
+        name: Set(name.to_string()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! Time limits counted in working days (工作日) on a calendar the admins keep:
+//! public holidays, and 调休 weekend days that are working days.
+
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+use super::case::DispatchLevel;
+
+/// China Standard Time: UTC+8 all year (no daylight saving).
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// Days off that would be working days, and weekend days that are worked.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Calendar {
+    pub holidays: BTreeSet<NaiveDate>,
+    /// 调休: weekend days that are working days.
+    pub workdays: BTreeSet<NaiveDate>,
+}
+
+impl Calendar {
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        if self.workdays.contains(&d) {
+            return true;
+        }
+        if self.holidays.contains(&d) {
+            return false;
+        }
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    /// The moment `days` working days after `start`, in local time. A start
+    /// on a day off counts from the beginning of the next working day; the
+    /// time of day is kept otherwise (reported Tue 15:00 + 1 → Wed 15:00).
+    pub fn add_working_days(&self, start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        let tz = china();
+        let local = start.with_timezone(&tz);
+        let mut date = local.date_naive();
+        let mut time = local.time();
+        if !self.is_working_day(date) {
+            while !self.is_working_day(date) {
+                date = date.succ_opt().expect("date in range");
+            }
+            time = NaiveTime::MIN;
+        }
+        let mut left = days;
+        while left > 0 {
+            date = date.succ_opt().expect("date in range");
+            if self.is_working_day(date) {
+                left -= 1;
+            }
+        }
+        tz.from_local_datetime(&date.and_time(time))
+            .single()
+            .expect("fixed offset")
+            .with_timezone(&Utc)
+    }
+}
+
+/// Working days allowed at each level (defaults 1, 3, 5; admins change them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeLimits {
+    pub grid: u32,
+    pub community: u32,
+    pub department: u32,
+}
+
+impl Default for TimeLimits {
+    fn default() -> Self {
+        TimeLimits {
+            grid: 1,
+            community: 3,
+            department: 5,
+        }
+    }
+}
+
+impl TimeLimits {
+    pub fn days(&self, level: DispatchLevel) -> u32 {
+        match level {
+            DispatchLevel::Grid | DispatchLevel::Company => self.grid,
+            DispatchLevel::Community | DispatchLevel::Street => self.community,
+            DispatchLevel::Department => self.department,
+        }
+    }
+}
+
+/// How a case stands against its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueState {
+    OnTime,
+    /// Less than a quarter of the time is left.
+    DueSoon,
+    Overdue,
+}
+
+pub fn due_state(start: DateTime<Utc>, due: DateTime<Utc>, now: DateTime<Utc>) -> DueState {
+    if now > due {
+        DueState::Overdue
+    } else if (due - now) * 4 < (due - start).max(Duration::zero()) {
+        DueState::DueSoon
+    } else {
+        DueState::OnTime
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        china()
+            .with_ymd_and_hms(y, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// National Day week: Oct 1–7 off, with Sun Sep 27 and Sat Oct 10 worked (调休).
+    fn national_day() -> Calendar {
+        Calendar {
+            holidays: (1..=7).map(|d| day(2026, 10, d)).collect(),
+            workdays: [day(2026, 9, 27), day(2026, 10, 10)].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn weekdays_count_and_weekends_do_not() {
+        let c = Calendar::default();
+        // 2026-11-17 is a Tuesday.
+        assert_eq!(
+            c.add_working_days(at(2026, 11, 17, 15), 1),
+            at(2026, 11, 18, 15)
+        );
+        // Friday + 1 → Monday, same time.
+        assert_eq!(
+            c.add_working_days(at(2026, 11, 20, 15), 1),
+            at(2026, 11, 23, 15)
+        );
+        // Thursday + 3 → Tuesday.
+        assert_eq!(
+            c.add_working_days(at(2026, 11, 19, 9), 3),
+            at(2026, 11, 24, 9)
+        );
+        // Saturday: counting starts Monday 00:00, so one day ends Tuesday 00:00.
+        assert_eq!(
+            c.add_working_days(at(2026, 11, 21, 10), 1),
+            at(2026, 11, 24, 0)
+        );
+        assert_eq!(
+            c.add_working_days(at(2026, 11, 17, 15), 0),
+            at(2026, 11, 17, 15)
+        );
+    }
+
+    #[test]
+    fn holidays_are_skipped_and_make_up_days_count() {
+        let c = national_day();
+        assert!(c.is_working_day(day(2026, 9, 27)), "Sunday worked (调休)");
+        assert!(!c.is_working_day(day(2026, 10, 1)), "holiday");
+        assert!(
+            c.is_working_day(day(2026, 10, 10)),
+            "Saturday worked (调休)"
+        );
+        // Fri Sep 25 + 1 → Sun Sep 27, a make-up working day.
+        assert_eq!(
+            c.add_working_days(at(2026, 9, 25, 10), 1),
+            at(2026, 9, 27, 10)
+        );
+        // Wed Sep 30 + 1 → Thu Oct 8, over the whole holiday.
+        assert_eq!(
+            c.add_working_days(at(2026, 9, 30, 16), 1),
+            at(2026, 10, 8, 16)
+        );
+        // Wed Sep 30 + 3 → Sat Oct 10 (worked): Oct 8, 9, 10.
+        assert_eq!(
+            c.add_working_days(at(2026, 9, 30, 16), 3),
+            at(2026, 10, 10, 16)
+        );
+        // Reported on Oct 3 (holiday): counting starts Oct 8.
+        assert_eq!(
+            c.add_working_days(at(2026, 10, 3, 12), 5),
+            at(2026, 10, 14, 0)
+        );
+    }
+
+    #[test]
+    fn limits_by_level_and_due_states() {
+        let l = TimeLimits::default();
+        assert_eq!(
+            (
+                l.days(DispatchLevel::Grid),
+                l.days(DispatchLevel::Street),
+                l.days(DispatchLevel::Department)
+            ),
+            (1, 3, 5)
+        );
+        let start = at(2026, 11, 17, 8);
+        let due = at(2026, 11, 18, 8);
+        assert_eq!(due_state(start, due, at(2026, 11, 17, 9)), DueState::OnTime);
+        assert_eq!(
+            due_state(start, due, at(2026, 11, 18, 3)),
+            DueState::DueSoon
+        );
+        assert_eq!(
+            due_state(start, due, at(2026, 11, 18, 9)),
+            DueState::Overdue
+        );
+    }
+}

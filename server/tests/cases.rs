@@ -1,0 +1,497 @@
+//! The case loop through the real router on SQLite and PostgreSQL.
+
+mod common;
+
+use app::backend::demo::{DEMO_ACCOUNTS, DISTRICT_CODE};
+use app::domain::auth::Role;
+use common::{Backend, TestApp};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+fn phone_of(role: Role) -> &'static str {
+    DEMO_ACCOUNTS
+        .iter()
+        .find(|(_, _, r)| *r == role)
+        .map(|(p, _, _)| *p)
+        .unwrap()
+}
+
+/// The middle of the demo grid `370103-001-001-01` (company 1's compound).
+const HOME: (f64, f64) = (36.6372, 117.0135);
+/// The middle of grid `370103-001-001-02` (another company).
+const NEXT_DOOR: (f64, f64) = (36.6372, 117.0165);
+
+async fn category(app: &TestApp, c: &Client) -> i64 {
+    let (s, cats) = app.call(c, "case_categories", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    cats.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn report(
+    app: &TestApp,
+    c: &Client,
+    (lat, lng): (f64, f64),
+    text: &str,
+) -> (StatusCode, Value) {
+    let cat = category(app, c).await;
+    app.call_json(
+        c,
+        "report_case",
+        json!({"case": {"category_id": cat, "description": text, "lat": lat, "lng": lng, "public": true, "source": "resident", "contact_phone": null}}),
+    )
+    .await
+}
+
+async fn act(
+    app: &TestApp,
+    c: &Client,
+    case: &Value,
+    action: Value,
+    extra: Value,
+) -> (StatusCode, Value) {
+    let mut req =
+        json!({"case_id": case["id"], "version": case["version"], "action": action, "note": ""});
+    for (k, v) in extra.as_object().unwrap() {
+        req[k] = v.clone();
+    }
+    app.call_json(c, "act_on_case", json!({"request": req}))
+        .await
+}
+
+/// Steps a case must pass, asserting each succeeds; returns the case after.
+async fn step(
+    app: &TestApp,
+    c: &Client,
+    case: Value,
+    action: Value,
+    extra: Value,
+    want: &str,
+) -> Value {
+    let (s, body) = act(app, c, &case, action.clone(), extra).await;
+    assert_eq!(s, StatusCode::OK, "{action}: {body}");
+    assert_eq!(body["status"], want, "{action}");
+    body
+}
+
+async fn the_whole_loop_from_report_to_close(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let (s, case) = report(&app, &resident, HOME, "楼道灯坏了一周，晚上很黑").await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_eq!(case["status"], "reported");
+    assert_eq!(case["grid_code"], format!("{DISTRICT_CODE}-001-001-01"));
+    assert!(
+        case["due_at"].is_string(),
+        "every case carries its deadline"
+    );
+    assert_eq!(
+        case["actions"],
+        json!([]),
+        "a resident cannot act on a fresh report"
+    );
+
+    // The resident may not confirm their own report.
+    let (s, _) = act(&app, &resident, &case, json!("confirm"), json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Nor may anyone accept before it is dispatched.
+    let (s, body) = act(&app, &worker, &case, json!("accept"), json!({})).await;
+    assert_eq!((s, body), (StatusCode::CONFLICT, json!("WrongState")));
+
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!("confirm"),
+        json!({}),
+        "confirmed",
+    )
+    .await;
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!({"dispatch": "grid"}),
+        json!({}),
+        "dispatched",
+    )
+    .await;
+    assert_eq!(case["level"], "grid");
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!("accept"),
+        json!({}),
+        "in_progress",
+    )
+    .await;
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!("progress"),
+        json!({"note": "已联系物业更换灯泡（内部）"}),
+        "in_progress",
+    )
+    .await;
+    // Resolving needs a result.
+    let (s, _) = act(&app, &worker, &case, json!("resolve"), json!({})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!("resolve"),
+        json!({"note": "已更换楼道灯"}),
+        "resolved",
+    )
+    .await;
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!("feedback"),
+        json!({}),
+        "fed_back",
+    )
+    .await;
+
+    // The resident sees the result and the public timeline, not internal notes.
+    let (_, seen) = app
+        .call(&resident, "case_detail", &[("id", &case["id"].to_string())])
+        .await;
+    assert_eq!(seen["result"], "已更换楼道灯");
+    assert_eq!(seen["actions"], json!(["evaluate", "reopen"]));
+    let timeline = seen["timeline"].to_string();
+    assert!(
+        !timeline.contains("内部"),
+        "progress notes are internal: {timeline}"
+    );
+    assert!(
+        !timeline.contains("网格员 张伟"),
+        "residents see roles, not staff names"
+    );
+
+    let (s, _) = act(
+        &app,
+        &resident,
+        &seen,
+        json!("evaluate"),
+        json!({"rating": 6}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "ratings are 1–5");
+    let case = step(
+        &app,
+        &resident,
+        seen,
+        json!("evaluate"),
+        json!({"rating": 5, "note": "很及时"}),
+        "evaluated",
+    )
+    .await;
+    assert_eq!(case["rating"], 5);
+    let (_, case) = app
+        .call(&worker, "case_detail", &[("id", &case["id"].to_string())])
+        .await;
+    let case = step(&app, &worker, case, json!("close"), json!({}), "closed").await;
+    let actions: Vec<_> = case["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "report", "confirm", "dispatch", "accept", "progress", "resolve", "feedback",
+            "evaluate", "close"
+        ]
+    );
+    assert!(
+        case["due_state"].is_null(),
+        "closed cases are off the clock"
+    );
+}
+
+async fn residents_companies_and_departments_see_only_their_cases(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let other = app.client();
+    let (s, _) = app
+        .call(
+            &other,
+            "register",
+            &[
+                ("phone", "13698765432"),
+                ("password", "longenough1"),
+                ("name", "邻居"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, mine) = report(&app, &resident, HOME, "车库漏水").await;
+    let (_, theirs) = report(&app, &other, NEXT_DOOR, "电梯故障").await;
+
+    // A resident cannot read another resident's case (and learns nothing from the id).
+    let (s, body) = app
+        .call(
+            &resident,
+            "case_detail",
+            &[("id", &theirs["id"].to_string())],
+        )
+        .await;
+    assert_eq!((s, body), (StatusCode::NOT_FOUND, json!("NotFound")));
+    let (_, my_list) = app
+        .call_json(
+            &resident,
+            "case_queue",
+            json!({"queue": "mine", "statuses": [], "after": null}),
+        )
+        .await;
+    assert_eq!(my_list.as_array().unwrap().len(), 1);
+
+    // The property company sees the case in its own compound only.
+    let company = app.signed_in(phone_of(Role::PropertyCompany)).await;
+    let (s, tasks) = app
+        .call_json(
+            &company,
+            "case_queue",
+            json!({"queue": "company", "statuses": [], "after": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let ids: Vec<_> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![mine["id"].clone()]);
+    assert_eq!(
+        app.call(
+            &company,
+            "case_detail",
+            &[("id", &theirs["id"].to_string())]
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A department sees a case only once the street whistles it to them.
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let department = app.signed_in(phone_of(Role::Department)).await;
+    assert_eq!(
+        app.call(
+            &department,
+            "case_detail",
+            &[("id", &mine["id"].to_string())]
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    let case = step(
+        &app,
+        &street,
+        mine,
+        json!("confirm"),
+        json!({}),
+        "confirmed",
+    )
+    .await;
+    // Grid staff may not whistle departments; the street may.
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let (s, _) = act(
+        &app,
+        &worker,
+        &case,
+        json!({"dispatch": "department"}),
+        json!({"department": "CG"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = act(
+        &app,
+        &street,
+        &case,
+        json!({"dispatch": "department"}),
+        json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "which department?");
+    let case = step(
+        &app,
+        &street,
+        case,
+        json!({"dispatch": "department"}),
+        json!({"department": "CG"}),
+        "dispatched",
+    )
+    .await;
+    let (_, inbox) = app
+        .call_json(
+            &department,
+            "case_queue",
+            json!({"queue": "department", "statuses": [], "after": null}),
+        )
+        .await;
+    assert_eq!(inbox.as_array().unwrap().len(), 1);
+    let (_, detail) = app
+        .call(
+            &department,
+            "case_detail",
+            &[("id", &case["id"].to_string())],
+        )
+        .await;
+    assert_eq!(
+        detail["actions"],
+        json!(["accept"]),
+        "a department case cannot be escalated further"
+    );
+    step(
+        &app,
+        &department,
+        detail,
+        json!("accept"),
+        json!({}),
+        "in_progress",
+    )
+    .await;
+    // Queues of other places are refused.
+    let (s, _) = app.call_json(&worker, "case_queue", json!({"queue": {"grid": format!("{DISTRICT_CODE}-002-001-01")}, "statuses": [], "after": null})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn twenty_concurrent_accepts_let_exactly_one_through(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let leader = app.signed_in(phone_of(Role::GridLeader)).await;
+    let (_, case) = report(&app, &resident, HOME, "井盖缺失，很危险").await;
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!("confirm"),
+        json!({}),
+        "confirmed",
+    )
+    .await;
+    let case = step(
+        &app,
+        &worker,
+        case,
+        json!({"dispatch": "grid"}),
+        json!({}),
+        "dispatched",
+    )
+    .await;
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (app, case) = (app.clone(), case.clone());
+        let client = if i % 2 == 0 {
+            worker.clone()
+        } else {
+            leader.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            act(&app, &client, &case, json!("accept"), json!({})).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        let (s, body) = t.await.unwrap();
+        match s {
+            StatusCode::OK => ok += 1,
+            StatusCode::CONFLICT => {
+                let by = body["AlreadyHandled"]["by"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                assert!(by.starts_with("网格"), "told who has it: {body}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(ok, 1, "exactly one accept applies");
+    let (_, now) = app
+        .call(&worker, "case_detail", &[("id", &case["id"].to_string())])
+        .await;
+    let accepts = now["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "accept")
+        .count();
+    assert_eq!(accepts, 1);
+}
+
+async fn bad_reports_are_refused_and_nothing_is_stored(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let cat = category(&app, &resident).await;
+    let cases = [
+        (
+            json!({"category_id": cat, "description": "   ", "lat": HOME.0, "lng": HOME.1}),
+            json!({"Invalid": {"field": "Description", "problem": "Required"}}),
+        ),
+        (
+            json!({"category_id": cat, "description": "x", "lat": 48.85, "lng": 2.35}),
+            json!({"Invalid": {"field": "Coordinates", "problem": "OutOfRange"}}),
+        ),
+        (
+            json!({"category_id": cat, "description": "x", "lat": 39.9, "lng": 116.4}),
+            json!({"Invalid": {"field": "Coordinates", "problem": "OutOfRange"}}),
+        ),
+        (
+            json!({"category_id": 99999, "description": "x", "lat": HOME.0, "lng": HOME.1}),
+            json!({"Invalid": {"field": "Category", "problem": "Unknown"}}),
+        ),
+        (
+            json!({"category_id": cat, "description": "长".repeat(1001), "lat": HOME.0, "lng": HOME.1}),
+            json!({"Invalid": {"field": "Description", "problem": "TooLong"}}),
+        ),
+    ];
+    for (mut case, want) in cases {
+        case["public"] = json!(true);
+        case["source"] = json!("resident");
+        case["contact_phone"] = Value::Null;
+        let (s, body) = app
+            .call_json(&resident, "report_case", json!({"case": case}))
+            .await;
+        assert_eq!((s, &body), (StatusCode::BAD_REQUEST, &want));
+        let err: app::domain::error::AppError = serde_json::from_value(body).unwrap();
+        assert!(!err.message(app::domain::lang::Lang::Zh).is_empty());
+    }
+    // A resident cannot pose as a patrol.
+    let (s, _) = app
+        .call_json(&resident, "report_case", json!({"case": {"category_id": cat, "description": "x", "lat": HOME.0, "lng": HOME.1, "public": false, "source": "patrol", "contact_phone": null}}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app::backend::store::cases::count_cases(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // Signed out: nothing.
+    let (s, _) = report(&app, &app.client(), HOME, "x").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+on_both_backends!(
+    the_whole_loop_from_report_to_close,
+    residents_companies_and_departments_see_only_their_cases,
+    twenty_concurrent_accepts_let_exactly_one_through,
+    bad_reports_are_refused_and_nothing_is_stored,
+);
