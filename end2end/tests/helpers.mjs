@@ -28,3 +28,12 @@ export const DEMO = [
   ['13800000010', '党员 吴磊'],
   ['13800000011', '居民 郑丽'],
 ];
+
+/** Signs in with a demo account and waits for the profile page. */
+export async function login(page, phone) {
+  await open(page, '/login');
+  await page.getByLabel('手机号').fill(phone);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+}

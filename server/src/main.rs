@@ -83,7 +83,7 @@ async fn serve() -> Result<(), String> {
     // get demo accounts with a published password.
     let demo_wanted = std::env::var("GRIDLINK_DEMO").is_ok_and(|v| v == "1" || v == "true");
     if demo_wanted
-        && demo::seed_if_empty(&state.db)
+        && demo::seed_if_empty(&state.db, demo::DEMO_CASES)
             .await
             .map_err(|e| e.to_string())?
     {

@@ -75,3 +75,45 @@ pub async fn locate(
     }
     Json(json!({"grid": state.atlas().locate(lat, lng)})).into_response()
 }
+
+/// `GET /api/v1/stream`: server-sent events for the signed-in user: one
+/// `case` event (`{"case_id", "status"}`) whenever a case they may read
+/// changes. Pages reload what they show; nothing private travels here.
+pub async fn case_stream(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use app::backend::services::{auth, cases};
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    let token = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(auth::token_from_cookies);
+    let viewer = match token {
+        Some(t) => auth::viewer(&state, t).await.ok().flatten(),
+        None => None,
+    };
+    let Some(viewer) = viewer else {
+        return (StatusCode::UNAUTHORIZED, Json(AppError::NotSignedIn)).into_response();
+    };
+    let rx = state.case_events.subscribe();
+    let stream = futures::stream::unfold((rx, viewer), |(mut rx, viewer)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) if cases::may_hear(&viewer, &e) => {
+                    let event = Event::default()
+                        .event("case")
+                        .json_data(&e)
+                        .unwrap_or_default();
+                    return Some((Ok::<Event, std::convert::Infallible>(event), (rx, viewer)));
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

@@ -47,7 +47,6 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-
 /// Caps request bodies: large only for the boundary import, small elsewhere,
 /// so an anonymous caller cannot push megabytes at `login`.
 pub async fn body_limit(req: Request, next: Next) -> Response {

@@ -253,7 +253,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
         .call_json(
             &resident,
             "case_queue",
-            json!({"queue": "mine", "statuses": [], "after": null}),
+            json!({"queue": "mine", "statuses": [], "overdue_only": false, "after": null}),
         )
         .await;
     assert_eq!(my_list.as_array().unwrap().len(), 1);
@@ -264,7 +264,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
         .call_json(
             &company,
             "case_queue",
-            json!({"queue": "company", "statuses": [], "after": null}),
+            json!({"queue": "company", "statuses": [], "overdue_only": false, "after": null}),
         )
         .await;
     assert_eq!(s, StatusCode::OK);
@@ -341,7 +341,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
         .call_json(
             &department,
             "case_queue",
-            json!({"queue": "department", "statuses": [], "after": null}),
+            json!({"queue": "department", "statuses": [], "overdue_only": false, "after": null}),
         )
         .await;
     assert_eq!(inbox.as_array().unwrap().len(), 1);
@@ -367,7 +367,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
     )
     .await;
     // Queues of other places are refused.
-    let (s, _) = app.call_json(&worker, "case_queue", json!({"queue": {"grid": format!("{DISTRICT_CODE}-002-001-01")}, "statuses": [], "after": null})).await;
+    let (s, _) = app.call_json(&worker, "case_queue", json!({"queue": {"grid": format!("{DISTRICT_CODE}-002-001-01")}, "statuses": [], "overdue_only": false, "after": null})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 

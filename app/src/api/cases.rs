@@ -72,6 +72,7 @@ pub async fn act_on_case(request: ActRequest) -> Result<CaseView, AppError> {
 pub async fn case_queue(
     queue: Queue,
     statuses: Vec<CaseStatus>,
+    #[server(default)] overdue_only: bool,
     after: Option<i64>,
 ) -> Result<Vec<CaseSummary>, AppError> {
     use crate::backend::{request, services, store};
@@ -80,6 +81,7 @@ pub async fn case_queue(
         let viewer = request::require_viewer(&state).await?;
         let filter = store::cases::Filter {
             statuses,
+            due_before: overdue_only.then(chrono::Utc::now),
             ..Default::default()
         };
         services::cases::queue(&state, &viewer, queue, filter, after).await

@@ -19,6 +19,9 @@ const ROWS: usize = 3;
 /// The password of every demo account (printed by `make run`, listed in the README).
 pub const DEMO_PASSWORD: &str = "demo1234";
 
+/// How many generated cases `make run` puts in the demo district.
+pub const DEMO_CASES: usize = 300;
+
 /// One demo account per role: (phone, name, role).
 pub const DEMO_ACCOUNTS: [(&str, &str, Role); 11] = [
     ("13800000001", "系统管理员", Role::SystemAdmin),
@@ -35,7 +38,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role); 11] = [
 ];
 
 /// A deterministic hash in [0, 1): the same lattice every run.
-fn noise(a: u64, b: u64, salt: u64) -> f64 {
+pub(crate) fn noise(a: u64, b: u64, salt: u64) -> f64 {
     let mut x =
         a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F) ^ salt;
     x ^= x >> 33;
@@ -411,7 +414,7 @@ fn duties(position: StaffPosition) -> &'static str {
 /// Loads the demo district into an empty database: geography, companies,
 /// compounds, units, departments, a roster for every grid and one account
 /// per role. Does nothing when any region exists.
-pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
+pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
     if geography::count_regions(db).await.map_err(internal)? > 0 {
         return Ok(false);
     }
@@ -494,6 +497,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
     }
 
     // Compounds in base grids, managed in turn by the three companies.
+    let mut demo_grids = Vec::new();
     let lattice_compounds = [
         "阳光花园",
         "翠苑",
@@ -510,6 +514,11 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
         .filter(|g| g.kind == Some(GridKind::Base))
         .enumerate()
     {
+        let street = regions
+            .iter()
+            .find(|r| Some(&r.code) == g.parent_code.as_ref())
+            .and_then(|c| c.parent_code.clone())
+            .unwrap_or_default();
         let id = id_of(&g.code).await?;
         let ring = super::geo::boundary::parse_stored(&g.boundary).and_then(|mp| {
             use geo::InteriorPoint;
@@ -521,6 +530,13 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
             lattice_compounds[k % lattice_compounds.len()],
             k / lattice_compounds.len() + 1
         );
+        demo_grids.push(super::demo_cases::DemoGrid {
+            code: g.code.clone(),
+            community: g.parent_code.clone().unwrap_or_default(),
+            street,
+            at: (lat, lng),
+            company: Some(company_ids[k % 3]),
+        });
         geography::insert_compound(db, &name, id, Some(company_ids[k % 3]), (lat, lng))
             .await
             .map_err(internal)?;
@@ -589,6 +605,11 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
                 .await
                 .map_err(internal)?;
         }
+    }
+    if cases > 0 {
+        let mut reporters = super::demo_cases::residents(db, 20).await?;
+        reporters.push(demo_ids[&Role::Resident]);
+        super::demo_cases::seed(db, &demo_grids, &reporters, cases).await?;
     }
     super::store::commit(txn).await.map_err(internal)?;
     Ok(true)

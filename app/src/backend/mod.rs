@@ -2,6 +2,7 @@
 
 pub mod atlas;
 pub mod demo;
+pub mod demo_cases;
 pub mod geo;
 pub mod import;
 pub mod password;

@@ -33,6 +33,23 @@ pub struct AppState {
     pub register_by_ip: Arc<RateLimiter>,
     /// One rebuild at a time, so an older snapshot never replaces a newer one.
     rebuild: Arc<tokio::sync::Mutex<()>>,
+    /// Case changes, for live updates (server-sent events).
+    pub case_events: tokio::sync::broadcast::Sender<CaseChanged>,
+}
+
+/// A case changed: who may hear of it is decided per listener.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct CaseChanged {
+    pub case_id: i64,
+    pub status: crate::domain::case::CaseStatus,
+    #[serde(skip)]
+    pub place: crate::domain::auth::Place,
+    #[serde(skip)]
+    pub reporter: Option<i64>,
+    #[serde(skip)]
+    pub company: Option<i64>,
+    #[serde(skip)]
+    pub department: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -60,6 +77,7 @@ impl AppState {
             login_by_phone: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
+            case_events: tokio::sync::broadcast::channel(1024).0,
         })
     }
 

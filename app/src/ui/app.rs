@@ -1,5 +1,6 @@
 use super::admin::AdminPage;
 use super::auth::{LoginPage, RegisterPage};
+use super::cases::{CasePage, CasesPage, ReportPage};
 use super::grid_page::GridPage;
 use super::i18n::{tr, use_lang, Locale, T};
 use super::map::MapPage;
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(Locale(lang));
     Session::provide();
+    super::live::provide_live();
 
     // Tests and scripts wait for this marker before they touch the page.
     Effect::new(move |_| {
@@ -104,6 +106,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/me") view=MePage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/report") view=ReportPage/>
+                    <Route path=path!("/cases") view=CasesPage/>
+                    <Route path=path!("/case/:id") view=CasePage/>
                 </Routes>
             </main>
         </Router>
@@ -161,6 +166,14 @@ fn TopBar() -> impl IntoView {
                                 <Show when=is_staff>
                                     <A href="/admin">{tr(T::NavAdmin)}</A>
                                 </Show>
+                                <A href="/report" attr:data-testid="nav-report">{tr(T::NavReport)}</A>
+                                <A href="/cases" attr:data-testid="nav-cases">
+                                    {tr(T::NavCases)}
+                                    {move || {
+                                        let n = super::live::use_live().unseen.get();
+                                        (n > 0).then(|| view! { <span class="count" data-testid="unseen">{n}</span> })
+                                    }}
+                                </A>
                                 <A href="/me" attr:data-testid="nav-me">{tr(T::NavMe)}</A>
                             }
                                 .into_any()

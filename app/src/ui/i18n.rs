@@ -1,5 +1,7 @@
 //! Interface text. Every label goes through [`T`]: Chinese first, English second.
 
+use crate::domain::case::{CaseAction, CaseSource, CaseStatus, DispatchLevel};
+use crate::domain::deadline::DueState;
 use crate::domain::lang::Lang;
 use leptos::prelude::*;
 
@@ -99,6 +101,50 @@ texts! {
     RosterTitle => "网格力量（内部）", "Grid roster (internal)";
     AdminOnly => "此页面需要管理员或社区、街道工作人员登录。", "This page needs an admin or community/street staff sign-in.";
     NotFoundPage => "页面不存在。", "Page not found.";
+    NavReport => "我要上报", "Report";
+    NavCases => "事件", "Cases";
+    ReportTitle => "上报问题", "Report a problem";
+    CategoryTop => "问题大类", "Category";
+    CategorySub => "具体问题", "Problem";
+    ChooseOne => "请选择", "Choose";
+    DescribeIt => "问题描述", "Description";
+    DescribeHint => "说清楚是什么问题、在哪里、持续多久了", "What, where, since when";
+    PlaceHint => "点击地图选择位置，或使用我的位置", "Tap the map to set the place, or use your location";
+    UseMyLocation => "使用我的位置", "Use my location";
+    PlaceChosen => "已选位置：", "Place: ";
+    PlaceMissing => "请先在地图上选择位置。", "Set the place on the map first.";
+    AllowPublic => "允许在公开栏匿名展示", "Show on the public board (anonymised)";
+    SimilarNearby => "附近已有相同的问题，您可以关注它而不必重复上报：", "The same problem was already reported nearby; you can follow it instead:";
+    MeToo => "我也遇到了", "Me too";
+    Following => "已关注", "Following";
+    SubmitReport => "提交", "Submit";
+    Submitting => "正在提交…", "Submitting…";
+    QueueMine => "我的诉求", "My reports";
+    QueueFollowing => "我关注的", "Following";
+    QueueGrid => "网格待办", "Grid inbox";
+    QueueCommunity => "社区", "Community";
+    QueueStreet => "街道", "Street";
+    QueueDepartment => "部门待办", "Department inbox";
+    QueueCompany => "物业任务", "Property tasks";
+    AllStatuses => "全部状态", "All statuses";
+    LoadMore => "加载更多", "Load more";
+    NoCases => "暂无事件。", "No cases.";
+    DueAt => "办理时限", "Due";
+    Overdue => "已逾期", "Overdue";
+    DueSoon => "即将到期", "Due soon";
+    OnTime => "未到期", "On time";
+    Timeline => "办理过程", "Timeline";
+    Result => "办理结果", "Result";
+    Rating => "评价", "Rating";
+    Note => "说明", "Note";
+    NoteHint => "办理说明、驳回原因或评价内容", "Note, reason or comment";
+    Stars => "星级", "Stars";
+    DepartmentCode => "职能部门", "Department";
+    MergeInto => "重复事件编号", "Duplicate of case #";
+    Source => "来源", "Source";
+    CaseNo => "事件编号", "Case no.";
+    Level => "办理层级", "Level";
+    OverdueOnly => "只看逾期", "Overdue only";
 }
 
 /// The language signal, provided by the app root.
@@ -115,4 +161,84 @@ pub fn use_lang() -> RwSignal<Lang> {
 pub fn tr(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_lang();
     move || key.get(lang.get())
+}
+
+/// Labels for the case loop's words, in the user's language.
+pub fn status_label(s: CaseStatus, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        CaseStatus::Reported => ("待确认", "Reported"),
+        CaseStatus::Confirmed => ("待派单", "Confirmed"),
+        CaseStatus::Dispatched => ("已派单", "Dispatched"),
+        CaseStatus::InProgress => ("处理中", "In progress"),
+        CaseStatus::Resolved => ("已处理", "Resolved"),
+        CaseStatus::FedBack => ("已反馈", "Fed back"),
+        CaseStatus::Evaluated => ("已评价", "Evaluated"),
+        CaseStatus::Closed => ("已办结", "Closed"),
+        CaseStatus::Rejected => ("已驳回", "Rejected"),
+        CaseStatus::Merged => ("已合并", "Merged"),
+    };
+    lang.pick(zh, en)
+}
+
+pub fn action_label(a: &CaseAction, lang: Lang) -> &'static str {
+    let (zh, en) = match a {
+        CaseAction::Confirm => ("确认", "Confirm"),
+        CaseAction::Reject => ("驳回", "Reject"),
+        CaseAction::Merge => ("合并重复", "Merge duplicate"),
+        CaseAction::Dispatch(DispatchLevel::Grid) => ("派单·网格立即解决", "Dispatch to grid"),
+        CaseAction::Dispatch(DispatchLevel::Community) => {
+            ("派单·社区协调", "Dispatch to community")
+        }
+        CaseAction::Dispatch(DispatchLevel::Street) => ("派单·街道协调", "Dispatch to street"),
+        CaseAction::Dispatch(DispatchLevel::Department) => {
+            ("吹哨·职能部门", "Whistle a department")
+        }
+        CaseAction::Dispatch(DispatchLevel::Company) => {
+            ("派给物业", "Dispatch to property company")
+        }
+        CaseAction::Accept => ("接单", "Accept"),
+        CaseAction::Progress => ("记录进展", "Add progress"),
+        CaseAction::Resolve => ("办结处理", "Resolve"),
+        CaseAction::Feedback => ("反馈居民", "Feed back"),
+        CaseAction::Evaluate => ("评价", "Evaluate"),
+        CaseAction::Close => ("结案", "Close"),
+        CaseAction::Reopen => ("不满意，重新办理", "Reopen"),
+        CaseAction::Escalate => ("上报上级", "Escalate"),
+    };
+    lang.pick(zh, en)
+}
+
+pub fn level_label(l: DispatchLevel, lang: Lang) -> &'static str {
+    let (zh, en) = match l {
+        DispatchLevel::Grid => ("网格", "Grid"),
+        DispatchLevel::Community => ("社区", "Community"),
+        DispatchLevel::Street => ("街道", "Street"),
+        DispatchLevel::Department => ("职能部门", "Department"),
+        DispatchLevel::Company => ("物业公司", "Property company"),
+    };
+    lang.pick(zh, en)
+}
+
+pub fn due_label(d: DueState) -> T {
+    match d {
+        DueState::Overdue => T::Overdue,
+        DueState::DueSoon => T::DueSoon,
+        DueState::OnTime => T::OnTime,
+    }
+}
+
+pub fn source_label(s: CaseSource, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        CaseSource::Resident => ("居民上报", "Resident"),
+        CaseSource::Patrol => ("主动发现", "Patrol"),
+        CaseSource::Hotline => ("12345热线", "12345 hotline"),
+    };
+    lang.pick(zh, en)
+}
+
+/// Local (China) time for display: 11-22 09:30.
+pub fn short_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&crate::domain::deadline::china())
+        .format("%m-%d %H:%M")
+        .to_string()
 }

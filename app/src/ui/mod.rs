@@ -3,8 +3,10 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod cases;
 pub mod grid_page;
 pub mod i18n;
+pub mod live;
 pub mod map;
 pub mod me;
 pub mod session;

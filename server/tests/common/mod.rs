@@ -82,7 +82,7 @@ impl TestApp {
     /// A running app with the demo district loaded.
     pub async fn demo(backend: Backend) -> TestApp {
         let app = TestApp::empty(backend).await;
-        assert!(demo::seed_if_empty(&app.state.db).await.unwrap());
+        assert!(demo::seed_if_empty(&app.state.db, 0).await.unwrap());
         app.state.refresh_atlas().await.unwrap();
         app
     }

@@ -39,6 +39,31 @@ fn facts(row: &db::CaseRow) -> CaseFacts {
     }
 }
 
+/// Tells live listeners (server-sent events) that a case changed.
+fn announce(state: &AppState, row: &db::CaseRow) {
+    // No listener is not an error.
+    let _ = state.case_events.send(crate::backend::state::CaseChanged {
+        case_id: row.id,
+        status: row.status,
+        place: place_of(row),
+        reporter: row.reporter_id,
+        company: row.company_id,
+        department: row.department.clone(),
+    });
+}
+
+/// Whether a listener may hear of a change: the same people who may read
+/// the case (followers learn of it when they reload).
+pub fn may_hear(viewer: &Viewer, e: &crate::backend::state::CaseChanged) -> bool {
+    e.reporter == Some(viewer.id)
+        || staff_of(viewer, &e.place)
+        || viewer.grants.iter().any(|g| match (&g.scope, g.role) {
+            (Scope::Department(d), Role::Department) => e.department.as_deref() == Some(d.as_str()),
+            (Scope::Company(c), Role::PropertyCompany) => e.company == Some(*c),
+            _ => false,
+        })
+}
+
 fn actor(viewer: &Viewer) -> Actor<'_> {
     Actor {
         user_id: viewer.id,
@@ -315,6 +340,7 @@ pub async fn report(
         .await
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
+    announce(state, &stored);
     view(state, viewer, stored).await
 }
 
@@ -461,6 +487,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         .await
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
+    announce(state, &stored);
     view(state, viewer, stored).await
 }
 

@@ -96,7 +96,7 @@ pub struct NewEvent {
     pub public: bool,
 }
 
-async fn append(
+pub async fn append(
     db: &impl ConnectionTrait,
     case_id: i64,
     e: &NewEvent,

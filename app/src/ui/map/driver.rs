@@ -285,8 +285,9 @@ mod imp {
         }
     }
 
-    /// Marks the user's position.
-    pub fn mark_me(lat: f64, lng: f64) {
+    /// Marks a position (the user's, or a picked place); `zoom_in` brings
+    /// the map close to it.
+    pub fn mark_me(lat: f64, lng: f64, zoom_in: bool) {
         let at = leaflet::LatLng::new(lat, lng);
         LIVE.with(|l| {
             if let Some(live) = l.borrow_mut().as_mut() {
@@ -306,9 +307,24 @@ mod imp {
                 live.me = Some(dot);
             }
         });
-        if let Some(map) = map() {
+        if let (Some(map), true) = (map(), zoom_in) {
             map.set_view(&at, map.get_zoom().max(16.0));
         }
+    }
+
+    /// Calls `f(lat, lng)` when the map itself is tapped (to pick a place).
+    pub fn on_tap(f: impl Fn(f64, f64) + 'static) {
+        let Some(map) = map() else { return };
+        let handler = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+            if let (Some(lat), Some(lng)) = (
+                get(&e, &["latlng", "lat"]).as_f64(),
+                get(&e, &["latlng", "lng"]).as_f64(),
+            ) {
+                f(lat, lng);
+            }
+        })
+        .into_js_value();
+        h(&map).on("click", &handler);
     }
 
     /// Asks the browser for the user's position.
@@ -357,7 +373,8 @@ mod imp {
         Ok(0)
     }
     pub fn fit(_bbox: [f64; 4]) {}
-    pub fn mark_me(_lat: f64, _lng: f64) {}
+    pub fn mark_me(_lat: f64, _lng: f64, _zoom_in: bool) {}
+    pub fn on_tap(_f: impl Fn(f64, f64) + 'static) {}
     pub fn locate_me(_done: impl FnOnce(Result<(f64, f64), String>) + 'static) {}
 }
 

@@ -1,7 +1,7 @@
 //! The home page: every grid on an interactive map, search, zoom to a
 //! community, locate me, and a card for the tapped grid.
 
-mod driver;
+pub(crate) mod driver;
 
 use super::grid_page::{kind_label, StaffList};
 use super::i18n::{tr, use_lang, T};
@@ -188,7 +188,7 @@ fn LocateButton() -> impl IntoView {
         state.set(LocateState::Busy);
         driver::locate_me(move |r| match r {
             Ok((lat, lng)) => {
-                driver::mark_me(lat, lng);
+                driver::mark_me(lat, lng, true);
                 spawn_local(async move {
                     state.set(match locate_point(lat, lng).await {
                         Ok(g) => LocateState::Found(g),

@@ -1,0 +1,179 @@
+//! One case: where it stands, its deadline, its timeline, and the buttons
+//! for exactly the actions the caller may take.
+
+use super::super::auth::ErrorLine;
+use super::super::i18n::{
+    action_label, level_label, short_time, source_label, status_label, tr, use_lang, T,
+};
+use super::{DueFlag, StatusBadge};
+use crate::api::cases::{act_on_case, case_detail};
+use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// District departments a street can whistle (吹哨).
+const DEPARTMENTS: [(&str, &str); 5] = [
+    ("CG", "区城市管理局"),
+    ("SJ", "区市场监督管理局"),
+    ("XF", "区消防救援大队"),
+    ("GA", "公安市中分局"),
+    ("ZJ", "区住房和城乡建设局"),
+];
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let reload = RwSignal::new(0u32);
+    let case = Resource::new(move || (id(), reload.get()), |(id, _)| case_detail(id));
+    provide_context(CaseReload(reload));
+    // A change made elsewhere (another browser, another person) shows at once.
+    let live = super::super::live::use_live();
+    Effect::new(move |_| {
+        if live
+            .notices
+            .with(|n| n.first().is_some_and(|n| n.case_id == id()))
+        {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let lang = use_lang();
+    view! {
+        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || case.get().map(|r| match r {
+                Ok(c) => view! { <CaseCard case=c/> }.into_any(),
+                Err(e) => view! {
+                    <section class="card narrow"><p class="form-error">{move || e.message(lang.get())}</p><A href="/cases">{tr(T::NavCases)}</A></section>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// Bumped to reload the case (after an action or a live update).
+#[derive(Clone, Copy)]
+pub struct CaseReload(pub RwSignal<u32>);
+
+#[component]
+fn CaseCard(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let c = case.clone();
+    view! {
+        <article class="card case" data-testid="case" data-status=case.status.as_str()>
+            <p class="case-head">
+                <StatusBadge status=case.status/>
+                <DueFlag due=case.due_state/>
+                <span class="muted">{tr(T::CaseNo)}" #"{case.id}</span>
+            </p>
+            <h1>{case.category.clone()}</h1>
+            <p class="case-text">{case.description.clone()}</p>
+            <dl class="facts">
+                <dt>{tr(T::Source)}</dt><dd>{move || source_label(c.source, lang.get())}</dd>
+                <dt>{tr(T::Code)}</dt><dd><code>{case.grid_code.clone().or(case.community_code.clone()).unwrap_or_default()}</code></dd>
+                {case.level.map(|l| view! { <dt>{tr(T::Level)}</dt><dd>{move || level_label(l, lang.get())}{case.department.clone().map(|d| format!(" {d}"))}</dd> })}
+                {case.due_at.map(|d| view! { <dt>{tr(T::DueAt)}</dt><dd data-testid="due-at">{short_time(d)}</dd> })}
+                {case.result.clone().map(|r| view! { <dt>{tr(T::Result)}</dt><dd data-testid="result">{r}</dd> })}
+                {case.rating.map(|r| view! { <dt>{tr(T::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
+            </dl>
+            <Actions case=case.clone()/>
+            <h2>{tr(T::Timeline)}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {case.timeline.iter().map(|e| {
+                    let status = e.to_status;
+                    view! {
+                        <li>
+                            <span class="muted small">{short_time(e.at)}</span>
+                            <span>{e.actor.clone()}</span>
+                            <span class="badge">{move || status_label(status, lang.get())}</span>
+                            {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </article>
+    }
+}
+
+#[component]
+fn Actions(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let reload = use_context::<CaseReload>().map(|r| r.0);
+    let note = RwSignal::new(String::new());
+    let stars = RwSignal::new("5".to_string());
+    let department = RwSignal::new("CG".to_string());
+    let merge_into = RwSignal::new(String::new());
+    let act = Action::new(|r: &ActRequest| act_on_case(r.clone()));
+    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(r)) = (act.value().get(), reload) {
+            r.update(|v| *v += 1);
+        }
+    });
+    if case.actions.is_empty() {
+        return ().into_any();
+    }
+    let needs_stars = case.actions.contains(&CaseAction::Evaluate);
+    let needs_department = case
+        .actions
+        .contains(&CaseAction::Dispatch(DispatchLevel::Department))
+        || (case.actions.contains(&CaseAction::Escalate)
+            && case.level == Some(DispatchLevel::Street));
+    let needs_merge = case.actions.contains(&CaseAction::Merge);
+    let (id, version) = (case.id, case.version);
+    view! {
+        <div class="actions" data-testid="actions">
+            <label>
+                <span>{tr(T::Note)}</span>
+                <textarea bind:value=note rows="2" maxlength="1000" placeholder=move || T::NoteHint.get(lang.get())></textarea>
+            </label>
+            <Show when=move || needs_stars>
+                <label><span>{tr(T::Stars)}</span>
+                    <select bind:value=stars data-testid="stars">
+                        {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <Show when=move || needs_department>
+                <label><span>{tr(T::DepartmentCode)}</span>
+                    <select bind:value=department>
+                        {DEPARTMENTS.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <Show when=move || needs_merge>
+                <label><span>{tr(T::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
+            </Show>
+            <div class="row">
+                {case.actions.iter().cloned().map(|a| {
+                    let label = a.clone();
+                    let primary = matches!(a, CaseAction::Confirm | CaseAction::Accept | CaseAction::Resolve | CaseAction::Feedback | CaseAction::Evaluate | CaseAction::Close);
+                    view! {
+                        <button type="button" class:primary=primary data-action=a.name() disabled=move || act.pending().get()
+                            on:click=move |_| {
+                                act.dispatch(ActRequest {
+                                    case_id: id,
+                                    version,
+                                    action: a.clone(),
+                                    note: note.get_untracked(),
+                                    department: Some(department.get_untracked()),
+                                    merge_into: merge_into.get_untracked().trim().parse().ok(),
+                                    rating: stars.get_untracked().parse().ok(),
+                                });
+                            }>
+                            {move || action_label(&label, lang.get())}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <ErrorLine error/>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,156 @@
+//! The queues: my reports, followed cases, and each role's inbox, filtered
+//! by status, paged by "load more" (keyset on the case id).
+
+use super::super::auth::ErrorLine;
+use super::super::i18n::{short_time, status_label, tr, use_lang, T};
+use super::super::session::use_session;
+use super::{DueFlag, StatusBadge};
+use crate::api::cases::case_queue;
+use crate::domain::auth::{Role, Scope};
+use crate::domain::case::{CaseStatus, CaseSummary, Queue};
+use crate::domain::staff::CurrentUser;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The queues a user has, in the order the tabs show them.
+fn queues_of(user: &CurrentUser) -> Vec<(Queue, T, String)> {
+    let mut out = vec![
+        (Queue::Mine, T::QueueMine, String::new()),
+        (Queue::Following, T::QueueFollowing, String::new()),
+    ];
+    for g in &user.grants {
+        let q = match (&g.scope, g.role) {
+            (Scope::Grid(c), Role::GridWorker | Role::GridLeader | Role::Instructor) => {
+                (Queue::Grid(c.clone()), T::QueueGrid, c.clone())
+            }
+            (Scope::Community(c), Role::CommunityAdmin) => {
+                (Queue::Community(c.clone()), T::QueueCommunity, c.clone())
+            }
+            (Scope::Street(c), Role::StreetAdmin) => {
+                (Queue::Street(c.clone()), T::QueueStreet, c.clone())
+            }
+            (Scope::Department(c), Role::Department) => {
+                (Queue::Department, T::QueueDepartment, c.clone())
+            }
+            (Scope::Company(_), Role::PropertyCompany) => {
+                (Queue::Company, T::QueueCompany, String::new())
+            }
+            _ => continue,
+        };
+        if !out.iter().any(|(existing, _, _)| *existing == q.0) {
+            // Staff start on their inbox.
+            out.insert(0, q);
+        }
+    }
+    out
+}
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || match session.current() {
+                None => view! {
+                    <section class="card narrow"><p>{tr(T::NotSignedIn)}</p><A href="/login">{tr(T::NavLogin)}</A></section>
+                }.into_any(),
+                Some(user) => view! { <Queues queues=queues_of(&user)/> }.into_any(),
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
+    let lang = use_lang();
+    let current = RwSignal::new(queues[0].0.clone());
+    let status = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<CaseSummary>::new());
+    let more = RwSignal::new(false);
+    let overdue_only = RwSignal::new(false);
+    let load = Action::new(
+        |(q, s, o, after): &(Queue, Vec<CaseStatus>, bool, Option<i64>)| {
+            case_queue(q.clone(), s.clone(), *o, *after)
+        },
+    );
+    let error = Signal::derive(move || load.value().get().and_then(Result::err));
+    let statuses = move || {
+        CaseStatus::parse(&status.get())
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    let live = super::super::live::use_live();
+    live.unseen.set(0);
+    // A new queue or filter starts from the top; so does a live change.
+    Effect::new(move |_| {
+        live.notices.track();
+        let q = current.get();
+        let s = statuses();
+        let o = overdue_only.get();
+        rows.set(Vec::new());
+        load.dispatch((q, s, o, None));
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load.value().get() {
+            more.set(page.len() as u64 >= 20);
+            rows.update(|r| {
+                for c in page {
+                    if !r.iter().any(|x| x.id == c.id) {
+                        r.push(c);
+                    }
+                }
+            });
+        }
+    });
+    let next_page = move |_| {
+        let after = rows.with_untracked(|r| r.last().map(|c| c.id));
+        load.dispatch((
+            current.get_untracked(),
+            statuses(),
+            overdue_only.get_untracked(),
+            after,
+        ));
+    };
+    view! {
+        <section class="cases">
+            <nav class="tabs" role="tablist">
+                {queues.into_iter().map(|(q, label, code)| {
+                    let q2 = q.clone();
+                    view! {
+                        <button type="button" role="tab" class:active=move || current.get() == q2
+                            on:click=move |_| current.set(q.clone())>
+                            {move || label.get(lang.get())}{(!code.is_empty()).then(|| format!(" {code}"))}
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+            <select bind:value=status aria-label=tr(T::AllStatuses)>
+                <option value="">{tr(T::AllStatuses)}</option>
+                {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
+            </select>
+            <label class="check">
+                <input type="checkbox" bind:checked=overdue_only data-testid="overdue-only"/>
+                <span>{tr(T::OverdueOnly)}</span>
+            </label>
+            <ErrorLine error/>
+            <ul class="case-list" data-testid="case-list">
+                {move || rows.get().into_iter().map(|c| view! {
+                    <li>
+                        <A href=format!("/case/{}", c.id)>
+                            <span class="case-head"><StatusBadge status=c.status/><DueFlag due=c.due_state/><span class="muted">{format!("#{}", c.id)}</span></span>
+                            <span class="case-cat">{c.category.clone()}</span>
+                            <span class="case-text">{c.description.clone()}</span>
+                            <span class="muted small">{c.grid_code.clone().unwrap_or_default()}" · "{short_time(c.created_at)}</span>
+                        </A>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <Show when=move || rows.with(Vec::is_empty) && !load.pending().get()>
+                <p class="notice">{tr(T::NoCases)}</p>
+            </Show>
+            <Show when=move || more.get()>
+                <button type="button" on:click=next_page disabled=move || load.pending().get()>{tr(T::LoadMore)}</button>
+            </Show>
+        </section>
+    }
+}

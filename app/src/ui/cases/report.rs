@@ -1,0 +1,203 @@
+//! 上报问题: category, description, the place (map tap or GPS), public or not;
+//! similar open cases nearby are offered first ("me too").
+
+use super::super::auth::ErrorLine;
+use super::super::i18n::{tr, use_lang, T};
+use super::super::map::driver;
+use super::super::session::use_session;
+use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
+use crate::api::geography::{locate_point, map_settings};
+use crate::domain::case::{CaseSource, NewCase};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || match session.current() {
+                None => view! {
+                    <section class="card narrow">
+                        <p>{tr(T::NotSignedIn)}</p>
+                        <A href="/login">{tr(T::NavLogin)}</A>
+                    </section>
+                }
+                .into_any(),
+                Some(_) => view! { <ReportForm/> }.into_any(),
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ReportForm() -> impl IntoView {
+    let lang = use_lang();
+    let categories = Resource::new(|| (), |_| case_categories());
+    let settings = Resource::new(|| (), |_| map_settings());
+    let top = RwSignal::new(String::new());
+    let sub = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let point = RwSignal::new(None::<(f64, f64)>);
+    let public = RwSignal::new(true);
+    let place = RwSignal::new(None::<String>);
+    let followed = RwSignal::new(Vec::<i64>::new());
+    let missing_place = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let nearby = Resource::new(
+        move || (sub.get().parse::<i64>().ok(), point.get()),
+        |(cat, at)| async move {
+            match (cat, at) {
+                (Some(c), Some((lat, lng))) => nearby_cases(c, lat, lng).await.unwrap_or_default(),
+                _ => Vec::new(),
+            }
+        },
+    );
+    let submit = Action::new(|c: &NewCase| report_case(c.clone()));
+    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(case)) = submit.value().get() {
+            navigate(&format!("/case/{}", case.id), Default::default());
+        }
+    });
+
+    // Picking a place: the map (browser only) and GPS both end here.
+    let set_point = move |lat: f64, lng: f64| {
+        point.set(Some((lat, lng)));
+        missing_place.set(false);
+        spawn_local(async move {
+            let text = match locate_point(lat, lng).await {
+                Ok(Some(g)) => format!("{} · {} · {}", g.street, g.community, g.name),
+                _ => format!("{lat:.5}, {lng:.5}"),
+            };
+            place.set(Some(text));
+        });
+    };
+    Effect::new(move |done: Option<()>| {
+        if done.is_some() {
+            return;
+        }
+        let Some(Ok(s)) = settings.get() else { return };
+        driver::mount(
+            "report-map",
+            s.tile_url.map(|u| (u, s.tile_attribution)),
+            |_| {},
+        );
+        spawn_local(async move {
+            let _ = driver::load_grids("/api/v1/grids.geojson").await;
+            driver::on_tap(move |lat, lng| {
+                driver::mark_me(lat, lng, false);
+                set_point(lat, lng);
+            });
+        });
+    });
+    on_cleanup(driver::unmount);
+
+    let use_gps = move |_| {
+        driver::locate_me(move |r| {
+            if let Ok((lat, lng)) = r {
+                driver::mark_me(lat, lng, true);
+                set_point(lat, lng);
+            }
+        })
+    };
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((lat, lng)) = point.get_untracked() else {
+            missing_place.set(true);
+            return;
+        };
+        submit.dispatch(NewCase {
+            category_id: sub.get_untracked().parse().unwrap_or(0),
+            description: description.get_untracked(),
+            lat,
+            lng,
+            public: public.get_untracked(),
+            source: CaseSource::Resident,
+            contact_phone: None,
+        });
+    };
+
+    view! {
+        <section class="card report">
+            <h1>{tr(T::ReportTitle)}</h1>
+            <form class="form" on:submit=send>
+                <Suspense fallback=|| ()>
+                    {move || categories.get().and_then(Result::ok).map(|cats| {
+                        let tops: Vec<_> = cats.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+                        let subs = cats.clone();
+                        view! {
+                            <label>
+                                <span>{tr(T::CategoryTop)}</span>
+                                <select bind:value=top on:change=move |_| sub.set(String::new()) data-testid="category-top">
+                                    <option value="">{tr(T::ChooseOne)}</option>
+                                    {tops.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                                </select>
+                            </label>
+                            <label>
+                                <span>{tr(T::CategorySub)}</span>
+                                <select bind:value=sub required data-testid="category-sub">
+                                    <option value="">{tr(T::ChooseOne)}</option>
+                                    {move || {
+                                        let parent = top.get().parse::<i64>().ok();
+                                        subs.iter()
+                                            .filter(|c| c.parent_id.is_some() && c.parent_id == parent)
+                                            .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
+                                            .collect_view()
+                                    }}
+                                </select>
+                            </label>
+                        }
+                    })}
+                </Suspense>
+                <label>
+                    <span>{tr(T::DescribeIt)}</span>
+                    <textarea bind:value=description rows="3" maxlength="1000" placeholder=move || T::DescribeHint.get(lang.get())></textarea>
+                </label>
+                <div class="place">
+                    <span class="label">{tr(T::PlaceHint)}</span>
+                    <div id="report-map" class="grid-map small"></div>
+                    <button type="button" on:click=use_gps>{tr(T::UseMyLocation)}</button>
+                    {move || place.get().map(|p| view! { <p class="ok" data-testid="picked-place">{tr(T::PlaceChosen)}{p}</p> })}
+                    <Show when=move || missing_place.get()>
+                        <p class="form-error" role="alert">{tr(T::PlaceMissing)}</p>
+                    </Show>
+                </div>
+                <Suspense fallback=|| ()>
+                    {move || nearby.get().filter(|n| !n.is_empty()).map(|cases| view! {
+                        <div class="nearby" data-testid="nearby">
+                            <p>{tr(T::SimilarNearby)}</p>
+                            <ul>
+                                {cases.into_iter().map(|c| {
+                                    let id = c.id;
+                                    view! {
+                                        <li>
+                                            <span>{format!("#{} {}", c.id, c.description)}</span>
+                                            <button type="button" disabled=move || followed.get().contains(&id)
+                                                on:click=move |_| spawn_local(async move {
+                                                    if follow_case(id).await.is_ok() { followed.update(|f| f.push(id)); }
+                                                })>
+                                                {move || if followed.get().contains(&id) { tr(T::Following)() } else { tr(T::MeToo)() }}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    })}
+                </Suspense>
+                <label class="check">
+                    <input type="checkbox" bind:checked=public/>
+                    <span>{tr(T::AllowPublic)}</span>
+                </label>
+                <ErrorLine error/>
+                <button type="submit" class="primary" disabled=move || submit.pending().get()>
+                    {move || if submit.pending().get() { tr(T::Submitting)() } else { tr(T::SubmitReport)() }}
+                </button>
+            </form>
+        </section>
+    }
+}

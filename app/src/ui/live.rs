@@ -1,0 +1,101 @@
+//! Live updates: one server-sent-events stream per signed-in browser. Pages
+//! read [`Live`] and reload what they show when a case they show changes.
+
+use super::session::use_session;
+use crate::domain::case::CaseStatus;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// A case changed (as the stream tells it).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct CaseNotice {
+    pub case_id: i64,
+    pub status: CaseStatus,
+}
+
+/// The latest notices, newest first, and how many arrived unseen.
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub notices: RwSignal<Vec<CaseNotice>>,
+    pub unseen: RwSignal<u32>,
+}
+
+pub fn use_live() -> Live {
+    use_context::<Live>().unwrap_or(Live {
+        notices: RwSignal::new(Vec::new()),
+        unseen: RwSignal::new(0),
+    })
+}
+
+/// Opens the stream while someone is signed in; closes it on sign-out.
+pub fn provide_live() {
+    let live = Live {
+        notices: RwSignal::new(Vec::new()),
+        unseen: RwSignal::new(0),
+    };
+    provide_context(live);
+    let session = use_session();
+    Effect::new(move |_| {
+        let signed_in = session.current().is_some();
+        imp::connect(signed_in, move |n| {
+            live.notices.update(|v| {
+                v.insert(0, n);
+                v.truncate(20);
+            });
+            live.unseen.update(|u| *u += 1);
+        });
+    });
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::CaseNotice;
+    use std::cell::RefCell;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    thread_local! {
+        static SOURCE: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
+    }
+
+    pub fn connect(on: bool, notify: impl Fn(CaseNotice) + 'static) {
+        SOURCE.with(|s| {
+            let mut s = s.borrow_mut();
+            if let Some(old) = s.take() {
+                old.close();
+            }
+            if !on {
+                return;
+            }
+            let Ok(source) = web_sys::EventSource::new("/api/v1/stream") else {
+                return;
+            };
+            let handler =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                    if let Some(n) = e
+                        .data()
+                        .as_string()
+                        .and_then(|d| serde_json::from_str::<CaseNotice>(&d).ok())
+                    {
+                        notify(n);
+                    }
+                });
+            let _ =
+                source.add_event_listener_with_callback("case", handler.as_ref().unchecked_ref());
+            handler.forget();
+            // Marks the page for tests: live updates are connected.
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
+                let _ = body.set_attribute("data-live", "true");
+            }
+            *s = Some(source);
+        });
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    pub fn connect(_on: bool, _notify: impl Fn(super::CaseNotice) + 'static) {}
+}

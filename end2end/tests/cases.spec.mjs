@@ -1,0 +1,71 @@
+import { test, expect } from '@playwright/test';
+import { open, login } from './helpers.mjs';
+
+const phone = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
+
+test('a resident report travels the whole loop, live on both phones', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  const worker = await (await browser.newContext({ ...phone, baseURL })).newPage();
+
+  // The grid worker watches the grid inbox.
+  await login(worker, '13800000005');
+  await open(worker, '/cases');
+  await expect(worker.locator('body')).toHaveAttribute('data-live', 'true');
+  await expect(worker.getByRole('tab').first()).toContainText('网格待办');
+
+  // The resident reports a broken street light at a map tap.
+  await login(resident, '13800000011');
+  await open(resident, '/report');
+  await resident.getByTestId('category-top').selectOption({ label: '设施维修' });
+  await resident.getByTestId('category-sub').selectOption({ label: '路灯不亮' });
+  await resident.getByLabel('问题描述').fill('小区东门路灯不亮，晚上看不清路');
+  await resident.locator('#report-map path.gc-370103-001-001-01').click();
+  await expect(resident.getByTestId('picked-place')).toContainText('兴隆社区第1网格');
+  await resident.getByRole('button', { name: '提交' }).click();
+  await expect(resident).toHaveURL(/\/case\/\d+$/);
+  const id = resident.url().split('/').pop();
+  await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'reported');
+  await expect(resident.getByTestId('due-at')).toBeVisible();
+
+  // It arrives in the worker's inbox without a reload.
+  const row = worker.locator('.case-list a', { hasText: `#${id}` });
+  await expect(row).toBeVisible();
+  await expect(worker.getByTestId('unseen')).toHaveText('1');
+  await row.click();
+  const card = worker.getByTestId('case');
+  await expect(card).toHaveAttribute('data-status', 'reported');
+  const act = async (name, status) => {
+    await worker.getByRole('button', { name, exact: true }).click();
+    await expect(card).toHaveAttribute('data-status', status);
+  };
+  await act('确认', 'confirmed');
+  await act('派单·网格立即解决', 'dispatched');
+  await act('接单', 'in_progress');
+  await worker.getByLabel('说明').fill('已更换路灯灯泡，恢复照明');
+  await act('办结处理', 'resolved');
+  await act('反馈居民', 'fed_back');
+
+  // The resident's page follows live, shows the result, and rates it.
+  await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'fed_back');
+  await expect(resident.getByTestId('result')).toHaveText('已更换路灯灯泡，恢复照明');
+  await resident.getByTestId('stars').selectOption('5');
+  await resident.getByRole('button', { name: '评价', exact: true }).click();
+  await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'evaluated');
+
+  await expect(card).toHaveAttribute('data-status', 'evaluated');
+  await act('结案', 'closed');
+  await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'closed');
+  await expect(resident.getByTestId('timeline').locator('li')).toHaveCount(8);
+});
+
+test('overdue cases are flagged in the street queue', async ({ page }) => {
+  await login(page, '13800000002');
+  await open(page, '/cases');
+  await expect(page.getByRole('tab').first()).toContainText('街道');
+  await page.getByTestId('overdue-only').check();
+  const rows = page.locator('.case-list li');
+  await expect(rows.first()).toBeVisible();
+  const n = await rows.count();
+  await expect(page.locator('.case-list .flag.overdue')).toHaveCount(n);
+});
