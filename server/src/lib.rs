@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/grids.geojson", get(rest::grids_geojson))
         .route("/api/v1/locate", get(rest::locate))
         .route("/api/v1/stream", get(rest::case_stream))
+        .route("/api/v1/board.json", get(rest::board_json))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

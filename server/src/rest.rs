@@ -117,3 +117,68 @@ pub async fn case_stream(
         .keep_alive(KeepAlive::default())
         .into_response()
 }
+
+/// `GET /api/v1/board.json`: the public board as open data. Filters:
+/// `grid`, `community`, `status`, `category` (id), `since` (RFC 3339);
+/// pages: `after` (the last id seen), `limit` (≤ 100). Answers
+/// `{"items": [...], "next": id | null}`.
+pub async fn board_json(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    use app::backend::services::cases;
+    use app::backend::store::cases::Filter;
+    use app::domain::case::CaseStatus;
+    let text = |k: &str| {
+        q.get(k)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let bad = |f| bad_request(AppError::invalid(f, InputProblem::Unknown));
+    let statuses = match text("status") {
+        Some(s) => match CaseStatus::parse(&s) {
+            Some(st) => vec![st],
+            None => return bad(Field::Query),
+        },
+        None => Vec::new(),
+    };
+    let number = |k: &str| text(k).map(|v| v.parse::<i64>());
+    let category_ids = match number("category") {
+        Some(Ok(c)) => vec![c],
+        Some(Err(_)) => return bad(Field::Category),
+        None => Vec::new(),
+    };
+    let since = match text("since").map(|s| chrono::DateTime::parse_from_rfc3339(&s)) {
+        Some(Ok(t)) => Some(t.with_timezone(&chrono::Utc)),
+        Some(Err(_)) => return bad(Field::Query),
+        None => None,
+    };
+    let (after, limit) = match (number("after"), number("limit")) {
+        (Some(Err(_)), _) | (_, Some(Err(_))) => return bad(Field::Query),
+        (a, l) => (
+            a.and_then(Result::ok),
+            l.and_then(Result::ok).unwrap_or(20).clamp(1, 100) as u64,
+        ),
+    };
+    let filter = Filter {
+        statuses,
+        category_ids,
+        grid: text("grid").map(|g| g.to_ascii_uppercase()),
+        community: text("community").map(|c| c.to_ascii_uppercase()),
+        since,
+        ..Default::default()
+    };
+    match cases::board(&state, filter, after, limit).await {
+        Ok(items) => {
+            let next = (items.len() as u64 == limit)
+                .then(|| items.last().map(|i| i.id))
+                .flatten();
+            Json(json!({"items": items, "next": next})).into_response()
+        }
+        Err(e) => (
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            Json(e),
+        )
+            .into_response(),
+    }
+}

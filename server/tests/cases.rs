@@ -489,7 +489,194 @@ async fn bad_reports_are_refused_and_nothing_is_stored(backend: Backend) {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
+async fn the_public_board_is_anonymised_open_data(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let cat = category(&app, &resident).await;
+    let mut ids = Vec::new();
+    for (public, text) in [
+        (true, "公开的问题：张三家门口 13912345678"),
+        (false, "不公开的问题"),
+        (true, "第二个公开的问题"),
+    ] {
+        let (s, case) = app
+            .call_json(&resident, "report_case", json!({"case": {"category_id": cat, "description": text, "lat": HOME.0, "lng": HOME.1, "public": public, "source": "resident", "contact_phone": null}}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        ids.push(case["id"].as_i64().unwrap());
+    }
+    let (s, board) = app.get_json("/api/v1/board.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let listed: Vec<i64> = board["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        vec![ids[2], ids[0]],
+        "public cases only, newest first"
+    );
+    let text = board.to_string();
+    for private in [
+        "张三",
+        "13912345678",
+        "不公开",
+        "reporter",
+        "description",
+        "contact",
+    ] {
+        assert!(!text.contains(private), "{private} on the public board");
+    }
+    let lat = board["items"][0]["lat"].as_f64().unwrap();
+    assert_eq!(
+        lat,
+        (HOME.0 * 1000.0).round() / 1000.0,
+        "place blurred to ~100 m"
+    );
+
+    // Filters and pages.
+    let grid = format!("{DISTRICT_CODE}-001-001-01");
+    let (_, page1) = app
+        .get_json(&format!(
+            "/api/v1/board.json?grid={grid}&status=reported&limit=1"
+        ))
+        .await;
+    assert_eq!(page1["items"].as_array().unwrap().len(), 1);
+    let next = page1["next"].as_i64().unwrap();
+    let (_, page2) = app
+        .get_json(&format!(
+            "/api/v1/board.json?grid={grid}&status=reported&limit=1&after={next}"
+        ))
+        .await;
+    assert_eq!(page2["items"][0]["id"], ids[0]);
+    let (_, none) = app.get_json("/api/v1/board.json?status=closed").await;
+    assert_eq!(none["items"], json!([]));
+    for bad in ["status=bogus", "category=x", "since=yesterday", "after=abc"] {
+        let (s, body) = app.get_json(&format!("/api/v1/board.json?{bad}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+}
+
+async fn deadlines_follow_the_admins_calendar_and_limits(backend: Backend) {
+    use app::domain::deadline::china;
+    use chrono::{Duration, Utc};
+    let app = TestApp::demo(backend).await;
+    let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let today = Utc::now().with_timezone(&china()).date_naive();
+    let day = |n: i64| (today + Duration::days(n)).format("%Y-%m-%d").to_string();
+    // Today is worked, the next nine days are a holiday, day 10 is worked.
+    let (s, _) = app
+        .call(
+            &admin,
+            "set_calendar_day",
+            &[("day", &day(0)), ("kind", "workday"), ("name", "调休")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    for n in 1..10 {
+        let (s, _) = app
+            .call(
+                &admin,
+                "set_calendar_day",
+                &[("day", &day(n)), ("kind", "holiday"), ("name", "长假")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    assert_eq!(
+        app.call(
+            &admin,
+            "set_calendar_day",
+            &[("day", &day(10)), ("kind", "workday"), ("name", "调休")]
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    // Only admins keep the calendar; bad input is refused.
+    assert_eq!(
+        app.call(
+            &street,
+            "set_calendar_day",
+            &[("day", &day(11)), ("kind", "holiday")]
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            &admin,
+            "set_calendar_day",
+            &[("day", "2026-13-01"), ("kind", "holiday")]
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.call(
+            &admin,
+            "set_calendar_day",
+            &[("day", &day(11)), ("kind", "someday")]
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    let (s, _) = app
+        .call_json(
+            &admin,
+            "set_time_limits",
+            json!({"limits": {"grid": 0, "community": 3, "department": 5}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = app
+        .call_json(
+            &street,
+            "set_time_limits",
+            json!({"limits": {"grid": 2, "community": 3, "department": 5}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (_, case) = report(&app, &resident, HOME, "路面坑洼").await;
+    let created: chrono::DateTime<Utc> = case["created_at"].as_str().unwrap().parse().unwrap();
+    let due: chrono::DateTime<Utc> = case["due_at"].as_str().unwrap().parse().unwrap();
+    let (created, due) = (created.with_timezone(&china()), due.with_timezone(&china()));
+    assert_eq!(
+        due.date_naive(),
+        today + Duration::days(10),
+        "one working day, over the holiday"
+    );
+    assert_eq!(due.time(), created.time());
+
+    // Two working days at the grid now: day 10, then the first weekday after it
+    // that is not a weekend (day 11 or later).
+    let (s, _) = app
+        .call_json(
+            &admin,
+            "set_time_limits",
+            json!({"limits": {"grid": 2, "community": 3, "department": 5}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, settings) = app.call(&admin, "deadline_settings", &[]).await;
+    assert_eq!(settings["limits"]["grid"], 2);
+    assert_eq!(settings["days"].as_array().unwrap().len(), 11);
+    let (_, case) = report(&app, &resident, HOME, "又一个坑").await;
+    let due: chrono::DateTime<Utc> = case["due_at"].as_str().unwrap().parse().unwrap();
+    assert!(due.with_timezone(&china()).date_naive() > today + Duration::days(10));
+}
+
 on_both_backends!(
+    deadlines_follow_the_admins_calendar_and_limits,
+    the_public_board_is_anonymised_open_data,
     the_whole_loop_from_report_to_close,
     residents_companies_and_departments_see_only_their_cases,
     twenty_concurrent_accepts_let_exactly_one_through,

@@ -116,3 +116,82 @@ pub async fn follow_case(id: i64) -> Result<(), AppError> {
     })
     .await
 }
+
+/// The public board (公开栏), anonymised; open to everyone.
+#[server(prefix = "/api", endpoint = "public_board")]
+pub async fn public_board(
+    #[server(default)] status: Option<crate::domain::case::CaseStatus>,
+    #[server(default)] community: Option<String>,
+    #[server(default)] after: Option<i64>,
+) -> Result<Vec<crate::domain::case::BoardItem>, AppError> {
+    use crate::backend::{request, services, store};
+    request::respond(async {
+        let state = request::state()?;
+        let filter = store::cases::Filter {
+            statuses: status.into_iter().collect(),
+            community: community.filter(|c| !c.is_empty()),
+            ..Default::default()
+        };
+        services::cases::board(&state, filter, after, 20).await
+    })
+    .await
+}
+
+/// Time limits and the working-day calendar, for the settings page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeadlineConfig {
+    pub limits: crate::domain::deadline::TimeLimits,
+    pub days: Vec<crate::domain::deadline::SpecialDay>,
+}
+
+#[server(prefix = "/api", endpoint = "deadline_settings")]
+pub async fn deadline_settings() -> Result<DeadlineConfig, AppError> {
+    use crate::backend::{request, services, services::internal, store};
+    request::respond(async {
+        let state = request::state()?;
+        request::require_viewer(&state).await?;
+        Ok(DeadlineConfig {
+            limits: services::cases::time_limits(&state).await?,
+            days: store::cases::special_days(&state.db)
+                .await
+                .map_err(internal)?,
+        })
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "set_time_limits", input = server_fn::codec::Json)]
+pub async fn set_time_limits(limits: crate::domain::deadline::TimeLimits) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::cases::set_time_limits(&state, &viewer, limits).await
+    })
+    .await
+}
+
+/// `kind`: `holiday`, `workday` (调休) or `normal` (clears the day).
+#[server(prefix = "/api", endpoint = "set_calendar_day")]
+pub async fn set_calendar_day(
+    day: String,
+    kind: String,
+    #[server(default)] name: String,
+) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    use crate::domain::error::{Field, InputProblem};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::invalid(Field::Query, InputProblem::Unknown))?;
+        let workday = match kind.as_str() {
+            "holiday" => Some(false),
+            "workday" => Some(true),
+            "normal" => None,
+            _ => return Err(AppError::invalid(Field::Query, InputProblem::Unknown)),
+        };
+        services::cases::set_calendar_day(&state, &viewer, date, workday, &name).await
+    })
+    .await
+}

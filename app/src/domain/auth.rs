@@ -226,6 +226,8 @@ pub enum Action {
     CreateAccount { role: Role, place: Place },
     /// List accounts of staff in a place.
     ListAccounts(Place),
+    /// Change time limits and the working-day calendar.
+    ManageSettings,
 }
 
 /// Roles a street admin or community admin may hand out within their area.
@@ -248,7 +250,7 @@ pub fn permits(grants: &[Grant], action: &Action) -> bool {
         return true;
     }
     match action {
-        Action::ImportGeography => false,
+        Action::ImportGeography | Action::ManageSettings => false,
         Action::ViewRoster(place) => grants.iter().any(|g| {
             matches!(
                 g.role,

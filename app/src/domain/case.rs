@@ -740,3 +740,23 @@ pub enum Queue {
     /// The caller's property-company tasks.
     Company,
 }
+
+/// A case on the public board (公开栏): anonymised. No description (it may
+/// name people or addresses), no reporter, the place only to ~100 m.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BoardItem {
+    pub id: i64,
+    pub category: String,
+    pub grid_code: Option<String>,
+    pub community_code: Option<String>,
+    pub status: CaseStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// Rounds a coordinate to three decimals (about 100 m) for public display.
+pub fn blur(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

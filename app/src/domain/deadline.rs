@@ -216,3 +216,12 @@ mod tests {
         );
     }
 }
+
+/// One special day of the calendar as admins see and edit it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpecialDay {
+    pub day: NaiveDate,
+    /// true: a weekend day that is worked (调休); false: a holiday.
+    pub workday: bool,
+    pub name: String,
+}

@@ -26,7 +26,7 @@ pub fn AdminPage() -> impl IntoView {
                 let sysadmin = user.as_ref().is_some_and(|u| u.has(Role::SystemAdmin));
                 view! {
                     <div class="admin">
-                        <Show when=move || sysadmin><ImportPanel/></Show>
+                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/></Show>
                         <CreateAccountPanel/>
                         <AccountsPanel/>
                         <RosterPanel/>
@@ -183,6 +183,74 @@ fn RosterPanel() -> impl IntoView {
                     let pos = position_label(s.position);
                     view! { <li><span class="pos">{move || pos.get(lang.get())}</span><span class="who">{s.name}</span><span class="tel">{s.phone}</span></li> }
                 }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn DeadlinePanel() -> impl IntoView {
+    use crate::api::cases::{deadline_settings, SetCalendarDay, SetTimeLimits};
+    use crate::domain::deadline::TimeLimits;
+    let reload = RwSignal::new(0u32);
+    let settings = Resource::new(move || reload.get(), |_| deadline_settings());
+    let set_limits = ServerAction::<SetTimeLimits>::new();
+    let set_day = ServerAction::<SetCalendarDay>::new();
+    let (grid, community, department) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let (day, kind, name) = (
+        RwSignal::new(String::new()),
+        RwSignal::new("holiday".to_string()),
+        RwSignal::new(String::new()),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = settings.get() {
+            grid.set(s.limits.grid.to_string());
+            community.set(s.limits.community.to_string());
+            department.set(s.limits.department.to_string());
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(set_day.value().get(), Some(Ok(())))
+            || matches!(set_limits.value().get(), Some(Ok(())))
+        {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let limits_error = Signal::derive(move || set_limits.value().get().and_then(Result::err));
+    let day_error = Signal::derive(move || set_day.value().get().and_then(Result::err));
+    let n = |s: RwSignal<String>| s.get_untracked().trim().parse().unwrap_or(0);
+    view! {
+        <section class="card">
+            <h2>{tr(T::DeadlinesTitle)}</h2>
+            <div class="row">
+                <label>{tr(T::LimitGrid)}<input type="number" min="1" max="30" bind:value=grid/></label>
+                <label>{tr(T::LimitCommunity)}<input type="number" min="1" max="30" bind:value=community/></label>
+                <label>{tr(T::LimitDepartment)}<input type="number" min="1" max="30" bind:value=department/></label>
+            </div>
+            <button type="button" on:click=move |_| { set_limits.dispatch(SetTimeLimits { limits: TimeLimits { grid: n(grid), community: n(community), department: n(department) } }); }>
+                {tr(T::Save)}
+            </button>
+            <ErrorLine error=limits_error/>
+            <h3>{tr(T::CalendarTitle)}</h3>
+            <div class="row">
+                <input type="date" bind:value=day/>
+                <select bind:value=kind>
+                    <option value="holiday">{tr(T::Holiday)}</option>
+                    <option value="workday">{tr(T::MakeUpDay)}</option>
+                    <option value="normal">{tr(T::NormalDay)}</option>
+                </select>
+                <input bind:value=name maxlength="30" placeholder="国庆节"/>
+                <button type="button" on:click=move |_| { set_day.dispatch(SetCalendarDay { day: day.get_untracked(), kind: kind.get_untracked(), name: name.get_untracked() }); }>{tr(T::Save)}</button>
+            </div>
+            <ErrorLine error=day_error/>
+            <ul class="days">
+                {move || settings.get().and_then(Result::ok).map(|s| s.days.into_iter().map(|d| view! {
+                    <li>{d.day.to_string()}" · "{move || if d.workday { tr(T::MakeUpDay)() } else { tr(T::Holiday)() }}" "{d.name.clone()}</li>
+                }).collect_view())}
             </ul>
         </section>
     }

@@ -1,6 +1,6 @@
 use super::admin::AdminPage;
 use super::auth::{LoginPage, RegisterPage};
-use super::cases::{CasePage, CasesPage, ReportPage};
+use super::cases::{BoardPage, CasePage, CasesPage, ReportPage};
 use super::grid_page::GridPage;
 use super::i18n::{tr, use_lang, Locale, T};
 use super::map::MapPage;
@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage/>
                     <Route path=path!("/report") view=ReportPage/>
                     <Route path=path!("/cases") view=CasesPage/>
+                    <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/case/:id") view=CasePage/>
                 </Routes>
             </main>

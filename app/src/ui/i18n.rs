@@ -145,6 +145,18 @@ texts! {
     CaseNo => "事件编号", "Case no.";
     Level => "办理层级", "Level";
     OverdueOnly => "只看逾期", "Overdue only";
+    BoardTitle => "公开栏", "Public board";
+    BoardHint => "居民同意公开的诉求及办理进度（已匿名，不含姓名、电话和详细地址）。", "Reports residents allowed to be public, and how they went (anonymised: no names, phones or exact addresses).";
+    OpenBoard => "查看公开栏", "Open the public board";
+    DeadlinesTitle => "办理时限（工作日）", "Time limits (working days)";
+    LimitGrid => "网格", "Grid";
+    LimitCommunity => "社区/街道", "Community/street";
+    LimitDepartment => "职能部门", "Department";
+    Save => "保存", "Save";
+    CalendarTitle => "节假日与调休", "Holidays and make-up working days";
+    Holiday => "节假日", "Holiday";
+    MakeUpDay => "调休上班", "Make-up working day";
+    NormalDay => "恢复正常", "Ordinary day";
 }
 
 /// The language signal, provided by the app root.

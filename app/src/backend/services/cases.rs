@@ -132,7 +132,7 @@ async fn category_names(state: &AppState) -> Result<HashMap<i64, String>, AppErr
         .collect())
 }
 
-async fn time_limits(state: &AppState) -> Result<TimeLimits, AppError> {
+pub async fn time_limits(state: &AppState) -> Result<TimeLimits, AppError> {
     let d = TimeLimits::default();
     let get = |key: &'static str, default: u32| async move {
         let v = meta::version(&state.db, key).await.map_err(internal)?;
@@ -679,6 +679,88 @@ pub const CATALOGUE: [(&str, &[&str]); 6] = [
         &["独居老人关爱", "困难群众帮扶", "办事咨询", "充电桩需求"],
     ),
 ];
+
+/// The public board: cases residents allowed to be public, anonymised,
+/// newest first after `after`. Open to everyone, signed in or not.
+pub async fn board(
+    state: &AppState,
+    filter: db::Filter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<crate::domain::case::BoardItem>, AppError> {
+    use crate::domain::case::{blur, BoardItem};
+    let categories = category_names(state).await?;
+    let rows = db::page(
+        &state.db,
+        &db::Scope::Public,
+        &filter,
+        after,
+        limit.clamp(1, 100),
+    )
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BoardItem {
+            id: r.id,
+            category: categories.get(&r.category_id).cloned().unwrap_or_default(),
+            grid_code: r.grid_code,
+            community_code: r.community_code,
+            status: r.status,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            lat: blur(r.lat),
+            lng: blur(r.lng),
+        })
+        .collect())
+}
+
+/// Settings: time limits per level and the working-day calendar (system admins).
+pub async fn set_time_limits(
+    state: &AppState,
+    viewer: &Viewer,
+    limits: TimeLimits,
+) -> Result<(), AppError> {
+    if !crate::domain::auth::permits(&viewer.grants, &crate::domain::auth::Action::ManageSettings) {
+        return Err(AppError::Forbidden);
+    }
+    for days in [limits.grid, limits.community, limits.department] {
+        if !(1..=30).contains(&days) {
+            return Err(AppError::invalid(Field::Query, InputProblem::OutOfRange));
+        }
+    }
+    for (key, days) in [
+        ("limit_grid", limits.grid),
+        ("limit_community", limits.community),
+        ("limit_department", limits.department),
+    ] {
+        meta::set(&state.db, key, days as i64)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Marks a day as a holiday, a worked weekend day, or ordinary again (`None`).
+pub async fn set_calendar_day(
+    state: &AppState,
+    viewer: &Viewer,
+    day: chrono::NaiveDate,
+    workday: Option<bool>,
+    name: &str,
+) -> Result<(), AppError> {
+    if !crate::domain::auth::permits(&viewer.grants, &crate::domain::auth::Action::ManageSettings) {
+        return Err(AppError::Forbidden);
+    }
+    if name.chars().count() > 30 {
+        return Err(AppError::invalid(Field::Name, InputProblem::TooLong));
+    }
+    match workday {
+        Some(w) => db::set_calendar_day(&state.db, day, w, name.trim()).await,
+        None => db::clear_calendar_day(&state.db, day).await,
+    }
+    .map_err(internal)
+}
 
 #[cfg(test)]
 mod tests {

@@ -277,6 +277,7 @@ pub struct Filter {
     pub statuses: Vec<CaseStatus>,
     pub category_ids: Vec<i64>,
     pub grid: Option<String>,
+    pub community: Option<String>,
     /// Only open cases due before this moment (overdue or due soon).
     pub due_before: Option<DateTime<Utc>>,
     pub since: Option<DateTime<Utc>>,
@@ -324,6 +325,9 @@ pub async fn page(
     }
     if let Some(g) = &filter.grid {
         q = q.filter(C::GridCode.eq(g.clone()));
+    }
+    if let Some(c) = &filter.community {
+        q = q.filter(C::CommunityCode.eq(c.clone()));
     }
     if let Some(t) = filter.due_before {
         let open: Vec<&str> = CaseStatus::ALL
@@ -464,6 +468,28 @@ pub async fn calendar(db: &impl ConnectionTrait) -> Result<Calendar, DbErr> {
         }
     }
     Ok(cal)
+}
+
+/// Every special day, in date order.
+pub async fn special_days(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<crate::domain::deadline::SpecialDay>, DbErr> {
+    Ok(calendar_day::Entity::find()
+        .order_by_asc(calendar_day::Column::Day)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| crate::domain::deadline::SpecialDay {
+            day: d.day,
+            workday: d.kind == "workday",
+            name: d.name,
+        })
+        .collect())
+}
+
+pub async fn clear_calendar_day(db: &impl ConnectionTrait, day: NaiveDate) -> Result<(), DbErr> {
+    calendar_day::Entity::delete_by_id(day).exec(db).await?;
+    Ok(())
 }
 
 /// Marks a day as a holiday or a worked weekend day (replacing what it was).

@@ -33,3 +33,19 @@ pub async fn version(db: &impl ConnectionTrait, key: &str) -> Result<i64, DbErr>
         .map(|m| m.value)
         .unwrap_or(0))
 }
+
+/// Sets a named number (e.g. a time limit).
+pub async fn set(db: &impl ConnectionTrait, key: &str, value: i64) -> Result<(), DbErr> {
+    meta::Entity::insert(meta::ActiveModel {
+        key: Set(key.to_string()),
+        value: Set(value),
+    })
+    .on_conflict(
+        OnConflict::column(meta::Column::Key)
+            .update_column(meta::Column::Value)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

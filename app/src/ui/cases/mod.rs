@@ -1,9 +1,11 @@
 //! Case pages: report from a phone, the queues, one case with its actions.
 
+mod board;
 mod detail;
 mod list;
 mod report;
 
+pub use board::BoardPage;
 pub use detail::CasePage;
 pub use list::CasesPage;
 pub use report::ReportPage;

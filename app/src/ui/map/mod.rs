@@ -57,6 +57,7 @@ pub fn MapPage() -> impl IntoView {
                 })}
             </Suspense>
             <Legend/>
+            <p><A href="/board">{tr(T::OpenBoard)}</A></p>
             <GridCard selected/>
         </div>
     }
