@@ -22,19 +22,24 @@ test('a resident report travels the whole loop, live on both phones', async ({ b
   await resident.getByLabel('问题描述').fill('小区东门路灯不亮，晚上看不清路');
   await resident.locator('#report-map path.gc-370103-001-001-01').click();
   await expect(resident.getByTestId('picked-place')).toContainText('兴隆社区第1网格');
+  // A photo from the phone's gallery (a 1×1 PNG).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  await resident.getByTestId('photos').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: png });
   await resident.getByRole('button', { name: '提交' }).click();
   await expect(resident).toHaveURL(/\/case\/\d+$/);
   const id = resident.url().split('/').pop();
   await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'reported');
   await expect(resident.getByTestId('due-at')).toBeVisible();
+  await expect(resident.getByTestId('photos').locator('img')).toHaveCount(1);
 
   // It arrives in the worker's inbox without a reload.
   const row = worker.locator('.case-list a', { hasText: `#${id}` });
   await expect(row).toBeVisible();
-  await expect(worker.getByTestId('unseen')).toHaveText('1');
+  await expect(worker.getByTestId('unseen')).toHaveText(/^[1-9]\d*$/);
   await row.click();
   const card = worker.getByTestId('case');
   await expect(card).toHaveAttribute('data-status', 'reported');
+  await expect(worker.getByTestId('photos').locator('img')).toHaveCount(1);
   const act = async (name, status) => {
     await worker.getByRole('button', { name, exact: true }).click();
     await expect(card).toHaveAttribute('data-status', status);

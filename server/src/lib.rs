@@ -68,6 +68,7 @@ impl Settings {
                 tile_attribution: var("GRIDLINK_TILE_ATTRIBUTION"),
                 secure_cookies: var("GRIDLINK_SECURE_COOKIES")
                     .is_some_and(|v| v == "1" || v == "true"),
+                photo_dir: var("GRIDLINK_PHOTO_DIR").map(Into::into),
             },
         })
     }
@@ -110,6 +111,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/locate", get(rest::locate))
         .route("/api/v1/stream", get(rest::case_stream))
         .route("/api/v1/board.json", get(rest::board_json))
+        .route(
+            "/api/v1/cases/{id}/photos",
+            axum::routing::post(rest::upload_photo),
+        )
+        .route("/api/v1/photos/{id}", get(rest::photo))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -182,3 +182,62 @@ pub async fn board_json(
             .into_response(),
     }
 }
+
+async fn viewer_from(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Option<app::backend::services::auth::Viewer> {
+    use app::backend::services::auth;
+    let token = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(auth::token_from_cookies)?;
+    auth::viewer(state, token).await.ok().flatten()
+}
+
+fn error_response(e: AppError) -> Response {
+    (
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        Json(e),
+    )
+        .into_response()
+}
+
+/// `POST /api/v1/cases/{id}/photos`: one photo as the raw request body
+/// (JPEG, PNG or WebP, ≤ 10 MB, ≤ 6 a case). Answers the photo's links.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(viewer) = viewer_from(&state, &headers).await else {
+        return error_response(AppError::NotSignedIn);
+    };
+    match app::backend::services::cases::add_photo(&state, &viewer, id, body.to_vec()).await {
+        Ok(photo) => Json(photo).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// `GET /api/v1/photos/{id}` (`?thumb=1` for the thumbnail).
+pub async fn photo(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let viewer = viewer_from(&state, &headers).await;
+    let thumb = q.get("thumb").is_some_and(|v| v == "1");
+    match app::backend::services::cases::photo_bytes(&state, viewer.as_ref(), id, thumb).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "private, max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}

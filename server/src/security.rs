@@ -47,13 +47,20 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Largest oversized photo still read through before refusing it.
+const DRAIN_LIMIT: usize = 32 * 1024 * 1024;
+
 /// Caps request bodies: large only for the boundary import, small elsewhere,
 /// so an anonymous caller cannot push megabytes at `login`.
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let limit = if req.uri().path() == "/api/import_geography" {
-        crate::MAX_IMPORT_BYTES
+    let path = req.uri().path();
+    let photo = path.starts_with("/api/v1/cases/") && path.ends_with("/photos");
+    let (limit, field) = if path == "/api/import_geography" {
+        (crate::MAX_IMPORT_BYTES, Field::File)
+    } else if photo {
+        (app::backend::photo::MAX_PHOTO_BYTES, Field::Photo)
     } else {
-        crate::MAX_BODY_BYTES
+        (crate::MAX_BODY_BYTES, Field::File)
     };
     let declared = req
         .headers()
@@ -61,7 +68,17 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        let body = serde_json::to_string(&AppError::invalid(Field::File, InputProblem::TooLarge))
+        // A phone sending a too-large photo should read why, not see the
+        // connection drop mid-upload: read (and discard) a moderately
+        // oversized body before answering. Anything bigger is cut off.
+        let drain = if photo { DRAIN_LIMIT } else { 4 * limit };
+        if declared.is_some_and(|n| n <= drain) {
+            use http_body_util::BodyExt;
+            let _ = http_body_util::Limited::new(req.into_body(), drain)
+                .collect()
+                .await;
+        }
+        let body = serde_json::to_string(&AppError::invalid(field, InputProblem::TooLarge))
             .unwrap_or_default();
         return (
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -674,7 +674,162 @@ async fn deadlines_follow_the_admins_calendar_and_limits(backend: Backend) {
     assert!(due.with_timezone(&china()).date_naive() > today + Duration::days(10));
 }
 
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(w, h)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// A JPEG carrying an EXIF block with a GPS marker.
+fn jpeg_with_gps() -> Vec<u8> {
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut plain)
+        .encode_image(&image::DynamicImage::new_rgb8(16, 16).to_rgb8())
+        .unwrap();
+    let payload = b"Exif\0\0GPSLatitude 36.6512 N";
+    let mut out = plain[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((payload.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(payload);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+async fn upload(app: &TestApp, c: &Client, case: &Value, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let res = c
+        .post(app.url(&format!("/api/v1/cases/{}/photos", case["id"])))
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn photos_are_checked_stripped_and_shown_only_where_allowed(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (_, case) = report(&app, &resident, HOME, "路灯不亮，附照片").await;
+
+    let (s, first) = upload(&app, &resident, &case, jpeg_with_gps()).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    let stored = reqwest::get(app.url(first["url"].as_str().unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.status(),
+        StatusCode::OK,
+        "public case, reporter's photo: on the board"
+    );
+    let bytes = stored.bytes().await.unwrap();
+    assert!(
+        !bytes.windows(11).any(|w| w == b"GPSLatitude"),
+        "EXIF (GPS) must be stripped"
+    );
+    let thumb = reqwest::get(app.url(first["thumb_url"].as_str().unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(thumb.status(), StatusCode::OK);
+    for _ in 0..4 {
+        assert_eq!(
+            upload(&app, &resident, &case, png(40, 30)).await.0,
+            StatusCode::OK
+        );
+    }
+    // Bad uploads: each refused with its reason, nothing stored.
+    let too_big = vec![0xFFu8; 20 * 1024 * 1024];
+    let bad: Vec<(Vec<u8>, StatusCode, &str)> = vec![
+        (
+            b"%PDF-1.7 this is not a photo".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "NotImage",
+        ),
+        (too_big, StatusCode::PAYLOAD_TOO_LARGE, "TooLarge"),
+    ];
+    for (bytes, status, problem) in bad {
+        let (s, body) = upload(&app, &resident, &case, bytes).await;
+        assert_eq!(s, status, "{body}");
+        assert_eq!(body["Invalid"]["problem"], problem);
+    }
+    assert_eq!(
+        upload(&app, &resident, &case, png(40, 30)).await.0,
+        StatusCode::OK,
+        "the sixth"
+    );
+    for (bytes, status, problem) in [
+        (png(10, 10), StatusCode::BAD_REQUEST, "TooMany"),
+        (
+            b"%PDF-1.7 this is not a photo".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "TooMany",
+        ),
+    ] {
+        let (s, body) = upload(&app, &resident, &case, bytes).await;
+        assert_eq!(s, status, "{body}");
+        assert_eq!(body["Invalid"]["field"], "Photo");
+        assert_eq!(body["Invalid"]["problem"], problem);
+        let err: app::domain::error::AppError = serde_json::from_value(body).unwrap();
+        assert!(err.message(app::domain::lang::Lang::Zh).contains("照片"));
+    }
+    assert_eq!(
+        app::backend::store::photos::count_all(&app.state.db)
+            .await
+            .unwrap(),
+        6
+    );
+    let (_, detail) = app
+        .call(&resident, "case_detail", &[("id", &case["id"].to_string())])
+        .await;
+    assert_eq!(detail["photos"].as_array().unwrap().len(), 6);
+
+    // A private case's photos are for its readers only.
+    let cat = category(&app, &resident).await;
+    let (_, private) = app
+        .call_json(&resident, "report_case", json!({"case": {"category_id": cat, "description": "私下反映", "lat": HOME.0, "lng": HOME.1, "public": false, "source": "resident", "contact_phone": null}}))
+        .await;
+    let (_, p) = upload(&app, &resident, &private, png(20, 20)).await;
+    let url = app.url(p["url"].as_str().unwrap());
+    assert_eq!(
+        reqwest::get(&url).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let neighbour = app.client();
+    app.call(
+        &neighbour,
+        "register",
+        &[
+            ("phone", "13698765000"),
+            ("password", "longenough1"),
+            ("name", "邻居"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        neighbour.get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        resident.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    assert_eq!(
+        worker.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    // The neighbour cannot add photos to someone else's case either.
+    assert_eq!(
+        upload(&app, &neighbour, &private, png(20, 20)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, board) = app.get_json("/api/v1/board.json").await;
+    assert_eq!(board["items"][0]["photos"].as_array().unwrap().len(), 6);
+}
+
 on_both_backends!(
+    photos_are_checked_stripped_and_shown_only_where_allowed,
     deadlines_follow_the_admins_calendar_and_limits,
     the_public_board_is_anonymised_open_data,
     the_whole_loop_from_report_to_close,

@@ -1,11 +1,13 @@
 //! Server-only code: store, services, spatial index, sessions.
 
 pub mod atlas;
+pub mod blob;
 pub mod demo;
 pub mod demo_cases;
 pub mod geo;
 pub mod import;
 pub mod password;
+pub mod photo;
 pub mod ratelimit;
 pub mod request;
 pub mod services;

@@ -17,11 +17,14 @@ pub struct Config {
     pub tile_attribution: Option<String>,
     /// Add `Secure` to cookies (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Where uploaded photos are kept (`data/photos` by default).
+    pub photo_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub blobs: super::blob::BlobStore,
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     atlas: Arc<RwLock<Arc<Atlas>>>,
@@ -70,6 +73,12 @@ impl AppState {
         let atlas = Atlas::load(&db).await?;
         Ok(AppState {
             db,
+            blobs: super::blob::BlobStore::local(
+                config
+                    .photo_dir
+                    .clone()
+                    .unwrap_or_else(|| "data/photos".into()),
+            ),
             leptos_options,
             config: Arc::new(config),
             atlas: Arc::new(RwLock::new(Arc::new(atlas))),

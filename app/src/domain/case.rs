@@ -706,6 +706,7 @@ pub struct CaseView {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub actions: Vec<CaseAction>,
     pub timeline: Vec<TimelineEntry>,
+    pub photos: Vec<PhotoRef>,
 }
 
 /// A row of a queue.
@@ -754,9 +755,28 @@ pub struct BoardItem {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub lat: f64,
     pub lng: f64,
+    pub photos: Vec<PhotoRef>,
 }
 
 /// Rounds a coordinate to three decimals (about 100 m) for public display.
 pub fn blur(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// A photo of a case, as links to the full image and its thumbnail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub id: i64,
+    pub url: String,
+    pub thumb_url: String,
+}
+
+impl PhotoRef {
+    pub fn new(id: i64) -> PhotoRef {
+        PhotoRef {
+            id,
+            url: format!("/api/v1/photos/{id}"),
+            thumb_url: format!("/api/v1/photos/{id}?thumb=1"),
+        }
+    }
 }

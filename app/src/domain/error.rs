@@ -51,6 +51,7 @@ pub enum Field {
     Rating,
     Reason,
     Department,
+    Photo,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +63,10 @@ pub enum InputProblem {
     Unknown,
     OutOfRange,
     TooLarge,
+    /// Not a JPEG, PNG or WebP image.
+    NotImage,
+    /// More than the allowed number (of photos).
+    TooMany,
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
@@ -130,6 +135,7 @@ impl Field {
             Field::Rating => ("评分", "Rating"),
             Field::Reason => ("原因", "Reason"),
             Field::Department => ("职能部门", "Department"),
+            Field::Photo => ("照片", "Photo"),
         };
         lang.pick(zh, en)
     }
@@ -217,8 +223,22 @@ impl AppError {
                     (InputProblem::Unknown, false) => format!("{f} is not valid."),
                     (InputProblem::OutOfRange, true) => format!("{f}超出范围。"),
                     (InputProblem::OutOfRange, false) => format!("{f} is out of range."),
+                    (InputProblem::TooLarge, true) if *field == Field::Photo => {
+                        "照片太大了，每张不能超过 10 MB。".into()
+                    }
+                    (InputProblem::TooLarge, false) if *field == Field::Photo => {
+                        "The photo is too large; at most 10 MB each.".into()
+                    }
                     (InputProblem::TooLarge, true) => format!("{f}太大了。"),
                     (InputProblem::TooLarge, false) => format!("{f} is too large."),
+                    (InputProblem::NotImage, true) => {
+                        "只支持 JPEG、PNG 或 WebP 格式的照片。".into()
+                    }
+                    (InputProblem::NotImage, false) => {
+                        "Only JPEG, PNG or WebP photos are accepted.".into()
+                    }
+                    (InputProblem::TooMany, true) => "每个事件最多 6 张照片。".into(),
+                    (InputProblem::TooMany, false) => "At most 6 photos per case.".into(),
                 }
             }
             AppError::Import(e) => e.message(lang),

@@ -65,7 +65,12 @@ impl TestApp {
             output_name: "gridlink".into(),
             config: Config::default(),
         };
-        let state = AppState::new(db, settings.leptos_options(), Config::default())
+        let photos = std::env::temp_dir().join(format!("gridlink-photos-{}", unique()));
+        let config = Config {
+            photo_dir: Some(photos),
+            ..Config::default()
+        };
+        let state = AppState::new(db, settings.leptos_options(), config)
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -6,6 +6,7 @@ use super::internal;
 use crate::backend::state::AppState;
 use crate::backend::store::{self, cases as db, meta};
 use crate::domain::auth::{Place, Role, Scope};
+use crate::domain::case::PhotoRef;
 use crate::domain::case::{
     available, decide, in_china, ActRequest, Actor, CaseAction, CaseFacts, CaseSource, CaseStatus,
     CaseSummary, CaseView, DispatchLevel, NewCase, Queue, Refusal, TimelineEntry, MAX_DESCRIPTION,
@@ -218,6 +219,7 @@ async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<Cas
         created_at: row.created_at,
         actions: available(&actor(viewer), &facts(&row)),
         timeline,
+        photos: photo_refs(state, row.id, false).await?,
     })
 }
 
@@ -699,9 +701,10 @@ pub async fn board(
     )
     .await
     .map_err(internal)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| BoardItem {
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let photos = photo_refs(state, r.id, true).await?;
+        items.push(BoardItem {
             id: r.id,
             category: categories.get(&r.category_id).cloned().unwrap_or_default(),
             grid_code: r.grid_code,
@@ -711,8 +714,10 @@ pub async fn board(
             updated_at: r.updated_at,
             lat: blur(r.lat),
             lng: blur(r.lng),
-        })
-        .collect())
+            photos,
+        });
+    }
+    Ok(items)
 }
 
 /// Settings: time limits per level and the working-day calendar (system admins).
@@ -760,6 +765,131 @@ pub async fn set_calendar_day(
         None => db::clear_calendar_day(&state.db, day).await,
     }
     .map_err(internal)
+}
+
+/// Adds a photo to a case (the reporter's show on the public board when the
+/// case is public). Checked, re-encoded without EXIF, thumbnailed; nothing
+/// is kept when any step fails.
+pub async fn add_photo(
+    state: &AppState,
+    viewer: &Viewer,
+    case_id: i64,
+    bytes: Vec<u8>,
+) -> Result<PhotoRef, AppError> {
+    use crate::backend::photo::{self, PhotoProblem, MAX_PHOTOS};
+    use crate::backend::store::photos;
+    let row = db::case_by_id(&state.db, case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_read(state, viewer, &row).await? {
+        return Err(AppError::NotFound);
+    }
+    if matches!(
+        row.status,
+        CaseStatus::Closed | CaseStatus::Rejected | CaseStatus::Merged
+    ) {
+        return Err(AppError::WrongState);
+    }
+    if photos::count_of_case(&state.db, case_id)
+        .await
+        .map_err(internal)?
+        >= MAX_PHOTOS
+    {
+        return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
+    }
+    let processed = tokio::task::spawn_blocking(move || photo::process(&bytes))
+        .await
+        .map_err(internal)?
+        .map_err(|p| match p {
+            PhotoProblem::TooLarge => AppError::invalid(Field::Photo, InputProblem::TooLarge),
+            PhotoProblem::NotImage => AppError::invalid(Field::Photo, InputProblem::NotImage),
+        })?;
+    let name: String = (0..16)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect();
+    let key = format!("cases/{case_id}/{name}.jpg");
+    let thumb_key = format!("cases/{case_id}/{name}_t.jpg");
+    state
+        .blobs
+        .put(&key, &processed.full)
+        .await
+        .map_err(internal)?;
+    if let Err(e) = state.blobs.put(&thumb_key, &processed.thumb).await {
+        state.blobs.delete(&key).await;
+        return Err(internal(e));
+    }
+    let record = photos::PhotoRow {
+        id: 0,
+        case_id,
+        uploader_id: viewer.id,
+        key: key.clone(),
+        thumb_key: thumb_key.clone(),
+        width: processed.width as i32,
+        height: processed.height as i32,
+        bytes: processed.full.len() as i64,
+        public: row.reporter_id == Some(viewer.id),
+        created_at: Utc::now(),
+    };
+    match photos::insert(&state.db, &record).await {
+        Ok(id) => {
+            announce(state, &row);
+            Ok(PhotoRef::new(id))
+        }
+        Err(e) => {
+            state.blobs.delete(&key).await;
+            state.blobs.delete(&thumb_key).await;
+            Err(internal(e))
+        }
+    }
+}
+
+/// A photo's bytes (or its thumbnail's), if the caller may see it: anyone
+/// for public photos of public cases, otherwise those who may read the case.
+pub async fn photo_bytes(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: i64,
+    thumb: bool,
+) -> Result<Vec<u8>, AppError> {
+    use crate::backend::store::photos;
+    let p = photos::by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let row = db::case_by_id(&state.db, p.case_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let on_board =
+        p.public && row.public && !matches!(row.status, CaseStatus::Rejected | CaseStatus::Merged);
+    let allowed = on_board
+        || match viewer {
+            Some(v) => may_read(state, v, &row).await?,
+            None => false,
+        };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    state
+        .blobs
+        .get(if thumb { &p.thumb_key } else { &p.key })
+        .await
+        .map_err(internal)
+}
+
+async fn photo_refs(
+    state: &AppState,
+    case_id: i64,
+    only_public: bool,
+) -> Result<Vec<PhotoRef>, AppError> {
+    Ok(crate::backend::store::photos::of_case(&state.db, case_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|p| p.public || !only_public)
+        .map(|p| PhotoRef::new(p.id))
+        .collect())
 }
 
 #[cfg(test)]

@@ -370,3 +370,32 @@ pub mod calendar_day {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod case_photo {
+    use sea_orm::entity::prelude::*;
+
+    /// A photo of a case: re-encoded (no EXIF) with a thumbnail, stored
+    /// through the blob store under `key`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_photos")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub case_id: i64,
+        pub uploader_id: i64,
+        pub key: String,
+        pub thumb_key: String,
+        pub width: i32,
+        pub height: i32,
+        pub bytes: i64,
+        /// Shown to the resident and on the public board (when the case is public).
+        pub public: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

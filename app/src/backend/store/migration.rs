@@ -9,7 +9,11 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(GeographyAndAccounts), Box::new(Cases)]
+        vec![
+            Box::new(GeographyAndAccounts),
+            Box::new(Cases),
+            Box::new(CasePhotos),
+        ]
     }
 }
 
@@ -68,5 +72,20 @@ impl MigrationTrait for Cases {
         create(manager, case_follower::Entity).await?;
         create(manager, calendar_day::Entity).await?;
         Ok(())
+    }
+}
+
+struct CasePhotos;
+
+impl MigrationName for CasePhotos {
+    fn name(&self) -> &str {
+        "m20261122_000002_case_photos"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for CasePhotos {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        create(manager, case_photo::Entity).await
     }
 }

@@ -7,6 +7,7 @@ mod entities;
 pub mod geography;
 pub mod meta;
 mod migration;
+pub mod photos;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;

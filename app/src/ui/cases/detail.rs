@@ -34,6 +34,8 @@ pub fn CasePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let case = Resource::new(move || (id(), reload.get()), |(id, _)| case_detail(id));
     provide_context(CaseReload(reload));
+    // Typed text survives reloads (live updates re-render the card).
+    provide_context(CaseNote(RwSignal::new(String::new())));
     // A change made elsewhere (another browser, another person) shows at once.
     let live = super::super::live::use_live();
     Effect::new(move |_| {
@@ -61,10 +63,15 @@ pub fn CasePage() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct CaseReload(pub RwSignal<u32>);
 
+/// The note being typed on the case page.
+#[derive(Clone, Copy)]
+pub struct CaseNote(pub RwSignal<String>);
+
 #[component]
 fn CaseCard(case: CaseView) -> impl IntoView {
     let lang = use_lang();
     let c = case.clone();
+    let photos = case.photos.clone();
     view! {
         <article class="card case" data-testid="case" data-status=case.status.as_str()>
             <p class="case-head">
@@ -82,6 +89,13 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 {case.result.clone().map(|r| view! { <dt>{tr(T::Result)}</dt><dd data-testid="result">{r}</dd> })}
                 {case.rating.map(|r| view! { <dt>{tr(T::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
             </dl>
+            <Show when={let n = case.photos.len(); move || n > 0}>
+                <div class="photos" data-testid="photos">
+                    {photos.iter().map(|p| view! {
+                        <a href=p.url.clone() target="_blank"><img src=p.thumb_url.clone() alt="" loading="lazy"/></a>
+                    }).collect_view()}
+                </div>
+            </Show>
             <Actions case=case.clone()/>
             <h2>{tr(T::Timeline)}</h2>
             <ol class="timeline" data-testid="timeline">
@@ -105,7 +119,9 @@ fn CaseCard(case: CaseView) -> impl IntoView {
 fn Actions(case: CaseView) -> impl IntoView {
     let lang = use_lang();
     let reload = use_context::<CaseReload>().map(|r| r.0);
-    let note = RwSignal::new(String::new());
+    let note = use_context::<CaseNote>()
+        .map(|n| n.0)
+        .unwrap_or_else(|| RwSignal::new(String::new()));
     let stars = RwSignal::new("5".to_string());
     let department = RwSignal::new("CG".to_string());
     let merge_into = RwSignal::new(String::new());
@@ -113,6 +129,7 @@ fn Actions(case: CaseView) -> impl IntoView {
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let (Some(Ok(_)), Some(r)) = (act.value().get(), reload) {
+            note.set(String::new());
             r.update(|v| *v += 1);
         }
     });

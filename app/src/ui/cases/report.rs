@@ -58,9 +58,26 @@ fn ReportForm() -> impl IntoView {
     );
     let submit = Action::new(|c: &NewCase| report_case(c.clone()));
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    let files = NodeRef::<leptos::html::Input>::new();
+    let uploading = RwSignal::new(None::<(usize, usize)>);
+    let photo_error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(case)) = submit.value().get() {
-            navigate(&format!("/case/{}", case.id), Default::default());
+            let id = case.id;
+            let navigate = navigate.clone();
+            let picked = photos::picked(files);
+            spawn_local(async move {
+                let n = picked.len();
+                for (i, f) in picked.into_iter().enumerate() {
+                    uploading.set(Some((i + 1, n)));
+                    if let Err(e) = photos::upload(id, f).await {
+                        photo_error.set(Some(e));
+                        uploading.set(None);
+                        return;
+                    }
+                }
+                navigate(&format!("/case/{id}"), Default::default());
+            });
         }
     });
 
@@ -110,6 +127,14 @@ fn ReportForm() -> impl IntoView {
             missing_place.set(true);
             return;
         };
+        photo_error.set(
+            photos::check(files)
+                .err()
+                .map(|e| e.message(lang.get_untracked())),
+        );
+        if photo_error.get_untracked().is_some() {
+            return;
+        }
         submit.dispatch(NewCase {
             category_id: sub.get_untracked().parse().unwrap_or(0),
             description: description.get_untracked(),
@@ -189,15 +214,105 @@ fn ReportForm() -> impl IntoView {
                         </div>
                     })}
                 </Suspense>
+                <label>
+                    <span>{tr(T::Photos)}</span>
+                    <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="photos"/>
+                    <small>{tr(T::PhotosHint)}</small>
+                </label>
                 <label class="check">
                     <input type="checkbox" bind:checked=public/>
                     <span>{tr(T::AllowPublic)}</span>
                 </label>
                 <ErrorLine error/>
-                <button type="submit" class="primary" disabled=move || submit.pending().get()>
-                    {move || if submit.pending().get() { tr(T::Submitting)() } else { tr(T::SubmitReport)() }}
+                {move || photo_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
+                <button type="submit" class="primary" disabled=move || submit.pending().get() || uploading.get().is_some()>
+                    {move || if submit.pending().get() || uploading.get().is_some() { tr(T::Submitting)() } else { tr(T::SubmitReport)() }}
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Photos picked in the form: checked in the browser first (the server
+/// checks again), then uploaded one by one after the case exists.
+mod photos {
+    use crate::domain::error::AppError;
+    #[cfg(feature = "hydrate")]
+    use crate::domain::error::{Field, InputProblem};
+    use leptos::prelude::*;
+
+    #[cfg(feature = "hydrate")]
+    pub fn picked(input: NodeRef<leptos::html::Input>) -> Vec<web_sys::File> {
+        let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
+            return Vec::new();
+        };
+        (0..list.length()).filter_map(|i| list.get(i)).collect()
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub fn picked(_input: NodeRef<leptos::html::Input>) -> Vec<()> {
+        Vec::new()
+    }
+
+    pub fn check(input: NodeRef<leptos::html::Input>) -> Result<(), AppError> {
+        #[cfg(feature = "hydrate")]
+        {
+            let files = picked(input);
+            if files.len() as u64 > 6 {
+                return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
+            }
+            for f in files {
+                if !matches!(
+                    f.type_().as_str(),
+                    "image/jpeg" | "image/png" | "image/webp"
+                ) {
+                    return Err(AppError::invalid(Field::Photo, InputProblem::NotImage));
+                }
+                if f.size() > 10.0 * 1024.0 * 1024.0 {
+                    return Err(AppError::invalid(Field::Photo, InputProblem::TooLarge));
+                }
+            }
+        }
+        let _ = input;
+        Ok(())
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub async fn upload(case_id: i64, file: web_sys::File) -> Result<(), String> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let lang = crate::ui::i18n::use_lang().get_untracked();
+        let failed = || AppError::Transport(String::new()).message(lang);
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&file);
+        let window = web_sys::window().ok_or_else(failed)?;
+        let resp: web_sys::Response = JsFuture::from(
+            window.fetch_with_str_and_init(&format!("/api/v1/cases/{case_id}/photos"), &init),
+        )
+        .await
+        .map_err(|_| failed())?
+        .dyn_into()
+        .map_err(|_| failed())?;
+        if resp.ok() {
+            return Ok(());
+        }
+        let text = match resp.text() {
+            Ok(p) => JsFuture::from(p)
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        Err(serde_json::from_str::<AppError>(&text)
+            .map(|e| e.message(lang))
+            .unwrap_or_else(|_| failed()))
+    }
+
+    #[cfg(not(feature = "hydrate"))]
+    pub async fn upload(_case_id: i64, _file: ()) -> Result<(), String> {
+        Ok(())
     }
 }

@@ -1,0 +1,81 @@
+//! Case photo records (the bytes live in the blob store).
+
+use super::entities::case_photo;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhotoRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub uploader_id: i64,
+    pub key: String,
+    pub thumb_key: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub public: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+fn row(m: case_photo::Model) -> PhotoRow {
+    PhotoRow {
+        id: m.id,
+        case_id: m.case_id,
+        uploader_id: m.uploader_id,
+        key: m.key,
+        thumb_key: m.thumb_key,
+        width: m.width,
+        height: m.height,
+        bytes: m.bytes,
+        public: m.public,
+        created_at: m.created_at,
+    }
+}
+
+pub async fn insert(db: &impl ConnectionTrait, p: &PhotoRow) -> Result<i64, DbErr> {
+    Ok(case_photo::ActiveModel {
+        case_id: Set(p.case_id),
+        uploader_id: Set(p.uploader_id),
+        key: Set(p.key.clone()),
+        thumb_key: Set(p.thumb_key.clone()),
+        width: Set(p.width),
+        height: Set(p.height),
+        bytes: Set(p.bytes),
+        public: Set(p.public),
+        created_at: Set(p.created_at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+pub async fn of_case(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<PhotoRow>, DbErr> {
+    Ok(case_photo::Entity::find()
+        .filter(case_photo::Column::CaseId.eq(case_id))
+        .order_by_asc(case_photo::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+pub async fn count_of_case(db: &impl ConnectionTrait, case_id: i64) -> Result<u64, DbErr> {
+    case_photo::Entity::find()
+        .filter(case_photo::Column::CaseId.eq(case_id))
+        .count(db)
+        .await
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<PhotoRow>, DbErr> {
+    Ok(case_photo::Entity::find_by_id(id).one(db).await?.map(row))
+}
+
+pub async fn count_all(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    case_photo::Entity::find().count(db).await
+}
