@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site e2e import-geo gen-city bench bench-map release fmt lint pg-stop
+.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -44,6 +44,9 @@ gen-city:
 bench-map:
 	@$(MAKE) release
 	@bash scripts/bench-map.sh
+
+bench-cases:
+	@cargo run -q --release -p server -- bench-cases --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --clients $(or $(CLIENTS),50)
 
 bench:
 	@cargo run -q --release -p server -- bench-locate --grids $(or $(GRIDS),15000)

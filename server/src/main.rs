@@ -11,6 +11,7 @@
 //! All commands use `DATABASE_URL` (default `sqlite://data/gridlink.db`).
 
 mod bench;
+mod bench_cases;
 
 const USAGE: &str = "\
 usage: server [COMMAND]
@@ -19,6 +20,8 @@ usage: server [COMMAND]
   gen-city --grids N [--out FILE]  generate a city of N grids into the database (or a file)
   bench-locate [--grids N] [--seconds S]
                                    measure point -> grid lookups per second
+  bench-cases [--grids N] [--cases M] [--clients C]
+                                   measure queues, the map layer and submissions
 Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
 
 use app::backend::{demo, services};
@@ -58,6 +61,14 @@ async fn main() -> ExitCode {
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
+        }
+        Some("bench-cases") => {
+            bench_cases::run(
+                number(&args, "--grids", 15_000).unwrap_or(15_000),
+                number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
+                number(&args, "--clients", 50).unwrap_or(50),
+            )
+            .await
         }
         Some("bench-locate") => bench::run(
             number(&args, "--grids", 15_000).unwrap_or(15_000),

@@ -92,6 +92,41 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Resolves the session of a page request before the page renders, so the
+/// app knows its user without a resource (see `ui::session`).
+pub async fn attach_user(
+    axum::extract::State(state): axum::extract::State<app::backend::AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    use app::backend::request::SignedIn;
+    use app::backend::services::auth;
+    let path = req.uri().path();
+    let page = req.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !path.starts_with("/leaflet/")
+        && !path.contains('.');
+    if page {
+        let token = req
+            .headers()
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(auth::token_from_cookies)
+            .map(str::to_string);
+        let user = match token {
+            Some(t) => auth::viewer(&state, &t)
+                .await
+                .ok()
+                .flatten()
+                .map(|v| v.public()),
+            None => None,
+        };
+        req.extensions_mut().insert(SignedIn(user));
+    }
+    next.run(req).await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -195,3 +195,15 @@ pub async fn set_calendar_day(
     })
     .await
 }
+
+/// The case layer of the map (open cases the caller may see).
+#[server(prefix = "/api", endpoint = "map_cases")]
+pub async fn map_cases() -> Result<Vec<crate::domain::case::CasePoint>, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::viewer(&state).await?;
+        services::cases::map_points(&state, viewer.as_ref()).await
+    })
+    .await
+}

@@ -95,3 +95,14 @@ pub async fn respond<T>(
     }
     result
 }
+
+/// The signed-in user of a page request, put in the request's extensions by
+/// the server's middleware before rendering.
+#[derive(Clone, Debug, Default)]
+pub struct SignedIn(pub Option<crate::domain::staff::CurrentUser>);
+
+pub fn signed_in() -> Option<crate::domain::staff::CurrentUser> {
+    use_context::<Parts>()
+        .and_then(|p| p.extensions.get::<SignedIn>().cloned())
+        .and_then(|s| s.0)
+}

@@ -36,9 +36,20 @@ pub struct AppState {
     pub register_by_ip: Arc<RateLimiter>,
     /// One rebuild at a time, so an older snapshot never replaces a newer one.
     rebuild: Arc<tokio::sync::Mutex<()>>,
+    /// Case settings cached for a few seconds (see `services::cases`).
+    pub(crate) case_settings: SettingsCache,
     /// Case changes, for live updates (server-sent events).
     pub case_events: tokio::sync::broadcast::Sender<CaseChanged>,
 }
+
+type SettingsCache = Arc<
+    RwLock<
+        Option<(
+            std::time::Instant,
+            Arc<super::services::cases::CaseSettings>,
+        )>,
+    >,
+>;
 
 /// A case changed: who may hear of it is decided per listener.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -87,6 +98,7 @@ impl AppState {
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
             case_events: tokio::sync::broadcast::channel(1024).0,
+            case_settings: Arc::new(RwLock::new(None)),
         })
     }
 

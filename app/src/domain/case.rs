@@ -780,3 +780,15 @@ impl PhotoRef {
         }
     }
 }
+
+/// A case as a dot on the map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CasePoint {
+    pub id: i64,
+    pub lat: f64,
+    pub lng: f64,
+    pub status: CaseStatus,
+    pub overdue: bool,
+    /// Whether the caller may open the case page.
+    pub linked: bool,
+}

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     let session = use_session();
     view! {
-        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+        <div class="session-view">
             {move || {
                 let user = session.current();
                 let staff = user.as_ref().is_some_and(|u| u.grants.iter().any(|g| g.role.is_place_staff()));
@@ -33,7 +33,7 @@ pub fn AdminPage() -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-        </Transition>
+        </div>
     }
 }
 

@@ -51,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
+                <script id=super::session::USER_SCRIPT_ID type="application/json" inner_html=super::session::user_json(&super::session::initial_user())></script>
             </head>
             <body>
                 <App/>
@@ -160,8 +161,7 @@ fn TopBar() -> impl IntoView {
             </A>
             <nav class="topnav">
                 <A href="/">{tr(T::NavMap)}</A>
-                <Transition fallback=|| ()>
-                    {move || {
+                {move || {
                         if session.current().is_some() {
                             view! {
                                 <Show when=is_staff>
@@ -182,7 +182,6 @@ fn TopBar() -> impl IntoView {
                             view! { <A href="/login" attr:data-testid="nav-login">{tr(T::NavLogin)}</A> }.into_any()
                         }
                     }}
-                </Transition>
                 <button class="lang-switch" type="button" on:click=move |_| switch_language(lang)>
                     {tr(T::SwitchLang)}
                 </button>

@@ -28,8 +28,8 @@ fn on_success(
     let session = use_session();
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = value.get() {
-            session.refresh();
+        if let Some(Ok(user)) = value.get() {
+            session.set(Some(user));
             navigate("/me", Default::default());
         }
     });

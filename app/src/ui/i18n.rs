@@ -160,6 +160,7 @@ texts! {
     Photos => "照片（可选）", "Photos (optional)";
     PhotosHint => "最多 6 张，JPEG/PNG/WebP，每张不超过 10 MB；位置信息会被自动去除", "Up to 6, JPEG/PNG/WebP, 10 MB each; location data is removed";
     UploadingPhoto => "正在上传照片", "Uploading photo";
+    ShowCases => "在地图上显示事件", "Show cases on the map";
 }
 
 /// The language signal, provided by the app root.

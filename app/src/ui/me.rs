@@ -27,13 +27,13 @@ pub fn MePage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
-            session.refresh();
+            session.set(None);
             navigate("/", Default::default());
         }
     });
     let consent_error = Signal::derive(move || consent.value().get().and_then(Result::err));
     view! {
-        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+        <div class="session-view">
             {move || match session.current() {
                 None => view! {
                     <section class="card narrow">
@@ -70,6 +70,6 @@ pub fn MePage() -> impl IntoView {
                     }.into_any()
                 }
             }}
-        </Transition>
+        </div>
     }
 }

@@ -1,33 +1,77 @@
-//! The signed-in user as a resource every page can read and refresh.
+//! The signed-in user, known before the first byte is rendered.
+//!
+//! The server resolves the session cookie in a middleware (see
+//! `backend::request::SignedIn`), renders with it, and embeds it in the page
+//! as JSON; the browser starts from that JSON. No resource is involved, so
+//! pages never wait on the session while streaming (streaming SSR with
+//! several resources per page can stall: leptos-rs/leptos#4851, #4578).
 
 use crate::api::auth::session_user;
-use crate::domain::error::AppError;
 use crate::domain::staff::CurrentUser;
 use leptos::prelude::*;
 
+/// The id of the `<script type="application/json">` carrying the user.
+pub const USER_SCRIPT_ID: &str = "gl-user";
+
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    version: RwSignal<u32>,
+    user: RwSignal<Option<CurrentUser>>,
+}
+
+/// The user this page was rendered for.
+pub fn initial_user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::request::signed_in()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(USER_SCRIPT_ID))
+            .and_then(|e| e.text_content())
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .flatten()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        None
+    }
+}
+
+/// The user as JSON safe inside a `<script>` element.
+pub fn user_json(user: &Option<CurrentUser>) -> String {
+    serde_json::to_string(user)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
 }
 
 impl Session {
     pub fn provide() -> Session {
-        let version = RwSignal::new(0u32);
-        let user = Resource::new(move || version.get(), |_| session_user());
-        let s = Session { user, version };
+        let s = Session {
+            user: RwSignal::new(initial_user()),
+        };
         provide_context(s);
         s
     }
 
-    /// Reloads the user after login, logout or a role change.
+    /// Asks the server again, after login, logout or a role change.
     pub fn refresh(&self) {
-        self.version.update(|v| *v += 1);
+        let user = self.user;
+        leptos::task::spawn_local(async move {
+            if let Ok(u) = session_user().await {
+                user.set(u);
+            }
+        });
     }
 
-    /// The user once loaded (None while loading or signed out).
+    /// Sets the user from an answer already in hand (login, logout).
+    pub fn set(&self, user: Option<CurrentUser>) {
+        self.user.set(user);
+    }
+
     pub fn current(&self) -> Option<CurrentUser> {
-        self.user.get().and_then(Result::ok).flatten()
+        self.user.get()
     }
 }
 

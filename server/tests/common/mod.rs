@@ -93,7 +93,12 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).build().unwrap()
+        // A stalled response fails the test instead of hanging the run.
+        Client::builder()
+            .cookie_store(true)
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -118,6 +118,50 @@ async fn may_read(state: &AppState, viewer: &Viewer, row: &db::CaseRow) -> Resul
         .map_err(internal)
 }
 
+/// Categories, time limits and the calendar: read by every call, changed
+/// rarely. Kept in memory for a few seconds, so a change made through any
+/// instance shows everywhere soon.
+pub struct CaseSettings {
+    pub categories: Vec<db::CategoryRow>,
+    pub names: HashMap<i64, String>,
+    pub calendar: crate::domain::deadline::Calendar,
+    pub limits: TimeLimits,
+}
+
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn settings(state: &AppState) -> Result<std::sync::Arc<CaseSettings>, AppError> {
+    if let Some((at, s)) = state
+        .case_settings
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+    {
+        if at.elapsed() < SETTINGS_TTL {
+            return Ok(s.clone());
+        }
+    }
+    let fresh = std::sync::Arc::new(CaseSettings {
+        categories: db::categories(&state.db).await.map_err(internal)?,
+        names: category_names(state).await?,
+        calendar: db::calendar(&state.db).await.map_err(internal)?,
+        limits: time_limits(state).await?,
+    });
+    *state
+        .case_settings
+        .write()
+        .unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), fresh.clone()));
+    Ok(fresh)
+}
+
+/// Drops the cached settings after a change made here.
+fn forget_settings(state: &AppState) {
+    *state
+        .case_settings
+        .write()
+        .unwrap_or_else(|p| p.into_inner()) = None;
+}
+
 async fn category_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
     let cats = db::categories(&state.db).await.map_err(internal)?;
     let by_id: HashMap<i64, &db::CategoryRow> = cats.iter().map(|c| (c.id, c)).collect();
@@ -171,7 +215,8 @@ fn summary(row: &db::CaseRow, categories: &HashMap<i64, String>) -> CaseSummary 
 }
 
 async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<CaseView, AppError> {
-    let categories = category_names(state).await?;
+    let settings = settings(state).await?;
+    let categories = &settings.names;
     let staff = staff_of(viewer, &place_of(&row))
         || viewer
             .grants
@@ -197,7 +242,7 @@ async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<Cas
             at: e.created_at,
         })
         .collect();
-    let s = summary(&row, &categories);
+    let s = summary(&row, categories);
     Ok(CaseView {
         id: row.id,
         category: s.category,
@@ -247,7 +292,8 @@ pub async fn report(
             InputProblem::OutOfRange,
         ));
     }
-    let categories = db::categories(&state.db).await.map_err(internal)?;
+    let settings = settings(state).await?;
+    let categories = &settings.categories;
     if !categories
         .iter()
         .any(|c| c.id == form.category_id && c.parent_id.is_some() && c.active)
@@ -291,8 +337,7 @@ pub async fn report(
         }
     };
     let now = Utc::now();
-    let calendar = db::calendar(&state.db).await.map_err(internal)?;
-    let limits = time_limits(state).await?;
+    let (calendar, limits) = (&settings.calendar, settings.limits);
     let first_level = if place.grid.is_some() {
         DispatchLevel::Grid
     } else {
@@ -441,8 +486,8 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             } else {
                 None
             };
-            let calendar = db::calendar(&state.db).await.map_err(internal)?;
-            let limits = time_limits(state).await?;
+            let settings = settings(state).await?;
+            let (calendar, limits) = (&settings.calendar, settings.limits);
             change.level = Some(Some(level));
             change.department = Some(department);
             change.started_at = Some(now);
@@ -465,6 +510,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         CaseAction::Close | CaseAction::Reject => change.due_at = Some(None),
         CaseAction::Reopen => {
             change.level = Some(None);
+            change.department = Some(None);
             change.started_at = Some(now);
         }
         _ => {}
@@ -563,11 +609,12 @@ pub async fn queue(
             None => return Err(AppError::Forbidden),
         },
     };
-    let categories = category_names(state).await?;
+    let settings = settings(state).await?;
+    let categories = &settings.names;
     let rows = db::page(&state.db, &scope, &filter, after, PAGE)
         .await
         .map_err(internal)?;
-    Ok(rows.iter().map(|r| summary(r, &categories)).collect())
+    Ok(rows.iter().map(|r| summary(r, categories)).collect())
 }
 
 /// Open cases of the same category within ~50 m in the last 30 days, shown
@@ -591,8 +638,9 @@ pub async fn nearby(
     let rows = db::nearby_open(&state.db, category_id, (lat, lng), (dlat, dlng), since)
         .await
         .map_err(internal)?;
-    let categories = category_names(state).await?;
-    Ok(rows.iter().map(|r| summary(r, &categories)).collect())
+    let settings = settings(state).await?;
+    let categories = &settings.names;
+    Ok(rows.iter().map(|r| summary(r, categories)).collect())
 }
 
 /// A resident follows a case ("me too") instead of filing it again.
@@ -691,7 +739,8 @@ pub async fn board(
     limit: u64,
 ) -> Result<Vec<crate::domain::case::BoardItem>, AppError> {
     use crate::domain::case::{blur, BoardItem};
-    let categories = category_names(state).await?;
+    let settings = settings(state).await?;
+    let categories = &settings.names;
     let rows = db::page(
         &state.db,
         &db::Scope::Public,
@@ -743,6 +792,7 @@ pub async fn set_time_limits(
             .await
             .map_err(internal)?;
     }
+    forget_settings(state);
     Ok(())
 }
 
@@ -764,7 +814,9 @@ pub async fn set_calendar_day(
         Some(w) => db::set_calendar_day(&state.db, day, w, name.trim()).await,
         None => db::clear_calendar_day(&state.db, day).await,
     }
-    .map_err(internal)
+    .map_err(internal)?;
+    forget_settings(state);
+    Ok(())
 }
 
 /// Adds a photo to a case (the reporter's show on the public board when the
@@ -889,6 +941,65 @@ async fn photo_refs(
         .into_iter()
         .filter(|p| p.public || !only_public)
         .map(|p| PhotoRef::new(p.id))
+        .collect())
+}
+
+/// Cases for the map layer: staff see the open cases of their first place
+/// (grid, community or street); everyone else the public board's open
+/// cases, blurred to ~100 m.
+pub async fn map_points(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+) -> Result<Vec<crate::domain::case::CasePoint>, AppError> {
+    use crate::domain::case::{blur, CasePoint};
+    use crate::domain::deadline::DueState;
+    let open: Vec<CaseStatus> = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .collect();
+    let filter = db::Filter {
+        statuses: open,
+        ..Default::default()
+    };
+    let staff_scope = viewer.and_then(|v| {
+        v.grants.iter().find_map(|g| match (&g.scope, g.role) {
+            (Scope::Grid(c), Role::GridWorker | Role::GridLeader | Role::Instructor) => {
+                Some(db::Scope::Grid(c.clone()))
+            }
+            (Scope::Community(c), Role::CommunityAdmin) => Some(db::Scope::Community(c.clone())),
+            (Scope::Street(c), Role::StreetAdmin) => Some(db::Scope::Street(c.clone())),
+            (Scope::Department(d), Role::Department) => Some(db::Scope::Department(d.clone())),
+            (Scope::Company(c), Role::PropertyCompany) => Some(db::Scope::Company(*c)),
+            _ => None,
+        })
+    });
+    let now = Utc::now();
+    let (rows, linked) = match staff_scope {
+        Some(scope) => (
+            db::dots(&state.db, &scope, &filter, 500)
+                .await
+                .map_err(internal)?,
+            true,
+        ),
+        None => (
+            db::dots(&state.db, &db::Scope::Public, &filter, 200)
+                .await
+                .map_err(internal)?,
+            false,
+        ),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| CasePoint {
+            id: r.id,
+            lat: if linked { r.lat } else { blur(r.lat) },
+            lng: if linked { r.lng } else { blur(r.lng) },
+            status: r.status,
+            overdue: r
+                .due_at
+                .is_some_and(|d| due_state(r.started_at, d, now) == DueState::Overdue),
+            linked: linked || viewer.is_some_and(|v| r.reporter_id == Some(v.id)),
+        })
         .collect())
 }
 

@@ -161,6 +161,46 @@ pub async fn insert_case<C: ConnectionTrait + TransactionTrait>(
     Ok(id)
 }
 
+/// Writes many generated cases at once (benchmarks), without timelines.
+pub async fn insert_many<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    rows: &[CaseRow],
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    for chunk in rows.chunks(500) {
+        let models = chunk.iter().map(|c| case_record::ActiveModel {
+            category_id: Set(c.category_id),
+            description: Set(c.description.clone()),
+            lat: Set(c.lat),
+            lng: Set(c.lng),
+            grid_code: Set(c.grid_code.clone()),
+            community_code: Set(c.community_code.clone()),
+            street_code: Set(c.street_code.clone()),
+            company_id: Set(c.company_id),
+            source: Set(c.source.clone()),
+            reporter_id: Set(c.reporter_id),
+            contact_phone: Set(c.contact_phone.clone()),
+            public: Set(c.public),
+            status: Set(c.status.as_str().to_string()),
+            level: Set(c.level.map(|l| l.as_str().to_string())),
+            department: Set(c.department.clone()),
+            started_at: Set(c.started_at),
+            due_at: Set(c.due_at),
+            result: Set(c.result.clone()),
+            rating: Set(c.rating),
+            merged_into: Set(c.merged_into),
+            version: Set(0),
+            created_at: Set(c.created_at),
+            updated_at: Set(c.updated_at),
+            ..Default::default()
+        });
+        case_record::Entity::insert_many(models)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await
+}
+
 pub async fn case_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<CaseRow>, DbErr> {
     Ok(case_record::Entity::find_by_id(id).one(db).await?.map(row))
 }
@@ -283,15 +323,13 @@ pub struct Filter {
     pub since: Option<DateTime<Utc>>,
 }
 
-/// One page of a queue, newest first, after the id `after` (keyset: stable
-/// while new cases arrive).
-pub async fn page(
+/// The cases of a queue, narrowed by a filter (not yet ordered or paged).
+async fn selected(
     db: &impl ConnectionTrait,
     scope: &Scope,
     filter: &Filter,
     after: Option<i64>,
-    limit: u64,
-) -> Result<Vec<CaseRow>, DbErr> {
+) -> Result<sea_orm::Select<case_record::Entity>, DbErr> {
     use case_record::Column as C;
     let mut q = case_record::Entity::find();
     q = match scope {
@@ -309,9 +347,8 @@ pub async fn page(
         Scope::Grid(g) => q.filter(C::GridCode.eq(g.clone())),
         Scope::Community(c) => q.filter(C::CommunityCode.eq(c.clone())),
         Scope::Street(s) => q.filter(C::StreetCode.eq(s.clone())),
-        Scope::Department(d) => q
-            .filter(C::Department.eq(d.clone()))
-            .filter(C::Level.eq(DispatchLevel::Department.as_str())),
+        // Only a department dispatch sets the department (reopening clears it).
+        Scope::Department(d) => q.filter(C::Department.eq(d.clone())),
         Scope::Company(c) => q.filter(C::CompanyId.eq(*c)),
         Scope::Public => q.filter(C::Public.eq(true)).filter(
             C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
@@ -343,12 +380,87 @@ pub async fn page(
     if let Some(a) = after {
         q = q.filter(C::Id.lt(a));
     }
-    Ok(q.order_by_desc(C::Id)
+    Ok(q)
+}
+
+/// One page of a queue, newest first, after the id `after` (keyset: stable
+/// while new cases arrive).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<CaseRow>, DbErr> {
+    let q = selected(db, scope, filter, after).await?;
+    Ok(q.order_by_desc(case_record::Column::Id)
         .limit(limit)
         .all(db)
         .await?
         .into_iter()
         .map(row)
+        .collect())
+}
+
+/// What a map dot needs of a case, read without the rest of the row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseDot {
+    pub id: i64,
+    pub lat: f64,
+    pub lng: f64,
+    pub status: CaseStatus,
+    pub started_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub reporter_id: Option<i64>,
+}
+
+type DotTuple = (
+    i64,
+    f64,
+    f64,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<i64>,
+);
+
+pub async fn dots(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    limit: u64,
+) -> Result<Vec<CaseDot>, DbErr> {
+    use case_record::Column as C;
+    let q = selected(db, scope, filter, None).await?;
+    let rows: Vec<DotTuple> = q
+        .select_only()
+        .columns([
+            C::Id,
+            C::Lat,
+            C::Lng,
+            C::Status,
+            C::StartedAt,
+            C::DueAt,
+            C::ReporterId,
+        ])
+        .order_by_desc(C::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, lat, lng, status, started_at, due_at, reporter_id)| CaseDot {
+                id,
+                lat,
+                lng,
+                status: CaseStatus::parse(&status).unwrap_or(CaseStatus::Reported),
+                started_at,
+                due_at,
+                reporter_id,
+            },
+        )
         .collect())
 }
 

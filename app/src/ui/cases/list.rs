@@ -49,14 +49,14 @@ fn queues_of(user: &CurrentUser) -> Vec<(Queue, T, String)> {
 pub fn CasesPage() -> impl IntoView {
     let session = use_session();
     view! {
-        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+        <div class="session-view">
             {move || match session.current() {
                 None => view! {
                     <section class="card narrow"><p>{tr(T::NotSignedIn)}</p><A href="/login">{tr(T::NavLogin)}</A></section>
                 }.into_any(),
                 Some(user) => view! { <Queues queues=queues_of(&user)/> }.into_any(),
             }}
-        </Transition>
+        </div>
     }
 }
 

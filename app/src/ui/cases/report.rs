@@ -17,7 +17,7 @@ use leptos_router::hooks::use_navigate;
 pub fn ReportPage() -> impl IntoView {
     let session = use_session();
     view! {
-        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+        <div class="session-view">
             {move || match session.current() {
                 None => view! {
                     <section class="card narrow">
@@ -28,7 +28,7 @@ pub fn ReportPage() -> impl IntoView {
                 .into_any(),
                 Some(_) => view! { <ReportForm/> }.into_any(),
             }}
-        </Transition>
+        </div>
     }
 }
 

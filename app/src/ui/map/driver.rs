@@ -312,6 +312,51 @@ mod imp {
         }
     }
 
+    thread_local! {
+        static CASES: RefCell<Option<leaflet::Layer>> = const { RefCell::new(None) };
+    }
+
+    /// Shows (or with an empty list, hides) the case layer: one dot per
+    /// case, coloured by status, ringed red when overdue. `points` are
+    /// (lat, lng, colour, overdue, popup HTML made only of our own labels).
+    pub fn show_cases(points: Vec<(f64, f64, &'static str, bool, String)>) {
+        CASES.with(|c| {
+            if let Some(old) = c.borrow_mut().take() {
+                old.remove();
+            }
+        });
+        let Some(map) = map() else { return };
+        if points.is_empty() {
+            return;
+        }
+        let group = l_layer_group();
+        for (lat, lng, colour, overdue, popup) in points {
+            let dot = l_circle_marker(
+                &leaflet::LatLng::new(lat, lng),
+                &obj(&[
+                    ("radius", 7.into()),
+                    ("color", if overdue { "#c8161d" } else { "#ffffff" }.into()),
+                    ("weight", if overdue { 3 } else { 1 }.into()),
+                    ("fillColor", colour.into()),
+                    ("fillOpacity", 0.95.into()),
+                    (
+                        "className",
+                        if overdue {
+                            "case-dot overdue"
+                        } else {
+                            "case-dot"
+                        }
+                        .into(),
+                    ),
+                ]),
+            );
+            dot.bind_popup_with_options(&JsValue::from_str(&popup), &JsValue::UNDEFINED);
+            h(&group).add_layer(&dot);
+        }
+        group.add_to(&map);
+        CASES.with(|c| *c.borrow_mut() = Some(group));
+    }
+
     /// Calls `f(lat, lng)` when the map itself is tapped (to pick a place).
     pub fn on_tap(f: impl Fn(f64, f64) + 'static) {
         let Some(map) = map() else { return };
@@ -375,6 +420,7 @@ mod imp {
     pub fn fit(_bbox: [f64; 4]) {}
     pub fn mark_me(_lat: f64, _lng: f64, _zoom_in: bool) {}
     pub fn on_tap(_f: impl Fn(f64, f64) + 'static) {}
+    pub fn show_cases(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
     pub fn locate_me(_done: impl FnOnce(Result<(f64, f64), String>) + 'static) {}
 }
 

@@ -57,6 +57,7 @@ pub fn MapPage() -> impl IntoView {
                 })}
             </Suspense>
             <Legend/>
+            <CaseLayerToggle/>
             <p><A href="/board">{tr(T::OpenBoard)}</A></p>
             <GridCard selected/>
         </div>
@@ -246,5 +247,66 @@ fn GridCard(selected: RwSignal<Option<GridProps>>) -> impl IntoView {
                 </aside>
             }
         })
+    }
+}
+
+/// The colour of a case dot by status (matches the badges).
+fn status_colour(s: crate::domain::case::CaseStatus) -> &'static str {
+    use crate::domain::case::CaseStatus as S;
+    match s {
+        S::Reported | S::Confirmed => "#d97706",
+        S::Dispatched | S::InProgress => "#2563eb",
+        S::Resolved | S::FedBack | S::Evaluated => "#16a34a",
+        S::Closed | S::Rejected | S::Merged => "#6b7280",
+    }
+}
+
+/// Shows open cases on the map: staff see their place's, everyone else the
+/// public board's (blurred to ~100 m).
+#[component]
+fn CaseLayerToggle() -> impl IntoView {
+    use super::i18n::status_label;
+    use crate::api::cases::map_cases;
+    let lang = use_lang();
+    let on = RwSignal::new(false);
+    let count = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        if !on.get() {
+            driver::show_cases(Vec::new());
+            count.set(None);
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(points) = map_cases().await {
+                let l = lang.get_untracked();
+                count.set(Some(points.len()));
+                driver::show_cases(
+                    points
+                        .into_iter()
+                        .map(|p| {
+                            let label = status_label(p.status, l);
+                            let flag = if p.overdue {
+                                format!(" · {}", T::Overdue.get(l))
+                            } else {
+                                String::new()
+                            };
+                            let popup = if p.linked {
+                                format!("<a href=\"/case/{}\">#{} {label}{flag}</a>", p.id, p.id)
+                            } else {
+                                format!("#{} {label}{flag}", p.id)
+                            };
+                            (p.lat, p.lng, status_colour(p.status), p.overdue, popup)
+                        })
+                        .collect(),
+                );
+            }
+        });
+    });
+    view! {
+        <label class="check case-toggle">
+            <input type="checkbox" bind:checked=on data-testid="case-layer"/>
+            <span>{tr(T::ShowCases)}</span>
+            {move || count.get().map(|n| view! { <span class="muted small" data-testid="case-count">{format!(" ({n})")}</span> })}
+        </label>
     }
 }

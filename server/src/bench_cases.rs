@@ -1,0 +1,282 @@
+//! `server bench-cases`: the case budgets. A generated city (`--grids`),
+//! `--cases` generated cases, then `--clients` concurrent callers against
+//! the service layer (store + rules, no HTTP): each queue's first page, the
+//! map layer of one community, and case submissions per second.
+
+use app::backend::demo;
+use app::backend::geo::boundary;
+use app::backend::services::{auth::Viewer, cases, geography};
+use app::backend::store::{self, cases::CaseRow};
+use app::backend::{AppState, Config};
+use app::domain::auth::{Grant, Role, Scope};
+use app::domain::case::{CaseSource, CaseStatus, DispatchLevel, NewCase, Queue};
+use app::domain::geography::Level;
+use chrono::{Duration, Utc};
+use geo::InteriorPoint;
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+fn viewer(id: i64, role: Role, scope: Scope) -> Viewer {
+    Viewer {
+        id,
+        name: format!("bench-{id}"),
+        phone: String::new(),
+        grants: vec![Grant::new(role, scope).expect("grant")],
+    }
+}
+
+fn report(name: &str, mut lat: Vec<StdDuration>, calls: usize, wall: StdDuration) {
+    lat.sort();
+    let pick = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
+    println!(
+        "{name:<34} p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  {:>7.0} calls/s",
+        pick(0.50).as_secs_f64() * 1e3,
+        pick(0.99).as_secs_f64() * 1e3,
+        lat.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        calls as f64 / wall.as_secs_f64()
+    );
+}
+
+/// Runs `per_client` calls of `f` on each of `clients` tasks at once.
+async fn load<F, Fut>(name: &str, clients: usize, per_client: usize, f: F)
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let f = Arc::new(f);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let f = f.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(per_client);
+            for i in 0..per_client {
+                let t = Instant::now();
+                assert!(f(c * per_client + i).await, "call failed");
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("task"));
+    }
+    report(name, all, clients * per_client, start.elapsed());
+}
+
+pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), String> {
+    let dir = std::env::temp_dir().join(format!("gridlink-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let url = std::env::var("GRIDLINK_BENCH_DB")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
+    let db = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("gridlink")
+        .build();
+    let config = Config {
+        photo_dir: Some(dir.join("photos")),
+        ..Config::default()
+    };
+    let state = AppState::new(db, options, config)
+        .await
+        .map_err(|e| e.to_string())?;
+
+    let t = Instant::now();
+    let regions = demo::city(grids);
+    geography::import_geojson(&state, None, &demo::to_feature_collection(&regions))
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "database {}: {} grids imported in {:.1?}",
+        server::redact(&url),
+        state.atlas().grid_count(),
+        t.elapsed()
+    );
+
+    // Grids with their community, street and a point inside.
+    let parent: std::collections::HashMap<&str, Option<&str>> = regions
+        .iter()
+        .map(|r| (r.code.as_str(), r.parent_code.as_deref()))
+        .collect();
+    let places: Vec<(String, String, String, (f64, f64))> = regions
+        .iter()
+        .filter(|r| r.level == Level::Grid)
+        .filter_map(|r| {
+            let community = r.parent_code.clone()?;
+            let street = parent
+                .get(community.as_str())
+                .copied()
+                .flatten()?
+                .to_string();
+            let p = boundary::parse_stored(&r.boundary)?.interior_point()?;
+            Some((r.code.clone(), community, street, (p.y(), p.x())))
+        })
+        .collect();
+    let categories: Vec<i64> = store::cases::categories(&state.db)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|c| c.parent_id.is_some())
+        .map(|c| c.id)
+        .collect();
+
+    let t = Instant::now();
+    let now = Utc::now();
+    let statuses = CaseStatus::ALL;
+    let mut batch = Vec::with_capacity(50_000);
+    for i in 0..count {
+        let (grid, community, street, at) = &places[i % places.len()];
+        let status = statuses[(i * 7) % statuses.len()];
+        let created = now - Duration::minutes((i % (365 * 24 * 60)) as i64);
+        batch.push(CaseRow {
+            id: 0,
+            category_id: categories[i % categories.len()],
+            description: "generated".into(),
+            lat: at.0,
+            lng: at.1,
+            grid_code: Some(grid.clone()),
+            community_code: Some(community.clone()),
+            street_code: Some(street.clone()),
+            company_id: Some((i % 50) as i64 + 1),
+            source: "resident".into(),
+            reporter_id: Some((i % 10_000) as i64 + 1_000_000),
+            contact_phone: None,
+            public: i % 3 != 0,
+            status,
+            level: status.is_open().then_some(DispatchLevel::Grid),
+            department: (i % 20 == 0).then(|| "CG".to_string()),
+            started_at: created,
+            due_at: Some(created + Duration::days(1)),
+            result: None,
+            rating: None,
+            merged_into: None,
+            version: 0,
+            created_at: created,
+            updated_at: created,
+        });
+        if batch.len() == 50_000 || i + 1 == count {
+            store::cases::insert_many(&state.db, &batch)
+                .await
+                .map_err(|e| e.to_string())?;
+            batch.clear();
+        }
+    }
+    println!("{count} cases generated in {:.1?}", t.elapsed());
+
+    let (grid, community, street, at) = places[0].clone();
+    let state = Arc::new(state);
+    println!("{clients} concurrent callers, 40 calls each; first page (20 rows), newest first:");
+    let queues: Vec<(&str, Viewer, Queue)> = vec![
+        (
+            "grid inbox",
+            viewer(1, Role::GridWorker, Scope::Grid(grid.clone())),
+            Queue::Grid(grid.clone()),
+        ),
+        (
+            "community queue",
+            viewer(2, Role::CommunityAdmin, Scope::Community(community.clone())),
+            Queue::Community(community.clone()),
+        ),
+        (
+            "street queue",
+            viewer(3, Role::StreetAdmin, Scope::Street(street.clone())),
+            Queue::Street(street.clone()),
+        ),
+        (
+            "resident: my reports",
+            viewer(1_000_000 + 1, Role::Resident, Scope::None),
+            Queue::Mine,
+        ),
+        (
+            "department inbox",
+            viewer(5, Role::Department, Scope::Department("CG".into())),
+            Queue::Department,
+        ),
+        (
+            "property-company tasks",
+            viewer(6, Role::PropertyCompany, Scope::Company(1)),
+            Queue::Company,
+        ),
+    ];
+    for (name, v, q) in queues {
+        let (state, v) = (state.clone(), Arc::new(v));
+        load(name, clients, 40, move |_| {
+            let (state, v, q) = (state.clone(), v.clone(), q.clone());
+            async move {
+                cases::queue(&state, &v, q, Default::default(), None)
+                    .await
+                    .is_ok()
+            }
+        })
+        .await;
+    }
+    {
+        let (state, v) = (
+            state.clone(),
+            Arc::new(viewer(
+                2,
+                Role::CommunityAdmin,
+                Scope::Community(community.clone()),
+            )),
+        );
+        load("map layer, one community", clients, 40, move |_| {
+            let (state, v) = (state.clone(), v.clone());
+            async move { cases::map_points(&state, Some(&v)).await.is_ok() }
+        })
+        .await;
+    }
+    {
+        let state2 = state.clone();
+        load("board.json first page (public)", clients, 40, move |_| {
+            let state = state2.clone();
+            async move {
+                cases::board(&state, Default::default(), None, 20)
+                    .await
+                    .is_ok()
+            }
+        })
+        .await;
+    }
+
+    // Submissions: residents reporting at once, no photo, then with one photo.
+    let category = categories[0];
+    let submit = |photo: bool| {
+        let state = state.clone();
+        move |i: usize| {
+            let state = state.clone();
+            async move {
+                let v = viewer(2_000_000 + i as i64, Role::Resident, Scope::None);
+                let form = NewCase {
+                    category_id: category,
+                    description: "路灯不亮".into(),
+                    lat: at.0,
+                    lng: at.1,
+                    public: true,
+                    source: CaseSource::Resident,
+                    contact_phone: None,
+                };
+                match cases::report(&state, &v, form).await {
+                    Ok(c) if photo => cases::add_photo(&state, &v, c.id, PHOTO.to_vec())
+                        .await
+                        .is_ok(),
+                    Ok(_) => true,
+                    Err(_) => false,
+                }
+            }
+        }
+    };
+    load("case submissions (no photo)", clients, 40, submit(false)).await;
+    load("case submissions (one photo)", clients, 4, submit(true)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// A 64×48 PNG, as a phone's photo stand-in.
+static PHOTO: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(64, 48)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+});
