@@ -828,7 +828,61 @@ async fn photos_are_checked_stripped_and_shown_only_where_allowed(backend: Backe
     assert_eq!(board["items"][0]["photos"].as_array().unwrap().len(), 6);
 }
 
+async fn staff_file_patrol_and_hotline_cases(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let cat = category(&app, &worker).await;
+    let case = |source: &str, phone: Value| json!({"case": {"category_id": cat, "description": "巡查发现占道经营", "lat": HOME.0, "lng": HOME.1, "public": false, "source": source, "contact_phone": phone}});
+    let (s, patrol) = app
+        .call_json(&worker, "report_case", case("patrol", Value::Null))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{patrol}");
+    assert_eq!(patrol["source"], "patrol");
+    // Patrol outside the worker's grid is refused.
+    let far = json!({"case": {"category_id": cat, "description": "x", "lat": NEXT_DOOR.0, "lng": NEXT_DOOR.1, "public": false, "source": "patrol", "contact_phone": null}});
+    assert_eq!(
+        app.call_json(&worker, "report_case", far).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, body) = app
+        .call_json(&community, "report_case", case("hotline", json!("123")))
+        .await;
+    assert_eq!(
+        (s, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"Invalid": {"field": "Phone", "problem": "NotMobile"}})
+        )
+    );
+    let (s, hotline) = app
+        .call_json(
+            &community,
+            "report_case",
+            case("hotline", json!("13712345678")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{hotline}");
+    assert_eq!(hotline["source"], "hotline");
+    assert!(
+        !hotline.to_string().contains("13712345678"),
+        "the caller's number stays in the database"
+    );
+    assert_eq!(
+        app.call_json(
+            &resident,
+            "report_case",
+            case("hotline", json!("13712345678"))
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+}
+
 on_both_backends!(
+    staff_file_patrol_and_hotline_cases,
     photos_are_checked_stripped_and_shown_only_where_allowed,
     deadlines_follow_the_admins_calendar_and_limits,
     the_public_board_is_anonymised_open_data,

@@ -161,6 +161,7 @@ texts! {
     PhotosHint => "最多 6 张，JPEG/PNG/WebP，每张不超过 10 MB；位置信息会被自动去除", "Up to 6, JPEG/PNG/WebP, 10 MB each; location data is removed";
     UploadingPhoto => "正在上传照片", "Uploading photo";
     ShowCases => "在地图上显示事件", "Show cases on the map";
+    CallerPhone => "来电人手机号（不公开）", "Caller's mobile number (private)";
 }
 
 /// The language signal, provided by the app root.

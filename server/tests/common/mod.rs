@@ -12,6 +12,16 @@ pub struct TestApp {
     pub base: String,
     pub state: AppState,
     pub database_url: String,
+    /// Temporary files of this app (SQLite file, photos), removed on drop.
+    scratch: Vec<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for dir in &self.scratch {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 pub enum Backend {
@@ -65,9 +75,13 @@ impl TestApp {
             output_name: "gridlink".into(),
             config: Config::default(),
         };
-        let photos = std::env::temp_dir().join(format!("gridlink-photos-{}", unique()));
+        let photo_dir = std::env::temp_dir().join(format!("gridlink-photos-{}", unique()));
+        let sqlite_dir = url
+            .strip_prefix("sqlite://")
+            .and_then(|p| std::path::Path::new(p).parent())
+            .map(|p| p.to_path_buf());
         let config = Config {
-            photo_dir: Some(photos),
+            photo_dir: Some(photo_dir.clone()),
             ..Config::default()
         };
         let state = AppState::new(db, settings.leptos_options(), config)
@@ -80,6 +94,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             state,
+            scratch: [Some(photo_dir), sqlite_dir].into_iter().flatten().collect(),
             database_url: url,
         }
     }

@@ -2,11 +2,12 @@
 //! similar open cases nearby are offered first ("me too").
 
 use super::super::auth::ErrorLine;
-use super::super::i18n::{tr, use_lang, T};
+use super::super::i18n::{source_label, tr, use_lang, T};
 use super::super::map::driver;
 use super::super::session::use_session;
 use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
 use crate::api::geography::{locate_point, map_settings};
+use crate::domain::auth::Role;
 use crate::domain::case::{CaseSource, NewCase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,6 +47,27 @@ fn ReportForm() -> impl IntoView {
     let followed = RwSignal::new(Vec::<i64>::new());
     let missing_place = RwSignal::new(false);
     let navigate = use_navigate();
+    // Staff may file what they found on patrol, or a 12345 hotline call.
+    let user = use_session().current();
+    let patrol_ok = user.as_ref().is_some_and(|u| {
+        u.grants
+            .iter()
+            .any(|g| matches!(g.role, Role::GridWorker | Role::GridLeader))
+    });
+    let hotline_ok = user.as_ref().is_some_and(|u| {
+        u.grants.iter().any(|g| {
+            matches!(
+                g.role,
+                Role::GridWorker
+                    | Role::GridLeader
+                    | Role::CommunityAdmin
+                    | Role::StreetAdmin
+                    | Role::SystemAdmin
+            )
+        })
+    });
+    let source = RwSignal::new("resident".to_string());
+    let caller = RwSignal::new(String::new());
 
     let nearby = Resource::new(
         move || (sub.get().parse::<i64>().ok(), point.get()),
@@ -141,8 +163,8 @@ fn ReportForm() -> impl IntoView {
             lat,
             lng,
             public: public.get_untracked(),
-            source: CaseSource::Resident,
-            contact_phone: None,
+            source: CaseSource::parse(&source.get_untracked()).unwrap_or(CaseSource::Resident),
+            contact_phone: (source.get_untracked() == "hotline").then(|| caller.get_untracked()),
         });
     };
 
@@ -150,6 +172,24 @@ fn ReportForm() -> impl IntoView {
         <section class="card report">
             <h1>{tr(T::ReportTitle)}</h1>
             <form class="form" on:submit=send>
+                <Show when=move || hotline_ok>
+                    <label>
+                        <span>{tr(T::Source)}</span>
+                        <select bind:value=source data-testid="source">
+                            <option value="resident">{move || source_label(CaseSource::Resident, lang.get())}</option>
+                            <Show when=move || patrol_ok>
+                                <option value="patrol">{move || source_label(CaseSource::Patrol, lang.get())}</option>
+                            </Show>
+                            <option value="hotline">{move || source_label(CaseSource::Hotline, lang.get())}</option>
+                        </select>
+                    </label>
+                    <Show when=move || source.get() == "hotline">
+                        <label>
+                            <span>{tr(T::CallerPhone)}</span>
+                            <input type="tel" inputmode="numeric" maxlength="11" bind:value=caller/>
+                        </label>
+                    </Show>
+                </Show>
                 <Suspense fallback=|| ()>
                     {move || categories.get().and_then(Result::ok).map(|cats| {
                         let tops: Vec<_> = cats.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
