@@ -21,6 +21,17 @@ pub fn ErrorLine(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
+/// Shown where a page needs a signed-in user.
+#[component]
+pub fn SignInPrompt() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <p>{tr(T::NotSignedIn)}</p>
+            <A href="/login">{tr(T::NavLogin)}</A>
+        </section>
+    }
+}
+
 /// After a successful sign-in or registration: reload the session and go on.
 fn on_success(
     value: impl Get<Value = Option<Result<CurrentUser, AppError>>> + Send + Sync + 'static,

@@ -1,13 +1,12 @@
 //! The signed-in user's own page: roles, phone consent, sign out.
 
-use super::auth::ErrorLine;
+use super::auth::{ErrorLine, SignInPrompt};
 use super::i18n::{tr, use_lang, T};
 use super::session::use_session;
 use crate::api::auth::Logout;
 use crate::api::staff::SetPhoneConsent;
 use crate::domain::auth::Scope;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 fn scope_text(scope: &Scope) -> String {
@@ -35,12 +34,7 @@ pub fn MePage() -> impl IntoView {
     view! {
         <div class="session-view">
             {move || match session.current() {
-                None => view! {
-                    <section class="card narrow">
-                        <p>{tr(T::NotSignedIn)}</p>
-                        <A href="/login">{tr(T::NavLogin)}</A>
-                    </section>
-                }.into_any(),
+                None => view! { <SignInPrompt/> }.into_any(),
                 Some(user) => {
                     let on_roster = user.grants.iter().any(|g| g.role.is_place_staff());
                     view! {

@@ -94,7 +94,10 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             state,
-            scratch: [Some(photo_dir), sqlite_dir].into_iter().flatten().collect(),
+            scratch: [Some(photo_dir), sqlite_dir]
+                .into_iter()
+                .flatten()
+                .collect(),
             database_url: url,
         }
     }

@@ -120,14 +120,9 @@ pub async fn append(
     Ok(())
 }
 
-/// Stores a new case and its first timeline entry in one transaction.
-pub async fn insert_case<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    c: &CaseRow,
-    first: &NewEvent,
-) -> Result<i64, DbErr> {
-    let txn = db.begin().await?;
-    let id = case_record::ActiveModel {
+/// The row to insert for a new case (the database gives the id).
+fn new_case(c: &CaseRow) -> case_record::ActiveModel {
+    case_record::ActiveModel {
         category_id: Set(c.category_id),
         description: Set(c.description.clone()),
         lat: Set(c.lat),
@@ -153,9 +148,16 @@ pub async fn insert_case<C: ConnectionTrait + TransactionTrait>(
         updated_at: Set(c.updated_at),
         ..Default::default()
     }
-    .insert(&txn)
-    .await?
-    .id;
+}
+
+/// Stores a new case and its first timeline entry in one transaction.
+pub async fn insert_case<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+) -> Result<i64, DbErr> {
+    let txn = db.begin().await?;
+    let id = new_case(c).insert(&txn).await?.id;
     append(&txn, id, first, c.created_at).await?;
     txn.commit().await?;
     Ok(id)
@@ -168,32 +170,7 @@ pub async fn insert_many<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     for chunk in rows.chunks(500) {
-        let models = chunk.iter().map(|c| case_record::ActiveModel {
-            category_id: Set(c.category_id),
-            description: Set(c.description.clone()),
-            lat: Set(c.lat),
-            lng: Set(c.lng),
-            grid_code: Set(c.grid_code.clone()),
-            community_code: Set(c.community_code.clone()),
-            street_code: Set(c.street_code.clone()),
-            company_id: Set(c.company_id),
-            source: Set(c.source.clone()),
-            reporter_id: Set(c.reporter_id),
-            contact_phone: Set(c.contact_phone.clone()),
-            public: Set(c.public),
-            status: Set(c.status.as_str().to_string()),
-            level: Set(c.level.map(|l| l.as_str().to_string())),
-            department: Set(c.department.clone()),
-            started_at: Set(c.started_at),
-            due_at: Set(c.due_at),
-            result: Set(c.result.clone()),
-            rating: Set(c.rating),
-            merged_into: Set(c.merged_into),
-            version: Set(0),
-            created_at: Set(c.created_at),
-            updated_at: Set(c.updated_at),
-            ..Default::default()
-        });
+        let models = chunk.iter().map(new_case);
         case_record::Entity::insert_many(models)
             .exec_without_returning(&txn)
             .await?;

@@ -1,7 +1,7 @@
 //! The queues: my reports, followed cases, and each role's inbox, filtered
 //! by status, paged by "load more" (keyset on the case id).
 
-use super::super::auth::ErrorLine;
+use super::super::auth::{ErrorLine, SignInPrompt};
 use super::super::i18n::{short_time, status_label, tr, use_lang, T};
 use super::super::session::use_session;
 use super::{DueFlag, StatusBadge};
@@ -51,9 +51,7 @@ pub fn CasesPage() -> impl IntoView {
     view! {
         <div class="session-view">
             {move || match session.current() {
-                None => view! {
-                    <section class="card narrow"><p>{tr(T::NotSignedIn)}</p><A href="/login">{tr(T::NavLogin)}</A></section>
-                }.into_any(),
+                None => view! { <SignInPrompt/> }.into_any(),
                 Some(user) => view! { <Queues queues=queues_of(&user)/> }.into_any(),
             }}
         </div>

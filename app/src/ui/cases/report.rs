@@ -1,7 +1,7 @@
 //! 上报问题: category, description, the place (map tap or GPS), public or not;
 //! similar open cases nearby are offered first ("me too").
 
-use super::super::auth::ErrorLine;
+use super::super::auth::{ErrorLine, SignInPrompt};
 use super::super::i18n::{source_label, tr, use_lang, T};
 use super::super::map::driver;
 use super::super::session::use_session;
@@ -11,7 +11,6 @@ use crate::domain::auth::Role;
 use crate::domain::case::{CaseSource, NewCase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 #[component]
@@ -20,12 +19,7 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <div class="session-view">
             {move || match session.current() {
-                None => view! {
-                    <section class="card narrow">
-                        <p>{tr(T::NotSignedIn)}</p>
-                        <A href="/login">{tr(T::NavLogin)}</A>
-                    </section>
-                }
+                None => view! { <SignInPrompt/> }
                 .into_any(),
                 Some(_) => view! { <ReportForm/> }.into_any(),
             }}
