@@ -420,16 +420,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     let mut case = facts(&row);
     // A department dispatch needs the department before the rule can judge it.
     if let CaseAction::Dispatch(DispatchLevel::Department) = req.action {
-        let code = req
-            .department
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_ascii_uppercase();
-        if code.is_empty() {
-            return Err(AppError::invalid(Field::Department, InputProblem::Required));
-        }
-        case.department = Some(code);
+        case.department = Some(department_code(&req)?);
     }
     let next = match decide(&actor(viewer), &case, &req.action) {
         Ok(next) => next,
@@ -473,16 +464,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
                     .ok_or(AppError::WrongState)?,
             };
             let department = if level == DispatchLevel::Department {
-                let code = req
-                    .department
-                    .as_deref()
-                    .map(str::trim)
-                    .unwrap_or_default()
-                    .to_ascii_uppercase();
-                if code.is_empty() {
-                    return Err(AppError::invalid(Field::Department, InputProblem::Required));
-                }
-                Some(code)
+                Some(department_code(&req)?)
             } else {
                 None
             };
@@ -537,6 +519,20 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
     view(state, viewer, stored).await
+}
+
+/// The department a whistle goes to (吹哨), as the request names it.
+fn department_code(req: &ActRequest) -> Result<String, AppError> {
+    let code = req
+        .department
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if code.is_empty() {
+        return Err(AppError::invalid(Field::Department, InputProblem::Required));
+    }
+    Ok(code)
 }
 
 /// "Already handled by …": the name behind the latest timeline entry.
