@@ -4,17 +4,9 @@ mod common;
 
 use app::backend::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD, DISTRICT_CODE};
 use app::domain::auth::Role;
-use common::{Backend, TestApp};
+use common::{phone_of, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-fn phone_of(role: Role) -> &'static str {
-    DEMO_ACCOUNTS
-        .iter()
-        .find(|(_, _, r)| *r == role)
-        .map(|(p, _, _)| *p)
-        .unwrap()
-}
 
 async fn residents_register_and_sessions_are_safe_cookies(backend: Backend) {
     let app = TestApp::demo(backend).await;

@@ -2,19 +2,11 @@
 
 mod common;
 
-use app::backend::demo::{DEMO_ACCOUNTS, DISTRICT_CODE};
+use app::backend::demo::DISTRICT_CODE;
 use app::domain::auth::Role;
-use common::{Backend, TestApp};
+use common::{phone_of, Backend, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-
-fn phone_of(role: Role) -> &'static str {
-    DEMO_ACCOUNTS
-        .iter()
-        .find(|(_, _, r)| *r == role)
-        .map(|(p, _, _)| *p)
-        .unwrap()
-}
 
 /// The middle of the demo grid `370103-001-001-01` (company 1's compound).
 const HOME: (f64, f64) = (36.6372, 117.0135);

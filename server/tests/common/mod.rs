@@ -24,6 +24,25 @@ impl Drop for TestApp {
     }
 }
 
+/// A server function's answer: status and JSON body (or the raw text).
+async fn answer(res: reqwest::Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// The phone number of the demo account holding `role`.
+pub fn phone_of(role: app::domain::auth::Role) -> &'static str {
+    app::backend::demo::DEMO_ACCOUNTS
+        .iter()
+        .find(|(_, _, r)| *r == role)
+        .map(|(p, _, _)| *p)
+        .expect("a demo account per role")
+}
+
 pub enum Backend {
     Sqlite,
     Postgres,
@@ -136,12 +155,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        answer(res).await
     }
 
     /// Calls a JSON-encoded server function.
@@ -157,12 +171,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        answer(res).await
     }
 
     /// A client signed in with a demo phone number.
