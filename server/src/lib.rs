@@ -2,6 +2,7 @@
 //! The binary in `main.rs` adds the command line.
 
 mod rest;
+mod rest_service;
 mod security;
 
 use app::backend::{store, AppState, Config};
@@ -116,6 +117,13 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(rest::upload_photo),
         )
         .route("/api/v1/photos/{id}", get(rest::photo))
+        .route("/api/v1/wishes.json", get(rest_service::wishes_json))
+        .route(
+            "/api/v1/wishes/{id}/photos",
+            axum::routing::post(rest_service::upload_wish_photo),
+        )
+        .route("/api/v1/wish-photos/{id}", get(rest_service::wish_photo))
+        .route("/api/v1/units/{id}/{file}", get(rest_service::unit_ledger))
         .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

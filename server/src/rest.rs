@@ -78,7 +78,7 @@ pub async fn locate(
 
 /// `GET /api/v1/stream`: server-sent events for the signed-in user: one
 /// `case` event (`{"case_id", "status"}`) whenever a case they may read
-/// changes. Pages reload what they show; nothing private travels here.
+/// changes, and a `notice` event when they get a notification. Pages reload what they show; nothing private travels here.
 pub async fn case_stream(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -97,8 +97,23 @@ pub async fn case_stream(
     let Some(viewer) = viewer else {
         return (StatusCode::UNAUTHORIZED, Json(AppError::NotSignedIn)).into_response();
     };
-    let rx = state.case_events.subscribe();
-    let stream = futures::stream::unfold((rx, viewer), |(mut rx, viewer)| async move {
+    let cases_rx = state.case_events.subscribe();
+    let notices_rx = state.notices.subscribe();
+    let me = viewer.id;
+    // Notices carry no content: the page asks for its list when one arrives.
+    let notices = futures::stream::unfold(notices_rx, move |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(n) if n.users.contains(&me) => {
+                    let event = Event::default().event("notice").data("{}");
+                    return Some((Ok::<Event, std::convert::Infallible>(event), rx));
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    let cases = futures::stream::unfold((cases_rx, viewer), |(mut rx, viewer)| async move {
         loop {
             match rx.recv().await {
                 Ok(e) if cases::may_hear(&viewer, &e) => {
@@ -113,6 +128,7 @@ pub async fn case_stream(
             }
         }
     });
+    let stream = futures::stream::select(cases, notices);
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -183,7 +199,7 @@ pub async fn board_json(
     }
 }
 
-async fn viewer_from(
+pub(crate) async fn viewer_from(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Option<app::backend::services::auth::Viewer> {
@@ -195,7 +211,7 @@ async fn viewer_from(
     auth::viewer(state, token).await.ok().flatten()
 }
 
-fn error_response(e: AppError) -> Response {
+pub(crate) fn error_response(e: AppError) -> Response {
     (
         StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         Json(e),

@@ -54,7 +54,8 @@ const DRAIN_LIMIT: usize = 32 * 1024 * 1024;
 /// so an anonymous caller cannot push megabytes at `login`.
 pub async fn body_limit(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let photo = path.starts_with("/api/v1/cases/") && path.ends_with("/photos");
+    let photo = (path.starts_with("/api/v1/cases/") || path.starts_with("/api/v1/wishes/"))
+        && path.ends_with("/photos");
     let (limit, field) = if path == "/api/import_geography" {
         (crate::MAX_IMPORT_BYTES, Field::File)
     } else if photo {

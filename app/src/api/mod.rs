@@ -4,4 +4,7 @@
 pub mod auth;
 pub mod cases;
 pub mod geography;
+pub mod notices;
+pub mod service;
 pub mod staff;
+pub mod wishes;

@@ -293,6 +293,16 @@ impl Atlas {
         self.companies.get(self.by_code.get(grid_code)?).copied()
     }
 
+    /// A point in the middle part of a region's bounding box, spread by `t`
+    /// (two numbers in 0..1) so that many things in one region do not stack.
+    pub fn spot_in(&self, code: &str, t: (f64, f64)) -> Option<(f64, f64)> {
+        let b = self.regions[*self.by_code.get(code)?].bbox;
+        Some((
+            b[0] + (b[2] - b[0]) * (0.3 + 0.4 * t.0),
+            b[1] + (b[3] - b[1]) * (0.3 + 0.4 * t.1),
+        ))
+    }
+
     pub fn name_of(&self, code: &str) -> Option<&str> {
         self.by_code
             .get(code)

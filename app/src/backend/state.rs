@@ -40,6 +40,14 @@ pub struct AppState {
     pub(crate) case_settings: SettingsCache,
     /// Case changes, for live updates (server-sent events).
     pub case_events: tokio::sync::broadcast::Sender<CaseChanged>,
+    /// New in-app notifications: whose they are (the stream tells only them).
+    pub notices: tokio::sync::broadcast::Sender<Noticed>,
+}
+
+/// Some users got a notification.
+#[derive(Clone, Debug)]
+pub struct Noticed {
+    pub users: Arc<[i64]>,
 }
 
 type SettingsCache = Arc<
@@ -98,6 +106,7 @@ impl AppState {
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
             case_events: tokio::sync::broadcast::channel(1024).0,
+            notices: tokio::sync::broadcast::channel(1024).0,
             case_settings: Arc::new(RwLock::new(None)),
         })
     }

@@ -65,6 +65,22 @@ impl CaseStatus {
         CaseStatus::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    pub fn label(self, lang: super::lang::Lang) -> &'static str {
+        let (zh, en) = match self {
+            CaseStatus::Reported => ("待确认", "Reported"),
+            CaseStatus::Confirmed => ("待派单", "Confirmed"),
+            CaseStatus::Dispatched => ("已派单", "Dispatched"),
+            CaseStatus::InProgress => ("处理中", "In progress"),
+            CaseStatus::Resolved => ("已处理", "Resolved"),
+            CaseStatus::FedBack => ("已反馈", "Fed back"),
+            CaseStatus::Evaluated => ("已评价", "Evaluated"),
+            CaseStatus::Closed => ("已办结", "Closed"),
+            CaseStatus::Rejected => ("已驳回", "Rejected"),
+            CaseStatus::Merged => ("已合并", "Merged"),
+        };
+        lang.pick(zh, en)
+    }
+
     /// Still running against a deadline.
     pub fn is_open(self) -> bool {
         matches!(

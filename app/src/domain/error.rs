@@ -21,6 +21,12 @@ pub enum AppError {
     AlreadyHandled {
         by: String,
     },
+    /// Someone else claimed the wish first.
+    AlreadyClaimed {
+        by: String,
+    },
+    /// No place is left (an activity's capacity is reached).
+    Full,
     /// The action does not apply to the case as it stands now.
     WrongState,
     Invalid {
@@ -52,6 +58,18 @@ pub enum Field {
     Reason,
     Department,
     Photo,
+    Title,
+    Story,
+    Value,
+    WantedBy,
+    Community,
+    Unit,
+    PartyOrg,
+    Address,
+    Capacity,
+    Time,
+    Hours,
+    Progress,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +85,10 @@ pub enum InputProblem {
     NotImage,
     /// More than the allowed number (of photos).
     TooMany,
+    /// A date that has already passed.
+    InPast,
+    /// A name someone else registered already.
+    Taken,
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
@@ -136,6 +158,18 @@ impl Field {
             Field::Reason => ("原因", "Reason"),
             Field::Department => ("职能部门", "Department"),
             Field::Photo => ("照片", "Photo"),
+            Field::Title => ("标题", "Title"),
+            Field::Story => ("心愿描述", "Story"),
+            Field::Value => ("预估价值", "Value"),
+            Field::WantedBy => ("期望完成日期", "Wanted-by date"),
+            Field::Community => ("社区", "Community"),
+            Field::Unit => ("单位", "Unit"),
+            Field::PartyOrg => ("党组织名称", "Party organisation"),
+            Field::Address => ("地址", "Address"),
+            Field::Capacity => ("名额", "Places"),
+            Field::Time => ("时间", "Time"),
+            Field::Hours => ("服务时长", "Hours"),
+            Field::Progress => ("进度", "Progress"),
         };
         lang.pick(zh, en)
     }
@@ -154,7 +188,11 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::WrongCredentials => 401,
             AppError::TooManyAttempts { .. } => 429,
-            AppError::PhoneTaken | AppError::AlreadyHandled { .. } | AppError::WrongState => 409,
+            AppError::PhoneTaken
+            | AppError::AlreadyHandled { .. }
+            | AppError::AlreadyClaimed { .. }
+            | AppError::Full
+            | AppError::WrongState => 409,
             AppError::Invalid { .. } | AppError::Import(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -198,10 +236,23 @@ impl AppError {
                     )
                 }
             }
+            AppError::AlreadyClaimed { by } => {
+                if zh {
+                    format!("手慢了，这个心愿已被{by}认领。")
+                } else {
+                    format!("Too late: {by} has already claimed this wish.")
+                }
+            }
+            AppError::Full => lang
+                .pick(
+                    "名额已满，下次早点报名吧。",
+                    "No places are left.",
+                )
+                .into(),
             AppError::WrongState => lang
                 .pick(
-                    "该事件当前状态下不能进行此操作。",
-                    "This action does not apply to the case as it stands.",
+                    "当前状态下不能进行此操作，请刷新后查看最新状态。",
+                    "This action does not apply as things stand now. Refresh to see the latest.",
                 )
                 .into(),
             AppError::Invalid { field, problem } => {
@@ -237,8 +288,12 @@ impl AppError {
                     (InputProblem::NotImage, false) => {
                         "Only JPEG, PNG or WebP photos are accepted.".into()
                     }
-                    (InputProblem::TooMany, true) => "每个事件最多 6 张照片。".into(),
-                    (InputProblem::TooMany, false) => "At most 6 photos per case.".into(),
+                    (InputProblem::TooMany, true) => "照片最多 6 张。".into(),
+                    (InputProblem::TooMany, false) => "At most 6 photos.".into(),
+                    (InputProblem::InPast, true) => format!("{f}不能早于今天。"),
+                    (InputProblem::InPast, false) => format!("{f} cannot be in the past."),
+                    (InputProblem::Taken, true) => format!("该{f}已登记过。"),
+                    (InputProblem::Taken, false) => format!("This {f} is already registered."),
                 }
             }
             AppError::Import(e) => e.message(lang),

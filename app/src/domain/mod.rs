@@ -1,5 +1,6 @@
 //! Domain rules in plain Rust: no IO, compiled for the server and the browser.
 
+pub mod activity;
 pub mod auth;
 pub mod case;
 pub mod code;
@@ -7,5 +8,9 @@ pub mod deadline;
 pub mod error;
 pub mod geography;
 pub mod lang;
+pub mod lists;
+pub mod notice;
 pub mod person;
 pub mod staff;
+pub mod unit;
+pub mod wish;

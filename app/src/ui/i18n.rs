@@ -182,19 +182,7 @@ pub fn tr(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
 
 /// Labels for the case loop's words, in the user's language.
 pub fn status_label(s: CaseStatus, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        CaseStatus::Reported => ("待确认", "Reported"),
-        CaseStatus::Confirmed => ("待派单", "Confirmed"),
-        CaseStatus::Dispatched => ("已派单", "Dispatched"),
-        CaseStatus::InProgress => ("处理中", "In progress"),
-        CaseStatus::Resolved => ("已处理", "Resolved"),
-        CaseStatus::FedBack => ("已反馈", "Fed back"),
-        CaseStatus::Evaluated => ("已评价", "Evaluated"),
-        CaseStatus::Closed => ("已办结", "Closed"),
-        CaseStatus::Rejected => ("已驳回", "Rejected"),
-        CaseStatus::Merged => ("已合并", "Merged"),
-    };
-    lang.pick(zh, en)
+    s.label(lang)
 }
 
 pub fn action_label(a: &CaseAction, lang: Lang) -> &'static str {

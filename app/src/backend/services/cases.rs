@@ -824,7 +824,7 @@ pub async fn add_photo(
     case_id: i64,
     bytes: Vec<u8>,
 ) -> Result<PhotoRef, AppError> {
-    use crate::backend::photo::{self, PhotoProblem, MAX_PHOTOS};
+    use crate::backend::photo::MAX_PHOTOS;
     use crate::backend::store::photos;
     let row = db::case_by_id(&state.db, case_id)
         .await
@@ -846,36 +846,16 @@ pub async fn add_photo(
     {
         return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
     }
-    let processed = tokio::task::spawn_blocking(move || photo::process(&bytes))
-        .await
-        .map_err(internal)?
-        .map_err(|p| match p {
-            PhotoProblem::TooLarge => AppError::invalid(Field::Photo, InputProblem::TooLarge),
-            PhotoProblem::NotImage => AppError::invalid(Field::Photo, InputProblem::NotImage),
-        })?;
-    let name: String = (0..16)
-        .map(|_| format!("{:02x}", rand::random::<u8>()))
-        .collect();
-    let key = format!("cases/{case_id}/{name}.jpg");
-    let thumb_key = format!("cases/{case_id}/{name}_t.jpg");
-    state
-        .blobs
-        .put(&key, &processed.full)
-        .await
-        .map_err(internal)?;
-    if let Err(e) = state.blobs.put(&thumb_key, &processed.thumb).await {
-        state.blobs.delete(&key).await;
-        return Err(internal(e));
-    }
+    let stored = super::photos::store(state, &format!("cases/{case_id}"), bytes).await?;
     let record = photos::PhotoRow {
         id: 0,
         case_id,
         uploader_id: viewer.id,
-        key: key.clone(),
-        thumb_key: thumb_key.clone(),
-        width: processed.width as i32,
-        height: processed.height as i32,
-        bytes: processed.full.len() as i64,
+        key: stored.key.clone(),
+        thumb_key: stored.thumb_key.clone(),
+        width: stored.width,
+        height: stored.height,
+        bytes: stored.bytes,
         public: row.reporter_id == Some(viewer.id),
         created_at: Utc::now(),
     };
@@ -885,8 +865,7 @@ pub async fn add_photo(
             Ok(PhotoRef::new(id))
         }
         Err(e) => {
-            state.blobs.delete(&key).await;
-            state.blobs.delete(&thumb_key).await;
+            super::photos::discard(state, &stored).await;
             Err(internal(e))
         }
     }

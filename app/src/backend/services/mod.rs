@@ -1,9 +1,15 @@
 //! Use cases: each checks who is asking, then reads or writes through the store.
 
+pub mod activities;
 pub mod auth;
 pub mod cases;
 pub mod geography;
+pub mod lists;
+pub mod notices;
+pub mod photos;
 pub mod staff;
+pub mod units;
+pub mod wishes;
 
 use crate::domain::error::AppError;
 

@@ -79,7 +79,7 @@ pub async fn insert_user<C: ConnectionTrait + TransactionTrait>(
     Ok(Some(id))
 }
 
-fn is_unique_violation(e: &DbErr) -> bool {
+pub(super) fn is_unique_violation(e: &DbErr) -> bool {
     matches!(
         e.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))

@@ -91,6 +91,16 @@ pub mod unit {
         pub contact_phone: String,
         /// The community it reported to.
         pub community_id: Option<i64>,
+        // Added by the dual-reporting migration (双报到); older rows are
+        // units seeded before registration existed, hence approved.
+        #[sea_orm(default_value = "")]
+        pub kind: String,
+        #[sea_orm(default_value = "approved")]
+        pub status: String,
+        #[sea_orm(default_value = "")]
+        pub community_code: String,
+        pub applicant_id: Option<i64>,
+        pub reject_reason: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -391,6 +401,337 @@ pub mod case_photo {
         pub bytes: i64,
         /// Shown to the resident and on the public board (when the case is public).
         pub public: bool,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod party_member {
+    use sea_orm::entity::prelude::*;
+
+    /// An in-service party member's report (报到) to the community they
+    /// live in, under their unit. One per person.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "party_members")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        #[sea_orm(indexed)]
+        pub unit_id: i64,
+        #[sea_orm(indexed)]
+        pub community_code: String,
+        /// pending | approved | rejected
+        pub status: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod wish {
+    use sea_orm::entity::prelude::*;
+
+    /// A micro-wish (微心愿). The contact fields are private: the community
+    /// and, once claimed, the claimer see them; the wall never does.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "wishes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub title: String,
+        pub story: String,
+        pub kind: String,
+        pub value_yuan: i32,
+        pub wanted_by: Date,
+        pub status: String,
+        pub community_code: String,
+        pub street_code: Option<String>,
+        pub grid_code: Option<String>,
+        pub lat: f64,
+        pub lng: f64,
+        pub wisher_id: Option<i64>,
+        pub posted_by: i64,
+        pub contact_name: String,
+        pub contact_phone: String,
+        pub address: String,
+        pub claimer_id: Option<i64>,
+        pub claimer_unit_id: Option<i64>,
+        /// The public display of the claimer (a unit's name or a surname).
+        pub claimed_by: Option<String>,
+        pub claimed_at: Option<DateTimeUtc>,
+        pub fulfil_note: Option<String>,
+        pub hours: Option<f32>,
+        pub thanks: Option<String>,
+        pub reject_reason: Option<String>,
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod wish_event {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry of a wish's timeline; never edited or deleted.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "wish_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub wish_id: i64,
+        pub actor_id: i64,
+        pub actor_name: String,
+        pub action: String,
+        pub to_status: String,
+        pub note: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod wish_photo {
+    use sea_orm::entity::prelude::*;
+
+    /// A photo of a wish (stage "story") or of its fulfilment ("fulfil").
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "wish_photos")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub wish_id: i64,
+        pub uploader_id: i64,
+        pub stage: String,
+        pub key: String,
+        pub thumb_key: String,
+        pub width: i32,
+        pub height: i32,
+        pub bytes: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod service_credit {
+    use sea_orm::entity::prelude::*;
+
+    /// Points and hours credited to a member (and their unit) for one wish
+    /// or one activity. The key makes a second credit for the same thing
+    /// impossible.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_credits")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub source: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub source_id: i64,
+        #[sea_orm(indexed)]
+        pub unit_id: Option<i64>,
+        #[sea_orm(indexed)]
+        pub community_code: String,
+        pub title: String,
+        pub points: i32,
+        pub hours: f32,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod activity {
+    use sea_orm::entity::prelude::*;
+
+    /// A micro-volunteering activity (微志愿). `taken` counts live sign-ups
+    /// and is only ever changed by a conditional UPDATE, so it never
+    /// passes `capacity`.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "activities")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub community_code: String,
+        pub title: String,
+        pub description: String,
+        pub place: String,
+        pub starts_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub capacity: i32,
+        pub taken: i32,
+        pub hours: f32,
+        pub organiser_id: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod activity_signup {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "activity_signups")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub activity_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        /// signed_up | cancelled | attended
+        pub status: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod need {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry of the needs list (需求清单).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "needs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub community_code: String,
+        pub category: String,
+        pub title: String,
+        pub detail: String,
+        pub wish_id: Option<i64>,
+        pub open: bool,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod resource {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry of the resources list (资源清单): what a unit offers.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "resources")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub unit_id: i64,
+        #[sea_orm(indexed)]
+        pub community_code: String,
+        pub category: String,
+        pub title: String,
+        pub detail: String,
+        pub availability: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod project {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry of the projects list (项目清单).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "projects")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub community_code: String,
+        pub title: String,
+        pub detail: String,
+        pub status: String,
+        pub progress: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod project_link {
+    use sea_orm::entity::prelude::*;
+
+    /// What a project links: a need, a resource or a unit.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "project_links")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub project_id: i64,
+        /// need | resource | unit
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ref_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+
+    /// An in-app notification for one user. The text is built from `kind`
+    /// and `event` in the reader's language; `title` names the thing.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub user_id: i64,
+        pub kind: String,
+        pub ref_id: i64,
+        pub event: String,
+        pub title: String,
+        pub read: bool,
         pub created_at: DateTimeUtc,
     }
 

@@ -2,7 +2,7 @@
 //! PostgreSQL get the same shape in their own dialects.
 
 use super::entities::*;
-use sea_orm::{EntityTrait, Schema};
+use sea_orm::{EntityTrait, IdenStatic, Schema};
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(Cases),
             Box::new(CasePhotos),
             Box::new(QueueIndexes),
+            Box::new(Wishes),
         ]
     }
 }
@@ -121,6 +122,86 @@ impl MigrationTrait for QueueIndexes {
                         .table(case_record::Entity)
                         .col(col)
                         .col(C::Id)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Dual reporting, micro-wishes, the service ledger, volunteering, the
+/// three lists and in-app notifications.
+struct Wishes;
+
+impl MigrationName for Wishes {
+    fn name(&self) -> &str {
+        "m20261122_000004_wishes"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Wishes {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // A fresh database got these columns from the entity in the first
+        // migration; an older one gets them here.
+        use unit::Column as U;
+        for (col, def) in [
+            (U::Kind, ColumnDef::new(U::Kind).string().not_null().default("").to_owned()),
+            (
+                U::Status,
+                ColumnDef::new(U::Status)
+                    .string()
+                    .not_null()
+                    .default("approved")
+                    .to_owned(),
+            ),
+            (
+                U::CommunityCode,
+                ColumnDef::new(U::CommunityCode)
+                    .string()
+                    .not_null()
+                    .default("")
+                    .to_owned(),
+            ),
+            (U::ApplicantId, ColumnDef::new(U::ApplicantId).big_integer().null().to_owned()),
+            (U::RejectReason, ColumnDef::new(U::RejectReason).string().null().to_owned()),
+        ] {
+            if !manager.has_column("units", col.as_str()).await? {
+                manager
+                    .alter_table(Table::alter().table(unit::Entity).add_column(def).to_owned())
+                    .await?;
+            }
+        }
+        create(manager, party_member::Entity).await?;
+        create(manager, wish::Entity).await?;
+        create(manager, wish_event::Entity).await?;
+        create(manager, wish_photo::Entity).await?;
+        create(manager, service_credit::Entity).await?;
+        create(manager, activity::Entity).await?;
+        create(manager, activity_signup::Entity).await?;
+        create(manager, need::Entity).await?;
+        create(manager, resource::Entity).await?;
+        create(manager, project::Entity).await?;
+        create(manager, project_link::Entity).await?;
+        create(manager, notification::Entity).await?;
+        // The wall reads "newest first" within a status or a community.
+        use wish::Column as W;
+        for (name, col) in [
+            ("idx_wishes_status_id", W::Status),
+            ("idx_wishes_community_id", W::CommunityCode),
+            ("idx_wishes_wisher_id", W::WisherId),
+            ("idx_wishes_posted_by_id", W::PostedBy),
+            ("idx_wishes_claimer_id", W::ClaimerId),
+            ("idx_wishes_claimer_unit_id", W::ClaimerUnitId),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(wish::Entity)
+                        .col(col)
+                        .col(W::Id)
                         .to_owned(),
                 )
                 .await?;

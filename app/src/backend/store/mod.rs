@@ -2,12 +2,17 @@
 //! plain data.
 
 pub mod accounts;
+pub mod activities;
 pub mod cases;
 mod entities;
 pub mod geography;
+pub mod lists;
 pub mod meta;
+pub mod notices;
 mod migration;
 pub mod photos;
+pub mod units;
+pub mod wishes;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;

@@ -1,0 +1,285 @@
+//! The three lists (三张清单): communities keep needs and projects, units
+//! publish resources; a need is matched to resources nearest first.
+
+use super::auth::Viewer;
+use super::internal;
+use crate::backend::state::AppState;
+use crate::backend::store::lists::{self as db, NeedRow, ProjectRow, ResourceRow};
+use crate::backend::store::units;
+use crate::domain::auth::Role;
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::geography::Level;
+use crate::domain::lists::*;
+use crate::domain::unit::Review;
+use crate::domain::wish::{community_side, unit_of};
+use chrono::Utc;
+use std::collections::HashMap;
+
+fn editor(state: &AppState, viewer: Option<&Viewer>, community: &str) -> bool {
+    viewer.is_some_and(|v| {
+        state
+            .atlas()
+            .place_of(community)
+            .is_some_and(|p| community_side(&v.grants, &p))
+    })
+}
+
+fn required(s: &str, f: Field, max: usize) -> Result<String, AppError> {
+    let t = s.trim().to_string();
+    if t.is_empty() {
+        return Err(AppError::invalid(f, InputProblem::Required));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(f, InputProblem::TooLong));
+    }
+    Ok(t)
+}
+
+fn community_code(state: &AppState, code: &str) -> Result<String, AppError> {
+    let c = code.trim().to_ascii_uppercase();
+    if state.atlas().level_of(&c) != Some(Level::Community) {
+        return Err(AppError::invalid(Field::Community, InputProblem::Unknown));
+    }
+    Ok(c)
+}
+
+async fn unit_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
+    Ok(units::units_in(&state.db, None)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+fn name(state: &AppState, code: &str) -> String {
+    state.atlas().name_of(code).unwrap_or_default().to_string()
+}
+
+fn need_item(state: &AppState, n: NeedRow) -> NeedItem {
+    NeedItem {
+        id: n.id,
+        community_name: name(state, &n.community_code),
+        community_code: n.community_code,
+        category: n.category,
+        title: n.title,
+        detail: n.detail,
+        wish_id: n.wish_id,
+        open: n.open,
+    }
+}
+
+fn resource_item(state: &AppState, r: ResourceRow, units: &HashMap<i64, String>) -> ResourceItem {
+    ResourceItem {
+        id: r.id,
+        unit_id: r.unit_id,
+        unit_name: units.get(&r.unit_id).cloned().unwrap_or_default(),
+        community_name: name(state, &r.community_code),
+        community_code: r.community_code,
+        category: r.category,
+        title: r.title,
+        detail: r.detail,
+        availability: r.availability,
+    }
+}
+
+/// The three lists of a community (public: they name units, not people).
+/// Resources are the whole district's: a need may be met from next door.
+pub async fn three_lists(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    community: &str,
+) -> Result<ThreeLists, AppError> {
+    let community = community_code(state, community)?;
+    let only = [community.clone()];
+    let units = unit_names(state).await?;
+    let needs = db::needs(&state.db, Some(&only)).await.map_err(internal)?;
+    let resources = db::resources(&state.db, None).await.map_err(internal)?;
+    let projects = db::projects(&state.db, Some(&only), None)
+        .await
+        .map_err(internal)?;
+    Ok(ThreeLists {
+        needs: needs.into_iter().map(|n| need_item(state, n)).collect(),
+        resources: resources
+            .into_iter()
+            .map(|r| resource_item(state, r, &units))
+            .collect(),
+        projects: projects
+            .into_iter()
+            .map(|p| ProjectItem {
+                id: p.id,
+                community_name: name(state, &p.community_code),
+                community_code: p.community_code,
+                title: p.title,
+                detail: p.detail,
+                status: p.status,
+                progress: p.progress,
+                needs: p.needs,
+                resources: p.resources,
+                units: p
+                    .units
+                    .iter()
+                    .filter_map(|u| units.get(u).cloned())
+                    .collect(),
+            })
+            .collect(),
+        may_edit: editor(state, viewer, &community),
+    })
+}
+
+/// The community adds a need (from a wish, or one it found).
+pub async fn add_need(
+    state: &AppState,
+    viewer: &Viewer,
+    community: &str,
+    category: ServiceCategory,
+    title: &str,
+    detail: &str,
+    wish_id: Option<i64>,
+) -> Result<NeedItem, AppError> {
+    let community = community_code(state, community)?;
+    if !editor(state, Some(viewer), &community) {
+        return Err(AppError::Forbidden);
+    }
+    let row = NeedRow {
+        id: 0,
+        community_code: community,
+        category,
+        title: required(title, Field::Title, 40)?,
+        detail: detail.trim().chars().take(500).collect(),
+        wish_id,
+        open: true,
+        created_by: viewer.id,
+        created_at: Utc::now(),
+    };
+    let id = db::insert_need(&state.db, &row).await.map_err(internal)?;
+    Ok(need_item(state, NeedRow { id, ..row }))
+}
+
+/// A unit admin publishes what the unit offers, in its community.
+pub async fn add_resource(
+    state: &AppState,
+    viewer: &Viewer,
+    category: ServiceCategory,
+    title: &str,
+    detail: &str,
+    availability: &str,
+) -> Result<ResourceItem, AppError> {
+    let unit_id = unit_of(&viewer.grants, Role::UnitAdmin).ok_or(AppError::Forbidden)?;
+    let unit = units::unit_by_id(&state.db, unit_id)
+        .await
+        .map_err(internal)?
+        .filter(|u| u.status == Review::Approved)
+        .ok_or(AppError::Forbidden)?;
+    let row = ResourceRow {
+        id: 0,
+        unit_id,
+        community_code: unit.community_code.clone(),
+        category,
+        title: required(title, Field::Title, 40)?,
+        detail: detail.trim().chars().take(500).collect(),
+        availability: required(availability, Field::Time, 40)?,
+        created_at: Utc::now(),
+    };
+    let id = db::insert_resource(&state.db, &row).await.map_err(internal)?;
+    let names = HashMap::from([(unit_id, unit.name)]);
+    Ok(resource_item(state, ResourceRow { id, ..row }, &names))
+}
+
+/// The community starts a project linking needs, resources and units.
+pub async fn add_project(
+    state: &AppState,
+    viewer: &Viewer,
+    community: &str,
+    title: &str,
+    detail: &str,
+    needs: Vec<i64>,
+    resources: Vec<i64>,
+) -> Result<i64, AppError> {
+    let community = community_code(state, community)?;
+    if !editor(state, Some(viewer), &community) {
+        return Err(AppError::Forbidden);
+    }
+    let all_resources = db::resources(&state.db, None).await.map_err(internal)?;
+    let mut units: Vec<i64> = all_resources
+        .iter()
+        .filter(|r| resources.contains(&r.id))
+        .map(|r| r.unit_id)
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    let now = Utc::now();
+    db::insert_project(
+        &state.db,
+        &ProjectRow {
+            id: 0,
+            community_code: community,
+            title: required(title, Field::Title, 40)?,
+            detail: detail.trim().chars().take(500).collect(),
+            status: ProjectStatus::Planning,
+            progress: 0,
+            needs,
+            resources,
+            units,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await
+    .map_err(internal)
+}
+
+pub async fn set_progress(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    status: ProjectStatus,
+    progress: i32,
+) -> Result<(), AppError> {
+    let p = db::project_by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !editor(state, Some(viewer), &p.community_code) {
+        return Err(AppError::Forbidden);
+    }
+    if !(0..=100).contains(&progress) {
+        return Err(AppError::invalid(Field::Progress, InputProblem::OutOfRange));
+    }
+    db::set_progress(&state.db, id, status, progress, Utc::now())
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Resources for a need: the same category, its community first, then its
+/// street, then the district.
+pub async fn suggest_for(state: &AppState, need_id: i64) -> Result<Vec<ResourceItem>, AppError> {
+    let need = db::need_by_id(&state.db, need_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let units = unit_names(state).await?;
+    let items: Vec<ResourceItem> = db::resources(&state.db, None)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| resource_item(state, r, &units))
+        .collect();
+    let atlas = state.atlas();
+    let street = |c: &str| atlas.place_of(c).and_then(|p| p.street);
+    let need_street = street(&need.community_code);
+    let nearness = |r: &ResourceItem| {
+        if r.community_code == need.community_code {
+            Nearness::SameCommunity
+        } else if need_street.is_some() && street(&r.community_code) == need_street {
+            Nearness::SameStreet
+        } else {
+            Nearness::Elsewhere
+        }
+    };
+    Ok(suggest(need.category, &items, nearness, 5)
+        .into_iter()
+        .cloned()
+        .collect())
+}

@@ -1,0 +1,80 @@
+//! In-app notifications: written for each person concerned, announced on
+//! the live stream, read and cleared by their owner.
+
+use super::auth::Viewer;
+use super::internal;
+use crate::backend::state::{AppState, Noticed};
+use crate::backend::store::{accounts, notices as db};
+use crate::domain::auth::Role;
+use crate::domain::error::AppError;
+use crate::domain::notice::{NoticeKind, NoticeView};
+use chrono::Utc;
+
+/// Tells `users` that `event` happened to the thing `ref_id` of `kind`.
+/// A failure is logged and swallowed: the step itself already happened.
+pub async fn notify(
+    state: &AppState,
+    users: &[i64],
+    kind: NoticeKind,
+    ref_id: i64,
+    event: &str,
+    title: &str,
+) {
+    if users.is_empty() {
+        return;
+    }
+    if let Err(e) = db::add(&state.db, users, kind.as_str(), ref_id, event, title, Utc::now()).await {
+        internal(e);
+        return;
+    }
+    let _ = state.notices.send(Noticed {
+        users: users.into(),
+    });
+}
+
+/// The admins of a community, who review what is posted there.
+pub async fn reviewers_of(state: &AppState, community: &str) -> Vec<i64> {
+    match accounts::users_scoped_to(&state.db, &[community.to_string()]).await {
+        Ok(rows) => rows
+            .into_iter()
+            .filter(|(_, g)| g.role == Role::CommunityAdmin)
+            .map(|(u, _)| u.id)
+            .collect(),
+        Err(e) => {
+            internal(e);
+            Vec::new()
+        }
+    }
+}
+
+/// The caller's notifications, newest first.
+pub async fn mine(
+    state: &AppState,
+    viewer: &Viewer,
+    after: Option<i64>,
+) -> Result<Vec<NoticeView>, AppError> {
+    Ok(db::page(&state.db, viewer.id, after, 30)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter_map(|n| {
+            Some(NoticeView {
+                id: n.id,
+                kind: NoticeKind::parse(&n.kind)?,
+                ref_id: n.ref_id,
+                event: n.event,
+                title: n.title,
+                read: n.read,
+                at: n.created_at,
+            })
+        })
+        .collect())
+}
+
+pub async fn unread(state: &AppState, viewer: &Viewer) -> Result<u64, AppError> {
+    db::unread(&state.db, viewer.id).await.map_err(internal)
+}
+
+pub async fn mark_read(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
+    db::mark_read(&state.db, viewer.id).await.map_err(internal)
+}

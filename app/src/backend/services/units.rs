@@ -1,0 +1,451 @@
+//! Dual reporting (双报到) and the service ledger: units register and
+//! members report to a community, which approves them; approval grants the
+//! role. Credits from wishes and volunteering make each member's record,
+//! each unit's ledger and each community's leaderboard.
+
+use super::auth::Viewer;
+use super::internal;
+use super::notices::{notify, reviewers_of};
+use crate::backend::state::AppState;
+use crate::backend::store::{accounts, units as db};
+use crate::domain::auth::{Grant, Place, Role, Scope};
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::geography::Level;
+use crate::domain::notice::NoticeKind;
+use crate::domain::person::is_mobile_number;
+use crate::domain::unit::*;
+use crate::domain::wish::{surname_only, unit_of};
+use chrono::Utc;
+use std::collections::HashMap;
+
+fn community_place(state: &AppState, code: &str) -> Result<Place, AppError> {
+    let atlas = state.atlas();
+    if atlas.level_of(code) != Some(Level::Community) {
+        return Err(AppError::invalid(Field::Community, InputProblem::Unknown));
+    }
+    Ok(atlas.place_of(code).unwrap_or_default())
+}
+
+fn field(s: &str, f: Field, max: usize) -> Result<String, AppError> {
+    let t = s.trim().to_string();
+    if t.is_empty() {
+        return Err(AppError::invalid(f, InputProblem::Required));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(f, InputProblem::TooLong));
+    }
+    Ok(t)
+}
+
+/// Communities the caller reviews registrations for.
+fn reviewed_communities(state: &AppState, grants: &[Grant]) -> Vec<String> {
+    let atlas = state.atlas();
+    atlas
+        .communities()
+        .into_iter()
+        .map(|c| c.code)
+        .filter(|c| atlas.place_of(c).is_some_and(|p| may_review(grants, &p)))
+        .collect()
+}
+
+async fn view_unit(state: &AppState, u: db::UnitRow) -> Result<UnitView, AppError> {
+    let members = db::members(&state.db, Some(u.id), None, None)
+        .await
+        .map_err(internal)?;
+    let credits = db::credits(&state.db, &db::CreditsOf::Unit(u.id), 100_000)
+        .await
+        .map_err(internal)?;
+    Ok(UnitView {
+        community_name: state
+            .atlas()
+            .name_of(&u.community_code)
+            .unwrap_or_default()
+            .to_string(),
+        members: members
+            .iter()
+            .filter(|m| m.status == Review::Approved)
+            .count() as u32,
+        points: credits.iter().map(|c| c.points as i64).sum(),
+        hours: credits.iter().map(|c| c.hours as f64).sum(),
+        id: u.id,
+        name: u.name,
+        kind: u.kind,
+        party_org: u.party_org,
+        contact_name: u.contact_name,
+        contact_phone: u.contact_phone,
+        community_code: Some(u.community_code),
+        status: u.status,
+    })
+}
+
+/// A unit registers with a community; the community approves it.
+pub async fn register_unit(
+    state: &AppState,
+    viewer: &Viewer,
+    new: NewUnit,
+) -> Result<UnitView, AppError> {
+    let name = field(&new.name, Field::Unit, 40)?;
+    let party_org = field(&new.party_org, Field::PartyOrg, 60)?;
+    let contact_name = field(&new.contact_name, Field::Name, 20)?;
+    let contact_phone = new.contact_phone.trim().to_string();
+    if !is_mobile_number(&contact_phone) {
+        return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));
+    }
+    let community = new.community_code.trim().to_ascii_uppercase();
+    community_place(state, &community)?;
+    let row = db::UnitRow {
+        id: 0,
+        name: name.clone(),
+        kind: Some(new.kind),
+        party_org,
+        contact_name,
+        contact_phone,
+        community_code: community.clone(),
+        status: Review::Pending,
+        applicant_id: Some(viewer.id),
+        reject_reason: None,
+    };
+    let id = db::insert_unit(&state.db, &row)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::invalid(Field::Unit, InputProblem::Taken))?;
+    let reviewers = reviewers_of(state, &community).await;
+    notify(state, &reviewers, NoticeKind::Unit, id, "submitted", &name).await;
+    view_unit(state, db::UnitRow { id, ..row }).await
+}
+
+/// The community approves (or refuses) a unit; approval makes the
+/// applicant the unit's admin.
+pub async fn review_unit(
+    state: &AppState,
+    viewer: &Viewer,
+    unit_id: i64,
+    approve: bool,
+    reason: String,
+) -> Result<UnitView, AppError> {
+    let u = db::unit_by_id(&state.db, unit_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_review(&viewer.grants, &community_place(state, &u.community_code)?) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim().to_string();
+    if !approve && reason.is_empty() {
+        return Err(AppError::invalid(Field::Reason, InputProblem::Required));
+    }
+    let to = if approve {
+        Review::Approved
+    } else {
+        Review::Rejected
+    };
+    if !db::review_unit(&state.db, unit_id, to, (!approve).then_some(reason))
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::WrongState);
+    }
+    if let (true, Some(applicant)) = (approve, u.applicant_id) {
+        let grant = Grant::new(Role::UnitAdmin, Scope::Unit(unit_id)).ok_or(AppError::Internal)?;
+        accounts::add_grant(&state.db, applicant, &grant)
+            .await
+            .map_err(internal)?;
+    }
+    let event = if approve { "approved" } else { "rejected" };
+    let to_notify: Vec<i64> = u.applicant_id.into_iter().collect();
+    notify(state, &to_notify, NoticeKind::Unit, unit_id, event, &u.name).await;
+    let fresh = db::unit_by_id(&state.db, unit_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    view_unit(state, fresh).await
+}
+
+/// Units the caller sees: those they registered or run, and those
+/// reporting to the communities they review.
+pub async fn units_for(state: &AppState, viewer: &Viewer) -> Result<Vec<UnitView>, AppError> {
+    let mut rows = db::units_of_applicant(&state.db, viewer.id)
+        .await
+        .map_err(internal)?;
+    if let Some(u) = unit_of(&viewer.grants, Role::UnitAdmin) {
+        if let Some(r) = db::unit_by_id(&state.db, u).await.map_err(internal)? {
+            rows.push(r);
+        }
+    }
+    let reviewed = reviewed_communities(state, &viewer.grants);
+    if !reviewed.is_empty() {
+        rows.extend(
+            db::units_in(&state.db, Some(&reviewed))
+                .await
+                .map_err(internal)?,
+        );
+    }
+    rows.sort_by_key(|r| r.id);
+    rows.dedup_by_key(|r| r.id);
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(view_unit(state, r).await?);
+    }
+    Ok(out)
+}
+
+/// Approved units, for the member's registration form.
+pub async fn unit_choices(state: &AppState) -> Result<Vec<UnitChoice>, AppError> {
+    Ok(db::units_in(&state.db, None)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|u| u.status == Review::Approved)
+        .map(|u| UnitChoice {
+            id: u.id,
+            name: u.name,
+        })
+        .collect())
+}
+
+fn view_member(state: &AppState, m: db::MemberRow, units: &HashMap<i64, String>, credits: &[db::CreditRow]) -> MemberView {
+    let mine = credits.iter().filter(|c| c.user_id == m.user_id);
+    MemberView {
+        id: m.user_id,
+        user_id: m.user_id,
+        points: mine.clone().map(|c| c.points as i64).sum(),
+        hours: mine.map(|c| c.hours as f64).sum(),
+        unit_name: units.get(&m.unit_id).cloned().unwrap_or_default(),
+        community_name: state
+            .atlas()
+            .name_of(&m.community_code)
+            .unwrap_or_default()
+            .to_string(),
+        name: m.name,
+        phone: m.phone,
+        unit_id: m.unit_id,
+        community_code: m.community_code,
+        status: m.status,
+        created_at: m.created_at,
+    }
+}
+
+async fn unit_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
+    Ok(db::units_in(&state.db, None)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// A party member reports (报到) under their unit to the community where
+/// they live; the community approves.
+pub async fn report_member(
+    state: &AppState,
+    viewer: &Viewer,
+    unit_id: i64,
+    community: String,
+) -> Result<MemberView, AppError> {
+    let community = community.trim().to_ascii_uppercase();
+    community_place(state, &community)?;
+    let unit = db::unit_by_id(&state.db, unit_id)
+        .await
+        .map_err(internal)?
+        .filter(|u| u.status == Review::Approved)
+        .ok_or(AppError::invalid(Field::Unit, InputProblem::Unknown))?;
+    let existing = db::members(&state.db, None, None, Some(viewer.id))
+        .await
+        .map_err(internal)?;
+    if existing.iter().any(|m| m.status != Review::Rejected) {
+        return Err(AppError::WrongState);
+    }
+    db::upsert_member(&state.db, viewer.id, unit.id, &community, Utc::now())
+        .await
+        .map_err(internal)?;
+    let reviewers = reviewers_of(state, &community).await;
+    notify(state, &reviewers, NoticeKind::Member, viewer.id, "submitted", &viewer.name).await;
+    my_membership(state, viewer)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// The caller's own report, if any.
+pub async fn my_membership(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Option<MemberView>, AppError> {
+    let units = unit_names(state).await?;
+    let credits = db::credits(&state.db, &db::CreditsOf::User(viewer.id), 100_000)
+        .await
+        .map_err(internal)?;
+    Ok(db::members(&state.db, None, None, Some(viewer.id))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .next()
+        .map(|m| view_member(state, m, &units, &credits)))
+}
+
+/// The community approves (or refuses) a member; approval makes them a
+/// party member of their unit.
+pub async fn review_member(
+    state: &AppState,
+    viewer: &Viewer,
+    user_id: i64,
+    approve: bool,
+) -> Result<(), AppError> {
+    let m = db::members(&state.db, None, None, Some(user_id))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    if !may_review(&viewer.grants, &community_place(state, &m.community_code)?) {
+        return Err(AppError::Forbidden);
+    }
+    let to = if approve {
+        Review::Approved
+    } else {
+        Review::Rejected
+    };
+    if !db::review_member(&state.db, user_id, to)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::WrongState);
+    }
+    if approve {
+        let grant =
+            Grant::new(Role::PartyMember, Scope::Unit(m.unit_id)).ok_or(AppError::Internal)?;
+        accounts::add_grant(&state.db, user_id, &grant)
+            .await
+            .map_err(internal)?;
+    }
+    let event = if approve { "approved" } else { "rejected" };
+    notify(state, &[user_id], NoticeKind::Member, user_id, event, &m.name).await;
+    Ok(())
+}
+
+/// Members the caller sees: a unit admin their unit's, a community those
+/// reported to it.
+pub async fn members_for(state: &AppState, viewer: &Viewer) -> Result<Vec<MemberView>, AppError> {
+    let mut rows = Vec::new();
+    if let Some(u) = unit_of(&viewer.grants, Role::UnitAdmin) {
+        rows.extend(
+            db::members(&state.db, Some(u), None, None)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    let reviewed = reviewed_communities(state, &viewer.grants);
+    if !reviewed.is_empty() {
+        rows.extend(
+            db::members(&state.db, None, Some(&reviewed), None)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    rows.sort_by_key(|r| r.user_id);
+    rows.dedup_by_key(|r| r.user_id);
+    let units = unit_names(state).await?;
+    let mut credits = Vec::new();
+    for r in &rows {
+        credits.extend(
+            db::credits(&state.db, &db::CreditsOf::User(r.user_id), 100_000)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    Ok(rows
+        .into_iter()
+        .map(|m| view_member(state, m, &units, &credits))
+        .collect())
+}
+
+async fn lines(state: &AppState, rows: Vec<db::CreditRow>) -> Result<Record, AppError> {
+    let users: Vec<i64> = rows.iter().map(|c| c.user_id).collect();
+    let names = db::user_names(&state.db, &users).await.map_err(internal)?;
+    let units = unit_names(state).await?;
+    let atlas = state.atlas();
+    Ok(Record {
+        points: rows.iter().map(|c| c.points as i64).sum(),
+        hours: rows.iter().map(|c| c.hours as f64).sum(),
+        lines: rows
+            .into_iter()
+            .map(|c| LedgerLine {
+                at: c.created_at,
+                member: names.get(&c.user_id).cloned().unwrap_or_default(),
+                unit: c.unit_id.and_then(|u| units.get(&u).cloned()),
+                community_name: atlas.name_of(&c.community_code).unwrap_or_default().to_string(),
+                source: c.source,
+                source_id: c.source_id,
+                title: c.title,
+                points: c.points,
+                hours: c.hours,
+            })
+            .collect(),
+    })
+}
+
+/// The caller's own service record.
+pub async fn my_record(state: &AppState, viewer: &Viewer) -> Result<Record, AppError> {
+    let rows = db::credits(&state.db, &db::CreditsOf::User(viewer.id), 1000)
+        .await
+        .map_err(internal)?;
+    lines(state, rows).await
+}
+
+/// A unit's service ledger: for its admin, and for the community it
+/// reports to.
+pub async fn unit_ledger(state: &AppState, viewer: &Viewer, unit_id: i64) -> Result<Record, AppError> {
+    let u = db::unit_by_id(&state.db, unit_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let runs_it = unit_of(&viewer.grants, Role::UnitAdmin) == Some(unit_id);
+    let reviews_it = state
+        .atlas()
+        .place_of(&u.community_code)
+        .is_some_and(|p| may_review(&viewer.grants, &p));
+    if !(runs_it || reviews_it) {
+        return Err(AppError::Forbidden);
+    }
+    let rows = db::credits(&state.db, &db::CreditsOf::Unit(unit_id), 100_000)
+        .await
+        .map_err(internal)?;
+    lines(state, rows).await
+}
+
+/// A community's leaderboard: members by points (surnames only, it is
+/// public), at most 20.
+pub async fn leaderboard(state: &AppState, community: &str) -> Result<Vec<LeaderRow>, AppError> {
+    let rows = db::credits(
+        &state.db,
+        &db::CreditsOf::Community(community.to_string()),
+        100_000,
+    )
+    .await
+    .map_err(internal)?;
+    let mut by_user: HashMap<i64, (i64, f64, Option<i64>)> = HashMap::new();
+    for c in &rows {
+        let e = by_user.entry(c.user_id).or_insert((0, 0.0, c.unit_id));
+        e.0 += c.points as i64;
+        e.1 += c.hours as f64;
+    }
+    let users: Vec<i64> = by_user.keys().copied().collect();
+    let names = db::user_names(&state.db, &users).await.map_err(internal)?;
+    let units = unit_names(state).await?;
+    let mut board: Vec<(i64, i64, f64, Option<i64>)> = by_user
+        .into_iter()
+        .map(|(u, (p, h, unit))| (u, p, h, unit))
+        .collect();
+    board.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(board
+        .into_iter()
+        .take(20)
+        .enumerate()
+        .map(|(i, (u, points, hours, unit))| LeaderRow {
+            rank: i as u32 + 1,
+            name: surname_only(names.get(&u).map(String::as_str).unwrap_or_default()),
+            unit: unit.and_then(|u| units.get(&u).cloned()),
+            points,
+            hours,
+        })
+        .collect())
+}

@@ -1,0 +1,558 @@
+//! The micro-wish loop: post, review, claim, fulfil, confirm. Every step
+//! decides through `domain::wish::decide`; contacts leave the server only
+//! for those `domain::wish::sees_contact` allows.
+
+use super::auth::Viewer;
+use super::internal;
+use super::notices::{notify, reviewers_of};
+use crate::backend::state::AppState;
+use crate::backend::store::units::CreditRow;
+use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
+use crate::domain::auth::{Grant, Place, Role};
+use crate::domain::deadline::china;
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::geography::Level;
+use crate::domain::notice::NoticeKind;
+use crate::domain::person::is_mobile_number;
+use crate::domain::unit::CreditSource;
+use crate::domain::wish::*;
+use chrono::{Duration, NaiveDate, Utc};
+
+/// Cards per page of the wall and lists.
+pub const PAGE: u64 = 20;
+/// Photos per wish, and per fulfilment.
+const MAX_PHOTOS: u64 = 6;
+
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&china()).date_naive()
+}
+
+fn place_of(row: &WishRow) -> Place {
+    Place {
+        grid: row.grid_code.clone(),
+        community: Some(row.community_code.clone()),
+        street: row.street_code.clone(),
+    }
+}
+
+fn facts(row: &WishRow) -> WishFacts {
+    WishFacts {
+        status: row.status,
+        place: place_of(row),
+        wisher: row.wisher_id,
+        posted_by: row.posted_by,
+        claimer: row.claimer_id,
+        claimer_unit: row.claimer_unit_id,
+    }
+}
+
+/// Whether the caller may open a wish that is not on the wall.
+fn may_see(viewer: Option<&Viewer>, row: &WishRow) -> bool {
+    row.status.on_wall() || viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &facts(row)))
+}
+
+fn text(s: &str, field: Field, max: usize, required: bool) -> Result<String, AppError> {
+    let t = s.trim().to_string();
+    if required && t.is_empty() {
+        return Err(AppError::invalid(field, InputProblem::Required));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(field, InputProblem::TooLong));
+    }
+    Ok(t)
+}
+
+/// Posts a wish for review: the caller's own, or (grid and community staff)
+/// one for a resident without a phone.
+pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<WishView, AppError> {
+    let title = text(&new.title, Field::Title, MAX_TITLE, true)?;
+    let story = text(&new.story, Field::Story, MAX_STORY, true)?;
+    let address = text(&new.address, Field::Address, 100, false)?;
+    if !(0..=MAX_VALUE_YUAN).contains(&new.value_yuan) {
+        return Err(AppError::invalid(Field::Value, InputProblem::OutOfRange));
+    }
+    let today = today();
+    if new.wanted_by < today {
+        return Err(AppError::invalid(Field::WantedBy, InputProblem::InPast));
+    }
+    if new.wanted_by > today + Duration::days(366) {
+        return Err(AppError::invalid(Field::WantedBy, InputProblem::OutOfRange));
+    }
+    let atlas = state.atlas();
+    let community = new.community_code.trim().to_ascii_uppercase();
+    if atlas.level_of(&community) != Some(Level::Community) {
+        return Err(AppError::invalid(Field::Community, InputProblem::Unknown));
+    }
+    let place = atlas.place_of(&community).unwrap_or_default();
+    // Staff of a grid in this community post for someone: the grid is theirs.
+    let staff_grid = viewer.grants.iter().find_map(|g| match &g.scope {
+        crate::domain::auth::Scope::Grid(code)
+            if matches!(g.role, Role::GridWorker | Role::GridLeader | Role::Instructor)
+                && atlas.place_of(code).and_then(|p| p.community).as_deref()
+                    == Some(community.as_str()) =>
+        {
+            Some(code.clone())
+        }
+        _ => None,
+    });
+    let for_someone = new.for_name.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let (wisher_id, contact_name, contact_phone) = if for_someone {
+        if staff_grid.is_none() && !community_side(&viewer.grants, &place) {
+            return Err(AppError::Forbidden);
+        }
+        let name = text(new.for_name.as_deref().unwrap_or_default(), Field::Name, 20, true)?;
+        let phone = new.for_phone.as_deref().unwrap_or_default().trim().to_string();
+        if !phone.is_empty() && !is_mobile_number(&phone) {
+            return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));
+        }
+        (None, name, phone)
+    } else {
+        (Some(viewer.id), viewer.name.clone(), viewer.phone.clone())
+    };
+    let spot = atlas
+        .spot_in(&community, (rand::random::<f64>(), rand::random::<f64>()))
+        .unwrap_or_default();
+    let now = Utc::now();
+    let row = WishRow {
+        id: 0,
+        title,
+        story,
+        kind: new.kind,
+        value_yuan: new.value_yuan,
+        wanted_by: new.wanted_by,
+        status: WishStatus::Pending,
+        community_code: community.clone(),
+        street_code: place.street.clone(),
+        grid_code: staff_grid,
+        lat: spot.0,
+        lng: spot.1,
+        wisher_id,
+        posted_by: viewer.id,
+        contact_name,
+        contact_phone,
+        address,
+        claimer_id: None,
+        claimer_unit_id: None,
+        claimed_by: None,
+        claimed_at: None,
+        fulfil_note: None,
+        hours: None,
+        thanks: None,
+        reject_reason: None,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let event = WishEventRow {
+        actor_id: viewer.id,
+        actor_name: viewer.name.clone(),
+        action: WishAction::Post,
+        to_status: WishStatus::Pending,
+        note: String::new(),
+        created_at: now,
+    };
+    let id = db::insert(&state.db, &row, Some(&event))
+        .await
+        .map_err(internal)?;
+    let reviewers = reviewers_of(state, &community).await;
+    notify(state, &reviewers, NoticeKind::Wish, id, "post", &row.title).await;
+    get(state, Some(viewer), id).await
+}
+
+/// One wish as the caller may see it.
+pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<WishView, AppError> {
+    let row = db::by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_see(viewer, &row) {
+        return Err(AppError::NotFound);
+    }
+    view(state, viewer, row).await
+}
+
+async fn view(state: &AppState, viewer: Option<&Viewer>, row: WishRow) -> Result<WishView, AppError> {
+    let f = facts(&row);
+    let private = viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &f));
+    let photos = db::photos_of(&state.db, &[row.id])
+        .await
+        .map_err(internal)?;
+    let events = db::events(&state.db, row.id).await.map_err(internal)?;
+    let (actions, may_add_photo) = match viewer {
+        Some(v) => (
+            available(v.id, &v.grants, &f),
+            photo_stage(v, &row).is_some(),
+        ),
+        None => (Vec::new(), false),
+    };
+    let fulfil_photos = if private {
+        photos
+            .iter()
+            .filter(|p| p.stage == "fulfil")
+            .map(|p| WishPhotoRef::new(p.id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(WishView {
+        version: row.version,
+        contact: private.then(|| WishContact {
+            name: row.contact_name.clone(),
+            phone: row.contact_phone.clone(),
+            address: row.address.clone(),
+        }),
+        reject_reason: row.reject_reason.clone(),
+        fulfil_note: row.fulfil_note.clone(),
+        thanks: row.thanks.clone(),
+        hours: row.hours,
+        claim_overdue: claim_overdue(row.status, row.wanted_by, today()),
+        fulfil_photos,
+        actions,
+        may_add_photo,
+        // Names in the timeline are for the people involved; others see
+        // what happened and when.
+        timeline: events
+            .into_iter()
+            .map(|e| WishEntry {
+                actor: if private { e.actor_name } else { String::new() },
+                action: e.action,
+                to_status: e.to_status,
+                note: if private { e.note } else { String::new() },
+                at: e.created_at,
+            })
+            .collect(),
+        card: card(state, &row, &photos),
+    })
+}
+
+/// The public face of a wish (wall, `wishes.json`): no contact, no names.
+fn card(state: &AppState, row: &WishRow, photos: &[WishPhotoRow]) -> WishCard {
+    WishCard {
+        id: row.id,
+        title: row.title.clone(),
+        story: row.story.clone(),
+        kind: row.kind,
+        value_yuan: row.value_yuan,
+        wanted_by: row.wanted_by,
+        status: row.status,
+        community_code: row.community_code.clone(),
+        community_name: state
+            .atlas()
+            .name_of(&row.community_code)
+            .unwrap_or_default()
+            .to_string(),
+        lat: row.lat,
+        lng: row.lng,
+        claimed_by: row.claimed_by.clone(),
+        created_at: row.created_at,
+        photos: photos
+            .iter()
+            .filter(|p| p.wish_id == row.id && p.stage == "story")
+            .map(|p| WishPhotoRef::new(p.id))
+            .collect(),
+    }
+}
+
+/// The display name of a claim: the unit's name, or a member's surname.
+async fn claim_display(
+    state: &AppState,
+    viewer: &Viewer,
+    action: WishAction,
+) -> Result<(Option<i64>, String), AppError> {
+    let role = if action == WishAction::ClaimForUnit {
+        Role::UnitAdmin
+    } else {
+        Role::PartyMember
+    };
+    let unit = unit_of(&viewer.grants, role);
+    if action == WishAction::ClaimForUnit {
+        let u = crate::backend::store::units::unit_by_id(&state.db, unit.unwrap_or_default())
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::Forbidden)?;
+        return Ok((Some(u.id), u.name));
+    }
+    Ok((unit, surname_only(&viewer.name)))
+}
+
+/// Takes one step. Of several concurrent steps on one wish exactly one
+/// applies; a claimer who lost is told who has it.
+pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<WishView, AppError> {
+    let row = db::by_id(&state.db, req.wish_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_see(Some(viewer), &row) {
+        return Err(AppError::NotFound);
+    }
+    if row.version != req.version {
+        return Err(lost_race(state, row.id).await);
+    }
+    let f = facts(&row);
+    let next = match decide(viewer.id, &viewer.grants, &f, req.action) {
+        Ok(next) => next,
+        Err(WishRefusal::WrongState) => return Err(AppError::WrongState),
+        Err(WishRefusal::NotYours) => return Err(AppError::Forbidden),
+    };
+    let note = text(&req.note, Field::Reason, 300, false)?;
+    let now = Utc::now();
+    let mut change = WishChange::default();
+    let mut credit = None;
+    match req.action {
+        WishAction::Reject => {
+            if note.is_empty() {
+                return Err(AppError::invalid(Field::Reason, InputProblem::Required));
+            }
+            change.reject_reason = Some(note.clone());
+        }
+        WishAction::Claim | WishAction::ClaimForUnit => {
+            let (unit, shown) = claim_display(state, viewer, req.action).await?;
+            change.claimer = Some(Some((viewer.id, unit, shown)));
+        }
+        WishAction::GiveBack | WishAction::Release => change.claimer = Some(None),
+        WishAction::Fulfil => {
+            if note.is_empty() {
+                return Err(AppError::invalid(Field::Reason, InputProblem::Required));
+            }
+            let hours = req
+                .hours
+                .filter(|h| (0.5..=24.0).contains(h))
+                .ok_or(AppError::invalid(Field::Hours, InputProblem::OutOfRange))?;
+            change.fulfil_note = Some(note.clone());
+            change.hours = Some(hours);
+        }
+        WishAction::Confirm => {
+            change.thanks = Some(note.clone());
+            let hours = row.hours.unwrap_or(0.0);
+            credit = row.claimer_id.map(|user| CreditRow {
+                user_id: user,
+                unit_id: row.claimer_unit_id,
+                community_code: row.community_code.clone(),
+                source: CreditSource::Wish,
+                source_id: row.id,
+                title: row.title.clone(),
+                points: WISH_POINTS + points_for_hours(hours),
+                hours,
+                created_at: now,
+            });
+        }
+        _ => {}
+    }
+    let event = WishEventRow {
+        actor_id: viewer.id,
+        actor_name: viewer.name.clone(),
+        action: req.action,
+        to_status: next,
+        note,
+        created_at: now,
+    };
+    if !db::apply(&state.db, row.id, row.version, &change, &event, credit.as_ref())
+        .await
+        .map_err(internal)?
+    {
+        return Err(lost_race(state, row.id).await);
+    }
+    let wisher_side: Vec<i64> = row.wisher_id.into_iter().chain([row.posted_by]).collect();
+    let to: Vec<i64> = match req.action {
+        WishAction::Approve
+        | WishAction::Reject
+        | WishAction::Claim
+        | WishAction::ClaimForUnit => wisher_side,
+        WishAction::GiveBack | WishAction::Fulfil => {
+            let mut v = wisher_side;
+            v.extend(reviewers_of(state, &row.community_code).await);
+            v
+        }
+        WishAction::Release | WishAction::Confirm => row.claimer_id.into_iter().collect(),
+        WishAction::Withdraw | WishAction::Post => Vec::new(),
+    };
+    let to: Vec<i64> = to.into_iter().filter(|u| *u != viewer.id).collect();
+    notify(state, &to, NoticeKind::Wish, row.id, req.action.as_str(), &row.title).await;
+    get(state, Some(viewer), row.id).await
+}
+
+/// What a caller who lost a race is told: who claimed it, or who acted.
+async fn lost_race(state: &AppState, id: i64) -> AppError {
+    match db::by_id(&state.db, id).await {
+        Ok(Some(w)) if w.status == WishStatus::Claimed => AppError::AlreadyClaimed {
+            by: w.claimed_by.unwrap_or_default(),
+        },
+        Ok(_) => match db::events(&state.db, id).await {
+            Ok(events) => AppError::AlreadyHandled {
+                by: events.last().map(|e| e.actor_name.clone()).unwrap_or_default(),
+            },
+            Err(e) => internal(e),
+        },
+        Err(e) => internal(e),
+    }
+}
+
+/// A page of a list, newest first; `after` is the last id seen.
+pub async fn list(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    which: WishList,
+    filter: WishFilter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<WishCard>, AppError> {
+    let scope = match (&which, viewer) {
+        (WishList::Wall, _) => db::Scope::Wall,
+        (WishList::Mine, Some(v)) => db::Scope::Mine(v.id),
+        (WishList::Claimed, Some(v)) => db::Scope::Claimed {
+            user: v.id,
+            unit: unit_of(&v.grants, Role::UnitAdmin),
+        },
+        (WishList::Community(code), Some(v)) => {
+            let place = state
+                .atlas()
+                .place_of(code)
+                .ok_or(AppError::NotFound)?;
+            if !staff_at(state, &v.grants, code, &place) {
+                return Err(AppError::Forbidden);
+            }
+            db::Scope::Communities(vec![code.clone()])
+        }
+        (_, None) => return Err(AppError::NotSignedIn),
+    };
+    let filter = db::Filter {
+        community: filter.community,
+        kind: filter.kind,
+        status: filter.status,
+    };
+    let rows = db::page(&state.db, &scope, &filter, after, limit.clamp(1, 100))
+        .await
+        .map_err(internal)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
+    Ok(rows.iter().map(|r| card(state, r, &photos)).collect())
+}
+
+/// Community staff, and grid staff of a grid inside the community: they
+/// see its whole list, under review or not.
+fn staff_at(state: &AppState, grants: &[Grant], community: &str, place: &Place) -> bool {
+    let atlas = state.atlas();
+    community_side(grants, place)
+        || grants.iter().any(|g| match &g.scope {
+            crate::domain::auth::Scope::Grid(code) => {
+                matches!(g.role, Role::GridWorker | Role::GridLeader | Role::Instructor)
+                    && atlas.place_of(code).and_then(|p| p.community).as_deref() == Some(community)
+            }
+            _ => false,
+        })
+}
+
+/// Which photos the caller may add now: the wisher's side before it is
+/// claimed (the wish itself), the claimer while fulfilling it.
+fn photo_stage(viewer: &Viewer, row: &WishRow) -> Option<&'static str> {
+    let f = facts(row);
+    let wisher_side = row.wisher_id == Some(viewer.id)
+        || row.posted_by == viewer.id
+        || community_side(&viewer.grants, &f.place);
+    match row.status {
+        WishStatus::Pending | WishStatus::Published if wisher_side => Some("story"),
+        WishStatus::Claimed
+            if decide(viewer.id, &viewer.grants, &f, WishAction::Fulfil).is_ok() =>
+        {
+            Some("fulfil")
+        }
+        _ => None,
+    }
+}
+
+/// Adds a photo to a wish (story or fulfilment, by its state).
+pub async fn add_photo(
+    state: &AppState,
+    viewer: &Viewer,
+    wish_id: i64,
+    bytes: Vec<u8>,
+) -> Result<WishPhotoRef, AppError> {
+    let row = db::by_id(&state.db, wish_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_see(Some(viewer), &row) {
+        return Err(AppError::NotFound);
+    }
+    let stage = photo_stage(viewer, &row).ok_or(AppError::WrongState)?;
+    if db::count_photos(&state.db, wish_id, stage)
+        .await
+        .map_err(internal)?
+        >= MAX_PHOTOS
+    {
+        return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
+    }
+    let stored = super::photos::store(state, &format!("wishes/{wish_id}"), bytes).await?;
+    let record = WishPhotoRow {
+        id: 0,
+        wish_id,
+        uploader_id: viewer.id,
+        stage: stage.to_string(),
+        key: stored.key.clone(),
+        thumb_key: stored.thumb_key.clone(),
+        width: stored.width,
+        height: stored.height,
+        bytes: stored.bytes,
+        created_at: Utc::now(),
+    };
+    match db::insert_photo(&state.db, &record).await {
+        Ok(id) => Ok(WishPhotoRef::new(id)),
+        Err(e) => {
+            super::photos::discard(state, &stored).await;
+            Err(internal(e))
+        }
+    }
+}
+
+/// A photo's bytes if the caller may see it: story photos of wishes on the
+/// wall for anyone, everything for the people involved.
+pub async fn photo_bytes(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: i64,
+    thumb: bool,
+) -> Result<Vec<u8>, AppError> {
+    let p = db::photo_by_id(&state.db, id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let row = db::by_id(&state.db, p.wish_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let public = p.stage == "story" && row.status.on_wall();
+    let private = viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &facts(&row)));
+    if !(public || private) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .blobs
+        .get(if thumb { &p.thumb_key } else { &p.key })
+        .await
+        .map_err(internal)
+}
+
+/// Claims past their wanted-by date in the caller's communities: the flag
+/// the community acts on (ask the claimer, or take the claim back).
+pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<WishCard>, AppError> {
+    let atlas = state.atlas();
+    let communities: Vec<String> = atlas
+        .communities()
+        .into_iter()
+        .map(|c| c.code)
+        .filter(|c| {
+            atlas
+                .place_of(c)
+                .is_some_and(|p| community_side(&viewer.grants, &p))
+        })
+        .collect();
+    if communities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = db::overdue_claims(&state.db, &communities, today())
+        .await
+        .map_err(internal)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
+    Ok(rows.iter().map(|r| card(state, r, &photos)).collect())
+}

@@ -1,0 +1,144 @@
+//! In-app notifications (消息): what happened to something the user cares
+//! about, worded in the reader's language.
+
+use super::lang::Lang;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    Case,
+    Wish,
+    Unit,
+    Member,
+    Activity,
+}
+
+impl NoticeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Case => "case",
+            NoticeKind::Wish => "wish",
+            NoticeKind::Unit => "unit",
+            NoticeKind::Member => "member",
+            NoticeKind::Activity => "activity",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoticeKind> {
+        [
+            NoticeKind::Case,
+            NoticeKind::Wish,
+            NoticeKind::Unit,
+            NoticeKind::Member,
+            NoticeKind::Activity,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// A notification as its reader sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub id: i64,
+    pub kind: NoticeKind,
+    pub ref_id: i64,
+    /// The step that happened (a case or wish action, or `submitted`,
+    /// `approved`, `rejected` for registrations).
+    pub event: String,
+    pub title: String,
+    pub read: bool,
+    pub at: DateTime<Utc>,
+}
+
+impl NoticeView {
+    /// Where the notice leads.
+    pub fn link(&self) -> String {
+        match self.kind {
+            NoticeKind::Case => format!("/case/{}", self.ref_id),
+            NoticeKind::Wish => format!("/wish/{}", self.ref_id),
+            NoticeKind::Unit | NoticeKind::Member => "/service".to_string(),
+            NoticeKind::Activity => "/volunteer".to_string(),
+        }
+    }
+
+    /// One sentence saying what happened.
+    pub fn text(&self, lang: Lang) -> String {
+        let t = &self.title;
+        let zh = lang == Lang::Zh;
+        let (z, e): (String, String) = match (self.kind, self.event.as_str()) {
+            (NoticeKind::Wish, "post") => (
+                format!("新的微心愿「{t}」待审核"),
+                format!("New wish \"{t}\" waits for review"),
+            ),
+            (NoticeKind::Wish, "approve") => (
+                format!("您的微心愿「{t}」已审核通过，已上墙"),
+                format!("Your wish \"{t}\" was approved and is on the wall"),
+            ),
+            (NoticeKind::Wish, "reject") => (
+                format!("您的微心愿「{t}」未通过审核"),
+                format!("Your wish \"{t}\" was not approved"),
+            ),
+            (NoticeKind::Wish, "claim" | "claim_for_unit") => (
+                format!("您的微心愿「{t}」已被认领"),
+                format!("Your wish \"{t}\" was claimed"),
+            ),
+            (NoticeKind::Wish, "give_back") => (
+                format!("微心愿「{t}」被放弃认领，已回到心愿墙"),
+                format!("Wish \"{t}\" was given back to the wall"),
+            ),
+            (NoticeKind::Wish, "release") => (
+                format!("社区收回了您认领的微心愿「{t}」"),
+                format!("The community took back your claim on \"{t}\""),
+            ),
+            (NoticeKind::Wish, "fulfil") => (
+                format!("微心愿「{t}」已完成，请确认"),
+                format!("Wish \"{t}\" is fulfilled; please confirm"),
+            ),
+            (NoticeKind::Wish, "confirm") => (
+                format!("微心愿「{t}」已确认圆梦，积分已到账"),
+                format!("Wish \"{t}\" was confirmed; your points are credited"),
+            ),
+            (NoticeKind::Wish, "withdraw") => (
+                format!("微心愿「{t}」已撤回"),
+                format!("Wish \"{t}\" was withdrawn"),
+            ),
+            (NoticeKind::Wish, "overdue") => (
+                format!("认领的微心愿「{t}」已超过期望日期"),
+                format!("Claimed wish \"{t}\" is past its wanted-by date"),
+            ),
+            (NoticeKind::Case, status) => {
+                let s = super::case::CaseStatus::parse(status);
+                let label = |l| s.map(|s| s.label(l)).unwrap_or(status);
+                (
+                    format!("您的诉求「{t}」有新进展：{}", label(Lang::Zh)),
+                    format!("Your report \"{t}\" moved on: {}", label(Lang::En)),
+                )
+            }
+            (NoticeKind::Unit | NoticeKind::Member, "submitted") => (
+                format!("「{t}」提交了双报到申请，待审核"),
+                format!("\"{t}\" applied for dual reporting; please review"),
+            ),
+            (NoticeKind::Unit | NoticeKind::Member, "approved") => (
+                format!("「{t}」的报到申请已通过"),
+                format!("The registration of \"{t}\" was approved"),
+            ),
+            (NoticeKind::Unit | NoticeKind::Member, _) => (
+                format!("「{t}」的报到申请未通过"),
+                format!("The registration of \"{t}\" was not approved"),
+            ),
+            (NoticeKind::Activity, "attended") => (
+                format!("您已在活动「{t}」签到，服务时长已记录"),
+                format!("You checked in at \"{t}\"; your hours are credited"),
+            ),
+            (_, other) => (format!("「{t}」：{other}"), format!("\"{t}\": {other}")),
+        };
+        if zh {
+            z
+        } else {
+            e
+        }
+    }
+}
