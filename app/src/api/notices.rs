@@ -4,7 +4,9 @@ use leptos::prelude::*;
 
 /// The caller's notifications, newest first (30 a page).
 #[server(prefix = "/api", endpoint = "my_notices")]
-pub async fn my_notices(#[server(default)] after: Option<i64>) -> Result<Vec<NoticeView>, AppError> {
+pub async fn my_notices(
+    #[server(default)] after: Option<i64>,
+) -> Result<Vec<NoticeView>, AppError> {
     use crate::backend::{request, services};
     request::respond(async {
         let state = request::state()?;

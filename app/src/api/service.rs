@@ -210,8 +210,10 @@ pub async fn add_need(
     request::respond(async {
         let state = request::state()?;
         let viewer = request::require_viewer(&state).await?;
-        services::lists::add_need(&state, &viewer, &community, category, &title, &detail, wish_id)
-            .await
+        services::lists::add_need(
+            &state, &viewer, &community, category, &title, &detail, wish_id,
+        )
+        .await
     })
     .await
 }
@@ -245,8 +247,10 @@ pub async fn add_project(
     request::respond(async {
         let state = request::state()?;
         let viewer = request::require_viewer(&state).await?;
-        services::lists::add_project(&state, &viewer, &community, &title, &detail, needs, resources)
-            .await
+        services::lists::add_project(
+            &state, &viewer, &community, &title, &detail, needs, resources,
+        )
+        .await
     })
     .await
 }

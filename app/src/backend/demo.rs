@@ -10,6 +10,7 @@ use super::store::{accounts, Db};
 use crate::domain::auth::{Grant, Role, Scope};
 use crate::domain::error::AppError;
 use crate::domain::geography::{GridKind, Level, StaffPosition};
+use crate::domain::unit::{Review, UnitKind};
 use serde_json::json;
 
 /// Grid cells per community: 4 columns × 3 rows.
@@ -449,39 +450,55 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
                 .map_err(internal)?,
         );
     }
-    let first_community = id_of(&format!("{DISTRICT_CODE}-001-001")).await?;
     let units = [
         (
             "市中区税务局",
+            UnitKind::Government,
             "市中区税务局机关党委",
             "孙主任",
             "13900000101",
         ),
         (
             "济南市第三中学",
+            UnitKind::School,
             "济南市第三中学党总支",
             "钱老师",
             "13900000102",
         ),
         (
             "中国银行济南舜玉支行",
+            UnitKind::Enterprise,
             "舜玉支行党支部",
             "冯行长",
             "13900000103",
         ),
         (
             "山东建工第三工程公司",
+            UnitKind::Enterprise,
             "第三工程公司党委",
             "褚经理",
             "13900000104",
         ),
     ];
     let mut unit_ids = Vec::new();
-    for (name, org, contact, phone) in units {
+    for (name, kind, org, contact, phone) in units {
+        let row = super::store::units::UnitRow {
+            id: 0,
+            name: name.into(),
+            kind: Some(kind),
+            party_org: org.into(),
+            contact_name: contact.into(),
+            contact_phone: phone.into(),
+            community_code: format!("{DISTRICT_CODE}-001-001"),
+            status: Review::Approved,
+            applicant_id: None,
+            reject_reason: None,
+        };
         unit_ids.push(
-            geography::insert_unit(db, name, org, (contact, phone), Some(first_community))
+            super::store::units::insert_unit(db, &row)
                 .await
-                .map_err(internal)?,
+                .map_err(internal)?
+                .ok_or(AppError::Internal)?,
         );
     }
     for (code, name) in [
@@ -569,6 +586,21 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             .ok_or(AppError::Internal)?;
         demo_ids.insert(role, id);
     }
+    // The demo party member has reported to the first community (双报到).
+    let member = demo_ids[&Role::PartyMember];
+    let first_community = format!("{DISTRICT_CODE}-001-001");
+    super::store::units::upsert_member(
+        db,
+        member,
+        unit_ids[0],
+        &first_community,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(internal)?;
+    super::store::units::review_member(db, member, Review::Approved)
+        .await
+        .map_err(internal)?;
 
     // A "1+1+N+X" roster for every grid. The demo grid's leader, worker and
     // instructor are the demo accounts; everyone else cannot sign in.

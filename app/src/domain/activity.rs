@@ -42,9 +42,13 @@ impl Attendance {
     }
 
     pub fn parse(s: &str) -> Option<Attendance> {
-        [Attendance::SignedUp, Attendance::Cancelled, Attendance::Attended]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        [
+            Attendance::SignedUp,
+            Attendance::Cancelled,
+            Attendance::Attended,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
     }
 }
 

@@ -244,10 +244,7 @@ impl AppError {
                 }
             }
             AppError::Full => lang
-                .pick(
-                    "名额已满，下次早点报名吧。",
-                    "No places are left.",
-                )
+                .pick("名额已满，下次早点报名吧。", "No places are left.")
                 .into(),
             AppError::WrongState => lang
                 .pick(

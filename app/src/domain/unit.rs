@@ -226,7 +226,10 @@ pub struct LeaderRow {
 }
 
 /// The ledger as a spreadsheet: header and rows in the user's language.
-pub fn ledger_table(lines: &[LedgerLine], lang: super::lang::Lang) -> (Vec<&'static str>, Vec<Vec<String>>) {
+pub fn ledger_table(
+    lines: &[LedgerLine],
+    lang: super::lang::Lang,
+) -> (Vec<&'static str>, Vec<Vec<String>>) {
     let header = vec![
         lang.pick("日期", "Date"),
         lang.pick("党员", "Member"),
@@ -280,10 +283,22 @@ mod tests {
             street: Some("S1".into()),
         };
         let g = |role, scope| vec![Grant::new(role, scope).unwrap()];
-        assert!(may_review(&g(Role::CommunityAdmin, Scope::Community("C1".into())), &c1));
-        assert!(!may_review(&g(Role::CommunityAdmin, Scope::Community("C2".into())), &c1));
-        assert!(may_review(&g(Role::StreetAdmin, Scope::Street("S1".into())), &c1));
-        assert!(!may_review(&g(Role::GridWorker, Scope::Grid("G1".into())), &c1));
+        assert!(may_review(
+            &g(Role::CommunityAdmin, Scope::Community("C1".into())),
+            &c1
+        ));
+        assert!(!may_review(
+            &g(Role::CommunityAdmin, Scope::Community("C2".into())),
+            &c1
+        ));
+        assert!(may_review(
+            &g(Role::StreetAdmin, Scope::Street("S1".into())),
+            &c1
+        ));
+        assert!(!may_review(
+            &g(Role::GridWorker, Scope::Grid("G1".into())),
+            &c1
+        ));
         assert!(!may_review(&g(Role::PartyMember, Scope::Unit(1)), &c1));
         assert!(!may_review(&g(Role::UnitAdmin, Scope::Unit(1)), &c1));
     }

@@ -94,7 +94,10 @@ impl WishStatus {
     pub fn on_wall(self) -> bool {
         matches!(
             self,
-            WishStatus::Published | WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Closed
+            WishStatus::Published
+                | WishStatus::Claimed
+                | WishStatus::Fulfilled
+                | WishStatus::Closed
         )
     }
 
@@ -318,8 +321,10 @@ pub fn sees_contact(user: i64, grants: &[Grant], w: &WishFacts) -> bool {
         || w.posted_by == user
         || community_side(grants, &w.place)
         || grid_staff(grants, &w.place)
-        || (matches!(w.status, WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Closed)
-            && claimer_side(user, grants, w))
+        || (matches!(
+            w.status,
+            WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Closed
+        ) && claimer_side(user, grants, w))
 }
 
 /// A claim still open after the wanted-by day is flagged to the community.
@@ -477,8 +482,10 @@ pub fn points_for_hours(hours: f32) -> i32 {
     (hours.max(0.0) * 2.0).floor() as i32
 }
 
-/// "张女士"-style short name: surname only, for public display.
+/// "张**"-style short name for public display: the surname only. A title
+/// before the name ("党员 吴磊") is dropped.
 pub fn surname_only(name: &str) -> String {
+    let name = name.split_whitespace().last().unwrap_or_default();
     match name.chars().next() {
         Some(c) if !c.is_ascii() => format!("{c}**"),
         Some(c) => format!("{c}."),
@@ -526,7 +533,11 @@ mod tests {
                 POSTER,
                 vec![g(Role::GridWorker, Scope::Grid("G1".into()))],
             ),
-            ("claimer", CLAIMER, vec![g(Role::PartyMember, Scope::Unit(5))]),
+            (
+                "claimer",
+                CLAIMER,
+                vec![g(Role::PartyMember, Scope::Unit(5))],
+            ),
             ("resident", 10, vec![g(Role::Resident, Scope::None)]),
             ("member", 11, vec![g(Role::PartyMember, Scope::Unit(5))]),
             ("unit_admin", 12, vec![g(Role::UnitAdmin, Scope::Unit(5))]),
@@ -595,9 +606,11 @@ mod tests {
         for by_unit in [false, true] {
             for status in WishStatus::ALL {
                 let w = facts(status, by_unit);
-                let anyone_may = actors()
-                    .iter()
-                    .any(|(_, id, g)| WishAction::ALL.iter().any(|a| decide(*id, g, &w, *a).is_ok()));
+                let anyone_may = actors().iter().any(|(_, id, g)| {
+                    WishAction::ALL
+                        .iter()
+                        .any(|a| decide(*id, g, &w, *a).is_ok())
+                });
                 for action in WishAction::ALL {
                     let allowed = expected(status, action, by_unit);
                     for (name, id, grants) in actors() {
@@ -643,15 +656,35 @@ mod tests {
     #[test]
     fn the_contact_shows_to_the_claimer_only_once_claimed() {
         let member = vec![Grant::new(Role::PartyMember, Scope::Unit(5)).unwrap()];
-        assert!(!sees_contact(CLAIMER, &member, &facts(WishStatus::Published, false)));
-        assert!(sees_contact(CLAIMER, &member, &facts(WishStatus::Claimed, false)));
-        assert!(!sees_contact(11, &member, &facts(WishStatus::Claimed, false)));
+        assert!(!sees_contact(
+            CLAIMER,
+            &member,
+            &facts(WishStatus::Published, false)
+        ));
+        assert!(sees_contact(
+            CLAIMER,
+            &member,
+            &facts(WishStatus::Claimed, false)
+        ));
+        assert!(!sees_contact(
+            11,
+            &member,
+            &facts(WishStatus::Claimed, false)
+        ));
         let unit = vec![Grant::new(Role::UnitAdmin, Scope::Unit(5)).unwrap()];
         assert!(sees_contact(12, &unit, &facts(WishStatus::Claimed, true)));
         assert!(!sees_contact(12, &unit, &facts(WishStatus::Claimed, false)));
         let resident = vec![Grant::new(Role::Resident, Scope::None).unwrap()];
-        assert!(sees_contact(WISHER, &resident, &facts(WishStatus::Pending, false)));
-        assert!(!sees_contact(10, &resident, &facts(WishStatus::Closed, false)));
+        assert!(sees_contact(
+            WISHER,
+            &resident,
+            &facts(WishStatus::Pending, false)
+        ));
+        assert!(!sees_contact(
+            10,
+            &resident,
+            &facts(WishStatus::Closed, false)
+        ));
     }
 
     #[test]
@@ -666,6 +699,7 @@ mod tests {
     #[test]
     fn public_names_keep_the_surname_only() {
         assert_eq!(surname_only("张秀兰"), "张**");
+        assert_eq!(surname_only("党员 吴磊"), "吴**");
         assert_eq!(surname_only("Li Wei"), "L.");
         assert_eq!(points_for_hours(1.5), 3);
         assert_eq!(points_for_hours(0.4), 0);

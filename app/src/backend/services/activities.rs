@@ -22,7 +22,12 @@ fn organiser(state: &AppState, viewer: &Viewer, community: &str) -> bool {
         .is_some_and(|p| community_side(&viewer.grants, &p))
 }
 
-fn view(state: &AppState, viewer: Option<&Viewer>, a: ActivityRow, mine: Option<Attendance>) -> ActivityView {
+fn view(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    a: ActivityRow,
+    mine: Option<Attendance>,
+) -> ActivityView {
     let now = Utc::now();
     ActivityView {
         community_name: state
@@ -182,7 +187,11 @@ pub async fn cancel(state: &AppState, viewer: &Viewer, id: i64) -> Result<Activi
 }
 
 /// The sign-up list, for the organisers.
-pub async fn attendees(state: &AppState, viewer: &Viewer, id: i64) -> Result<Vec<Attendee>, AppError> {
+pub async fn attendees(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<Vec<Attendee>, AppError> {
     let a = activity(state, id).await?;
     if !organiser(state, viewer, &a.community_code) {
         return Err(AppError::Forbidden);
@@ -244,6 +253,14 @@ pub async fn check_in(
     )
     .await
     .map_err(internal)?;
-    notify(state, &[user_id], NoticeKind::Activity, a.id, "attended", &a.title).await;
+    notify(
+        state,
+        &[user_id],
+        NoticeKind::Activity,
+        a.id,
+        "attended",
+        &a.title,
+    )
+    .await;
     attendees(state, viewer, id).await
 }

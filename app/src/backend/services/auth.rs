@@ -68,7 +68,8 @@ pub fn token_from_cookies(header: &str) -> Option<&str> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-async fn start_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
+/// Opens a session for a user; the token goes into the session cookie.
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = new_token();
     accounts::create_session(
         &state.db,

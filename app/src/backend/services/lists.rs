@@ -181,7 +181,9 @@ pub async fn add_resource(
         availability: required(availability, Field::Time, 40)?,
         created_at: Utc::now(),
     };
-    let id = db::insert_resource(&state.db, &row).await.map_err(internal)?;
+    let id = db::insert_resource(&state.db, &row)
+        .await
+        .map_err(internal)?;
     let names = HashMap::from([(unit_id, unit.name)]);
     Ok(resource_item(state, ResourceRow { id, ..row }, &names))
 }

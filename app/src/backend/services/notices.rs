@@ -23,7 +23,17 @@ pub async fn notify(
     if users.is_empty() {
         return;
     }
-    if let Err(e) = db::add(&state.db, users, kind.as_str(), ref_id, event, title, Utc::now()).await {
+    if let Err(e) = db::add(
+        &state.db,
+        users,
+        kind.as_str(),
+        ref_id,
+        event,
+        title,
+        Utc::now(),
+    )
+    .await
+    {
         internal(e);
         return;
     }

@@ -203,7 +203,12 @@ pub async fn unit_choices(state: &AppState) -> Result<Vec<UnitChoice>, AppError>
         .collect())
 }
 
-fn view_member(state: &AppState, m: db::MemberRow, units: &HashMap<i64, String>, credits: &[db::CreditRow]) -> MemberView {
+fn view_member(
+    state: &AppState,
+    m: db::MemberRow,
+    units: &HashMap<i64, String>,
+    credits: &[db::CreditRow],
+) -> MemberView {
     let mine = credits.iter().filter(|c| c.user_id == m.user_id);
     MemberView {
         id: m.user_id,
@@ -259,7 +264,15 @@ pub async fn report_member(
         .await
         .map_err(internal)?;
     let reviewers = reviewers_of(state, &community).await;
-    notify(state, &reviewers, NoticeKind::Member, viewer.id, "submitted", &viewer.name).await;
+    notify(
+        state,
+        &reviewers,
+        NoticeKind::Member,
+        viewer.id,
+        "submitted",
+        &viewer.name,
+    )
+    .await;
     my_membership(state, viewer)
         .await?
         .ok_or(AppError::Internal)
@@ -318,7 +331,15 @@ pub async fn review_member(
             .map_err(internal)?;
     }
     let event = if approve { "approved" } else { "rejected" };
-    notify(state, &[user_id], NoticeKind::Member, user_id, event, &m.name).await;
+    notify(
+        state,
+        &[user_id],
+        NoticeKind::Member,
+        user_id,
+        event,
+        &m.name,
+    )
+    .await;
     Ok(())
 }
 
@@ -372,7 +393,10 @@ async fn lines(state: &AppState, rows: Vec<db::CreditRow>) -> Result<Record, App
                 at: c.created_at,
                 member: names.get(&c.user_id).cloned().unwrap_or_default(),
                 unit: c.unit_id.and_then(|u| units.get(&u).cloned()),
-                community_name: atlas.name_of(&c.community_code).unwrap_or_default().to_string(),
+                community_name: atlas
+                    .name_of(&c.community_code)
+                    .unwrap_or_default()
+                    .to_string(),
                 source: c.source,
                 source_id: c.source_id,
                 title: c.title,
@@ -393,7 +417,11 @@ pub async fn my_record(state: &AppState, viewer: &Viewer) -> Result<Record, AppE
 
 /// A unit's service ledger: for its admin, and for the community it
 /// reports to.
-pub async fn unit_ledger(state: &AppState, viewer: &Viewer, unit_id: i64) -> Result<Record, AppError> {
+pub async fn unit_ledger(
+    state: &AppState,
+    viewer: &Viewer,
+    unit_id: i64,
+) -> Result<Record, AppError> {
     let u = db::unit_by_id(&state.db, unit_id)
         .await
         .map_err(internal)?

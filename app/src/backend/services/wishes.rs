@@ -87,21 +87,36 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
     // Staff of a grid in this community post for someone: the grid is theirs.
     let staff_grid = viewer.grants.iter().find_map(|g| match &g.scope {
         crate::domain::auth::Scope::Grid(code)
-            if matches!(g.role, Role::GridWorker | Role::GridLeader | Role::Instructor)
-                && atlas.place_of(code).and_then(|p| p.community).as_deref()
-                    == Some(community.as_str()) =>
+            if matches!(
+                g.role,
+                Role::GridWorker | Role::GridLeader | Role::Instructor
+            ) && atlas.place_of(code).and_then(|p| p.community).as_deref()
+                == Some(community.as_str()) =>
         {
             Some(code.clone())
         }
         _ => None,
     });
-    let for_someone = new.for_name.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let for_someone = new
+        .for_name
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty());
     let (wisher_id, contact_name, contact_phone) = if for_someone {
         if staff_grid.is_none() && !community_side(&viewer.grants, &place) {
             return Err(AppError::Forbidden);
         }
-        let name = text(new.for_name.as_deref().unwrap_or_default(), Field::Name, 20, true)?;
-        let phone = new.for_phone.as_deref().unwrap_or_default().trim().to_string();
+        let name = text(
+            new.for_name.as_deref().unwrap_or_default(),
+            Field::Name,
+            20,
+            true,
+        )?;
+        let phone = new
+            .for_phone
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         if !phone.is_empty() && !is_mobile_number(&phone) {
             return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));
         }
@@ -171,7 +186,11 @@ pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<W
     view(state, viewer, row).await
 }
 
-async fn view(state: &AppState, viewer: Option<&Viewer>, row: WishRow) -> Result<WishView, AppError> {
+async fn view(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    row: WishRow,
+) -> Result<WishView, AppError> {
     let f = facts(&row);
     let private = viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &f));
     let photos = db::photos_of(&state.db, &[row.id])
@@ -346,18 +365,24 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         note,
         created_at: now,
     };
-    if !db::apply(&state.db, row.id, row.version, &change, &event, credit.as_ref())
-        .await
-        .map_err(internal)?
+    if !db::apply(
+        &state.db,
+        row.id,
+        row.version,
+        &change,
+        &event,
+        credit.as_ref(),
+    )
+    .await
+    .map_err(internal)?
     {
         return Err(lost_race(state, row.id).await);
     }
     let wisher_side: Vec<i64> = row.wisher_id.into_iter().chain([row.posted_by]).collect();
     let to: Vec<i64> = match req.action {
-        WishAction::Approve
-        | WishAction::Reject
-        | WishAction::Claim
-        | WishAction::ClaimForUnit => wisher_side,
+        WishAction::Approve | WishAction::Reject | WishAction::Claim | WishAction::ClaimForUnit => {
+            wisher_side
+        }
         WishAction::GiveBack | WishAction::Fulfil => {
             let mut v = wisher_side;
             v.extend(reviewers_of(state, &row.community_code).await);
@@ -367,7 +392,15 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         WishAction::Withdraw | WishAction::Post => Vec::new(),
     };
     let to: Vec<i64> = to.into_iter().filter(|u| *u != viewer.id).collect();
-    notify(state, &to, NoticeKind::Wish, row.id, req.action.as_str(), &row.title).await;
+    notify(
+        state,
+        &to,
+        NoticeKind::Wish,
+        row.id,
+        req.action.as_str(),
+        &row.title,
+    )
+    .await;
     get(state, Some(viewer), row.id).await
 }
 
@@ -379,7 +412,10 @@ async fn lost_race(state: &AppState, id: i64) -> AppError {
         },
         Ok(_) => match db::events(&state.db, id).await {
             Ok(events) => AppError::AlreadyHandled {
-                by: events.last().map(|e| e.actor_name.clone()).unwrap_or_default(),
+                by: events
+                    .last()
+                    .map(|e| e.actor_name.clone())
+                    .unwrap_or_default(),
             },
             Err(e) => internal(e),
         },
@@ -404,10 +440,7 @@ pub async fn list(
             unit: unit_of(&v.grants, Role::UnitAdmin),
         },
         (WishList::Community(code), Some(v)) => {
-            let place = state
-                .atlas()
-                .place_of(code)
-                .ok_or(AppError::NotFound)?;
+            let place = state.atlas().place_of(code).ok_or(AppError::NotFound)?;
             if !staff_at(state, &v.grants, code, &place) {
                 return Err(AppError::Forbidden);
             }
@@ -435,8 +468,10 @@ fn staff_at(state: &AppState, grants: &[Grant], community: &str, place: &Place) 
     community_side(grants, place)
         || grants.iter().any(|g| match &g.scope {
             crate::domain::auth::Scope::Grid(code) => {
-                matches!(g.role, Role::GridWorker | Role::GridLeader | Role::Instructor)
-                    && atlas.place_of(code).and_then(|p| p.community).as_deref() == Some(community)
+                matches!(
+                    g.role,
+                    Role::GridWorker | Role::GridLeader | Role::Instructor
+                ) && atlas.place_of(code).and_then(|p| p.community).as_deref() == Some(community)
             }
             _ => false,
         })

@@ -1,6 +1,6 @@
 //! Regions, compounds, companies, units and departments.
 
-use super::entities::{compound, department, grid_staff, property_company, region, unit, user};
+use super::entities::{compound, department, grid_staff, property_company, region, user};
 use crate::domain::geography::{GridKind, Level, StaffPosition};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -189,26 +189,6 @@ pub async fn insert_compound(
         company_id: Set(company_id),
         lat: Set(lat),
         lng: Set(lng),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?
-    .id)
-}
-
-pub async fn insert_unit(
-    db: &impl ConnectionTrait,
-    name: &str,
-    party_org: &str,
-    contact: (&str, &str),
-    community_id: Option<i64>,
-) -> Result<i64, DbErr> {
-    Ok(unit::ActiveModel {
-        name: Set(name.to_string()),
-        party_org: Set(party_org.to_string()),
-        contact_name: Set(contact.0.to_string()),
-        contact_phone: Set(contact.1.to_string()),
-        community_id: Set(community_id),
         ..Default::default()
     }
     .insert(db)

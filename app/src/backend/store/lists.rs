@@ -141,7 +141,10 @@ pub async fn set_progress(
     Ok(res.rows_affected == 1)
 }
 
-pub async fn project_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<ProjectRow>, DbErr> {
+pub async fn project_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<ProjectRow>, DbErr> {
     Ok(projects(db, None, Some(id)).await?.into_iter().next())
 }
 
@@ -173,17 +176,20 @@ pub async fn needs(
 }
 
 pub async fn need_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<NeedRow>, DbErr> {
-    Ok(need::Entity::find_by_id(id).one(db).await?.map(|m| NeedRow {
-        id: m.id,
-        community_code: m.community_code,
-        category: category(&m.category),
-        title: m.title,
-        detail: m.detail,
-        wish_id: m.wish_id,
-        open: m.open,
-        created_by: m.created_by,
-        created_at: m.created_at,
-    }))
+    Ok(need::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|m| NeedRow {
+            id: m.id,
+            community_code: m.community_code,
+            category: category(&m.category),
+            title: m.title,
+            detail: m.detail,
+            wish_id: m.wish_id,
+            open: m.open,
+            created_by: m.created_by,
+            created_at: m.created_at,
+        }))
 }
 
 /// Resources of some units, or all.

@@ -147,7 +147,14 @@ impl MigrationTrait for Wishes {
         // migration; an older one gets them here.
         use unit::Column as U;
         for (col, def) in [
-            (U::Kind, ColumnDef::new(U::Kind).string().not_null().default("").to_owned()),
+            (
+                U::Kind,
+                ColumnDef::new(U::Kind)
+                    .string()
+                    .not_null()
+                    .default("")
+                    .to_owned(),
+            ),
             (
                 U::Status,
                 ColumnDef::new(U::Status)
@@ -164,12 +171,26 @@ impl MigrationTrait for Wishes {
                     .default("")
                     .to_owned(),
             ),
-            (U::ApplicantId, ColumnDef::new(U::ApplicantId).big_integer().null().to_owned()),
-            (U::RejectReason, ColumnDef::new(U::RejectReason).string().null().to_owned()),
+            (
+                U::ApplicantId,
+                ColumnDef::new(U::ApplicantId)
+                    .big_integer()
+                    .null()
+                    .to_owned(),
+            ),
+            (
+                U::RejectReason,
+                ColumnDef::new(U::RejectReason).string().null().to_owned(),
+            ),
         ] {
             if !manager.has_column("units", col.as_str()).await? {
                 manager
-                    .alter_table(Table::alter().table(unit::Entity).add_column(def).to_owned())
+                    .alter_table(
+                        Table::alter()
+                            .table(unit::Entity)
+                            .add_column(def)
+                            .to_owned(),
+                    )
                     .await?;
             }
         }

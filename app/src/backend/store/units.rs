@@ -84,7 +84,10 @@ pub async fn units_in(
 }
 
 /// Units that applicant registered.
-pub async fn units_of_applicant(db: &impl ConnectionTrait, user: i64) -> Result<Vec<UnitRow>, DbErr> {
+pub async fn units_of_applicant(
+    db: &impl ConnectionTrait,
+    user: i64,
+) -> Result<Vec<UnitRow>, DbErr> {
     Ok(unit::Entity::find()
         .filter(unit::Column::ApplicantId.eq(user))
         .order_by_asc(unit::Column::Id)
@@ -159,7 +162,13 @@ pub async fn members(
     use party_member::Column as M;
     let mut q = party_member::Entity::find()
         .select_only()
-        .columns([M::UserId, M::UnitId, M::CommunityCode, M::Status, M::CreatedAt])
+        .columns([
+            M::UserId,
+            M::UnitId,
+            M::CommunityCode,
+            M::Status,
+            M::CreatedAt,
+        ])
         .column(user::Column::Name)
         .column(user::Column::Phone)
         .join(

@@ -119,11 +119,7 @@ pub struct WishEventRow {
     pub created_at: DateTime<Utc>,
 }
 
-async fn append(
-    db: &impl ConnectionTrait,
-    wish_id: i64,
-    e: &WishEventRow,
-) -> Result<(), DbErr> {
+async fn append(db: &impl ConnectionTrait, wish_id: i64, e: &WishEventRow) -> Result<(), DbErr> {
     wish_event::ActiveModel {
         wish_id: Set(wish_id),
         actor_id: Set(e.actor_id),
@@ -203,7 +199,9 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
         .col_expr(C::Status, Expr::value(event.to_status.as_str()));
     if let Some(claimer) = &change.claimer {
         let (user, unit, shown, at) = match claimer {
-            Some((u, unit, shown)) => (Some(*u), *unit, Some(shown.clone()), Some(event.created_at)),
+            Some((u, unit, shown)) => {
+                (Some(*u), *unit, Some(shown.clone()), Some(event.created_at))
+            }
             None => (None, None, None, None),
         };
         update = update
@@ -400,7 +398,10 @@ fn photo_row(m: wish_photo::Model) -> WishPhotoRow {
 }
 
 /// Photos of many wishes at once (a wall page), oldest first.
-pub async fn photos_of(db: &impl ConnectionTrait, wish_ids: &[i64]) -> Result<Vec<WishPhotoRow>, DbErr> {
+pub async fn photos_of(
+    db: &impl ConnectionTrait,
+    wish_ids: &[i64],
+) -> Result<Vec<WishPhotoRow>, DbErr> {
     if wish_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -414,11 +415,21 @@ pub async fn photos_of(db: &impl ConnectionTrait, wish_ids: &[i64]) -> Result<Ve
         .collect())
 }
 
-pub async fn photo_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<WishPhotoRow>, DbErr> {
-    Ok(wish_photo::Entity::find_by_id(id).one(db).await?.map(photo_row))
+pub async fn photo_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<WishPhotoRow>, DbErr> {
+    Ok(wish_photo::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(photo_row))
 }
 
-pub async fn count_photos(db: &impl ConnectionTrait, wish_id: i64, stage: &str) -> Result<u64, DbErr> {
+pub async fn count_photos(
+    db: &impl ConnectionTrait,
+    wish_id: i64,
+    stage: &str,
+) -> Result<u64, DbErr> {
     wish_photo::Entity::find()
         .filter(wish_photo::Column::WishId.eq(wish_id))
         .filter(wish_photo::Column::Stage.eq(stage))
