@@ -5,6 +5,9 @@ use super::grid_page::GridPage;
 use super::i18n::{tr, use_lang, Locale, T};
 use super::map::MapPage;
 use super::me::MePage;
+use super::notices::NoticesPage;
+use super::service::{ListsPage, ServicePage, VolunteerPage};
+use super::wishes::{PostWishPage, WallPage, WishPage};
 use super::session::{use_session, Session};
 use crate::domain::auth::Role;
 use crate::domain::lang::Lang;
@@ -111,6 +114,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=CasesPage/>
                     <Route path=path!("/board") view=BoardPage/>
                     <Route path=path!("/case/:id") view=CasePage/>
+                    <Route path=path!("/wishes") view=WallPage/>
+                    <Route path=path!("/wishes/new") view=PostWishPage/>
+                    <Route path=path!("/wish/:id") view=WishPage/>
+                    <Route path=path!("/service") view=ServicePage/>
+                    <Route path=path!("/volunteer") view=VolunteerPage/>
+                    <Route path=path!("/lists") view=ListsPage/>
+                    <Route path=path!("/notices") view=NoticesPage/>
                 </Routes>
             </main>
         </Router>
@@ -161,6 +171,7 @@ fn TopBar() -> impl IntoView {
             </A>
             <nav class="topnav">
                 <A href="/">{tr(T::NavMap)}</A>
+                <A href="/wishes" attr:data-testid="nav-wishes">{tr(T::NavWishes)}</A>
                 {move || {
                         if session.current().is_some() {
                             view! {
@@ -173,6 +184,14 @@ fn TopBar() -> impl IntoView {
                                     {move || {
                                         let n = super::live::use_live().unseen.get();
                                         (n > 0).then(|| view! { <span class="count" data-testid="unseen">{n}</span> })
+                                    }}
+                                </A>
+                                <A href="/service" attr:data-testid="nav-service">{tr(T::NavService)}</A>
+                                <A href="/notices" attr:data-testid="nav-notices">
+                                    {tr(T::NavNotices)}
+                                    {move || {
+                                        let n = super::live::use_live().unread.get();
+                                        (n > 0).then(|| view! { <span class="count" data-testid="unread">{n}</span> })
                                     }}
                                 </A>
                                 <A href="/me" attr:data-testid="nav-me">{tr(T::NavMe)}</A>

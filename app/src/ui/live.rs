@@ -18,12 +18,18 @@ pub struct CaseNotice {
 pub struct Live {
     pub notices: RwSignal<Vec<CaseNotice>>,
     pub unseen: RwSignal<u32>,
+    /// Unread notifications (消息): the server's count, plus live arrivals.
+    pub unread: RwSignal<u64>,
+    /// Bumped whenever a notification arrives, for pages to reload on.
+    pub notice_ticks: RwSignal<u32>,
 }
 
 pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or(Live {
         notices: RwSignal::new(Vec::new()),
         unseen: RwSignal::new(0),
+        unread: RwSignal::new(0),
+        notice_ticks: RwSignal::new(0),
     })
 }
 
@@ -32,18 +38,34 @@ pub fn provide_live() {
     let live = Live {
         notices: RwSignal::new(Vec::new()),
         unseen: RwSignal::new(0),
+        unread: RwSignal::new(0),
+        notice_ticks: RwSignal::new(0),
     };
     provide_context(live);
     let session = use_session();
     Effect::new(move |_| {
         let signed_in = session.current().is_some();
-        imp::connect(signed_in, move |n| {
-            live.notices.update(|v| {
-                v.insert(0, n);
-                v.truncate(20);
+        if signed_in {
+            leptos::task::spawn_local(async move {
+                if let Ok(n) = crate::api::notices::unread_notices().await {
+                    live.unread.set(n);
+                }
             });
-            live.unseen.update(|u| *u += 1);
-        });
+        }
+        imp::connect(
+            signed_in,
+            move |n| {
+                live.notices.update(|v| {
+                    v.insert(0, n);
+                    v.truncate(20);
+                });
+                live.unseen.update(|u| *u += 1);
+            },
+            move || {
+                live.unread.update(|u| *u += 1);
+                live.notice_ticks.update(|t| *t += 1);
+            },
+        );
     });
 }
 
@@ -58,7 +80,7 @@ mod imp {
         static SOURCE: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
     }
 
-    pub fn connect(on: bool, notify: impl Fn(CaseNotice) + 'static) {
+    pub fn connect(on: bool, notify: impl Fn(CaseNotice) + 'static, noticed: impl Fn() + 'static) {
         SOURCE.with(|s| {
             let mut s = s.borrow_mut();
             if let Some(old) = s.take() {
@@ -83,6 +105,10 @@ mod imp {
             let _ =
                 source.add_event_listener_with_callback("case", handler.as_ref().unchecked_ref());
             handler.forget();
+            let on_notice = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| noticed());
+            let _ = source
+                .add_event_listener_with_callback("notice", on_notice.as_ref().unchecked_ref());
+            on_notice.forget();
             // Marks the page for tests: live updates are connected.
             if let Some(body) = web_sys::window()
                 .and_then(|w| w.document())
@@ -97,5 +123,10 @@ mod imp {
 
 #[cfg(not(feature = "hydrate"))]
 mod imp {
-    pub fn connect(_on: bool, _notify: impl Fn(super::CaseNotice) + 'static) {}
+    pub fn connect(
+        _on: bool,
+        _notify: impl Fn(super::CaseNotice) + 'static,
+        _noticed: impl Fn() + 'static,
+    ) {
+    }
 }

@@ -4,6 +4,7 @@
 use super::super::auth::{ErrorLine, SignInPrompt};
 use super::super::i18n::{source_label, tr, use_lang, T};
 use super::super::map::driver;
+use super::super::photos;
 use super::super::session::use_session;
 use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
 use crate::api::geography::{locate_point, map_settings};
@@ -86,7 +87,7 @@ fn ReportForm() -> impl IntoView {
                 let n = picked.len();
                 for (i, f) in picked.into_iter().enumerate() {
                     uploading.set(Some((i + 1, n)));
-                    if let Err(e) = photos::upload(id, f).await {
+                    if let Err(e) = photos::upload(&format!("/api/v1/cases/{id}/photos"), f).await {
                         photo_error.set(Some(e));
                         uploading.set(None);
                         return;
@@ -265,88 +266,5 @@ fn ReportForm() -> impl IntoView {
                 </button>
             </form>
         </section>
-    }
-}
-
-/// Photos picked in the form: checked in the browser first (the server
-/// checks again), then uploaded one by one after the case exists.
-mod photos {
-    use crate::domain::error::AppError;
-    #[cfg(feature = "hydrate")]
-    use crate::domain::error::{Field, InputProblem};
-    use leptos::prelude::*;
-
-    #[cfg(feature = "hydrate")]
-    pub fn picked(input: NodeRef<leptos::html::Input>) -> Vec<web_sys::File> {
-        let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
-            return Vec::new();
-        };
-        (0..list.length()).filter_map(|i| list.get(i)).collect()
-    }
-
-    #[cfg(not(feature = "hydrate"))]
-    pub fn picked(_input: NodeRef<leptos::html::Input>) -> Vec<()> {
-        Vec::new()
-    }
-
-    pub fn check(input: NodeRef<leptos::html::Input>) -> Result<(), AppError> {
-        #[cfg(feature = "hydrate")]
-        {
-            let files = picked(input);
-            if files.len() as u64 > 6 {
-                return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
-            }
-            for f in files {
-                if !matches!(
-                    f.type_().as_str(),
-                    "image/jpeg" | "image/png" | "image/webp"
-                ) {
-                    return Err(AppError::invalid(Field::Photo, InputProblem::NotImage));
-                }
-                if f.size() > 10.0 * 1024.0 * 1024.0 {
-                    return Err(AppError::invalid(Field::Photo, InputProblem::TooLarge));
-                }
-            }
-        }
-        let _ = input;
-        Ok(())
-    }
-
-    #[cfg(feature = "hydrate")]
-    pub async fn upload(case_id: i64, file: web_sys::File) -> Result<(), String> {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen_futures::JsFuture;
-        let lang = crate::ui::i18n::use_lang().get_untracked();
-        let failed = || AppError::Transport(String::new()).message(lang);
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&file);
-        let window = web_sys::window().ok_or_else(failed)?;
-        let resp: web_sys::Response = JsFuture::from(
-            window.fetch_with_str_and_init(&format!("/api/v1/cases/{case_id}/photos"), &init),
-        )
-        .await
-        .map_err(|_| failed())?
-        .dyn_into()
-        .map_err(|_| failed())?;
-        if resp.ok() {
-            return Ok(());
-        }
-        let text = match resp.text() {
-            Ok(p) => JsFuture::from(p)
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        Err(serde_json::from_str::<AppError>(&text)
-            .map(|e| e.message(lang))
-            .unwrap_or_else(|_| failed()))
-    }
-
-    #[cfg(not(feature = "hydrate"))]
-    pub async fn upload(_case_id: i64, _file: ()) -> Result<(), String> {
-        Ok(())
     }
 }

@@ -145,6 +145,18 @@ mod imp {
         LIVE.with(|l| l.borrow().as_ref().map(|live| live.map.clone()))
     }
 
+    /// Waits (up to ~5 s) until the map is mounted, for layers asked for
+    /// before it exists (`/?layer=wishes`).
+    pub async fn ready() -> bool {
+        for _ in 0..50 {
+            if map().is_some() {
+                return true;
+            }
+            gloo_timers::future::TimeoutFuture::new(100).await;
+        }
+        false
+    }
+
     pub fn unmount() {
         LIVE.with(|l| {
             if let Some(live) = l.borrow_mut().take() {
@@ -314,13 +326,28 @@ mod imp {
 
     thread_local! {
         static CASES: RefCell<Option<leaflet::Layer>> = const { RefCell::new(None) };
+        static WISHES: RefCell<Option<leaflet::Layer>> = const { RefCell::new(None) };
     }
 
     /// Shows (or with an empty list, hides) the case layer: one dot per
     /// case, coloured by status, ringed red when overdue. `points` are
     /// (lat, lng, colour, overdue, popup HTML made only of our own labels).
     pub fn show_cases(points: Vec<(f64, f64, &'static str, bool, String)>) {
-        CASES.with(|c| {
+        show_dots(&CASES, points, "case-dot", 7);
+    }
+
+    /// The wish layer, like the case layer (popups are escaped by the caller).
+    pub fn show_wishes(points: Vec<(f64, f64, &'static str, bool, String)>) {
+        show_dots(&WISHES, points, "wish-dot", 8);
+    }
+
+    fn show_dots(
+        slot: &'static std::thread::LocalKey<RefCell<Option<leaflet::Layer>>>,
+        points: Vec<(f64, f64, &'static str, bool, String)>,
+        class: &'static str,
+        radius: i32,
+    ) {
+        slot.with(|c| {
             if let Some(old) = c.borrow_mut().take() {
                 old.remove();
             }
@@ -330,21 +357,21 @@ mod imp {
             return;
         }
         let group = l_layer_group();
-        for (lat, lng, colour, overdue, popup) in points {
+        for (lat, lng, colour, flagged, popup) in points {
             let dot = l_circle_marker(
                 &leaflet::LatLng::new(lat, lng),
                 &obj(&[
-                    ("radius", 7.into()),
-                    ("color", if overdue { "#c8161d" } else { "#ffffff" }.into()),
-                    ("weight", if overdue { 3 } else { 1 }.into()),
+                    ("radius", radius.into()),
+                    ("color", if flagged { "#c8161d" } else { "#ffffff" }.into()),
+                    ("weight", if flagged { 3 } else { 1 }.into()),
                     ("fillColor", colour.into()),
                     ("fillOpacity", 0.95.into()),
                     (
                         "className",
-                        if overdue {
-                            "case-dot overdue"
+                        if flagged {
+                            format!("{class} overdue")
                         } else {
-                            "case-dot"
+                            class.to_string()
                         }
                         .into(),
                     ),
@@ -354,7 +381,7 @@ mod imp {
             h(&group).add_layer(&dot);
         }
         group.add_to(&map);
-        CASES.with(|c| *c.borrow_mut() = Some(group));
+        slot.with(|c| *c.borrow_mut() = Some(group));
     }
 
     /// Calls `f(lat, lng)` when the map itself is tapped (to pick a place).
@@ -421,6 +448,10 @@ mod imp {
     pub fn mark_me(_lat: f64, _lng: f64, _zoom_in: bool) {}
     pub fn on_tap(_f: impl Fn(f64, f64) + 'static) {}
     pub fn show_cases(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
+    pub fn show_wishes(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
+    pub async fn ready() -> bool {
+        false
+    }
     pub fn locate_me(_done: impl FnOnce(Result<(f64, f64), String>) + 'static) {}
 }
 

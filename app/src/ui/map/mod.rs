@@ -58,7 +58,8 @@ pub fn MapPage() -> impl IntoView {
             </Suspense>
             <Legend/>
             <CaseLayerToggle/>
-            <p><A href="/board">{tr(T::OpenBoard)}</A></p>
+            <WishLayerToggle/>
+            <p class="row"><A href="/board">{tr(T::OpenBoard)}</A><A href="/wishes">{tr(T::WallTitle)}</A><A href="/volunteer">{tr(T::NavVolunteer)}</A><A href="/lists">{tr(T::NavLists)}</A></p>
             <GridCard selected/>
         </div>
     }
@@ -307,6 +308,72 @@ fn CaseLayerToggle() -> impl IntoView {
             <input type="checkbox" bind:checked=on data-testid="case-layer"/>
             <span>{tr(T::ShowCases)}</span>
             {move || count.get().map(|n| view! { <span class="muted small" data-testid="case-count">{format!(" ({n})")}</span> })}
+        </label>
+    }
+}
+
+/// Text safe inside the popup HTML (wish titles are residents' words).
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The colour of a wish dot by status.
+fn wish_colour(s: crate::domain::wish::WishStatus) -> &'static str {
+    use crate::domain::wish::WishStatus as S;
+    match s {
+        S::Published => "#c8161d",
+        S::Claimed | S::Fulfilled => "#2563eb",
+        _ => "#16a34a",
+    }
+}
+
+/// Shows the wall's wishes on the map, at their community (never at a
+/// home). `/?layer=wishes` opens the map with it on.
+#[component]
+fn WishLayerToggle() -> impl IntoView {
+    use crate::api::wishes::wishes_page;
+    use crate::domain::wish::{WishFilter, WishList};
+    let lang = use_lang();
+    let query = leptos_router::hooks::use_query_map();
+    let on = RwSignal::new(query.with_untracked(|q| q.get("layer").as_deref() == Some("wishes")));
+    let count = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        if !on.get() {
+            driver::show_wishes(Vec::new());
+            count.set(None);
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(cards) = wishes_page(WishList::Wall, WishFilter::default(), None).await {
+                driver::ready().await;
+                let l = lang.get_untracked();
+                count.set(Some(cards.len()));
+                driver::show_wishes(
+                    cards
+                        .into_iter()
+                        .map(|c| {
+                            let popup = format!(
+                                "<a href=\"/wish/{}\">{}</a><br>{} · {}",
+                                c.id,
+                                escape(&c.title),
+                                c.status.label(l),
+                                escape(&c.community_name)
+                            );
+                            (c.lat, c.lng, wish_colour(c.status), false, popup)
+                        })
+                        .collect(),
+                );
+            }
+        });
+    });
+    view! {
+        <label class="check case-toggle">
+            <input type="checkbox" bind:checked=on data-testid="wish-layer"/>
+            <span>{tr(T::ShowWishes)}</span>
+            {move || count.get().map(|n| view! { <span class="muted small" data-testid="wish-count">{format!(" ({n})")}</span> })}
         </label>
     }
 }

@@ -1,0 +1,81 @@
+//! Photos picked in a form: checked in the browser first (the server checks
+//! again), then uploaded one by one as raw bodies to a photo endpoint.
+
+use crate::domain::error::AppError;
+#[cfg(feature = "hydrate")]
+use crate::domain::error::{Field, InputProblem};
+use leptos::prelude::*;
+
+#[cfg(feature = "hydrate")]
+pub fn picked(input: NodeRef<leptos::html::Input>) -> Vec<web_sys::File> {
+    let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn picked(_input: NodeRef<leptos::html::Input>) -> Vec<()> {
+    Vec::new()
+}
+
+pub fn check(input: NodeRef<leptos::html::Input>) -> Result<(), AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let files = picked(input);
+        if files.len() as u64 > 6 {
+            return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
+        }
+        for f in files {
+            if !matches!(
+                f.type_().as_str(),
+                "image/jpeg" | "image/png" | "image/webp"
+            ) {
+                return Err(AppError::invalid(Field::Photo, InputProblem::NotImage));
+            }
+            if f.size() > 10.0 * 1024.0 * 1024.0 {
+                return Err(AppError::invalid(Field::Photo, InputProblem::TooLarge));
+            }
+        }
+    }
+    let _ = input;
+    Ok(())
+}
+
+#[cfg(feature = "hydrate")]
+pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let lang = crate::ui::i18n::use_lang().get_untracked();
+    let failed = || AppError::Transport(String::new()).message(lang);
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&file);
+    let window = web_sys::window().ok_or_else(failed)?;
+    let resp: web_sys::Response = JsFuture::from(
+        window.fetch_with_str_and_init(url, &init),
+    )
+    .await
+    .map_err(|_| failed())?
+    .dyn_into()
+    .map_err(|_| failed())?;
+    if resp.ok() {
+        return Ok(());
+    }
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Err(serde_json::from_str::<AppError>(&text)
+        .map(|e| e.message(lang))
+        .unwrap_or_else(|_| failed()))
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn upload(_url: &str, _file: ()) -> Result<(), String> {
+    Ok(())
+}

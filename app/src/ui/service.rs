@@ -1,0 +1,856 @@
+//! The service side: dual reporting (双报到) and its reviews, the caller's
+//! wish lists and service record, unit ledgers with export, volunteering
+//! activities, and the three lists.
+
+use super::auth::{ErrorLine, SignInPrompt};
+use super::i18n::{short_time, tr, use_lang, T};
+use super::session::use_session;
+use super::wishes::{CommunitySelect, WishListView, WishRow};
+use crate::api::service::*;
+use crate::api::wishes::overdue_wish_claims;
+use crate::domain::activity::{ActivityView, Attendance, NewActivity};
+use crate::domain::auth::{Role, Scope};
+use crate::domain::error::AppError;
+use crate::domain::lists::{ProjectStatus, ServiceCategory};
+use crate::domain::staff::CurrentUser;
+use crate::domain::unit::{MemberView, NewUnit, Record, Review, UnitKind, UnitView};
+use crate::domain::wish::{WishFilter, WishList};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+fn review_badge(r: Review) -> impl IntoView {
+    let lang = use_lang();
+    view! { <span class=format!("badge review-{}", r.as_str())>{move || r.label(lang.get())}</span> }
+}
+
+/// The community a user works in or belongs to, for default filters.
+fn home_community(user: &CurrentUser) -> Option<String> {
+    user.grants.iter().find_map(|g| match &g.scope {
+        Scope::Community(c) => Some(c.clone()),
+        Scope::Grid(c) => c.rsplit_once('-').map(|(c, _)| c.to_string()),
+        _ => None,
+    })
+}
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="session-view">
+            {move || match session.current() {
+                None => view! { <SignInPrompt/> }.into_any(),
+                Some(user) => view! { <Service user/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Service(user: CurrentUser) -> impl IntoView {
+    let lang = use_lang();
+    let reload = RwSignal::new(0u32);
+    let overview = Resource::new(move || reload.get(), |_| my_service());
+    let reviewer = user
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin));
+    let community_list = user.grants.iter().find_map(|g| match (&g.scope, g.role) {
+        (Scope::Community(c), Role::CommunityAdmin) => Some(c.clone()),
+        (Scope::Grid(c), r) if r.is_place_staff() => c.rsplit_once('-').map(|(c, _)| c.to_string()),
+        _ => None,
+    });
+    let mut tabs = vec![(WishList::Mine, T::MyWishes), (WishList::Claimed, T::MyClaims)];
+    if let Some(c) = community_list {
+        tabs.insert(0, (WishList::Community(c), T::ReviewWishes));
+    }
+    let current = RwSignal::new(tabs[0].0.clone());
+    let board_community = RwSignal::new(home_community(&user).unwrap_or_default());
+    view! {
+        <section class="cases" data-testid="service">
+            <p class="row">
+                <A href="/wishes">{tr(T::WallTitle)}</A>
+                <A href="/volunteer">{tr(T::NavVolunteer)}</A>
+                <A href="/lists">{tr(T::NavLists)}</A>
+            </p>
+            <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+                {move || overview.get().map(|r| match r {
+                    Ok(o) => view! {
+                        <RecordCard record=o.record.clone()/>
+                        <MembershipCard membership=o.membership.clone() reload/>
+                        <UnitsCard units=o.units.clone() reload/>
+                        <MembersCard members=o.members.clone() reviewer reload/>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                })}
+            </Transition>
+            <h2>{tr(T::NavWishes)}</h2>
+            <nav class="tabs" role="tablist">
+                {tabs.into_iter().map(|(l, label)| {
+                    let l2 = l.clone();
+                    view! {
+                        <button type="button" role="tab" class:active=move || current.get() == l2 on:click=move |_| current.set(l.clone())>
+                            {move || label.get(lang.get())}
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+            <WishListView list=current filter=WishFilter::default()/>
+            <Show when=move || reviewer>
+                <OverdueClaims/>
+            </Show>
+            <h2>{tr(T::Leaderboard)}</h2>
+            <CommunitySelect value=board_community/>
+            <Leaderboard community=board_community/>
+        </section>
+    }
+}
+
+#[component]
+fn RecordCard(record: Record) -> impl IntoView {
+    view! {
+        <div class="card" data-testid="record">
+            <h2>{tr(T::MyRecord)}</h2>
+            <p class="totals">
+                <span>{tr(T::Points)}" "<strong data-testid="my-points">{record.points}</strong></span>
+                <span>{tr(T::HoursTotal)}" "<strong>{format!("{:.1}", record.hours)}</strong></span>
+            </p>
+            {if record.lines.is_empty() {
+                view! { <p class="muted">{tr(T::NoRecord)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain">
+                        {record.lines.iter().take(10).map(|l| view! {
+                            <li>{short_time(l.at)}" · "{l.title.clone()}" · +"{l.points}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn MembershipCard(membership: Option<MemberView>, reload: RwSignal<u32>) -> impl IntoView {
+    let unit = RwSignal::new(String::new());
+    let community = RwSignal::new(String::new());
+    let choices = LocalResource::new(|| async { unit_choices().await.unwrap_or_default() });
+    let report = ServerAction::<ReportMember>::new();
+    let error = Signal::derive(move || report.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = report.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let open = membership
+        .as_ref()
+        .is_none_or(|m| m.status == Review::Rejected);
+    view! {
+        <div class="card" data-testid="membership">
+            <h2>{tr(T::Membership)}</h2>
+            {membership.map(|m| view! {
+                <p>{m.unit_name.clone()}" · "{m.community_name.clone()}" "{review_badge(m.status)}</p>
+            })}
+            <Show when=move || open>
+                <p class="hint">{tr(T::MemberHint)}</p>
+                <div class="form">
+                    <label><span>{tr(T::ChooseUnit)}</span>
+                        <select bind:value=unit data-testid="unit-choice">
+                            <option value="">{tr(T::ChooseOne)}</option>
+                            {move || choices.get().map(|l| l.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
+                        </select>
+                    </label>
+                    <label><span>{tr(T::ChooseCommunity)}</span><CommunitySelect value=community/></label>
+                    <button type="button" class="primary" disabled=move || report.pending().get() on:click=move |_| {
+                        report.dispatch(ReportMember {
+                            unit_id: unit.get_untracked().parse().unwrap_or(0),
+                            community: community.get_untracked(),
+                        });
+                    }>{tr(T::ReportIn)}</button>
+                    <ErrorLine error/>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn UnitsCard(units: Vec<UnitView>, reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let review = ServerAction::<ReviewUnit>::new();
+    let error = Signal::derive(move || review.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = review.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let session = use_session();
+    let runs = move |id: i64| {
+        session.current().is_some_and(|u| {
+            u.grants
+                .iter()
+                .any(|g| g.role == Role::UnitAdmin && g.scope == Scope::Unit(id))
+        })
+    };
+    let reviews = move || {
+        session.current().is_some_and(|u| {
+            u.grants.iter().any(|g| {
+                matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin)
+            })
+        })
+    };
+    view! {
+        <div class="card" data-testid="units">
+            <h2>{tr(T::Units)}</h2>
+            <ul class="plain">
+                {units.into_iter().map(|u| {
+                    let id = u.id;
+                    let pending = u.status == Review::Pending;
+                    let kind = u.kind;
+                    view! {
+                        <li data-testid="unit">
+                            <strong>{u.name.clone()}</strong>" "{review_badge(u.status)}
+                            <span class="muted small">" "{move || kind.map(|k| k.label(lang.get())).unwrap_or_default()}" · "{u.party_org.clone()}" · "{u.community_name.clone()}</span>
+                            <br/><span class="small">{tr(T::Members)}" "{u.members}" · "{tr(T::Points)}" "{u.points}" · "{tr(T::HoursTotal)}" "{format!("{:.1}", u.hours)}</span>
+                            <Show when=move || pending && reviews()>
+                                <div class="row">
+                                    <button type="button" class="primary" on:click=move |_| { review.dispatch(ReviewUnit { unit_id: id, approve: true, reason: String::new() }); }>{tr(T::Approve)}</button>
+                                    <button type="button" on:click=move |_| { review.dispatch(ReviewUnit { unit_id: id, approve: false, reason: T::Refuse.get(lang.get_untracked()).to_string() }); }>{tr(T::Refuse)}</button>
+                                </div>
+                            </Show>
+                            <Show when=move || !pending && (runs(id) || reviews())>
+                                <UnitLedger unit_id=id/>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ErrorLine error/>
+            <details>
+                <summary>{tr(T::RegisterUnit)}</summary>
+                <RegisterUnitForm reload/>
+            </details>
+        </div>
+    }
+}
+
+#[component]
+fn UnitLedger(unit_id: i64) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let ledger = LocalResource::new(move || async move {
+        if open.get() {
+            Some(unit_ledger(unit_id).await)
+        } else {
+            None
+        }
+    });
+    let lang = use_lang();
+    view! {
+        <div class="row">
+            <button type="button" on:click=move |_| open.update(|o| *o = !*o) data-testid="show-ledger">{tr(T::Ledger)}</button>
+            <a href=format!("/api/v1/units/{unit_id}/ledger.xlsx") download>{tr(T::ExportXlsx)}</a>
+            <a href=format!("/api/v1/units/{unit_id}/ledger.csv") download>{tr(T::ExportCsv)}</a>
+        </div>
+        {move || ledger.get().flatten().map(|r| match r {
+            Ok(rec) => view! {
+                <table class="ledger" data-testid="ledger">
+                    <tbody>
+                        {rec.lines.into_iter().map(|l| view! {
+                            <tr><td>{short_time(l.at)}</td><td>{l.member}</td><td>{l.title}</td><td>{l.points}</td><td>{format!("{:.1}", l.hours)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+        })}
+    }
+}
+
+#[component]
+fn RegisterUnitForm(reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new("government".to_string());
+    let org = RwSignal::new(String::new());
+    let contact = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let community = RwSignal::new(String::new());
+    let register = Action::new(|u: &NewUnit| register_unit(u.clone()));
+    let error = Signal::derive(move || register.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = register.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="form">
+            <label><span>{tr(T::UnitName)}</span><input type="text" bind:value=name maxlength="40"/></label>
+            <label><span>{tr(T::UnitKind)}</span>
+                <select bind:value=kind>
+                    {UnitKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
+                </select>
+            </label>
+            <label><span>{tr(T::PartyOrg)}</span><input type="text" bind:value=org maxlength="60"/></label>
+            <label><span>{tr(T::ContactName)}</span><input type="text" bind:value=contact maxlength="20"/></label>
+            <label><span>{tr(T::ContactPhone)}</span><input type="tel" inputmode="numeric" bind:value=phone maxlength="11"/></label>
+            <label><span>{tr(T::Community)}</span><CommunitySelect value=community/></label>
+            <button type="button" class="primary" disabled=move || register.pending().get() on:click=move |_| {
+                register.dispatch(NewUnit {
+                    name: name.get_untracked(),
+                    kind: UnitKind::parse(&kind.get_untracked()).unwrap_or(UnitKind::Government),
+                    party_org: org.get_untracked(),
+                    contact_name: contact.get_untracked(),
+                    contact_phone: phone.get_untracked(),
+                    community_code: community.get_untracked(),
+                });
+            }>{tr(T::SubmitReport)}</button>
+            <Show when=move || matches!(register.value().get(), Some(Ok(_)))><p class="ok">{tr(T::Saved)}</p></Show>
+            <ErrorLine error/>
+        </div>
+    }
+}
+
+#[component]
+fn MembersCard(members: Vec<MemberView>, reviewer: bool, reload: RwSignal<u32>) -> impl IntoView {
+    let review = ServerAction::<ReviewMember>::new();
+    let error = Signal::derive(move || review.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = review.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    (!members.is_empty()).then(|| {
+        view! {
+            <div class="card" data-testid="members">
+                <h2>{tr(T::Members)}</h2>
+                <ul class="plain">
+                    {members.into_iter().map(|m| {
+                        let pending = m.status == Review::Pending;
+                        let user_id = m.user_id;
+                        view! {
+                            <li>
+                                <strong>{m.name.clone()}</strong>" "{review_badge(m.status)}
+                                <span class="muted small">" "{m.unit_name.clone()}" · "{m.community_name.clone()}" · "{m.phone.clone()}</span>
+                                <span class="small">" · "{tr(T::Points)}" "{m.points}</span>
+                                <Show when=move || pending && reviewer>
+                                    <div class="row">
+                                        <button type="button" class="primary" on:click=move |_| { review.dispatch(ReviewMember { user_id, approve: true }); }>{tr(T::Approve)}</button>
+                                        <button type="button" on:click=move |_| { review.dispatch(ReviewMember { user_id, approve: false }); }>{tr(T::Refuse)}</button>
+                                    </div>
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <ErrorLine error/>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn OverdueClaims() -> impl IntoView {
+    let list = LocalResource::new(|| async { overdue_wish_claims().await.unwrap_or_default() });
+    view! {
+        {move || list.get().filter(|l| !l.is_empty()).map(|l| view! {
+            <h2>{tr(T::OverdueClaims)}</h2>
+            <ul class="case-list" data-testid="overdue-claims">
+                {l.into_iter().map(|c| view! { <WishRow card=c/> }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+#[component]
+fn Leaderboard(community: RwSignal<String>) -> impl IntoView {
+    let rows = LocalResource::new(move || {
+        let c = community.get();
+        async move {
+            if c.is_empty() {
+                Vec::new()
+            } else {
+                leaderboard(c).await.unwrap_or_default()
+            }
+        }
+    });
+    view! {
+        <ol class="plain" data-testid="leaderboard">
+            {move || rows.get().map(|l| l.into_iter().map(|r| view! {
+                <li>{r.rank}". "{r.name}" "<span class="muted small">{r.unit.unwrap_or_default()}</span>" · "{r.points}</li>
+            }).collect_view())}
+        </ol>
+    }
+}
+
+/// `datetime-local` text ("2026-12-05T09:00", China time) as UTC.
+fn parse_local(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    crate::domain::deadline::china()
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+#[component]
+pub fn VolunteerPage() -> impl IntoView {
+    let session = use_session();
+    let community = RwSignal::new(
+        session
+            .current()
+            .as_ref()
+            .and_then(home_community)
+            .unwrap_or_default(),
+    );
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        let c = community.get();
+        reload.track();
+        async move { activities(Some(c)).await }
+    });
+    let lang = use_lang();
+    let organiser = move || {
+        session.current().is_some_and(|u| {
+            u.grants.iter().any(|g| {
+                matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin)
+            })
+        })
+    };
+    view! {
+        <section class="cases" data-testid="volunteer">
+            <h1>{tr(T::VolunteerTitle)}</h1>
+            <CommunitySelect value=community all=true/>
+            <Show when=organiser>
+                <details>
+                    <summary>{tr(T::PublishActivity)}</summary>
+                    <PublishForm community reload/>
+                </details>
+            </Show>
+            {move || list.get().map(|r| match r {
+                Ok(l) if l.is_empty() => view! { <p class="notice">{tr(T::NoActivities)}</p> }.into_any(),
+                Ok(l) => view! {
+                    <ul class="case-list">
+                        {l.into_iter().map(|a| view! { <ActivityItem activity=a reload/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ActivityItem(activity: ActivityView, reload: RwSignal<u32>) -> impl IntoView {
+    let session = use_session();
+    let join = ServerAction::<SignUp>::new();
+    let error = Signal::derive(move || join.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = join.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let id = activity.id;
+    let mine = activity.mine;
+    let can_join = activity.may_sign_up && !matches!(mine, Some(Attendance::SignedUp | Attendance::Attended));
+    let can_cancel = mine == Some(Attendance::SignedUp);
+    let left = activity.capacity - activity.taken;
+    view! {
+        <li data-testid="activity">
+            <div class="activity">
+                <span class="case-cat">{activity.title.clone()}</span>
+                <span class="case-text">{activity.description.clone()}</span>
+                <span class="muted small">{short_time(activity.starts_at)}" – "{short_time(activity.ends_at)}" · "{activity.place.clone()}" · "{activity.community_name.clone()}</span>
+                <span class="small">{tr(T::PlacesLeft)}" "<strong data-testid="places-left">{left}</strong>"/"{activity.capacity}" · "{format!("{:.1}h", activity.hours)}</span>
+                {match mine {
+                    Some(Attendance::SignedUp) => Some(view! { <span class="badge" data-testid="signed-up">{tr(T::SignedUp)}</span> }.into_any()),
+                    Some(Attendance::Attended) => Some(view! { <span class="badge">{tr(T::Attended)}</span> }.into_any()),
+                    _ => None,
+                }}
+                <div class="row">
+                    <Show when=move || session.current().is_some() && can_join>
+                        <button type="button" class="primary" data-testid="sign-up" on:click=move |_| { join.dispatch(SignUp { activity_id: id, join: true }); }>{tr(T::SignUp)}</button>
+                    </Show>
+                    <Show when=move || can_cancel>
+                        <button type="button" on:click=move |_| { join.dispatch(SignUp { activity_id: id, join: false }); }>{tr(T::CancelSignUp)}</button>
+                    </Show>
+                </div>
+                <ErrorLine error/>
+                <Show when=move || activity.organiser>
+                    <AttendeeList activity_id=id/>
+                </Show>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn AttendeeList(activity_id: i64) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let check = ServerAction::<CheckIn>::new();
+    let list = LocalResource::new(move || {
+        let on = open.get();
+        check.version().track();
+        async move {
+            if on {
+                Some(attendees(activity_id).await)
+            } else {
+                None
+            }
+        }
+    });
+    let error = Signal::derive(move || check.value().get().and_then(Result::err));
+    let lang = use_lang();
+    view! {
+        <button type="button" on:click=move |_| open.update(|o| *o = !*o)>{tr(T::Attendees)}</button>
+        {move || list.get().flatten().map(|r| match r {
+            Ok(people) => view! {
+                <ul class="plain">
+                    {people.into_iter().map(|p| {
+                        let user_id = p.user_id;
+                        let signed = p.status == Attendance::SignedUp;
+                        view! {
+                            <li>{p.name}" "<span class="muted small">{p.phone}</span>" "
+                                {match p.status {
+                                    Attendance::Attended => view! { <span class="badge">{tr(T::Attended)}</span> }.into_any(),
+                                    Attendance::Cancelled => view! { <span class="badge">{tr(T::CancelSignUp)}</span> }.into_any(),
+                                    Attendance::SignedUp => view! { <span></span> }.into_any(),
+                                }}
+                                <Show when=move || signed>
+                                    <button type="button" on:click=move |_| { check.dispatch(CheckIn { activity_id, user_id }); }>{tr(T::CheckIn)}</button>
+                                </Show>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+        })}
+        <ErrorLine error/>
+    }
+}
+
+#[component]
+fn PublishForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView {
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let place = RwSignal::new(String::new());
+    let starts = RwSignal::new(String::new());
+    let ends = RwSignal::new(String::new());
+    let capacity = RwSignal::new("20".to_string());
+    let hours = RwSignal::new("2".to_string());
+    let local_error = RwSignal::new(None::<AppError>);
+    let publish = Action::new(|a: &NewActivity| publish_activity(a.clone()));
+    let error = Signal::derive(move || local_error.get().or(publish.value().get().and_then(Result::err)));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = publish.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let send = move |_| {
+        use crate::domain::error::{Field, InputProblem};
+        let (Some(s), Some(e)) = (parse_local(&starts.get_untracked()), parse_local(&ends.get_untracked())) else {
+            local_error.set(Some(AppError::invalid(Field::Time, InputProblem::Required)));
+            return;
+        };
+        local_error.set(None);
+        publish.dispatch(NewActivity {
+            community_code: community.get_untracked(),
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            place: place.get_untracked(),
+            starts_at: s,
+            ends_at: e,
+            capacity: capacity.get_untracked().trim().parse().unwrap_or(0),
+            hours: hours.get_untracked().trim().parse().unwrap_or(0.0),
+        });
+    };
+    view! {
+        <div class="form">
+            <label><span>{tr(T::ActivityTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
+            <label><span>{tr(T::ActivityDesc)}</span><textarea bind:value=description rows="2" maxlength="500"></textarea></label>
+            <label><span>{tr(T::ActivityPlace)}</span><input type="text" bind:value=place maxlength="60"/></label>
+            <label><span>{tr(T::StartsAt)}</span><input type="datetime-local" bind:value=starts/></label>
+            <label><span>{tr(T::EndsAt)}</span><input type="datetime-local" bind:value=ends/></label>
+            <div class="row">
+                <label><span>{tr(T::Capacity)}</span><input type="number" inputmode="numeric" min="1" max="500" bind:value=capacity/></label>
+                <label><span>{tr(T::Hours)}</span><input type="number" inputmode="decimal" min="0.5" max="24" step="0.5" bind:value=hours/></label>
+            </div>
+            <button type="button" class="primary" on:click=send disabled=move || publish.pending().get()>{tr(T::PublishActivity)}</button>
+            <ErrorLine error/>
+        </div>
+    }
+}
+
+#[component]
+pub fn ListsPage() -> impl IntoView {
+    let session = use_session();
+    let community = RwSignal::new(
+        session
+            .current()
+            .as_ref()
+            .and_then(home_community)
+            .unwrap_or_default(),
+    );
+    let reload = RwSignal::new(0u32);
+    let lists = LocalResource::new(move || {
+        let c = community.get();
+        reload.track();
+        async move {
+            if c.is_empty() {
+                None
+            } else {
+                Some(community_lists(c).await)
+            }
+        }
+    });
+    let lang = use_lang();
+    let unit_admin = move || {
+        session
+            .current()
+            .is_some_and(|u| u.grants.iter().any(|g| g.role == Role::UnitAdmin))
+    };
+    view! {
+        <section class="cases" data-testid="lists">
+            <h1>{tr(T::NavLists)}</h1>
+            <CommunitySelect value=community/>
+            <Show when=unit_admin>
+                <details>
+                    <summary>{tr(T::AddResource)}</summary>
+                    <ResourceForm reload/>
+                </details>
+            </Show>
+            {move || lists.get().flatten().map(|r| match r {
+                Ok(l) => {
+                    let may_edit = l.may_edit;
+                    let needs = l.needs.clone();
+                    view! {
+                        <h2>{tr(T::Needs)}</h2>
+                        <Show when=move || may_edit>
+                            <details><summary>{tr(T::AddNeed)}</summary><NeedForm community reload/></details>
+                        </Show>
+                        <ul class="plain" data-testid="needs">
+                            {l.needs.into_iter().map(|n| {
+                                let cat = n.category;
+                                view! {
+                                    <li>
+                                        <strong>{n.title.clone()}</strong>" "<span class="badge">{move || cat.label(lang.get())}</span>
+                                        {n.wish_id.map(|w| view! { " " <A href=format!("/wish/{w}")>"#"{w}</A> })}
+                                        <p class="muted small">{n.detail.clone()}</p>
+                                        <Suggestions need_id=n.id/>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <h2>{tr(T::Resources)}</h2>
+                        <ul class="plain" data-testid="resources">
+                            {l.resources.into_iter().map(|r| {
+                                let cat = r.category;
+                                view! {
+                                    <li><strong>{r.title.clone()}</strong>" "<span class="badge">{move || cat.label(lang.get())}</span>
+                                        <span class="muted small">" "{r.unit_name.clone()}" · "{r.community_name.clone()}" · "{r.availability.clone()}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <h2>{tr(T::Projects)}</h2>
+                        <Show when=move || may_edit>
+                            <details><summary>{tr(T::AddProject)}</summary><ProjectForm community needs=needs.clone() reload/></details>
+                        </Show>
+                        <ul class="plain" data-testid="projects">
+                            {l.projects.into_iter().map(|p| {
+                                let status = p.status;
+                                view! {
+                                    <li><strong>{p.title.clone()}</strong>" "<span class="badge">{move || status.label(lang.get())}</span>
+                                        <progress max="100" value=p.progress.to_string()></progress>" "{p.progress}"%"
+                                        <span class="muted small">" "{p.units.join("、")}</span>
+                                        <Show when=move || may_edit>
+                                            <ProgressEditor project_id=p.id progress=p.progress status reload/>
+                                        </Show>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+                Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Suggestions(need_id: i64) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let list = LocalResource::new(move || {
+        let on = open.get();
+        async move {
+            if on {
+                Some(suggest_resources(need_id).await.unwrap_or_default())
+            } else {
+                None
+            }
+        }
+    });
+    view! {
+        <button type="button" class="link" on:click=move |_| open.update(|o| *o = !*o)>{tr(T::Suggest)}</button>
+        {move || list.get().flatten().map(|l| if l.is_empty() {
+            view! { <p class="muted small">{tr(T::NoSuggestions)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="plain small" data-testid="suggestions">
+                    {l.into_iter().map(|r| view! { <li>{r.title}" · "{r.unit_name}" · "{r.community_name}" · "{r.availability}</li> }).collect_view()}
+                </ul>
+            }.into_any()
+        })}
+    }
+}
+
+fn category_select(value: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <select bind:value=value>
+            {ServiceCategory::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{move || c.label(lang.get())}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn NeedForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView {
+    let category = RwSignal::new("care".to_string());
+    let title = RwSignal::new(String::new());
+    let detail = RwSignal::new(String::new());
+    let add = ServerAction::<AddNeed>::new();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="form">
+            <label><span>{tr(T::ServiceCategory)}</span>{category_select(category)}</label>
+            <label><span>{tr(T::WishTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
+            <label><span>{tr(T::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
+            <button type="button" class="primary" on:click=move |_| {
+                add.dispatch(AddNeed {
+                    community: community.get_untracked(),
+                    category: ServiceCategory::parse(&category.get_untracked()).unwrap_or(ServiceCategory::Care),
+                    title: title.get_untracked(),
+                    detail: detail.get_untracked(),
+                    wish_id: None,
+                });
+            }>{tr(T::AddNeed)}</button>
+            <ErrorLine error/>
+        </div>
+    }
+}
+
+#[component]
+fn ResourceForm(reload: RwSignal<u32>) -> impl IntoView {
+    let category = RwSignal::new("venue".to_string());
+    let title = RwSignal::new(String::new());
+    let detail = RwSignal::new(String::new());
+    let availability = RwSignal::new(String::new());
+    let add = ServerAction::<AddResource>::new();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="form">
+            <label><span>{tr(T::ServiceCategory)}</span>{category_select(category)}</label>
+            <label><span>{tr(T::WishTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
+            <label><span>{tr(T::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
+            <label><span>{tr(T::Availability)}</span><input type="text" bind:value=availability maxlength="40"/></label>
+            <button type="button" class="primary" on:click=move |_| {
+                add.dispatch(AddResource {
+                    category: ServiceCategory::parse(&category.get_untracked()).unwrap_or(ServiceCategory::Venue),
+                    title: title.get_untracked(),
+                    detail: detail.get_untracked(),
+                    availability: availability.get_untracked(),
+                });
+            }>{tr(T::AddResource)}</button>
+            <ErrorLine error/>
+        </div>
+    }
+}
+
+#[component]
+fn ProjectForm(
+    community: RwSignal<String>,
+    needs: Vec<crate::domain::lists::NeedItem>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let title = RwSignal::new(String::new());
+    let detail = RwSignal::new(String::new());
+    let picked = RwSignal::new(Vec::<i64>::new());
+    let add = ServerAction::<AddProject>::new();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="form">
+            <label><span>{tr(T::WishTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
+            <label><span>{tr(T::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
+            <fieldset>
+                <legend>{tr(T::LinkNeeds)}</legend>
+                {needs.into_iter().map(|n| {
+                    let id = n.id;
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                picked.update(|p| if on { p.push(id) } else { p.retain(|x| *x != id) });
+                            }/>
+                            <span>{n.title}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <button type="button" class="primary" on:click=move |_| {
+                add.dispatch(AddProject {
+                    community: community.get_untracked(),
+                    title: title.get_untracked(),
+                    detail: detail.get_untracked(),
+                    needs: picked.get_untracked(),
+                    resources: Vec::new(),
+                });
+            }>{tr(T::AddProject)}</button>
+            <ErrorLine error/>
+        </div>
+    }
+}
+
+#[component]
+fn ProgressEditor(project_id: i64, progress: i32, status: ProjectStatus, reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let value = RwSignal::new(progress.to_string());
+    let st = RwSignal::new(status.as_str().to_string());
+    let save = ServerAction::<SetProjectProgress>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="row">
+            <select bind:value=st>
+                {ProjectStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || s.label(lang.get())}</option> }).collect_view()}
+            </select>
+            <input type="number" min="0" max="100" bind:value=value aria-label=tr(T::Progress)/>
+            <button type="button" on:click=move |_| {
+                save.dispatch(SetProjectProgress {
+                    project_id,
+                    status: ProjectStatus::parse(&st.get_untracked()).unwrap_or(ProjectStatus::Planning),
+                    progress: value.get_untracked().trim().parse().unwrap_or(-1),
+                });
+            }>{tr(T::Save)}</button>
+        </div>
+        <ErrorLine error/>
+    }
+}

@@ -1,0 +1,483 @@
+//! Micro-wish pages: the wall (list + filters, and a map layer on the main
+//! map), posting a wish from a phone, and one wish with the steps the
+//! caller may take.
+
+use super::auth::{ErrorLine, SignInPrompt};
+use super::i18n::{short_time, tr, use_lang, T};
+use super::photos;
+use super::session::use_session;
+use crate::api::wishes::{post_wish, take_wish_step, wish_detail, wishes_page};
+use crate::domain::auth::Role;
+use crate::domain::error::AppError;
+use crate::domain::wish::*;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+/// A status badge for wishes.
+#[component]
+pub fn WishBadge(status: WishStatus) -> impl IntoView {
+    let lang = use_lang();
+    view! { <span class=format!("badge wish-{}", status.as_str())>{move || status.label(lang.get())}</span> }
+}
+
+/// Communities for a picker (loaded in the browser only).
+#[component]
+pub fn CommunitySelect(value: RwSignal<String>, #[prop(optional)] all: bool) -> impl IntoView {
+    let list = LocalResource::new(|| async {
+        crate::api::geography::map_settings()
+            .await
+            .map(|s| s.communities)
+            .unwrap_or_default()
+    });
+    view! {
+        <select bind:value=value data-testid="community" aria-label=tr(T::Community)>
+            {all.then(|| view! { <option value="">{tr(T::AllCommunities)}</option> })}
+            {move || list.get().map(|l| l.into_iter().map(|c| {
+                let code = c.code.clone();
+                let selected = value.get_untracked() == code;
+                view! { <option value=code selected=selected>{format!("{} · {}", c.context, c.name)}</option> }
+            }).collect_view())}
+        </select>
+    }
+}
+
+/// One card of a list.
+#[component]
+pub fn WishRow(card: WishCard) -> impl IntoView {
+    let lang = use_lang();
+    let kind = card.kind;
+    let overdue = claim_overdue(card.status, card.wanted_by, chrono::Utc::now().date_naive());
+    view! {
+        <li>
+            <A href=format!("/wish/{}", card.id)>
+                <span class="case-head">
+                    <WishBadge status=card.status/>
+                    <span class="badge">{move || kind.label(lang.get())}</span>
+                    {overdue.then(|| view! { <span class="flag overdue">{tr(T::ClaimOverdue)}</span> })}
+                </span>
+                <span class="case-cat" data-testid="wish-title">{card.title.clone()}</span>
+                <span class="case-text">{card.story.clone()}</span>
+                <span class="muted small">
+                    {card.community_name.clone()}" · "{tr(T::WantedBy)}" "{card.wanted_by.to_string()}
+                    {card.claimed_by.clone().map(|c| format!(" · {c}"))}
+                </span>
+                {card.photos.first().map(|p| view! { <img class="thumb" src=p.thumb_url.clone() alt="" loading="lazy"/> })}
+            </A>
+        </li>
+    }
+}
+
+/// A paged list of wishes (`list` with filters), "load more" by keyset.
+#[component]
+pub fn WishListView(
+    #[prop(into)] list: Signal<WishList>,
+    #[prop(into)] filter: Signal<WishFilter>,
+) -> impl IntoView {
+    let rows = RwSignal::new(Vec::<WishCard>::new());
+    let more = RwSignal::new(false);
+    let load = Action::new(|(l, f, after): &(WishList, WishFilter, Option<i64>)| {
+        wishes_page(l.clone(), f.clone(), *after)
+    });
+    let error = Signal::derive(move || load.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        let (l, f) = (list.get(), filter.get());
+        rows.set(Vec::new());
+        load.dispatch((l, f, None));
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load.value().get() {
+            more.set(page.len() >= 20);
+            rows.update(|r| {
+                for c in page {
+                    if !r.iter().any(|x| x.id == c.id) {
+                        r.push(c);
+                    }
+                }
+            });
+        }
+    });
+    let next = move |_| {
+        let after = rows.with_untracked(|r| r.last().map(|c| c.id));
+        load.dispatch((list.get_untracked(), filter.get_untracked(), after));
+    };
+    view! {
+        <ErrorLine error/>
+        <ul class="case-list" data-testid="wish-list">
+            {move || rows.get().into_iter().map(|c| view! { <WishRow card=c/> }).collect_view()}
+        </ul>
+        <Show when=move || load.pending().get()>
+            <p class="muted">{tr(T::Loading)}</p>
+        </Show>
+        <Show when=move || rows.with(Vec::is_empty) && !load.pending().get()>
+            <p class="notice">{tr(T::NoWishes)}</p>
+        </Show>
+        <Show when=move || more.get()>
+            <button type="button" on:click=next disabled=move || load.pending().get()>{tr(T::LoadMore)}</button>
+        </Show>
+    }
+}
+
+#[component]
+pub fn WallPage() -> impl IntoView {
+    let lang = use_lang();
+    let community = RwSignal::new(String::new());
+    let kind = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let filter = Signal::derive(move || WishFilter {
+        community: Some(community.get()).filter(|c| !c.is_empty()),
+        kind: WishKind::parse(&kind.get()),
+        status: WishStatus::parse(&status.get()),
+    });
+    view! {
+        <section class="cases" data-testid="wall">
+            <h1>{tr(T::WallTitle)}</h1>
+            <p class="hint">{tr(T::WallHint)}</p>
+            <p class="row">
+                <A href="/wishes/new" attr:class="button primary" attr:data-testid="post-wish">{tr(T::PostWish)}</A>
+                <A href="/volunteer">{tr(T::NavVolunteer)}</A>
+                <A href="/lists">{tr(T::NavLists)}</A>
+                <A href="/?layer=wishes">{tr(T::ShowWishes)}</A>
+            </p>
+            <div class="filters">
+                <CommunitySelect value=community all=true/>
+                <select bind:value=kind aria-label=tr(T::AllKinds)>
+                    <option value="">{tr(T::AllKinds)}</option>
+                    {WishKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
+                </select>
+                <select bind:value=status aria-label=tr(T::AllStatuses)>
+                    <option value="">{tr(T::AllStatuses)}</option>
+                    {WishStatus::ALL.into_iter().filter(|s| s.on_wall()).map(|s| view! { <option value=s.as_str()>{move || s.label(lang.get())}</option> }).collect_view()}
+                </select>
+            </div>
+            <WishListView list=WishList::Wall filter/>
+        </section>
+    }
+}
+
+/// Today in China, for the date picker's minimum.
+fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+#[component]
+pub fn PostWishPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="session-view">
+            {move || match session.current() {
+                None => view! { <SignInPrompt/> }.into_any(),
+                Some(user) => {
+                    let staff = user.grants.iter().any(|g| g.role.is_place_staff());
+                    let home = user.grants.iter().find_map(|g| match (&g.scope, g.role) {
+                        (crate::domain::auth::Scope::Community(c), Role::CommunityAdmin) => Some(c.clone()),
+                        (crate::domain::auth::Scope::Grid(c), _) => c.rsplit_once('-').map(|(community, _)| community.to_string()),
+                        _ => None,
+                    });
+                    view! { <PostWishForm staff home=home.unwrap_or_default()/> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn PostWishForm(staff: bool, home: String) -> impl IntoView {
+    let lang = use_lang();
+    let navigate = use_navigate();
+    let title = RwSignal::new(String::new());
+    let story = RwSignal::new(String::new());
+    let kind = RwSignal::new("material".to_string());
+    let value = RwSignal::new("0".to_string());
+    let wanted_by = RwSignal::new((today() + chrono::Duration::days(14)).to_string());
+    let community = RwSignal::new(home);
+    let address = RwSignal::new(String::new());
+    let for_someone = RwSignal::new(false);
+    let for_name = RwSignal::new(String::new());
+    let for_phone = RwSignal::new(String::new());
+    let files = NodeRef::<leptos::html::Input>::new();
+    let photo_error = RwSignal::new(None::<String>);
+    let uploading = RwSignal::new(None::<(usize, usize)>);
+    let submit = Action::new(|w: &NewWish| post_wish(w.clone()));
+    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    let local_error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| {
+        if let Some(Ok(w)) = submit.value().get() {
+            let id = w.card.id;
+            let navigate = navigate.clone();
+            let picked = photos::picked(files);
+            spawn_local(async move {
+                let n = picked.len();
+                for (i, f) in picked.into_iter().enumerate() {
+                    uploading.set(Some((i + 1, n)));
+                    if let Err(e) = photos::upload(&format!("/api/v1/wishes/{id}/photos"), f).await {
+                        photo_error.set(Some(e));
+                        uploading.set(None);
+                        return;
+                    }
+                }
+                navigate(&format!("/wish/{id}"), Default::default());
+            });
+        }
+    });
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        local_error.set(None);
+        photo_error.set(photos::check(files).err().map(|e| e.message(lang.get_untracked())));
+        if photo_error.get_untracked().is_some() {
+            return;
+        }
+        let Ok(date) = chrono::NaiveDate::parse_from_str(&wanted_by.get_untracked(), "%Y-%m-%d") else {
+            local_error.set(Some(AppError::invalid(
+                crate::domain::error::Field::WantedBy,
+                crate::domain::error::InputProblem::Required,
+            )));
+            return;
+        };
+        let someone = for_someone.get_untracked();
+        submit.dispatch(NewWish {
+            title: title.get_untracked(),
+            story: story.get_untracked(),
+            kind: WishKind::parse(&kind.get_untracked()).unwrap_or(WishKind::Material),
+            value_yuan: value.get_untracked().trim().parse().unwrap_or(-1),
+            wanted_by: date,
+            community_code: community.get_untracked(),
+            address: address.get_untracked(),
+            for_name: someone.then(|| for_name.get_untracked()),
+            for_phone: someone.then(|| for_phone.get_untracked()),
+        });
+    };
+    let shown_error = Signal::derive(move || local_error.get().or(error.get()));
+    view! {
+        <section class="card narrow">
+            <h1>{tr(T::PostWish)}</h1>
+            <form class="form" on:submit=send data-testid="wish-form">
+                <label><span>{tr(T::WishTitle)}</span>
+                    <input type="text" bind:value=title maxlength="40" required placeholder=move || T::WishTitleHint.get(lang.get()) data-testid="wish-title-input"/>
+                </label>
+                <label><span>{tr(T::WishStory)}</span>
+                    <textarea bind:value=story rows="4" maxlength="500" required placeholder=move || T::WishStoryHint.get(lang.get()) data-testid="wish-story"></textarea>
+                </label>
+                <label><span>{tr(T::WishKind)}</span>
+                    <select bind:value=kind data-testid="wish-kind">
+                        {WishKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
+                    </select>
+                </label>
+                <div class="row">
+                    <label><span>{tr(T::Value)}</span>
+                        <input type="number" inputmode="numeric" min="0" max="5000" bind:value=value/>
+                    </label>
+                    <label><span>{tr(T::WantedBy)}</span>
+                        <input type="date" bind:value=wanted_by min=today().to_string() data-testid="wanted-by"/>
+                    </label>
+                </div>
+                <label><span>{tr(T::Community)}</span><CommunitySelect value=community/></label>
+                <label><span>{tr(T::WishAddress)}</span>
+                    <input type="text" bind:value=address maxlength="100" autocomplete="street-address" data-testid="wish-address"/>
+                </label>
+                <Show when=move || staff>
+                    <label class="check"><input type="checkbox" bind:checked=for_someone/><span>{tr(T::WishFor)}</span></label>
+                    <Show when=move || for_someone.get()>
+                        <label><span>{tr(T::WishForName)}</span><input type="text" bind:value=for_name maxlength="20"/></label>
+                        <label><span>{tr(T::WishForPhone)}</span><input type="tel" inputmode="numeric" bind:value=for_phone maxlength="11"/></label>
+                    </Show>
+                </Show>
+                <label><span>{tr(T::Photos)}</span>
+                    <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="photos"/>
+                    <small>{tr(T::PhotosHint)}</small>
+                </label>
+                <ErrorLine error=shown_error/>
+                {move || photo_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
+                <button type="submit" class="primary" disabled=move || submit.pending().get() || uploading.get().is_some() data-testid="submit-wish">
+                    {move || if submit.pending().get() { T::Submitting.get(lang.get()) } else { T::SubmitReport.get(lang.get()) }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn WishPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let reload = RwSignal::new(0u32);
+    let wish = Resource::new(move || (id(), reload.get()), |(id, _)| wish_detail(id));
+    // Someone else's step (the wisher confirming, a claim) shows at once.
+    let live = super::live::use_live();
+    Effect::new(move |prev: Option<u32>| {
+        let n = live.notice_ticks.get();
+        if prev.is_some_and(|p| p != n) {
+            reload.update(|v| *v += 1);
+        }
+        n
+    });
+    let lang = use_lang();
+    view! {
+        <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || wish.get().map(|r| match r {
+                Ok(w) => view! { <WishCardView wish=w reload/> }.into_any(),
+                Err(e) => view! {
+                    <section class="card narrow"><p class="form-error">{move || e.message(lang.get())}</p><A href="/wishes">{tr(T::WallTitle)}</A></section>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn WishCardView(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let c = wish.card.clone();
+    let kind = c.kind;
+    view! {
+        <article class="card case" data-testid="wish" data-status=c.status.as_str()>
+            <p class="case-head">
+                <WishBadge status=c.status/>
+                <span class="badge">{move || kind.label(lang.get())}</span>
+                {wish.claim_overdue.then(|| view! { <span class="flag overdue" data-testid="claim-overdue">{tr(T::ClaimOverdue)}</span> })}
+                <span class="muted">"#"{c.id}</span>
+            </p>
+            <h1>{c.title.clone()}</h1>
+            <p class="case-text">{c.story.clone()}</p>
+            <dl class="facts">
+                <dt>{tr(T::Community)}</dt><dd>{c.community_name.clone()}</dd>
+                <dt>{tr(T::WantedBy)}</dt><dd>{c.wanted_by.to_string()}</dd>
+                {(c.value_yuan > 0).then(|| view! { <dt>{tr(T::Value)}</dt><dd>{format!("¥{}", c.value_yuan)}</dd> })}
+                {c.claimed_by.clone().map(|n| view! { <dt>{tr(T::ClaimedBy)}</dt><dd data-testid="claimed-by">{n}</dd> })}
+                {wish.reject_reason.clone().map(|r| view! { <dt>{tr(T::RejectReason)}</dt><dd>{r}</dd> })}
+                {wish.fulfil_note.clone().map(|r| view! { <dt>{tr(T::FulfilNote)}</dt><dd data-testid="fulfil-note">{r}</dd> })}
+                {wish.hours.map(|h| view! { <dt>{tr(T::Hours)}</dt><dd>{format!("{h:.1}")}</dd> })}
+                {wish.thanks.clone().filter(|t| !t.is_empty()).map(|r| view! { <dt>{tr(T::Thanks)}</dt><dd>{r}</dd> })}
+            </dl>
+            {wish.contact.clone().map(|ct| view! {
+                <div class="contact" data-testid="contact">
+                    <h2>{tr(T::Contact)}</h2>
+                    <p>{ct.name}" · "<a href=format!("tel:{}", ct.phone)>{ct.phone.clone()}</a></p>
+                    <p class="muted">{ct.address}</p>
+                </div>
+            })}
+            <Photos list=c.photos.clone()/>
+            {(!wish.fulfil_photos.is_empty()).then(|| view! {
+                <h2>{tr(T::FulfilPhotos)}</h2>
+                <Photos list=wish.fulfil_photos.clone()/>
+            })}
+            <Steps wish=wish.clone() reload/>
+            <h2>{tr(T::Timeline)}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {wish.timeline.iter().map(|e| {
+                    let (action, status) = (e.action, e.to_status);
+                    view! {
+                        <li>
+                            <span class="muted small">{short_time(e.at)}</span>
+                            <span>{e.actor.clone()}</span>
+                            <span>{move || action.label(lang.get())}</span>
+                            <span class="badge">{move || status.label(lang.get())}</span>
+                            {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </article>
+    }
+}
+
+#[component]
+fn Photos(list: Vec<WishPhotoRef>) -> impl IntoView {
+    (!list.is_empty()).then(|| {
+        view! {
+            <div class="photos" data-testid="photos-shown">
+                {list.iter().map(|p| view! {
+                    <a href=p.url.clone() target="_blank"><img src=p.thumb_url.clone() alt="" loading="lazy"/></a>
+                }).collect_view()}
+            </div>
+        }
+    })
+}
+
+#[component]
+fn Steps(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let note = RwSignal::new(String::new());
+    let hours = RwSignal::new("1".to_string());
+    let files = NodeRef::<leptos::html::Input>::new();
+    let photo_error = RwSignal::new(None::<String>);
+    let uploading = RwSignal::new(false);
+    let act = Action::new(|s: &WishStep| take_wish_step(s.clone()));
+    let error = Signal::derive(move || act.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = act.value().get() {
+            note.set(String::new());
+            reload.update(|v| *v += 1);
+        }
+    });
+    let (id, version) = (wish.card.id, wish.version);
+    let add_photo = move |_| {
+        photo_error.set(photos::check(files).err().map(|e| e.message(lang.get_untracked())));
+        if photo_error.get_untracked().is_some() {
+            return;
+        }
+        let picked = photos::picked(files);
+        uploading.set(true);
+        spawn_local(async move {
+            for f in picked {
+                if let Err(e) = photos::upload(&format!("/api/v1/wishes/{id}/photos"), f).await {
+                    photo_error.set(Some(e));
+                    break;
+                }
+            }
+            uploading.set(false);
+            reload.update(|v| *v += 1);
+        });
+    };
+    let needs_hours = wish.actions.contains(&WishAction::Fulfil);
+    let has_actions = !wish.actions.is_empty();
+    view! {
+        <Show when=move || wish.may_add_photo>
+            <div class="row">
+                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="wish-photo-input"/>
+                <button type="button" on:click=add_photo disabled=move || uploading.get() data-testid="add-photo">{tr(T::AddPhoto)}</button>
+            </div>
+            {move || photo_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </Show>
+        <Show when=move || has_actions>
+            <div class="actions" data-testid="actions">
+                <label><span>{tr(T::FulfilNote)}</span>
+                    <textarea bind:value=note rows="2" maxlength="300" placeholder=move || T::FulfilNoteHint.get(lang.get()) data-testid="wish-note"></textarea>
+                </label>
+                <Show when=move || needs_hours>
+                    <label><span>{tr(T::Hours)}</span>
+                        <input type="number" inputmode="decimal" min="0.5" max="24" step="0.5" bind:value=hours data-testid="hours"/>
+                    </label>
+                </Show>
+                <div class="row">
+                    {wish.actions.iter().copied().map(|a| {
+                        let primary = matches!(a, WishAction::Approve | WishAction::Claim | WishAction::ClaimForUnit | WishAction::Fulfil | WishAction::Confirm);
+                        view! {
+                            <button type="button" class:primary=primary data-action=a.as_str() disabled=move || act.pending().get()
+                                on:click=move |_| {
+                                    act.dispatch(WishStep {
+                                        wish_id: id,
+                                        version,
+                                        action: a,
+                                        note: note.get_untracked(),
+                                        hours: hours.get_untracked().trim().parse().ok(),
+                                    });
+                                }>
+                                {move || a.label(lang.get())}
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+                <ErrorLine error/>
+            </div>
+        </Show>
+    }
+}
