@@ -125,7 +125,7 @@ async fn the_whole_wish_loop_credits_the_member_and_the_unit(backend: Backend) {
         wish["contact"]["phone"].is_string(),
         "the community sees the contact"
     );
-    let wish = must(
+    must(
         &app,
         &community_admin,
         wish,

@@ -642,6 +642,16 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         let mut reporters = super::demo_cases::residents(db, 20).await?;
         reporters.push(demo_ids[&Role::Resident]);
         super::demo_cases::seed(db, &demo_grids, &reporters, cases).await?;
+        super::demo_wishes::seed(
+            db,
+            &demo_grids,
+            &reporters,
+            demo_ids[&Role::PartyMember],
+            demo_ids[&Role::UnitAdmin],
+            demo_ids[&Role::CommunityAdmin],
+            &unit_ids,
+        )
+        .await?;
     }
     super::store::commit(txn).await.map_err(internal)?;
     Ok(true)

@@ -4,6 +4,7 @@ pub mod atlas;
 pub mod blob;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_wishes;
 pub mod geo;
 pub mod import;
 pub mod password;

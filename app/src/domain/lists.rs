@@ -171,12 +171,12 @@ pub enum Nearness {
 
 /// Resources matching a need: the same category only, nearest first, then
 /// by id so the order is stable. `nearness` says how far each one is.
-pub fn suggest<'a>(
+pub fn suggest(
     need: ServiceCategory,
-    resources: &'a [ResourceItem],
+    resources: &[ResourceItem],
     nearness: impl Fn(&ResourceItem) -> Nearness,
     limit: usize,
-) -> Vec<&'a ResourceItem> {
+) -> Vec<&ResourceItem> {
     let mut hits: Vec<(Nearness, &ResourceItem)> = resources
         .iter()
         .filter(|r| r.category == need)

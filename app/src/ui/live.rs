@@ -105,7 +105,10 @@ mod imp {
             let _ =
                 source.add_event_listener_with_callback("case", handler.as_ref().unchecked_ref());
             handler.forget();
-            let on_notice = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| noticed());
+            let on_notice =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+                    noticed()
+                });
             let _ = source
                 .add_event_listener_with_callback("notice", on_notice.as_ref().unchecked_ref());
             on_notice.forget();

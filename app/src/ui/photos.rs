@@ -52,13 +52,11 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
     init.set_method("POST");
     init.set_body(&file);
     let window = web_sys::window().ok_or_else(failed)?;
-    let resp: web_sys::Response = JsFuture::from(
-        window.fetch_with_str_and_init(url, &init),
-    )
-    .await
-    .map_err(|_| failed())?
-    .dyn_into()
-    .map_err(|_| failed())?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| failed())?
+        .dyn_into()
+        .map_err(|_| failed())?;
     if resp.ok() {
         return Ok(());
     }

@@ -50,16 +50,21 @@ fn Service(user: CurrentUser) -> impl IntoView {
     let lang = use_lang();
     let reload = RwSignal::new(0u32);
     let overview = Resource::new(move || reload.get(), |_| my_service());
-    let reviewer = user
-        .grants
-        .iter()
-        .any(|g| matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin));
+    let reviewer = user.grants.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
+        )
+    });
     let community_list = user.grants.iter().find_map(|g| match (&g.scope, g.role) {
         (Scope::Community(c), Role::CommunityAdmin) => Some(c.clone()),
         (Scope::Grid(c), r) if r.is_place_staff() => c.rsplit_once('-').map(|(c, _)| c.to_string()),
         _ => None,
     });
-    let mut tabs = vec![(WishList::Mine, T::MyWishes), (WishList::Claimed, T::MyClaims)];
+    let mut tabs = vec![
+        (WishList::Mine, T::MyWishes),
+        (WishList::Claimed, T::MyClaims),
+    ];
     if let Some(c) = community_list {
         tabs.insert(0, (WishList::Community(c), T::ReviewWishes));
     }
@@ -194,7 +199,10 @@ fn UnitsCard(units: Vec<UnitView>, reload: RwSignal<u32>) -> impl IntoView {
     let reviews = move || {
         session.current().is_some_and(|u| {
             u.grants.iter().any(|g| {
-                matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin)
+                matches!(
+                    g.role,
+                    Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
+                )
             })
         })
     };
@@ -411,7 +419,10 @@ pub fn VolunteerPage() -> impl IntoView {
     let organiser = move || {
         session.current().is_some_and(|u| {
             u.grants.iter().any(|g| {
-                matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin)
+                matches!(
+                    g.role,
+                    Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
+                )
             })
         })
     };
@@ -450,7 +461,8 @@ fn ActivityItem(activity: ActivityView, reload: RwSignal<u32>) -> impl IntoView 
     });
     let id = activity.id;
     let mine = activity.mine;
-    let can_join = activity.may_sign_up && !matches!(mine, Some(Attendance::SignedUp | Attendance::Attended));
+    let can_join =
+        activity.may_sign_up && !matches!(mine, Some(Attendance::SignedUp | Attendance::Attended));
     let can_cancel = mine == Some(Attendance::SignedUp);
     let left = activity.capacity - activity.taken;
     view! {
@@ -539,7 +551,11 @@ fn PublishForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoV
     let hours = RwSignal::new("2".to_string());
     let local_error = RwSignal::new(None::<AppError>);
     let publish = Action::new(|a: &NewActivity| publish_activity(a.clone()));
-    let error = Signal::derive(move || local_error.get().or(publish.value().get().and_then(Result::err)));
+    let error = Signal::derive(move || {
+        local_error
+            .get()
+            .or(publish.value().get().and_then(Result::err))
+    });
     Effect::new(move |_| {
         if let Some(Ok(_)) = publish.value().get() {
             reload.update(|v| *v += 1);
@@ -547,7 +563,10 @@ fn PublishForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoV
     });
     let send = move |_| {
         use crate::domain::error::{Field, InputProblem};
-        let (Some(s), Some(e)) = (parse_local(&starts.get_untracked()), parse_local(&ends.get_untracked())) else {
+        let (Some(s), Some(e)) = (
+            parse_local(&starts.get_untracked()),
+            parse_local(&ends.get_untracked()),
+        ) else {
             local_error.set(Some(AppError::invalid(Field::Time, InputProblem::Required)));
             return;
         };
@@ -826,7 +845,12 @@ fn ProjectForm(
 }
 
 #[component]
-fn ProgressEditor(project_id: i64, progress: i32, status: ProjectStatus, reload: RwSignal<u32>) -> impl IntoView {
+fn ProgressEditor(
+    project_id: i64,
+    progress: i32,
+    status: ProjectStatus,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let lang = use_lang();
     let value = RwSignal::new(progress.to_string());
     let st = RwSignal::new(status.as_str().to_string());

@@ -211,7 +211,8 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
                 let n = picked.len();
                 for (i, f) in picked.into_iter().enumerate() {
                     uploading.set(Some((i + 1, n)));
-                    if let Err(e) = photos::upload(&format!("/api/v1/wishes/{id}/photos"), f).await {
+                    if let Err(e) = photos::upload(&format!("/api/v1/wishes/{id}/photos"), f).await
+                    {
                         photo_error.set(Some(e));
                         uploading.set(None);
                         return;
@@ -224,11 +225,16 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         local_error.set(None);
-        photo_error.set(photos::check(files).err().map(|e| e.message(lang.get_untracked())));
+        photo_error.set(
+            photos::check(files)
+                .err()
+                .map(|e| e.message(lang.get_untracked())),
+        );
         if photo_error.get_untracked().is_some() {
             return;
         }
-        let Ok(date) = chrono::NaiveDate::parse_from_str(&wanted_by.get_untracked(), "%Y-%m-%d") else {
+        let Ok(date) = chrono::NaiveDate::parse_from_str(&wanted_by.get_untracked(), "%Y-%m-%d")
+        else {
             local_error.set(Some(AppError::invalid(
                 crate::domain::error::Field::WantedBy,
                 crate::domain::error::InputProblem::Required,
@@ -420,7 +426,11 @@ fn Steps(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
     });
     let (id, version) = (wish.card.id, wish.version);
     let add_photo = move |_| {
-        photo_error.set(photos::check(files).err().map(|e| e.message(lang.get_untracked())));
+        photo_error.set(
+            photos::check(files)
+                .err()
+                .map(|e| e.message(lang.get_untracked())),
+        );
         if photo_error.get_untracked().is_some() {
             return;
         }
