@@ -700,7 +700,8 @@ mod tests {
     fn public_names_keep_the_surname_only() {
         assert_eq!(surname_only("张秀兰"), "张**");
         assert_eq!(surname_only("党员 吴磊"), "吴**");
-        assert_eq!(surname_only("Li Wei"), "L.");
+        assert_eq!(surname_only("Anna"), "A.");
+        assert_eq!(surname_only(""), "");
         assert_eq!(points_for_hours(1.5), 3);
         assert_eq!(points_for_hours(0.4), 0);
     }
