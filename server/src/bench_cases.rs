@@ -16,7 +16,7 @@ use geo::InteriorPoint;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
-fn viewer(id: i64, role: Role, scope: Scope) -> Viewer {
+pub(crate) fn viewer(id: i64, role: Role, scope: Scope) -> Viewer {
     Viewer {
         id,
         name: format!("bench-{id}"),
@@ -38,7 +38,7 @@ fn report(name: &str, mut lat: Vec<StdDuration>, calls: usize, wall: StdDuration
 }
 
 /// Runs `per_client` calls of `f` on each of `clients` tasks at once.
-async fn load<F, Fut>(name: &str, clients: usize, per_client: usize, f: F)
+pub(crate) async fn load<F, Fut>(name: &str, clients: usize, per_client: usize, f: F)
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = bool> + Send,

@@ -12,6 +12,7 @@
 
 mod bench;
 mod bench_cases;
+mod bench_wishes;
 
 const USAGE: &str = "\
 usage: server [COMMAND]
@@ -22,6 +23,8 @@ usage: server [COMMAND]
                                    measure point -> grid lookups per second
   bench-cases [--grids N] [--cases M] [--clients C]
                                    measure queues, the map layer and submissions
+  bench-wishes [--grids N] [--wishes M] [--clients C]
+                                   measure the wish wall and claims
 Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
 
 use app::backend::{demo, services};
@@ -66,6 +69,14 @@ async fn main() -> ExitCode {
             bench_cases::run(
                 number(&args, "--grids", 15_000).unwrap_or(15_000),
                 number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
+                number(&args, "--clients", 50).unwrap_or(50),
+            )
+            .await
+        }
+        Some("bench-wishes") => {
+            bench_wishes::run(
+                number(&args, "--grids", 2_000).unwrap_or(2_000),
+                number(&args, "--wishes", 100_000).unwrap_or(100_000),
                 number(&args, "--clients", 50).unwrap_or(50),
             )
             .await

@@ -170,6 +170,28 @@ async fn the_whole_loop_from_report_to_close(backend: Backend) {
         !timeline.contains("网格员 张伟"),
         "residents see roles, not staff names"
     );
+    // Each public step reached the resident's notification list (消息),
+    // the internal progress note did not.
+    let (_, notices) = app.call(&resident, "my_notices", &[]).await;
+    let events: Vec<&str> = notices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["event"].as_str().unwrap())
+        .collect();
+    for want in ["confirmed", "dispatched", "resolved", "fed_back"] {
+        assert!(events.contains(&want), "{want} in {events:?}");
+    }
+    assert_eq!(
+        events.iter().filter(|e| **e == "in_progress").count(),
+        1,
+        "accept notifies, the internal progress note does not: {events:?}"
+    );
+    let (_, unread) = app.call(&resident, "unread_notices", &[]).await;
+    assert_eq!(unread.as_u64().unwrap() as usize, events.len());
+    app.call(&resident, "mark_notices_read", &[]).await;
+    let (_, unread) = app.call(&resident, "unread_notices", &[]).await;
+    assert_eq!(unread, 0);
 
     let (s, _) = act(
         &app,

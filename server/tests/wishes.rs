@@ -599,7 +599,61 @@ async fn thirty_sign_ups_for_twenty_places_fill_exactly_twenty(backend: Backend)
     assert_eq!(s, StatusCode::CONFLICT, "too early to check in");
 }
 
+async fn grid_staff_post_for_residents_without_a_phone(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let community_admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let for_someone = |phone: &str| {
+        json!({"wish": {
+            "title": "想要一台收音机", "story": "眼睛不好，想听戏曲。", "kind": "material",
+            "value_yuan": 60, "wanted_by": in_days(7), "community_code": community(),
+            "address": "阳光花园5号楼101", "for_name": "王大爷", "for_phone": phone,
+        }})
+    };
+    let (s, body) = app.call_json(&resident, "post_wish", for_someone("")).await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "residents post only their own: {body}"
+    );
+    let (s, body) = app
+        .call_json(&worker, "post_wish", for_someone("123"))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Invalid"]["problem"], "NotMobile");
+    let (s, wish) = app.call_json(&worker, "post_wish", for_someone("")).await;
+    assert_eq!(s, StatusCode::OK, "{wish}");
+    assert_eq!(wish["contact"]["name"], "王大爷");
+    // The worker's community sees it for review, with the contact.
+    let (_, list) = app
+        .call_json(
+            &community_admin,
+            "wishes_page",
+            json!({"list": {"community": community()}}),
+        )
+        .await;
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["id"] == wish["card"]["id"]));
+    let (s, _) = app
+        .call_json(
+            &resident,
+            "wishes_page",
+            json!({"list": {"community": community()}}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a resident cannot read the review list"
+    );
+}
+
 on_both_backends!(
+    grid_staff_post_for_residents_without_a_phone,
     the_whole_wish_loop_credits_the_member_and_the_unit,
     fifty_concurrent_claims_have_exactly_one_winner,
     bad_wishes_are_refused_and_nothing_is_stored,

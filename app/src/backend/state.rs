@@ -42,6 +42,8 @@ pub struct AppState {
     pub case_events: tokio::sync::broadcast::Sender<CaseChanged>,
     /// New in-app notifications: whose they are (the stream tells only them).
     pub notices: tokio::sync::broadcast::Sender<Noticed>,
+    /// First pages of the public wish wall (see `services::wishes`).
+    pub(crate) wall_cache: Arc<super::services::wishes::WallCache>,
 }
 
 /// Some users got a notification.
@@ -107,6 +109,7 @@ impl AppState {
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
             case_events: tokio::sync::broadcast::channel(1024).0,
             notices: tokio::sync::broadcast::channel(1024).0,
+            wall_cache: Arc::default(),
             case_settings: Arc::new(RwLock::new(None)),
         })
     }

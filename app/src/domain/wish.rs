@@ -464,7 +464,7 @@ pub enum WishList {
 }
 
 /// Filters of the wall and lists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct WishFilter {
     #[serde(default)]
     pub community: Option<String>,

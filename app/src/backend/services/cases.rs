@@ -518,7 +518,36 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
+    if public {
+        tell_residents(state, viewer, &stored).await;
+    }
     view(state, viewer, stored).await
+}
+
+/// A notification (消息) for the reporter and the followers of a case on
+/// each public step, except for whoever took it.
+async fn tell_residents(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
+    let mut to: Vec<i64> = row.reporter_id.into_iter().collect();
+    match db::followers(&state.db, row.id).await {
+        Ok(f) => to.extend(f),
+        Err(e) => {
+            internal(e);
+        }
+    }
+    to.retain(|u| *u != viewer.id);
+    let title = match settings(state).await {
+        Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    super::notices::notify(
+        state,
+        &to,
+        crate::domain::notice::NoticeKind::Case,
+        row.id,
+        row.status.as_str(),
+        &title,
+    )
+    .await;
 }
 
 /// The department a whistle goes to (吹哨), as the request names it.

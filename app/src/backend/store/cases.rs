@@ -487,6 +487,17 @@ pub async fn follow(db: &impl ConnectionTrait, case_id: i64, user_id: i64) -> Re
     Ok(!exists)
 }
 
+/// Everyone following a case.
+pub async fn followers(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<i64>, DbErr> {
+    case_follower::Entity::find()
+        .filter(case_follower::Column::CaseId.eq(case_id))
+        .select_only()
+        .column(case_follower::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 pub async fn is_follower(
     db: &impl ConnectionTrait,
     case_id: i64,
