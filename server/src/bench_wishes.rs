@@ -143,6 +143,72 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
         .await;
     }
 
+    // The same reads while wishes change 50 times a second: every change
+    // empties the cached first pages, so this is the figure to trust.
+    {
+        let mut churn = Vec::new();
+        for i in 0..500 {
+            churn.push(
+                store::wishes::insert(
+                    &state.db,
+                    &row(count + 10_000 + i, &community, WishStatus::Published),
+                    None,
+                )
+                .await
+                .map_err(|e| e.to_string())?,
+            );
+        }
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (state, stop) = (state.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                for (k, id) in churn.into_iter().enumerate() {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let v = viewer(5_000_000 + k as i64, Role::PartyMember, Scope::Unit(1));
+                    let step = WishStep {
+                        wish_id: id,
+                        version: 0,
+                        action: WishAction::Claim,
+                        note: String::new(),
+                        hours: None,
+                    };
+                    if wishes::step(&state, &v, step).await.is_ok() {
+                        n += 1;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                n
+            })
+        };
+        let reader = state.clone();
+        // Enough calls to last a few seconds, so the writer gets going.
+        load("wall, no filter, 50 changes/s", clients, 20_000, move |_| {
+            let state = reader.clone();
+            async move {
+                // A request boundary: cache hits never wait, and without it
+                // the readers would starve the writer.
+                tokio::task::yield_now().await;
+                wishes::list(
+                    &state,
+                    None,
+                    WishList::Wall,
+                    WishFilter::default(),
+                    None,
+                    20,
+                )
+                .await
+                .is_ok()
+            }
+        })
+        .await;
+        stop.store(true, Ordering::Relaxed);
+        let changed = writer.await.map_err(|e| e.to_string())?;
+        println!("  wishes claimed meanwhile: {changed}");
+    }
+
     // Hot wishes: every caller claims the same wish at once; one wins.
     let rounds = 100;
     let mut hot = Vec::new();
