@@ -185,24 +185,29 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
         };
         let reader = state.clone();
         // Enough calls to last a few seconds, so the writer gets going.
-        load("wall, no filter, 50 changes/s", clients, 20_000, move |_| {
-            let state = reader.clone();
-            async move {
-                // A request boundary: cache hits never wait, and without it
-                // the readers would starve the writer.
-                tokio::task::yield_now().await;
-                wishes::list(
-                    &state,
-                    None,
-                    WishList::Wall,
-                    WishFilter::default(),
-                    None,
-                    20,
-                )
-                .await
-                .is_ok()
-            }
-        })
+        load(
+            "wall, no filter, 50 changes/s",
+            clients,
+            20_000,
+            move |_| {
+                let state = reader.clone();
+                async move {
+                    // A request boundary: cache hits never wait, and without it
+                    // the readers would starve the writer.
+                    tokio::task::yield_now().await;
+                    wishes::list(
+                        &state,
+                        None,
+                        WishList::Wall,
+                        WishFilter::default(),
+                        None,
+                        20,
+                    )
+                    .await
+                    .is_ok()
+                }
+            },
+        )
         .await;
         stop.store(true, Ordering::Relaxed);
         let changed = writer.await.map_err(|e| e.to_string())?;

@@ -43,6 +43,22 @@ pub fn watch_geography(state: AppState) {
     });
 }
 
+/// Every few minutes, tells communities about claims past their date.
+pub fn watch_overdue_claims(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            use app::backend::services::wishes;
+            match wishes::flag_overdue_claims(&state, wishes::today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(claims = n, "overdue wish claims flagged"),
+                Err(e) => tracing::warn!(error = ?e, "overdue claim check failed"),
+            }
+        }
+    });
+}
+
 /// Settings from the environment, with the zero-config defaults.
 #[derive(Clone, Debug)]
 pub struct Settings {

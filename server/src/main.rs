@@ -118,6 +118,7 @@ async fn serve() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .is_some_and(|u| u.name == demo_name);
     server::watch_geography(state.clone());
+    server::watch_overdue_claims(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.site_addr))?;

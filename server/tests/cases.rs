@@ -905,3 +905,54 @@ on_both_backends!(
     twenty_concurrent_accepts_let_exactly_one_through,
     bad_reports_are_refused_and_nothing_is_stored,
 );
+
+async fn admins_keep_the_category_catalogue(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let offered =
+        |body: &Value, name: &str| body.as_array().unwrap().iter().any(|c| c["name"] == name);
+    let (s, top) = app
+        .call(&admin, "add_category", &[("name", "文明养犬")])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{top}");
+    let (s, item) = app
+        .call(
+            &admin,
+            "add_category",
+            &[("parent_id", &top.to_string()), ("name", "遛狗不牵绳")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{item}");
+    let (s, body) = app
+        .call(
+            &admin,
+            "add_category",
+            &[("parent_id", &item.to_string()), ("name", "三级")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "two levels only: {body}");
+    let (s, _) = app
+        .call(&community, "add_category", &[("name", "随便加")])
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, cats) = app.call(&community, "case_categories", &[]).await;
+    assert!(offered(&cats, "遛狗不牵绳"), "offered at once");
+    let (s, _) = app
+        .call(
+            &admin,
+            "edit_category",
+            &[("id", &item.to_string()), ("active", "false")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, cats) = app.call(&community, "case_categories", &[]).await;
+    assert!(
+        !offered(&cats, "遛狗不牵绳"),
+        "a retired item is not offered"
+    );
+    let (_, all) = app.call(&admin, "category_catalogue", &[]).await;
+    assert!(offered(&all, "遛狗不牵绳"), "the editor still lists it");
+}
+
+on_both_backends!(admins_keep_the_category_catalogue);

@@ -336,6 +336,13 @@ async fn fifty_concurrent_claims_have_exactly_one_winner(backend: Backend) {
         .filter(|e| e["action"] == "claim" || e["action"] == "claim_for_unit")
         .count();
     assert_eq!(claims, 1);
+    // A week after its date the community and the claimer hear of it, once.
+    let later = chrono::Utc::now().date_naive() + chrono::Duration::days(12);
+    use app::backend::services::wishes::flag_overdue_claims;
+    assert_eq!(flag_overdue_claims(&app.state, later).await.unwrap(), 1);
+    assert_eq!(flag_overdue_claims(&app.state, later).await.unwrap(), 0);
+    let (_, notices) = app.call(&community_admin, "my_notices", &[]).await;
+    assert_eq!(notices[0]["event"], "overdue", "{notices}");
     // Giving it back returns it to the wall.
     let holder = if now["card"]["claimed_by"] == "吴**" {
         &member

@@ -31,6 +31,71 @@ pub async fn case_categories() -> Result<Vec<CategoryOption>, AppError> {
     .await
 }
 
+/// An entry of the catalogue as the admin's editor shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogueEntry {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub name: String,
+    pub active: bool,
+}
+
+/// The whole catalogue, retired entries too (system admins).
+#[server(prefix = "/api", endpoint = "category_catalogue")]
+pub async fn category_catalogue() -> Result<Vec<CatalogueEntry>, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        if !crate::domain::auth::permits(
+            &viewer.grants,
+            &crate::domain::auth::Action::ManageSettings,
+        ) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(services::cases::catalogue(&state)
+            .await?
+            .into_iter()
+            .map(|c| CatalogueEntry {
+                id: c.id,
+                parent_id: c.parent_id,
+                name: c.name,
+                active: c.active,
+            })
+            .collect())
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "add_category")]
+pub async fn add_category(
+    #[server(default)] parent_id: Option<i64>,
+    name: String,
+) -> Result<i64, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::cases::add_category(&state, &viewer, parent_id, &name).await
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "edit_category")]
+pub async fn edit_category(
+    id: i64,
+    #[server(default)] name: Option<String>,
+    #[server(default)] active: Option<bool>,
+) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::cases::edit_category(&state, &viewer, id, name, active).await
+    })
+    .await
+}
+
 /// A resident reports a problem (or staff file a patrol or hotline case).
 #[server(prefix = "/api", endpoint = "report_case", input = server_fn::codec::Json)]
 pub async fn report_case(case: NewCase) -> Result<CaseView, AppError> {

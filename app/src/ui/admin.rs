@@ -26,7 +26,7 @@ pub fn AdminPage() -> impl IntoView {
                 let sysadmin = user.as_ref().is_some_and(|u| u.has(Role::SystemAdmin));
                 view! {
                     <div class="admin">
-                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/></Show>
+                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/></Show>
                         <CreateAccountPanel/>
                         <AccountsPanel/>
                         <RosterPanel/>
@@ -253,5 +253,85 @@ fn DeadlinePanel() -> impl IntoView {
                 }).collect_view())}
             </ul>
         </section>
+    }
+}
+
+/// The two-level case catalogue: add, rename, retire, bring back.
+#[component]
+fn CategoryPanel() -> impl IntoView {
+    use crate::api::cases::{category_catalogue, AddCategory, EditCategory};
+    let add = ServerAction::<AddCategory>::new();
+    let edit = ServerAction::<EditCategory>::new();
+    // Browser-only: this page already reads a resource on the server, and
+    // several per page can stall Leptos' streaming (see session.rs).
+    let list = LocalResource::new(move || {
+        add.version().track();
+        edit.version().track();
+        category_catalogue()
+    });
+    let parent = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let error = Signal::derive(move || {
+        add.value()
+            .get()
+            .and_then(|r| r.err())
+            .or(edit.value().get().and_then(Result::err))
+    });
+    view! {
+        <section class="card" data-testid="categories">
+            <h2>{tr(T::CategoriesTitle)}</h2>
+            <Transition fallback=|| ()>
+                {move || list.get().and_then(Result::ok).map(|all| {
+                    let tops: Vec<_> = all.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+                    view! {
+                        <div class="row">
+                            <select bind:value=parent aria-label=tr(T::CategoryTop)>
+                                <option value="">{tr(T::NewTopCategory)}</option>
+                                {tops.iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view()}
+                            </select>
+                            <input bind:value=name maxlength="20" aria-label=tr(T::CategorySub) data-testid="category-name"/>
+                            <button type="button" on:click=move |_| {
+                                add.dispatch(AddCategory { parent_id: parent.get_untracked().parse().ok(), name: name.get_untracked() });
+                            }>{tr(T::Add)}</button>
+                        </div>
+                        <ul class="plain">
+                            {tops.into_iter().map(|t| {
+                                let items: Vec<_> = all.iter().filter(|c| c.parent_id == Some(t.id)).cloned().collect();
+                                view! {
+                                    <li>
+                                        <CategoryLine entry=t edit/>
+                                        <ul class="plain sub">
+                                            {items.into_iter().map(|c| view! { <li><CategoryLine entry=c edit/></li> }).collect_view()}
+                                        </ul>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }
+                })}
+            </Transition>
+            <ErrorLine error/>
+        </section>
+    }
+}
+
+#[component]
+fn CategoryLine(
+    entry: crate::api::cases::CatalogueEntry,
+    edit: ServerAction<crate::api::cases::EditCategory>,
+) -> impl IntoView {
+    use crate::api::cases::EditCategory;
+    let name = RwSignal::new(entry.name.clone());
+    let (id, active) = (entry.id, entry.active);
+    view! {
+        <span class="row" class:muted=!active>
+            <input bind:value=name maxlength="20"/>
+            <button type="button" on:click=move |_| {
+                edit.dispatch(EditCategory { id, name: Some(name.get_untracked()), active: None });
+            }>{tr(T::Save)}</button>
+            <button type="button" on:click=move |_| {
+                edit.dispatch(EditCategory { id, name: None, active: Some(!active) });
+            }>{move || if active { tr(T::Retire)() } else { tr(T::Restore)() }}</button>
+        </span>
     }
 }

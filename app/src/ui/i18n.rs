@@ -162,6 +162,11 @@ texts! {
     UploadingPhoto => "正在上传照片", "Uploading photo";
     ShowCases => "在地图上显示事件", "Show cases on the map";
     CallerPhone => "来电人手机号（不公开）", "Caller's mobile number (private)";
+    CategoriesTitle => "问题类别", "Case categories";
+    NewTopCategory => "（新的大类）", "(new top category)";
+    Add => "添加", "Add";
+    Retire => "停用", "Retire";
+    Restore => "恢复", "Restore";
     NavWishes => "微心愿", "Wishes";
     NavService => "服务", "Service";
     NavNotices => "消息", "Inbox";

@@ -821,6 +821,80 @@ pub async fn set_time_limits(
     Ok(())
 }
 
+/// The whole catalogue, inactive entries too (for the admin's editor).
+pub async fn catalogue(state: &AppState) -> Result<Vec<db::CategoryRow>, AppError> {
+    db::categories(&state.db).await.map_err(internal)
+}
+
+fn category_name(name: &str) -> Result<String, AppError> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(AppError::invalid(Field::Category, InputProblem::Required));
+    }
+    if n.chars().count() > 20 {
+        return Err(AppError::invalid(Field::Category, InputProblem::TooLong));
+    }
+    Ok(n.to_string())
+}
+
+/// Adds a category (top level without `parent`, or an item under one).
+/// Admins keep the catalogue two levels deep.
+pub async fn add_category(
+    state: &AppState,
+    viewer: &Viewer,
+    parent: Option<i64>,
+    name: &str,
+) -> Result<i64, AppError> {
+    if !crate::domain::auth::permits(&viewer.grants, &crate::domain::auth::Action::ManageSettings) {
+        return Err(AppError::Forbidden);
+    }
+    let name = category_name(name)?;
+    let all = db::categories(&state.db).await.map_err(internal)?;
+    if let Some(p) = parent {
+        if !all.iter().any(|c| c.id == p && c.parent_id.is_none()) {
+            return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
+        }
+    }
+    if all.iter().any(|c| c.parent_id == parent && c.name == name) {
+        return Err(AppError::invalid(Field::Category, InputProblem::Taken));
+    }
+    let sort = all
+        .iter()
+        .filter(|c| c.parent_id == parent)
+        .map(|c| c.sort)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let id = db::insert_category(&state.db, parent, &name, sort)
+        .await
+        .map_err(internal)?;
+    forget_settings(state);
+    Ok(id)
+}
+
+/// Renames a category or retires it (existing cases keep their category;
+/// a retired one is no longer offered on the report form).
+pub async fn edit_category(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    name: Option<String>,
+    active: Option<bool>,
+) -> Result<(), AppError> {
+    if !crate::domain::auth::permits(&viewer.grants, &crate::domain::auth::Action::ManageSettings) {
+        return Err(AppError::Forbidden);
+    }
+    let name = name.as_deref().map(category_name).transpose()?;
+    if !db::update_category(&state.db, id, name.as_deref(), active)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::NotFound);
+    }
+    forget_settings(state);
+    Ok(())
+}
+
 /// Marks a day as a holiday, a worked weekend day, or ordinary again (`None`).
 pub async fn set_calendar_day(
     state: &AppState,

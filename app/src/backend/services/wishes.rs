@@ -661,3 +661,18 @@ pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<Wis
     let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
     Ok(rows.iter().map(|r| card(state, r, &photos)).collect())
 }
+
+/// Tells the community (and the claimer) once about each claim that passed
+/// its wanted-by date (`today` is China's date; the server runs this
+/// every few minutes).
+pub async fn flag_overdue_claims(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
+    let rows = db::take_new_overdue(&state.db, today, 200)
+        .await
+        .map_err(internal)?;
+    for w in &rows {
+        let mut to = reviewers_of(state, &w.community_code).await;
+        to.extend(w.claimer_id);
+        notify(state, &to, NoticeKind::Wish, w.id, "overdue", &w.title).await;
+    }
+    Ok(rows.len())
+}

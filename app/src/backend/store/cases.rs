@@ -540,6 +540,23 @@ pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<CategoryRow>, D
         .collect())
 }
 
+/// Renames a category or turns it on or off. `false` when there is no such id.
+pub async fn update_category(
+    db: &impl ConnectionTrait,
+    id: i64,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> Result<bool, DbErr> {
+    let mut update = case_category::Entity::update_many().filter(case_category::Column::Id.eq(id));
+    if let Some(n) = name {
+        update = update.col_expr(case_category::Column::Name, Expr::value(n));
+    }
+    if let Some(a) = active {
+        update = update.col_expr(case_category::Column::Active, Expr::value(a));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
 pub async fn insert_category(
     db: &impl ConnectionTrait,
     parent_id: Option<i64>,

@@ -470,6 +470,8 @@ pub mod wish {
         pub hours: Option<f32>,
         pub thanks: Option<String>,
         pub reject_reason: Option<String>,
+        /// The community was told the claim is past its wanted-by date.
+        pub overdue_noticed: bool,
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

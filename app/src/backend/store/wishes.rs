@@ -101,6 +101,7 @@ fn active(w: &WishRow) -> wish::ActiveModel {
         hours: Set(w.hours),
         thanks: Set(w.thanks.clone()),
         reject_reason: Set(w.reject_reason.clone()),
+        overdue_noticed: Set(false),
         version: Set(w.version),
         created_at: Set(w.created_at),
         updated_at: Set(w.updated_at),
@@ -322,6 +323,52 @@ pub async fn page(
         .into_iter()
         .map(row)
         .collect())
+}
+
+/// Claims past their wanted-by date that nobody was told about yet
+/// (at most `limit`), marked as told in the same step.
+pub async fn take_new_overdue<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    today: NaiveDate,
+    limit: u64,
+) -> Result<Vec<WishRow>, DbErr> {
+    use wish::Column as C;
+    let txn = db.begin().await?;
+    // The marking UPDATE comes first (SQLite: write before read in a
+    // transaction); the rows marked now are the ones to tell about.
+    let due: Vec<i64> = wish::Entity::find()
+        .select_only()
+        .column(C::Id)
+        .filter(C::Status.eq(WishStatus::Claimed.as_str()))
+        .filter(C::WantedBy.lt(today))
+        .filter(C::OverdueNoticed.eq(false))
+        .order_by_asc(C::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marked = wish::Entity::update_many()
+        .col_expr(C::OverdueNoticed, Expr::value(true))
+        .filter(C::Id.is_in(due.clone()))
+        .filter(C::OverdueNoticed.eq(false))
+        .exec(&txn)
+        .await?;
+    // Another instance marked them first: it tells.
+    if marked.rows_affected == 0 {
+        return Ok(Vec::new());
+    }
+    let rows = wish::Entity::find()
+        .filter(C::Id.is_in(due))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect();
+    txn.commit().await?;
+    Ok(rows)
 }
 
 /// Claimed wishes past their wanted-by day, in these communities.
