@@ -226,6 +226,55 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
         })
         .await;
     }
+    // The same layer while residents report 50 cases a second in that
+    // community: each report forgets the cached layer.
+    {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (state, stop) = (state.clone(), stop.clone());
+            let category = categories[0];
+            tokio::spawn(async move {
+                let mut n = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let v = viewer(7_000_000 + n as i64, Role::Resident, Scope::None);
+                    let form = NewCase {
+                        category_id: category,
+                        description: "楼道灯不亮".into(),
+                        lat: at.0,
+                        lng: at.1,
+                        public: true,
+                        source: CaseSource::Resident,
+                        contact_phone: None,
+                    };
+                    if cases::report(&state, &v, form).await.is_ok() {
+                        n += 1;
+                    }
+                    tokio::time::sleep(StdDuration::from_millis(20)).await;
+                }
+                n
+            })
+        };
+        let (state2, v) = (
+            state.clone(),
+            Arc::new(viewer(
+                2,
+                Role::CommunityAdmin,
+                Scope::Community(community.clone()),
+            )),
+        );
+        load("map layer, 50 reports/s there", clients, 60_000, move |_| {
+            let (state, v) = (state2.clone(), v.clone());
+            async move {
+                // A request boundary, so the reporting task gets its turns.
+                tokio::task::yield_now().await;
+                cases::map_points(&state, Some(&v)).await.is_ok()
+            }
+        })
+        .await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let n = writer.await.map_err(|e| e.to_string())?;
+        println!("  cases reported meanwhile: {n}");
+    }
     {
         let state2 = state.clone();
         load("board.json first page (public)", clients, 40, move |_| {

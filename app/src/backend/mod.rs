@@ -2,6 +2,7 @@
 
 pub mod atlas;
 pub mod blob;
+pub mod cache;
 pub mod demo;
 pub mod demo_cases;
 pub mod demo_wishes;

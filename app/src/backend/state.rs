@@ -44,6 +44,8 @@ pub struct AppState {
     pub notices: tokio::sync::broadcast::Sender<Noticed>,
     /// First pages of the public wish wall (see `services::wishes`).
     pub(crate) wall_cache: Arc<super::services::wishes::WallCache>,
+    /// Case map layers by place (see `services::cases::map_points`).
+    pub(crate) case_layers: Arc<super::services::cases::LayerCache>,
 }
 
 /// Some users got a notification.
@@ -109,7 +111,8 @@ impl AppState {
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
             case_events: tokio::sync::broadcast::channel(1024).0,
             notices: tokio::sync::broadcast::channel(1024).0,
-            wall_cache: Arc::default(),
+            wall_cache: Arc::new(super::services::wishes::wall_cache()),
+            case_layers: Arc::new(super::services::cases::layer_cache()),
             case_settings: Arc::new(RwLock::new(None)),
         })
     }

@@ -40,8 +40,34 @@ fn facts(row: &db::CaseRow) -> CaseFacts {
     }
 }
 
+/// Open cases of a place for the map layer, by place: many staff of one
+/// community read the same layer. A change forgets the layers of its place.
+pub type LayerCache = crate::backend::cache::ReadCache<db::Scope, Vec<db::CaseDot>>;
+
+pub fn layer_cache() -> LayerCache {
+    LayerCache::new(std::time::Duration::from_secs(2), 5000)
+}
+
+/// Whether a change to this case shows on the layer of `scope`.
+fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
+    match scope {
+        db::Scope::Grid(g) => row.grid_code.as_ref() == Some(g),
+        db::Scope::Community(c) => row.community_code.as_ref() == Some(c),
+        db::Scope::Street(s) => row.street_code.as_ref() == Some(s),
+        db::Scope::Department(d) => row.department.as_ref() == Some(d),
+        db::Scope::Company(c) => row.company_id == Some(*c),
+        // The public layer holds every public case.
+        db::Scope::Public | db::Scope::Reporter(_) | db::Scope::Following(_) => true,
+    }
+}
+
 /// Tells live listeners (server-sent events) that a case changed.
 fn announce(state: &AppState, row: &db::CaseRow) {
+    // A department's layer may lose the case (reopening clears the
+    // department), so those few layers are all forgotten.
+    state
+        .case_layers
+        .forget(|scope| shows_on(row, scope) || matches!(scope, db::Scope::Department(_)));
     // No listener is not an error.
     let _ = state.case_events.send(crate::backend::state::CaseChanged {
         case_id: row.id,
@@ -1052,22 +1078,20 @@ pub async fn map_points(
         })
     });
     let now = Utc::now();
-    let (rows, linked) = match staff_scope {
-        Some(scope) => (
-            db::dots(&state.db, &scope, &filter, 500)
-                .await
-                .map_err(internal)?,
-            true,
-        ),
-        None => (
-            db::dots(&state.db, &db::Scope::Public, &filter, 200)
-                .await
-                .map_err(internal)?,
-            false,
-        ),
+    let (scope, limit, linked) = match staff_scope {
+        Some(scope) => (scope, 500, true),
+        None => (db::Scope::Public, 200, false),
     };
+    let rows = state
+        .case_layers
+        .get_or_fill(scope.clone(), || async {
+            db::dots(&state.db, &scope, &filter, limit)
+                .await
+                .map_err(internal)
+        })
+        .await?;
     Ok(rows
-        .into_iter()
+        .iter()
         .map(|r| CasePoint {
             id: r.id,
             lat: if linked { r.lat } else { blur(r.lat) },

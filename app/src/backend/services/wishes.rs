@@ -17,54 +17,20 @@ use crate::domain::person::is_mobile_number;
 use crate::domain::unit::CreditSource;
 use crate::domain::wish::*;
 use chrono::{Duration, NaiveDate, Utc};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 /// Cards per page of the wall and lists.
 pub const PAGE: u64 = 20;
 
-/// The wall's first pages, the same for every reader and by far the most
-/// read: kept until a wish changes here, or for [`WALL_TTL`] at most (a
-/// change made by another server instance shows within that time).
-#[derive(Default)]
-pub struct WallCache {
-    version: AtomicU64,
-    pages: Mutex<HashMap<(WishFilter, u64), (u64, Instant, Arc<Vec<WishCard>>)>>,
-    /// One reader fills a missing page while the others wait for it,
-    /// instead of all of them querying at once after a change.
-    filling: tokio::sync::Mutex<()>,
-}
+/// The wall's first pages: the same for every reader and by far the most
+/// read. Forgotten whenever a wish changes here; at most 2 s old otherwise.
+pub type WallCache = crate::backend::cache::ReadCache<(WishFilter, u64), Vec<WishCard>>;
 
-const WALL_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
-impl WallCache {
-    /// Forgets every page: a wish was posted, stepped or given a photo.
-    fn changed(&self) {
-        self.version.fetch_add(1, Ordering::Release);
-    }
-
-    fn get(&self, key: &(WishFilter, u64)) -> Option<Arc<Vec<WishCard>>> {
-        let now = self.version.load(Ordering::Acquire);
-        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        pages
-            .get(key)
-            .filter(|(v, at, _)| *v == now && at.elapsed() < WALL_TTL)
-            .map(|(_, _, cards)| cards.clone())
-    }
-
-    fn put(&self, key: (WishFilter, u64), version: u64, cards: Arc<Vec<WishCard>>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        // Filters are few in practice; a flood of odd ones must not grow it.
-        if pages.len() > 1000 {
-            pages.clear();
-        }
-        pages.insert(key, (version, Instant::now(), cards));
-    }
-}
 /// Photos per wish, and per fulfilment.
 const MAX_PHOTOS: u64 = 6;
+
+pub fn wall_cache() -> WallCache {
+    WallCache::new(std::time::Duration::from_secs(2), 1000)
+}
 
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&china()).date_naive()
@@ -212,7 +178,7 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
     let id = db::insert(&state.db, &row, Some(&event))
         .await
         .map_err(internal)?;
-    state.wall_cache.changed();
+    state.wall_cache.clear();
     let reviewers = reviewers_of(state, &community).await;
     notify(state, &reviewers, NoticeKind::Wish, id, "post", &row.title).await;
     get(state, Some(viewer), id).await
@@ -422,7 +388,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     {
         return Err(lost_race(state, row.id).await);
     }
-    state.wall_cache.changed();
+    state.wall_cache.clear();
     let wisher_side: Vec<i64> = row.wisher_id.into_iter().chain([row.posted_by]).collect();
     let to: Vec<i64> = match req.action {
         WishAction::Approve | WishAction::Reject | WishAction::Claim | WishAction::ClaimForUnit => {
@@ -494,38 +460,31 @@ pub async fn list(
         (_, None) => return Err(AppError::NotSignedIn),
     };
     let limit = limit.clamp(1, 100);
-    let first_wall_page = scope == db::Scope::Wall && after.is_none();
-    let key = (filter.clone(), limit);
-    let _filling = if first_wall_page {
-        if let Some(cards) = state.wall_cache.get(&key) {
-            return Ok(cards.as_ref().clone());
-        }
-        let turn = state.wall_cache.filling.lock().await;
-        if let Some(cards) = state.wall_cache.get(&key) {
-            return Ok(cards.as_ref().clone());
-        }
-        Some(turn)
-    } else {
-        None
+    let wall_first_page = scope == db::Scope::Wall && after.is_none();
+    let scope = &scope;
+    let read = |filter: WishFilter| async move {
+        let store_filter = db::Filter {
+            community: filter.community,
+            kind: filter.kind,
+            status: filter.status,
+        };
+        let rows = db::page(&state.db, scope, &store_filter, after, limit)
+            .await
+            .map_err(internal)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
+        Ok::<_, AppError>(
+            rows.iter()
+                .map(|r| card(state, r, &photos))
+                .collect::<Vec<_>>(),
+        )
     };
-    // Read the version first: a change during the read leaves the page stale
-    // under an old version, so it is not served.
-    let version = state.wall_cache.version.load(Ordering::Acquire);
-    let store_filter = db::Filter {
-        community: filter.community,
-        kind: filter.kind,
-        status: filter.status,
-    };
-    let rows = db::page(&state.db, &scope, &store_filter, after, limit)
-        .await
-        .map_err(internal)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
-    let cards: Vec<WishCard> = rows.iter().map(|r| card(state, r, &photos)).collect();
-    if first_wall_page {
-        state.wall_cache.put(key, version, Arc::new(cards.clone()));
+    if wall_first_page {
+        let key = (filter.clone(), limit);
+        let page = state.wall_cache.get_or_fill(key, || read(filter)).await?;
+        return Ok(page.as_ref().clone());
     }
-    Ok(cards)
+    read(filter).await
 }
 
 /// Community staff, and grid staff of a grid inside the community: they
@@ -599,7 +558,7 @@ pub async fn add_photo(
     };
     match db::insert_photo(&state.db, &record).await {
         Ok(id) => {
-            state.wall_cache.changed();
+            state.wall_cache.clear();
             Ok(WishPhotoRef::new(id))
         }
         Err(e) => {

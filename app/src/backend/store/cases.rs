@@ -276,7 +276,7 @@ pub async fn events(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<Event
 }
 
 /// Which cases a queue holds.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     Reporter(i64),
     Following(i64),
