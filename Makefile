@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes release fmt lint pg-stop
+.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -50,6 +50,9 @@ bench-cases:
 
 bench-wishes:
 	@cargo run -q --release -p server -- bench-wishes --grids $(or $(GRIDS),2000) --wishes $(or $(WISHES),100000) --clients $(or $(CLIENTS),50)
+
+bench-http:
+	@bash scripts/bench-http.sh
 
 bench:
 	@cargo run -q --release -p server -- bench-locate --grids $(or $(GRIDS),15000)

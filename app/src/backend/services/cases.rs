@@ -801,9 +801,18 @@ pub async fn board(
     )
     .await
     .map_err(internal)?;
+    // One query for the page's photos, not one per case.
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let photos = crate::backend::store::photos::of_cases(&state.db, &ids)
+        .await
+        .map_err(internal)?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
-        let photos = photo_refs(state, r.id, true).await?;
+        let photos = photos
+            .iter()
+            .filter(|p| p.case_id == r.id && p.public)
+            .map(|p| PhotoRef::new(p.id))
+            .collect();
         items.push(BoardItem {
             id: r.id,
             category: categories.get(&r.category_id).cloned().unwrap_or_default(),

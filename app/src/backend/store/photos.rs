@@ -65,6 +65,21 @@ pub async fn of_case(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<Phot
         .collect())
 }
 
+/// Photos of many cases in one query (a board page), oldest first.
+pub async fn of_cases(db: &impl ConnectionTrait, case_ids: &[i64]) -> Result<Vec<PhotoRow>, DbErr> {
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(case_photo::Entity::find()
+        .filter(case_photo::Column::CaseId.is_in(case_ids.to_vec()))
+        .order_by_asc(case_photo::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
 pub async fn count_of_case(db: &impl ConnectionTrait, case_id: i64) -> Result<u64, DbErr> {
     case_photo::Entity::find()
         .filter(case_photo::Column::CaseId.eq(case_id))
