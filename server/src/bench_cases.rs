@@ -262,14 +262,19 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                 Scope::Community(community.clone()),
             )),
         );
-        load("map layer, 50 reports/s there", clients, 60_000, move |_| {
-            let (state, v) = (state2.clone(), v.clone());
-            async move {
-                // A request boundary, so the reporting task gets its turns.
-                tokio::task::yield_now().await;
-                cases::map_points(&state, Some(&v)).await.is_ok()
-            }
-        })
+        load(
+            "map layer, 50 reports/s there",
+            clients,
+            60_000,
+            move |_| {
+                let (state, v) = (state2.clone(), v.clone());
+                async move {
+                    // A request boundary, so the reporting task gets its turns.
+                    tokio::task::yield_now().await;
+                    cases::map_points(&state, Some(&v)).await.is_ok()
+                }
+            },
+        )
         .await;
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let n = writer.await.map_err(|e| e.to_string())?;
