@@ -906,6 +906,67 @@ on_both_backends!(
     bad_reports_are_refused_and_nothing_is_stored,
 );
 
+async fn queues_filter_by_category_and_grid(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (s, cats) = app.call(&resident, "case_categories", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    let cats = cats.as_array().unwrap().clone();
+    let item = cats.iter().find(|c| !c["parent_id"].is_null()).unwrap();
+    let top = item["parent_id"].as_i64().unwrap();
+    let other_top = cats
+        .iter()
+        .find(|c| c["parent_id"].is_null() && c["id"] != top)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    // `report` files under the first item, in the grid at HOME.
+    let (_, here) = report(&app, &resident, HOME, "楼道灯坏了").await;
+    let (_, there) = report(&app, &resident, NEXT_DOOR, "井盖松动").await;
+    let queue = |extra: Value| {
+        let mut body = json!({"queue": {"community": format!("{DISTRICT_CODE}-001-001")}, "statuses": [], "overdue_only": false, "after": null});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let ids = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].clone())
+            .collect()
+    };
+    let (_, by_group) = app
+        .call_json(&community, "case_queue", queue(json!({"category_id": top})))
+        .await;
+    assert!(
+        ids(&by_group).contains(&here["id"]),
+        "a group holds its items"
+    );
+    let (_, by_other) = app
+        .call_json(
+            &community,
+            "case_queue",
+            queue(json!({"category_id": other_top})),
+        )
+        .await;
+    assert!(!ids(&by_other).contains(&here["id"]));
+    let (_, by_grid) = app
+        .call_json(
+            &community,
+            "case_queue",
+            queue(json!({"grid": format!("{DISTRICT_CODE}-001-001-01")})),
+        )
+        .await;
+    assert!(ids(&by_grid).contains(&here["id"]));
+    assert!(
+        !ids(&by_grid).contains(&there["id"]),
+        "another grid is left out"
+    );
+}
+
 async fn admins_keep_the_category_catalogue(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
@@ -955,4 +1016,7 @@ async fn admins_keep_the_category_catalogue(backend: Backend) {
     assert!(offered(&all, "遛狗不牵绳"), "the editor still lists it");
 }
 
-on_both_backends!(admins_keep_the_category_catalogue);
+on_both_backends!(
+    admins_keep_the_category_catalogue,
+    queues_filter_by_category_and_grid
+);

@@ -139,14 +139,34 @@ pub async fn case_queue(
     statuses: Vec<CaseStatus>,
     #[server(default)] overdue_only: bool,
     after: Option<i64>,
+    /// A category, or a top-level group with all its items.
+    #[server(default)]
+    category_id: Option<i64>,
+    /// One grid of the queue's place.
+    #[server(default)]
+    grid: Option<String>,
 ) -> Result<Vec<CaseSummary>, AppError> {
-    use crate::backend::{request, services, store};
+    use crate::backend::{request, services, services::internal, store};
     request::respond(async {
         let state = request::state()?;
         let viewer = request::require_viewer(&state).await?;
+        let category_ids = match category_id {
+            Some(c) => store::cases::categories(&state.db)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .filter(|x| x.id == c || x.parent_id == Some(c))
+                .map(|x| x.id)
+                .collect(),
+            None => Vec::new(),
+        };
         let filter = store::cases::Filter {
             statuses,
             due_before: overdue_only.then(chrono::Utc::now),
+            category_ids,
+            grid: grid
+                .map(|g| g.trim().to_ascii_uppercase())
+                .filter(|g| !g.is_empty()),
             ..Default::default()
         };
         services::cases::queue(&state, &viewer, queue, filter, after).await

@@ -163,6 +163,8 @@ texts! {
     ShowCases => "在地图上显示事件", "Show cases on the map";
     CallerPhone => "来电人手机号（不公开）", "Caller's mobile number (private)";
     CategoriesTitle => "问题类别", "Case categories";
+    AllCategories => "全部类别", "All categories";
+    GridCodeFilter => "网格编码（可选）", "Grid code (optional)";
     NewTopCategory => "（新的大类）", "(new top category)";
     Add => "添加", "Add";
     Retire => "停用", "Retire";

@@ -66,11 +66,24 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     let rows = RwSignal::new(Vec::<CaseSummary>::new());
     let more = RwSignal::new(false);
     let overdue_only = RwSignal::new(false);
-    let load = Action::new(
-        |(q, s, o, after): &(Queue, Vec<CaseStatus>, bool, Option<i64>)| {
-            case_queue(q.clone(), s.clone(), *o, *after)
-        },
+    let category = RwSignal::new(String::new());
+    let grid = RwSignal::new(String::new());
+    let categories = LocalResource::new(|| async {
+        crate::api::cases::case_categories()
+            .await
+            .unwrap_or_default()
+    });
+    type Ask = (
+        Queue,
+        Vec<CaseStatus>,
+        bool,
+        Option<i64>,
+        Option<i64>,
+        String,
     );
+    let load = Action::new(|(q, s, o, after, c, g): &Ask| {
+        case_queue(q.clone(), s.clone(), *o, *after, *c, Some(g.clone()))
+    });
     let error = Signal::derive(move || load.value().get().and_then(Result::err));
     let statuses = move || {
         CaseStatus::parse(&status.get())
@@ -85,8 +98,10 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
         let q = current.get();
         let s = statuses();
         let o = overdue_only.get();
+        let c = category.get().parse().ok();
+        let g = grid.get();
         rows.set(Vec::new());
-        load.dispatch((q, s, o, None));
+        load.dispatch((q, s, o, None, c, g));
     });
     Effect::new(move |_| {
         if let Some(Ok(page)) = load.value().get() {
@@ -107,6 +122,8 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
             statuses(),
             overdue_only.get_untracked(),
             after,
+            category.get_untracked().parse().ok(),
+            grid.get_untracked(),
         ));
     };
     view! {
@@ -126,6 +143,19 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                 <option value="">{tr(T::AllStatuses)}</option>
                 {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
             </select>
+            <select bind:value=category aria-label=tr(T::CategoryTop) data-testid="queue-category">
+                <option value="">{tr(T::AllCategories)}</option>
+                {move || categories.get().map(|all| all.iter().filter(|c| c.parent_id.is_none()).map(|top| {
+                    let items: Vec<_> = all.iter().filter(|c| c.parent_id == Some(top.id)).cloned().collect();
+                    view! {
+                        <option value=top.id.to_string()>{top.name.clone()}</option>
+                        {items.into_iter().map(|c| view! { <option value=c.id.to_string()>{format!("　{}", c.name)}</option> }).collect_view()}
+                    }
+                }).collect_view())}
+            </select>
+            <Show when=move || matches!(current.get(), Queue::Community(_) | Queue::Street(_))>
+                <input type="search" bind:value=grid placeholder=move || T::GridCodeFilter.get(lang.get()) data-testid="queue-grid"/>
+            </Show>
             <label class="check">
                 <input type="checkbox" bind:checked=overdue_only data-testid="overdue-only"/>
                 <span>{tr(T::OverdueOnly)}</span>
