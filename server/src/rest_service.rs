@@ -87,10 +87,19 @@ pub async fn wish_photo(
     let viewer = viewer_from(&state, &headers).await;
     let thumb = q.get("thumb").is_some_and(|v| v == "1");
     match app::backend::services::wishes::photo_bytes(&state, viewer.as_ref(), id, thumb).await {
-        Ok(bytes) => (
+        // A claimer who gives a wish back must not keep its private photos
+        // in the browser's cache.
+        Ok((bytes, public)) => (
             [
                 (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "private, max-age=86400"),
+                (
+                    header::CACHE_CONTROL,
+                    if public {
+                        "public, max-age=86400"
+                    } else {
+                        "no-store"
+                    },
+                ),
             ],
             bytes,
         )

@@ -162,7 +162,16 @@ async fn the_whole_wish_loop_credits_the_member_and_the_unit(backend: Backend) {
     let (s, body) = step(&app, &outsider, &before, "claim", json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
 
+    let stale = before.clone();
     let claimed = must(&app, &member, before, "claim", json!({}), "claimed").await;
+    // The member's unit admin has no say over a member's own claim, and
+    // does not see the wisher's contact.
+    let for_unit = detail(&app, &unit_admin, &id).await;
+    assert!(for_unit["contact"].is_null(), "{for_unit}");
+    assert_eq!(for_unit["actions"], json!([]));
+    // Someone who may not act learns nothing from a stale version.
+    let (s, body) = step(&app, &outsider, &stale, "give_back", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(claimed["contact"]["address"], "阳光花园3号楼2单元401");
     assert_eq!(claimed["card"]["claimed_by"], "吴**");
     let (_, wall) = app.get_json("/api/v1/wishes.json").await;

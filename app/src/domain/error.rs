@@ -70,6 +70,8 @@ pub enum Field {
     Time,
     Hours,
     Progress,
+    Note,
+    Place,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +172,8 @@ impl Field {
             Field::Time => ("时间", "Time"),
             Field::Hours => ("服务时长", "Hours"),
             Field::Progress => ("进度", "Progress"),
+            Field::Note => ("说明", "Note"),
+            Field::Place => ("地点", "Place"),
         };
         lang.pick(zh, en)
     }
@@ -227,15 +231,16 @@ impl AppError {
                     "This mobile number is already registered; please sign in.",
                 )
                 .into(),
-            AppError::AlreadyHandled { by } => {
-                if zh {
-                    format!("该事件已由{by}处理，请刷新后查看最新状态。")
-                } else {
-                    format!(
-                        "This case was already handled by {by}. Refresh to see where it stands."
-                    )
+            AppError::AlreadyHandled { by } => match (by.is_empty(), zh) {
+                (true, true) => "已经有人处理过了，请刷新后查看最新状态。".into(),
+                (true, false) => {
+                    "Someone else already acted on this. Refresh to see where it stands.".into()
                 }
-            }
+                (false, true) => format!("已由{by}处理，请刷新后查看最新状态。"),
+                (false, false) => {
+                    format!("Already handled by {by}. Refresh to see where it stands.")
+                }
+            },
             AppError::AlreadyClaimed { by } => {
                 if zh {
                     format!("手慢了，这个心愿已被{by}认领。")

@@ -58,7 +58,6 @@ fn Service(user: CurrentUser) -> impl IntoView {
     });
     let community_list = user.grants.iter().find_map(|g| match (&g.scope, g.role) {
         (Scope::Community(c), Role::CommunityAdmin) => Some(c.clone()),
-        (Scope::Grid(c), r) if r.is_place_staff() => c.rsplit_once('-').map(|(c, _)| c.to_string()),
         _ => None,
     });
     let mut tabs = vec![

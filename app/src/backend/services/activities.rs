@@ -75,19 +75,24 @@ pub async fn publish(
         Ok(t)
     };
     let title = req(&new.title, Field::Title, 40)?;
-    let description = req(&new.description, Field::Story, 500)?;
-    let place = req(&new.place, Field::Address, 60)?;
+    let description = req(&new.description, Field::Note, 500)?;
+    let place = req(&new.place, Field::Place, 60)?;
     let now = Utc::now();
     if new.starts_at <= now {
         return Err(AppError::invalid(Field::Time, InputProblem::InPast));
     }
-    if new.ends_at <= new.starts_at || new.ends_at - new.starts_at > Duration::days(7) {
+    if new.ends_at <= new.starts_at
+        || new.ends_at - new.starts_at > Duration::days(7)
+        || new.starts_at > now + Duration::days(366)
+    {
         return Err(AppError::invalid(Field::Time, InputProblem::OutOfRange));
     }
     if !(1..=MAX_CAPACITY).contains(&new.capacity) {
         return Err(AppError::invalid(Field::Capacity, InputProblem::OutOfRange));
     }
-    if !(0.5..=MAX_HOURS).contains(&new.hours) {
+    // Attending cannot earn more hours than the activity lasts.
+    let lasts = (new.ends_at - new.starts_at).num_minutes() as f32 / 60.0;
+    if !(0.5..=MAX_HOURS).contains(&new.hours) || new.hours > lasts {
         return Err(AppError::invalid(Field::Hours, InputProblem::OutOfRange));
     }
     let row = ActivityRow {
@@ -225,34 +230,29 @@ pub async fn check_in(
     if !may_check_in(now, a.starts_at, a.ends_at) {
         return Err(AppError::WrongState);
     }
-    if !db::check_in(&state.db, id, user_id, now)
-        .await
-        .map_err(internal)?
-    {
-        return Err(AppError::WrongState);
-    }
     let unit = units::members(&state.db, None, None, Some(user_id))
         .await
         .map_err(internal)?
         .into_iter()
         .find(|m| m.status == Review::Approved)
         .map(|m| m.unit_id);
-    units::credit(
-        &state.db,
-        &CreditRow {
-            user_id,
-            unit_id: unit,
-            community_code: a.community_code.clone(),
-            source: CreditSource::Activity,
-            source_id: a.id,
-            title: a.title.clone(),
-            points: points_for_hours(a.hours),
-            hours: a.hours,
-            created_at: now,
-        },
-    )
-    .await
-    .map_err(internal)?;
+    let credit = CreditRow {
+        user_id,
+        unit_id: unit,
+        community_code: a.community_code.clone(),
+        source: CreditSource::Activity,
+        source_id: a.id,
+        title: a.title.clone(),
+        points: points_for_hours(a.hours),
+        hours: a.hours,
+        created_at: now,
+    };
+    if !db::check_in(&state.db, id, user_id, &credit)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::WrongState);
+    }
     notify(
         state,
         &[user_id],

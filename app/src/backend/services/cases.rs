@@ -61,13 +61,18 @@ fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
     }
 }
 
-/// Tells live listeners (server-sent events) that a case changed.
-fn announce(state: &AppState, row: &db::CaseRow) {
-    // A department's layer may lose the case (reopening clears the
-    // department), so those few layers are all forgotten.
+/// Forgets the cached map layers a change to this case touches. A
+/// department's layer may lose the case (reopening clears the department),
+/// so those few layers are all forgotten.
+fn forget_layers(state: &AppState, row: &db::CaseRow) {
     state
         .case_layers
         .forget(|scope| shows_on(row, scope) || matches!(scope, db::Scope::Department(_)));
+}
+
+/// Tells live listeners (server-sent events) that a case changed.
+fn announce(state: &AppState, row: &db::CaseRow) {
+    forget_layers(state, row);
     // No listener is not an error.
     let _ = state.case_events.send(crate::backend::state::CaseChanged {
         case_id: row.id,
@@ -539,6 +544,8 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     {
         return Err(already_handled(state, row.id).await);
     }
+    // Forget the map layers now: the re-read below may still fail.
+    forget_layers(state, &row);
     let stored = db::case_by_id(&state.db, row.id)
         .await
         .map_err(internal)?

@@ -35,6 +35,15 @@ fn required(s: &str, f: Field, max: usize) -> Result<String, AppError> {
     Ok(t)
 }
 
+/// Optional free text: trimmed, refused when too long (never cut).
+fn optional(s: &str, f: Field, max: usize) -> Result<String, AppError> {
+    let t = s.trim().to_string();
+    if t.chars().count() > max {
+        return Err(AppError::invalid(f, InputProblem::TooLong));
+    }
+    Ok(t)
+}
+
 fn community_code(state: &AppState, code: &str) -> Result<String, AppError> {
     let c = code.trim().to_ascii_uppercase();
     if state.atlas().level_of(&c) != Some(Level::Community) {
@@ -141,12 +150,21 @@ pub async fn add_need(
     if !editor(state, Some(viewer), &community) {
         return Err(AppError::Forbidden);
     }
+    // A need from a wish names one of this community's wishes.
+    if let Some(w) = wish_id {
+        let wish = crate::backend::store::wishes::by_id(&state.db, w)
+            .await
+            .map_err(internal)?;
+        if wish.is_none_or(|x| x.community_code != community) {
+            return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
+        }
+    }
     let row = NeedRow {
         id: 0,
         community_code: community,
         category,
         title: required(title, Field::Title, 40)?,
-        detail: detail.trim().chars().take(500).collect(),
+        detail: optional(detail, Field::Note, 500)?,
         wish_id,
         open: true,
         created_by: viewer.id,
@@ -177,7 +195,7 @@ pub async fn add_resource(
         community_code: unit.community_code.clone(),
         category,
         title: required(title, Field::Title, 40)?,
-        detail: detail.trim().chars().take(500).collect(),
+        detail: optional(detail, Field::Note, 500)?,
         availability: required(availability, Field::Time, 40)?,
         created_at: Utc::now(),
     };
@@ -202,7 +220,28 @@ pub async fn add_project(
     if !editor(state, Some(viewer), &community) {
         return Err(AppError::Forbidden);
     }
+    let (mut needs, mut resources) = (needs, resources);
+    for ids in [&mut needs, &mut resources] {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() > 50 {
+            return Err(AppError::invalid(Field::Note, InputProblem::TooMany));
+        }
+    }
+    // Links name this community's needs and resources that exist.
+    let own_needs = db::needs(&state.db, Some(std::slice::from_ref(&community)))
+        .await
+        .map_err(internal)?;
+    if !needs.iter().all(|n| own_needs.iter().any(|x| x.id == *n)) {
+        return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
+    }
     let all_resources = db::resources(&state.db, None).await.map_err(internal)?;
+    if !resources
+        .iter()
+        .all(|r| all_resources.iter().any(|x| x.id == *r))
+    {
+        return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
+    }
     let mut units: Vec<i64> = all_resources
         .iter()
         .filter(|r| resources.contains(&r.id))
@@ -217,7 +256,7 @@ pub async fn add_project(
             id: 0,
             community_code: community,
             title: required(title, Field::Title, 40)?,
-            detail: detail.trim().chars().take(500).collect(),
+            detail: optional(detail, Field::Note, 500)?,
             status: ProjectStatus::Planning,
             progress: 0,
             needs,

@@ -7,7 +7,7 @@ use super::auth::Viewer;
 use super::internal;
 use super::notices::{notify, reviewers_of};
 use crate::backend::state::AppState;
-use crate::backend::store::{accounts, units as db};
+use crate::backend::store::{self, accounts, units as db};
 use crate::domain::auth::{Grant, Place, Role, Scope};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
@@ -134,12 +134,17 @@ pub async fn review_unit(
     if !approve && reason.is_empty() {
         return Err(AppError::invalid(Field::Reason, InputProblem::Required));
     }
+    if reason.chars().count() > 200 {
+        return Err(AppError::invalid(Field::Reason, InputProblem::TooLong));
+    }
     let to = if approve {
         Review::Approved
     } else {
         Review::Rejected
     };
-    if !db::review_unit(&state.db, unit_id, to, (!approve).then_some(reason))
+    // The decision and the role it gives land together or not at all.
+    let txn = store::begin(&state.db).await.map_err(internal)?;
+    if !db::review_unit(&txn, unit_id, to, (!approve).then_some(reason))
         .await
         .map_err(internal)?
     {
@@ -147,10 +152,11 @@ pub async fn review_unit(
     }
     if let (true, Some(applicant)) = (approve, u.applicant_id) {
         let grant = Grant::new(Role::UnitAdmin, Scope::Unit(unit_id)).ok_or(AppError::Internal)?;
-        accounts::add_grant(&state.db, applicant, &grant)
+        accounts::add_grant(&txn, applicant, &grant)
             .await
             .map_err(internal)?;
     }
+    store::commit(txn).await.map_err(internal)?;
     let event = if approve { "approved" } else { "rejected" };
     let to_notify: Vec<i64> = u.applicant_id.into_iter().collect();
     notify(state, &to_notify, NoticeKind::Unit, unit_id, event, &u.name).await;
@@ -317,7 +323,8 @@ pub async fn review_member(
     } else {
         Review::Rejected
     };
-    if !db::review_member(&state.db, user_id, to)
+    let txn = store::begin(&state.db).await.map_err(internal)?;
+    if !db::review_member(&txn, user_id, to)
         .await
         .map_err(internal)?
     {
@@ -326,10 +333,11 @@ pub async fn review_member(
     if approve {
         let grant =
             Grant::new(Role::PartyMember, Scope::Unit(m.unit_id)).ok_or(AppError::Internal)?;
-        accounts::add_grant(&state.db, user_id, &grant)
+        accounts::add_grant(&txn, user_id, &grant)
             .await
             .map_err(internal)?;
     }
+    store::commit(txn).await.map_err(internal)?;
     let event = if approve { "approved" } else { "rejected" };
     notify(
         state,

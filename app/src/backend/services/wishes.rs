@@ -8,7 +8,7 @@ use super::notices::{notify, reviewers_of};
 use crate::backend::state::AppState;
 use crate::backend::store::units::CreditRow;
 use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
-use crate::domain::auth::{Grant, Place, Role};
+use crate::domain::auth::{Place, Role};
 use crate::domain::deadline::china;
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
@@ -231,8 +231,9 @@ async fn view(
             address: row.address.clone(),
         }),
         reject_reason: row.reject_reason.clone(),
-        fulfil_note: row.fulfil_note.clone(),
-        thanks: row.thanks.clone(),
+        // Notes may name a home or a person: for those involved only.
+        fulfil_note: row.fulfil_note.clone().filter(|_| private),
+        thanks: row.thanks.clone().filter(|_| private),
         hours: row.hours,
         claim_overdue: claim_overdue(row.status, row.wanted_by, today()),
         fulfil_photos,
@@ -293,15 +294,17 @@ async fn claim_display(
     } else {
         Role::PartyMember
     };
-    let unit = unit_of(&viewer.grants, role);
     if action == WishAction::ClaimForUnit {
+        let unit = unit_of(&viewer.grants, role);
         let u = crate::backend::store::units::unit_by_id(&state.db, unit.unwrap_or_default())
             .await
             .map_err(internal)?
             .ok_or(AppError::Forbidden)?;
         return Ok((Some(u.id), u.name));
     }
-    Ok((unit, surname_only(&viewer.name)))
+    // A member's own claim is theirs alone: their unit admin gets no say
+    // over it (the unit is still credited, at confirmation).
+    Ok((None, surname_only(&viewer.name)))
 }
 
 /// Takes one step. Of several concurrent steps on one wish exactly one
@@ -314,16 +317,25 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     if !may_see(Some(viewer), &row) {
         return Err(AppError::NotFound);
     }
-    if row.version != req.version {
-        return Err(lost_race(state, row.id).await);
-    }
     let f = facts(&row);
-    let next = match decide(viewer.id, &viewer.grants, &f, req.action) {
+    // Who may act is settled first: someone who may not act learns nothing
+    // from a stale version (not even who acted last).
+    let decided = decide(viewer.id, &viewer.grants, &f, req.action);
+    if decided == Err(WishRefusal::NotYours) {
+        return Err(AppError::Forbidden);
+    }
+    if row.version != req.version {
+        return Err(lost_race(state, viewer, row.id).await);
+    }
+    let next = match decided {
         Ok(next) => next,
-        Err(WishRefusal::WrongState) => return Err(AppError::WrongState),
-        Err(WishRefusal::NotYours) => return Err(AppError::Forbidden),
+        Err(_) => return Err(AppError::WrongState),
     };
-    let note = text(&req.note, Field::Reason, 300, false)?;
+    let note_field = match req.action {
+        WishAction::Reject => Field::Reason,
+        _ => Field::Note,
+    };
+    let note = text(&req.note, note_field, 300, false)?;
     let now = Utc::now();
     let mut change = WishChange::default();
     let mut credit = None;
@@ -353,9 +365,22 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         WishAction::Confirm => {
             change.thanks = Some(note.clone());
             let hours = row.hours.unwrap_or(0.0);
+            // A member's claim credits the unit they reported under too.
+            let unit = match (row.claimer_unit_id, row.claimer_id) {
+                (Some(u), _) => Some(u),
+                (None, Some(user)) => {
+                    crate::backend::store::units::members(&state.db, None, None, Some(user))
+                        .await
+                        .map_err(internal)?
+                        .into_iter()
+                        .find(|m| m.status == crate::domain::unit::Review::Approved)
+                        .map(|m| m.unit_id)
+                }
+                (None, None) => None,
+            };
             credit = row.claimer_id.map(|user| CreditRow {
                 user_id: user,
-                unit_id: row.claimer_unit_id,
+                unit_id: unit,
                 community_code: row.community_code.clone(),
                 source: CreditSource::Wish,
                 source_id: row.id,
@@ -386,7 +411,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     .await
     .map_err(internal)?
     {
-        return Err(lost_race(state, row.id).await);
+        return Err(lost_race(state, viewer, row.id).await);
     }
     state.wall_cache.clear();
     let wisher_side: Vec<i64> = row.wisher_id.into_iter().chain([row.posted_by]).collect();
@@ -400,7 +425,8 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
             v
         }
         WishAction::Release | WishAction::Confirm => row.claimer_id.into_iter().collect(),
-        WishAction::Withdraw | WishAction::Post => Vec::new(),
+        WishAction::Withdraw => wisher_side,
+        WishAction::Post => Vec::new(),
     };
     let to: Vec<i64> = to.into_iter().filter(|u| *u != viewer.id).collect();
     notify(
@@ -415,21 +441,25 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     get(state, Some(viewer), row.id).await
 }
 
-/// What a caller who lost a race is told: who claimed it, or who acted.
-async fn lost_race(state: &AppState, id: i64) -> AppError {
+/// What a caller who lost a race is told: who claimed it (as the wall
+/// shows it), or, to those involved, who acted.
+async fn lost_race(state: &AppState, viewer: &Viewer, id: i64) -> AppError {
     match db::by_id(&state.db, id).await {
         Ok(Some(w)) if w.status == WishStatus::Claimed => AppError::AlreadyClaimed {
             by: w.claimed_by.unwrap_or_default(),
         },
-        Ok(_) => match db::events(&state.db, id).await {
-            Ok(events) => AppError::AlreadyHandled {
-                by: events
-                    .last()
-                    .map(|e| e.actor_name.clone())
-                    .unwrap_or_default(),
-            },
-            Err(e) => internal(e),
-        },
+        Ok(Some(w)) if sees_contact(viewer.id, &viewer.grants, &facts(&w)) => {
+            match db::events(&state.db, id).await {
+                Ok(events) => AppError::AlreadyHandled {
+                    by: events
+                        .last()
+                        .map(|e| e.actor_name.clone())
+                        .unwrap_or_default(),
+                },
+                Err(e) => internal(e),
+            }
+        }
+        Ok(_) => AppError::AlreadyHandled { by: String::new() },
         Err(e) => internal(e),
     }
 }
@@ -452,7 +482,7 @@ pub async fn list(
         },
         (WishList::Community(code), Some(v)) => {
             let place = state.atlas().place_of(code).ok_or(AppError::NotFound)?;
-            if !staff_at(state, &v.grants, code, &place) {
+            if !community_side(&v.grants, &place) {
                 return Err(AppError::Forbidden);
             }
             db::Scope::Communities(vec![code.clone()])
@@ -460,6 +490,14 @@ pub async fn list(
         (_, None) => return Err(AppError::NotSignedIn),
     };
     let limit = limit.clamp(1, 100);
+    let mut filter = filter;
+    if let Some(c) = filter.community.take() {
+        let c = c.trim().to_ascii_uppercase();
+        if state.atlas().level_of(&c) != Some(Level::Community) {
+            return Err(AppError::invalid(Field::Community, InputProblem::Unknown));
+        }
+        filter.community = Some(c);
+    }
     let wall_first_page = scope == db::Scope::Wall && after.is_none();
     let scope = &scope;
     let read = |filter: WishFilter| async move {
@@ -487,31 +525,16 @@ pub async fn list(
     read(filter).await
 }
 
-/// Community staff, and grid staff of a grid inside the community: they
-/// see its whole list, under review or not.
-fn staff_at(state: &AppState, grants: &[Grant], community: &str, place: &Place) -> bool {
-    let atlas = state.atlas();
-    community_side(grants, place)
-        || grants.iter().any(|g| match &g.scope {
-            crate::domain::auth::Scope::Grid(code) => {
-                matches!(
-                    g.role,
-                    Role::GridWorker | Role::GridLeader | Role::Instructor
-                ) && atlas.place_of(code).and_then(|p| p.community).as_deref() == Some(community)
-            }
-            _ => false,
-        })
-}
-
-/// Which photos the caller may add now: the wisher's side before it is
-/// claimed (the wish itself), the claimer while fulfilling it.
+/// Which photos the caller may add now: the wisher's side while the wish
+/// is under review (the wish itself), the claimer while fulfilling it.
 fn photo_stage(viewer: &Viewer, row: &WishRow) -> Option<&'static str> {
     let f = facts(row);
     let wisher_side = row.wisher_id == Some(viewer.id)
         || row.posted_by == viewer.id
         || community_side(&viewer.grants, &f.place);
     match row.status {
-        WishStatus::Pending | WishStatus::Published if wisher_side => Some("story"),
+        // Photos go public with the wish: only while the community reviews it.
+        WishStatus::Pending if wisher_side => Some("story"),
         WishStatus::Claimed
             if decide(viewer.id, &viewer.grants, &f, WishAction::Fulfil).is_ok() =>
         {
@@ -568,14 +591,15 @@ pub async fn add_photo(
     }
 }
 
-/// A photo's bytes if the caller may see it: story photos of wishes on the
-/// wall for anyone, everything for the people involved.
+/// A photo's bytes if the caller may see it, and whether it is public:
+/// story photos of wishes on the wall for anyone, everything for the people
+/// involved.
 pub async fn photo_bytes(
     state: &AppState,
     viewer: Option<&Viewer>,
     id: i64,
     thumb: bool,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<(Vec<u8>, bool), AppError> {
     let p = db::photo_by_id(&state.db, id)
         .await
         .map_err(internal)?
@@ -589,11 +613,12 @@ pub async fn photo_bytes(
     if !(public || private) {
         return Err(AppError::NotFound);
     }
-    state
+    let bytes = state
         .blobs
         .get(if thumb { &p.thumb_key } else { &p.key })
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    Ok((bytes, public))
 }
 
 /// Claims past their wanted-by date in the caller's communities: the flag

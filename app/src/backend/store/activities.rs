@@ -198,23 +198,30 @@ pub async fn cancel<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
-/// Marks a signed-up person as attended. `false` when they were not signed up.
-pub async fn check_in(
-    db: &impl ConnectionTrait,
+/// Marks a signed-up person as attended and credits their hours, in one
+/// transaction. `false` when they were not signed up (nothing written).
+pub async fn check_in<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     activity_id: i64,
     user_id: i64,
-    now: DateTime<Utc>,
+    credit: &super::units::CreditRow,
 ) -> Result<bool, DbErr> {
     use activity_signup::Column as S;
+    let txn = db.begin().await?;
     let res = activity_signup::Entity::update_many()
         .col_expr(S::Status, Expr::value(Attendance::Attended.as_str()))
-        .col_expr(S::UpdatedAt, Expr::value(now))
+        .col_expr(S::UpdatedAt, Expr::value(credit.created_at))
         .filter(S::ActivityId.eq(activity_id))
         .filter(S::UserId.eq(user_id))
         .filter(S::Status.eq(Attendance::SignedUp.as_str()))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    Ok(res.rows_affected == 1)
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    super::units::credit(&txn, credit).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Everyone on an activity's list, with names and phones (organisers only).

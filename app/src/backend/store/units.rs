@@ -127,6 +127,7 @@ pub struct MemberRow {
 }
 
 /// Records (or renews, after a refusal) a member's report to a community.
+/// One statement (upsert), so two quick submits cannot collide.
 pub async fn upsert_member(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -134,19 +135,22 @@ pub async fn upsert_member(
     community: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let existing = party_member::Entity::find_by_id(user_id).one(db).await?;
-    let model = party_member::ActiveModel {
+    use party_member::Column as M;
+    use sea_orm::sea_query::OnConflict;
+    party_member::Entity::insert(party_member::ActiveModel {
         user_id: Set(user_id),
         unit_id: Set(unit_id),
         community_code: Set(community.to_string()),
         status: Set(Review::Pending.as_str().to_string()),
         created_at: Set(now),
-    };
-    if existing.is_some() {
-        model.update(db).await?;
-    } else {
-        model.insert(db).await?;
-    }
+    })
+    .on_conflict(
+        OnConflict::column(M::UserId)
+            .update_columns([M::UnitId, M::CommunityCode, M::Status, M::CreatedAt])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
     Ok(())
 }
 
@@ -232,9 +236,13 @@ pub struct CreditRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// Credits once: a second credit for the same (person, source) is ignored.
+/// Credits once: a second credit for the same (person, source) is ignored
+/// (ON CONFLICT DO NOTHING, so it is safe inside a transaction on
+/// PostgreSQL, where a failed INSERT would abort the transaction).
 pub async fn credit(db: &impl ConnectionTrait, c: &CreditRow) -> Result<bool, DbErr> {
-    let res = service_credit::ActiveModel {
+    use sea_orm::sea_query::OnConflict;
+    use service_credit::Column as C;
+    let inserted = service_credit::Entity::insert(service_credit::ActiveModel {
         user_id: Set(c.user_id),
         source: Set(c.source.as_str().to_string()),
         source_id: Set(c.source_id),
@@ -244,14 +252,15 @@ pub async fn credit(db: &impl ConnectionTrait, c: &CreditRow) -> Result<bool, Db
         points: Set(c.points),
         hours: Set(c.hours),
         created_at: Set(c.created_at),
-    }
-    .insert(db)
-    .await;
-    match res {
-        Ok(_) => Ok(true),
-        Err(e) if super::accounts::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    })
+    .on_conflict(
+        OnConflict::columns([C::UserId, C::Source, C::SourceId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
 }
 
 /// Whose credits to read.

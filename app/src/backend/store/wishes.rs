@@ -209,7 +209,9 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
             .col_expr(C::ClaimerId, Expr::value(user))
             .col_expr(C::ClaimerUnitId, Expr::value(unit))
             .col_expr(C::ClaimedBy, Expr::value(shown))
-            .col_expr(C::ClaimedAt, Expr::value(at));
+            .col_expr(C::ClaimedAt, Expr::value(at))
+            // A new (or no) claimer: an old overdue flag is not theirs.
+            .col_expr(C::OverdueNoticed, Expr::value(false));
     }
     if let Some(n) = &change.fulfil_note {
         update = update.col_expr(C::FulfilNote, Expr::value(n.clone()));
@@ -326,16 +328,13 @@ pub async fn page(
 }
 
 /// Claims past their wanted-by date that nobody was told about yet
-/// (at most `limit`), marked as told in the same step.
-pub async fn take_new_overdue<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+/// (at most `limit`), marked as told.
+pub async fn take_new_overdue(
+    db: &impl ConnectionTrait,
     today: NaiveDate,
     limit: u64,
 ) -> Result<Vec<WishRow>, DbErr> {
     use wish::Column as C;
-    let txn = db.begin().await?;
-    // The marking UPDATE comes first (SQLite: write before read in a
-    // transaction); the rows marked now are the ones to tell about.
     let due: Vec<i64> = wish::Entity::find()
         .select_only()
         .column(C::Id)
@@ -347,28 +346,32 @@ pub async fn take_new_overdue<C: ConnectionTrait + TransactionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    if due.is_empty() {
+    // Each row is marked on its own terms again, so a wish released
+    // meanwhile, or one another instance marked, is not told twice.
+    let mut marked = Vec::new();
+    for id in due {
+        let res = wish::Entity::update_many()
+            .col_expr(C::OverdueNoticed, Expr::value(true))
+            .filter(C::Id.eq(id))
+            .filter(C::Status.eq(WishStatus::Claimed.as_str()))
+            .filter(C::WantedBy.lt(today))
+            .filter(C::OverdueNoticed.eq(false))
+            .exec(db)
+            .await?;
+        if res.rows_affected == 1 {
+            marked.push(id);
+        }
+    }
+    if marked.is_empty() {
         return Ok(Vec::new());
     }
-    let marked = wish::Entity::update_many()
-        .col_expr(C::OverdueNoticed, Expr::value(true))
-        .filter(C::Id.is_in(due.clone()))
-        .filter(C::OverdueNoticed.eq(false))
-        .exec(&txn)
-        .await?;
-    // Another instance marked them first: it tells.
-    if marked.rows_affected == 0 {
-        return Ok(Vec::new());
-    }
-    let rows = wish::Entity::find()
-        .filter(C::Id.is_in(due))
-        .all(&txn)
+    Ok(wish::Entity::find()
+        .filter(C::Id.is_in(marked))
+        .all(db)
         .await?
         .into_iter()
         .map(row)
-        .collect();
-    txn.commit().await?;
-    Ok(rows)
+        .collect())
 }
 
 /// Claimed wishes past their wanted-by day, in these communities.
