@@ -77,3 +77,27 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
 pub async fn upload(_url: &str, _file: ()) -> Result<(), String> {
     Ok(())
 }
+
+/// A photo picked in the browser (nothing on the server).
+#[cfg(feature = "hydrate")]
+pub type Picked = web_sys::File;
+#[cfg(not(feature = "hydrate"))]
+pub type Picked = ();
+
+/// Uploads the picked photos in turn, showing "i/n" in `progress`; stops
+/// at the first refusal and returns its message.
+pub async fn upload_all(
+    url: &str,
+    files: Vec<Picked>,
+    progress: RwSignal<Option<(usize, usize)>>,
+) -> Result<(), String> {
+    let n = files.len();
+    for (i, f) in files.into_iter().enumerate() {
+        progress.set(Some((i + 1, n)));
+        if let Err(e) = upload(url, f).await {
+            progress.set(None);
+            return Err(e);
+        }
+    }
+    Ok(())
+}

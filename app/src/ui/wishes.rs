@@ -208,17 +208,11 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
             let navigate = navigate.clone();
             let picked = photos::picked(files);
             spawn_local(async move {
-                let n = picked.len();
-                for (i, f) in picked.into_iter().enumerate() {
-                    uploading.set(Some((i + 1, n)));
-                    if let Err(e) = photos::upload(&format!("/api/v1/wishes/{id}/photos"), f).await
-                    {
-                        photo_error.set(Some(e));
-                        uploading.set(None);
-                        return;
-                    }
+                let url = format!("/api/v1/wishes/{id}/photos");
+                match photos::upload_all(&url, picked, uploading).await {
+                    Ok(()) => navigate(&format!("/wish/{id}"), Default::default()),
+                    Err(e) => photo_error.set(Some(e)),
                 }
-                navigate(&format!("/wish/{id}"), Default::default());
             });
         }
     });

@@ -2,8 +2,8 @@
 //! cancel, organisers check them in, attendance credits hours.
 
 use super::auth::Viewer;
-use super::internal;
 use super::notices::notify;
+use super::{internal, text};
 use crate::backend::state::AppState;
 use crate::backend::store::activities::{self as db, ActivityRow, SignUp};
 use crate::backend::store::units::{self, CreditRow};
@@ -64,19 +64,9 @@ pub async fn publish(
     if !organiser(state, viewer, &community) {
         return Err(AppError::Forbidden);
     }
-    let req = |s: &str, f: Field, max: usize| -> Result<String, AppError> {
-        let t = s.trim().to_string();
-        if t.is_empty() {
-            return Err(AppError::invalid(f, InputProblem::Required));
-        }
-        if t.chars().count() > max {
-            return Err(AppError::invalid(f, InputProblem::TooLong));
-        }
-        Ok(t)
-    };
-    let title = req(&new.title, Field::Title, 40)?;
-    let description = req(&new.description, Field::Note, 500)?;
-    let place = req(&new.place, Field::Place, 60)?;
+    let title = text(&new.title, Field::Title, 40, true)?;
+    let description = text(&new.description, Field::Note, 500, true)?;
+    let place = text(&new.place, Field::Place, 60, true)?;
     let now = Utc::now();
     if new.starts_at <= now {
         return Err(AppError::invalid(Field::Time, InputProblem::InPast));

@@ -2,7 +2,7 @@
 //! publish resources; a need is matched to resources nearest first.
 
 use super::auth::Viewer;
-use super::internal;
+use super::{internal, text};
 use crate::backend::state::AppState;
 use crate::backend::store::lists::{self as db, NeedRow, ProjectRow, ResourceRow};
 use crate::backend::store::units;
@@ -22,26 +22,6 @@ fn editor(state: &AppState, viewer: Option<&Viewer>, community: &str) -> bool {
             .place_of(community)
             .is_some_and(|p| community_side(&v.grants, &p))
     })
-}
-
-fn required(s: &str, f: Field, max: usize) -> Result<String, AppError> {
-    let t = s.trim().to_string();
-    if t.is_empty() {
-        return Err(AppError::invalid(f, InputProblem::Required));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(f, InputProblem::TooLong));
-    }
-    Ok(t)
-}
-
-/// Optional free text: trimmed, refused when too long (never cut).
-fn optional(s: &str, f: Field, max: usize) -> Result<String, AppError> {
-    let t = s.trim().to_string();
-    if t.chars().count() > max {
-        return Err(AppError::invalid(f, InputProblem::TooLong));
-    }
-    Ok(t)
 }
 
 fn community_code(state: &AppState, code: &str) -> Result<String, AppError> {
@@ -163,8 +143,8 @@ pub async fn add_need(
         id: 0,
         community_code: community,
         category,
-        title: required(title, Field::Title, 40)?,
-        detail: optional(detail, Field::Note, 500)?,
+        title: text(title, Field::Title, 40, true)?,
+        detail: text(detail, Field::Note, 500, false)?,
         wish_id,
         open: true,
         created_by: viewer.id,
@@ -194,9 +174,9 @@ pub async fn add_resource(
         unit_id,
         community_code: unit.community_code.clone(),
         category,
-        title: required(title, Field::Title, 40)?,
-        detail: optional(detail, Field::Note, 500)?,
-        availability: required(availability, Field::Time, 40)?,
+        title: text(title, Field::Title, 40, true)?,
+        detail: text(detail, Field::Note, 500, false)?,
+        availability: text(availability, Field::Time, 40, true)?,
         created_at: Utc::now(),
     };
     let id = db::insert_resource(&state.db, &row)
@@ -255,8 +235,8 @@ pub async fn add_project(
         &ProjectRow {
             id: 0,
             community_code: community,
-            title: required(title, Field::Title, 40)?,
-            detail: optional(detail, Field::Note, 500)?,
+            title: text(title, Field::Title, 40, true)?,
+            detail: text(detail, Field::Note, 500, false)?,
             status: ProjectStatus::Planning,
             progress: 0,
             needs,

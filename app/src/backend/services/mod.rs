@@ -11,10 +11,23 @@ pub mod staff;
 pub mod units;
 pub mod wishes;
 
-use crate::domain::error::AppError;
+use crate::domain::error::{AppError, Field, InputProblem};
 
 /// Logs a store failure with its cause and gives the user a plain message.
 pub fn internal(e: impl std::fmt::Display) -> AppError {
     tracing::error!(error = %e, "internal error");
     AppError::Internal
+}
+
+/// A text field as users type it: trimmed; refused when required and
+/// empty, or longer than `max` characters (never cut silently).
+pub fn text(s: &str, field: Field, max: usize, required: bool) -> Result<String, AppError> {
+    let t = s.trim().to_string();
+    if required && t.is_empty() {
+        return Err(AppError::invalid(field, InputProblem::Required));
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(field, InputProblem::TooLong));
+    }
+    Ok(t)
 }

@@ -4,8 +4,8 @@
 //! each unit's ledger and each community's leaderboard.
 
 use super::auth::Viewer;
-use super::internal;
 use super::notices::{notify, reviewers_of};
+use super::{internal, text};
 use crate::backend::state::AppState;
 use crate::backend::store::{self, accounts, units as db};
 use crate::domain::auth::{Grant, Place, Role, Scope};
@@ -24,17 +24,6 @@ fn community_place(state: &AppState, code: &str) -> Result<Place, AppError> {
         return Err(AppError::invalid(Field::Community, InputProblem::Unknown));
     }
     Ok(atlas.place_of(code).unwrap_or_default())
-}
-
-fn field(s: &str, f: Field, max: usize) -> Result<String, AppError> {
-    let t = s.trim().to_string();
-    if t.is_empty() {
-        return Err(AppError::invalid(f, InputProblem::Required));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(f, InputProblem::TooLong));
-    }
-    Ok(t)
 }
 
 /// Communities the caller reviews registrations for.
@@ -84,9 +73,9 @@ pub async fn register_unit(
     viewer: &Viewer,
     new: NewUnit,
 ) -> Result<UnitView, AppError> {
-    let name = field(&new.name, Field::Unit, 40)?;
-    let party_org = field(&new.party_org, Field::PartyOrg, 60)?;
-    let contact_name = field(&new.contact_name, Field::Name, 20)?;
+    let name = text(&new.name, Field::Unit, 40, true)?;
+    let party_org = text(&new.party_org, Field::PartyOrg, 60, true)?;
+    let contact_name = text(&new.contact_name, Field::Name, 20, true)?;
     let contact_phone = new.contact_phone.trim().to_string();
     if !is_mobile_number(&contact_phone) {
         return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));

@@ -3,8 +3,8 @@
 //! for those `domain::wish::sees_contact` allows.
 
 use super::auth::Viewer;
-use super::internal;
 use super::notices::{notify, reviewers_of};
+use super::{internal, text};
 use crate::backend::state::AppState;
 use crate::backend::store::units::CreditRow;
 use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
@@ -58,17 +58,6 @@ fn facts(row: &WishRow) -> WishFacts {
 /// Whether the caller may open a wish that is not on the wall.
 fn may_see(viewer: Option<&Viewer>, row: &WishRow) -> bool {
     row.status.on_wall() || viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &facts(row)))
-}
-
-fn text(s: &str, field: Field, max: usize, required: bool) -> Result<String, AppError> {
-    let t = s.trim().to_string();
-    if required && t.is_empty() {
-        return Err(AppError::invalid(field, InputProblem::Required));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(field, InputProblem::TooLong));
-    }
-    Ok(t)
 }
 
 /// Posts a wish for review: the caller's own, or (grid and community staff)

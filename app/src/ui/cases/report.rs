@@ -84,16 +84,11 @@ fn ReportForm() -> impl IntoView {
             let navigate = navigate.clone();
             let picked = photos::picked(files);
             spawn_local(async move {
-                let n = picked.len();
-                for (i, f) in picked.into_iter().enumerate() {
-                    uploading.set(Some((i + 1, n)));
-                    if let Err(e) = photos::upload(&format!("/api/v1/cases/{id}/photos"), f).await {
-                        photo_error.set(Some(e));
-                        uploading.set(None);
-                        return;
-                    }
+                let url = format!("/api/v1/cases/{id}/photos");
+                match photos::upload_all(&url, picked, uploading).await {
+                    Ok(()) => navigate(&format!("/case/{id}"), Default::default()),
+                    Err(e) => photo_error.set(Some(e)),
                 }
-                navigate(&format!("/case/{id}"), Default::default());
             });
         }
     });
