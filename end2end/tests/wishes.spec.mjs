@@ -91,3 +91,10 @@ test('volunteers sign up on a phone and the places left go down', async ({ page 
   await expect(first.getByTestId('signed-up')).toBeVisible();
   await expect(first.getByTestId('places-left')).toHaveText(String(left - 1));
 });
+
+test('the wall opens on the map as a layer of wishes at their communities', async ({ page }) => {
+  await open(page, '/?layer=wishes');
+  await expect(page.getByTestId('wish-layer')).toBeChecked();
+  await expect(page.getByTestId('wish-count')).toHaveText(/\([1-9]\d*\)/);
+  await expect(page.locator('path.wish-dot').first()).toBeVisible();
+});

@@ -63,6 +63,25 @@ pub async fn wishes_page(
     .await
 }
 
+/// Wishes for the map layer: the wall's newest 200 (public fields only).
+#[server(prefix = "/api", endpoint = "wish_map", input = server_fn::codec::Json)]
+pub async fn wish_map(#[server(default)] filter: WishFilter) -> Result<Vec<WishCard>, AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        services::wishes::list(
+            &state,
+            None,
+            WishList::Wall,
+            filter,
+            None,
+            services::wishes::MAP_LIMIT,
+        )
+        .await
+    })
+    .await
+}
+
 /// Claims past their wanted-by date in the caller's communities.
 #[server(prefix = "/api", endpoint = "overdue_wish_claims")]
 pub async fn overdue_wish_claims() -> Result<Vec<WishCard>, AppError> {

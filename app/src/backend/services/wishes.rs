@@ -20,6 +20,8 @@ use chrono::{Duration, NaiveDate, Utc};
 
 /// Cards per page of the wall and lists.
 pub const PAGE: u64 = 20;
+/// Wishes on the map layer at most.
+pub const MAP_LIMIT: u64 = 200;
 
 /// The wall's first pages: the same for every reader and by far the most
 /// read. Forgotten whenever a wish changes here; at most 2 s old otherwise.
@@ -478,7 +480,7 @@ pub async fn list(
         }
         (_, None) => return Err(AppError::NotSignedIn),
     };
-    let limit = limit.clamp(1, 100);
+    let limit = limit.clamp(1, MAP_LIMIT);
     let mut filter = filter;
     if let Some(c) = filter.community.take() {
         let c = c.trim().to_ascii_uppercase();

@@ -334,8 +334,8 @@ fn wish_colour(s: crate::domain::wish::WishStatus) -> &'static str {
 /// home). `/?layer=wishes` opens the map with it on.
 #[component]
 fn WishLayerToggle() -> impl IntoView {
-    use crate::api::wishes::wishes_page;
-    use crate::domain::wish::{WishFilter, WishList};
+    use crate::api::wishes::wish_map;
+    use crate::domain::wish::WishFilter;
     let lang = use_lang();
     let query = leptos_router::hooks::use_query_map();
     let on = RwSignal::new(query.with_untracked(|q| q.get("layer").as_deref() == Some("wishes")));
@@ -347,7 +347,7 @@ fn WishLayerToggle() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if let Ok(cards) = wishes_page(WishList::Wall, WishFilter::default(), None).await {
+            if let Ok(cards) = wish_map(WishFilter::default()).await {
                 driver::ready().await;
                 let l = lang.get_untracked();
                 count.set(Some(cards.len()));
