@@ -155,6 +155,8 @@ fn MembershipCard(membership: Option<MemberView>, reload: RwSignal<u32>) -> impl
                 <p>{m.unit_name.clone()}" · "{m.community_name.clone()}" "{review_badge(m.status)}</p>
             })}
             <Show when=move || open>
+                <details>
+                <summary>{tr(T::ReportIn)}</summary>
                 <p class="hint">{tr(T::MemberHint)}</p>
                 <div class="form">
                     <label><span>{tr(T::ChooseUnit)}</span>
@@ -172,6 +174,7 @@ fn MembershipCard(membership: Option<MemberView>, reload: RwSignal<u32>) -> impl
                     }>{tr(T::ReportIn)}</button>
                     <ErrorLine error/>
                 </div>
+                </details>
             </Show>
         </div>
     }

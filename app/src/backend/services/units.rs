@@ -18,6 +18,11 @@ use crate::domain::wish::{surname_only, unit_of};
 use chrono::Utc;
 use std::collections::HashMap;
 
+/// Total hours. (An empty f64 sum is -0.0, which would show as "-0.0".)
+fn hours_of(hours: impl Iterator<Item = f32>) -> f64 {
+    hours.map(f64::from).sum::<f64>() + 0.0
+}
+
 fn community_place(state: &AppState, code: &str) -> Result<Place, AppError> {
     let atlas = state.atlas();
     if atlas.level_of(code) != Some(Level::Community) {
@@ -55,7 +60,7 @@ async fn view_unit(state: &AppState, u: db::UnitRow) -> Result<UnitView, AppErro
             .filter(|m| m.status == Review::Approved)
             .count() as u32,
         points: credits.iter().map(|c| c.points as i64).sum(),
-        hours: credits.iter().map(|c| c.hours as f64).sum(),
+        hours: hours_of(credits.iter().map(|c| c.hours)),
         id: u.id,
         name: u.name,
         kind: u.kind,
@@ -209,7 +214,7 @@ fn view_member(
         id: m.user_id,
         user_id: m.user_id,
         points: mine.clone().map(|c| c.points as i64).sum(),
-        hours: mine.map(|c| c.hours as f64).sum(),
+        hours: hours_of(mine.map(|c| c.hours)),
         unit_name: units.get(&m.unit_id).cloned().unwrap_or_default(),
         community_name: state
             .atlas()
@@ -383,7 +388,7 @@ async fn lines(state: &AppState, rows: Vec<db::CreditRow>) -> Result<Record, App
     let atlas = state.atlas();
     Ok(Record {
         points: rows.iter().map(|c| c.points as i64).sum(),
-        hours: rows.iter().map(|c| c.hours as f64).sum(),
+        hours: hours_of(rows.iter().map(|c| c.hours)),
         lines: rows
             .into_iter()
             .map(|c| LedgerLine {
@@ -473,4 +478,13 @@ pub async fn leaderboard(state: &AppState, community: &str) -> Result<Vec<Leader
             hours,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_hours_show_as_zero_not_minus_zero() {
+        assert_eq!(format!("{:.1}", super::hours_of(std::iter::empty())), "0.0");
+        assert_eq!(super::hours_of([1.5f32, 2.0].into_iter()), 3.5);
+    }
 }
