@@ -669,10 +669,32 @@ pub async fn queue(
     };
     let settings = settings(state).await?;
     let categories = &settings.names;
-    let rows = db::page(&state.db, &scope, &filter, after, PAGE)
+    let rows = db::queue_page(&state.db, &scope, &filter, after, PAGE)
         .await
         .map_err(internal)?;
-    Ok(rows.iter().map(|r| summary(r, categories)).collect())
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let status = CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Reported);
+            CaseSummary {
+                id: r.id,
+                category: categories.get(&r.category_id).cloned().unwrap_or_default(),
+                description: r.excerpt,
+                status,
+                level: r.level.as_deref().and_then(DispatchLevel::parse),
+                grid_code: r.grid_code,
+                due_at: r.due_at,
+                due_state: r
+                    .due_at
+                    .filter(|_| status.is_open())
+                    .map(|d| due_state(r.started_at, d, now)),
+                created_at: r.created_at,
+                lat: r.lat,
+                lng: r.lng,
+            }
+        })
+        .collect())
 }
 
 /// Open cases of the same category within ~50 m in the last 30 days, shown

@@ -379,6 +379,53 @@ pub async fn page(
         .collect())
 }
 
+/// What a queue row shows of a case, read without the rest of the row
+/// (the description is cut to its first 80 characters by the database).
+#[derive(Clone, Debug, PartialEq, sea_orm::FromQueryResult)]
+pub struct QueueRow {
+    pub id: i64,
+    pub category_id: i64,
+    pub excerpt: String,
+    pub status: String,
+    pub level: Option<String>,
+    pub grid_code: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// One page of a queue as rows show it, newest first, after `after`.
+pub async fn queue_page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<QueueRow>, DbErr> {
+    use case_record::Column as C;
+    let q = selected(db, scope, filter, after).await?;
+    q.select_only()
+        .columns([C::Id, C::CategoryId])
+        .expr_as(Expr::cust("substr(description, 1, 80)"), "excerpt")
+        .columns([
+            C::Status,
+            C::Level,
+            C::GridCode,
+            C::StartedAt,
+            C::DueAt,
+            C::CreatedAt,
+            C::Lat,
+            C::Lng,
+        ])
+        .order_by_desc(C::Id)
+        .limit(limit)
+        .into_model::<QueueRow>()
+        .all(db)
+        .await
+}
+
 /// What a map dot needs of a case, read without the rest of the row.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseDot {
