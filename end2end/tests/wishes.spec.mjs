@@ -98,3 +98,53 @@ test('the wall opens on the map as a layer of wishes at their communities', asyn
   await expect(page.getByTestId('wish-count')).toHaveText(/\([1-9]\d*\)/);
   await expect(page.locator('path.wish-dot').first()).toBeVisible();
 });
+
+test('a unit registers and a member reports on a phone; the community approves both', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const ctx = async () => (await browser.newContext({ ...phone, baseURL })).newPage();
+  const [applicant, community] = [await ctx(), await ctx()];
+  const stamp = String(Date.now()).slice(-8);
+  const unitName = `历下区图书馆${stamp.slice(-4)}`;
+
+  // A new account registers a unit with the community.
+  await open(applicant, '/register');
+  await applicant.getByLabel('姓名').fill('韩馆长');
+  await applicant.getByLabel('手机号').fill(`134${stamp}`);
+  await applicant.getByLabel('密码').fill('longenough1');
+  await applicant.getByRole('button', { name: '注册' }).click();
+  await expect(applicant.getByTestId('me-name')).toHaveText('韩馆长');
+  await open(applicant, '/service');
+  const units = applicant.getByTestId('units');
+  await units.getByText('单位报到').click();
+  await units.getByLabel('单位名称').fill(unitName);
+  await units.getByLabel('党组织名称').fill('区图书馆党支部');
+  await units.getByLabel('联系人').fill('韩馆长');
+  await units.getByLabel('联系电话').fill('13912345678');
+  await units.getByTestId('community').selectOption('370103-001-001');
+  await units.getByRole('button', { name: '提交' }).click();
+  await expect(units.getByTestId('unit').filter({ hasText: unitName })).toContainText('待审核');
+
+  // The community sees it waiting and approves it.
+  await login(community, '13800000003');
+  await open(community, '/service');
+  const row = community.getByTestId('unit').filter({ hasText: unitName });
+  await expect(row).toContainText('待审核');
+  await row.getByRole('button', { name: '通过', exact: true }).click();
+  await expect(community.getByTestId('unit').filter({ hasText: unitName })).toContainText('已通过');
+
+  // A resident who is a party member reports under it to the community.
+  const member = await ctx();
+  await login(member, '13800000011');
+  await open(member, '/service');
+  const card = member.getByTestId('membership');
+  await card.locator('summary').click();
+  await card.getByTestId('unit-choice').selectOption({ label: unitName });
+  await card.getByTestId('community').selectOption('370103-001-001');
+  await card.getByRole('button', { name: '提交报到' }).click();
+  await expect(member.getByTestId('membership')).toContainText('待审核');
+
+  await open(community, '/service');
+  const who = community.getByTestId('members').locator('li').filter({ hasText: '居民 郑丽' });
+  await who.getByRole('button', { name: '通过', exact: true }).click();
+  await expect(community.getByTestId('members').locator('li').filter({ hasText: '居民 郑丽' })).toContainText('已通过');
+});
