@@ -126,7 +126,7 @@ pub async fn seed(
     units_ids: &[i64],
 ) -> Result<(), AppError> {
     let now = Utc::now();
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = crate::domain::deadline::china_date(now);
     let first = match grids.first() {
         Some(g) => g.community.clone(),
         None => return Ok(()),

@@ -14,6 +14,11 @@ pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
+/// The date in China at `now`: wanted-by dates and "today" are Chinese dates.
+pub fn china_date(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&china()).date_naive()
+}
+
 /// Days off that would be working days, and weekend days that are worked.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calendar {

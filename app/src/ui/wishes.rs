@@ -7,7 +7,6 @@ use super::i18n::{short_time, tr, use_lang, T};
 use super::photos;
 use super::session::use_session;
 use crate::api::wishes::{post_wish, take_wish_step, wish_detail, wishes_page};
-use crate::domain::auth::Role;
 use crate::domain::error::AppError;
 use crate::domain::wish::*;
 use leptos::prelude::*;
@@ -48,7 +47,7 @@ pub fn CommunitySelect(value: RwSignal<String>, #[prop(optional)] all: bool) -> 
 pub fn WishRow(card: WishCard) -> impl IntoView {
     let lang = use_lang();
     let kind = card.kind;
-    let overdue = claim_overdue(card.status, card.wanted_by, chrono::Utc::now().date_naive());
+    let overdue = claim_overdue(card.status, card.wanted_by, today());
     view! {
         <li>
             <A href=format!("/wish/{}", card.id)>
@@ -156,9 +155,9 @@ pub fn WallPage() -> impl IntoView {
     }
 }
 
-/// Today in China, for the date picker's minimum.
+/// Today in China (the date picker's minimum, the overdue flag).
 fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    crate::domain::deadline::china_date(chrono::Utc::now())
 }
 
 #[component]
@@ -170,12 +169,8 @@ pub fn PostWishPage() -> impl IntoView {
                 None => view! { <SignInPrompt/> }.into_any(),
                 Some(user) => {
                     let staff = user.grants.iter().any(|g| g.role.is_place_staff());
-                    let home = user.grants.iter().find_map(|g| match (&g.scope, g.role) {
-                        (crate::domain::auth::Scope::Community(c), Role::CommunityAdmin) => Some(c.clone()),
-                        (crate::domain::auth::Scope::Grid(c), _) => c.rsplit_once('-').map(|(community, _)| community.to_string()),
-                        _ => None,
-                    });
-                    view! { <PostWishForm staff home=home.unwrap_or_default()/> }.into_any()
+                    let home = super::service::home_community(&user).unwrap_or_default();
+                    view! { <PostWishForm staff home/> }.into_any()
                 }
             }}
         </div>

@@ -6,12 +6,12 @@ use super::notices::notify;
 use super::{internal, text};
 use crate::backend::state::AppState;
 use crate::backend::store::activities::{self as db, ActivityRow, SignUp};
-use crate::backend::store::units::{self, CreditRow};
+use crate::backend::store::units::CreditRow;
 use crate::domain::activity::*;
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::notice::NoticeKind;
-use crate::domain::unit::{CreditSource, Review};
+use crate::domain::unit::CreditSource;
 use crate::domain::wish::{community_side, points_for_hours};
 use chrono::{Duration, Utc};
 
@@ -220,12 +220,7 @@ pub async fn check_in(
     if !may_check_in(now, a.starts_at, a.ends_at) {
         return Err(AppError::WrongState);
     }
-    let unit = units::members(&state.db, None, None, Some(user_id))
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .find(|m| m.status == Review::Approved)
-        .map(|m| m.unit_id);
+    let unit = super::units::approved_unit_of(state, user_id).await?;
     let credit = CreditRow {
         user_id,
         unit_id: unit,

@@ -42,34 +42,63 @@ fn reviewed_communities(state: &AppState, grants: &[Grant]) -> Vec<String> {
         .collect()
 }
 
+/// Units as their admins and reviewers see them, with members and totals
+/// read in two queries for the whole list.
+async fn view_units(state: &AppState, rows: Vec<db::UnitRow>) -> Result<Vec<UnitView>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let members = db::members(&state.db, Some(&ids), None, None)
+        .await
+        .map_err(internal)?;
+    let credits = db::credits(&state.db, &db::CreditsOf::Units(ids), 1_000_000)
+        .await
+        .map_err(internal)?;
+    let atlas = state.atlas();
+    Ok(rows
+        .into_iter()
+        .map(|u| {
+            let mine = credits.iter().filter(|c| c.unit_id == Some(u.id));
+            UnitView {
+                community_name: atlas
+                    .name_of(&u.community_code)
+                    .unwrap_or_default()
+                    .to_string(),
+                members: members
+                    .iter()
+                    .filter(|m| m.unit_id == u.id && m.status == Review::Approved)
+                    .count() as u32,
+                points: mine.clone().map(|c| c.points as i64).sum(),
+                hours: hours_of(mine.map(|c| c.hours)),
+                id: u.id,
+                name: u.name,
+                kind: u.kind,
+                party_org: u.party_org,
+                contact_name: u.contact_name,
+                contact_phone: u.contact_phone,
+                community_code: Some(u.community_code),
+                status: u.status,
+            }
+        })
+        .collect())
+}
+
 async fn view_unit(state: &AppState, u: db::UnitRow) -> Result<UnitView, AppError> {
-    let members = db::members(&state.db, Some(u.id), None, None)
+    view_units(state, vec![u])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)
+}
+
+/// The unit a party member reported under, once the community approved.
+pub async fn approved_unit_of(state: &AppState, user: i64) -> Result<Option<i64>, AppError> {
+    Ok(db::members(&state.db, None, None, Some(user))
         .await
-        .map_err(internal)?;
-    let credits = db::credits(&state.db, &db::CreditsOf::Unit(u.id), 100_000)
-        .await
-        .map_err(internal)?;
-    Ok(UnitView {
-        community_name: state
-            .atlas()
-            .name_of(&u.community_code)
-            .unwrap_or_default()
-            .to_string(),
-        members: members
-            .iter()
-            .filter(|m| m.status == Review::Approved)
-            .count() as u32,
-        points: credits.iter().map(|c| c.points as i64).sum(),
-        hours: hours_of(credits.iter().map(|c| c.hours)),
-        id: u.id,
-        name: u.name,
-        kind: u.kind,
-        party_org: u.party_org,
-        contact_name: u.contact_name,
-        contact_phone: u.contact_phone,
-        community_code: Some(u.community_code),
-        status: u.status,
-    })
+        .map_err(internal)?
+        .into_iter()
+        .find(|m| m.status == Review::Approved)
+        .map(|m| m.unit_id))
 }
 
 /// A unit registers with a community; the community approves it.
@@ -182,11 +211,7 @@ pub async fn units_for(state: &AppState, viewer: &Viewer) -> Result<Vec<UnitView
     }
     rows.sort_by_key(|r| r.id);
     rows.dedup_by_key(|r| r.id);
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(view_unit(state, r).await?);
-    }
-    Ok(out)
+    view_units(state, rows).await
 }
 
 /// Approved units, for the member's registration form.
@@ -351,7 +376,7 @@ pub async fn members_for(state: &AppState, viewer: &Viewer) -> Result<Vec<Member
     let mut rows = Vec::new();
     if let Some(u) = unit_of(&viewer.grants, Role::UnitAdmin) {
         rows.extend(
-            db::members(&state.db, Some(u), None, None)
+            db::members(&state.db, Some(&[u]), None, None)
                 .await
                 .map_err(internal)?,
         );
@@ -367,14 +392,10 @@ pub async fn members_for(state: &AppState, viewer: &Viewer) -> Result<Vec<Member
     rows.sort_by_key(|r| r.user_id);
     rows.dedup_by_key(|r| r.user_id);
     let units = unit_names(state).await?;
-    let mut credits = Vec::new();
-    for r in &rows {
-        credits.extend(
-            db::credits(&state.db, &db::CreditsOf::User(r.user_id), 100_000)
-                .await
-                .map_err(internal)?,
-        );
-    }
+    let users: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+    let credits = db::credits(&state.db, &db::CreditsOf::Users(users), 1_000_000)
+        .await
+        .map_err(internal)?;
     Ok(rows
         .into_iter()
         .map(|m| view_member(state, m, &units, &credits))

@@ -9,7 +9,7 @@ use crate::backend::state::AppState;
 use crate::backend::store::units::CreditRow;
 use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
 use crate::domain::auth::{Place, Role};
-use crate::domain::deadline::china;
+use crate::domain::deadline::china_date;
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::notice::NoticeKind;
@@ -35,7 +35,7 @@ pub fn wall_cache() -> WallCache {
 }
 
 pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&china()).date_naive()
+    china_date(Utc::now())
 }
 
 fn place_of(row: &WishRow) -> Place {
@@ -359,14 +359,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
             // A member's claim credits the unit they reported under too.
             let unit = match (row.claimer_unit_id, row.claimer_id) {
                 (Some(u), _) => Some(u),
-                (None, Some(user)) => {
-                    crate::backend::store::units::members(&state.db, None, None, Some(user))
-                        .await
-                        .map_err(internal)?
-                        .into_iter()
-                        .find(|m| m.status == crate::domain::unit::Review::Approved)
-                        .map(|m| m.unit_id)
-                }
+                (None, Some(user)) => super::units::approved_unit_of(state, user).await?,
                 (None, None) => None,
             };
             credit = row.claimer_id.map(|user| CreditRow {

@@ -159,7 +159,7 @@ type MemberTuple = (i64, i64, String, String, DateTime<Utc>, String, String);
 /// Members, with their names, narrowed by unit or communities.
 pub async fn members(
     db: &impl ConnectionTrait,
-    unit: Option<i64>,
+    units: Option<&[i64]>,
     communities: Option<&[String]>,
     user: Option<i64>,
 ) -> Result<Vec<MemberRow>, DbErr> {
@@ -182,8 +182,8 @@ pub async fn members(
                 .to(user::Column::Id)
                 .into(),
         );
-    if let Some(u) = unit {
-        q = q.filter(M::UnitId.eq(u));
+    if let Some(u) = units {
+        q = q.filter(M::UnitId.is_in(u.to_vec()));
     }
     if let Some(c) = communities {
         q = q.filter(M::CommunityCode.is_in(c.to_vec()));
@@ -267,7 +267,9 @@ pub async fn credit(db: &impl ConnectionTrait, c: &CreditRow) -> Result<bool, Db
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreditsOf {
     User(i64),
+    Users(Vec<i64>),
     Unit(i64),
+    Units(Vec<i64>),
     Community(String),
 }
 
@@ -281,7 +283,9 @@ pub async fn credits(
     let q = service_credit::Entity::find();
     let q = match of {
         CreditsOf::User(u) => q.filter(C::UserId.eq(*u)),
+        CreditsOf::Users(u) => q.filter(C::UserId.is_in(u.clone())),
         CreditsOf::Unit(u) => q.filter(C::UnitId.eq(*u)),
+        CreditsOf::Units(u) => q.filter(C::UnitId.is_in(u.clone())),
         CreditsOf::Community(c) => q.filter(C::CommunityCode.eq(c.clone())),
     };
     Ok(q.order_by_desc(C::CreatedAt)
