@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http release fmt lint pg-stop
+.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -53,6 +53,11 @@ bench-wishes:
 
 bench-http:
 	@bash scripts/bench-http.sh
+
+# 20 decompression bombs and 20 8 MB photos at once: peak RSS and /healthz.
+# A release server unless PROFILE is given (`make bench-upload PROFILE=debug`).
+bench-upload:
+	@PROFILE=$(if $(filter file,$(origin PROFILE)),release,$(PROFILE)) bash scripts/bench-upload.sh
 
 bench:
 	@cargo run -q --release -p server -- bench-locate --grids $(or $(GRIDS),15000)

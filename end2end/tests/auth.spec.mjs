@@ -33,6 +33,10 @@ test('a resident registers with a mobile number', async ({ page }) => {
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page.getByRole('alert')).toHaveText('请输入11位手机号码。');
   await page.getByLabel('手机号').fill(phone);
+  // The privacy notice must be accepted before anything is stored.
+  await page.getByRole('button', { name: '注册' }).click();
+  await expect(page.getByRole('alert')).toContainText('隐私说明');
+  await page.getByTestId('consent').check();
   await page.getByRole('button', { name: '注册' }).click();
   await expect(page.getByTestId('me-name')).toHaveText('测试居民');
   await expect(page.locator('[data-role=resident]')).toContainText('居民');

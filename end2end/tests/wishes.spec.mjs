@@ -111,6 +111,7 @@ test('a unit registers and a member reports on a phone; the community approves b
   await applicant.getByLabel('姓名').fill('韩馆长');
   await applicant.getByLabel('手机号').fill(`134${stamp}`);
   await applicant.getByLabel('密码').fill('longenough1');
+  await applicant.getByTestId('consent').check();
   await applicant.getByRole('button', { name: '注册' }).click();
   await expect(applicant.getByTestId('me-name')).toHaveText('韩馆长');
   await open(applicant, '/service');

@@ -22,6 +22,7 @@ pub(crate) fn viewer(id: i64, role: Role, scope: Scope) -> Viewer {
         name: format!("bench-{id}"),
         phone: String::new(),
         grants: vec![Grant::new(role, scope).expect("grant")],
+        client: String::new(),
     }
 }
 

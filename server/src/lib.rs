@@ -2,6 +2,7 @@
 //! The binary in `main.rs` adds the command line.
 
 mod rest;
+mod rest_audit;
 mod rest_service;
 mod security;
 
@@ -59,6 +60,26 @@ pub fn watch_overdue_claims(state: AppState) {
     });
 }
 
+/// How often sessions past their end or idle too long are deleted. Such a
+/// session is refused when used anyway; this keeps the table small.
+const SESSION_PURGE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Every ten minutes, deletes sessions past their end or idle too long.
+pub fn watch_sessions(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(SESSION_PURGE);
+        loop {
+            tick.tick().await;
+            use app::backend::services::auth;
+            match auth::purge_sessions(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "expired sessions removed"),
+                Err(e) => tracing::warn!(error = ?e, "session purge failed"),
+            }
+        }
+    });
+}
+
 /// Settings from the environment, with the zero-config defaults.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -86,6 +107,20 @@ impl Settings {
                 secure_cookies: var("GRIDLINK_SECURE_COOKIES")
                     .is_some_and(|v| v == "1" || v == "true"),
                 photo_dir: var("GRIDLINK_PHOTO_DIR").map(Into::into),
+                trusted_proxies: app::backend::request::TrustedProxies::parse(
+                    &var("GRIDLINK_TRUSTED_PROXIES").unwrap_or_default(),
+                )
+                .map_err(|e| format!("GRIDLINK_TRUSTED_PROXIES: {e}"))?,
+                claims: {
+                    let d = app::backend::state::ClaimLimits::default();
+                    let num = |k: &str, default: u64| {
+                        var(k).and_then(|v| v.parse().ok()).unwrap_or(default)
+                    };
+                    app::backend::state::ClaimLimits {
+                        open_max: num("GRIDLINK_CLAIMS_OPEN_MAX", d.open_max),
+                        daily_max: num("GRIDLINK_CLAIMS_DAILY_MAX", d.daily_max),
+                    }
+                },
             },
         })
     }
@@ -122,6 +157,7 @@ pub fn redact(url: &str) -> String {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx = state.clone();
+    let headers = std::sync::Arc::new(security::HeaderPolicy::new(&state.config));
     Router::new()
         .route("/healthz", get(rest::healthz))
         .route("/api/v1/grids.geojson", get(rest::grids_geojson))
@@ -140,17 +176,36 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/wish-photos/{id}", get(rest_service::wish_photo))
         .route("/api/v1/units/{id}/{file}", get(rest_service::unit_ledger))
-        .leptos_routes_with_context(&state, routes, move || provide_context(ctx.clone()), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .route("/api/v1/audit.csv", get(rest_audit::audit_csv))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(ctx.clone());
+                security::provide_request_nonce();
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_request_nonce, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::attach_user,
         ))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(security::body_limit))
+        // Outside the body limit, so draining an oversized body is timed
+        // too; inside the headers, so a timed-out answer carries them.
+        .layer(axum::middleware::from_fn(security::request_timeout))
+        .layer(axum::middleware::from_fn_with_state(
+            headers,
+            security::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -7,6 +7,9 @@
 //!                                generate a city of N grids into the database (or a file)
 //! server bench-locate [--grids N] [--seconds S]
 //!                                measure point → grid lookups per second
+//! server create-admin --phone P --name N
+//!                                create a system admin (password from
+//!                                GRIDLINK_ADMIN_PASSWORD or one line on stdin)
 //! ```
 //! All commands use `DATABASE_URL` (default `sqlite://data/gridlink.db`).
 
@@ -25,6 +28,8 @@ usage: server [COMMAND]
                                    measure queues, the map layer and submissions
   bench-wishes [--grids N] [--wishes M] [--clients C]
                                    measure the wish wall and claims
+  create-admin --phone P --name N  create a system admin; the password comes from
+                                   GRIDLINK_ADMIN_PASSWORD or one line on stdin
 Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
 
 use app::backend::{demo, services};
@@ -61,6 +66,7 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("import-geo") => import_geo(&args).await,
         Some("gen-city") => gen_city(&args).await,
+        Some("create-admin") => create_admin(&args).await,
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -86,7 +92,7 @@ async fn main() -> ExitCode {
             number(&args, "--seconds", 3).unwrap_or(3) as u64,
         ),
         Some(other) => Err(format!(
-            "unknown command {other}; try serve, import-geo, gen-city or bench-locate"
+            "unknown command {other}; try serve, import-geo, gen-city, create-admin or help"
         )),
     };
     match result {
@@ -98,8 +104,28 @@ async fn main() -> ExitCode {
     }
 }
 
+/// `GRIDLINK_SESSION_IDLE_DAYS`: how long an unused session stays valid
+/// (default 7; sessions end after 30 days whatever).
+fn session_idle_from_env() -> Result<(), String> {
+    let Some(v) = std::env::var("GRIDLINK_SESSION_IDLE_DAYS")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Ok(());
+    };
+    let days: f64 = v
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d: &f64| d.is_finite() && *d > 0.0)
+        .ok_or_else(|| format!("GRIDLINK_SESSION_IDLE_DAYS={v}: expected a number of days"))?;
+    services::auth::set_session_idle(std::time::Duration::from_secs_f64(days * 86_400.0));
+    Ok(())
+}
+
 async fn serve() -> Result<(), String> {
     let settings = Settings::from_env()?;
+    session_idle_from_env()?;
     let state = server::state(&settings).await?;
     // Off unless asked for (`make run` asks): a real deployment must never
     // get demo accounts with a published password.
@@ -119,6 +145,7 @@ async fn serve() -> Result<(), String> {
         .is_some_and(|u| u.name == demo_name);
     server::watch_geography(state.clone());
     server::watch_overdue_claims(state.clone());
+    server::watch_sessions(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.site_addr))?;
@@ -178,6 +205,54 @@ async fn gen_city(args: &[String]) -> Result<(), String> {
         "Generated {} communities and {} grids into {}.",
         summary.communities,
         summary.grids,
+        server::redact(&settings.database_url)
+    );
+    Ok(())
+}
+
+/// The password for `create-admin`: `GRIDLINK_ADMIN_PASSWORD`, or the first
+/// line on stdin (so it stays out of the shell history and `ps`).
+async fn admin_password() -> Result<String, String> {
+    if let Some(p) = std::env::var("GRIDLINK_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        return Ok(p);
+    }
+    tokio::task::spawn_blocking(|| -> Result<String, String> {
+        use std::io::{BufRead, IsTerminal, Write};
+        if std::io::stdin().is_terminal() {
+            eprint!("Password for the new system admin (one line): ");
+            let _ = std::io::stderr().flush();
+        }
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+/// `create-admin --phone P --name N`: the first account of a real
+/// deployment, on an empty database (no demo needed). The password follows
+/// the registration rule; the creation is in the audit log.
+async fn create_admin(args: &[String]) -> Result<(), String> {
+    const USE: &str = "usage: server create-admin --phone 13900000000 --name 张三  (password from GRIDLINK_ADMIN_PASSWORD or one line on stdin)";
+    let phone = flag(args, "--phone").ok_or(USE)?;
+    let name = flag(args, "--name").ok_or(USE)?;
+    let password = admin_password().await?;
+    let settings = Settings::from_env()?;
+    let state = server::state(&settings).await?;
+    let id = services::auth::create_admin(&state, &phone, &name, &password)
+        .await
+        .map_err(|e| format!("{}\n{}", e.message(Lang::Zh), e.message(Lang::En)))?;
+    println!(
+        "Created system admin #{id} {} ({}) in {}. Sign in with that number and password.",
+        name.trim(),
+        phone.trim(),
         server::redact(&settings.database_url)
     );
     Ok(())

@@ -79,27 +79,33 @@ pub async fn locate(
 /// `GET /api/v1/stream`: server-sent events for the signed-in user: one
 /// `case` event (`{"case_id", "status"}`) whenever a case they may read
 /// changes, and a `notice` event when they get a notification. Pages reload what they show; nothing private travels here.
+/// The session is looked at again every [`STREAM_RECHECK`]: after logout,
+/// disabling, deletion or expiry the stream ends, and a revoked role stops
+/// hearing what it no longer may read.
 pub async fn case_stream(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Response {
     use app::backend::services::{auth, cases};
     use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures::StreamExt;
     use tokio::sync::broadcast::error::RecvError;
-    let token = headers
+    let Some(token) = headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(auth::token_from_cookies);
-    let viewer = match token {
-        Some(t) => auth::viewer(&state, t).await.ok().flatten(),
-        None => None,
+        .and_then(auth::token_from_cookies)
+        .map(str::to_string)
+    else {
+        return (StatusCode::UNAUTHORIZED, Json(AppError::NotSignedIn)).into_response();
     };
-    let Some(viewer) = viewer else {
+    let Some(viewer) = auth::viewer(&state, &token).await.ok().flatten() else {
         return (StatusCode::UNAUTHORIZED, Json(AppError::NotSignedIn)).into_response();
     };
     let cases_rx = state.case_events.subscribe();
     let notices_rx = state.notices.subscribe();
     let me = viewer.id;
+    // The viewer as of the last check: roles can change while the page is open.
+    let (viewer_tx, viewer_rx) = tokio::sync::watch::channel(viewer);
     // Notices carry no content: the page asks for its list when one arrives.
     let notices = futures::stream::unfold(notices_rx, move |mut rx| async move {
         loop {
@@ -113,10 +119,10 @@ pub async fn case_stream(
             }
         }
     });
-    let cases = futures::stream::unfold((cases_rx, viewer), |(mut rx, viewer)| async move {
+    let cases = futures::stream::unfold((cases_rx, viewer_rx), |(mut rx, viewer)| async move {
         loop {
             match rx.recv().await {
-                Ok(e) if cases::may_hear(&viewer, &e) => {
+                Ok(e) if cases::may_hear(&viewer.borrow(), &e) => {
                     let event = Event::default()
                         .event("case")
                         .json_data(&e)
@@ -128,11 +134,32 @@ pub async fn case_stream(
             }
         }
     });
-    let stream = futures::stream::select(cases, notices);
+    // Resolves when the session no longer stands. The look does not count
+    // as a use, so an open tab nobody touches still goes idle and ends.
+    let session_over = async move {
+        let mut tick = tokio::time::interval(STREAM_RECHECK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await; // the first tick is immediate; we just checked
+        loop {
+            tick.tick().await;
+            match auth::live_viewer(&state, &token).await {
+                Ok(Some(v)) => {
+                    let _ = viewer_tx.send(v);
+                }
+                Ok(None) => return,
+                // A database hiccup is not a logout: look again next time.
+                Err(e) => tracing::warn!(error = ?e, "stream session check failed"),
+            }
+        }
+    };
+    let stream = futures::stream::select(cases, notices).take_until(Box::pin(session_over));
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
 }
+
+/// How often a live-update stream checks that its session still stands.
+const STREAM_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `GET /api/v1/board.json`: the public board as open data. Filters:
 /// `grid`, `community`, `status`, `category` (id), `since` (RFC 3339);
@@ -219,20 +246,100 @@ pub(crate) fn error_response(e: AppError) -> Response {
         .into_response()
 }
 
+/// The answer to a refused photo upload: the JSON error the UI words, 413
+/// for a body over the limit (as the body-size layer answers), and when to
+/// come back for "busy".
+pub(crate) fn photo_error(e: AppError) -> Response {
+    let mut res = crate::security::json_error(&e);
+    if e == AppError::invalid(Field::Photo, InputProblem::TooLarge) {
+        *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    res
+}
+
+/// Whether an error in reading a body is its length limit, however deeply
+/// the layers wrapped it.
+fn over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(err) = cause {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
+}
+
+/// Reads a photo upload's body, at most `MAX_PHOTO_BYTES`, into one buffer
+/// sized from its declared length (no second copy). Call it only once the
+/// caller may add the photo and holds a place in the photo queue: until
+/// then nothing of the body is read.
+pub(crate) async fn read_photo(
+    body: axum::body::Body,
+    headers: &axum::http::HeaderMap,
+) -> Result<Vec<u8>, AppError> {
+    use http_body_util::BodyExt;
+    let max = app::backend::photo::MAX_PHOTO_BYTES;
+    let too_large = || AppError::invalid(Field::Photo, InputProblem::TooLarge);
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large());
+    }
+    let mut body = http_body_util::Limited::new(body, max);
+    let mut out = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Some(data) = frame.data_ref() {
+                    out.extend_from_slice(data);
+                }
+            }
+            Err(e) if over_limit(&*e) => return Err(too_large()),
+            Err(e) => {
+                // The phone lost its connection mid-upload; nobody reads this.
+                tracing::info!(error = %e, "photo upload broke off");
+                return Err(AppError::invalid(Field::Photo, InputProblem::Unknown));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// `POST /api/v1/cases/{id}/photos`: one photo as the raw request body
-/// (JPEG, PNG or WebP, ≤ 10 MB, ≤ 6 a case). Answers the photo's links.
+/// (JPEG, PNG or WebP, ≤ 10 MB, ≤ 8000 px a side, ≤ 6 a case). Answers the
+/// photo's links. The body is read only after the caller is known to see
+/// the case and has a place in the photo queue, so a stranger's 10 MB costs
+/// one lookup, and a burst of uploads is answered "busy" instead of piling
+/// up in memory.
 pub async fn upload_photo(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<i64>,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    use app::backend::services::{cases, photos};
     let Some(viewer) = viewer_from(&state, &headers).await else {
         return error_response(AppError::NotSignedIn);
     };
-    match app::backend::services::cases::add_photo(&state, &viewer, id, body.to_vec()).await {
+    // NotFound for a case the caller may not read, as for a missing one.
+    // `add_photo` checks everything again once the photo is here.
+    if let Err(e) = cases::may_add_photo(&state, &viewer, id).await {
+        return photo_error(e);
+    }
+    let _place = match app::backend::photo::admit() {
+        Ok(place) => place,
+        Err(p) => return photo_error(photos::refusal(p)),
+    };
+    let bytes = match read_photo(body, &headers).await {
+        Ok(bytes) => bytes,
+        Err(e) => return photo_error(e),
+    };
+    match cases::add_photo(&state, &viewer, id, bytes).await {
         Ok(photo) => Json(photo).into_response(),
-        Err(e) => error_response(e),
+        Err(e) => photo_error(e),
     }
 }
 

@@ -66,14 +66,32 @@ pub async fn upload_wish_photo(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    use crate::rest::{photo_error, read_photo};
+    use app::backend::services::{photos, wishes};
     let Some(viewer) = viewer_from(&state, &headers).await else {
         return error_response(AppError::NotSignedIn);
     };
-    match app::backend::services::wishes::add_photo(&state, &viewer, id, body.to_vec()).await {
+    // Settled before the body is read (see `upload_photo`): NotFound for a
+    // wish the caller may not see, WrongState when the wish takes no photo
+    // from them now. `add_photo` checks again once the photo is here.
+    match wishes::get(&state, Some(&viewer), id).await {
+        Ok(wish) if wish.may_add_photo => {}
+        Ok(_) => return photo_error(AppError::WrongState),
+        Err(e) => return photo_error(e),
+    }
+    let _place = match app::backend::photo::admit() {
+        Ok(place) => place,
+        Err(p) => return photo_error(photos::refusal(p)),
+    };
+    let bytes = match read_photo(body, &headers).await {
+        Ok(bytes) => bytes,
+        Err(e) => return photo_error(e),
+    };
+    match wishes::add_photo(&state, &viewer, id, bytes).await {
         Ok(photo) => Json(photo).into_response(),
-        Err(e) => error_response(e),
+        Err(e) => photo_error(e),
     }
 }
 

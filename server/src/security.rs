@@ -1,12 +1,16 @@
-//! Refuses state-changing requests that come from another site's page.
-//! Leptos server functions have no CSRF token; SameSite=Lax cookies plus this
+//! The layers that guard every request: cross-site writes refused, body
+//! sizes capped, time limits, and the security headers (CSP with a nonce
+//! per page) on every response.
+//!
+//! Leptos server functions have no CSRF token; SameSite=Lax cookies plus the
 //! Origin check close the gap (see leptos-rs/leptos#3786).
 
 use app::domain::error::{AppError, Field, InputProblem};
 use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::time::Duration;
 
 fn authority(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
@@ -75,9 +79,10 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         let drain = if photo { DRAIN_LIMIT } else { 4 * limit };
         if declared.is_some_and(|n| n <= drain) {
             use http_body_util::BodyExt;
-            let _ = http_body_util::Limited::new(req.into_body(), drain)
-                .collect()
-                .await;
+            // Read and dropped frame by frame: nothing of it is kept, so
+            // many such uploads at once cost no memory.
+            let mut body = http_body_util::Limited::new(req.into_body(), drain);
+            while let Some(Ok(_)) = body.frame().await {}
         }
         let body = serde_json::to_string(&AppError::invalid(field, InputProblem::TooLarge))
             .unwrap_or_default();
@@ -128,8 +133,251 @@ pub async fn attach_user(
     next.run(req).await
 }
 
+/// How long a request may run before it is answered "busy": long enough
+/// for a photo from a phone, short enough that stuck requests cannot pile up.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The boundary import: a city-scale file is checked whole first.
+const IMPORT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The time limit of a path; `None` for the live event stream, which stays
+/// open as long as its page does.
+fn time_limit(path: &str) -> Option<Duration> {
+    match path {
+        "/api/v1/stream" => None,
+        "/api/import_geography" => Some(IMPORT_TIMEOUT),
+        _ => Some(REQUEST_TIMEOUT),
+    }
+}
+
+/// Answers "busy" (503, the JSON error the UI words) to a request still
+/// unanswered after its time limit, and drops its work. The limit covers
+/// reading the body too, so a client trickling bytes cannot hold a photo
+/// slot or a connection open for long. Photo decodes already started finish
+/// in the background under their permit.
+pub async fn request_timeout(req: Request, next: Next) -> Response {
+    let Some(limit) = time_limit(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let path = req.uri().path().to_string();
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!(%path, secs = limit.as_secs(), "request timed out");
+            json_error(&AppError::Busy {
+                retry_after_secs: 5,
+            })
+        }
+    }
+}
+
+/// An error as the JSON body the UI reads, with its status (and when to
+/// come back, for "busy").
+pub fn json_error(e: &AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(e).unwrap_or_default();
+    let mut res = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    let retry = match e {
+        AppError::Busy { retry_after_secs } | AppError::TooManyAttempts { retry_after_secs } => {
+            Some(*retry_after_secs)
+        }
+        _ => None,
+    };
+    if let Some(secs) = retry {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
+}
+
+/// The security headers every response carries, prepared once from the
+/// configuration; only the CSP nonce changes per response.
+#[derive(Clone, Debug)]
+pub struct HeaderPolicy {
+    /// The CSP up to `'nonce-`.
+    csp_head: String,
+    /// The CSP after the nonce.
+    csp_tail: String,
+    hsts: bool,
+}
+
+impl HeaderPolicy {
+    pub fn new(config: &app::backend::Config) -> HeaderPolicy {
+        let tiles = config.tile_url.as_deref().and_then(|url| {
+            let source = tile_source(url);
+            if source.is_none() {
+                tracing::warn!(
+                    url,
+                    "the tile URL's host cannot be named in the CSP; tiles will be blocked"
+                );
+            }
+            source
+        });
+        let img_src = match tiles {
+            Some(t) => format!("'self' data: blob: {t}"),
+            None => "'self' data: blob:".to_string(),
+        };
+        HeaderPolicy {
+            // 'wasm-unsafe-eval' lets the page compile its own WebAssembly;
+            // no other script runs but ours from this origin and Leptos's
+            // inline hydration scripts, which carry the nonce.
+            csp_head: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-".into(),
+            // Inline styles: Leptos views and Leaflet set them on elements.
+            csp_tail: format!(
+                "'; style-src 'self' 'unsafe-inline'; img-src {img_src}; connect-src 'self'; \
+                 frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+            ),
+            hsts: config.secure_cookies,
+        }
+    }
+
+    fn csp(&self, nonce: &str) -> String {
+        format!("{}{nonce}{}", self.csp_head, self.csp_tail)
+    }
+}
+
+/// The CSP source of a tile URL template: its scheme and host, with a
+/// templated label such as `{s}` (or `t{s}`) widened to a `*.` wildcard,
+/// the only wildcard CSP knows. `None` when no source can say it.
+fn tile_source(template: &str) -> Option<String> {
+    let (scheme, rest) = template.split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    if authority.is_empty() {
+        return None;
+    }
+    let labels: Vec<&str> = authority.split('.').collect();
+    match labels.iter().rposition(|l| l.contains('{')) {
+        None => Some(format!("{scheme}://{authority}")),
+        // At least two labels after the wildcard: `*.org` would allow far
+        // too much.
+        Some(i) if labels.len() - (i + 1) >= 2 => {
+            Some(format!("{scheme}://*.{}", labels[i + 1..].join(".")))
+        }
+        Some(_) => None,
+    }
+}
+
+/// Adds the security headers to every response, with a fresh nonce for the
+/// page's inline scripts. The nonce rides in the request's extensions to
+/// the page render ([`provide_request_nonce`]), so the header and the
+/// `<script nonce>` always agree.
+pub async fn security_headers(
+    axum::extract::State(policy): axum::extract::State<std::sync::Arc<HeaderPolicy>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let nonce = leptos::nonce::Nonce::new();
+    let csp = policy.csp(&nonce);
+    req.extensions_mut().insert(nonce);
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    match HeaderValue::from_str(&csp) {
+        Ok(v) => {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        // Only a tile URL with odd characters could do this; without a CSP
+        // the page still works, so say so instead of failing the response.
+        Err(e) => tracing::error!(error = %e, "the CSP is not a valid header value"),
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        axum::http::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if policy.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    res
+}
+
+/// Hands the request's nonce (from [`security_headers`]) to the page
+/// render, replacing the one `leptos_axum` made up, so the hydration
+/// script carries the nonce the CSP header allows. Called in the Leptos
+/// context closure; does nothing outside a request.
+pub fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(nonce) = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.extensions.get::<leptos::nonce::Nonce>().cloned())
+    {
+        provide_context(nonce);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tile_hosts_become_csp_sources() {
+        use super::tile_source;
+        assert_eq!(
+            tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_source("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_source("http://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY")
+                .as_deref(),
+            Some("http://*.tianditu.gov.cn")
+        );
+        assert_eq!(
+            tile_source("http://127.0.0.1:8080/tiles/{z}/{x}/{y}.png").as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(tile_source("https://{s}.example/{z}.png"), None);
+        assert_eq!(tile_source("/tiles/{z}/{x}/{y}.png"), None);
+    }
+
+    #[test]
+    fn the_csp_allows_only_our_scripts_and_the_tile_host() {
+        let config = app::backend::Config {
+            tile_url: Some("https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),
+            ..Default::default()
+        };
+        let policy = super::HeaderPolicy::new(&config);
+        assert!(!policy.hsts);
+        let csp = policy.csp("abc123");
+        assert!(csp.starts_with(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-abc123'; "
+        ));
+        assert!(csp.contains("img-src 'self' data: blob: https://tile.openstreetmap.org;"));
+        for part in [
+            "style-src 'self' 'unsafe-inline'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(part), "{part} in {csp}");
+        }
+        assert!(!csp.contains("  "), "one space between directives: {csp}");
+    }
+
+    #[test]
+    fn only_the_event_stream_runs_without_a_time_limit() {
+        use super::{time_limit, IMPORT_TIMEOUT, REQUEST_TIMEOUT};
+        assert_eq!(time_limit("/api/v1/stream"), None);
+        assert_eq!(time_limit("/api/import_geography"), Some(IMPORT_TIMEOUT));
+        assert_eq!(time_limit("/api/v1/cases/1/photos"), Some(REQUEST_TIMEOUT));
+        assert_eq!(time_limit("/"), Some(REQUEST_TIMEOUT));
+    }
+
     #[test]
     fn authority_is_host_and_port() {
         assert_eq!(

@@ -2,12 +2,15 @@ use crate::domain::error::AppError;
 use crate::domain::staff::CurrentUser;
 use leptos::prelude::*;
 
-/// A resident registers (居民注册) and is signed in.
+/// A resident registers (居民注册) and is signed in. `consent` is the
+/// privacy-notice checkbox: without `consent=true` nothing is stored.
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(
     phone: String,
     password: String,
     name: String,
+    // An unticked checkbox sends nothing at all.
+    #[server(default)] consent: bool,
 ) -> Result<CurrentUser, AppError> {
     use crate::backend::{request, services::auth};
     use crate::domain::person::Registration;
@@ -15,7 +18,7 @@ pub async fn register(
         let state = request::state()?;
         let (viewer, token) = auth::register(
             &state,
-            Registration::new(&phone, &password, &name),
+            Registration::new(&phone, &password, &name).with_consent(consent),
             &request::client_addr(),
         )
         .await?;

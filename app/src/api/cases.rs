@@ -114,8 +114,9 @@ pub async fn case_detail(id: i64) -> Result<CaseView, AppError> {
     use crate::backend::{request, services};
     request::respond(async {
         let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
-        services::cases::get(&state, &viewer, id).await
+        // Board cases are open to everyone, signed in or not.
+        let viewer = request::viewer(&state).await?;
+        services::cases::get(&state, viewer.as_ref(), id).await
     })
     .await
 }

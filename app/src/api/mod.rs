@@ -1,8 +1,11 @@
 //! Server functions: the thin API. Each one finds the caller, calls one
 //! service, and maps the result; the rules live in `domain` and `backend`.
 
+pub mod account;
+pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod departments;
 pub mod geography;
 pub mod notices;
 pub mod service;

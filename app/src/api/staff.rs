@@ -49,3 +49,31 @@ pub async fn set_phone_consent(show: bool) -> Result<u64, AppError> {
     })
     .await
 }
+
+/// Takes one role from an account (撤销角色): system admins anywhere, street
+/// and community admins for roles they could have granted, in their area.
+/// Audited.
+#[server(prefix = "/api", endpoint = "revoke_role", input = server_fn::codec::Json)]
+pub async fn revoke_role(user_id: i64, grant: crate::domain::auth::Grant) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::staff::revoke_grant(&state, &viewer, user_id, grant).await
+    })
+    .await
+}
+
+/// Disables an account (停用: it cannot sign in and its sessions end at
+/// once) or enables it again, under the same rule as revoking. Nobody
+/// disables themselves. Audited.
+#[server(prefix = "/api", endpoint = "set_account_disabled")]
+pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::respond(async {
+        let state = request::state()?;
+        let viewer = request::require_viewer(&state).await?;
+        services::staff::set_disabled(&state, &viewer, user_id, disabled).await
+    })
+    .await
+}

@@ -33,8 +33,8 @@ pub struct Atlas {
     staff: HashMap<usize, Vec<StaffPublic>>,
     /// Point → community and street, for points in no grid.
     areas: [GridIndex; 2],
-    /// The property company managing a grid's (first) compound.
-    companies: HashMap<usize, i64>,
+    /// Compound outlines with their managing company, by grid position.
+    compound_shapes: HashMap<usize, Vec<(MultiPolygon<f64>, i64)>>,
     /// Point → grid answers, by region position.
     located: Vec<Option<LocatedGrid>>,
     compounds: HashMap<usize, Vec<CompoundPublic>>,
@@ -144,11 +144,12 @@ impl Atlas {
             }
         }
         let mut compounds: HashMap<usize, Vec<CompoundPublic>> = HashMap::new();
-        let mut companies: HashMap<usize, i64> = HashMap::new();
+        let mut compound_shapes: HashMap<usize, Vec<(MultiPolygon<f64>, i64)>> = HashMap::new();
         for c in compound_rows {
             if let Some(&g) = pos_by_id.get(&c.grid_id) {
-                if let Some(company) = c.company_id {
-                    companies.entry(g).or_insert(company);
+                let shape = c.boundary.as_deref().and_then(boundary::parse_stored);
+                if let (Some(company), Some(shape)) = (c.company_id, shape) {
+                    compound_shapes.entry(g).or_default().push((shape, company));
                 }
                 compounds.entry(g).or_default().push(CompoundPublic {
                     name: c.name,
@@ -175,7 +176,7 @@ impl Atlas {
         let areas = [area_index(Level::Community), area_index(Level::Street)];
         let mut atlas = Atlas {
             areas,
-            companies,
+            compound_shapes,
             regions,
             by_code,
             staff,
@@ -288,9 +289,18 @@ impl Atlas {
             .unwrap_or_default()
     }
 
-    /// The property company managing the compound in a grid, if any.
-    pub fn company_of(&self, grid_code: &str) -> Option<i64> {
-        self.companies.get(self.by_code.get(grid_code)?).copied()
+    /// The property company managing the compound a point lies in, if any.
+    /// Only compounds with an outline count: a grid may hold compounds of
+    /// several companies, and the grid alone says nothing about whose
+    /// a point is.
+    pub fn company_at(&self, grid_code: &str, lat: f64, lng: f64) -> Option<i64> {
+        use geo::Contains;
+        let point = geo::Point::new(lng, lat);
+        self.compound_shapes
+            .get(self.by_code.get(grid_code)?)?
+            .iter()
+            .find(|(shape, _)| shape.contains(&point))
+            .map(|(_, company)| *company)
     }
 
     /// A point in the middle part of a region's bounding box, spread by `t`

@@ -438,17 +438,19 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
     };
 
     let companies = [
-        ("泉城红心物业服务有限公司", true),
-        ("舜华物业管理有限公司", true),
-        ("历山物业服务有限公司", false),
+        ("泉城红心物业服务有限公司", true, "QCHX"),
+        ("舜华物业管理有限公司", true, "SHWY"),
+        ("历山物业服务有限公司", false, "LSWY"),
     ];
     let mut company_ids = Vec::new();
-    for (name, alliance) in companies {
-        company_ids.push(
-            geography::insert_company(db, name, alliance)
-                .await
-                .map_err(internal)?,
-        );
+    for (name, alliance, code) in companies {
+        let id = geography::insert_company(db, name, alliance)
+            .await
+            .map_err(internal)?;
+        geography::set_company_code(db, id, code)
+            .await
+            .map_err(internal)?;
+        company_ids.push(id);
     }
     let units = [
         (
@@ -537,7 +539,8 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             .and_then(|c| c.parent_code.clone())
             .unwrap_or_default();
         let id = id_of(&g.code).await?;
-        let ring = super::geo::boundary::parse_stored(&g.boundary).and_then(|mp| {
+        let shape = super::geo::boundary::parse_stored(&g.boundary);
+        let ring = shape.as_ref().and_then(|mp| {
             use geo::InteriorPoint;
             mp.interior_point()
         });
@@ -554,9 +557,32 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             at: (lat, lng),
             company: Some(company_ids[k % 3]),
         });
-        geography::insert_compound(db, &name, id, Some(company_ids[k % 3]), (lat, lng))
-            .await
-            .map_err(internal)?;
+        geography::insert_compound(
+            db,
+            &name,
+            id,
+            Some(company_ids[k % 3]),
+            (lat, lng),
+            Some(compound_square(lat, lng, COMPOUND_HALF)),
+        )
+        .await
+        .map_err(internal)?;
+        // The demo grid holds a second compound managed by another company,
+        // so a grid shared by two companies can be tried.
+        if g.code == format!("{DISTRICT_CODE}-001-001-01") {
+            if let Some((lat2, lng2)) = shape.as_ref().and_then(|s| second_compound(s, lat, lng)) {
+                geography::insert_compound(
+                    db,
+                    "丽景苑",
+                    id,
+                    Some(company_ids[(k + 1) % 3]),
+                    (lat2, lng2),
+                    Some(compound_square(lat2, lng2, COMPOUND_HALF)),
+                )
+                .await
+                .map_err(internal)?;
+            }
+        }
     }
 
     // Demo accounts, one per role.
@@ -726,4 +752,38 @@ mod tests {
         let json = to_feature_collection(&c);
         assert!(crate::backend::import::plan(&json, &HashMap::new()).is_ok());
     }
+}
+
+/// Half the side of a demo compound, in degrees (~45 m).
+pub const COMPOUND_HALF: f64 = 0.0004;
+
+/// A square compound outline around a point, as GeoJSON.
+pub fn compound_square(lat: f64, lng: f64, half: f64) -> String {
+    serde_json::json!({
+        "type": "Polygon",
+        "coordinates": [[
+            [lng - half, lat - half],
+            [lng + half, lat - half],
+            [lng + half, lat + half],
+            [lng - half, lat + half],
+            [lng - half, lat - half],
+        ]]
+    })
+    .to_string()
+}
+
+/// A spot for a second compound in a grid, clear of the first one (at
+/// `lat`, `lng`) and with its whole square inside the grid.
+fn second_compound(grid: &geo::MultiPolygon<f64>, lat: f64, lng: f64) -> Option<(f64, f64)> {
+    use geo::Contains;
+    let gap = COMPOUND_HALF * 2.5;
+    [(0.0, gap), (0.0, -gap), (gap, 0.0), (-gap, 0.0)]
+        .into_iter()
+        .map(|(dy, dx)| (lat + dy, lng + dx))
+        .find(|(y, x)| {
+            let h = COMPOUND_HALF;
+            [(-h, -h), (h, -h), (h, h), (-h, h)]
+                .into_iter()
+                .all(|(a, b)| grid.contains(&geo::Point::new(x + b, y + a)))
+        })
 }

@@ -149,7 +149,7 @@ pub async fn seed(
         WishStatus::Closed,
         WishStatus::Published,
         WishStatus::Rejected,
-        WishStatus::Claimed,
+        WishStatus::Published,
         WishStatus::Withdrawn,
         WishStatus::Closed,
     ];
@@ -172,7 +172,14 @@ pub async fn seed(
             status,
             WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Closed
         );
-        let by_unit = claimed && i % 3 == 0;
+        // Open claims alternate between the unit and the member, two each:
+        // within the limits on open claims (see `ClaimLimits`).
+        let by_unit = claimed
+            && if status == WishStatus::Claimed {
+                (i / 12) % 2 == 0
+            } else {
+                i % 3 == 0
+            };
         let (claimer, claimer_unit, claimed_by) = if !claimed {
             (None, None, None)
         } else if by_unit {
@@ -182,9 +189,11 @@ pub async fn seed(
                 Some(unit_name.clone()),
             )
         } else {
+            // A member's claim is their own (no unit on the claim); their
+            // unit is still credited when it closes, as the service does.
             (
                 Some(member),
-                Some(units_ids[0]),
+                None,
                 Some(crate::domain::wish::surname_only(&member_name)),
             )
         };
@@ -244,7 +253,7 @@ pub async fn seed(
                 txn,
                 &CreditRow {
                     user_id: claimer.unwrap_or(member),
-                    unit_id: claimer_unit,
+                    unit_id: Some(claimer_unit.unwrap_or(units_ids[0])),
                     community_code: g.community.clone(),
                     source: CreditSource::Wish,
                     source_id: id,

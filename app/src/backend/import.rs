@@ -2,7 +2,7 @@
 //! checked before anything is written, then all are written in one transaction.
 
 use super::geo::boundary;
-use super::store::geography::NewRegion;
+use super::store::geography::{NewCompound, NewRegion};
 use crate::domain::code::RegionCode;
 use crate::domain::error::{ImportError, ImportProblem};
 use crate::domain::geography::{GridKind, ImportSummary, Level};
@@ -25,13 +25,23 @@ fn int(props: &Map<String, Value>, key: &str) -> i32 {
         .unwrap_or(0)
 }
 
-/// Checks a whole file against the codes already stored and returns the
-/// regions to write, parents first. The first problem found is returned,
-/// naming its feature.
+/// [`plan_all`] for files of regions only.
 pub fn plan(
     text_in: &str,
     existing: &HashMap<String, Level>,
 ) -> Result<(Vec<NewRegion>, ImportSummary), ImportError> {
+    plan_all(text_in, existing, &HashSet::new()).map(|(r, _, s)| (r, s))
+}
+
+/// Checks a whole file against the codes already stored (regions, and the
+/// property companies' codes) and returns the regions to write, parents
+/// first, and the compounds. The first problem found is returned, naming
+/// its feature.
+pub fn plan_all(
+    text_in: &str,
+    existing: &HashMap<String, Level>,
+    companies: &HashSet<String>,
+) -> Result<(Vec<NewRegion>, Vec<NewCompound>, ImportSummary), ImportError> {
     let doc: Value = serde_json::from_str(text_in)
         .map_err(|e| ImportError::file(ImportProblem::InvalidJson(e.to_string())))?;
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
@@ -64,6 +74,7 @@ pub fn plan(
 
     let mut seen: HashMap<String, Level> = HashMap::new();
     let mut out = Vec::with_capacity(features.len());
+    let mut compounds = Vec::new();
     let mut summary = ImportSummary::default();
     let empty = Map::new();
     for (n, feature) in features.iter().enumerate() {
@@ -75,6 +86,10 @@ pub fn plan(
         let raw_code = text(props, "code");
         let fail = |problem| ImportError::at(n, raw_code, problem);
         let level_raw = text(props, "level").unwrap_or_default();
+        if level_raw == "compound" {
+            compounds.push(compound(n, feature, props, &seen, existing, companies)?);
+            continue;
+        }
         let level = Level::parse(level_raw)
             .ok_or_else(|| fail(ImportProblem::UnknownLevel(level_raw.into())))?;
         let code = RegionCode::parse(raw_code.ok_or_else(|| fail(ImportProblem::MissingCode))?)
@@ -137,7 +152,60 @@ pub fn plan(
                 .to_string(),
         });
     }
-    Ok((out, summary))
+    Ok((out, compounds, summary))
+}
+
+/// One compound feature, checked: a name, a known grid, a known company,
+/// a valid polygon.
+fn compound(
+    n: usize,
+    feature: &Value,
+    props: &Map<String, Value>,
+    seen: &HashMap<String, Level>,
+    existing: &HashMap<String, Level>,
+    companies: &HashSet<String>,
+) -> Result<NewCompound, ImportError> {
+    use geo::InteriorPoint;
+    let name = text(props, "name");
+    let fail = |problem| ImportError::at(n, name, problem);
+    let name = name
+        .ok_or_else(|| fail(ImportProblem::MissingName))?
+        .to_string();
+    let grid = text(props, "parent")
+        .map(|p| {
+            RegionCode::parse(p)
+                .map(|c| c.to_string())
+                .unwrap_or(p.to_string())
+        })
+        .ok_or_else(|| fail(ImportProblem::UnknownParent("—".into())))?;
+    match seen.get(&grid).or_else(|| existing.get(&grid)) {
+        None => return Err(fail(ImportProblem::UnknownParent(grid))),
+        Some(l) if *l != Level::Grid => {
+            return Err(fail(ImportProblem::WrongParentLevel { parent: grid }))
+        }
+        Some(_) => {}
+    }
+    let company = text(props, "company").unwrap_or_default().to_string();
+    if !companies.contains(&company) {
+        return Err(fail(ImportProblem::UnknownCompany(company)));
+    }
+    let geometry = feature
+        .get("geometry")
+        .filter(|g| !g.is_null())
+        .ok_or_else(|| fail(ImportProblem::MissingGeometry))?;
+    let shape = boundary::parse(geometry).map_err(fail)?;
+    let inside = shape
+        .interior_point()
+        .ok_or_else(|| fail(ImportProblem::TooFewPoints))?;
+    Ok(NewCompound {
+        name,
+        grid_code: grid,
+        company_code: company,
+        boundary: json!({"type": geometry["type"], "coordinates": geometry["coordinates"]})
+            .to_string(),
+        lat: inside.y(),
+        lng: inside.x(),
+    })
 }
 
 #[cfg(test)]
@@ -185,6 +253,25 @@ mod tests {
                 grids: 1
             }
         );
+    }
+
+    #[test]
+    fn compounds_name_their_grid_and_a_known_company() {
+        let mut c = feature("compound", "", Some("G1"), square(117.0, 36.6));
+        c["properties"]["company"] = json!("QC");
+        let file = fc(vec![
+            feature("community", "C1", Some("S1"), square(117.0, 36.6)),
+            feature("grid", "G1", Some("C1"), square(117.0, 36.6)),
+            c.clone(),
+        ]);
+        let existing = HashMap::from([("S1".to_string(), Level::Street)]);
+        let known = HashSet::from(["QC".to_string()]);
+        let (regions, compounds, _) = plan_all(&file, &existing, &known).unwrap();
+        assert_eq!(regions.len(), 2);
+        assert_eq!(compounds.len(), 1);
+        assert_eq!(compounds[0].grid_code, "G1");
+        let err = plan_all(&file, &existing, &HashSet::new()).unwrap_err();
+        assert_eq!(err.problem, ImportProblem::UnknownCompany("QC".into()));
     }
 
     #[test]

@@ -19,6 +19,30 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Where uploaded photos are kept (`data/photos` by default).
     pub photo_dir: Option<std::path::PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`GRIDLINK_TRUSTED_PROXIES`); none by default.
+    pub trusted_proxies: super::request::TrustedProxies,
+    /// Limits on wish claims (they reveal contacts).
+    pub claims: ClaimLimits,
+}
+
+/// How many wishes a member or unit may hold and claim (see
+/// `services::wishes::within_claim_limits`).
+#[derive(Clone, Debug)]
+pub struct ClaimLimits {
+    /// Open claims held at once.
+    pub open_max: u64,
+    /// New claims in any 24 hours.
+    pub daily_max: u64,
+}
+
+impl Default for ClaimLimits {
+    fn default() -> ClaimLimits {
+        ClaimLimits {
+            open_max: 3,
+            daily_max: 5,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -76,6 +100,10 @@ pub struct CaseChanged {
     pub company: Option<i64>,
     #[serde(skip)]
     pub department: Option<String>,
+    #[serde(skip)]
+    pub level: Option<crate::domain::case::DispatchLevel>,
+    #[serde(skip)]
+    pub public: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -228,6 +228,24 @@ pub enum Action {
     ListAccounts(Place),
     /// Change time limits and the working-day calendar.
     ManageSettings,
+    /// Disable or enable an account (停用/启用账号). `holder` is every grant
+    /// the account holds; `own` is true when the caller is the account.
+    ManageAccount { holder: Vec<PlacedGrant>, own: bool },
+    /// Take one grant from an account (撤销角色); `holder` as above.
+    RevokeGrant {
+        grant: PlacedGrant,
+        holder: Vec<PlacedGrant>,
+        own: bool,
+    },
+}
+
+/// A grant with the place its scope names: grids, communities and streets
+/// resolve to a place; units, companies, departments and "none" do not.
+/// The server resolves places from its atlas; the rule only compares them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlacedGrant {
+    pub grant: Grant,
+    pub place: Option<Place>,
 }
 
 /// Roles a street admin or community admin may hand out within their area.
@@ -244,8 +262,44 @@ fn delegable_by(admin: Role, role: Role) -> bool {
     }
 }
 
+/// The roles these grants may hand out (and so the roles the account form
+/// offers): every role but resident for a system admin, the roles below
+/// them for street and community admins, none for anyone else.
+pub fn delegable_roles(grants: &[Grant]) -> Vec<Role> {
+    let sysadmin = grants.iter().any(|g| g.role == Role::SystemAdmin);
+    Role::ALL
+        .into_iter()
+        // Residents register themselves; nobody creates them.
+        .filter(|r| *r != Role::Resident)
+        .filter(|r| sysadmin || grants.iter().any(|g| delegable_by(g.role, *r)))
+        .collect()
+}
+
+/// Whether these grants could have handed out `held` where it lies: the
+/// same rule as creating it, so an admin manages exactly the accounts
+/// they could have made.
+fn could_hand_out(grants: &[Grant], held: &PlacedGrant) -> bool {
+    held.place.as_ref().is_some_and(|place| {
+        grants
+            .iter()
+            .any(|g| delegable_by(g.role, held.grant.role) && g.scope.covers(place))
+    })
+}
+
+fn holds_system_admin(holder: &[PlacedGrant]) -> bool {
+    holder.iter().any(|h| h.grant.role == Role::SystemAdmin)
+}
+
 /// The one rule: may a holder of these grants take this action?
 pub fn permits(grants: &[Grant], action: &Action) -> bool {
+    // Nobody disables or strips their own account, system admins included:
+    // one slip would lock out the only admin of an area.
+    if matches!(
+        action,
+        Action::ManageAccount { own: true, .. } | Action::RevokeGrant { own: true, .. }
+    ) {
+        return false;
+    }
     if grants.iter().any(|g| g.role == Role::SystemAdmin) {
         return true;
     }
@@ -267,6 +321,21 @@ pub fn permits(grants: &[Grant], action: &Action) -> bool {
         Action::CreateAccount { role, place } => grants
             .iter()
             .any(|g| delegable_by(g.role, *role) && g.scope.covers(place)),
+        // The whole account is touched, so every role it holds must be one
+        // the caller could have handed out where it lies; the resident role
+        // is everyone's and lies nowhere, so it neither helps nor blocks.
+        Action::ManageAccount { holder, .. } => {
+            let staff: Vec<&PlacedGrant> = holder
+                .iter()
+                .filter(|h| h.grant.role != Role::Resident)
+                .collect();
+            !holds_system_admin(holder)
+                && !staff.is_empty()
+                && staff.iter().all(|h| could_hand_out(grants, h))
+        }
+        Action::RevokeGrant { grant, holder, .. } => {
+            !holds_system_admin(holder) && could_hand_out(grants, grant)
+        }
     }
 }
 
@@ -415,6 +484,212 @@ mod tests {
         assert!(permits(
             &grant(Role::SystemAdmin, Scope::Everywhere),
             &Action::ImportGeography
+        ));
+    }
+
+    fn placed(role: Role, scope: Scope, place: Option<Place>) -> PlacedGrant {
+        PlacedGrant {
+            grant: Grant::new(role, scope).expect("well-formed grant"),
+            place,
+        }
+    }
+
+    fn community_place(community: &str, street: &str) -> Place {
+        Place {
+            community: Some(community.into()),
+            street: Some(street.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_account_form_offers_only_roles_the_caller_may_hand_out() {
+        let sysadmin = grant(Role::SystemAdmin, Scope::Everywhere);
+        let all = delegable_roles(&sysadmin);
+        assert!(all.contains(&Role::SystemAdmin) && !all.contains(&Role::Resident));
+        assert_eq!(all.len(), Role::ALL.len() - 1);
+        assert_eq!(
+            delegable_roles(&grant(Role::StreetAdmin, Scope::Street("S1".into()))),
+            vec![
+                Role::GridWorker,
+                Role::GridLeader,
+                Role::Instructor,
+                Role::CommunityAdmin
+            ]
+        );
+        assert_eq!(
+            delegable_roles(&grant(Role::CommunityAdmin, Scope::Community("C1".into()))),
+            vec![Role::GridWorker, Role::GridLeader, Role::Instructor]
+        );
+        for nobody in [
+            grant(Role::GridWorker, Scope::Grid("G1".into())),
+            grant(Role::GridLeader, Scope::Grid("G1".into())),
+            grant(Role::Resident, Scope::None),
+            grant(Role::Department, Scope::Department("CG".into())),
+            Vec::new(),
+        ] {
+            assert!(delegable_roles(&nobody).is_empty(), "{nobody:?}");
+        }
+        // The list and the rule agree: each offered role may be created
+        // somewhere in the caller's area, and no other.
+        let community = grant(Role::CommunityAdmin, Scope::Community("C1".into()));
+        for r in Role::ALL {
+            let create = Action::CreateAccount {
+                role: r,
+                place: place("G1", "C1", "S1"),
+            };
+            assert_eq!(
+                permits(&community, &create),
+                delegable_roles(&community).contains(&r),
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn admins_manage_accounts_only_inside_their_area_and_below_them() {
+        let street = grant(Role::StreetAdmin, Scope::Street("S1".into()));
+        let community = grant(Role::CommunityAdmin, Scope::Community("C1".into()));
+        let sysadmin = grant(Role::SystemAdmin, Scope::Everywhere);
+        let worker_here = vec![
+            placed(Role::Resident, Scope::None, None),
+            placed(
+                Role::GridWorker,
+                Scope::Grid("G1".into()),
+                Some(place("G1", "C1", "S1")),
+            ),
+        ];
+        let worker_next_community = vec![placed(
+            Role::GridWorker,
+            Scope::Grid("G5".into()),
+            Some(place("G5", "C2", "S1")),
+        )];
+        let worker_other_street = vec![placed(
+            Role::GridWorker,
+            Scope::Grid("G9".into()),
+            Some(place("G9", "C9", "S2")),
+        )];
+        let community_admin = vec![placed(
+            Role::CommunityAdmin,
+            Scope::Community("C1".into()),
+            Some(community_place("C1", "S1")),
+        )];
+        let straddling = vec![worker_here[1].clone(), worker_other_street[0].clone()];
+        let department = vec![placed(
+            Role::Department,
+            Scope::Department("CG".into()),
+            None,
+        )];
+        let resident_only = vec![placed(Role::Resident, Scope::None, None)];
+        let admin = vec![placed(Role::SystemAdmin, Scope::Everywhere, None)];
+        let manage = |holder: &Vec<PlacedGrant>| Action::ManageAccount {
+            holder: holder.clone(),
+            own: false,
+        };
+        // (caller, holder, allowed)
+        let cases = [
+            (&community, &worker_here, true),
+            (&community, &worker_next_community, false),
+            (&community, &community_admin, false),
+            (&street, &worker_here, true),
+            (&street, &worker_next_community, true),
+            (&street, &community_admin, true),
+            (&street, &worker_other_street, false),
+            // One role outside the area is enough to refuse the account.
+            (&street, &straddling, false),
+            (&street, &department, false),
+            (&street, &resident_only, false),
+            (&street, &admin, false),
+            (&sysadmin, &department, true),
+            (&sysadmin, &admin, true),
+        ];
+        for (caller, holder, allowed) in cases {
+            assert_eq!(
+                permits(caller, &manage(holder)),
+                allowed,
+                "{caller:?} on {holder:?}"
+            );
+        }
+        let worker = grant(Role::GridWorker, Scope::Grid("G1".into()));
+        assert!(!permits(&worker, &manage(&worker_here)));
+    }
+
+    #[test]
+    fn nobody_disables_or_strips_themselves() {
+        let sysadmin = grant(Role::SystemAdmin, Scope::Everywhere);
+        let me = vec![placed(Role::SystemAdmin, Scope::Everywhere, None)];
+        assert!(!permits(
+            &sysadmin,
+            &Action::ManageAccount {
+                holder: me.clone(),
+                own: true
+            }
+        ));
+        assert!(!permits(
+            &sysadmin,
+            &Action::RevokeGrant {
+                grant: me[0].clone(),
+                holder: me,
+                own: true
+            }
+        ));
+        let street = grant(Role::StreetAdmin, Scope::Street("S1".into()));
+        let street_me = vec![placed(
+            Role::StreetAdmin,
+            Scope::Street("S1".into()),
+            Some(Place {
+                street: Some("S1".into()),
+                ..Default::default()
+            }),
+        )];
+        assert!(!permits(
+            &street,
+            &Action::ManageAccount {
+                holder: street_me,
+                own: true
+            }
+        ));
+    }
+
+    #[test]
+    fn a_role_is_revoked_by_whoever_could_have_granted_it() {
+        let community = grant(Role::CommunityAdmin, Scope::Community("C1".into()));
+        let street = grant(Role::StreetAdmin, Scope::Street("S1".into()));
+        let here = placed(
+            Role::GridLeader,
+            Scope::Grid("G1".into()),
+            Some(place("G1", "C1", "S1")),
+        );
+        let elsewhere = placed(
+            Role::GridLeader,
+            Scope::Grid("G9".into()),
+            Some(place("G9", "C9", "S2")),
+        );
+        let revoke = |g: &PlacedGrant, holder: Vec<PlacedGrant>| Action::RevokeGrant {
+            grant: g.clone(),
+            holder,
+            own: false,
+        };
+        let both = vec![here.clone(), elsewhere.clone()];
+        // Each role separately: the one inside the area may go.
+        assert!(permits(&community, &revoke(&here, both.clone())));
+        assert!(!permits(&community, &revoke(&elsewhere, both.clone())));
+        assert!(!permits(&street, &revoke(&elsewhere, both)));
+        // A system admin's other roles are out of reach below them.
+        let admin_too = vec![
+            here.clone(),
+            placed(Role::SystemAdmin, Scope::Everywhere, None),
+        ];
+        assert!(!permits(&street, &revoke(&here, admin_too.clone())));
+        assert!(permits(
+            &grant(Role::SystemAdmin, Scope::Everywhere),
+            &revoke(&here, admin_too)
+        ));
+        // Nobody but the system admin takes the resident role.
+        let resident = placed(Role::Resident, Scope::None, None);
+        assert!(!permits(
+            &street,
+            &revoke(&resident, vec![resident.clone()])
         ));
     }
 }

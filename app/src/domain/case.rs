@@ -349,6 +349,24 @@ pub fn decide(actor: &Actor, case: &CaseFacts, action: &CaseAction) -> Result<Ca
     }
 }
 
+/// Whether the user could take `action` on this case in some state (status
+/// and level): the permission half of [`decide`], without the state. A caller who never
+/// could is refused before anything about the case's current state (or who
+/// moved it) is told.
+pub fn may_ever(actor: &Actor, case: &CaseFacts, action: &CaseAction) -> bool {
+    let levels = std::iter::once(None).chain(DispatchLevel::ALL.into_iter().map(Some));
+    levels.into_iter().any(|level| {
+        CaseStatus::ALL.into_iter().any(|status| {
+            let in_state = CaseFacts {
+                status,
+                level,
+                ..case.clone()
+            };
+            decide(actor, &in_state, action).is_ok()
+        })
+    })
+}
+
 /// The actions a user may take now: the buttons the UI shows.
 pub fn available(actor: &Actor, case: &CaseFacts) -> Vec<CaseAction> {
     CaseAction::all()
@@ -723,6 +741,18 @@ pub struct CaseView {
     pub actions: Vec<CaseAction>,
     pub timeline: Vec<TimelineEntry>,
     pub photos: Vec<PhotoRef>,
+    /// The reporter's (or hotline caller's) name and phone, for staff of
+    /// the place only (`policy::CaseAccess::contact`), to call back.
+    #[serde(default)]
+    pub contact: Option<CaseContact>,
+}
+
+/// Whom staff call back about a case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseContact {
+    /// None for a hotline caller who gave only a number.
+    pub name: Option<String>,
+    pub phone: String,
 }
 
 /// A row of a queue.

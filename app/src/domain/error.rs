@@ -27,6 +27,11 @@ pub enum AppError {
     },
     /// No place is left (an activity's capacity is reached).
     Full,
+    /// A wish claim over one of the limits that stop contact harvesting.
+    ClaimLimit {
+        kind: ClaimLimitKind,
+        limit: u64,
+    },
     /// The action does not apply to the case as it stands now.
     WrongState,
     Invalid {
@@ -38,6 +43,26 @@ pub enum AppError {
     Internal,
     /// The request never reached the function or its answer never came back.
     Transport(String),
+    /// The server has too much of this work under way; try again shortly
+    /// (photo decoding, a request that ran out of time).
+    Busy {
+        retry_after_secs: u64,
+    },
+    /// Registration without accepting the privacy notice.
+    ConsentRequired,
+    /// The password typed to confirm (password change, account deletion) is wrong.
+    WrongPassword,
+}
+
+/// Which claim limit was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimLimitKind {
+    /// Too many wishes claimed and not yet fulfilled.
+    OpenClaims,
+    /// Too many new claims in the last day.
+    DailyClaims,
+    /// This wish was given back by the same claimer less than a day ago.
+    GivenBack,
 }
 
 /// Form fields named in validation messages.
@@ -72,6 +97,8 @@ pub enum Field {
     Progress,
     Note,
     Place,
+    /// The case a duplicate is merged into.
+    MergeTarget,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +118,8 @@ pub enum InputProblem {
     InPast,
     /// A name someone else registered already.
     Taken,
+    /// An image wider, taller or with more pixels than we decode.
+    TooManyPixels,
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
@@ -112,16 +141,23 @@ pub enum ImportProblem {
     DuplicateCode(String),
     MissingName,
     UnknownParent(String),
-    WrongParentLevel { parent: String },
+    WrongParentLevel {
+        parent: String,
+    },
     NoDistrictForStreet,
     UnknownKind(String),
     MissingGeometry,
     NotAPolygon,
-    CoordinateOutOfRange { lng: f64, lat: f64 },
+    CoordinateOutOfRange {
+        lng: f64,
+        lat: f64,
+    },
     UnclosedRing,
     TooFewPoints,
     SelfIntersection,
     HoleOutsideShell,
+    /// A compound names a property company code nobody registered.
+    UnknownCompany(String),
 }
 
 impl ImportError {
@@ -174,6 +210,7 @@ impl Field {
             Field::Progress => ("进度", "Progress"),
             Field::Note => ("说明", "Note"),
             Field::Place => ("地点", "Place"),
+            Field::MergeTarget => ("合并到的事件", "Case to merge into"),
         };
         lang.pick(zh, en)
     }
@@ -191,7 +228,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::WrongCredentials => 401,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::TooManyAttempts { .. } | AppError::ClaimLimit { .. } => 429,
             AppError::PhoneTaken
             | AppError::AlreadyHandled { .. }
             | AppError::AlreadyClaimed { .. }
@@ -199,6 +236,9 @@ impl AppError {
             | AppError::WrongState => 409,
             AppError::Invalid { .. } | AppError::Import(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Busy { .. } => 503,
+            AppError::ConsentRequired => 400,
+            AppError::WrongPassword => 403,
         }
     }
 
@@ -217,6 +257,13 @@ impl AppError {
                     "Wrong mobile number or password.",
                 )
                 .into(),
+            AppError::TooManyAttempts { retry_after_secs } if *retry_after_secs < 60 => {
+                if zh {
+                    format!("尝试次数过多，请 {retry_after_secs} 秒后再试。")
+                } else {
+                    format!("Too many attempts. Try again in {retry_after_secs} s.")
+                }
+            }
             AppError::TooManyAttempts { retry_after_secs } => {
                 let mins = retry_after_secs.div_ceil(60).max(1);
                 if zh {
@@ -251,6 +298,27 @@ impl AppError {
             AppError::Full => lang
                 .pick("名额已满，下次早点报名吧。", "No places are left.")
                 .into(),
+            AppError::ClaimLimit { kind, limit } => match (kind, zh) {
+                (ClaimLimitKind::OpenClaims, true) => {
+                    format!("您已认领 {limit} 个尚未完成的心愿，请先完成后再认领新的。")
+                }
+                (ClaimLimitKind::OpenClaims, false) => format!(
+                    "You already hold {limit} unfinished claims; fulfil one before claiming more."
+                ),
+                (ClaimLimitKind::DailyClaims, true) => {
+                    format!("每天最多认领 {limit} 个心愿，请明天再来。")
+                }
+                (ClaimLimitKind::DailyClaims, false) => {
+                    format!("At most {limit} new claims a day; please come back tomorrow.")
+                }
+                (ClaimLimitKind::GivenBack, true) => {
+                    "您刚退回了这个心愿，24 小时内不能再次认领。".into()
+                }
+                (ClaimLimitKind::GivenBack, false) => {
+                    "You gave this wish back less than a day ago; it can't be claimed again yet."
+                        .into()
+                }
+            },
             AppError::WrongState => lang
                 .pick(
                     "当前状态下不能进行此操作，请刷新后查看最新状态。",
@@ -296,6 +364,12 @@ impl AppError {
                     (InputProblem::InPast, false) => format!("{f} cannot be in the past."),
                     (InputProblem::Taken, true) => format!("该{f}已登记过。"),
                     (InputProblem::Taken, false) => format!("This {f} is already registered."),
+                    (InputProblem::TooManyPixels, true) => {
+                        "照片尺寸太大了，每边不能超过 8000 像素，总共不超过 4000 万像素。".into()
+                    }
+                    (InputProblem::TooManyPixels, false) => {
+                        "The photo's dimensions are too large: at most 8000 pixels a side and 40 megapixels in all.".into()
+                    }
                 }
             }
             AppError::Import(e) => e.message(lang),
@@ -310,6 +384,22 @@ impl AppError {
                     "网络连接失败，请检查网络后重试。",
                     "The connection failed. Check the network and try again.",
                 )
+                .into(),
+            AppError::Busy { retry_after_secs } => {
+                if zh {
+                    format!("服务器正忙，请 {retry_after_secs} 秒后再试。")
+                } else {
+                    format!("The server is busy. Try again in {retry_after_secs} s.")
+                }
+            }
+            AppError::ConsentRequired => lang
+                .pick(
+                    "请阅读并勾选同意隐私说明后再注册。",
+                    "Please read and accept the privacy notice to register.",
+                )
+                .into(),
+            AppError::WrongPassword => lang
+                .pick("密码不正确。", "That password is not correct.")
                 .into(),
         }
     }
@@ -362,6 +452,7 @@ impl ImportProblem {
                 TooFewPoints => "边界环的点数太少。".into(),
                 SelfIntersection => "边界自相交。".into(),
                 HoleOutsideShell => "内环（洞）不在外环之内或与外环相交。".into(),
+                UnknownCompany(c) => format!("未知的物业公司编码“{c}”，请先登记该物业公司。"),
             }
         } else {
             match self {
@@ -394,6 +485,9 @@ impl ImportProblem {
                 TooFewPoints => "A ring has too few points.".into(),
                 SelfIntersection => "The boundary intersects itself.".into(),
                 HoleOutsideShell => "A hole lies outside its outer ring or crosses it.".into(),
+                UnknownCompany(c) => {
+                    format!("Unknown property company code \"{c}\"; register the company first.")
+                }
             }
         }
     }

@@ -40,16 +40,159 @@ pub struct Registration {
         validate(length(min = 1, max = 30, code = "name_length"))
     )]
     pub name: String,
+    /// The person ticked "I have read and accept the privacy notice"
+    /// (个人信息保护法 asks for consent before we keep anything). Older
+    /// clients that never send it are refused, not assumed to agree.
+    #[serde(default)]
+    pub consent: bool,
 }
 
 impl Registration {
+    /// The fields as typed; consent is not given until [`with_consent`].
+    ///
+    /// [`with_consent`]: Registration::with_consent
     pub fn new(phone: &str, password: &str, name: &str) -> Self {
         Registration {
             phone: phone.trim().to_string(),
             password: password.to_string(),
             name: name.trim().to_string(),
+            consent: false,
         }
     }
+
+    pub fn with_consent(mut self, consent: bool) -> Self {
+        self.consent = consent;
+        self
+    }
+}
+
+/// The password rule for every new password (registration, staff accounts,
+/// `create-admin`, a change): the same length limits as [`Registration`].
+pub fn password_length_ok(password: &str) -> bool {
+    (8..=64).contains(&password.chars().count())
+}
+
+/// The name deleted accounts keep, so their cases still read sensibly.
+pub const DELETED_NAME: &str = "已注销用户";
+
+/// Everything GridLink keeps about one person, as they download it
+/// (个人信息查阅、复制). Staff names in case timelines are left out: they
+/// are other people's data; the timeline names roles, as the reporter sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonalData {
+    pub exported_at: chrono::DateTime<chrono::Utc>,
+    pub profile: Profile,
+    pub grants: Vec<super::auth::Grant>,
+    /// Cases they reported, with the timeline they may see.
+    pub cases: Vec<OwnCase>,
+    /// Cases they follow ("me too").
+    pub followed_cases: Vec<i64>,
+    /// Wishes they made, or that were posted for them.
+    pub wishes: Vec<OwnWish>,
+    /// Wishes they claimed.
+    pub claims: Vec<OwnClaim>,
+    pub notices: Vec<OwnNotice>,
+    pub credits: Vec<OwnCredit>,
+    pub activities: Vec<OwnSignup>,
+    /// Their report (报到) as an in-service party member, if any.
+    pub party_member: Option<OwnMembership>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub consented_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnCase {
+    pub id: i64,
+    pub category: String,
+    pub description: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub grid_code: Option<String>,
+    pub status: String,
+    pub public: bool,
+    pub result: Option<String>,
+    pub rating: Option<i32>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub timeline: Vec<OwnCaseStep>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnCaseStep {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The role that took the step (`resident`, `grid_worker`…), not a name.
+    pub role: String,
+    pub action: String,
+    pub to_status: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnWish {
+    pub id: i64,
+    pub title: String,
+    pub story: String,
+    pub kind: String,
+    pub status: String,
+    pub community_code: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub address: String,
+    pub claimed_by: Option<String>,
+    pub thanks: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnClaim {
+    pub wish_id: i64,
+    pub title: String,
+    pub status: String,
+    pub claimed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub fulfil_note: Option<String>,
+    pub hours: Option<f32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnNotice {
+    pub kind: String,
+    pub ref_id: i64,
+    pub event: String,
+    pub title: String,
+    pub read: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnCredit {
+    pub source: String,
+    pub source_id: i64,
+    pub title: String,
+    pub points: i32,
+    pub hours: f32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnSignup {
+    pub activity_id: i64,
+    pub title: String,
+    pub status: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnMembership {
+    pub unit_id: i64,
+    pub community_code: String,
+    pub status: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Masks a phone number for places that must not show it whole: 138****0001.
@@ -103,6 +246,28 @@ mod tests {
         assert!(Registration::new("13800000009", "longenough", &name)
             .validate()
             .is_ok());
+    }
+
+    #[test]
+    fn password_rule_counts_characters() {
+        assert!(password_length_ok("longenough"));
+        assert!(password_length_ok(&"密".repeat(64)));
+        assert!(!password_length_ok("short"));
+        assert!(!password_length_ok(&"x".repeat(65)));
+    }
+
+    #[test]
+    fn consent_is_off_unless_sent() {
+        let r: Registration = serde_json::from_str(
+            r#"{"phone":"13800000009","password":"longenough","name":"张三"}"#,
+        )
+        .unwrap();
+        assert!(!r.consent);
+        assert!(
+            Registration::new("13800000009", "longenough", "张三")
+                .with_consent(true)
+                .consent
+        );
     }
 
     #[test]

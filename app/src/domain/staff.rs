@@ -42,10 +42,18 @@ pub struct NewStaffAccount {
     pub position: Option<StaffPosition>,
 }
 
-/// An account in an admin's list; the phone is masked.
+/// One role of an account in an admin's list (an account with two roles
+/// there is two lines); the phone is masked. The `may_*` flags come from
+/// the same rule the server enforces, so the page shows only what works.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountSummary {
     pub name: String,
     pub phone_masked: String,
     pub grant: Grant,
+    pub user_id: i64,
+    pub disabled: bool,
+    /// The caller may take this role away.
+    pub may_revoke: bool,
+    /// The caller may disable (or enable) the whole account.
+    pub may_disable: bool,
 }

@@ -242,8 +242,10 @@ pub fn community_side(grants: &[Grant], place: &Place) -> bool {
 
 /// Grid staff of the wish's grid: they post for residents and may confirm
 /// for them too.
+/// Grid staff who act (instructors only read): they confirm for residents
+/// without a phone.
 fn grid_staff(grants: &[Grant], place: &Place) -> bool {
-    [Role::GridWorker, Role::GridLeader, Role::Instructor]
+    [Role::GridWorker, Role::GridLeader]
         .into_iter()
         .any(|r| holds_at(grants, r, place))
 }
@@ -320,7 +322,6 @@ pub fn sees_contact(user: i64, grants: &[Grant], w: &WishFacts) -> bool {
     w.wisher == Some(user)
         || w.posted_by == user
         || community_side(grants, &w.place)
-        || grid_staff(grants, &w.place)
         || (matches!(
             w.status,
             WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Closed

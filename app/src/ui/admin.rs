@@ -6,8 +6,10 @@ use super::grid_page::position_label;
 use super::i18n::{tr, use_lang, T};
 use super::session::use_session;
 use crate::api::geography::ImportGeography;
-use crate::api::staff::{CreateStaffAccount, GridRoster, ListAccounts};
-use crate::domain::auth::Role;
+use crate::api::staff::{
+    CreateStaffAccount, GridRoster, ListAccounts, RevokeRole, SetAccountDisabled,
+};
+use crate::domain::auth::{delegable_roles, Role};
 use crate::domain::geography::StaffPosition;
 use crate::domain::staff::NewStaffAccount;
 use leptos::prelude::*;
@@ -24,11 +26,17 @@ pub fn AdminPage() -> impl IntoView {
                     return view! { <p class="notice">{tr(T::AdminOnly)}</p> }.into_any();
                 }
                 let sysadmin = user.as_ref().is_some_and(|u| u.has(Role::SystemAdmin));
+                // The same rule the server applies to account creation: the
+                // form offers only these roles, and is not shown without any.
+                let roles = user.as_ref().map(|u| delegable_roles(&u.grants)).unwrap_or_default();
+                let manages_accounts = !roles.is_empty();
                 view! {
                     <div class="admin">
                         <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/></Show>
-                        <CreateAccountPanel/>
-                        <AccountsPanel/>
+                        {manages_accounts.then(|| view! {
+                            <CreateAccountPanel roles=roles.clone()/>
+                            <AccountsPanel/>
+                        })}
                         <RosterPanel/>
                     </div>
                 }.into_any()
@@ -80,8 +88,10 @@ fn ImportPanel() -> impl IntoView {
     }
 }
 
+/// The staff-account form, offering only `roles` (what the caller may
+/// hand out; never empty when shown).
 #[component]
-fn CreateAccountPanel() -> impl IntoView {
+fn CreateAccountPanel(roles: Vec<Role>) -> impl IntoView {
     let lang = use_lang();
     let create = ServerAction::<CreateStaffAccount>::new();
     let (phone, name, password, scope) = (
@@ -90,7 +100,13 @@ fn CreateAccountPanel() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
-    let role = RwSignal::new(Role::GridWorker.as_str().to_string());
+    let first = roles
+        .iter()
+        .copied()
+        .find(|r| *r == Role::GridWorker)
+        .or_else(|| roles.first().copied())
+        .unwrap_or(Role::GridWorker);
+    let role = RwSignal::new(first.as_str().to_string());
     let position = RwSignal::new(String::new());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -117,8 +133,8 @@ fn CreateAccountPanel() -> impl IntoView {
                 <label><span>{tr(T::MobileNumber)}</span><input type="tel" bind:value=phone maxlength="11"/></label>
                 <label><span>{tr(T::Password)}</span><input type="password" bind:value=password autocomplete="new-password"/></label>
                 <label><span>{tr(T::Role)}</span>
-                    <select bind:value=role>
-                        {Role::ALL.into_iter().filter(|r| *r != Role::Resident).map(|r| view! {
+                    <select bind:value=role data-testid="new-account-role">
+                        {roles.into_iter().map(|r| view! {
                             <option value=r.as_str()>{move || r.label(lang.get())}</option>
                         }).collect_view()}
                     </select>
@@ -140,14 +156,36 @@ fn CreateAccountPanel() -> impl IntoView {
     }
 }
 
+/// Accounts in a place, one line per role, with what the caller may do to
+/// each: revoke that role, disable or enable the account. The server
+/// decides the buttons (`may_revoke`, `may_disable`) with the rule it
+/// enforces.
 #[component]
 fn AccountsPanel() -> impl IntoView {
     let lang = use_lang();
     let list = ServerAction::<ListAccounts>::new();
+    let revoke = ServerAction::<RevokeRole>::new();
+    let disable = ServerAction::<SetAccountDisabled>::new();
     let code = RwSignal::new(String::new());
-    let error = Signal::derive(move || list.value().get().and_then(Result::err));
+    // After a change, list the same place again.
+    Effect::new(move |_| {
+        if matches!(revoke.value().get(), Some(Ok(())))
+            || matches!(disable.value().get(), Some(Ok(())))
+        {
+            list.dispatch(ListAccounts {
+                code: code.get_untracked(),
+            });
+        }
+    });
+    let error = Signal::derive(move || {
+        list.value()
+            .get()
+            .and_then(Result::err)
+            .or(revoke.value().get().and_then(Result::err))
+            .or(disable.value().get().and_then(Result::err))
+    });
     view! {
-        <section class="card">
+        <section class="card" data-testid="accounts">
             <h2>{tr(T::AccountsTitle)}</h2>
             <div class="row">
                 <input bind:value=code placeholder="370103-001-001"/>
@@ -157,7 +195,24 @@ fn AccountsPanel() -> impl IntoView {
             <ul class="accounts">
                 {move || list.value().get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| {
                     let role = a.grant.role;
-                    view! { <li>{a.name}" · "{a.phone_masked}" · "{move || role.label(lang.get())}</li> }
+                    let grant = a.grant.clone();
+                    let (user_id, disabled) = (a.user_id, a.disabled);
+                    view! {
+                        <li class:muted=disabled data-user=user_id.to_string()>
+                            {a.name}" · "{a.phone_masked}" · "{move || role.label(lang.get())}
+                            {disabled.then(|| view! { <span>{tr(T::AcctDisabledMark)}</span> })}
+                            {a.may_revoke.then(|| view! {
+                                <button type="button" class="small" disabled=move || revoke.pending().get() on:click=move |_| {
+                                    revoke.dispatch(RevokeRole { user_id, grant: grant.clone() });
+                                }>{tr(T::AcctRevokeRole)}</button>
+                            })}
+                            {a.may_disable.then(|| view! {
+                                <button type="button" class="small" disabled=move || disable.pending().get() on:click=move |_| {
+                                    disable.dispatch(SetAccountDisabled { user_id, disabled: !disabled });
+                                }>{move || if disabled { tr(T::AcctEnable)() } else { tr(T::AcctDisable)() }}</button>
+                            })}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </section>

@@ -1,5 +1,6 @@
 use super::admin::AdminPage;
-use super::auth::{LoginPage, RegisterPage};
+use super::audit::AuditPage;
+use super::auth::{LoginPage, PrivacyPage, RegisterPage};
 use super::cases::{BoardPage, CasePage, CasesPage, ReportPage};
 use super::grid_page::GridPage;
 use super::i18n::{tr, use_lang, Locale, T};
@@ -108,8 +109,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/grid/:code") view=GridPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/privacy") view=PrivacyPage/>
                     <Route path=path!("/me") view=MePage/>
                     <Route path=path!("/admin") view=AdminPage/>
+                    <Route path=path!("/audit") view=AuditPage/>
                     <Route path=path!("/report") view=ReportPage/>
                     <Route path=path!("/cases") view=CasesPage/>
                     <Route path=path!("/board") view=BoardPage/>

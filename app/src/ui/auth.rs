@@ -1,4 +1,4 @@
-//! Sign-in and resident registration.
+//! Sign-in, resident registration and the privacy notice it asks consent to.
 
 use super::i18n::{tr, use_lang, T};
 use super::session::use_session;
@@ -98,12 +98,42 @@ pub fn RegisterPage() -> impl IntoView {
                     <input name="password" type="password" autocomplete="new-password" minlength="8" required/>
                     <small>{tr(T::PasswordHint)}</small>
                 </label>
+                <div class="privacy-short" data-testid="privacy-short">
+                    <p class="hint">{tr(T::PrivacyShort)}</p>
+                    <p><A href="/privacy">{tr(T::PrivacyReadLink)}</A></p>
+                </div>
+                // Not `required`: the server refuses without `consent=true`
+                // and says so in the page's language, like every other field.
+                <label class="check">
+                    <input name="consent" type="checkbox" value="true" data-testid="consent"/>
+                    <span>{tr(T::PrivacyConsent)}</span>
+                </label>
                 <ErrorLine error/>
                 <button type="submit" class="primary" disabled=move || register.pending().get()>
                     {move || if register.pending().get() { tr(T::Working)() } else { tr(T::RegisterButton)() }}
                 </button>
             </ActionForm>
             <p><A href="/login">{tr(T::HaveAccount)}</A></p>
+        </section>
+    }
+}
+
+/// The privacy notice (隐私说明) registration asks consent to: what is
+/// collected, why, who sees it, how long, and the person's rights. The
+/// detailed rules behind it are in `docs/privacy.md`.
+#[component]
+pub fn PrivacyPage() -> impl IntoView {
+    view! {
+        <section class="card narrow" data-testid="privacy">
+            <h1>{tr(T::PrivacyTitle)}</h1>
+            <p>{tr(T::PrivacyShort)}</p>
+            <p>{tr(T::PrivacyWhat)}</p>
+            <p>{tr(T::PrivacyWhy)}</p>
+            <p>{tr(T::PrivacyWho)}</p>
+            <p>{tr(T::PrivacyKeep)}</p>
+            <p>{tr(T::PrivacyRights)}</p>
+            <p class="hint">{tr(T::PrivacyLaw)}</p>
+            <p><A href="/register">{tr(T::NoAccount)}</A></p>
         </section>
     }
 }

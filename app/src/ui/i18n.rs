@@ -259,8 +259,52 @@ texts! {
     Progress => "进度", "Progress";
     LinkNeeds => "关联需求", "Needs";
     LinkResources => "关联资源", "Resources";
+    AuditTitle => "审计日志", "Audit log";
+    AuditIntro => "员工和管理员的每次操作、每次查看个人信息都记录在此，任何人都不能修改。", "Every staff and admin action and every look at personal data is written here; nobody can change it.";
+    AuditAllActions => "全部操作", "All actions";
+    AuditSince => "起始日期", "From";
+    AuditUntil => "截止日期", "Until";
+    AuditTarget => "对象编号", "Target id";
+    AuditFilter => "筛选", "Filter";
+    AuditExport => "导出 CSV", "Export CSV";
+    AuditEmpty => "没有符合条件的记录。", "No matching lines.";
+    AuditMore => "加载更多", "Load more";
+    AuditOnly => "审计日志仅限系统管理员和街道管理员查看。", "The audit log is for system and street admins.";
+    AuditClient => "客户端", "Client";
+    DepartmentsTitle => "职能部门", "Departments";
+    DepartmentCodeLabel => "部门代码", "Department code";
+    DepartmentName => "部门名称", "Department name";
+    ChooseDepartment => "请选择职能部门", "Choose a department";
+    CallReporter => "联系反映人", "Call the reporter";
+    ReporterContact => "反映人联系方式", "Reporter's contact";
     NoticesTitle => "消息", "Notifications";
     NoNotices => "暂无消息。", "No notifications.";
+    // Accounts: privacy notice, consent, own account, admin account actions.
+    PrivacyTitle => "隐私说明", "Privacy notice";
+    PrivacyShort => "我们只为网格服务收集您的手机号、姓名，以及您主动提交的诉求、照片和心愿。您的电话不会公开；工作人员查看您的联系方式会被记录。您可以随时在“我的”页面下载或删除您的数据。", "We collect your mobile number and name, and the cases, photos and wishes you submit, only to serve you through the grid. Your phone is never made public; staff who look at your contact details are logged. You can download or delete your data on the Me page at any time.";
+    PrivacyReadLink => "阅读完整的隐私说明", "Read the full privacy notice";
+    PrivacyConsent => "我已阅读并同意隐私说明", "I have read and accept the privacy notice";
+    PrivacyWhat => "我们收集什么：注册时的手机号和姓名；您上报的诉求（问题描述、位置、照片）、心愿、活动报名和服务记录。", "What we collect: your mobile number and name when you register; the cases you report (description, place, photos), your wishes, sign-ups and service records.";
+    PrivacyWhy => "用途：把您的诉求交给负责的网格、社区、街道或职能部门办理并答复您。不用于其他目的，不出售，不做广告。", "Why: to pass your cases to the grid, community, street or department responsible and answer you. Nothing else: never sold, never used for advertising.";
+    PrivacyWho => "谁能看到：您本人看到全部；负责办理的工作人员看到办理所需的信息（包括电话，以便回访）；公示板只显示您勾选公开的诉求，不含姓名和电话，位置模糊到约100米。", "Who sees it: you see all of it; the staff handling your case see what they need (including your phone, to call back); the public board shows only cases you marked public, without names or phones, places blurred to about 100 m.";
+    PrivacyKeep => "保存与记录：登录闲置7天或满30天自动失效；工作人员每次查看联系方式、每次导出都记入审计日志。", "Keeping and logging: a sign-in ends after 7 idle days or 30 days in all; every look at contact details and every export by staff is in the audit log.";
+    PrivacyRights => "您的权利：在“我的”页面可以下载您的全部数据、修改密码、注销账号。注销后姓名和手机号即被删除，已上报的诉求保留以便办结，但不再与您关联。", "Your rights: on the Me page you can download all your data, change your password and delete your account. Deleting erases your name and number at once; cases you reported stay so they can be finished, no longer linked to you.";
+    PrivacyLaw => "依据《中华人民共和国个人信息保护法》。如有疑问，请联系您所在的社区。", "Under the Personal Information Protection Law of the PRC. Questions: ask your community.";
+    AcctChangePassword => "修改密码", "Change password";
+    AcctCurrentPassword => "当前密码", "Current password";
+    AcctNewPassword => "新密码（8到64个字符）", "New password (8 to 64 characters)";
+    AcctPasswordChanged => "密码已修改，其他设备上的登录已退出。", "Password changed; you are signed out on other devices.";
+    AcctMyDataTitle => "我的数据", "My data";
+    AcctMyDataHelp => "下载我们保存的关于您的全部信息（JSON 文件）。", "Download everything we keep about you (a JSON file).";
+    AcctDownloadData => "下载我的数据", "Download my data";
+    AcctDeleteTitle => "注销账号", "Delete account";
+    AcctDeleteHelp => "注销后不能恢复：姓名、手机号、角色和登录全部删除；已上报的诉求保留，但不再显示您的身份。请输入密码确认。", "This cannot be undone: your name, number, roles and sign-ins are deleted; cases you reported stay, without your identity. Enter your password to confirm.";
+    AcctDeleteButton => "确认注销", "Delete my account";
+    AcctRevokeRole => "撤销此角色", "Revoke this role";
+    AcctDisable => "停用账号", "Disable account";
+    AcctEnable => "启用账号", "Enable account";
+    AcctDisabledMark => "（已停用）", " (disabled)";
+    AcctDone => "已完成。", "Done.";
 }
 
 /// The language signal, provided by the app root.

@@ -1,11 +1,14 @@
-//! The signed-in user's own page: roles, phone consent, sign out.
+//! The signed-in user's own page: roles, phone consent, password, their
+//! data (download, deletion), sign out.
 
 use super::auth::{ErrorLine, SignInPrompt};
 use super::i18n::{tr, use_lang, T};
 use super::session::use_session;
+use crate::api::account::{ChangePassword, DeleteAccount};
 use crate::api::auth::Logout;
 use crate::api::staff::SetPhoneConsent;
 use crate::domain::auth::Scope;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -61,9 +64,83 @@ pub fn MePage() -> impl IntoView {
                             </Show>
                             <button type="button" class="secondary" on:click=move |_| { logout.dispatch(Logout {}); }>{tr(T::Logout)}</button>
                         </section>
+                        <PasswordPanel/>
+                        <MyDataPanel/>
+                        <DeleteAccountPanel/>
                     }.into_any()
                 }
             }}
         </div>
+    }
+}
+
+/// Change one's password; the other devices are signed out by the server.
+#[component]
+fn PasswordPanel() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    view! {
+        <section class="card narrow" data-testid="change-password">
+            <h2>{tr(T::AcctChangePassword)}</h2>
+            <ActionForm action=change attr:class="form">
+                <label>
+                    <span>{tr(T::AcctCurrentPassword)}</span>
+                    <input name="current" type="password" autocomplete="current-password" required/>
+                </label>
+                <label>
+                    <span>{tr(T::AcctNewPassword)}</span>
+                    <input name="new_password" type="password" autocomplete="new-password" minlength="8" maxlength="64" required/>
+                </label>
+                <ErrorLine error/>
+                <Show when=move || matches!(change.value().get(), Some(Ok(())))>
+                    <p class="ok">{tr(T::AcctPasswordChanged)}</p>
+                </Show>
+                <button type="submit" disabled=move || change.pending().get()>{tr(T::AcctChangePassword)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The person's own data as one JSON file. A plain link: the server answers
+/// with a file to save, so it works before the page is interactive too.
+#[component]
+fn MyDataPanel() -> impl IntoView {
+    view! {
+        <section class="card narrow" data-testid="my-data">
+            <h2>{tr(T::AcctMyDataTitle)}</h2>
+            <p class="hint">{tr(T::AcctMyDataHelp)}</p>
+            <a class="button" href="/api/my_data" download="gridlink-my-data.json" rel="external" data-testid="download-my-data">
+                {tr(T::AcctDownloadData)}
+            </a>
+        </section>
+    }
+}
+
+/// Delete one's account after typing the password; signed out at once.
+#[component]
+fn DeleteAccountPanel() -> impl IntoView {
+    let session = use_session();
+    let delete = ServerAction::<DeleteAccount>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            session.set(None);
+            navigate("/", Default::default());
+        }
+    });
+    let error = Signal::derive(move || delete.value().get().and_then(Result::err));
+    view! {
+        <section class="card narrow danger" data-testid="delete-account">
+            <h2>{tr(T::AcctDeleteTitle)}</h2>
+            <p class="hint">{tr(T::AcctDeleteHelp)}</p>
+            <ActionForm action=delete attr:class="form">
+                <label>
+                    <span>{tr(T::Password)}</span>
+                    <input name="password" type="password" autocomplete="current-password" required/>
+                </label>
+                <ErrorLine error/>
+                <button type="submit" class="danger" disabled=move || delete.pending().get()>{tr(T::AcctDeleteButton)}</button>
+            </ActionForm>
+        </section>
     }
 }

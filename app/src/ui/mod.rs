@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod departments;
 pub mod grid_page;
 pub mod i18n;
 pub mod live;

@@ -52,6 +52,12 @@ fn unique() -> String {
     format!("{}_{}", std::process::id(), rand::random::<u64>())
 }
 
+/// A new, empty database of this backend (a SQLite file in a temp
+/// directory, or a fresh PostgreSQL database), not yet migrated.
+pub async fn fresh_database_url(backend: Backend) -> String {
+    database_url(backend).await
+}
+
 async fn database_url(backend: Backend) -> String {
     match backend {
         Backend::Sqlite => {
@@ -84,7 +90,12 @@ async fn database_url(backend: Backend) -> String {
 impl TestApp {
     /// A running app over an empty database.
     pub async fn empty(backend: Backend) -> TestApp {
-        let url = database_url(backend).await;
+        TestApp::at(database_url(backend).await).await
+    }
+
+    /// A running app over the database at `url`, migrated first (an
+    /// existing database is upgraded in place).
+    pub async fn at(url: String) -> TestApp {
         let db = store::connect(&url).await.expect("connect and migrate");
         let settings = server::Settings {
             database_url: url.clone(),
@@ -102,6 +113,51 @@ impl TestApp {
         let config = Config {
             photo_dir: Some(photo_dir.clone()),
             ..Config::default()
+        };
+        let state = AppState::new(db, settings.leptos_options(), config)
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let router = server::router(state.clone());
+        tokio::spawn(async move { server::serve(listener, router).await.unwrap() });
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+            scratch: [Some(photo_dir), sqlite_dir]
+                .into_iter()
+                .flatten()
+                .collect(),
+            database_url: url,
+        }
+    }
+
+    /// A running app over an empty database with the given settings (a
+    /// scratch photo folder unless `config` names one).
+    pub async fn with_config(backend: Backend, config: Config) -> TestApp {
+        let url = database_url(backend).await;
+        let db = store::connect(&url).await.expect("connect and migrate");
+        let settings = server::Settings {
+            database_url: url.clone(),
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: std::env::var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
+            output_name: "gridlink".into(),
+            config: config.clone(),
+        };
+        let photo_dir = std::env::temp_dir().join(format!("gridlink-photos-{}", unique()));
+        let sqlite_dir = url
+            .strip_prefix("sqlite://")
+            .and_then(|p| std::path::Path::new(p).parent())
+            .map(|p| p.to_path_buf());
+        let config = Config {
+            photo_dir: Some(
+                config
+                    .photo_dir
+                    .clone()
+                    .unwrap_or_else(|| photo_dir.clone()),
+            ),
+            ..config
         };
         let state = AppState::new(db, settings.leptos_options(), config)
             .await

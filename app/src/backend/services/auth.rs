@@ -1,20 +1,45 @@
-//! Registration, login, sessions.
+//! Registration, login, sessions; and each person's own account: password
+//! change, data download, deletion; and the first system admin.
 
+use super::audit::{self, Target};
 use crate::backend::password;
 use crate::backend::services::internal;
 use crate::backend::state::AppState;
 use crate::backend::store::accounts;
+use crate::domain::audit::AuditAction;
 use crate::domain::auth::{Grant, Role, Scope};
 use crate::domain::error::{from_validation, AppError, Field, InputProblem};
-use crate::domain::person::{is_mobile_number, Registration};
+use crate::domain::person::{
+    is_mobile_number, mask_phone, password_length_ok, PersonalData, Registration,
+};
 use crate::domain::staff::CurrentUser;
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicI64, Ordering};
 use validator::Validate;
 
 pub const COOKIE: &str = "gl_sid";
+/// A session ends this long after sign-in, however busy.
 pub const SESSION_DAYS: i64 = 30;
+/// The default idle limit: a session unused this long is over.
+pub const DEFAULT_IDLE_DAYS: i64 = 7;
+
+/// The idle limit in seconds. A process-wide setting (read once at start
+/// from `GRIDLINK_SESSION_IDLE_DAYS`) rather than a field of the state, so
+/// every path that checks a session agrees without threading it through.
+static IDLE_SECS: AtomicI64 = AtomicI64::new(DEFAULT_IDLE_DAYS * 86_400);
+
+/// Sets how long an unused session stays valid (at least a minute).
+pub fn set_session_idle(idle: std::time::Duration) {
+    let secs = i64::try_from(idle.as_secs()).unwrap_or(i64::MAX).max(60);
+    IDLE_SECS.store(secs, Ordering::Relaxed);
+}
+
+/// How long an unused session stays valid.
+pub fn session_idle() -> Duration {
+    Duration::seconds(IDLE_SECS.load(Ordering::Relaxed))
+}
 
 /// Who is calling, with every role they hold.
 #[derive(Clone, Debug)]
@@ -23,6 +48,9 @@ pub struct Viewer {
     pub name: String,
     pub phone: String,
     pub grants: Vec<Grant>,
+    /// The client's address as the request gave it (for the audit log);
+    /// empty outside a request.
+    pub client: String,
 }
 
 impl Viewer {
@@ -91,25 +119,33 @@ async fn viewer_by_id(state: &AppState, user: accounts::UserRow) -> Result<Viewe
         name: user.name,
         phone: user.phone,
         grants,
+        client: String::new(),
     })
 }
 
-/// A resident signs up with a mobile number and password; signed in at once.
+fn registration_problem(e: &validator::ValidationErrors) -> AppError {
+    from_validation(
+        e,
+        &[
+            ("phone", Field::Phone),
+            ("password", Field::Password),
+            ("name", Field::Name),
+        ],
+    )
+}
+
+/// A resident signs up with a mobile number and password, having accepted
+/// the privacy notice; signed in at once.
 pub async fn register(
     state: &AppState,
     form: Registration,
     client: &str,
 ) -> Result<(Viewer, String), AppError> {
-    form.validate().map_err(|e| {
-        from_validation(
-            &e,
-            &[
-                ("phone", Field::Phone),
-                ("password", Field::Password),
-                ("name", Field::Name),
-            ],
-        )
-    })?;
+    form.validate().map_err(|e| registration_problem(&e))?;
+    // Nothing is stored about anyone who has not agreed to the notice.
+    if !form.consent {
+        return Err(AppError::ConsentRequired);
+    }
     state
         .register_by_ip
         .hit(client)
@@ -122,11 +158,21 @@ pub async fn register(
         return Err(AppError::PhoneTaken);
     }
     let hash = password::hash(form.password).await.map_err(internal)?;
-    let resident = Grant::new(Role::Resident, Scope::None).expect("resident takes no scope");
-    let id = accounts::insert_user(&state.db, &form.phone, &form.name, Some(hash), &[resident])
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::PhoneTaken)?;
+    let resident = Grant {
+        role: Role::Resident,
+        scope: Scope::None,
+    };
+    let id = accounts::insert_user_consented(
+        &state.db,
+        &form.phone,
+        &form.name,
+        Some(hash),
+        &[resident],
+        Some(Utc::now()),
+    )
+    .await
+    .map_err(internal)?
+    .ok_or(AppError::PhoneTaken)?;
     let user = accounts::user_by_id(&state.db, id)
         .await
         .map_err(internal)?
@@ -135,7 +181,48 @@ pub async fn register(
     Ok((viewer_by_id(state, user).await?, token))
 }
 
-/// Signs in. Attempts are limited per client address and failures per number.
+fn too_many(retry_after_secs: u64) -> AppError {
+    AppError::TooManyAttempts { retry_after_secs }
+}
+
+/// Checks a password for a number under the per-number limit: the attempt
+/// takes its slot before Argon2 runs (parallel guesses cannot outrun the
+/// count), and past the free failures each attempt waits longer. Answers
+/// the account only for the right password of an enabled account; unknown
+/// numbers and disabled accounts cost the same Argon2 check and look the
+/// same from outside.
+async fn check_password(
+    state: &AppState,
+    phone: &str,
+    pass: &str,
+) -> Result<Option<accounts::UserRow>, AppError> {
+    let attempt = state.login_by_phone.reserve(phone).map_err(too_many)?;
+    let user = match accounts::user_by_phone(&state.db, phone).await {
+        Ok(u) => u,
+        Err(e) => {
+            attempt.cancel();
+            return Err(internal(e));
+        }
+    };
+    let ok = password::verify(
+        pass.to_string(),
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await;
+    match user {
+        Some(user) if ok && !user.disabled => {
+            attempt.succeeded();
+            Ok(Some(user))
+        }
+        _ => {
+            attempt.failed();
+            Ok(None)
+        }
+    }
+}
+
+/// Signs in. Attempts are limited per client address, and failures per
+/// number with a growing wait (see [`check_password`]).
 pub async fn login(
     state: &AppState,
     phone: &str,
@@ -152,30 +239,12 @@ pub async fn login(
     if pass.is_empty() {
         return Err(AppError::invalid(Field::Password, InputProblem::Required));
     }
-    let too_many = |retry_after_secs| AppError::TooManyAttempts { retry_after_secs };
     state.login_by_ip.hit(client).map_err(too_many)?;
-    // A number locked by failures stays locked even for the right password,
-    // or guessing from many addresses would still get in.
-    state.login_by_phone.check(phone).map_err(too_many)?;
-    let user = accounts::user_by_phone(&state.db, phone)
-        .await
-        .map_err(internal)?;
-    let ok = password::verify(
-        pass.to_string(),
-        user.as_ref().and_then(|u| u.password_hash.clone()),
-    )
-    .await;
-    match (ok, user) {
-        (true, Some(user)) => {
-            state.login_by_phone.clear(phone);
-            let token = start_session(state, user.id).await?;
-            Ok((viewer_by_id(state, user).await?, token))
-        }
-        _ => {
-            state.login_by_phone.hit(phone).map_err(too_many)?;
-            Err(AppError::WrongCredentials)
-        }
-    }
+    let user = check_password(state, phone, pass)
+        .await?
+        .ok_or(AppError::WrongCredentials)?;
+    let token = start_session(state, user.id).await?;
+    Ok((viewer_by_id(state, user).await?, token))
 }
 
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
@@ -184,15 +253,155 @@ pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
         .map_err(internal)
 }
 
-/// The user behind a session token, if it is live.
+/// The user behind a session token, if it is live; counts as a use of the
+/// session (it stays alive while used).
 pub async fn viewer(state: &AppState, token: &str) -> Result<Option<Viewer>, AppError> {
-    match accounts::session_user(&state.db, &token_hash(token), Utc::now())
-        .await
-        .map_err(internal)?
+    lookup(state, token, true).await
+}
+
+/// Like [`viewer`] but without counting as a use: for long-lived streams
+/// re-checking that their session still stands.
+pub async fn live_viewer(state: &AppState, token: &str) -> Result<Option<Viewer>, AppError> {
+    lookup(state, token, false).await
+}
+
+async fn lookup(state: &AppState, token: &str, touch: bool) -> Result<Option<Viewer>, AppError> {
+    match accounts::session_user(
+        &state.db,
+        &token_hash(token),
+        Utc::now(),
+        session_idle(),
+        touch,
+    )
+    .await
+    .map_err(internal)?
     {
         Some(user) => Ok(Some(viewer_by_id(state, user).await?)),
         None => Ok(None),
     }
+}
+
+/// Deletes sessions past their end or idle too long (run every few
+/// minutes; a stale session is refused anyway when used).
+pub async fn purge_sessions(state: &AppState) -> Result<u64, AppError> {
+    accounts::purge_sessions(&state.db, Utc::now(), session_idle())
+        .await
+        .map_err(internal)
+}
+
+/// The caller proves it is them again (password change, deletion), under
+/// the same per-number limit as sign-in: a stolen session must not become
+/// a way to guess the password.
+async fn confirm_password(state: &AppState, viewer: &Viewer, pass: &str) -> Result<(), AppError> {
+    if pass.is_empty() {
+        return Err(AppError::invalid(Field::Password, InputProblem::Required));
+    }
+    match check_password(state, &viewer.phone, pass).await? {
+        Some(u) if u.id == viewer.id => Ok(()),
+        _ => Err(AppError::WrongPassword),
+    }
+}
+
+/// Changes the caller's password; every other session of theirs ends (the
+/// one making the change stays).
+pub async fn change_password(
+    state: &AppState,
+    viewer: &Viewer,
+    current_token: Option<&str>,
+    current: &str,
+    new_password: String,
+) -> Result<(), AppError> {
+    if !password_length_ok(&new_password) {
+        return Err(AppError::invalid(
+            Field::Password,
+            InputProblem::PasswordLength,
+        ));
+    }
+    confirm_password(state, viewer, current).await?;
+    let hash = password::hash(new_password).await.map_err(internal)?;
+    accounts::set_password(&state.db, viewer.id, hash)
+        .await
+        .map_err(internal)?;
+    let keep = current_token.map(token_hash);
+    let ended = accounts::delete_sessions_of(&state.db, viewer.id, keep.as_deref())
+        .await
+        .map_err(internal)?;
+    audit::record(
+        state,
+        viewer,
+        AuditAction::PasswordChanged,
+        Target::new("user", viewer.id),
+        format!("other sessions ended: {ended}"),
+    )
+    .await
+}
+
+/// Everything kept about the caller, as JSON for them to keep. The audit
+/// line comes first: if it cannot be written, nothing is handed out.
+pub async fn my_data(state: &AppState, viewer: &Viewer) -> Result<PersonalData, AppError> {
+    audit::record(
+        state,
+        viewer,
+        AuditAction::DataExported,
+        Target::new("user", viewer.id),
+        "own data",
+    )
+    .await?;
+    accounts::personal_data(&state.db, viewer.id, Utc::now())
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Deletes the caller's account (注销账号) after they confirm with their
+/// password: see [`accounts::anonymise_user`] for what goes and what stays.
+pub async fn delete_account(state: &AppState, viewer: &Viewer, pass: &str) -> Result<(), AppError> {
+    confirm_password(state, viewer, pass).await?;
+    // Recorded before the name goes, so the line says who it was.
+    audit::record(
+        state,
+        viewer,
+        AuditAction::AccountDeleted,
+        Target::new("user", viewer.id),
+        format!("phone {}", mask_phone(&viewer.phone)),
+    )
+    .await?;
+    accounts::anonymise_user(&state.db, viewer.id)
+        .await
+        .map_err(internal)?;
+    // They may have been on a roster: public grid pages must drop them.
+    state.refresh_atlas().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Creates a system admin (the `create-admin` command): for a real
+/// deployment's first account, on an empty database, no demo needed. The
+/// password follows the registration rule.
+pub async fn create_admin(
+    state: &AppState,
+    phone: &str,
+    name: &str,
+    pass: &str,
+) -> Result<i64, AppError> {
+    let form = Registration::new(phone, pass, name);
+    form.validate().map_err(|e| registration_problem(&e))?;
+    let hash = password::hash(form.password).await.map_err(internal)?;
+    let admin = Grant {
+        role: Role::SystemAdmin,
+        scope: Scope::Everywhere,
+    };
+    let id = accounts::insert_user(&state.db, &form.phone, &form.name, Some(hash), &[admin])
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::PhoneTaken)?;
+    audit::record_system(
+        state,
+        AuditAction::AdminCreated,
+        Target::new("user", id),
+        format!("{} {}", form.name, mask_phone(&form.phone)),
+    )
+    .await?;
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -215,5 +424,10 @@ mod tests {
         );
         assert_eq!(token_from_cookies("gl_sid=short"), None);
         assert_eq!(token_from_cookies("other=1"), None);
+    }
+
+    #[test]
+    fn the_idle_limit_defaults_to_a_week() {
+        assert_eq!(session_idle(), Duration::days(DEFAULT_IDLE_DAYS));
     }
 }

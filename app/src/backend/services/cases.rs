@@ -5,6 +5,7 @@ use super::auth::Viewer;
 use super::internal;
 use crate::backend::state::AppState;
 use crate::backend::store::{self, cases as db, meta};
+use crate::domain::audit::AuditAction;
 use crate::domain::auth::{Place, Role, Scope};
 use crate::domain::case::PhotoRef;
 use crate::domain::case::{
@@ -15,6 +16,7 @@ use crate::domain::deadline::{due_state, TimeLimits};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::lang::Lang;
 use crate::domain::person::is_mobile_number;
+use crate::domain::policy::{self, CaseAccess, LayerScope, QueueScope};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
 
@@ -46,6 +48,20 @@ pub type LayerCache = crate::backend::cache::ReadCache<db::Scope, Vec<db::CaseDo
 
 pub fn layer_cache() -> LayerCache {
     LayerCache::new(std::time::Duration::from_secs(2), 5000)
+}
+
+impl From<QueueScope> for db::Scope {
+    fn from(q: QueueScope) -> db::Scope {
+        match q {
+            QueueScope::Reporter(u) => db::Scope::Reporter(u),
+            QueueScope::Following(u) => db::Scope::Following(u),
+            QueueScope::Grid(c) => db::Scope::Grid(c),
+            QueueScope::Community(c) => db::Scope::Community(c),
+            QueueScope::Street(c) => db::Scope::Street(c),
+            QueueScope::Department(d) => db::Scope::Department(d),
+            QueueScope::Company(c) => db::Scope::Company(c),
+        }
+    }
 }
 
 /// Whether a change to this case shows on the layer of `scope`.
@@ -81,19 +97,34 @@ fn announce(state: &AppState, row: &db::CaseRow) {
         reporter: row.reporter_id,
         company: row.company_id,
         department: row.department.clone(),
+        level: row.level,
+        public: row.public,
     });
 }
 
 /// Whether a listener may hear of a change: the same people who may read
 /// the case (followers learn of it when they reload).
 pub fn may_hear(viewer: &Viewer, e: &crate::backend::state::CaseChanged) -> bool {
-    e.reporter == Some(viewer.id)
-        || staff_of(viewer, &e.place)
-        || viewer.grants.iter().any(|g| match (&g.scope, g.role) {
-            (Scope::Department(d), Role::Department) => e.department.as_deref() == Some(d.as_str()),
-            (Scope::Company(c), Role::PropertyCompany) => e.company == Some(*c),
-            _ => false,
-        })
+    let case = CaseFacts {
+        status: e.status,
+        place: e.place.clone(),
+        reporter: e.reporter,
+        level: e.level,
+        department: e.department.clone(),
+        company: e.company,
+    };
+    // Board readers and followers are not pushed every change; they read
+    // the public view when they open the case.
+    policy::case_access(Some((viewer.id, &viewer.grants)), &case, e.public) >= CaseAccess::Reporter
+}
+
+/// What this viewer may read of this case.
+fn access(viewer: Option<&Viewer>, row: &db::CaseRow) -> CaseAccess {
+    policy::case_access(
+        viewer.map(|v| (v.id, v.grants.as_slice())),
+        &facts(row),
+        row.public,
+    )
 }
 
 fn actor(viewer: &Viewer) -> Actor<'_> {
@@ -114,39 +145,6 @@ fn acting_role(viewer: &Viewer, place: &Place) -> Role {
         .map(|g| g.role)
         .max()
         .unwrap_or(Role::Resident)
-}
-
-/// Staff who can see every case of a place (grid staff incl. instructors,
-/// community, street, admins).
-fn staff_of(viewer: &Viewer, place: &Place) -> bool {
-    viewer.grants.iter().any(|g| {
-        matches!(
-            g.role,
-            Role::GridWorker
-                | Role::GridLeader
-                | Role::Instructor
-                | Role::CommunityAdmin
-                | Role::StreetAdmin
-                | Role::SystemAdmin
-        ) && g.scope.covers(place)
-    })
-}
-
-async fn may_read(state: &AppState, viewer: &Viewer, row: &db::CaseRow) -> Result<bool, AppError> {
-    if row.reporter_id == Some(viewer.id) || staff_of(viewer, &place_of(row)) {
-        return Ok(true);
-    }
-    let body = viewer.grants.iter().any(|g| match (&g.scope, g.role) {
-        (Scope::Department(d), Role::Department) => row.department.as_deref() == Some(d.as_str()),
-        (Scope::Company(c), Role::PropertyCompany) => row.company_id == Some(*c),
-        _ => false,
-    });
-    if body {
-        return Ok(true);
-    }
-    db::is_follower(&state.db, row.id, viewer.id)
-        .await
-        .map_err(internal)
 }
 
 /// Categories, time limits and the calendar: read by every call, changed
@@ -208,6 +206,7 @@ async fn category_names(state: &AppState) -> Result<HashMap<i64, String>, AppErr
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn time_limits(state: &AppState) -> Result<TimeLimits, AppError> {
     let d = TimeLimits::default();
     let get = |key: &'static str, default: u32| async move {
@@ -245,14 +244,50 @@ fn summary(row: &db::CaseRow, categories: &HashMap<i64, String>) -> CaseSummary 
     }
 }
 
-async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<CaseView, AppError> {
+/// The case as `viewer` may read it (`access` says how much). A staff
+/// read carries the reporter's contact and is written to the audit log.
+async fn view(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    access: CaseAccess,
+    row: db::CaseRow,
+) -> Result<CaseView, AppError> {
+    use crate::domain::case::{blur, CaseContact};
     let settings = settings(state).await?;
     let categories = &settings.names;
-    let staff = staff_of(viewer, &place_of(&row))
-        || viewer
-            .grants
-            .iter()
-            .any(|g| matches!(g.role, Role::Department | Role::PropertyCompany));
+    let staff = access.internal();
+    let contact = if access.contact() {
+        let reporter = match row.reporter_id {
+            Some(id) => crate::backend::store::accounts::user_by_id(&state.db, id)
+                .await
+                .map_err(internal)?,
+            None => None,
+        };
+        let contact = match (reporter, &row.contact_phone) {
+            (_, Some(phone)) => Some(CaseContact {
+                name: None,
+                phone: phone.clone(),
+            }),
+            (Some(u), None) => Some(CaseContact {
+                name: Some(u.name),
+                phone: u.phone,
+            }),
+            _ => None,
+        };
+        if let (Some(_), Some(v)) = (&contact, viewer) {
+            super::audit::record(
+                state,
+                v,
+                AuditAction::CaseRead,
+                super::audit::Target::new("case", row.id).in_street(row.street_code.clone()),
+                "",
+            )
+            .await?;
+        }
+        contact
+    } else {
+        None
+    };
     let timeline = db::events(&state.db, row.id)
         .await
         .map_err(internal)?
@@ -274,12 +309,21 @@ async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<Cas
         })
         .collect();
     let s = summary(&row, categories);
+    let (lat, lng) = if access.exact_place() {
+        (row.lat, row.lng)
+    } else {
+        (blur(row.lat), blur(row.lng))
+    };
+    let actions = match viewer {
+        Some(v) => available(&actor(v), &facts(&row)),
+        None => Vec::new(),
+    };
     Ok(CaseView {
         id: row.id,
         category: s.category,
         description: row.description.clone(),
-        lat: row.lat,
-        lng: row.lng,
+        lat,
+        lng,
         grid_code: row.grid_code.clone(),
         community_code: row.community_code.clone(),
         source: CaseSource::parse(&row.source).unwrap_or(CaseSource::Resident),
@@ -293,15 +337,17 @@ async fn view(state: &AppState, viewer: &Viewer, row: db::CaseRow) -> Result<Cas
         rating: row.rating,
         version: row.version,
         created_at: row.created_at,
-        actions: available(&actor(viewer), &facts(&row)),
+        actions,
         timeline,
-        photos: photo_refs(state, row.id, false).await?,
+        photos: photo_refs(state, row.id, !access.all_photos()).await?,
+        contact,
     })
 }
 
 /// A resident reports; a grid worker files from patrol; staff enter a
 /// hotline call. The case lands in its grid (or the community or street
 /// queue when the point is in no grid).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn report(
     state: &AppState,
     viewer: &Viewer,
@@ -340,22 +386,12 @@ pub async fn report(
             InputProblem::OutOfRange,
         ));
     }
+    if !policy::may_file(&viewer.grants, form.source, &place) {
+        return Err(AppError::Forbidden);
+    }
     let contact_phone = match form.source {
-        CaseSource::Resident => None,
-        CaseSource::Patrol => {
-            let grid_staff = viewer.grants.iter().any(|g| {
-                matches!(g.role, Role::GridWorker | Role::GridLeader) && g.scope.covers(&place)
-            });
-            if !grid_staff && !viewer.grants.iter().any(|g| g.role == Role::SystemAdmin) {
-                return Err(AppError::Forbidden);
-            }
-            None
-        }
+        CaseSource::Resident | CaseSource::Patrol => None,
         CaseSource::Hotline => {
-            if !staff_of(viewer, &place) || viewer.grants.iter().all(|g| g.role == Role::Instructor)
-            {
-                return Err(AppError::Forbidden);
-            }
             let phone = form
                 .contact_phone
                 .as_deref()
@@ -380,7 +416,10 @@ pub async fn report(
         description,
         lat: form.lat,
         lng: form.lng,
-        company_id: place.grid.as_deref().and_then(|g| atlas.company_of(g)),
+        company_id: place
+            .grid
+            .as_deref()
+            .and_then(|g| atlas.company_at(g, form.lat, form.lng)),
         grid_code: place.grid.clone(),
         community_code: place.community.clone(),
         street_code: place.street.clone(),
@@ -419,45 +458,60 @@ pub async fn report(
         .map_err(internal)?
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
-    view(state, viewer, stored).await
+    let seen = access(Some(viewer), &stored);
+    view(state, Some(viewer), seen, stored).await
 }
 
 /// Reads one case, if the caller may.
-pub async fn get(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView, AppError> {
+#[tracing::instrument(skip_all, fields(user = viewer.map(|v| v.id)))]
+pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<CaseView, AppError> {
     let row = db::case_by_id(&state.db, id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    if !may_read(state, viewer, &row).await? {
+    let seen = access(viewer, &row);
+    if seen == CaseAccess::None {
         // Same answer as a missing case: ids of others' cases reveal nothing.
         return Err(AppError::NotFound);
     }
-    view(state, viewer, row).await
+    view(state, viewer, seen, row).await
 }
 
 /// Takes one step of the loop. Exactly one of several concurrent actions on
 /// the same case applies; the others are told who got there first.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<CaseView, AppError> {
     let row = db::case_by_id(&state.db, req.case_id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    if !may_read(state, viewer, &row).await? {
+    let seen = access(Some(viewer), &row);
+    if seen == CaseAccess::None {
         return Err(AppError::NotFound);
-    }
-    if row.version != req.version {
-        return Err(already_handled(state, row.id).await);
     }
     let mut case = facts(&row);
     // A department dispatch needs the department before the rule can judge it.
     if let CaseAction::Dispatch(DispatchLevel::Department) = req.action {
-        case.department = Some(department_code(&req)?);
+        case.department = Some(department_code(state, &req).await?);
+    }
+    // Permission before the version: a caller who may not act learns
+    // nothing from a stale version (not even that someone else acted).
+    if !crate::domain::case::may_ever(&actor(viewer), &case, &req.action) {
+        return Err(AppError::Forbidden);
     }
     let next = match decide(&actor(viewer), &case, &req.action) {
         Ok(next) => next,
-        Err(Refusal::WrongState) => return Err(AppError::WrongState),
         Err(Refusal::NotYours) => return Err(AppError::Forbidden),
+        Err(Refusal::WrongState) if row.version == req.version => return Err(AppError::WrongState),
+        Err(Refusal::WrongState) => {
+            // The state moved on under a stale page: may the caller have
+            // acted on the version they saw? Then tell them who got there.
+            return Err(already_handled(state, seen, row.id).await);
+        }
     };
+    if row.version != req.version {
+        return Err(already_handled(state, seen, row.id).await);
+    }
     let note = req.note.trim().to_string();
     if note.chars().count() > MAX_DESCRIPTION {
         return Err(AppError::invalid(Field::Reason, InputProblem::TooLong));
@@ -473,16 +527,16 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             return Err(AppError::invalid(Field::Reason, InputProblem::Required))
         }
         CaseAction::Merge => {
-            let target = req
-                .merge_into
-                .ok_or(AppError::invalid(Field::Reason, InputProblem::Required))?;
-            if target == row.id
-                || db::case_by_id(&state.db, target)
-                    .await
-                    .map_err(internal)?
-                    .is_none()
-            {
-                return Err(AppError::invalid(Field::Reason, InputProblem::Unknown));
+            let target = req.merge_into.ok_or(AppError::invalid(
+                Field::MergeTarget,
+                InputProblem::Required,
+            ))?;
+            let into = db::case_by_id(&state.db, target)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::invalid(Field::MergeTarget, InputProblem::Unknown))?;
+            if !policy::may_merge_into(&case, &facts(&into), target, row.id) {
+                return Err(AppError::invalid(Field::MergeTarget, InputProblem::Unknown));
             }
             change.merged_into = Some(target);
         }
@@ -495,7 +549,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
                     .ok_or(AppError::WrongState)?,
             };
             let department = if level == DispatchLevel::Department {
-                Some(department_code(&req)?)
+                case.department.clone()
             } else {
                 None
             };
@@ -522,9 +576,23 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         }
         CaseAction::Close | CaseAction::Reject => change.due_at = Some(None),
         CaseAction::Reopen => {
+            // Back to the first level, with that level's full time limit:
+            // a reopened case is neither overdue at once nor without a
+            // deadline (after Close cleared it).
+            let settings = settings(state).await?;
+            let first = if row.grid_code.is_some() {
+                DispatchLevel::Grid
+            } else {
+                DispatchLevel::Community
+            };
             change.level = Some(None);
             change.department = Some(None);
             change.started_at = Some(now);
+            change.due_at = Some(Some(
+                settings
+                    .calendar
+                    .add_working_days(now, settings.limits.days(first)),
+            ));
         }
         _ => {}
     }
@@ -542,7 +610,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         .await
         .map_err(internal)?
     {
-        return Err(already_handled(state, row.id).await);
+        return Err(already_handled(state, seen, row.id).await);
     }
     // Forget the map layers now: the re-read below may still fail.
     forget_layers(state, &row);
@@ -554,7 +622,18 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     if public {
         tell_residents(state, viewer, &stored).await;
     }
-    view(state, viewer, stored).await
+    if seen == CaseAccess::Staff || seen == CaseAccess::Handler {
+        super::audit::record(
+            state,
+            viewer,
+            AuditAction::CaseStep,
+            super::audit::Target::new("case", row.id).in_street(row.street_code.clone()),
+            req.action.name(),
+        )
+        .await?;
+    }
+    let seen = access(Some(viewer), &stored);
+    view(state, Some(viewer), seen, stored).await
 }
 
 /// A notification (消息) for the reporter and the followers of a case on
@@ -583,8 +662,9 @@ async fn tell_residents(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
     .await;
 }
 
-/// The department a whistle goes to (吹哨), as the request names it.
-fn department_code(req: &ActRequest) -> Result<String, AppError> {
+/// The department a whistle goes to (吹哨): one the district keeps and
+/// has not retired.
+async fn department_code(state: &AppState, req: &ActRequest) -> Result<String, AppError> {
     let code = req
         .department
         .as_deref()
@@ -594,16 +674,35 @@ fn department_code(req: &ActRequest) -> Result<String, AppError> {
     if code.is_empty() {
         return Err(AppError::invalid(Field::Department, InputProblem::Required));
     }
+    let known = crate::backend::store::geography::departments(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .any(|d| d.active && d.code == code);
+    if !known {
+        return Err(AppError::invalid(Field::Department, InputProblem::Unknown));
+    }
     Ok(code)
 }
 
-/// "Already handled by …": the name behind the latest timeline entry.
-async fn already_handled(state: &AppState, id: i64) -> AppError {
+/// "Already handled by …": who took the latest step, as this caller may
+/// read it — a staff name for staff, a role label for everyone else.
+async fn already_handled(state: &AppState, seen: CaseAccess, id: i64) -> AppError {
     match db::events(&state.db, id).await {
         Ok(events) => AppError::AlreadyHandled {
             by: events
-                .last()
-                .map(|e| e.actor_name.clone())
+                .iter()
+                .rev()
+                .find(|e| seen.internal() || e.public)
+                .map(|e| {
+                    if seen.internal() {
+                        e.actor_name.clone()
+                    } else {
+                        Role::parse(&e.actor_role)
+                            .map(|r| r.label(Lang::Zh).to_string())
+                            .unwrap_or_default()
+                    }
+                })
                 .unwrap_or_default(),
         },
         Err(e) => internal(e),
@@ -611,6 +710,7 @@ async fn already_handled(state: &AppState, id: i64) -> AppError {
 }
 
 /// One page of a queue the caller may read, newest first, after `after`.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn queue(
     state: &AppState,
     viewer: &Viewer,
@@ -619,54 +719,15 @@ pub async fn queue(
     after: Option<i64>,
 ) -> Result<Vec<CaseSummary>, AppError> {
     let atlas = state.atlas();
-    let at = |code: &str| atlas.place_of(code).ok_or(AppError::NotFound);
-    let scope = match which {
-        Queue::Mine => db::Scope::Reporter(viewer.id),
-        Queue::Following => db::Scope::Following(viewer.id),
-        Queue::Grid(code) => {
-            if !staff_of(viewer, &at(&code)?) {
-                return Err(AppError::Forbidden);
-            }
-            db::Scope::Grid(code)
+    if let Queue::Grid(c) | Queue::Community(c) | Queue::Street(c) = &which {
+        if atlas.place_of(c).is_none() {
+            return Err(AppError::NotFound);
         }
-        Queue::Community(code) => {
-            let place = at(&code)?;
-            let ok = viewer.grants.iter().any(|g| {
-                matches!(
-                    g.role,
-                    Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
-                ) && g.scope.covers(&place)
-            });
-            if !ok {
-                return Err(AppError::Forbidden);
-            }
-            db::Scope::Community(code)
-        }
-        Queue::Street(code) => {
-            let place = at(&code)?;
-            let ok = viewer.grants.iter().any(|g| {
-                matches!(g.role, Role::StreetAdmin | Role::SystemAdmin) && g.scope.covers(&place)
-            });
-            if !ok {
-                return Err(AppError::Forbidden);
-            }
-            db::Scope::Street(code)
-        }
-        Queue::Department => match viewer.grants.iter().find_map(|g| match (&g.scope, g.role) {
-            (Scope::Department(d), Role::Department) => Some(d.clone()),
-            _ => None,
-        }) {
-            Some(d) => db::Scope::Department(d),
-            None => return Err(AppError::Forbidden),
-        },
-        Queue::Company => match viewer.grants.iter().find_map(|g| match (&g.scope, g.role) {
-            (Scope::Company(c), Role::PropertyCompany) => Some(*c),
-            _ => None,
-        }) {
-            Some(c) => db::Scope::Company(c),
-            None => return Err(AppError::Forbidden),
-        },
-    };
+    }
+    let scope: db::Scope =
+        policy::queue_scope(viewer.id, &viewer.grants, &which, |c| atlas.place_of(c))
+            .ok_or(AppError::Forbidden)?
+            .into();
     let settings = settings(state).await?;
     let categories = &settings.names;
     let rows = db::queue_page(&state.db, &scope, &filter, after, PAGE)
@@ -699,6 +760,7 @@ pub async fn queue(
 
 /// Open cases of the same category within ~50 m in the last 30 days, shown
 /// before submitting so the resident can follow one instead.
+#[tracing::instrument(skip_all)]
 pub async fn nearby(
     state: &AppState,
     category_id: i64,
@@ -715,21 +777,38 @@ pub async fn nearby(
     let dlat = 50.0 / 111_320.0;
     let dlng = dlat / lat.to_radians().cos().max(0.1);
     let since = Utc::now() - Duration::days(30);
+    // Board cases only (the store filters on `policy::on_public_board`),
+    // placed as the board places them: "me too" must not find private
+    // cases or pin anyone's door.
     let rows = db::nearby_open(&state.db, category_id, (lat, lng), (dlat, dlng), since)
         .await
         .map_err(internal)?;
     let settings = settings(state).await?;
     let categories = &settings.names;
-    Ok(rows.iter().map(|r| summary(r, categories)).collect())
+    Ok(rows
+        .iter()
+        .filter(|r| policy::on_public_board(r.public, r.status))
+        .map(|r| {
+            let mut s = summary(r, categories);
+            s.lat = crate::domain::case::blur(r.lat);
+            s.lng = crate::domain::case::blur(r.lng);
+            s
+        })
+        .collect())
 }
 
 /// A resident follows a case ("me too") instead of filing it again.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn follow(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), AppError> {
     let row = db::case_by_id(&state.db, id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    if !row.status.is_open() {
+    let seen = access(Some(viewer), &row);
+    if seen == CaseAccess::None {
+        return Err(AppError::NotFound);
+    }
+    if !policy::may_follow(seen, row.status) {
         return Err(AppError::WrongState);
     }
     db::follow(&state.db, id, viewer.id)
@@ -739,6 +818,7 @@ pub async fn follow(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), Ap
 }
 
 /// Loads the seed catalogue into an empty category table.
+#[tracing::instrument(skip_all)]
 pub async fn seed_categories(db_: &store::Db) -> Result<(), AppError> {
     if !db::categories(db_).await.map_err(internal)?.is_empty() {
         return Ok(());
@@ -812,6 +892,7 @@ pub const CATALOGUE: [(&str, &[&str]); 6] = [
 
 /// The public board: cases residents allowed to be public, anonymised,
 /// newest first after `after`. Open to everyone, signed in or not.
+#[tracing::instrument(skip_all)]
 pub async fn board(
     state: &AppState,
     filter: db::Filter,
@@ -859,6 +940,7 @@ pub async fn board(
 }
 
 /// Settings: time limits per level and the working-day calendar (system admins).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn set_time_limits(
     state: &AppState,
     viewer: &Viewer,
@@ -886,6 +968,7 @@ pub async fn set_time_limits(
 }
 
 /// The whole catalogue, inactive entries too (for the admin's editor).
+#[tracing::instrument(skip_all)]
 pub async fn catalogue(state: &AppState) -> Result<Vec<db::CategoryRow>, AppError> {
     db::categories(&state.db).await.map_err(internal)
 }
@@ -903,6 +986,7 @@ fn category_name(name: &str) -> Result<String, AppError> {
 
 /// Adds a category (top level without `parent`, or an item under one).
 /// Admins keep the catalogue two levels deep.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn add_category(
     state: &AppState,
     viewer: &Viewer,
@@ -938,6 +1022,7 @@ pub async fn add_category(
 
 /// Renames a category or retires it (existing cases keep their category;
 /// a retired one is no longer offered on the report form).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn edit_category(
     state: &AppState,
     viewer: &Viewer,
@@ -960,6 +1045,7 @@ pub async fn edit_category(
 }
 
 /// Marks a day as a holiday, a worked weekend day, or ordinary again (`None`).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn set_calendar_day(
     state: &AppState,
     viewer: &Viewer,
@@ -982,23 +1068,27 @@ pub async fn set_calendar_day(
     Ok(())
 }
 
-/// Adds a photo to a case (the reporter's show on the public board when the
-/// case is public). Checked, re-encoded without EXIF, thumbnailed; nothing
-/// is kept when any step fails.
-pub async fn add_photo(
+/// The case a photo may be added to now, or why not: [`add_photo`]'s
+/// checks before the photo, so the upload route answers before it reads a
+/// body the caller may not send.
+async fn photo_target(
     state: &AppState,
     viewer: &Viewer,
     case_id: i64,
-    bytes: Vec<u8>,
-) -> Result<PhotoRef, AppError> {
+) -> Result<db::CaseRow, AppError> {
     use crate::backend::photo::MAX_PHOTOS;
-    use crate::backend::store::photos;
     let row = db::case_by_id(&state.db, case_id)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    if !may_read(state, viewer, &row).await? {
+    // The reporter and those handling the case add photos; board readers
+    // and followers do not.
+    let seen = access(Some(viewer), &row);
+    if seen == CaseAccess::None {
         return Err(AppError::NotFound);
+    }
+    if !policy::may_add_case_photo(seen, &viewer.grants, &place_of(&row)) {
+        return Err(AppError::Forbidden);
     }
     if matches!(
         row.status,
@@ -1006,13 +1096,38 @@ pub async fn add_photo(
     ) {
         return Err(AppError::WrongState);
     }
-    if photos::count_of_case(&state.db, case_id)
+    if crate::backend::store::photos::count_of_case(&state.db, case_id)
         .await
         .map_err(internal)?
         >= MAX_PHOTOS
     {
         return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
     }
+    Ok(row)
+}
+
+/// Whether the caller may add a photo to the case now (see [`add_photo`]).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
+pub async fn may_add_photo(
+    state: &AppState,
+    viewer: &Viewer,
+    case_id: i64,
+) -> Result<(), AppError> {
+    photo_target(state, viewer, case_id).await.map(|_| ())
+}
+
+/// Adds a photo to a case (the reporter's show on the public board when the
+/// case is public). Checked, re-encoded without EXIF, thumbnailed; nothing
+/// is kept when any step fails.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
+pub async fn add_photo(
+    state: &AppState,
+    viewer: &Viewer,
+    case_id: i64,
+    bytes: Vec<u8>,
+) -> Result<PhotoRef, AppError> {
+    use crate::backend::store::photos;
+    let row = photo_target(state, viewer, case_id).await?;
     let stored = super::photos::store(state, &format!("cases/{case_id}"), bytes).await?;
     let record = photos::PhotoRow {
         id: 0,
@@ -1040,6 +1155,7 @@ pub async fn add_photo(
 
 /// A photo's bytes (or its thumbnail's), if the caller may see it: anyone
 /// for public photos of public cases, otherwise those who may read the case.
+#[tracing::instrument(skip_all)]
 pub async fn photo_bytes(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -1055,13 +1171,8 @@ pub async fn photo_bytes(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let on_board =
-        p.public && row.public && !matches!(row.status, CaseStatus::Rejected | CaseStatus::Merged);
-    let allowed = on_board
-        || match viewer {
-            Some(v) => may_read(state, v, &row).await?,
-            None => false,
-        };
+    let seen = access(viewer, &row);
+    let allowed = seen.all_photos() || (p.public && seen == CaseAccess::Public);
     if !allowed {
         return Err(AppError::NotFound);
     }
@@ -1089,6 +1200,7 @@ async fn photo_refs(
 /// Cases for the map layer: staff see the open cases of their first place
 /// (grid, community or street); everyone else the public board's open
 /// cases, blurred to ~100 m.
+#[tracing::instrument(skip_all)]
 pub async fn map_points(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -1103,22 +1215,13 @@ pub async fn map_points(
         statuses: open,
         ..Default::default()
     };
-    let staff_scope = viewer.and_then(|v| {
-        v.grants.iter().find_map(|g| match (&g.scope, g.role) {
-            (Scope::Grid(c), Role::GridWorker | Role::GridLeader | Role::Instructor) => {
-                Some(db::Scope::Grid(c.clone()))
-            }
-            (Scope::Community(c), Role::CommunityAdmin) => Some(db::Scope::Community(c.clone())),
-            (Scope::Street(c), Role::StreetAdmin) => Some(db::Scope::Street(c.clone())),
-            (Scope::Department(d), Role::Department) => Some(db::Scope::Department(d.clone())),
-            (Scope::Company(c), Role::PropertyCompany) => Some(db::Scope::Company(*c)),
-            _ => None,
-        })
-    });
+    let layer = viewer
+        .map(|v| policy::layer_scope(&v.grants))
+        .unwrap_or(LayerScope::Public);
     let now = Utc::now();
-    let (scope, limit, linked) = match staff_scope {
-        Some(scope) => (scope, 500, true),
-        None => (db::Scope::Public, 200, false),
+    let (scope, limit, linked) = match layer {
+        LayerScope::Staff(scope) => (scope.into(), 500, true),
+        LayerScope::Public => (db::Scope::Public, 200, false),
     };
     let rows = state
         .case_layers

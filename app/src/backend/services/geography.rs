@@ -14,6 +14,7 @@ pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Imports a FeatureCollection of boundaries: all or nothing; the spatial
 /// index is rebuilt afterwards. Used by the CLI (`viewer = None`) and by admins.
+#[tracing::instrument(skip_all)]
 pub async fn import_geojson(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -30,10 +31,25 @@ pub async fn import_geojson(
     let existing = geography::region_levels(&state.db)
         .await
         .map_err(internal)?;
-    let (regions, summary) = import::plan(text, &existing)?;
-    geography::upsert_regions(&state.db, &regions)
+    let companies = geography::company_codes(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .collect();
+    let (regions, compounds, summary) = import::plan_all(text, &existing, &companies)?;
+    geography::upsert_geography(&state.db, &regions, &compounds)
         .await
         .map_err(internal)?;
     state.refresh_atlas().await.map_err(internal)?;
+    if let Some(v) = viewer {
+        super::audit::record(
+            state,
+            v,
+            crate::domain::audit::AuditAction::GeographyImported,
+            super::audit::Target::new("geography", regions.len() + compounds.len()),
+            format!("{summary:?}; compounds {}", compounds.len()),
+        )
+        .await?;
+    }
     Ok(summary)
 }

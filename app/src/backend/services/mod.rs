@@ -1,8 +1,10 @@
 //! Use cases: each checks who is asking, then reads or writes through the store.
 
 pub mod activities;
+pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod departments;
 pub mod geography;
 pub mod lists;
 pub mod notices;

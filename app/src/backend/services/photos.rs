@@ -6,6 +6,9 @@ use crate::backend::photo::{self, PhotoProblem};
 use crate::backend::state::AppState;
 use crate::domain::error::{AppError, Field, InputProblem};
 
+/// How long a caller turned away by a full photo queue should wait.
+pub const BUSY_RETRY_SECS: u64 = 5;
+
 /// A processed photo in the blob store.
 pub struct Stored {
     pub key: String,
@@ -15,15 +18,46 @@ pub struct Stored {
     pub bytes: i64,
 }
 
+/// The error a user reads for a refused photo.
+pub fn refusal(p: PhotoProblem) -> AppError {
+    match p {
+        PhotoProblem::TooLarge => AppError::invalid(Field::Photo, InputProblem::TooLarge),
+        PhotoProblem::NotImage => AppError::invalid(Field::Photo, InputProblem::NotImage),
+        PhotoProblem::TooManyPixels => AppError::invalid(Field::Photo, InputProblem::TooManyPixels),
+        PhotoProblem::Busy => AppError::Busy {
+            retry_after_secs: BUSY_RETRY_SECS,
+        },
+    }
+}
+
+/// Checks and re-encodes `bytes` off the async workers. The header is
+/// judged first, without waiting, so a bomb is refused in milliseconds even
+/// when the decoders are busy; the decode then waits for its permit, which
+/// travels into the blocking task: a caller who gives up (timeout, closed
+/// connection) cannot free the slot while the decode still runs.
+async fn process(bytes: Vec<u8>) -> Result<photo::Processed, AppError> {
+    let (bytes, header) = tokio::task::spawn_blocking(move || {
+        let header = photo::inspect(&bytes);
+        (bytes, header)
+    })
+    .await
+    .map_err(internal)?;
+    let header = header.map_err(refusal)?;
+    let permit = photo::decode_permit(&header, bytes.len())
+        .await
+        .map_err(refusal)?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        photo::process(&bytes)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(refusal)
+}
+
 /// Processes `bytes` and stores the photo and its thumbnail under `prefix`.
 pub async fn store(state: &AppState, prefix: &str, bytes: Vec<u8>) -> Result<Stored, AppError> {
-    let processed = tokio::task::spawn_blocking(move || photo::process(&bytes))
-        .await
-        .map_err(internal)?
-        .map_err(|p| match p {
-            PhotoProblem::TooLarge => AppError::invalid(Field::Photo, InputProblem::TooLarge),
-            PhotoProblem::NotImage => AppError::invalid(Field::Photo, InputProblem::NotImage),
-        })?;
+    let processed = process(bytes).await?;
     let name: String = (0..16)
         .map(|_| format!("{:02x}", rand::random::<u8>()))
         .collect();

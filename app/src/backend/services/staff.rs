@@ -1,15 +1,19 @@
 //! Staff accounts and grid rosters, each guarded by role and scope.
 
+use super::audit::{self, Target};
 use super::auth::Viewer;
 use super::internal;
+use crate::backend::atlas::Atlas;
 use crate::backend::password;
 use crate::backend::state::AppState;
 use crate::backend::store::{accounts, geography};
-use crate::domain::auth::{permits, Action, Grant, Place, Role, Scope, ScopeKind};
+use crate::domain::audit::AuditAction;
+use crate::domain::auth::{permits, Action, Grant, Place, PlacedGrant, Role, Scope, ScopeKind};
 use crate::domain::error::{from_validation, AppError, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::person::{mask_phone, Registration};
 use crate::domain::staff::{AccountSummary, NewStaffAccount, RosterEntry};
+use std::collections::HashMap;
 use validator::Validate;
 
 fn place_of(state: &AppState, code: &str, level: Level) -> Result<Place, AppError> {
@@ -106,10 +110,24 @@ pub async fn create_account(
         return Err(AppError::invalid(Field::Position, InputProblem::Unknown));
     }
     let hash = password::hash(reg.password).await.map_err(internal)?;
-    let id = accounts::insert_user(&state.db, &reg.phone, &reg.name, Some(hash), &[grant])
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::PhoneTaken)?;
+    let id = accounts::insert_user(
+        &state.db,
+        &reg.phone,
+        &reg.name,
+        Some(hash),
+        &[grant.clone()],
+    )
+    .await
+    .map_err(internal)?
+    .ok_or(AppError::PhoneTaken)?;
+    audit::record(
+        state,
+        viewer,
+        AuditAction::AccountCreated,
+        Target::new("user", id).in_street(place.street.clone()),
+        format!("{} {}", form.role.as_str(), grant_scope_text(&grant)),
+    )
+    .await?;
     if let (Some(position), Some(grid)) = (form.position, place.grid.as_deref()) {
         let grid_id = state.atlas().region_id(grid).ok_or(AppError::NotFound)?;
         geography::add_staff(&state.db, grid_id, id, position, "", false)
@@ -118,6 +136,145 @@ pub async fn create_account(
         state.refresh_atlas().await.map_err(internal)?;
     }
     Ok(())
+}
+
+fn grant_scope_text(grant: &Grant) -> String {
+    let (kind, reference) = grant.scope.to_parts();
+    if reference.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}:{reference}")
+    }
+}
+
+/// Where a grant lies, from the atlas: places for grid, community and
+/// street scopes; nothing for the rest (and for codes no longer known).
+fn placed(atlas: &Atlas, grant: &Grant) -> PlacedGrant {
+    let place = match &grant.scope {
+        Scope::Grid(c) | Scope::Community(c) | Scope::Street(c) => atlas.place_of(c),
+        _ => None,
+    };
+    PlacedGrant {
+        grant: grant.clone(),
+        place,
+    }
+}
+
+/// The account an admin acts on, with every grant it holds, placed.
+async fn target(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(accounts::UserRow, Vec<PlacedGrant>), AppError> {
+    let user = accounts::user_by_id(&state.db, user_id)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let grants = accounts::grants_of(&state.db, user_id)
+        .await
+        .map_err(internal)?;
+    let atlas = state.atlas();
+    let holder = grants.iter().map(|g| placed(&atlas, g)).collect();
+    Ok((user, holder))
+}
+
+/// The street an account's roles lie in, for the audit log (street admins
+/// read their own street's lines).
+fn street_of(holder: &[PlacedGrant]) -> Option<String> {
+    holder
+        .iter()
+        .find_map(|h| h.place.as_ref().and_then(|p| p.street.clone()))
+}
+
+/// Takes one role from an account (撤销角色): system admins anywhere,
+/// street and community admins for the roles they could have granted, in
+/// their area. A grid role also leaves that grid's roster.
+pub async fn revoke_grant(
+    state: &AppState,
+    viewer: &Viewer,
+    user_id: i64,
+    grant: Grant,
+) -> Result<(), AppError> {
+    let (user, holder) = target(state, user_id).await?;
+    let Some(revoked) = holder.iter().find(|h| h.grant == grant).cloned() else {
+        return Err(AppError::NotFound);
+    };
+    let action = Action::RevokeGrant {
+        grant: revoked.clone(),
+        holder: holder.clone(),
+        own: viewer.id == user.id,
+    };
+    if !permits(&viewer.grants, &action) {
+        return Err(AppError::Forbidden);
+    }
+    if accounts::delete_grant(&state.db, user.id, &grant)
+        .await
+        .map_err(internal)?
+        == 0
+    {
+        // Someone else revoked it in the meantime.
+        return Err(AppError::AlreadyHandled { by: String::new() });
+    }
+    audit::record(
+        state,
+        viewer,
+        AuditAction::RoleRevoked,
+        Target::new("user", user.id).in_street(street_of(std::slice::from_ref(&revoked))),
+        format!("{} {}", grant.role.as_str(), grant_scope_text(&grant)),
+    )
+    .await?;
+    // Off the roster of that grid, unless another grid role keeps them there.
+    if let Scope::Grid(code) = &grant.scope {
+        let still_there = holder
+            .iter()
+            .filter(|h| h.grant.scope == grant.scope)
+            .count()
+            > 1;
+        if !still_there {
+            if let Some(grid_id) = state.atlas().region_id(code) {
+                let removed = accounts::remove_from_roster(&state.db, user.id, grid_id)
+                    .await
+                    .map_err(internal)?;
+                if removed > 0 {
+                    state.refresh_atlas().await.map_err(internal)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Disables an account (its sessions end at once) or enables it again:
+/// system admins anywhere, street and community admins for accounts whose
+/// every role they could have granted; never one's own account.
+pub async fn set_disabled(
+    state: &AppState,
+    viewer: &Viewer,
+    user_id: i64,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let (user, holder) = target(state, user_id).await?;
+    let action = Action::ManageAccount {
+        holder: holder.clone(),
+        own: viewer.id == user.id,
+    };
+    if !permits(&viewer.grants, &action) {
+        return Err(AppError::Forbidden);
+    }
+    accounts::set_disabled(&state.db, user.id, disabled)
+        .await
+        .map_err(internal)?;
+    audit::record(
+        state,
+        viewer,
+        if disabled {
+            AuditAction::AccountDisabled
+        } else {
+            AuditAction::AccountEnabled
+        },
+        Target::new("user", user.id).in_street(street_of(&holder)),
+        format!("{} {}", user.name, mask_phone(&user.phone)),
+    )
+    .await
 }
 
 /// Accounts scoped to a region and everything below it.
@@ -133,17 +290,51 @@ pub async fn accounts_in(
         return Err(AppError::Forbidden);
     }
     let codes = atlas.codes_within(&code);
-    Ok(accounts::users_scoped_to(&state.db, &codes)
+    let rows = accounts::users_scoped_to(&state.db, &codes)
         .await
-        .map_err(internal)?
-        .into_iter()
-        .filter(|(_, g)| g.role.is_place_staff())
-        .map(|(u, grant)| AccountSummary {
+        .map_err(internal)?;
+    // Each account's whole set of grants decides what may be done to it;
+    // read once per account.
+    let mut holders: HashMap<i64, Vec<PlacedGrant>> = HashMap::new();
+    let mut out = Vec::new();
+    for (u, grant) in rows {
+        if !grant.role.is_place_staff() {
+            continue;
+        }
+        if !holders.contains_key(&u.id) {
+            let grants = accounts::grants_of(&state.db, u.id)
+                .await
+                .map_err(internal)?;
+            holders.insert(u.id, grants.iter().map(|g| placed(&atlas, g)).collect());
+        }
+        let holder = holders.get(&u.id).cloned().unwrap_or_default();
+        let own = u.id == viewer.id;
+        let may_disable = permits(
+            &viewer.grants,
+            &Action::ManageAccount {
+                holder: holder.clone(),
+                own,
+            },
+        );
+        let may_revoke = permits(
+            &viewer.grants,
+            &Action::RevokeGrant {
+                grant: placed(&atlas, &grant),
+                holder,
+                own,
+            },
+        );
+        out.push(AccountSummary {
             name: u.name,
             phone_masked: mask_phone(&u.phone),
             grant,
-        })
-        .collect())
+            user_id: u.id,
+            disabled: u.disabled,
+            may_revoke,
+            may_disable,
+        });
+    }
+    Ok(out)
 }
 
 /// A staff member agrees (or stops agreeing) to show their phone publicly.

@@ -10,7 +10,7 @@ use crate::backend::store::units::CreditRow;
 use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
 use crate::domain::auth::{Place, Role};
 use crate::domain::deadline::china_date;
-use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::error::{AppError, ClaimLimitKind, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::notice::NoticeKind;
 use crate::domain::person::is_mobile_number;
@@ -64,6 +64,7 @@ fn may_see(viewer: Option<&Viewer>, row: &WishRow) -> bool {
 
 /// Posts a wish for review: the caller's own, or (grid and community staff)
 /// one for a resident without a phone.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<WishView, AppError> {
     let title = text(&new.title, Field::Title, MAX_TITLE, true)?;
     let story = text(&new.story, Field::Story, MAX_STORY, true)?;
@@ -89,7 +90,8 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
         crate::domain::auth::Scope::Grid(code)
             if matches!(
                 g.role,
-                Role::GridWorker | Role::GridLeader | Role::Instructor
+                // Instructors read only; they do not post.
+                Role::GridWorker | Role::GridLeader
             ) && atlas.place_of(code).and_then(|p| p.community).as_deref()
                 == Some(community.as_str()) =>
         {
@@ -176,6 +178,7 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
 }
 
 /// One wish as the caller may see it.
+#[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<WishView, AppError> {
     let row = db::by_id(&state.db, id)
         .await
@@ -194,6 +197,20 @@ async fn view(
 ) -> Result<WishView, AppError> {
     let f = facts(&row);
     let private = viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &f));
+    // Anyone but the wisher (or who posted for them) seeing the contact is
+    // a look at someone else's personal data: written down first.
+    if let Some(v) =
+        viewer.filter(|v| private && row.wisher_id != Some(v.id) && row.posted_by != v.id)
+    {
+        super::audit::record(
+            state,
+            v,
+            crate::domain::audit::AuditAction::ContactReveal,
+            super::audit::Target::new("wish", row.id).in_street(row.street_code.clone()),
+            format!("{} / {}", row.title, row.status.as_str()),
+        )
+        .await?;
+    }
     let photos = db::photos_of(&state.db, &[row.id])
         .await
         .map_err(internal)?;
@@ -300,6 +317,7 @@ async fn claim_display(
 
 /// Takes one step. Of several concurrent steps on one wish exactly one
 /// applies; a claimer who lost is told who has it.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<WishView, AppError> {
     let row = db::by_id(&state.db, req.wish_id)
         .await
@@ -339,6 +357,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         }
         WishAction::Claim | WishAction::ClaimForUnit => {
             let (unit, shown) = claim_display(state, viewer, req.action).await?;
+            within_claim_limits(state, viewer, row.id, unit).await?;
             change.claimer = Some(Some((viewer.id, unit, shown)));
         }
         WishAction::GiveBack | WishAction::Release => change.claimer = Some(None),
@@ -425,6 +444,57 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     get(state, Some(viewer), row.id).await
 }
 
+/// Claiming reveals a wisher's contact, so claims cannot be a way to
+/// harvest contacts: a member or unit holds a few open claims at most,
+/// makes a few new claims a day, and cannot take back at once a wish it
+/// just gave back.
+async fn within_claim_limits(
+    state: &AppState,
+    viewer: &Viewer,
+    wish_id: i64,
+    unit: Option<i64>,
+) -> Result<(), AppError> {
+    let limits = &state.config.claims;
+    let who = match unit {
+        Some(u) => db::Claimer::Unit(u),
+        None => db::Claimer::Member(viewer.id),
+    };
+    let day_ago = Utc::now() - Duration::days(1);
+    let open = db::open_claims(&state.db, who).await.map_err(internal)?;
+    if open >= limits.open_max {
+        return Err(AppError::ClaimLimit {
+            kind: ClaimLimitKind::OpenClaims,
+            limit: limits.open_max,
+        });
+    }
+    let claims = [WishAction::Claim, WishAction::ClaimForUnit];
+    let today = db::steps_since(&state.db, viewer.id, &claims, None, day_ago)
+        .await
+        .map_err(internal)?;
+    if today >= limits.daily_max {
+        return Err(AppError::ClaimLimit {
+            kind: ClaimLimitKind::DailyClaims,
+            limit: limits.daily_max,
+        });
+    }
+    let gave_back = db::steps_since(
+        &state.db,
+        viewer.id,
+        &[WishAction::GiveBack],
+        Some(wish_id),
+        day_ago,
+    )
+    .await
+    .map_err(internal)?;
+    if gave_back > 0 {
+        return Err(AppError::ClaimLimit {
+            kind: ClaimLimitKind::GivenBack,
+            limit: 1,
+        });
+    }
+    Ok(())
+}
+
 /// What a caller who lost a race is told: who claimed it (as the wall
 /// shows it), or, to those involved, who acted.
 async fn lost_race(state: &AppState, viewer: &Viewer, id: i64) -> AppError {
@@ -449,6 +519,7 @@ async fn lost_race(state: &AppState, viewer: &Viewer, id: i64) -> AppError {
 }
 
 /// A page of a list, newest first; `after` is the last id seen.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -529,6 +600,7 @@ fn photo_stage(viewer: &Viewer, row: &WishRow) -> Option<&'static str> {
 }
 
 /// Adds a photo to a wish (story or fulfilment, by its state).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn add_photo(
     state: &AppState,
     viewer: &Viewer,
@@ -578,6 +650,7 @@ pub async fn add_photo(
 /// A photo's bytes if the caller may see it, and whether it is public:
 /// story photos of wishes on the wall for anyone, everything for the people
 /// involved.
+#[tracing::instrument(skip_all)]
 pub async fn photo_bytes(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -607,6 +680,7 @@ pub async fn photo_bytes(
 
 /// Claims past their wanted-by date in the caller's communities: the flag
 /// the community acts on (ask the claimer, or take the claim back).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<WishCard>, AppError> {
     let atlas = state.atlas();
     let communities: Vec<String> = atlas
@@ -633,6 +707,7 @@ pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<Wis
 /// Tells the community (and the claimer) once about each claim that passed
 /// its wanted-by date (`today` is China's date; the server runs this
 /// every few minutes).
+#[tracing::instrument(skip_all)]
 pub async fn flag_overdue_claims(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
     let rows = db::take_new_overdue(&state.db, today, 200)
         .await

@@ -324,9 +324,15 @@ async fn selected(
         Scope::Grid(g) => q.filter(C::GridCode.eq(g.clone())),
         Scope::Community(c) => q.filter(C::CommunityCode.eq(c.clone())),
         Scope::Street(s) => q.filter(C::StreetCode.eq(s.clone())),
-        // Only a department dispatch sets the department (reopening clears it).
-        Scope::Department(d) => q.filter(C::Department.eq(d.clone())),
-        Scope::Company(c) => q.filter(C::CompanyId.eq(*c)),
+        // `policy::with_department`: whistled to it and still at that level.
+        Scope::Department(d) => q
+            .filter(C::Department.eq(d.clone()))
+            .filter(C::Level.eq(DispatchLevel::Department.as_str())),
+        // `policy::with_company`: in its compound and dispatched to it.
+        Scope::Company(c) => q
+            .filter(C::CompanyId.eq(*c))
+            .filter(C::Level.eq(DispatchLevel::Company.as_str())),
+        // `policy::on_public_board`.
         Scope::Public => q.filter(C::Public.eq(true)).filter(
             C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
         ),
@@ -508,6 +514,8 @@ pub async fn nearby_open(
         .filter(C::Lng.between(lng - dlng, lng + dlng))
         .filter(C::CreatedAt.gte(since))
         .filter(C::Status.is_in(open))
+        // `policy::on_public_board` (open cases are never rejected or merged).
+        .filter(C::Public.eq(true))
         .order_by_desc(C::Id)
         .limit(20)
         .all(db)

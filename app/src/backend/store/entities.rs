@@ -44,6 +44,10 @@ pub mod property_company {
         #[sea_orm(unique)]
         pub name: String,
         pub alliance: bool,
+        /// The code boundary files use to name the company (added by the
+        /// trust migration; older rows have none until an admin sets one).
+        #[sea_orm(nullable)]
+        pub code: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -67,6 +71,11 @@ pub mod compound {
         pub company_id: Option<i64>,
         pub lat: f64,
         pub lng: f64,
+        /// GeoJSON polygon (WGS-84) of the compound; a case belongs to the
+        /// managing company only inside it. `None` for compounds known only
+        /// as a point (from before boundaries were imported).
+        #[sea_orm(column_type = "Text", nullable)]
+        pub boundary: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -121,6 +130,10 @@ pub mod department {
         #[sea_orm(unique)]
         pub code: String,
         pub name: String,
+        /// Retired departments are no longer offered for dispatch; old
+        /// cases keep their code.
+        #[sea_orm(default_value = true)]
+        pub active: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -143,6 +156,12 @@ pub mod user {
         /// Argon2 PHC string; `None` for roster people who cannot sign in.
         pub password_hash: Option<String>,
         pub created_at: DateTimeUtc,
+        /// A disabled account cannot sign in; its sessions are ended.
+        #[sea_orm(default_value = false)]
+        pub disabled: bool,
+        /// When the person accepted the privacy notice (个人信息保护法).
+        #[sea_orm(nullable)]
+        pub consented_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -210,7 +229,11 @@ pub mod session {
         #[sea_orm(indexed)]
         pub user_id: i64,
         pub created_at: DateTimeUtc,
+        /// The absolute end of the session.
         pub expires_at: DateTimeUtc,
+        /// Last use; a session idle longer than the idle limit is over.
+        #[sea_orm(nullable)]
+        pub last_seen_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -735,6 +758,39 @@ pub mod notification {
         pub title: String,
         pub read: bool,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod audit_entry {
+    use sea_orm::entity::prelude::*;
+
+    /// One line of the audit log (审计日志): a staff or admin action, or a
+    /// look at someone's personal data. Append-only: nothing updates or
+    /// deletes these rows.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        #[sea_orm(nullable)]
+        pub actor_id: Option<i64>,
+        pub actor_name: String,
+        pub action: String,
+        pub target_kind: String,
+        pub target_id: String,
+        #[sea_orm(column_type = "Text")]
+        pub detail: String,
+        /// The street the target lies in, when it lies in one: street
+        /// admins read the log of their own area.
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub client: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

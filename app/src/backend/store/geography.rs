@@ -37,6 +37,19 @@ pub struct NewRegion {
     pub boundary: String,
 }
 
+/// A compound (小区) outline from a boundary file: `level: compound`, its
+/// grid as `parent`, the managing company's code as `company`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewCompound {
+    pub name: String,
+    pub grid_code: String,
+    pub company_code: String,
+    pub boundary: String,
+    /// A point inside the outline (where the map puts its label).
+    pub lat: f64,
+    pub lng: f64,
+}
+
 fn row(m: region::Model) -> RegionRow {
     RegionRow {
         id: m.id,
@@ -82,6 +95,16 @@ pub async fn upsert_regions<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     regions: &[NewRegion],
 ) -> Result<(), DbErr> {
+    upsert_geography(db, regions, &[]).await
+}
+
+/// Writes regions and compound outlines in one transaction. A compound of
+/// the same name in the same grid is replaced (its outline and company).
+pub async fn upsert_geography<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    regions: &[NewRegion],
+    compounds: &[NewCompound],
+) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     let mut ids: HashMap<String, i64> = region::Entity::find()
         .all(&txn)
@@ -117,8 +140,70 @@ pub async fn upsert_regions<C: ConnectionTrait + TransactionTrait>(
             ids.insert(r.code.clone(), id);
         }
     }
+    if !compounds.is_empty() {
+        let company_ids: HashMap<String, i64> = property_company::Entity::find()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|c| Some((c.code?, c.id)))
+            .collect();
+        for c in compounds {
+            let grid_id = *ids
+                .get(&c.grid_code)
+                .ok_or_else(|| DbErr::Custom(format!("unknown grid {}", c.grid_code)))?;
+            let company = *company_ids
+                .get(&c.company_code)
+                .ok_or_else(|| DbErr::Custom(format!("unknown company {}", c.company_code)))?;
+            let found = compound::Entity::find()
+                .filter(compound::Column::GridId.eq(grid_id))
+                .filter(compound::Column::Name.eq(c.name.as_str()))
+                .one(&txn)
+                .await?;
+            let mut am = compound::ActiveModel {
+                name: Set(c.name.clone()),
+                grid_id: Set(grid_id),
+                company_id: Set(Some(company)),
+                lat: Set(c.lat),
+                lng: Set(c.lng),
+                boundary: Set(Some(c.boundary.clone())),
+                ..Default::default()
+            };
+            match found {
+                Some(f) => {
+                    am.id = Set(f.id);
+                    am.update(&txn).await?;
+                }
+                None => {
+                    am.insert(&txn).await?;
+                }
+            }
+        }
+    }
     super::meta::bump(&txn, super::meta::GEOGRAPHY).await?;
     txn.commit().await
+}
+
+/// The codes property companies are known by in boundary files.
+pub async fn company_codes(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    Ok(property_company::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.code)
+        .collect())
+}
+
+/// Gives a property company its code (demo data, admins).
+pub async fn set_company_code(db: &impl ConnectionTrait, id: i64, code: &str) -> Result<(), DbErr> {
+    property_company::Entity::update_many()
+        .col_expr(
+            property_company::Column::Code,
+            sea_orm::sea_query::Expr::value(code),
+        )
+        .filter(property_company::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn region_id(db: &impl ConnectionTrait, code: &str) -> Result<Option<i64>, DbErr> {
@@ -137,6 +222,8 @@ pub struct CompoundRow {
     pub grid_id: i64,
     pub company_id: Option<i64>,
     pub company: Option<String>,
+    /// GeoJSON outline, when known.
+    pub boundary: Option<String>,
 }
 
 pub async fn compounds(db: &impl ConnectionTrait) -> Result<Vec<CompoundRow>, DbErr> {
@@ -157,6 +244,7 @@ pub async fn compounds(db: &impl ConnectionTrait) -> Result<Vec<CompoundRow>, Db
             name: c.name,
             grid_id: c.grid_id,
             company_id: c.company_id,
+            boundary: c.boundary,
         })
         .collect())
 }
@@ -182,6 +270,7 @@ pub async fn insert_compound(
     grid_id: i64,
     company_id: Option<i64>,
     (lat, lng): (f64, f64),
+    boundary: Option<String>,
 ) -> Result<i64, DbErr> {
     Ok(compound::ActiveModel {
         name: Set(name.to_string()),
@@ -189,6 +278,7 @@ pub async fn insert_compound(
         company_id: Set(company_id),
         lat: Set(lat),
         lng: Set(lng),
+        boundary: Set(boundary),
         ..Default::default()
     }
     .insert(db)
@@ -204,11 +294,58 @@ pub async fn insert_department(
     Ok(department::ActiveModel {
         code: Set(code.to_string()),
         name: Set(name.to_string()),
+        active: Set(true),
         ..Default::default()
     }
     .insert(db)
     .await?
     .id)
+}
+
+/// A district department as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepartmentRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+/// Every department, retired ones too, by code.
+pub async fn departments(db: &impl ConnectionTrait) -> Result<Vec<DepartmentRow>, DbErr> {
+    Ok(department::Entity::find()
+        .order_by_asc(department::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| DepartmentRow {
+            id: d.id,
+            code: d.code,
+            name: d.name,
+            active: d.active,
+        })
+        .collect())
+}
+
+/// Renames a department or retires it; false when there is no such id.
+pub async fn update_department(
+    db: &impl ConnectionTrait,
+    id: i64,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> Result<bool, DbErr> {
+    let Some(found) = department::Entity::find_by_id(id).one(db).await? else {
+        return Ok(false);
+    };
+    let mut m: department::ActiveModel = found.into();
+    if let Some(n) = name {
+        m.name = Set(n.to_string());
+    }
+    if let Some(a) = active {
+        m.active = Set(a);
+    }
+    m.update(db).await?;
+    Ok(true)
 }
 
 /// One person on a grid roster, with private fields; callers decide what to show.

@@ -1,8 +1,11 @@
-//! Schema migrations. Tables are derived from the entities, so SQLite and
-//! PostgreSQL get the same shape in their own dialects.
+//! Schema migrations: explicit steps that never change once released.
+//! The first releases' tables are the SQL they ran (`frozen_schema`);
+//! later steps are written out column by column. Nothing here derives
+//! from today's entities, so migration 0001 means the same thing forever;
+//! a test checks that the migrated schema matches the entities.
 
-use super::entities::*;
-use sea_orm::{EntityTrait, IdenStatic, Schema};
+use super::frozen_schema as frozen;
+use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -15,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(CasePhotos),
             Box::new(QueueIndexes),
             Box::new(Wishes),
+            Box::new(Trust),
         ]
     }
 }
@@ -29,13 +33,16 @@ impl MigrationName for GeographyAndAccounts {
     }
 }
 
-async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, entity: E) -> Result<(), DbErr> {
-    let schema = Schema::new(manager.get_database_backend());
-    manager
-        .create_table(schema.create_table_from_entity(entity))
-        .await?;
-    for index in schema.create_index_from_entity(entity) {
-        manager.create_index(index).await?;
+/// Runs frozen SQL, in the dialect of the database at hand.
+async fn run(manager: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
+    let statements = match manager.get_database_backend() {
+        DbBackend::Sqlite => sqlite,
+        DbBackend::Postgres => postgres,
+        other => return Err(DbErr::Custom(format!("unsupported database {other:?}"))),
+    };
+    let conn = manager.get_connection();
+    for sql in statements {
+        conn.execute_unprepared(sql).await?;
     }
     Ok(())
 }
@@ -43,17 +50,12 @@ async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, entity: E) -> Resul
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for GeographyAndAccounts {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create(manager, region::Entity).await?;
-        create(manager, property_company::Entity).await?;
-        create(manager, compound::Entity).await?;
-        create(manager, unit::Entity).await?;
-        create(manager, department::Entity).await?;
-        create(manager, user::Entity).await?;
-        create(manager, role_grant::Entity).await?;
-        create(manager, grid_staff::Entity).await?;
-        create(manager, session::Entity).await?;
-        create(manager, meta::Entity).await?;
-        Ok(())
+        run(
+            manager,
+            frozen::GEOGRAPHY_AND_ACCOUNTS_SQLITE,
+            frozen::GEOGRAPHY_AND_ACCOUNTS_POSTGRES,
+        )
+        .await
     }
 }
 
@@ -68,12 +70,7 @@ impl MigrationName for Cases {
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for Cases {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create(manager, case_category::Entity).await?;
-        create(manager, case_record::Entity).await?;
-        create(manager, case_event::Entity).await?;
-        create(manager, case_follower::Entity).await?;
-        create(manager, calendar_day::Entity).await?;
-        Ok(())
+        run(manager, frozen::CASES_SQLITE, frozen::CASES_POSTGRES).await
     }
 }
 
@@ -88,7 +85,12 @@ impl MigrationName for CasePhotos {
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for CasePhotos {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        create(manager, case_photo::Entity).await
+        run(
+            manager,
+            frozen::CASE_PHOTOS_SQLITE,
+            frozen::CASE_PHOTOS_POSTGRES,
+        )
+        .await
     }
 }
 
@@ -105,23 +107,22 @@ impl MigrationName for QueueIndexes {
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for QueueIndexes {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        use case_record::Column as C;
         for (name, col) in [
-            ("idx_cases_grid_id", C::GridCode),
-            ("idx_cases_community_id", C::CommunityCode),
-            ("idx_cases_street_id", C::StreetCode),
-            ("idx_cases_reporter_id_id", C::ReporterId),
-            ("idx_cases_department_id", C::Department),
-            ("idx_cases_company_id_id", C::CompanyId),
-            ("idx_cases_status_id", C::Status),
+            ("idx_cases_grid_id", "grid_code"),
+            ("idx_cases_community_id", "community_code"),
+            ("idx_cases_street_id", "street_code"),
+            ("idx_cases_reporter_id_id", "reporter_id"),
+            ("idx_cases_department_id", "department"),
+            ("idx_cases_company_id_id", "company_id"),
+            ("idx_cases_status_id", "status"),
         ] {
             manager
                 .create_index(
                     Index::create()
                         .name(name)
-                        .table(case_record::Entity)
-                        .col(col)
-                        .col(C::Id)
+                        .table(Alias::new("cases"))
+                        .col(Alias::new(col))
+                        .col(Alias::new("id"))
                         .to_owned(),
                 )
                 .await?;
@@ -143,89 +144,196 @@ impl MigrationName for Wishes {
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for Wishes {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // A fresh database got these columns from the entity in the first
-        // migration; an older one gets them here.
-        use unit::Column as U;
-        for (col, def) in [
-            (
-                U::Kind,
-                ColumnDef::new(U::Kind)
-                    .string()
-                    .not_null()
-                    .default("")
-                    .to_owned(),
-            ),
-            (
-                U::Status,
-                ColumnDef::new(U::Status)
-                    .string()
-                    .not_null()
-                    .default("approved")
-                    .to_owned(),
-            ),
-            (
-                U::CommunityCode,
-                ColumnDef::new(U::CommunityCode)
-                    .string()
-                    .not_null()
-                    .default("")
-                    .to_owned(),
-            ),
-            (
-                U::ApplicantId,
-                ColumnDef::new(U::ApplicantId)
-                    .big_integer()
-                    .null()
-                    .to_owned(),
-            ),
-            (
-                U::RejectReason,
-                ColumnDef::new(U::RejectReason).string().null().to_owned(),
-            ),
-        ] {
-            if !manager.has_column("units", col.as_str()).await? {
-                manager
-                    .alter_table(
-                        Table::alter()
-                            .table(unit::Entity)
-                            .add_column(def)
-                            .to_owned(),
-                    )
-                    .await?;
-            }
-        }
-        create(manager, party_member::Entity).await?;
-        create(manager, wish::Entity).await?;
-        create(manager, wish_event::Entity).await?;
-        create(manager, wish_photo::Entity).await?;
-        create(manager, service_credit::Entity).await?;
-        create(manager, activity::Entity).await?;
-        create(manager, activity_signup::Entity).await?;
-        create(manager, need::Entity).await?;
-        create(manager, resource::Entity).await?;
-        create(manager, project::Entity).await?;
-        create(manager, project_link::Entity).await?;
-        create(manager, notification::Entity).await?;
+        // A fresh database got these columns in the first migration (its
+        // SQL was frozen after they existed); an older one gets them here.
+        let a = Alias::new;
+        add_column(
+            manager,
+            "units",
+            ColumnDef::new(a("kind")).string().not_null().default(""),
+        )
+        .await?;
+        add_column(
+            manager,
+            "units",
+            ColumnDef::new(a("status"))
+                .string()
+                .not_null()
+                .default("approved"),
+        )
+        .await?;
+        add_column(
+            manager,
+            "units",
+            ColumnDef::new(a("community_code"))
+                .string()
+                .not_null()
+                .default(""),
+        )
+        .await?;
+        add_column(
+            manager,
+            "units",
+            ColumnDef::new(a("applicant_id")).big_integer().null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            "units",
+            ColumnDef::new(a("reject_reason")).string().null(),
+        )
+        .await?;
+        run(manager, frozen::WISHES_SQLITE, frozen::WISHES_POSTGRES).await?;
         // The wall reads "newest first" within a status or a community.
-        use wish::Column as W;
         for (name, col) in [
-            ("idx_wishes_status_id", W::Status),
-            ("idx_wishes_community_id", W::CommunityCode),
-            ("idx_wishes_wisher_id", W::WisherId),
-            ("idx_wishes_posted_by_id", W::PostedBy),
-            ("idx_wishes_claimer_id", W::ClaimerId),
-            ("idx_wishes_claimer_unit_id", W::ClaimerUnitId),
+            ("idx_wishes_status_id", "status"),
+            ("idx_wishes_community_id", "community_code"),
+            ("idx_wishes_wisher_id", "wisher_id"),
+            ("idx_wishes_posted_by_id", "posted_by"),
+            ("idx_wishes_claimer_id", "claimer_id"),
+            ("idx_wishes_claimer_unit_id", "claimer_unit_id"),
         ] {
             manager
                 .create_index(
                     Index::create()
                         .name(name)
-                        .table(wish::Entity)
-                        .col(col)
-                        .col(W::Id)
+                        .table(Alias::new("wishes"))
+                        .col(Alias::new(col))
+                        .col(Alias::new("id"))
                         .to_owned(),
                 )
                 .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Adds a column unless the table has it already.
+async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: &mut ColumnDef,
+) -> Result<(), DbErr> {
+    let name = column.get_column_name();
+    if !manager.has_column(table, &name).await? {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Alias::new(table))
+                    .add_column(column.to_owned())
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// The trust release: account state (disabled, consent), idle sessions,
+/// retired departments, company codes and compound boundaries, and the
+/// audit log. Written out column by column, never derived from entities,
+/// so it means the same thing forever.
+struct Trust;
+
+impl MigrationName for Trust {
+    fn name(&self) -> &str {
+        "m20261201_000001_trust"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Trust {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        add_column(
+            manager,
+            "users",
+            ColumnDef::new(a("disabled"))
+                .boolean()
+                .not_null()
+                .default(false),
+        )
+        .await?;
+        add_column(
+            manager,
+            "users",
+            ColumnDef::new(a("consented_at"))
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            "sessions",
+            ColumnDef::new(a("last_seen_at"))
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            "departments",
+            ColumnDef::new(a("active"))
+                .boolean()
+                .not_null()
+                .default(true),
+        )
+        .await?;
+        add_column(
+            manager,
+            "property_companies",
+            ColumnDef::new(a("code")).string().null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            "compounds",
+            ColumnDef::new(a("boundary")).text().null(),
+        )
+        .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(a("audit_log"))
+                    .col(
+                        ColumnDef::new(a("id"))
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(a("at"))
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(a("actor_id")).big_integer().null())
+                    .col(ColumnDef::new(a("actor_name")).string().not_null())
+                    .col(ColumnDef::new(a("action")).string().not_null())
+                    .col(ColumnDef::new(a("target_kind")).string().not_null())
+                    .col(ColumnDef::new(a("target_id")).string().not_null())
+                    .col(ColumnDef::new(a("detail")).text().not_null())
+                    .col(ColumnDef::new(a("street_code")).string().null())
+                    .col(ColumnDef::new(a("client")).string().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        for (name, cols) in [
+            ("idx_audit_street_id", vec!["street_code", "id"]),
+            ("idx_audit_actor_id", vec!["actor_id", "id"]),
+            ("idx_audit_target", vec!["target_kind", "target_id"]),
+            ("idx_sessions_expires", vec!["expires_at"]),
+        ] {
+            let table = if name.starts_with("idx_sessions") {
+                "sessions"
+            } else {
+                "audit_log"
+            };
+            let mut idx = Index::create();
+            idx.name(name).table(a(table));
+            for c in cols {
+                idx.col(a(c));
+            }
+            manager.create_index(idx.to_owned()).await?;
         }
         Ok(())
     }

@@ -3,14 +3,17 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audit;
 pub mod cases;
 mod entities;
+mod frozen_schema;
 pub mod geography;
 pub mod lists;
 pub mod meta;
 mod migration;
 pub mod notices;
 pub mod photos;
+pub mod schema_check;
 pub mod units;
 pub mod wishes;
 

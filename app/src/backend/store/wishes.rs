@@ -491,3 +491,43 @@ pub async fn count_photos(
 pub async fn count_all_photos(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     wish_photo::Entity::find().count(db).await
 }
+
+/// Who holds claims: a member for themself, or a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claimer {
+    Member(i64),
+    Unit(i64),
+}
+
+/// Wishes the claimer holds now (claimed, not yet fulfilled).
+pub async fn open_claims(db: &impl ConnectionTrait, who: Claimer) -> Result<u64, DbErr> {
+    use wish::Column as W;
+    let q = wish::Entity::find().filter(W::Status.eq(WishStatus::Claimed.as_str()));
+    let q = match who {
+        Claimer::Member(u) => q
+            .filter(W::ClaimerId.eq(u))
+            .filter(W::ClaimerUnitId.is_null()),
+        Claimer::Unit(u) => q.filter(W::ClaimerUnitId.eq(u)),
+    };
+    q.count(db).await
+}
+
+/// Timeline entries of `actions` taken by `actor` since `since`, on any
+/// wish (`wish: None`) or on one.
+pub async fn steps_since(
+    db: &impl ConnectionTrait,
+    actor: i64,
+    actions: &[WishAction],
+    wish: Option<i64>,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use wish_event::Column as E;
+    let mut q = wish_event::Entity::find()
+        .filter(E::ActorId.eq(actor))
+        .filter(E::Action.is_in(actions.iter().map(|a| a.as_str())))
+        .filter(E::CreatedAt.gte(since));
+    if let Some(w) = wish {
+        q = q.filter(E::WishId.eq(w));
+    }
+    q.count(db).await
+}

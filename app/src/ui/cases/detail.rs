@@ -12,15 +12,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-/// District departments a street can whistle (吹哨).
-const DEPARTMENTS: [(&str, &str); 5] = [
-    ("CG", "区城市管理局"),
-    ("SJ", "区市场监督管理局"),
-    ("XF", "区消防救援大队"),
-    ("GA", "公安市中分局"),
-    ("ZJ", "区住房和城乡建设局"),
-];
-
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
@@ -88,6 +79,13 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 {case.due_at.map(|d| view! { <dt>{tr(T::DueAt)}</dt><dd data-testid="due-at">{short_time(d)}</dd> })}
                 {case.result.clone().map(|r| view! { <dt>{tr(T::Result)}</dt><dd data-testid="result">{r}</dd> })}
                 {case.rating.map(|r| view! { <dt>{tr(T::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
+                {case.contact.clone().map(|c| view! {
+                    <dt>{tr(T::ReporterContact)}</dt>
+                    <dd data-testid="contact">
+                        {c.name.clone().map(|n| format!("{n} "))}
+                        <a class="button" href=format!("tel:{}", c.phone) aria-label=tr(T::CallReporter)>{c.phone.clone()}</a>
+                    </dd>
+                })}
             </dl>
             <Show when={let n = case.photos.len(); move || n > 0}>
                 <div class="photos" data-testid="photos">
@@ -123,7 +121,8 @@ fn Actions(case: CaseView) -> impl IntoView {
         .map(|n| n.0)
         .unwrap_or_else(|| RwSignal::new(String::new()));
     let stars = RwSignal::new("5".to_string());
-    let department = RwSignal::new("CG".to_string());
+    // Nothing chosen until the user picks one of the district's departments.
+    let department = RwSignal::new(String::new());
     let merge_into = RwSignal::new(String::new());
     let act = Action::new(|r: &ActRequest| act_on_case(r.clone()));
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
@@ -158,11 +157,7 @@ fn Actions(case: CaseView) -> impl IntoView {
                 </label>
             </Show>
             <Show when=move || needs_department>
-                <label><span>{tr(T::DepartmentCode)}</span>
-                    <select bind:value=department>
-                        {DEPARTMENTS.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect_view()}
-                    </select>
-                </label>
+                <DepartmentSelect department/>
             </Show>
             <Show when=move || needs_merge>
                 <label><span>{tr(T::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
@@ -179,7 +174,7 @@ fn Actions(case: CaseView) -> impl IntoView {
                                     version,
                                     action: a.clone(),
                                     note: note.get_untracked(),
-                                    department: Some(department.get_untracked()),
+                                    department: Some(department.get_untracked()).filter(|d| !d.is_empty()),
                                     merge_into: merge_into.get_untracked().trim().parse().ok(),
                                     rating: stars.get_untracked().parse().ok(),
                                 });
@@ -193,4 +188,20 @@ fn Actions(case: CaseView) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The departments the district keeps, as the server lists them.
+#[component]
+fn DepartmentSelect(department: RwSignal<String>) -> impl IntoView {
+    let list = LocalResource::new(crate::api::departments::departments);
+    view! {
+        <label><span>{tr(T::DepartmentCode)}</span>
+            <select bind:value=department data-testid="department">
+                <option value="">{tr(T::ChooseDepartment)}</option>
+                {move || list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| view! {
+                    <option value=d.code.clone()>{d.name.clone()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
 }

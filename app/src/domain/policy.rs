@@ -1,0 +1,450 @@
+//! Who may see what and do what: the one policy. Services enforce it, store
+//! filters mirror it (each filter names the rule it implements), and the UI
+//! offers only what it allows. `../shared/docs/privacy.md` states the rules
+//! in words; the authorisation matrix test checks the code against them.
+//!
+//! Workflow steps (confirm, dispatch, claim…) are decided by each
+//! workflow's state machine (`case::decide`, `wish::decide`); this module
+//! decides what a caller may read and which doors they may open at all.
+
+use super::auth::{Grant, Place, Role, Scope};
+use super::case::{CaseFacts, CaseSource, CaseStatus, DispatchLevel, Queue};
+
+fn holds_at(grants: &[Grant], roles: &[Role], place: &Place) -> bool {
+    grants
+        .iter()
+        .any(|g| roles.contains(&g.role) && g.scope.covers(place))
+}
+
+fn is_system_admin(grants: &[Grant]) -> bool {
+    grants.iter().any(|g| g.role == Role::SystemAdmin)
+}
+
+/// Staff of a place and the admins above it ("staff of the place"): grid
+/// worker, grid leader, instructor (read only), community, street, system.
+pub const PLACE_STAFF: [Role; 6] = [
+    Role::GridWorker,
+    Role::GridLeader,
+    Role::Instructor,
+    Role::CommunityAdmin,
+    Role::StreetAdmin,
+    Role::SystemAdmin,
+];
+
+/// Whether the grants make their holder staff of `place`.
+pub fn staff_of(grants: &[Grant], place: &Place) -> bool {
+    holds_at(grants, &PLACE_STAFF, place)
+}
+
+/// The department a user answers for, if any.
+pub fn department_of(grants: &[Grant]) -> Option<&str> {
+    grants.iter().find_map(|g| match (&g.scope, g.role) {
+        (Scope::Department(d), Role::Department) => Some(d.as_str()),
+        _ => None,
+    })
+}
+
+/// The property company a user answers for, if any.
+pub fn company_of(grants: &[Grant]) -> Option<i64> {
+    grants.iter().find_map(|g| match (&g.scope, g.role) {
+        (Scope::Company(c), Role::PropertyCompany) => Some(*c),
+        _ => None,
+    })
+}
+
+// ---------------------------------------------------------------- cases
+
+/// On the public board (公开栏): the reporter ticked 公开, and the case is
+/// neither rejected nor merged into another.
+pub fn on_public_board(public: bool, status: CaseStatus) -> bool {
+    public && !matches!(status, CaseStatus::Rejected | CaseStatus::Merged)
+}
+
+/// A case whistled to a department belongs to it from the call until the
+/// case is reopened or sent elsewhere.
+pub fn with_department(case: &CaseFacts, department: &str) -> bool {
+    case.level == Some(DispatchLevel::Department) && case.department.as_deref() == Some(department)
+}
+
+/// A case belongs to a property company only when its point lies in a
+/// compound the company manages (`case.company`) **and** it was dispatched
+/// to the company. A complaint about the company, still with the grid, is
+/// not the company's to read.
+pub fn with_company(case: &CaseFacts, company: i64) -> bool {
+    case.level == Some(DispatchLevel::Company) && case.company == Some(company)
+}
+
+/// How much of a case a caller may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseAccess {
+    /// Nothing: answered as if the case did not exist.
+    None,
+    /// The public view: category, description, place blurred to ~100 m,
+    /// public photos, the public timeline with role labels. Anyone, for a
+    /// case on the board (followers included).
+    Public,
+    /// The reporter: their case in full (exact place, their photos, the
+    /// public timeline, the result), but no staff names or internal notes.
+    Reporter,
+    /// A department or company the case is with: the whole case to handle
+    /// it, without the reporter's contact.
+    Handler,
+    /// Staff of the place and admins above: everything, the reporter's
+    /// name and phone included (each such read is audited).
+    Staff,
+}
+
+impl CaseAccess {
+    /// Sees internal notes and the names of staff on the timeline.
+    pub fn internal(self) -> bool {
+        self >= CaseAccess::Handler
+    }
+
+    /// Sees the exact place rather than the blurred one.
+    pub fn exact_place(self) -> bool {
+        self >= CaseAccess::Reporter
+    }
+
+    /// Sees the reporter's (or hotline caller's) name and phone.
+    pub fn contact(self) -> bool {
+        self == CaseAccess::Staff
+    }
+
+    /// May see photos that are not public (staff's, private reporters').
+    pub fn all_photos(self) -> bool {
+        self >= CaseAccess::Reporter
+    }
+}
+
+/// What a caller (`None`: signed out) may read of a case.
+pub fn case_access(viewer: Option<(i64, &[Grant])>, case: &CaseFacts, public: bool) -> CaseAccess {
+    if let Some((id, grants)) = viewer {
+        if staff_of(grants, &case.place) {
+            return CaseAccess::Staff;
+        }
+        let handler = department_of(grants).is_some_and(|d| with_department(case, d))
+            || company_of(grants).is_some_and(|c| with_company(case, c));
+        if handler {
+            return CaseAccess::Handler;
+        }
+        if case.reporter == Some(id) {
+            return CaseAccess::Reporter;
+        }
+    }
+    if on_public_board(public, case.status) {
+        CaseAccess::Public
+    } else {
+        CaseAccess::None
+    }
+}
+
+/// Adding photos to a case: the reporter, whoever handles it, and staff of
+/// the place who act on cases (instructors read only).
+pub fn may_add_case_photo(access: CaseAccess, grants: &[Grant], place: &Place) -> bool {
+    match access {
+        CaseAccess::Reporter | CaseAccess::Handler => true,
+        CaseAccess::Staff => holds_at(grants, &ACTING_STAFF, place),
+        CaseAccess::Public | CaseAccess::None => false,
+    }
+}
+
+/// Staff of a place who act on its cases (instructors only read).
+pub const ACTING_STAFF: [Role; 5] = [
+    Role::GridWorker,
+    Role::GridLeader,
+    Role::CommunityAdmin,
+    Role::StreetAdmin,
+    Role::SystemAdmin,
+];
+
+/// Following ("me too") is for open cases the follower could already read:
+/// board cases, or their own.
+pub fn may_follow(access: CaseAccess, status: CaseStatus) -> bool {
+    access != CaseAccess::None && status.is_open()
+}
+
+/// Who may file a case of each source at `place`: anyone signed in reports
+/// as a resident; the grid's worker or leader files from patrol (巡查);
+/// staff of the place (not instructors, who only read) enter a hotline call.
+pub fn may_file(grants: &[Grant], source: CaseSource, place: &Place) -> bool {
+    match source {
+        CaseSource::Resident => true,
+        CaseSource::Patrol => {
+            holds_at(grants, &[Role::GridWorker, Role::GridLeader], place)
+                || is_system_admin(grants)
+        }
+        CaseSource::Hotline => holds_at(
+            grants,
+            &[
+                Role::GridWorker,
+                Role::GridLeader,
+                Role::CommunityAdmin,
+                Role::StreetAdmin,
+                Role::SystemAdmin,
+            ],
+            place,
+        ),
+    }
+}
+
+/// The rows a queue holds, as the store filters them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum QueueScope {
+    Reporter(i64),
+    Following(i64),
+    Grid(String),
+    Community(String),
+    Street(String),
+    /// Cases whistled to the department (see [`with_department`]).
+    Department(String),
+    /// Cases dispatched to the company in its compounds (see [`with_company`]).
+    Company(i64),
+}
+
+/// The queue a caller may open, or `None`. `place_of` finds a region's
+/// place by code (`None` when no such region exists).
+pub fn queue_scope(
+    user_id: i64,
+    grants: &[Grant],
+    queue: &Queue,
+    place_of: impl Fn(&str) -> Option<Place>,
+) -> Option<QueueScope> {
+    let at =
+        |code: &str, roles: &[Role]| place_of(code).is_some_and(|p| holds_at(grants, roles, &p));
+    match queue {
+        Queue::Mine => Some(QueueScope::Reporter(user_id)),
+        Queue::Following => Some(QueueScope::Following(user_id)),
+        Queue::Grid(code) => at(code, &PLACE_STAFF).then(|| QueueScope::Grid(code.clone())),
+        Queue::Community(code) => at(
+            code,
+            &[Role::CommunityAdmin, Role::StreetAdmin, Role::SystemAdmin],
+        )
+        .then(|| QueueScope::Community(code.clone())),
+        Queue::Street(code) => at(code, &[Role::StreetAdmin, Role::SystemAdmin])
+            .then(|| QueueScope::Street(code.clone())),
+        Queue::Department => department_of(grants).map(|d| QueueScope::Department(d.to_string())),
+        Queue::Company => company_of(grants).map(QueueScope::Company),
+    }
+}
+
+/// The case layer of the map: staff see the open cases of their place
+/// exactly; everyone else the public board's, blurred.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LayerScope {
+    Staff(QueueScope),
+    Public,
+}
+
+pub fn layer_scope(grants: &[Grant]) -> LayerScope {
+    let staff = grants.iter().find_map(|g| match (&g.scope, g.role) {
+        (Scope::Grid(c), Role::GridWorker | Role::GridLeader | Role::Instructor) => {
+            Some(QueueScope::Grid(c.clone()))
+        }
+        (Scope::Community(c), Role::CommunityAdmin) => Some(QueueScope::Community(c.clone())),
+        (Scope::Street(c), Role::StreetAdmin) => Some(QueueScope::Street(c.clone())),
+        (Scope::Department(d), Role::Department) => Some(QueueScope::Department(d.clone())),
+        (Scope::Company(c), Role::PropertyCompany) => Some(QueueScope::Company(*c)),
+        _ => None,
+    });
+    staff.map(LayerScope::Staff).unwrap_or(LayerScope::Public)
+}
+
+/// Who may merge a duplicate into `target`: only into an open case of the
+/// same community (a merge hides the duplicate from its reporter's board
+/// view, so it must land somewhere its coordinator sees).
+pub fn may_merge_into(case: &CaseFacts, target: &CaseFacts, target_id: i64, case_id: i64) -> bool {
+    target_id != case_id
+        && target.status.is_open()
+        && target.place.community.is_some()
+        && target.place.community == case.place.community
+}
+
+// ---------------------------------------------------------- administration
+
+/// Keeping the catalogues (categories, departments), time limits and the
+/// calendar: system admins.
+pub fn may_manage_settings(grants: &[Grant]) -> bool {
+    is_system_admin(grants)
+}
+
+/// Which lines of the audit log a caller reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuditScope {
+    Everything,
+    Street(String),
+}
+
+/// System admins read the whole audit log; street admins their street's.
+pub fn audit_scope(grants: &[Grant]) -> Option<AuditScope> {
+    if is_system_admin(grants) {
+        return Some(AuditScope::Everything);
+    }
+    grants.iter().find_map(|g| match (&g.scope, g.role) {
+        (Scope::Street(s), Role::StreetAdmin) => Some(AuditScope::Street(s.clone())),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place() -> Place {
+        Place {
+            grid: Some("G1".into()),
+            community: Some("C1".into()),
+            street: Some("S1".into()),
+        }
+    }
+
+    fn facts(status: CaseStatus, level: Option<DispatchLevel>) -> CaseFacts {
+        CaseFacts {
+            status,
+            place: place(),
+            reporter: Some(7),
+            level,
+            department: Some("CG".into()),
+            company: Some(3),
+        }
+    }
+
+    fn g(role: Role, scope: Scope) -> Vec<Grant> {
+        vec![Grant::new(role, scope).unwrap()]
+    }
+
+    #[test]
+    fn a_stranger_reads_only_board_cases_and_follows_only_those() {
+        let resident = g(Role::Resident, Scope::None);
+        let private = facts(CaseStatus::Reported, None);
+        assert_eq!(
+            case_access(Some((8, &resident)), &private, false),
+            CaseAccess::None
+        );
+        assert!(!may_follow(CaseAccess::None, CaseStatus::Reported));
+        assert_eq!(
+            case_access(Some((8, &resident)), &private, true),
+            CaseAccess::Public
+        );
+        assert_eq!(case_access(None, &private, true), CaseAccess::Public);
+        let merged = facts(CaseStatus::Merged, None);
+        assert_eq!(case_access(None, &merged, true), CaseAccess::None);
+        assert_eq!(
+            case_access(Some((7, &resident)), &private, false),
+            CaseAccess::Reporter
+        );
+    }
+
+    #[test]
+    fn companies_and_departments_read_only_what_was_sent_to_them() {
+        let company = g(Role::PropertyCompany, Scope::Company(3));
+        let other = g(Role::PropertyCompany, Scope::Company(4));
+        let dept = g(Role::Department, Scope::Department("CG".into()));
+        let reported = facts(CaseStatus::Reported, None);
+        assert_eq!(
+            case_access(Some((20, &company)), &reported, false),
+            CaseAccess::None,
+            "a complaint in its compound, still with the grid"
+        );
+        let sent = facts(CaseStatus::Dispatched, Some(DispatchLevel::Company));
+        assert_eq!(
+            case_access(Some((20, &company)), &sent, false),
+            CaseAccess::Handler
+        );
+        assert_eq!(
+            case_access(Some((21, &other)), &sent, false),
+            CaseAccess::None
+        );
+        assert_eq!(
+            case_access(Some((22, &dept)), &sent, false),
+            CaseAccess::None
+        );
+        let whistled = facts(CaseStatus::Dispatched, Some(DispatchLevel::Department));
+        assert_eq!(
+            case_access(Some((22, &dept)), &whistled, false),
+            CaseAccess::Handler
+        );
+    }
+
+    #[test]
+    fn staff_read_in_their_place_only() {
+        let worker = g(Role::GridWorker, Scope::Grid("G1".into()));
+        let elsewhere = g(Role::GridWorker, Scope::Grid("G2".into()));
+        let case = facts(CaseStatus::Reported, None);
+        assert_eq!(
+            case_access(Some((30, &worker)), &case, false),
+            CaseAccess::Staff
+        );
+        assert_eq!(
+            case_access(Some((31, &elsewhere)), &case, false),
+            CaseAccess::None
+        );
+        assert!(CaseAccess::Staff.contact() && !CaseAccess::Handler.contact());
+        assert!(!CaseAccess::Reporter.internal() && CaseAccess::Handler.internal());
+        assert!(!CaseAccess::Public.exact_place());
+    }
+
+    #[test]
+    fn filing_patrol_and_hotline_cases_is_for_the_places_staff() {
+        let p = place();
+        let worker = g(Role::GridWorker, Scope::Grid("G1".into()));
+        let instructor = g(Role::Instructor, Scope::Grid("G1".into()));
+        let resident = g(Role::Resident, Scope::None);
+        assert!(may_file(&worker, CaseSource::Patrol, &p));
+        assert!(may_file(&worker, CaseSource::Hotline, &p));
+        assert!(!may_file(&instructor, CaseSource::Hotline, &p));
+        assert!(!may_file(&instructor, CaseSource::Patrol, &p));
+        assert!(!may_file(&resident, CaseSource::Patrol, &p));
+        assert!(may_file(&resident, CaseSource::Resident, &p));
+    }
+
+    #[test]
+    fn queues_open_inside_their_scope() {
+        let places = |code: &str| match code {
+            "G1" | "C1" | "S1" => Some(place()),
+            "G2" => Some(Place {
+                grid: Some("G2".into()),
+                community: Some("C2".into()),
+                street: Some("S1".into()),
+            }),
+            _ => None,
+        };
+        let community = g(Role::CommunityAdmin, Scope::Community("C1".into()));
+        assert!(queue_scope(1, &community, &Queue::Grid("G1".into()), places).is_some());
+        assert!(queue_scope(1, &community, &Queue::Grid("G2".into()), places).is_none());
+        assert!(queue_scope(1, &community, &Queue::Street("S1".into()), places).is_none());
+        assert!(queue_scope(1, &community, &Queue::Company, places).is_none());
+        let company = g(Role::PropertyCompany, Scope::Company(3));
+        assert_eq!(
+            queue_scope(1, &company, &Queue::Company, places),
+            Some(QueueScope::Company(3))
+        );
+    }
+
+    #[test]
+    fn merges_stay_in_the_community_and_go_to_open_cases() {
+        let a = facts(CaseStatus::Reported, None);
+        let mut b = facts(CaseStatus::Confirmed, None);
+        assert!(may_merge_into(&a, &b, 2, 1));
+        assert!(!may_merge_into(&a, &b, 1, 1));
+        b.place.community = Some("C9".into());
+        assert!(!may_merge_into(&a, &b, 2, 1));
+        let closed = facts(CaseStatus::Closed, None);
+        assert!(!may_merge_into(&a, &closed, 2, 1));
+    }
+
+    #[test]
+    fn the_audit_log_is_for_system_and_street_admins() {
+        assert_eq!(
+            audit_scope(&g(Role::SystemAdmin, Scope::Everywhere)),
+            Some(AuditScope::Everything)
+        );
+        assert_eq!(
+            audit_scope(&g(Role::StreetAdmin, Scope::Street("S1".into()))),
+            Some(AuditScope::Street("S1".into()))
+        );
+        assert_eq!(
+            audit_scope(&g(Role::CommunityAdmin, Scope::Community("C1".into()))),
+            None
+        );
+    }
+}

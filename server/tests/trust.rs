@@ -1,0 +1,519 @@
+//! Regressions for the holes an attacker's review found (issue 8), each
+//! through the real router on SQLite and PostgreSQL: private cases read by
+//! following them, `nearby` leaking private cases, companies reading every
+//! case of their grid, names in stale-version answers, contact harvesting
+//! through wish claims, unknown departments, merges across communities,
+//! reopened cases overdue at once.
+
+mod common;
+
+use app::backend::demo::DISTRICT_CODE;
+use app::domain::auth::Role;
+use common::{phone_of, Backend, TestApp};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+/// The middle of the demo grid `370103-001-001-01`.
+const HOME: (f64, f64) = (36.6372, 117.0135);
+
+fn demo_grid() -> String {
+    format!("{DISTRICT_CODE}-001-001-01")
+}
+
+async fn category(app: &TestApp, c: &Client) -> i64 {
+    let (_, cats) = app.call(c, "case_categories", &[]).await;
+    cats.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn report_at(
+    app: &TestApp,
+    c: &Client,
+    (lat, lng): (f64, f64),
+    text: &str,
+    public: bool,
+) -> Value {
+    let cat = category(app, c).await;
+    let (s, body) = app
+        .call_json(
+            c,
+            "report_case",
+            json!({"case": {"category_id": cat, "description": text, "lat": lat, "lng": lng, "public": public, "source": "resident", "contact_phone": null}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    body
+}
+
+async fn act(
+    app: &TestApp,
+    c: &Client,
+    case: &Value,
+    action: Value,
+    extra: Value,
+) -> (StatusCode, Value) {
+    let mut req =
+        json!({"case_id": case["id"], "version": case["version"], "action": action, "note": ""});
+    for (k, v) in extra.as_object().unwrap() {
+        req[k] = v.clone();
+    }
+    app.call_json(c, "act_on_case", json!({"request": req}))
+        .await
+}
+
+async fn must(app: &TestApp, c: &Client, case: Value, action: Value, extra: Value) -> Value {
+    let (s, body) = act(app, c, &case, action.clone(), extra).await;
+    assert_eq!(s, StatusCode::OK, "{action}: {body}");
+    body
+}
+
+async fn detail(app: &TestApp, c: &Client, id: &Value) -> (StatusCode, Value) {
+    app.call(c, "case_detail", &[("id", &id.to_string())]).await
+}
+
+/// A point of the demo grid inside a compound managed by `company`.
+fn spot_of(app: &TestApp, company: i64) -> (f64, f64) {
+    let atlas = app.state.atlas();
+    let grid = demo_grid();
+    for dy in -40..=40 {
+        for dx in -40..=40 {
+            let (lat, lng) = (HOME.0 + dy as f64 * 0.0001, HOME.1 + dx as f64 * 0.0001);
+            if atlas.company_at(&grid, lat, lng) == Some(company) {
+                return (lat, lng);
+            }
+        }
+    }
+    panic!("no compound of company {company} in the demo grid")
+}
+
+async fn a_fresh_resident_following_private_cases_reads_none(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.signed_in(phone_of(Role::Resident)).await;
+    // Some private cases of the owner, some public ones.
+    let mut private = Vec::new();
+    for i in 0..5 {
+        private.push(
+            report_at(
+                &app,
+                &owner,
+                HOME,
+                &format!("家里漏水 {i}，电话 13912345678"),
+                false,
+            )
+            .await,
+        );
+    }
+    let public = report_at(&app, &owner, HOME, "路灯不亮", true).await;
+    let (_, stranger) = app.crowd(1).await.remove(0);
+    // The first 100 ids hold private demo cases too; together with ours
+    // the stranger tries them all.
+    let mut ids: Vec<i64> = (1..=100).collect();
+    ids.extend(private.iter().map(|c| c["id"].as_i64().unwrap()));
+    let mut private_seen = 0;
+    for id in &ids {
+        let (followed, _) = app
+            .call(&stranger, "follow_case", &[("id", &id.to_string())])
+            .await;
+        let (s, body) = detail(&app, &stranger, &json!(id)).await;
+        if s == StatusCode::OK {
+            // Readable only because it is on the public board.
+            if body["public"] != true || body["status"] == "rejected" || body["status"] == "merged"
+            {
+                private_seen += 1;
+            }
+            assert!(
+                body["contact"].is_null(),
+                "no contact for a stranger: {body}"
+            );
+        } else {
+            assert_eq!(s, StatusCode::NOT_FOUND);
+            assert_ne!(
+                followed,
+                StatusCode::OK,
+                "following private case {id} was allowed"
+            );
+        }
+    }
+    assert_eq!(private_seen, 0, "private cases read by a stranger");
+    for c in &private {
+        let (s, _) = detail(&app, &stranger, &c["id"]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "a private case stays private");
+    }
+    // A board case can be followed, and the follower gets the public view:
+    // the place blurred, staff names hidden.
+    let (s, body) = app
+        .call(
+            &stranger,
+            "follow_case",
+            &[("id", &public["id"].to_string())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, seen) = detail(&app, &stranger, &public["id"]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(seen["lat"], json!((HOME.0 * 1000.0).round() / 1000.0));
+    assert!(seen["actions"].as_array().unwrap().is_empty());
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    must(&app, &worker, public.clone(), json!("confirm"), json!({})).await;
+    let (_, seen) = detail(&app, &stranger, &public["id"]).await;
+    let labels: Vec<&str> = Role::ALL
+        .iter()
+        .map(|r| r.label(app::domain::lang::Lang::Zh))
+        .collect();
+    for e in seen["timeline"].as_array().unwrap() {
+        let actor = e["actor"].as_str().unwrap();
+        assert!(
+            labels.contains(&actor),
+            "a role label, never a name: {actor}"
+        );
+    }
+    // Staff of the place see the reporter's contact, and that look is audited.
+    let (_, staff_view) = detail(&app, &worker, &public["id"]).await;
+    assert_eq!(staff_view["contact"]["phone"], phone_of(Role::Resident));
+    let (_, log) = app
+        .call_json(
+            &app.signed_in(phone_of(Role::SystemAdmin)).await,
+            "audit_log",
+            json!({"filter": {"action": "case_read", "target_id": public["id"].to_string()}, "before": null}),
+        )
+        .await;
+    assert!(
+        !log.as_array().unwrap().is_empty(),
+        "the staff read is in the audit log: {log}"
+    );
+}
+
+async fn nearby_offers_only_board_cases_blurred(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let owner = app.signed_in(phone_of(Role::Resident)).await;
+    let secret = report_at(&app, &owner, HOME, "私事：邻居家暴", false).await;
+    let open = report_at(&app, &owner, HOME, "井盖松动", true).await;
+    let (_, other) = app.crowd(1).await.remove(0);
+    let cat = category(&app, &other).await;
+    let (s, near) = app
+        .call(
+            &other,
+            "nearby_cases",
+            &[
+                ("category_id", &cat.to_string()),
+                ("lat", &HOME.0.to_string()),
+                ("lng", &HOME.1.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{near}");
+    let near = near.as_array().unwrap();
+    assert!(
+        near.iter().any(|c| c["id"] == open["id"]),
+        "the board case is offered"
+    );
+    assert!(
+        !near.iter().any(|c| c["id"] == secret["id"]),
+        "the private case is not"
+    );
+    for c in near {
+        let lat = c["lat"].as_f64().unwrap();
+        assert_eq!(
+            lat,
+            (lat * 1000.0).round() / 1000.0,
+            "places are blurred: {c}"
+        );
+    }
+}
+
+async fn companies_see_only_what_is_dispatched_to_them(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let company = app.signed_in(phone_of(Role::PropertyCompany)).await;
+    // The demo company is company 1; the demo grid also holds a compound
+    // of another company.
+    let (_, me) = app.call(&company, "session_user", &[]).await;
+    let mine_id = me["grants"][0]["scope"]["Company"]
+        .as_i64()
+        .expect("a company scope");
+    let other_id = (1..=3)
+        .find(|c| {
+            *c != mine_id && {
+                let atlas = app.state.atlas();
+                let g = demo_grid();
+                (-40..=40).any(|dy| {
+                    (-40..=40).any(|dx| {
+                        atlas.company_at(&g, HOME.0 + dy as f64 * 1e-4, HOME.1 + dx as f64 * 1e-4)
+                            == Some(*c)
+                    })
+                })
+            }
+        })
+        .expect("a second company in the demo grid");
+    let in_mine = report_at(
+        &app,
+        &resident,
+        spot_of(&app, mine_id),
+        "电梯故障，投诉物业",
+        false,
+    )
+    .await;
+    let in_other = report_at(&app, &resident, spot_of(&app, other_id), "车库漏水", false).await;
+    let queue = |c: Client| {
+        let app = &app;
+        async move {
+            let (s, rows) = app
+                .call_json(&c, "case_queue", json!({"queue": "company", "statuses": [], "overdue_only": false, "after": null}))
+                .await;
+            assert_eq!(s, StatusCode::OK);
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let fresh = queue(company.clone()).await;
+    assert!(
+        !fresh.contains(&in_mine["id"].as_i64().unwrap()),
+        "a complaint still with the grid"
+    );
+    assert_eq!(
+        detail(&app, &company, &in_mine["id"]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Dispatched to the company: now it is theirs.
+    let c = must(&app, &worker, in_mine.clone(), json!("confirm"), json!({})).await;
+    let c = must(&app, &worker, c, json!({"dispatch": "company"}), json!({})).await;
+    assert!(queue(company.clone())
+        .await
+        .contains(&c["id"].as_i64().unwrap()));
+    let (s, seen) = detail(&app, &company, &c["id"]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        seen["contact"].is_null(),
+        "a company does not get the reporter's phone"
+    );
+    must(&app, &company, seen, json!("accept"), json!({})).await;
+    // The other company's case in the same grid goes to the other company,
+    // never to ours.
+    let o = must(&app, &worker, in_other.clone(), json!("confirm"), json!({})).await;
+    let o = must(&app, &worker, o, json!({"dispatch": "company"}), json!({})).await;
+    assert!(!queue(company.clone())
+        .await
+        .contains(&o["id"].as_i64().unwrap()));
+    assert_eq!(
+        detail(&app, &company, &o["id"]).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // A case outside every compound cannot go to a company at all.
+    let outside = report_at(
+        &app,
+        &resident,
+        (HOME.0 + 0.0030, HOME.1 + 0.0030),
+        "路面坑洼",
+        false,
+    )
+    .await;
+    if outside["grid_code"] == json!(demo_grid()) {
+        let x = must(&app, &worker, outside, json!("confirm"), json!({})).await;
+        if app
+            .state
+            .atlas()
+            .company_at(
+                &demo_grid(),
+                x["lat"].as_f64().unwrap(),
+                x["lng"].as_f64().unwrap(),
+            )
+            .is_none()
+        {
+            let (s, _) = act(&app, &worker, &x, json!({"dispatch": "company"}), json!({})).await;
+            assert_eq!(s, StatusCode::FORBIDDEN);
+        }
+    }
+}
+
+async fn a_stale_version_names_nobody_to_outsiders(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let case = report_at(&app, &resident, HOME, "楼道堆物", true).await;
+    let moved = must(&app, &worker, case.clone(), json!("confirm"), json!({})).await;
+    // A stranger (who may read the board case) acts with the old version.
+    let (_, stranger) = app.crowd(1).await.remove(0);
+    app.call(&stranger, "follow_case", &[("id", &case["id"].to_string())])
+        .await;
+    for action in [
+        json!("confirm"),
+        json!("reject"),
+        json!("close"),
+        json!("evaluate"),
+    ] {
+        let (s, body) = act(&app, &stranger, &case, action.clone(), json!({"rating": 5})).await;
+        assert!(
+            s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+            "{action}: {s} {body}"
+        );
+        let text = body.to_string();
+        assert!(
+            !text.contains("网格员") && !text.contains("AlreadyHandled"),
+            "{action}: {text}"
+        );
+    }
+    // Staff who lose a race are told who got there first.
+    let (s, body) = act(&app, &worker, &case, json!("confirm"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(body["AlreadyHandled"]["by"]
+        .as_str()
+        .is_some_and(|b| !b.is_empty()));
+    let _ = moved;
+}
+
+async fn departments_come_from_the_table_and_merges_stay_in_the_community(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let (s, list) = app.call(&resident, "departments", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.as_array().unwrap().iter().any(|d| d["code"] == "CG"));
+    let case = report_at(&app, &resident, HOME, "占道经营", false).await;
+    let case = must(&app, &street, case, json!("confirm"), json!({})).await;
+    let (s, body) = act(
+        &app,
+        &street,
+        &case,
+        json!({"dispatch": "department"}),
+        json!({"department": "NOPE"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    // Admins add, rename and retire departments; a retired one is refused.
+    let (s, _) = app
+        .call(
+            &street,
+            "add_department",
+            &[("code", "WJ"), ("name", "区卫健局")],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "street admins do not keep the table"
+    );
+    let (s, id) = app
+        .call(
+            &admin,
+            "add_department",
+            &[("code", "wj"), ("name", "区卫健局")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{id}");
+    let (s, _) = app
+        .call(
+            &admin,
+            "add_department",
+            &[("code", "WJ"), ("name", "重复")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = app
+        .call(
+            &admin,
+            "edit_department",
+            &[("id", &id.to_string()), ("active", "false")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = act(
+        &app,
+        &street,
+        &case,
+        json!({"dispatch": "department"}),
+        json!({"department": "WJ"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a retired department");
+    let case = must(
+        &app,
+        &street,
+        case,
+        json!({"dispatch": "department"}),
+        json!({"department": "CG"}),
+    )
+    .await;
+    assert_eq!(case["department"], "CG");
+    // Merges: only into an open case of the same community.
+    let dup = report_at(&app, &resident, HOME, "占道经营（重复）", false).await;
+    let far = report_at(&app, &resident, (36.6372, 117.0465), "别的社区", false).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    if far["community_code"] != dup["community_code"] {
+        let (s, body) = act(
+            &app,
+            &worker,
+            &dup,
+            json!("merge"),
+            json!({"merge_into": far["id"]}),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::BAD_REQUEST,
+            "merge across communities: {body}"
+        );
+    }
+    let (s, _) = act(
+        &app,
+        &worker,
+        &dup,
+        json!("merge"),
+        json!({"merge_into": 999999}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, body) = act(
+        &app,
+        &worker,
+        &dup,
+        json!("merge"),
+        json!({"merge_into": case["id"]}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+}
+
+async fn a_reopened_case_gets_a_fresh_deadline(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let mut case = report_at(&app, &resident, HOME, "垃圾清运不及时", false).await;
+    for (who, action) in [
+        (&worker, json!("confirm")),
+        (&worker, json!({"dispatch": "grid"})),
+        (&worker, json!("accept")),
+    ] {
+        case = must(&app, who, case, action, json!({})).await;
+    }
+    let (s, c) = app
+        .call_json(&worker, "act_on_case", json!({"request": {"case_id": case["id"], "version": case["version"], "action": "resolve", "note": "已清运"}}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let c = must(&app, &worker, c, json!("feedback"), json!({})).await;
+    let c = must(&app, &worker, c, json!("close"), json!({})).await;
+    assert!(c["due_at"].is_null(), "closed: no deadline");
+    let reopened = must(&app, &resident, c, json!("reopen"), json!({})).await;
+    let due: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(reopened["due_at"].clone()).expect("a reopened case has a deadline");
+    assert!(due > chrono::Utc::now(), "and it is not overdue at once");
+    assert_ne!(reopened["due_state"], "overdue");
+}
+
+on_both_backends!(
+    a_fresh_resident_following_private_cases_reads_none,
+    nearby_offers_only_board_cases_blurred,
+    companies_see_only_what_is_dispatched_to_them,
+    a_stale_version_names_nobody_to_outsiders,
+    departments_come_from_the_table_and_merges_stay_in_the_community,
+    a_reopened_case_gets_a_fresh_deadline,
+);
