@@ -286,7 +286,9 @@ fn may_dispatch(actor: &Actor, case: &CaseFacts, level: DispatchLevel) -> bool {
         DispatchLevel::Company => (grid || community || street || admin) && case.company.is_some(),
         DispatchLevel::Community => (community || street || admin) && p.community.is_some(),
         DispatchLevel::Street => street || admin,
-        DispatchLevel::Department => (street || admin) && case.department.is_some(),
+        // Which department is asked of the user when they whistle (the
+        // server checks it is one the district keeps).
+        DispatchLevel::Department => street || admin,
     }
 }
 

@@ -2,6 +2,7 @@
 //! every call; this page only hides what the user cannot use.
 
 use super::auth::ErrorLine;
+use super::departments::DepartmentPanel;
 use super::grid_page::position_label;
 use super::i18n::{tr, use_lang, T};
 use super::session::use_session;
@@ -13,6 +14,7 @@ use crate::domain::auth::{delegable_roles, Role};
 use crate::domain::geography::StaffPosition;
 use crate::domain::staff::NewStaffAccount;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -30,9 +32,15 @@ pub fn AdminPage() -> impl IntoView {
                 // form offers only these roles, and is not shown without any.
                 let roles = user.as_ref().map(|u| delegable_roles(&u.grants)).unwrap_or_default();
                 let manages_accounts = !roles.is_empty();
+                let audits = user
+                    .as_ref()
+                    .is_some_and(|u| crate::domain::policy::audit_scope(&u.grants).is_some());
                 view! {
                     <div class="admin">
-                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/></Show>
+                        {audits.then(|| view! {
+                            <p><A href="/audit" attr:data-testid="audit-link">{tr(T::AuditTitle)}</A></p>
+                        })}
+                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/><DepartmentPanel/></Show>
                         {manages_accounts.then(|| view! {
                             <CreateAccountPanel roles=roles.clone()/>
                             <AccountsPanel/>
