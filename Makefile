@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload release fmt lint pg-stop
+.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -53,6 +53,10 @@ bench-wishes:
 
 bench-http:
 	@bash scripts/bench-http.sh
+
+# Sign-in p99 at 20 concurrent sign-ins (PROFILE=debug to skip the release build).
+bench-login:
+	@PROFILE=$(if $(filter file,$(origin PROFILE)),release,$(PROFILE)) bash scripts/bench-login.sh
 
 # 20 decompression bombs and 20 8 MB photos at once: peak RSS and /healthz.
 # A release server unless PROFILE is given (`make bench-upload PROFILE=debug`).

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { open, login } from './helpers.mjs';
+import zlib from 'node:zlib';
 
 const phone = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
 
@@ -74,4 +75,51 @@ test('staff see the reporter\'s phone to call back, and the audit page lists eve
   await login(member, '13800000011');
   await open(member, '/audit');
   await expect(member.getByText('审计日志仅限系统管理员和街道管理员查看。')).toBeVisible();
+});
+
+/** A PNG of random pixels (incompressible, so a few MB on the wire). */
+function noisyPng(width, height) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const row = width * 3 + 1;
+  const raw = Buffer.alloc(row * height);
+  for (let y = 0; y < height; y++) {
+    raw[y * row] = 0;
+    for (let i = 1; i < row; i++) raw[y * row + i] = (Math.random() * 256) | 0;
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw, { level: 1 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+test('an ordinary 5 MB phone photo uploads from the report form', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  const photo = noisyPng(1300, 1300);
+  expect(photo.length).toBeGreaterThan(5_000_000);
+  expect(photo.length).toBeLessThan(10_000_000);
+  await login(resident, '13800000011');
+  await open(resident, '/report');
+  await resident.getByTestId('category-top').selectOption({ label: '设施维修' });
+  await resident.getByTestId('category-sub').selectOption({ label: '井盖缺失' });
+  await resident.getByLabel('问题描述').fill('人行道井盖缺失，附现场照片');
+  await resident.locator('#report-map path.gc-370103-001-001-01').click();
+  await resident.getByTestId('photos').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: photo });
+  await resident.getByRole('button', { name: '提交' }).click();
+  await expect(resident).toHaveURL(/\/case\/\d+$/, { timeout: 60_000 });
+  await expect(resident.getByTestId('photos').locator('img')).toHaveCount(1);
 });

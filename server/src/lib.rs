@@ -1,6 +1,8 @@
 //! The GridLink server: configuration, router, layers and REST endpoints.
 //! The binary in `main.rs` adds the command line.
 
+mod caller;
+mod extract;
 mod rest;
 mod rest_audit;
 mod rest_service;

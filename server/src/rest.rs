@@ -1,10 +1,14 @@
 //! Plain REST endpoints beside the server functions: health, the public grid
-//! layer and point → grid.
+//! layer and point → grid, the board as open data, case photos and the live
+//! stream. Every refusal is an `AppError` answered as the JSON `ErrorBody`
+//! (`app::backend::http`); the caller comes from `crate::caller`.
 
+use crate::caller::{Caller, Session, SignedIn};
+use crate::extract::{ApiPath, ApiQuery};
 use app::backend::AppState;
 use app::domain::error::{AppError, Field, InputProblem};
 use app::domain::geography::valid_lat_lng;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -43,37 +47,24 @@ pub async fn grids_geojson(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-fn bad_request(e: AppError) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"error": e.message(app::domain::lang::Lang::En), "error_zh": e.message(app::domain::lang::Lang::Zh)})),
-    )
-        .into_response()
-}
-
 /// `GET /api/v1/locate?lat=…&lng=…`: `{"grid": {...}}`, or `{"grid": null}`
-/// outside every grid; 400 with a message for bad coordinates.
+/// outside every grid; 400 `invalid_input` (`coordinates`) for bad ones.
 pub async fn locate(
     State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let coordinates = |problem| AppError::invalid(Field::Coordinates, problem);
     let field = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
     let (Some(lat), Some(lng)) = (field("lat"), field("lng")) else {
-        return bad_request(AppError::invalid(
-            Field::Coordinates,
-            InputProblem::Required,
-        ));
+        return Err(coordinates(InputProblem::Required));
     };
     let (Ok(lat), Ok(lng)) = (lat.parse::<f64>(), lng.parse::<f64>()) else {
-        return bad_request(AppError::invalid(Field::Coordinates, InputProblem::Unknown));
+        return Err(coordinates(InputProblem::Unknown));
     };
     if !valid_lat_lng(lat, lng) {
-        return bad_request(AppError::invalid(
-            Field::Coordinates,
-            InputProblem::OutOfRange,
-        ));
+        return Err(coordinates(InputProblem::OutOfRange));
     }
-    Json(json!({"grid": state.atlas().locate(lat, lng)})).into_response()
+    Ok(Json(json!({"grid": state.atlas().locate(lat, lng)})).into_response())
 }
 
 /// `GET /api/v1/stream`: server-sent events for the signed-in user: one
@@ -84,23 +75,12 @@ pub async fn locate(
 /// hearing what it no longer may read.
 pub async fn case_stream(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
+    Session { viewer, token }: Session,
 ) -> Response {
     use app::backend::services::{auth, cases};
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures::StreamExt;
     use tokio::sync::broadcast::error::RecvError;
-    let Some(token) = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(auth::token_from_cookies)
-        .map(str::to_string)
-    else {
-        return (StatusCode::UNAUTHORIZED, Json(AppError::NotSignedIn)).into_response();
-    };
-    let Some(viewer) = auth::viewer(&state, &token).await.ok().flatten() else {
-        return (StatusCode::UNAUTHORIZED, Json(AppError::NotSignedIn)).into_response();
-    };
     let cases_rx = state.case_events.subscribe();
     let notices_rx = state.notices.subscribe();
     let me = viewer.id;
@@ -167,8 +147,8 @@ const STREAM_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
 /// `{"items": [...], "next": id | null}`.
 pub async fn board_json(
     State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     use app::backend::services::cases;
     use app::backend::store::cases::Filter;
     use app::domain::case::CaseStatus;
@@ -177,7 +157,7 @@ pub async fn board_json(
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
-    let bad = |f| bad_request(AppError::invalid(f, InputProblem::Unknown));
+    let bad = |f| Err(AppError::invalid(f, InputProblem::Unknown));
     let statuses = match text("status") {
         Some(s) => match CaseStatus::parse(&s) {
             Some(st) => vec![st],
@@ -211,50 +191,28 @@ pub async fn board_json(
         since,
         ..Default::default()
     };
-    match cases::board(&state, filter, after, limit).await {
-        Ok(items) => {
-            let next = (items.len() as u64 == limit)
-                .then(|| items.last().map(|i| i.id))
-                .flatten();
-            Json(json!({"items": items, "next": next})).into_response()
+    let items = cases::board(&state, filter, after, limit).await?;
+    let next = (items.len() as u64 == limit)
+        .then(|| items.last().map(|i| i.id))
+        .flatten();
+    Ok(Json(json!({"items": items, "next": next})).into_response())
+}
+
+/// The answer to a photo upload: the photo's links, or the JSON error the
+/// UI words, with 413 for a body over the limit (as the body-size layer
+/// answers).
+pub(crate) fn photo_answer<T: serde::Serialize>(result: Result<T, AppError>) -> Response {
+    match result {
+        Ok(photo) => Json(photo).into_response(),
+        Err(e) => {
+            let too_large = e == AppError::invalid(Field::Photo, InputProblem::TooLarge);
+            let mut res = e.into_response();
+            if too_large {
+                *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            }
+            res
         }
-        Err(e) => (
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            Json(e),
-        )
-            .into_response(),
     }
-}
-
-pub(crate) async fn viewer_from(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-) -> Option<app::backend::services::auth::Viewer> {
-    use app::backend::services::auth;
-    let token = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(auth::token_from_cookies)?;
-    auth::viewer(state, token).await.ok().flatten()
-}
-
-pub(crate) fn error_response(e: AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        Json(e),
-    )
-        .into_response()
-}
-
-/// The answer to a refused photo upload: the JSON error the UI words, 413
-/// for a body over the limit (as the body-size layer answers), and when to
-/// come back for "busy".
-pub(crate) fn photo_error(e: AppError) -> Response {
-    let mut res = crate::security::json_error(&e);
-    if e == AppError::invalid(Field::Photo, InputProblem::TooLarge) {
-        *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-    }
-    res
 }
 
 /// Whether an error in reading a body is its length limit, however deeply
@@ -316,51 +274,41 @@ pub(crate) async fn read_photo(
 /// up in memory.
 pub async fn upload_photo(
     State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    ApiPath(id): ApiPath<i64>,
+    SignedIn(viewer): SignedIn,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
     use app::backend::services::{cases, photos};
-    let Some(viewer) = viewer_from(&state, &headers).await else {
-        return error_response(AppError::NotSignedIn);
-    };
-    // NotFound for a case the caller may not read, as for a missing one.
-    // `add_photo` checks everything again once the photo is here.
-    if let Err(e) = cases::may_add_photo(&state, &viewer, id).await {
-        return photo_error(e);
-    }
-    let _place = match app::backend::photo::admit() {
-        Ok(place) => place,
-        Err(p) => return photo_error(photos::refusal(p)),
-    };
-    let bytes = match read_photo(body, &headers).await {
-        Ok(bytes) => bytes,
-        Err(e) => return photo_error(e),
-    };
-    match cases::add_photo(&state, &viewer, id, bytes).await {
-        Ok(photo) => Json(photo).into_response(),
-        Err(e) => photo_error(e),
-    }
+    photo_answer(
+        async {
+            // NotFound for a case the caller may not read, as for a missing
+            // one. `add_photo` checks everything again once the photo is here.
+            cases::may_add_photo(&state, &viewer, id).await?;
+            let _place = app::backend::photo::admit().map_err(photos::refusal)?;
+            let bytes = read_photo(body, &headers).await?;
+            cases::add_photo(&state, &viewer, id, bytes).await
+        }
+        .await,
+    )
 }
 
 /// `GET /api/v1/photos/{id}` (`?thumb=1` for the thumbnail).
 pub async fn photo(
     State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<i64>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    let viewer = viewer_from(&state, &headers).await;
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+    Caller(viewer): Caller,
+) -> Result<Response, AppError> {
     let thumb = q.get("thumb").is_some_and(|v| v == "1");
-    match app::backend::services::cases::photo_bytes(&state, viewer.as_ref(), id, thumb).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "private, max-age=86400"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(e),
-    }
+    let bytes =
+        app::backend::services::cases::photo_bytes(&state, viewer.as_ref(), id, thumb).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -2,13 +2,15 @@
 //! spreadsheet (UTF-8 with a BOM so Excel reads the Chinese; cells that
 //! look like formulas are defused). The export itself is audited.
 
-use crate::rest::{error_response, viewer_from};
+use crate::caller::SignedIn;
+use crate::extract::ApiQuery;
 use app::backend::services::audit::{self, Target};
+use app::backend::services::internal;
 use app::backend::AppState;
 use app::domain::audit::{AuditAction, AuditFilter};
 use app::domain::error::AppError;
 use app::domain::unit::safe_cell;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -24,12 +26,9 @@ pub struct AuditQuery {
 
 pub async fn audit_csv(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    Query(q): Query<AuditQuery>,
-) -> Response {
-    let Some(viewer) = viewer_from(&state, &headers).await else {
-        return error_response(AppError::NotSignedIn);
-    };
+    SignedIn(viewer): SignedIn,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Response, AppError> {
     let filter = AuditFilter {
         action: q.action.as_deref().and_then(AuditAction::parse),
         actor_id: q.actor_id,
@@ -38,21 +37,15 @@ pub async fn audit_csv(
         since: q.since,
         until: q.until,
     };
-    let lines = match audit::lines(&state, &viewer, &filter, None, audit::EXPORT_MAX).await {
-        Ok(l) => l,
-        Err(e) => return error_response(e),
-    };
-    if let Err(e) = audit::record(
+    let lines = audit::lines(&state, &viewer, &filter, None, audit::EXPORT_MAX).await?;
+    audit::record(
         &state,
         &viewer,
         AuditAction::Exported,
         Target::new("audit_log", lines.len()),
         format!("{filter:?}"),
     )
-    .await
-    {
-        return error_response(e);
-    }
+    .await?;
     let lang = app::domain::lang::Lang::Zh;
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let head = [
@@ -89,19 +82,19 @@ pub async fn audit_csv(
                 .map_err(|e| e.to_string())
         });
     }
-    match out.and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit-log.csv\"",
-                ),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(app::backend::services::internal(e)),
-    }
+    let bytes = out
+        .and_then(|_| w.into_inner().map_err(|e| e.to_string()))
+        .map_err(|e| internal(e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-log.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -1,10 +1,12 @@
 //! REST endpoints of the service side: the wish wall as open data, wish
 //! photos, and a unit's ledger as a spreadsheet.
 
-use crate::rest::{error_response, viewer_from};
+use crate::caller::{Caller, SignedIn};
+use crate::extract::{ApiPath, ApiQuery};
+use app::backend::services::internal;
 use app::backend::AppState;
 use app::domain::error::{AppError, Field, InputProblem};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,15 +18,15 @@ use std::collections::HashMap;
 /// seen), `limit` (≤ 100). Answers `{"items": [...], "next": id | null}`.
 pub async fn wishes_json(
     State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     use app::domain::wish::{WishFilter, WishKind, WishList, WishStatus};
     let text = |k: &str| {
         q.get(k)
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
-    let bad = || error_response(AppError::invalid(Field::Query, InputProblem::Unknown));
+    let bad = || Err(AppError::invalid(Field::Query, InputProblem::Unknown));
     let kind = match text("kind").map(|k| WishKind::parse(&k)) {
         Some(None) => return bad(),
         k => k.flatten(),
@@ -47,83 +49,68 @@ pub async fn wishes_json(
         kind,
         status,
     };
-    match app::backend::services::wishes::list(&state, None, WishList::Wall, filter, after, limit)
-        .await
-    {
-        Ok(items) => {
-            let next = (items.len() as u64 == limit)
-                .then(|| items.last().map(|i| i.id))
-                .flatten();
-            Json(json!({"items": items, "next": next})).into_response()
-        }
-        Err(e) => error_response(e),
-    }
+    let items =
+        app::backend::services::wishes::list(&state, None, WishList::Wall, filter, after, limit)
+            .await?;
+    let next = (items.len() as u64 == limit)
+        .then(|| items.last().map(|i| i.id))
+        .flatten();
+    Ok(Json(json!({"items": items, "next": next})).into_response())
 }
 
 /// `POST /api/v1/wishes/{id}/photos`: one photo as the raw body (≤ 10 MB,
 /// ≤ 6 for the wish and 6 for its fulfilment).
 pub async fn upload_wish_photo(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
+    SignedIn(viewer): SignedIn,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    use crate::rest::{photo_error, read_photo};
+    use crate::rest::{photo_answer, read_photo};
     use app::backend::services::{photos, wishes};
-    let Some(viewer) = viewer_from(&state, &headers).await else {
-        return error_response(AppError::NotSignedIn);
-    };
-    // Settled before the body is read (see `upload_photo`): NotFound for a
-    // wish the caller may not see, WrongState when the wish takes no photo
-    // from them now. `add_photo` checks again once the photo is here.
-    match wishes::get(&state, Some(&viewer), id).await {
-        Ok(wish) if wish.may_add_photo => {}
-        Ok(_) => return photo_error(AppError::WrongState),
-        Err(e) => return photo_error(e),
-    }
-    let _place = match app::backend::photo::admit() {
-        Ok(place) => place,
-        Err(p) => return photo_error(photos::refusal(p)),
-    };
-    let bytes = match read_photo(body, &headers).await {
-        Ok(bytes) => bytes,
-        Err(e) => return photo_error(e),
-    };
-    match wishes::add_photo(&state, &viewer, id, bytes).await {
-        Ok(photo) => Json(photo).into_response(),
-        Err(e) => photo_error(e),
-    }
+    photo_answer(
+        async {
+            // Settled before the body is read (see `upload_photo`): NotFound
+            // for a wish the caller may not see, WrongState when the wish
+            // takes no photo from them now. `add_photo` checks again once
+            // the photo is here.
+            if !wishes::get(&state, Some(&viewer), id).await?.may_add_photo {
+                return Err(AppError::WrongState);
+            }
+            let _place = app::backend::photo::admit().map_err(photos::refusal)?;
+            let bytes = read_photo(body, &headers).await?;
+            wishes::add_photo(&state, &viewer, id, bytes).await
+        }
+        .await,
+    )
 }
 
 /// `GET /api/v1/wish-photos/{id}` (`?thumb=1` for the thumbnail).
 pub async fn wish_photo(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: axum::http::HeaderMap,
-) -> Response {
-    let viewer = viewer_from(&state, &headers).await;
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+    Caller(viewer): Caller,
+) -> Result<Response, AppError> {
     let thumb = q.get("thumb").is_some_and(|v| v == "1");
-    match app::backend::services::wishes::photo_bytes(&state, viewer.as_ref(), id, thumb).await {
-        // A claimer who gives a wish back must not keep its private photos
-        // in the browser's cache.
-        Ok((bytes, public)) => (
-            [
-                (header::CONTENT_TYPE, "image/jpeg"),
-                (
-                    header::CACHE_CONTROL,
-                    if public {
-                        "public, max-age=86400"
-                    } else {
-                        "no-store"
-                    },
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(e),
-    }
+    let (bytes, public) =
+        app::backend::services::wishes::photo_bytes(&state, viewer.as_ref(), id, thumb).await?;
+    // A claimer who gives a wish back must not keep its private photos in
+    // the browser's cache.
+    let cache = if public {
+        "public, max-age=86400"
+    } else {
+        "no-store"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/units/{id}/ledger.csv` and `.xlsx`: the unit's service
@@ -131,23 +118,18 @@ pub async fn wish_photo(
 /// byte-order mark so Excel reads the Chinese correctly.
 pub async fn unit_ledger(
     State(state): State<AppState>,
-    Path((id, file)): Path<(i64, String)>,
+    ApiPath((id, file)): ApiPath<(i64, String)>,
+    SignedIn(viewer): SignedIn,
     headers: axum::http::HeaderMap,
-) -> Response {
+) -> Result<Response, AppError> {
     use app::domain::unit::{ledger_table, safe_cell};
-    let Some(viewer) = viewer_from(&state, &headers).await else {
-        return error_response(AppError::NotSignedIn);
-    };
     let lang = app::domain::lang::Lang::from_cookie_header(
         headers
             .get(header::COOKIE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default(),
     );
-    let record = match app::backend::services::units::unit_ledger(&state, &viewer, id).await {
-        Ok(r) => r,
-        Err(e) => return error_response(e),
-    };
+    let record = app::backend::services::units::unit_ledger(&state, &viewer, id).await?;
     let (head, rows) = ledger_table(&record.lines, lang);
     let name = format!("ledger-{id}");
     match file.as_str() {
@@ -160,20 +142,21 @@ pub async fn unit_ledger(
                         .map_err(|e| e.to_string())
                 });
             }
-            match out.and_then(|_| w.into_inner().map_err(|e| e.to_string())) {
-                Ok(bytes) => download(bytes, "text/csv; charset=utf-8", &format!("{name}.csv")),
-                Err(e) => error_response(app::backend::services::internal(e)),
-            }
-        }
-        "ledger.xlsx" => match xlsx(&head, &rows) {
-            Ok(bytes) => download(
+            let bytes = out
+                .and_then(|_| w.into_inner().map_err(|e| e.to_string()))
+                .map_err(|e| internal(e))?;
+            Ok(download(
                 bytes,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{name}.xlsx"),
-            ),
-            Err(e) => error_response(app::backend::services::internal(e)),
-        },
-        _ => error_response(AppError::NotFound),
+                "text/csv; charset=utf-8",
+                &format!("{name}.csv"),
+            ))
+        }
+        "ledger.xlsx" => Ok(download(
+            xlsx(&head, &rows).map_err(|e| internal(e))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{name}.xlsx"),
+        )),
+        _ => Err(AppError::NotFound),
     }
 }
 

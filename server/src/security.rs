@@ -5,11 +5,12 @@
 //! Leptos server functions have no CSRF token; SameSite=Lax cookies plus the
 //! Origin check close the gap (see leptos-rs/leptos#3786).
 
+use app::backend::http::refusal;
 use app::domain::error::{AppError, Field, InputProblem};
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::time::Duration;
 
 fn authority(url: &str) -> Option<&str> {
@@ -39,14 +40,8 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
         _ => false,
     };
     if foreign || cross_site {
-        let body = serde_json::to_string(&AppError::Forbidden).unwrap_or_default();
         tracing::warn!(?source, ?host, "refused a cross-origin write");
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response();
+        return refusal(req.uri().path(), AppError::Forbidden);
     }
     next.run(req).await
 }
@@ -57,7 +52,7 @@ const DRAIN_LIMIT: usize = 32 * 1024 * 1024;
 /// Caps request bodies: large only for the boundary import, small elsewhere,
 /// so an anonymous caller cannot push megabytes at `login`.
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
+    let path = req.uri().path().to_string();
     let photo = (path.starts_with("/api/v1/cases/") || path.starts_with("/api/v1/wishes/"))
         && path.ends_with("/photos");
     let (limit, field) = if path == "/api/import_geography" {
@@ -84,14 +79,9 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
             let mut body = http_body_util::Limited::new(req.into_body(), drain);
             while let Some(Ok(_)) = body.frame().await {}
         }
-        let body = serde_json::to_string(&AppError::invalid(field, InputProblem::TooLarge))
-            .unwrap_or_default();
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response();
+        let mut res = refusal(&path, AppError::invalid(field, InputProblem::TooLarge));
+        *res.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        return res;
     }
     // Bodies without a length are cut off at the limit while being read.
     let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)));
@@ -99,38 +89,35 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
 }
 
 /// Resolves the session of a page request before the page renders, so the
-/// app knows its user without a resource (see `ui::session`).
+/// app knows its user without a resource (see `ui::session`). A session
+/// that cannot be read (the database did not answer) renders the page
+/// signed out, with a warning in the log: the page's own calls will say
+/// what is wrong.
 pub async fn attach_user(
     axum::extract::State(state): axum::extract::State<app::backend::AppState>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
-    use app::backend::request::SignedIn;
-    use app::backend::services::auth;
+    use app::backend::request::PageUser;
     let path = req.uri().path();
     let page = req.method() == Method::GET
         && !path.starts_with("/api/")
         && !path.starts_with("/pkg/")
         && !path.starts_with("/leaflet/")
         && !path.contains('.');
-    if page {
-        let token = req
-            .headers()
-            .get(header::COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(auth::token_from_cookies)
-            .map(str::to_string);
-        let user = match token {
-            Some(t) => auth::viewer(&state, &t)
-                .await
-                .ok()
-                .flatten()
-                .map(|v| v.public()),
-            None => None,
-        };
-        req.extensions_mut().insert(SignedIn(user));
+    if !page {
+        return next.run(req).await;
     }
-    next.run(req).await
+    let (mut parts, body) = req.into_parts();
+    let user = match crate::caller::session_of(&parts, &state).await {
+        Ok(session) => session.map(|(viewer, _)| viewer.public()),
+        Err(e) => {
+            tracing::warn!(error = %e, path = %parts.uri.path(), "session unreadable; page rendered signed out");
+            None
+        }
+    };
+    parts.extensions.insert(PageUser(user));
+    next.run(Request::from_parts(parts, body)).await
 }
 
 /// How long a request may run before it is answered "busy": long enough
@@ -163,30 +150,14 @@ pub async fn request_timeout(req: Request, next: Next) -> Response {
         Ok(res) => res,
         Err(_) => {
             tracing::warn!(%path, secs = limit.as_secs(), "request timed out");
-            json_error(&AppError::Busy {
-                retry_after_secs: 5,
-            })
+            refusal(
+                &path,
+                AppError::Busy {
+                    retry_after_secs: 5,
+                },
+            )
         }
     }
-}
-
-/// An error as the JSON body the UI reads, with its status (and when to
-/// come back, for "busy").
-pub fn json_error(e: &AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(e).unwrap_or_default();
-    let mut res = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-    let retry = match e {
-        AppError::Busy { retry_after_secs } | AppError::TooManyAttempts { retry_after_secs } => {
-            Some(*retry_after_secs)
-        }
-        _ => None,
-    };
-    if let Some(secs) = retry {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    res
 }
 
 /// The security headers every response carries, prepared once from the

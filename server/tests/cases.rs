@@ -783,14 +783,15 @@ async fn photos_are_checked_stripped_and_shown_only_where_allowed(backend: Backe
         (
             b"%PDF-1.7 this is not a photo".to_vec(),
             StatusCode::BAD_REQUEST,
-            "NotImage",
+            "not_image",
         ),
-        (too_big, StatusCode::PAYLOAD_TOO_LARGE, "TooLarge"),
+        (too_big, StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
     ];
     for (bytes, status, problem) in bad {
         let (s, body) = upload(&app, &resident, &case, bytes).await;
         assert_eq!(s, status, "{body}");
-        assert_eq!(body["Invalid"]["problem"], problem);
+        assert_eq!(body["code"], "invalid_input", "{body}");
+        assert_eq!(body["problem"], problem);
     }
     assert_eq!(
         upload(&app, &resident, &case, png(40, 30)).await.0,
@@ -798,18 +799,18 @@ async fn photos_are_checked_stripped_and_shown_only_where_allowed(backend: Backe
         "the sixth"
     );
     for (bytes, status, problem) in [
-        (png(10, 10), StatusCode::BAD_REQUEST, "TooMany"),
+        (png(10, 10), StatusCode::BAD_REQUEST, "too_many"),
         (
             b"%PDF-1.7 this is not a photo".to_vec(),
             StatusCode::BAD_REQUEST,
-            "TooMany",
+            "too_many",
         ),
     ] {
         let (s, body) = upload(&app, &resident, &case, bytes).await;
         assert_eq!(s, status, "{body}");
-        assert_eq!(body["Invalid"]["field"], "Photo");
-        assert_eq!(body["Invalid"]["problem"], problem);
-        let err: app::domain::error::AppError = serde_json::from_value(body).unwrap();
+        assert_eq!(body["field"], "photo");
+        assert_eq!(body["problem"], problem);
+        let err: app::domain::error::ErrorBody = serde_json::from_value(body).unwrap();
         assert!(err.message(app::domain::lang::Lang::Zh).contains("照片"));
     }
     assert_eq!(

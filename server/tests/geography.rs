@@ -304,8 +304,11 @@ async fn locate_matches_independent_expectations(backend: Backend) {
     for bad in ["lat=91&lng=117", "lat=36.6&lng=abc", "lat=36.6", ""] {
         let (s, body) = app.get_json(&format!("/api/v1/locate?{bad}")).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(body["code"], "invalid_input", "{body}");
+        assert_eq!(body["field"], "coordinates", "{body}");
+        assert!(body["message"].as_str().unwrap().contains("坐标"), "{body}");
         assert!(
-            body["error_zh"].as_str().unwrap().contains("坐标"),
+            body["message_en"].as_str().unwrap().contains("Coordinates"),
             "{body}"
         );
     }

@@ -293,10 +293,11 @@ async fn a_decompression_bomb_is_refused_before_it_is_decoded(backend: Backend) 
     let (s, body) = upload(&app, &resident, &case, bomb).await;
     let took = t.elapsed();
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Photo");
-    assert_eq!(body["Invalid"]["problem"], "TooManyPixels");
+    assert_eq!(body["code"], "invalid_input", "{body}");
+    assert_eq!(body["field"], "photo");
+    assert_eq!(body["problem"], "too_many_pixels");
     assert!(took < Duration::from_secs(2), "refused in {took:?}");
-    let err: app::domain::error::AppError = serde_json::from_value(body).unwrap();
+    let err: app::domain::error::ErrorBody = serde_json::from_value(body).unwrap();
     assert!(err.message(app::domain::lang::Lang::Zh).contains("8000"));
     assert_eq!(
         app::backend::store::photos::count_all(&app.state.db)
@@ -365,7 +366,8 @@ async fn a_stranger_cannot_make_us_read_a_body(backend: Backend) {
     let took = t.elapsed();
     let (status, body) = answer.expect("an answer before the body is sent");
     assert_eq!(status, 404, "{body}");
-    assert_eq!(body, "\"NotFound\"");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["code"], "not_found", "{body}");
     assert!(took < Duration::from_secs(2), "answered in {took:?}");
 
     // The reporter, by contrast, is being read: the server waits for more.
@@ -412,10 +414,14 @@ async fn an_oversized_body_is_refused_with_the_readable_error() {
     // sees why.
     let (s, body) = upload(&app, &resident, &case, vec![0xFF; 11 * 1024 * 1024]).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Photo");
-    assert_eq!(body["Invalid"]["problem"], "TooLarge");
-    let err: app::domain::error::AppError = serde_json::from_value(body).unwrap();
-    assert!(err.message(app::domain::lang::Lang::Zh).contains("10 MB"));
+    assert_eq!(body["field"], "photo");
+    assert_eq!(body["problem"], "too_large");
+    // What the phone shows, as the UI reads it.
+    let err: app::domain::error::ErrorBody = serde_json::from_value(body).unwrap();
+    assert_eq!(
+        err.message(app::domain::lang::Lang::Zh),
+        "照片太大了，每张不能超过 10 MB。"
+    );
 
     // Undeclared (chunked): cut off while being read, same answer.
     let cookie = own_cookie(&app).await;
@@ -434,7 +440,7 @@ async fn an_oversized_body_is_refused_with_the_readable_error() {
     let (status, body) = answer.expect("an answer");
     assert_eq!(status, 413, "{body}");
     let body: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(body["Invalid"]["problem"], "TooLarge");
+    assert_eq!(body["problem"], "too_large");
     assert_eq!(
         app::backend::store::photos::count_all(&app.state.db)
             .await
@@ -466,7 +472,8 @@ async fn a_burst_of_uploads_never_decodes_more_than_the_limit() {
             StatusCode::OK => stored += 1,
             // Beyond the queue: told to come back, in words the UI shows.
             StatusCode::SERVICE_UNAVAILABLE => {
-                assert_eq!(body["Busy"]["retry_after_secs"], 5, "{body}")
+                assert_eq!(body["code"], "busy", "{body}");
+                assert_eq!(body["retry_after_secs"], 5, "{body}")
             }
             other => panic!("{other}: {body}"),
         }
@@ -670,3 +677,111 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         "a forged header does not buy a new limit"
     );
 }
+
+/// Every REST route refuses in one shape, a stable code and the message in
+/// both languages; server functions keep sending the `AppError` their
+/// client decodes.
+async fn rest_routes_refuse_in_one_shape(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let stranger = app.client();
+    for path in [
+        "/api/v1/audit.csv",
+        "/api/v1/stream",
+        "/api/v1/units/1/ledger.csv",
+    ] {
+        let res = stranger.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!({"code": "not_signed_in", "message": "请先登录。", "message_en": "Please sign in first."}),
+            "{path}"
+        );
+    }
+    let res = stranger
+        .post(app.url("/api/v1/cases/1/photos"))
+        .body(vec![0xFFu8; 16])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "not_signed_in");
+
+    let (s, body) = app.get_json("/api/v1/photos/abc").await;
+    assert_eq!(
+        (s, &body["code"]),
+        (StatusCode::NOT_FOUND, &json!("not_found"))
+    );
+    let (s, body) = app.get_json("/api/v1/wishes.json?kind=bogus").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        (&body["code"], &body["field"], &body["problem"]),
+        (&json!("invalid_input"), &json!("query"), &json!("unknown"))
+    );
+    let (s, body) = app.get_json("/api/v1/audit.csv?since=yesterday").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{body}");
+
+    // A server function: the variant itself.
+    let (s, body) = app.call(&stranger, "my_notices", &[]).await;
+    assert_eq!((s, body), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));
+
+    // A cross-site write, refused by the layer in each caller's encoding.
+    let evil = |path: &str| {
+        stranger
+            .post(app.url(path))
+            .header("origin", "https://evil.example")
+            .body("x")
+            .send()
+    };
+    let res = evil("/api/v1/cases/1/photos").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden");
+    let res = evil("/api/login").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.json::<Value>().await.unwrap(), json!("Forbidden"));
+}
+
+/// A database failure while reading the session answers "busy" (503, come
+/// back in 5 s): it never passes for "signed out". A page still renders,
+/// signed out.
+async fn an_unreadable_session_is_busy_not_signed_out(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let res = resident
+        .get(app.url("/api/v1/audit.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "read, and not allowed");
+
+    app.state
+        .db
+        .execute_unprepared("ALTER TABLE sessions RENAME TO sessions_away")
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/audit.csv",
+        "/api/v1/stream",
+        "/api/v1/photos/1",
+        "/api/v1/wish-photos/1",
+        "/api/v1/units/1/ledger.csv",
+    ] {
+        let res = resident.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(res.headers()["retry-after"], "5", "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "busy", "{path}: {body}");
+        assert_eq!(body["retry_after_secs"], 5, "{path}: {body}");
+    }
+    // Without a cookie no session is read: open data still answers.
+    let (s, _) = app.get_json("/api/v1/board.json").await;
+    assert_eq!(s, StatusCode::OK);
+    let res = resident.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "the page renders signed out");
+}
+
+on_both_backends!(
+    rest_routes_refuse_in_one_shape,
+    an_unreadable_session_is_busy_not_signed_out,
+);

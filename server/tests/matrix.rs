@@ -876,7 +876,6 @@ async fn setup(backend: Backend) -> Ctx {
         claims: ClaimLimits {
             open_max: 1_000_000,
             daily_max: 1_000_000,
-            ..ClaimLimits::default()
         },
         ..Config::default()
     };

@@ -385,7 +385,7 @@ async fn bad_wishes_are_refused_and_nothing_is_stored(backend: Backend) {
     let id = wish["card"]["id"].clone();
     let (s, body) = upload(&app, &resident, &id, vec![0xFF; 11 * 1024 * 1024]).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert_eq!(body["Invalid"]["problem"], "TooLarge");
+    assert_eq!(body["problem"], "too_large", "{body}");
     let (s, body) = upload(&app, &resident, &id, b"not an image at all".to_vec()).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(

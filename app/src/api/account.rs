@@ -9,9 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     use crate::backend::{request, services::auth};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         let token = request::session_token();
         auth::change_password(&state, &viewer, token.as_deref(), &current, new_password).await
     })
@@ -26,9 +24,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
 pub async fn my_data() -> Result<PersonalData, AppError> {
     use crate::backend::{request, services::auth};
     use axum::http::{header, HeaderValue};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         let data = auth::my_data(&state, &viewer).await?;
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             res.insert_header(
@@ -49,9 +45,7 @@ pub async fn my_data() -> Result<PersonalData, AppError> {
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use crate::backend::{request, services::auth};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         auth::delete_account(&state, &viewer, &password).await?;
         request::set_cookie(&auth::session_cookie(None, state.config.secure_cookies));
         Ok(())

@@ -11,9 +11,7 @@ pub async fn audit_log(
     before: Option<i64>,
 ) -> Result<Vec<AuditLine>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::audit::lines(&state, &viewer, &filter, before, services::audit::PAGE).await
     })
     .await

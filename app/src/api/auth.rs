@@ -14,8 +14,7 @@ pub async fn register(
 ) -> Result<CurrentUser, AppError> {
     use crate::backend::{request, services::auth};
     use crate::domain::person::Registration;
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         let (viewer, token) = auth::register(
             &state,
             Registration::new(&phone, &password, &name).with_consent(consent),
@@ -35,8 +34,7 @@ pub async fn register(
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(phone: String, password: String) -> Result<CurrentUser, AppError> {
     use crate::backend::{request, services::auth};
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         let (viewer, token) =
             auth::login(&state, &phone, &password, &request::client_addr()).await?;
         request::set_cookie(&auth::session_cookie(
@@ -52,8 +50,7 @@ pub async fn login(phone: String, password: String) -> Result<CurrentUser, AppEr
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::backend::{request, services::auth};
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         if let Some(token) = request::session_token() {
             auth::logout(&state, &token).await?;
         }
@@ -67,9 +64,5 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "session_user")]
 pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::backend::request;
-    request::respond(async {
-        let state = request::state()?;
-        Ok(request::viewer(&state).await?.map(|v| v.public()))
-    })
-    .await
+    request::guest(|_, viewer| async move { Ok(viewer.map(|v| v.public())) }).await
 }

@@ -13,12 +13,10 @@ pub struct CategoryOption {
 
 #[server(prefix = "/api", endpoint = "case_categories")]
 pub async fn case_categories() -> Result<Vec<CategoryOption>, AppError> {
-    use crate::backend::{request, services::internal, store};
-    request::respond(async {
-        let state = request::state()?;
+    use crate::backend::{request, store};
+    request::open(|state| async move {
         Ok(store::cases::categories(&state.db)
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .filter(|c| c.active)
             .map(|c| CategoryOption {
@@ -44,9 +42,7 @@ pub struct CatalogueEntry {
 #[server(prefix = "/api", endpoint = "category_catalogue")]
 pub async fn category_catalogue() -> Result<Vec<CatalogueEntry>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         if !crate::domain::auth::permits(
             &viewer.grants,
             &crate::domain::auth::Action::ManageSettings,
@@ -73,9 +69,7 @@ pub async fn add_category(
     name: String,
 ) -> Result<i64, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::cases::add_category(&state, &viewer, parent_id, &name).await
     })
     .await
@@ -88,9 +82,7 @@ pub async fn edit_category(
     #[server(default)] active: Option<bool>,
 ) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::cases::edit_category(&state, &viewer, id, name, active).await
     })
     .await
@@ -100,9 +92,7 @@ pub async fn edit_category(
 #[server(prefix = "/api", endpoint = "report_case", input = server_fn::codec::Json)]
 pub async fn report_case(case: NewCase) -> Result<CaseView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::cases::report(&state, &viewer, case).await
     })
     .await
@@ -112,10 +102,8 @@ pub async fn report_case(case: NewCase) -> Result<CaseView, AppError> {
 #[server(prefix = "/api", endpoint = "case_detail")]
 pub async fn case_detail(id: i64) -> Result<CaseView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        // Board cases are open to everyone, signed in or not.
-        let viewer = request::viewer(&state).await?;
+    // Board cases are open to everyone, signed in or not.
+    request::guest(|state, viewer| async move {
         services::cases::get(&state, viewer.as_ref(), id).await
     })
     .await
@@ -125,11 +113,9 @@ pub async fn case_detail(id: i64) -> Result<CaseView, AppError> {
 #[server(prefix = "/api", endpoint = "act_on_case", input = server_fn::codec::Json)]
 pub async fn act_on_case(request: ActRequest) -> Result<CaseView, AppError> {
     use crate::backend::{request as req, services};
-    req::respond(async {
-        let state = req::state()?;
-        let viewer = req::require_viewer(&state).await?;
-        services::cases::act(&state, &viewer, request).await
-    })
+    req::signed_in(
+        |state, viewer| async move { services::cases::act(&state, &viewer, request).await },
+    )
     .await
 }
 
@@ -147,14 +133,11 @@ pub async fn case_queue(
     #[server(default)]
     grid: Option<String>,
 ) -> Result<Vec<CaseSummary>, AppError> {
-    use crate::backend::{request, services, services::internal, store};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    use crate::backend::{request, services, store};
+    request::signed_in(|state, viewer| async move {
         let category_ids = match category_id {
             Some(c) => store::cases::categories(&state.db)
-                .await
-                .map_err(internal)?
+                .await?
                 .into_iter()
                 .filter(|x| x.id == c || x.parent_id == Some(c))
                 .map(|x| x.id)
@@ -183,9 +166,7 @@ pub async fn nearby_cases(
     lng: f64,
 ) -> Result<Vec<CaseSummary>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        request::require_viewer(&state).await?;
+    request::signed_in(|state, _viewer| async move {
         services::cases::nearby(&state, category_id, lat, lng).await
     })
     .await
@@ -195,11 +176,9 @@ pub async fn nearby_cases(
 #[server(prefix = "/api", endpoint = "follow_case")]
 pub async fn follow_case(id: i64) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
-        services::cases::follow(&state, &viewer, id).await
-    })
+    request::signed_in(
+        |state, viewer| async move { services::cases::follow(&state, &viewer, id).await },
+    )
     .await
 }
 
@@ -211,8 +190,7 @@ pub async fn public_board(
     #[server(default)] after: Option<i64>,
 ) -> Result<Vec<crate::domain::case::BoardItem>, AppError> {
     use crate::backend::{request, services, store};
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         let filter = store::cases::Filter {
             statuses: status.into_iter().collect(),
             community: community.filter(|c| !c.is_empty()),
@@ -232,15 +210,11 @@ pub struct DeadlineConfig {
 
 #[server(prefix = "/api", endpoint = "deadline_settings")]
 pub async fn deadline_settings() -> Result<DeadlineConfig, AppError> {
-    use crate::backend::{request, services, services::internal, store};
-    request::respond(async {
-        let state = request::state()?;
-        request::require_viewer(&state).await?;
+    use crate::backend::{request, services, store};
+    request::signed_in(|state, _viewer| async move {
         Ok(DeadlineConfig {
             limits: services::cases::time_limits(&state).await?,
-            days: store::cases::special_days(&state.db)
-                .await
-                .map_err(internal)?,
+            days: store::cases::special_days(&state.db).await?,
         })
     })
     .await
@@ -249,9 +223,7 @@ pub async fn deadline_settings() -> Result<DeadlineConfig, AppError> {
 #[server(prefix = "/api", endpoint = "set_time_limits", input = server_fn::codec::Json)]
 pub async fn set_time_limits(limits: crate::domain::deadline::TimeLimits) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::cases::set_time_limits(&state, &viewer, limits).await
     })
     .await
@@ -266,9 +238,7 @@ pub async fn set_calendar_day(
 ) -> Result<(), AppError> {
     use crate::backend::{request, services};
     use crate::domain::error::{Field, InputProblem};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
             .map_err(|_| AppError::invalid(Field::Query, InputProblem::Unknown))?;
         let workday = match kind.as_str() {
@@ -286,9 +256,7 @@ pub async fn set_calendar_day(
 #[server(prefix = "/api", endpoint = "map_cases")]
 pub async fn map_cases() -> Result<Vec<crate::domain::case::CasePoint>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::viewer(&state).await?;
+    request::guest(|state, viewer| async move {
         services::cases::map_points(&state, viewer.as_ref()).await
     })
     .await

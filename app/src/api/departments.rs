@@ -29,8 +29,7 @@ impl From<crate::backend::store::geography::DepartmentRow> for Department {
 #[server(prefix = "/api", endpoint = "departments")]
 pub async fn departments() -> Result<Vec<Department>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         Ok(services::departments::active(&state)
             .await?
             .into_iter()
@@ -44,9 +43,7 @@ pub async fn departments() -> Result<Vec<Department>, AppError> {
 #[server(prefix = "/api", endpoint = "department_catalogue")]
 pub async fn department_catalogue() -> Result<Vec<Department>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         Ok(services::departments::all(&state, &viewer)
             .await?
             .into_iter()
@@ -59,9 +56,7 @@ pub async fn department_catalogue() -> Result<Vec<Department>, AppError> {
 #[server(prefix = "/api", endpoint = "add_department")]
 pub async fn add_department(code: String, name: String) -> Result<i64, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::departments::add(&state, &viewer, &code, &name).await
     })
     .await
@@ -74,9 +69,7 @@ pub async fn edit_department(
     #[server(default)] active: Option<bool>,
 ) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::departments::edit(&state, &viewer, id, name, active).await
     })
     .await

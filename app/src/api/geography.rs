@@ -15,8 +15,7 @@ pub struct MapConfig {
 #[server(prefix = "/api", endpoint = "map_settings")]
 pub async fn map_settings() -> Result<MapConfig, AppError> {
     use crate::backend::request;
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         let atlas = state.atlas();
         Ok(MapConfig {
             tile_url: state.config.tile_url.clone(),
@@ -33,11 +32,11 @@ pub async fn map_settings() -> Result<MapConfig, AppError> {
 pub async fn search_places(query: String) -> Result<Vec<PlaceHit>, AppError> {
     use crate::backend::request;
     use crate::domain::error::{Field, InputProblem};
-    request::respond(async {
+    request::open(|state| async move {
         if query.chars().count() > 40 {
             return Err(AppError::invalid(Field::Query, InputProblem::TooLong));
         }
-        Ok(request::state()?.atlas().search(&query, 20))
+        Ok(state.atlas().search(&query, 20))
     })
     .await
 }
@@ -46,12 +45,9 @@ pub async fn search_places(query: String) -> Result<Vec<PlaceHit>, AppError> {
 #[server(prefix = "/api", endpoint = "grid_page")]
 pub async fn grid_page(code: String) -> Result<GridPublic, AppError> {
     use crate::backend::request;
-    request::respond(async {
+    request::open(|state| async move {
         let code = code.trim().to_ascii_uppercase();
-        request::state()?
-            .atlas()
-            .grid_public(&code)
-            .ok_or(AppError::NotFound)
+        state.atlas().grid_public(&code).ok_or(AppError::NotFound)
     })
     .await
 }
@@ -60,9 +56,7 @@ pub async fn grid_page(code: String) -> Result<GridPublic, AppError> {
 #[server(prefix = "/api", endpoint = "import_geography", input = server_fn::codec::Json)]
 pub async fn import_geography(geojson: String) -> Result<ImportSummary, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::geography::import_geojson(&state, Some(&viewer), &geojson).await
     })
     .await
@@ -77,14 +71,14 @@ pub async fn locate_point(
     use crate::backend::request;
     use crate::domain::error::{Field, InputProblem};
     use crate::domain::geography::valid_lat_lng;
-    request::respond(async {
+    request::open(|state| async move {
         if !valid_lat_lng(lat, lng) {
             return Err(AppError::invalid(
                 Field::Coordinates,
                 InputProblem::OutOfRange,
             ));
         }
-        Ok(request::state()?.atlas().locate(lat, lng).cloned())
+        Ok(state.atlas().locate(lat, lng).cloned())
     })
     .await
 }

@@ -8,9 +8,7 @@ pub async fn my_notices(
     #[server(default)] after: Option<i64>,
 ) -> Result<Vec<NoticeView>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::notices::mine(&state, &viewer, after).await
     })
     .await
@@ -19,20 +17,16 @@ pub async fn my_notices(
 #[server(prefix = "/api", endpoint = "unread_notices")]
 pub async fn unread_notices() -> Result<u64, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
-        services::notices::unread(&state, &viewer).await
-    })
+    request::signed_in(
+        |state, viewer| async move { services::notices::unread(&state, &viewer).await },
+    )
     .await
 }
 
 #[server(prefix = "/api", endpoint = "mark_notices_read")]
 pub async fn mark_notices_read() -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::notices::mark_read(&state, &viewer).await
     })
     .await

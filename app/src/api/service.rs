@@ -9,9 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "register_unit", input = server_fn::codec::Json)]
 pub async fn register_unit(unit: NewUnit) -> Result<UnitView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::units::register_unit(&state, &viewer, unit).await
     })
     .await
@@ -24,9 +22,7 @@ pub async fn review_unit(
     #[server(default)] reason: String,
 ) -> Result<UnitView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::units::review_unit(&state, &viewer, unit_id, approve, reason).await
     })
     .await
@@ -36,11 +32,9 @@ pub async fn review_unit(
 #[server(prefix = "/api", endpoint = "my_units")]
 pub async fn my_units() -> Result<Vec<UnitView>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
-        services::units::units_for(&state, &viewer).await
-    })
+    request::signed_in(
+        |state, viewer| async move { services::units::units_for(&state, &viewer).await },
+    )
     .await
 }
 
@@ -48,19 +42,13 @@ pub async fn my_units() -> Result<Vec<UnitView>, AppError> {
 #[server(prefix = "/api", endpoint = "unit_choices")]
 pub async fn unit_choices() -> Result<Vec<UnitChoice>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        services::units::unit_choices(&state).await
-    })
-    .await
+    request::open(|state| async move { services::units::unit_choices(&state).await }).await
 }
 
 #[server(prefix = "/api", endpoint = "report_member")]
 pub async fn report_member(unit_id: i64, community: String) -> Result<MemberView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::units::report_member(&state, &viewer, unit_id, community).await
     })
     .await
@@ -69,9 +57,7 @@ pub async fn report_member(unit_id: i64, community: String) -> Result<MemberView
 #[server(prefix = "/api", endpoint = "review_member")]
 pub async fn review_member(user_id: i64, approve: bool) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::units::review_member(&state, &viewer, user_id, approve).await
     })
     .await
@@ -90,9 +76,7 @@ pub struct ServiceOverview {
 #[server(prefix = "/api", endpoint = "my_service")]
 pub async fn my_service() -> Result<ServiceOverview, AppError> {
     use crate::backend::{request, services::units};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         Ok(ServiceOverview {
             membership: units::my_membership(&state, &viewer).await?,
             record: units::my_record(&state, &viewer).await?,
@@ -106,9 +90,7 @@ pub async fn my_service() -> Result<ServiceOverview, AppError> {
 #[server(prefix = "/api", endpoint = "unit_ledger")]
 pub async fn unit_ledger(unit_id: i64) -> Result<Record, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::units::unit_ledger(&state, &viewer, unit_id).await
     })
     .await
@@ -117,19 +99,14 @@ pub async fn unit_ledger(unit_id: i64) -> Result<Record, AppError> {
 #[server(prefix = "/api", endpoint = "leaderboard")]
 pub async fn leaderboard(community: String) -> Result<Vec<LeaderRow>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        services::units::leaderboard(&state, &community).await
-    })
-    .await
+    request::open(|state| async move { services::units::leaderboard(&state, &community).await })
+        .await
 }
 
 #[server(prefix = "/api", endpoint = "publish_activity", input = server_fn::codec::Json)]
 pub async fn publish_activity(activity: NewActivity) -> Result<ActivityView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::activities::publish(&state, &viewer, activity).await
     })
     .await
@@ -140,9 +117,7 @@ pub async fn activities(
     #[server(default)] community: Option<String>,
 ) -> Result<Vec<ActivityView>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::viewer(&state).await?;
+    request::guest(|state, viewer| async move {
         let community = community.filter(|c| !c.trim().is_empty());
         services::activities::upcoming(&state, viewer.as_ref(), community).await
     })
@@ -153,9 +128,7 @@ pub async fn activities(
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(activity_id: i64, join: bool) -> Result<ActivityView, AppError> {
     use crate::backend::{request, services::activities};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         if join {
             activities::sign_up(&state, &viewer, activity_id).await
         } else {
@@ -168,9 +141,7 @@ pub async fn sign_up(activity_id: i64, join: bool) -> Result<ActivityView, AppEr
 #[server(prefix = "/api", endpoint = "attendees")]
 pub async fn attendees(activity_id: i64) -> Result<Vec<Attendee>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::activities::attendees(&state, &viewer, activity_id).await
     })
     .await
@@ -179,9 +150,7 @@ pub async fn attendees(activity_id: i64) -> Result<Vec<Attendee>, AppError> {
 #[server(prefix = "/api", endpoint = "check_in")]
 pub async fn check_in(activity_id: i64, user_id: i64) -> Result<Vec<Attendee>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::activities::check_in(&state, &viewer, activity_id, user_id).await
     })
     .await
@@ -190,9 +159,7 @@ pub async fn check_in(activity_id: i64, user_id: i64) -> Result<Vec<Attendee>, A
 #[server(prefix = "/api", endpoint = "community_lists")]
 pub async fn community_lists(community: String) -> Result<ThreeLists, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::viewer(&state).await?;
+    request::guest(|state, viewer| async move {
         services::lists::three_lists(&state, viewer.as_ref(), &community).await
     })
     .await
@@ -207,9 +174,7 @@ pub async fn add_need(
     #[server(default)] wish_id: Option<i64>,
 ) -> Result<NeedItem, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::lists::add_need(
             &state, &viewer, &community, category, &title, &detail, wish_id,
         )
@@ -226,9 +191,7 @@ pub async fn add_resource(
     availability: String,
 ) -> Result<ResourceItem, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::lists::add_resource(&state, &viewer, category, &title, &detail, &availability)
             .await
     })
@@ -244,9 +207,7 @@ pub async fn add_project(
     #[server(default)] resources: Vec<i64>,
 ) -> Result<i64, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::lists::add_project(
             &state, &viewer, &community, &title, &detail, needs, resources,
         )
@@ -262,9 +223,7 @@ pub async fn set_project_progress(
     progress: i32,
 ) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::lists::set_progress(&state, &viewer, project_id, status, progress).await
     })
     .await
@@ -273,9 +232,5 @@ pub async fn set_project_progress(
 #[server(prefix = "/api", endpoint = "suggest_resources")]
 pub async fn suggest_resources(need_id: i64) -> Result<Vec<ResourceItem>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        services::lists::suggest_for(&state, need_id).await
-    })
-    .await
+    request::open(|state| async move { services::lists::suggest_for(&state, need_id).await }).await
 }

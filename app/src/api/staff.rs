@@ -6,9 +6,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "grid_roster")]
 pub async fn grid_roster(code: String) -> Result<Vec<RosterEntry>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::staff::roster(&state, &viewer, &code.trim().to_ascii_uppercase()).await
     })
     .await
@@ -18,9 +16,7 @@ pub async fn grid_roster(code: String) -> Result<Vec<RosterEntry>, AppError> {
 #[server(prefix = "/api", endpoint = "create_staff_account", input = server_fn::codec::Json)]
 pub async fn create_staff_account(account: NewStaffAccount) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::staff::create_account(&state, &viewer, account).await
     })
     .await
@@ -30,9 +26,7 @@ pub async fn create_staff_account(account: NewStaffAccount) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "list_accounts")]
 pub async fn list_accounts(code: String) -> Result<Vec<AccountSummary>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::staff::accounts_in(&state, &viewer, &code).await
     })
     .await
@@ -42,9 +36,7 @@ pub async fn list_accounts(code: String) -> Result<Vec<AccountSummary>, AppError
 #[server(prefix = "/api", endpoint = "set_phone_consent")]
 pub async fn set_phone_consent(show: bool) -> Result<u64, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::staff::set_phone_consent(&state, &viewer, show).await
     })
     .await
@@ -56,9 +48,7 @@ pub async fn set_phone_consent(show: bool) -> Result<u64, AppError> {
 #[server(prefix = "/api", endpoint = "revoke_role", input = server_fn::codec::Json)]
 pub async fn revoke_role(user_id: i64, grant: crate::domain::auth::Grant) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::staff::revoke_grant(&state, &viewer, user_id, grant).await
     })
     .await
@@ -70,9 +60,7 @@ pub async fn revoke_role(user_id: i64, grant: crate::domain::auth::Grant) -> Res
 #[server(prefix = "/api", endpoint = "set_account_disabled")]
 pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::staff::set_disabled(&state, &viewer, user_id, disabled).await
     })
     .await

@@ -6,9 +6,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "post_wish", input = server_fn::codec::Json)]
 pub async fn post_wish(wish: NewWish) -> Result<WishView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::wishes::post(&state, &viewer, wish).await
     })
     .await
@@ -19,9 +17,7 @@ pub async fn post_wish(wish: NewWish) -> Result<WishView, AppError> {
 #[server(prefix = "/api", endpoint = "wish_detail")]
 pub async fn wish_detail(id: i64) -> Result<WishView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::viewer(&state).await?;
+    request::guest(|state, viewer| async move {
         services::wishes::get(&state, viewer.as_ref(), id).await
     })
     .await
@@ -31,9 +27,7 @@ pub async fn wish_detail(id: i64) -> Result<WishView, AppError> {
 #[server(prefix = "/api", endpoint = "take_wish_step", input = server_fn::codec::Json)]
 pub async fn take_wish_step(step: WishStep) -> Result<WishView, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::wishes::step(&state, &viewer, step).await
     })
     .await
@@ -47,9 +41,7 @@ pub async fn wishes_page(
     #[server(default)] after: Option<i64>,
 ) -> Result<Vec<WishCard>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::viewer(&state).await?;
+    request::guest(|state, viewer| async move {
         services::wishes::list(
             &state,
             viewer.as_ref(),
@@ -67,8 +59,7 @@ pub async fn wishes_page(
 #[server(prefix = "/api", endpoint = "wish_map", input = server_fn::codec::Json)]
 pub async fn wish_map(#[server(default)] filter: WishFilter) -> Result<Vec<WishCard>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
+    request::open(|state| async move {
         services::wishes::list(
             &state,
             None,
@@ -86,9 +77,7 @@ pub async fn wish_map(#[server(default)] filter: WishFilter) -> Result<Vec<WishC
 #[server(prefix = "/api", endpoint = "overdue_wish_claims")]
 pub async fn overdue_wish_claims() -> Result<Vec<WishCard>, AppError> {
     use crate::backend::{request, services};
-    request::respond(async {
-        let state = request::state()?;
-        let viewer = request::require_viewer(&state).await?;
+    request::signed_in(|state, viewer| async move {
         services::wishes::overdue_claims(&state, &viewer).await
     })
     .await

@@ -416,23 +416,20 @@ fn duties(position: StaffPosition) -> &'static str {
 /// compounds, units, departments, a roster for every grid and one account
 /// per role. Does nothing when any region exists.
 pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
-    if geography::count_regions(db).await.map_err(internal)? > 0 {
+    if geography::count_regions(db).await? > 0 {
         return Ok(false);
     }
     // All or nothing: a seed cut off half-way would leave a district without
     // accounts that later starts would never complete.
-    let txn = super::store::begin(db).await.map_err(internal)?;
+    let txn = super::store::begin(db).await?;
     let db = &txn;
     let regions = demo_district();
-    geography::upsert_regions(db, &regions)
-        .await
-        .map_err(internal)?;
+    geography::upsert_regions(db, &regions).await?;
     let id_of = |code: &str| {
         let code = code.to_string();
         async move {
             geography::region_id(db, &code)
-                .await
-                .map_err(internal)?
+                .await?
                 .ok_or(AppError::Internal)
         }
     };
@@ -444,12 +441,8 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
     ];
     let mut company_ids = Vec::new();
     for (name, alliance, code) in companies {
-        let id = geography::insert_company(db, name, alliance)
-            .await
-            .map_err(internal)?;
-        geography::set_company_code(db, id, code)
-            .await
-            .map_err(internal)?;
+        let id = geography::insert_company(db, name, alliance).await?;
+        geography::set_company_code(db, id, code).await?;
         company_ids.push(id);
     }
     let units = [
@@ -498,8 +491,7 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         };
         unit_ids.push(
             super::store::units::insert_unit(db, &row)
-                .await
-                .map_err(internal)?
+                .await?
                 .ok_or(AppError::Internal)?,
         );
     }
@@ -510,9 +502,7 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         ("GA", "公安市中分局"),
         ("ZJ", "区住房和城乡建设局"),
     ] {
-        geography::insert_department(db, code, name)
-            .await
-            .map_err(internal)?;
+        geography::insert_department(db, code, name).await?;
     }
 
     // Compounds in base grids, managed in turn by the three companies.
@@ -565,8 +555,7 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             (lat, lng),
             Some(compound_square(lat, lng, COMPOUND_HALF)),
         )
-        .await
-        .map_err(internal)?;
+        .await?;
         // The demo grid holds a second compound managed by another company,
         // so a grid shared by two companies can be tried.
         if g.code == format!("{DISTRICT_CODE}-001-001-01") {
@@ -579,8 +568,7 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
                     (lat2, lng2),
                     Some(compound_square(lat2, lng2, COMPOUND_HALF)),
                 )
-                .await
-                .map_err(internal)?;
+                .await?;
             }
         }
     }
@@ -605,10 +593,9 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         let grant = Grant::new(role, scope).ok_or(AppError::Internal)?;
         let hash = password::hash(DEMO_PASSWORD.into())
             .await
-            .map_err(internal)?;
+            .map_err(|e| internal(e))?;
         let id = accounts::insert_user(db, phone, name, Some(hash), &[grant])
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::Internal)?;
         demo_ids.insert(role, id);
     }
@@ -622,11 +609,8 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         &first_community,
         chrono::Utc::now(),
     )
-    .await
-    .map_err(internal)?;
-    super::store::units::review_member(db, member, Review::Approved)
-        .await
-        .map_err(internal)?;
+    .await?;
+    super::store::units::review_member(db, member, Review::Approved).await?;
 
     // A "1+1+N+X" roster for every grid. The demo grid's leader, worker and
     // instructor are the demo accounts; everyone else cannot sign in.
@@ -653,15 +637,12 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             } else {
                 let phone = format!("139{:08}", 10_000 + seq);
                 accounts::insert_user(db, &phone, &person_name(seq), None, &[])
-                    .await
-                    .map_err(internal)?
+                    .await?
                     .ok_or(AppError::Internal)?
             };
             // Leaders and full-time workers publish their work phone (上岗公示).
             let consent = matches!(position, StaffPosition::Leader | StaffPosition::FullTime);
-            geography::add_staff(db, grid_id, user_id, position, duties(position), consent)
-                .await
-                .map_err(internal)?;
+            geography::add_staff(db, grid_id, user_id, position, duties(position), consent).await?;
         }
     }
     if cases > 0 {
@@ -679,8 +660,42 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         )
         .await?;
     }
-    super::store::commit(txn).await.map_err(internal)?;
+    super::store::commit(txn).await?;
     Ok(true)
+}
+
+/// Half the side of a demo compound, in degrees (~45 m).
+pub const COMPOUND_HALF: f64 = 0.0004;
+
+/// A square compound outline around a point, as GeoJSON.
+pub fn compound_square(lat: f64, lng: f64, half: f64) -> String {
+    serde_json::json!({
+        "type": "Polygon",
+        "coordinates": [[
+            [lng - half, lat - half],
+            [lng + half, lat - half],
+            [lng + half, lat + half],
+            [lng - half, lat + half],
+            [lng - half, lat - half],
+        ]]
+    })
+    .to_string()
+}
+
+/// A spot for a second compound in a grid, clear of the first one (at
+/// `lat`, `lng`) and with its whole square inside the grid.
+fn second_compound(grid: &geo::MultiPolygon<f64>, lat: f64, lng: f64) -> Option<(f64, f64)> {
+    use geo::Contains;
+    let gap = COMPOUND_HALF * 2.5;
+    [(0.0, gap), (0.0, -gap), (gap, 0.0), (-gap, 0.0)]
+        .into_iter()
+        .map(|(dy, dx)| (lat + dy, lng + dx))
+        .find(|(y, x)| {
+            let h = COMPOUND_HALF;
+            [(-h, -h), (h, -h), (h, h), (-h, h)]
+                .into_iter()
+                .all(|(a, b)| grid.contains(&geo::Point::new(x + b, y + a)))
+        })
 }
 
 #[cfg(test)]
@@ -752,38 +767,4 @@ mod tests {
         let json = to_feature_collection(&c);
         assert!(crate::backend::import::plan(&json, &HashMap::new()).is_ok());
     }
-}
-
-/// Half the side of a demo compound, in degrees (~45 m).
-pub const COMPOUND_HALF: f64 = 0.0004;
-
-/// A square compound outline around a point, as GeoJSON.
-pub fn compound_square(lat: f64, lng: f64, half: f64) -> String {
-    serde_json::json!({
-        "type": "Polygon",
-        "coordinates": [[
-            [lng - half, lat - half],
-            [lng + half, lat - half],
-            [lng + half, lat + half],
-            [lng - half, lat + half],
-            [lng - half, lat - half],
-        ]]
-    })
-    .to_string()
-}
-
-/// A spot for a second compound in a grid, clear of the first one (at
-/// `lat`, `lng`) and with its whole square inside the grid.
-fn second_compound(grid: &geo::MultiPolygon<f64>, lat: f64, lng: f64) -> Option<(f64, f64)> {
-    use geo::Contains;
-    let gap = COMPOUND_HALF * 2.5;
-    [(0.0, gap), (0.0, -gap), (gap, 0.0), (-gap, 0.0)]
-        .into_iter()
-        .map(|(dy, dx)| (lat + dy, lng + dx))
-        .find(|(y, x)| {
-            let h = COMPOUND_HALF;
-            [(-h, -h), (h, -h), (h, h), (-h, h)]
-                .into_iter()
-                .all(|(a, b)| grid.contains(&geo::Point::new(x + b, y + a)))
-        })
 }

@@ -2,7 +2,6 @@
 //! state, level and source, some overdue and some rated, so a first
 //! `make run` looks like a street at work.
 
-use super::services::internal;
 use super::store::cases::{self as db, CaseRow, NewEvent};
 use super::store::{accounts, Txn};
 use crate::domain::case::{CaseSource, CaseStatus, DispatchLevel};
@@ -46,7 +45,7 @@ pub async fn seed(
     residents: &[i64],
     count: usize,
 ) -> Result<(), AppError> {
-    let categories = db::categories(txn).await.map_err(internal)?;
+    let categories = db::categories(txn).await?;
     let subs: Vec<i64> = categories
         .iter()
         .filter(|c| c.parent_id.is_some())
@@ -161,7 +160,7 @@ pub async fn seed(
             public: action != "progress",
         };
         let first = event("report", None, CaseStatus::Reported, "居民", "resident", "");
-        let id = db::insert_case(txn, &row, &first).await.map_err(internal)?;
+        let id = db::insert_case(txn, &row, &first).await?;
         // The history up to the case's status, one step an hour.
         use CaseStatus as S;
         let path: &[(&str, S, &str, &str, &str)] = &[
@@ -211,8 +210,7 @@ pub async fn seed(
                 &event(action, Some(from), *to, who, role, note),
                 at,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
             from = *to;
         }
         match status {
@@ -249,8 +247,7 @@ pub async fn seed(
                 .await
             }
             _ => Ok(()),
-        }
-        .map_err(internal)?;
+        }?;
     }
     Ok(())
 }
@@ -261,10 +258,7 @@ pub async fn residents(txn: &Txn, n: usize) -> Result<Vec<i64>, AppError> {
     for i in 0..n {
         let phone = format!("136{:08}", 30_000 + i);
         let name = format!("居民{}", i + 1);
-        if let Some(id) = accounts::insert_user(txn, &phone, &name, None, &[])
-            .await
-            .map_err(internal)?
-        {
+        if let Some(id) = accounts::insert_user(txn, &phone, &name, None, &[]).await? {
             ids.push(id);
         }
     }

@@ -4,7 +4,6 @@
 //! unit and member for the community to review.
 
 use super::demo_cases::DemoGrid;
-use super::services::internal;
 use super::store::units::{self, CreditRow, UnitRow};
 use super::store::wishes::{self as db, WishEventRow, WishRow};
 use super::store::{activities, lists, Txn};
@@ -131,11 +130,10 @@ pub async fn seed(
         Some(g) => g.community.clone(),
         None => return Ok(()),
     };
-    let names = units::user_names(txn, &[member]).await.map_err(internal)?;
+    let names = units::user_names(txn, &[member]).await?;
     let member_name = names.get(&member).cloned().unwrap_or_default();
     let unit_name = units::unit_by_id(txn, units_ids[0])
-        .await
-        .map_err(internal)?
+        .await?
         .map(|u| u.name)
         .unwrap_or_default();
     // States in turn, so every one shows; the demo member holds some claims.
@@ -244,9 +242,7 @@ pub async fn seed(
             note: String::new(),
             created_at: created,
         };
-        let id = db::insert(txn, &row, Some(&posted))
-            .await
-            .map_err(internal)?;
+        let id = db::insert(txn, &row, Some(&posted)).await?;
         if status == WishStatus::Closed {
             let h = hours.unwrap_or(1.0);
             units::credit(
@@ -263,8 +259,7 @@ pub async fn seed(
                     created_at: created + Duration::days(4),
                 },
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         }
     }
 
@@ -300,8 +295,7 @@ pub async fn seed(
                 created_at: now,
             },
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     }
 
     // The three lists of the first community.
@@ -327,8 +321,7 @@ pub async fn seed(
                     created_at: now,
                 },
             )
-            .await
-            .map_err(internal)?,
+            .await?,
         );
     }
     let mut resource_ids = Vec::new();
@@ -378,8 +371,7 @@ pub async fn seed(
                     created_at: now,
                 },
             )
-            .await
-            .map_err(internal)?,
+            .await?,
         );
     }
     lists::insert_project(
@@ -398,8 +390,7 @@ pub async fn seed(
             updated_at: now,
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
 
     // Waiting for the community: a unit that registered and a member who reported.
     let applicant = residents[residents.len() - 2];
@@ -418,10 +409,7 @@ pub async fn seed(
             reject_reason: None,
         },
     )
-    .await
-    .map_err(internal)?;
-    units::upsert_member(txn, residents[0], units_ids[1], &first, now)
-        .await
-        .map_err(internal)?;
+    .await?;
+    units::upsert_member(txn, residents[0], units_ids[1], &first, now).await?;
     Ok(())
 }

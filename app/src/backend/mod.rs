@@ -7,6 +7,7 @@ pub mod demo;
 pub mod demo_cases;
 pub mod demo_wishes;
 pub mod geo;
+pub mod http;
 pub mod import;
 pub mod password;
 pub mod photo;

@@ -1,5 +1,9 @@
 //! What a server function needs from the request it serves: the state, the
 //! caller, their address and language; and what it sets on the response.
+//!
+//! Every server function is one call of [`signed_in`], [`guest`] or
+//! [`open`]: the helper finds the state and the caller, runs the body, and
+//! gives a failure its HTTP status.
 
 use super::services::auth::{self, Viewer};
 use super::state::AppState;
@@ -8,6 +12,7 @@ use crate::domain::lang::Lang;
 use axum::http::{header, request::Parts, HeaderValue, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
+use std::future::Future;
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -36,7 +41,7 @@ pub fn lang() -> Lang {
 }
 
 /// The signed-in caller, if any.
-pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, AppError> {
+async fn viewer(state: &AppState) -> Result<Option<Viewer>, AppError> {
     match session_token() {
         Some(t) => Ok(auth::viewer(state, &t).await?.map(|mut v| {
             v.client = client_addr();
@@ -44,10 +49,6 @@ pub async fn viewer(state: &AppState) -> Result<Option<Viewer>, AppError> {
         })),
         None => Ok(None),
     }
-}
-
-pub async fn require_viewer(state: &AppState) -> Result<Viewer, AppError> {
-    viewer(state).await?.ok_or(AppError::NotSignedIn)
 }
 
 /// The client's address, the key for rate limits (see [`client_addr_of`]).
@@ -224,9 +225,7 @@ pub fn set_status(e: &AppError) {
 }
 
 /// Runs a server function body; a failure also sets the HTTP status.
-pub async fn respond<T>(
-    body: impl std::future::Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
+async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     if let Err(e) = &result {
         set_status(e);
@@ -234,14 +233,54 @@ pub async fn respond<T>(
     result
 }
 
+/// Runs a server function for a signed-in caller (`NotSignedIn` without
+/// one): `request::signed_in(|state, viewer| async move { … }).await`.
+pub async fn signed_in<T, Fut>(body: impl FnOnce(AppState, Viewer) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    respond(async {
+        let state = state()?;
+        let viewer = viewer(&state).await?.ok_or(AppError::NotSignedIn)?;
+        body(state, viewer).await
+    })
+    .await
+}
+
+/// Runs a server function open to everyone that still treats a signed-in
+/// caller as themselves (more to read, their own records).
+pub async fn guest<T, Fut>(
+    body: impl FnOnce(AppState, Option<Viewer>) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    respond(async {
+        let state = state()?;
+        let viewer = viewer(&state).await?;
+        body(state, viewer).await
+    })
+    .await
+}
+
+/// Runs a server function that does not ask who is calling (public data,
+/// sign-in itself).
+pub async fn open<T, Fut>(body: impl FnOnce(AppState) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    respond(async { body(state()?).await }).await
+}
+
 /// The signed-in user of a page request, put in the request's extensions by
 /// the server's middleware before rendering.
 #[derive(Clone, Debug, Default)]
-pub struct SignedIn(pub Option<crate::domain::staff::CurrentUser>);
+pub struct PageUser(pub Option<crate::domain::staff::CurrentUser>);
 
-pub fn signed_in() -> Option<crate::domain::staff::CurrentUser> {
+/// The user the page being rendered is for (see [`PageUser`]).
+pub fn page_user() -> Option<crate::domain::staff::CurrentUser> {
     use_context::<Parts>()
-        .and_then(|p| p.extensions.get::<SignedIn>().cloned())
+        .and_then(|p| p.extensions.get::<PageUser>().cloned())
         .and_then(|s| s.0)
 }
 

@@ -1,5 +1,7 @@
-//! The errors users can meet, as data. The server sends the variant; each
-//! side words it in the user's language with [`AppError::message`].
+//! The errors users can meet, as data. Server functions send the variant;
+//! each side words it in the user's language with [`AppError::message`].
+//! REST routes answer an [`ErrorBody`] instead: a stable snake_case
+//! [`AppError::code`] for programs and the message in both languages.
 
 use super::lang::Lang;
 use serde::{Deserialize, Serialize};
@@ -178,7 +180,74 @@ impl ImportError {
     }
 }
 
+impl ClaimLimitKind {
+    /// The limit's stable name on the REST API.
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimLimitKind::OpenClaims => "open_claims",
+            ClaimLimitKind::DailyClaims => "daily_claims",
+            ClaimLimitKind::GivenBack => "given_back",
+        }
+    }
+}
+
+impl InputProblem {
+    /// The problem's stable name on the REST API.
+    pub fn code(self) -> &'static str {
+        match self {
+            InputProblem::Required => "required",
+            InputProblem::NotMobile => "not_mobile",
+            InputProblem::PasswordLength => "password_length",
+            InputProblem::TooLong => "too_long",
+            InputProblem::Unknown => "unknown",
+            InputProblem::OutOfRange => "out_of_range",
+            InputProblem::TooLarge => "too_large",
+            InputProblem::NotImage => "not_image",
+            InputProblem::TooMany => "too_many",
+            InputProblem::InPast => "in_past",
+            InputProblem::Taken => "taken",
+            InputProblem::TooManyPixels => "too_many_pixels",
+        }
+    }
+}
+
 impl Field {
+    /// The field's stable name on the REST API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::Phone => "phone",
+            Field::Password => "password",
+            Field::Name => "name",
+            Field::Role => "role",
+            Field::Scope => "scope",
+            Field::Position => "position",
+            Field::Coordinates => "coordinates",
+            Field::Query => "query",
+            Field::File => "file",
+            Field::Description => "description",
+            Field::Category => "category",
+            Field::Rating => "rating",
+            Field::Reason => "reason",
+            Field::Department => "department",
+            Field::Photo => "photo",
+            Field::Title => "title",
+            Field::Story => "story",
+            Field::Value => "value",
+            Field::WantedBy => "wanted_by",
+            Field::Community => "community",
+            Field::Unit => "unit",
+            Field::PartyOrg => "party_org",
+            Field::Address => "address",
+            Field::Capacity => "capacity",
+            Field::Time => "time",
+            Field::Hours => "hours",
+            Field::Progress => "progress",
+            Field::Note => "note",
+            Field::Place => "place",
+            Field::MergeTarget => "merge_target",
+        }
+    }
+
     fn label(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
             Field::Phone => ("手机号", "Mobile number"),
@@ -219,6 +288,42 @@ impl Field {
 impl AppError {
     pub fn invalid(field: Field, problem: InputProblem) -> Self {
         AppError::Invalid { field, problem }
+    }
+
+    /// The error's stable name on the REST API, in snake_case. Written out
+    /// here, never derived from the variant's Rust name: renaming a variant
+    /// must not change what clients match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotSignedIn => "not_signed_in",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::WrongCredentials => "wrong_credentials",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::PhoneTaken => "phone_taken",
+            AppError::AlreadyHandled { .. } => "already_handled",
+            AppError::AlreadyClaimed { .. } => "already_claimed",
+            AppError::Full => "full",
+            AppError::ClaimLimit { .. } => "claim_limit",
+            AppError::WrongState => "wrong_state",
+            AppError::Invalid { .. } => "invalid_input",
+            AppError::Import(_) => "import_refused",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+            AppError::Busy { .. } => "busy",
+            AppError::ConsentRequired => "consent_required",
+            AppError::WrongPassword => "wrong_password",
+        }
+    }
+
+    /// How many seconds to wait before trying again, for the errors that
+    /// say so (the `Retry-After` header of a REST answer).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
     }
 
     /// The HTTP status that goes with this error.
@@ -501,6 +606,69 @@ impl fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+/// The JSON body of every refused REST request (`/api/v1/...`) and of the
+/// server's own refusals there (body too large, busy, cross-site write):
+/// `{"code": "not_found", "message": "没有找到。", "message_en": "Not found."}`,
+/// plus the error's data where a program can use it. Server functions keep
+/// sending the [`AppError`] itself, which the app's own client decodes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// [`AppError::code`].
+    pub code: String,
+    /// The message in Chinese.
+    pub message: String,
+    /// The message in English.
+    pub message_en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+    /// The form field at fault ([`Field::code`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What is wrong with it ([`InputProblem::code`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The claim limit reached ([`ClaimLimitKind::code`]) and its size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+}
+
+impl ErrorBody {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message,
+            Lang::En => &self.message_en,
+        }
+    }
+}
+
+impl From<&AppError> for ErrorBody {
+    fn from(e: &AppError) -> ErrorBody {
+        let (field, problem) = match e {
+            AppError::Invalid { field, problem } => {
+                (Some(field.code().into()), Some(problem.code().into()))
+            }
+            _ => (None, None),
+        };
+        let (limit_kind, limit) = match e {
+            AppError::ClaimLimit { kind, limit } => (Some(kind.code().into()), Some(*limit)),
+            _ => (None, None),
+        };
+        ErrorBody {
+            code: e.code().into(),
+            message: e.message(Lang::Zh),
+            message_en: e.message(Lang::En),
+            retry_after_secs: e.retry_after_secs(),
+            field,
+            problem,
+            limit_kind,
+            limit,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -588,6 +756,181 @@ mod tests {
         assert!(e
             .message(Lang::En)
             .starts_with("Feature 3 (code G-01): The boundary intersects itself."));
+    }
+
+    /// One of each variant. The match below has no catch-all: a new variant
+    /// does not compile until it is named there, next to this list.
+    fn one_of_each() -> Vec<AppError> {
+        let all = vec![
+            AppError::NotSignedIn,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::WrongCredentials,
+            AppError::TooManyAttempts {
+                retry_after_secs: 1,
+            },
+            AppError::PhoneTaken,
+            AppError::AlreadyHandled { by: String::new() },
+            AppError::AlreadyClaimed { by: String::new() },
+            AppError::Full,
+            AppError::ClaimLimit {
+                kind: ClaimLimitKind::OpenClaims,
+                limit: 3,
+            },
+            AppError::WrongState,
+            AppError::invalid(Field::Name, InputProblem::Required),
+            AppError::Import(ImportError::file(ImportProblem::Empty)),
+            AppError::Internal,
+            AppError::Transport(String::new()),
+            AppError::Busy {
+                retry_after_secs: 5,
+            },
+            AppError::ConsentRequired,
+            AppError::WrongPassword,
+        ];
+        for e in &all {
+            match e {
+                AppError::NotSignedIn
+                | AppError::Forbidden
+                | AppError::NotFound
+                | AppError::WrongCredentials
+                | AppError::TooManyAttempts { .. }
+                | AppError::PhoneTaken
+                | AppError::AlreadyHandled { .. }
+                | AppError::AlreadyClaimed { .. }
+                | AppError::Full
+                | AppError::ClaimLimit { .. }
+                | AppError::WrongState
+                | AppError::Invalid { .. }
+                | AppError::Import(_)
+                | AppError::Internal
+                | AppError::Transport(_)
+                | AppError::Busy { .. }
+                | AppError::ConsentRequired
+                | AppError::WrongPassword => {}
+            }
+        }
+        all
+    }
+
+    fn snake_case(code: &str) -> bool {
+        !code.is_empty()
+            && !code.starts_with('_')
+            && !code.ends_with('_')
+            && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    }
+
+    #[test]
+    fn every_error_has_its_own_snake_case_code() {
+        let all = one_of_each();
+        let codes: std::collections::HashSet<&str> = all.iter().map(AppError::code).collect();
+        assert_eq!(codes.len(), all.len(), "codes must differ: {codes:?}");
+        for code in codes {
+            assert!(snake_case(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn fields_and_problems_have_their_own_snake_case_codes() {
+        use std::collections::HashSet;
+        let fields = [
+            Field::Phone,
+            Field::Password,
+            Field::Name,
+            Field::Role,
+            Field::Scope,
+            Field::Position,
+            Field::Coordinates,
+            Field::Query,
+            Field::File,
+            Field::Description,
+            Field::Category,
+            Field::Rating,
+            Field::Reason,
+            Field::Department,
+            Field::Photo,
+            Field::Title,
+            Field::Story,
+            Field::Value,
+            Field::WantedBy,
+            Field::Community,
+            Field::Unit,
+            Field::PartyOrg,
+            Field::Address,
+            Field::Capacity,
+            Field::Time,
+            Field::Hours,
+            Field::Progress,
+            Field::Note,
+            Field::Place,
+            Field::MergeTarget,
+        ];
+        let codes: HashSet<&str> = fields.iter().map(|f| f.code()).collect();
+        assert_eq!(codes.len(), fields.len());
+        assert!(codes.iter().all(|c| snake_case(c)), "{codes:?}");
+        let problems = [
+            InputProblem::Required,
+            InputProblem::NotMobile,
+            InputProblem::PasswordLength,
+            InputProblem::TooLong,
+            InputProblem::Unknown,
+            InputProblem::OutOfRange,
+            InputProblem::TooLarge,
+            InputProblem::NotImage,
+            InputProblem::TooMany,
+            InputProblem::InPast,
+            InputProblem::Taken,
+            InputProblem::TooManyPixels,
+        ];
+        let codes: HashSet<&str> = problems.iter().map(|p| p.code()).collect();
+        assert_eq!(codes.len(), problems.len());
+        assert!(codes.iter().all(|c| snake_case(c)), "{codes:?}");
+        let kinds = [
+            ClaimLimitKind::OpenClaims,
+            ClaimLimitKind::DailyClaims,
+            ClaimLimitKind::GivenBack,
+        ];
+        let codes: HashSet<&str> = kinds.iter().map(|k| k.code()).collect();
+        assert_eq!(codes.len(), kinds.len());
+        assert!(codes.iter().all(|c| snake_case(c)), "{codes:?}");
+    }
+
+    #[test]
+    fn the_rest_body_words_the_error_in_both_languages() {
+        let e = AppError::invalid(Field::Photo, InputProblem::TooLarge);
+        let body = ErrorBody::from(&e);
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({
+                "code": "invalid_input",
+                "message": "照片太大了，每张不能超过 10 MB。",
+                "message_en": "The photo is too large; at most 10 MB each.",
+                "field": "photo",
+                "problem": "too_large",
+            })
+        );
+        assert_eq!(body.message(Lang::Zh), "照片太大了，每张不能超过 10 MB。");
+        let busy = ErrorBody::from(&AppError::Busy {
+            retry_after_secs: 5,
+        });
+        assert_eq!(
+            serde_json::to_value(&busy).unwrap(),
+            serde_json::json!({
+                "code": "busy",
+                "message": "服务器正忙，请 5 秒后再试。",
+                "message_en": "The server is busy. Try again in 5 s.",
+                "retry_after_secs": 5,
+            })
+        );
+        let limit = ErrorBody::from(&AppError::ClaimLimit {
+            kind: ClaimLimitKind::DailyClaims,
+            limit: 5,
+        });
+        assert_eq!(limit.limit_kind.as_deref(), Some("daily_claims"));
+        assert_eq!(limit.limit, Some(5));
+        let back: ErrorBody =
+            serde_json::from_str(&serde_json::to_string(&limit).unwrap()).unwrap();
+        assert_eq!(back, limit);
     }
 
     #[test]

@@ -68,9 +68,13 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    Err(serde_json::from_str::<AppError>(&text)
-        .map(|e| e.message(lang))
-        .unwrap_or_else(|_| failed()))
+    // Photo endpoints are REST routes: they answer the JSON `ErrorBody`,
+    // worded on the server in both languages.
+    Err(
+        serde_json::from_str::<crate::domain::error::ErrorBody>(&text)
+            .map(|e| e.message(lang).to_string())
+            .unwrap_or_else(|_| failed()),
+    )
 }
 
 #[cfg(not(feature = "hydrate"))]

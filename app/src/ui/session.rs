@@ -1,7 +1,7 @@
 //! The signed-in user, known before the first byte is rendered.
 //!
 //! The server resolves the session cookie in a middleware (see
-//! `backend::request::SignedIn`), renders with it, and embeds it in the page
+//! `backend::request::PageUser`), renders with it, and embeds it in the page
 //! as JSON; the browser starts from that JSON. No resource is involved, so
 //! pages never wait on the session while streaming (streaming SSR with
 //! several resources per page can stall: leptos-rs/leptos#4851, #4578).
@@ -22,7 +22,7 @@ pub struct Session {
 pub fn initial_user() -> Option<CurrentUser> {
     #[cfg(feature = "ssr")]
     {
-        crate::backend::request::signed_in()
+        crate::backend::request::page_user()
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {

@@ -3,7 +3,7 @@
 
 use super::auth::Viewer;
 use super::notices::notify;
-use super::{internal, text};
+use super::text;
 use crate::backend::state::AppState;
 use crate::backend::store::activities::{self as db, ActivityRow, SignUp};
 use crate::backend::store::units::CreditRow;
@@ -52,6 +52,7 @@ fn view(
 }
 
 /// A community publishes an activity.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn publish(
     state: &AppState,
     viewer: &Viewer,
@@ -99,26 +100,23 @@ pub async fn publish(
         organiser_id: viewer.id,
         created_at: now,
     };
-    let id = db::insert(&state.db, &row).await.map_err(internal)?;
+    let id = db::insert(&state.db, &row).await?;
     Ok(view(state, Some(viewer), ActivityRow { id, ..row }, None))
 }
 
 /// Activities not yet over, soonest first, with the caller's sign-ups.
+#[tracing::instrument(skip_all, fields(user = viewer.map(|v| v.id)))]
 pub async fn upcoming(
     state: &AppState,
     viewer: Option<&Viewer>,
     community: Option<String>,
 ) -> Result<Vec<ActivityView>, AppError> {
     let communities = community.map(|c| vec![c.trim().to_ascii_uppercase()]);
-    let rows = db::upcoming(&state.db, communities.as_deref(), Utc::now(), 50)
-        .await
-        .map_err(internal)?;
+    let rows = db::upcoming(&state.db, communities.as_deref(), Utc::now(), 50).await?;
     let mine = match viewer {
         Some(v) => {
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            db::signups_of(&state.db, v.id, &ids)
-                .await
-                .map_err(internal)?
+            db::signups_of(&state.db, v.id, &ids).await?
         }
         None => Vec::new(),
     };
@@ -132,14 +130,12 @@ pub async fn upcoming(
 }
 
 async fn activity(state: &AppState, id: i64) -> Result<ActivityRow, AppError> {
-    db::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)
+    db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)
 }
 
 /// Takes a place. Never more sign-ups than places, however many arrive at
 /// once; signing up twice is harmless.
+#[tracing::instrument(skip_all, fields(user = viewer.id, id = id))]
 pub async fn sign_up(state: &AppState, viewer: &Viewer, id: i64) -> Result<ActivityView, AppError> {
     let a = activity(state, id).await?;
     let now = Utc::now();
@@ -147,15 +143,11 @@ pub async fn sign_up(state: &AppState, viewer: &Viewer, id: i64) -> Result<Activ
         return Err(AppError::WrongState);
     }
     let already = db::signups_of(&state.db, viewer.id, &[id])
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .any(|(_, s)| s != Attendance::Cancelled);
     if !already {
-        match db::sign_up(&state.db, id, viewer.id, now)
-            .await
-            .map_err(internal)?
-        {
+        match db::sign_up(&state.db, id, viewer.id, now).await? {
             SignUp::Done | SignUp::Already => {}
             SignUp::Full => return Err(AppError::Full),
         }
@@ -165,16 +157,14 @@ pub async fn sign_up(state: &AppState, viewer: &Viewer, id: i64) -> Result<Activ
 }
 
 /// Gives the place back before the start.
+#[tracing::instrument(skip_all, fields(user = viewer.id, id = id))]
 pub async fn cancel(state: &AppState, viewer: &Viewer, id: i64) -> Result<ActivityView, AppError> {
     let a = activity(state, id).await?;
     let now = Utc::now();
     if !may_sign_up(now, a.starts_at) {
         return Err(AppError::WrongState);
     }
-    if !db::cancel(&state.db, id, viewer.id, now)
-        .await
-        .map_err(internal)?
-    {
+    if !db::cancel(&state.db, id, viewer.id, now).await? {
         return Err(AppError::WrongState);
     }
     let a = activity(state, id).await?;
@@ -182,6 +172,7 @@ pub async fn cancel(state: &AppState, viewer: &Viewer, id: i64) -> Result<Activi
 }
 
 /// The sign-up list, for the organisers.
+#[tracing::instrument(skip_all, fields(user = viewer.id, id = id))]
 pub async fn attendees(
     state: &AppState,
     viewer: &Viewer,
@@ -192,8 +183,7 @@ pub async fn attendees(
         return Err(AppError::Forbidden);
     }
     Ok(db::attendees(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|(user_id, name, phone, status)| Attendee {
             user_id,
@@ -206,6 +196,7 @@ pub async fn attendees(
 
 /// An organiser checks someone in; their hours (and their unit's) are
 /// credited once.
+#[tracing::instrument(skip_all, fields(user = viewer.id, id = id, target_user = user_id))]
 pub async fn check_in(
     state: &AppState,
     viewer: &Viewer,
@@ -232,10 +223,7 @@ pub async fn check_in(
         hours: a.hours,
         created_at: now,
     };
-    if !db::check_in(&state.db, id, user_id, &credit)
-        .await
-        .map_err(internal)?
-    {
+    if !db::check_in(&state.db, id, user_id, &credit).await? {
         return Err(AppError::WrongState);
     }
     notify(

@@ -2,7 +2,6 @@
 //! cannot be written, the look at personal data it records does not happen.
 
 use super::auth::Viewer;
-use super::internal;
 use crate::backend::state::AppState;
 use crate::backend::store::audit as db;
 use crate::domain::audit::{AuditAction, AuditFilter, AuditLine};
@@ -35,6 +34,7 @@ impl Target {
 }
 
 /// Appends one line for something `who` did or saw.
+#[tracing::instrument(skip_all, fields(user = who.id))]
 pub async fn record(
     state: &AppState,
     who: &Viewer,
@@ -55,6 +55,7 @@ pub async fn record(
 
 /// Appends a line for something done from the command line or by the
 /// system itself (no signed-in actor).
+#[tracing::instrument(skip_all)]
 pub async fn record_system(
     state: &AppState,
     action: AuditAction,
@@ -90,8 +91,7 @@ async fn append(
             client: client.to_string(),
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -101,6 +101,7 @@ pub const EXPORT_MAX: u64 = 100_000;
 
 /// Lines the viewer may read: system admins all, street admins their
 /// street's, nobody else any.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn lines(
     state: &AppState,
     viewer: &Viewer,
@@ -113,7 +114,5 @@ pub async fn lines(
         policy::AuditScope::Everything => None,
         policy::AuditScope::Street(s) => Some(s.as_str()),
     };
-    db::page(&state.db, street, filter, before, limit)
-        .await
-        .map_err(internal)
+    Ok(db::page(&state.db, street, filter, before, limit).await?)
 }

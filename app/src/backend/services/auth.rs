@@ -97,6 +97,7 @@ pub fn token_from_cookies(header: &str) -> Option<&str> {
 }
 
 /// Opens a session for a user; the token goes into the session cookie.
+#[tracing::instrument(skip_all, fields(target_user = user_id))]
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = new_token();
     accounts::create_session(
@@ -105,15 +106,12 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, App
         user_id,
         Utc::now() + Duration::days(SESSION_DAYS),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(token)
 }
 
 async fn viewer_by_id(state: &AppState, user: accounts::UserRow) -> Result<Viewer, AppError> {
-    let grants = accounts::grants_of(&state.db, user.id)
-        .await
-        .map_err(internal)?;
+    let grants = accounts::grants_of(&state.db, user.id).await?;
     Ok(Viewer {
         id: user.id,
         name: user.name,
@@ -136,6 +134,7 @@ fn registration_problem(e: &validator::ValidationErrors) -> AppError {
 
 /// A resident signs up with a mobile number and password, having accepted
 /// the privacy notice; signed in at once.
+#[tracing::instrument(skip_all)]
 pub async fn register(
     state: &AppState,
     form: Registration,
@@ -151,13 +150,14 @@ pub async fn register(
         .hit(client)
         .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
     if accounts::user_by_phone(&state.db, &form.phone)
-        .await
-        .map_err(internal)?
+        .await?
         .is_some()
     {
         return Err(AppError::PhoneTaken);
     }
-    let hash = password::hash(form.password).await.map_err(internal)?;
+    let hash = password::hash(form.password)
+        .await
+        .map_err(|e| internal(e))?;
     let resident = Grant {
         role: Role::Resident,
         scope: Scope::None,
@@ -170,12 +170,10 @@ pub async fn register(
         &[resident],
         Some(Utc::now()),
     )
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or(AppError::PhoneTaken)?;
     let user = accounts::user_by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Internal)?;
     let token = start_session(state, id).await?;
     Ok((viewer_by_id(state, user).await?, token))
@@ -201,7 +199,7 @@ async fn check_password(
         Ok(u) => u,
         Err(e) => {
             attempt.cancel();
-            return Err(internal(e));
+            return Err(AppError::from(e));
         }
     };
     let ok = password::verify(
@@ -223,6 +221,7 @@ async fn check_password(
 
 /// Signs in. Attempts are limited per client address, and failures per
 /// number with a growing wait (see [`check_password`]).
+#[tracing::instrument(skip_all)]
 pub async fn login(
     state: &AppState,
     phone: &str,
@@ -247,20 +246,21 @@ pub async fn login(
     Ok((viewer_by_id(state, user).await?, token))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
-    accounts::delete_session(&state.db, &token_hash(token))
-        .await
-        .map_err(internal)
+    Ok(accounts::delete_session(&state.db, &token_hash(token)).await?)
 }
 
 /// The user behind a session token, if it is live; counts as a use of the
 /// session (it stays alive while used).
+#[tracing::instrument(skip_all)]
 pub async fn viewer(state: &AppState, token: &str) -> Result<Option<Viewer>, AppError> {
     lookup(state, token, true).await
 }
 
 /// Like [`viewer`] but without counting as a use: for long-lived streams
 /// re-checking that their session still stands.
+#[tracing::instrument(skip_all)]
 pub async fn live_viewer(state: &AppState, token: &str) -> Result<Option<Viewer>, AppError> {
     lookup(state, token, false).await
 }
@@ -273,8 +273,7 @@ async fn lookup(state: &AppState, token: &str, touch: bool) -> Result<Option<Vie
         session_idle(),
         touch,
     )
-    .await
-    .map_err(internal)?
+    .await?
     {
         Some(user) => Ok(Some(viewer_by_id(state, user).await?)),
         None => Ok(None),
@@ -283,10 +282,9 @@ async fn lookup(state: &AppState, token: &str, touch: bool) -> Result<Option<Vie
 
 /// Deletes sessions past their end or idle too long (run every few
 /// minutes; a stale session is refused anyway when used).
+#[tracing::instrument(skip_all)]
 pub async fn purge_sessions(state: &AppState) -> Result<u64, AppError> {
-    accounts::purge_sessions(&state.db, Utc::now(), session_idle())
-        .await
-        .map_err(internal)
+    Ok(accounts::purge_sessions(&state.db, Utc::now(), session_idle()).await?)
 }
 
 /// The caller proves it is them again (password change, deletion), under
@@ -304,6 +302,7 @@ async fn confirm_password(state: &AppState, viewer: &Viewer, pass: &str) -> Resu
 
 /// Changes the caller's password; every other session of theirs ends (the
 /// one making the change stays).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn change_password(
     state: &AppState,
     viewer: &Viewer,
@@ -318,14 +317,12 @@ pub async fn change_password(
         ));
     }
     confirm_password(state, viewer, current).await?;
-    let hash = password::hash(new_password).await.map_err(internal)?;
-    accounts::set_password(&state.db, viewer.id, hash)
+    let hash = password::hash(new_password)
         .await
-        .map_err(internal)?;
+        .map_err(|e| internal(e))?;
+    accounts::set_password(&state.db, viewer.id, hash).await?;
     let keep = current_token.map(token_hash);
-    let ended = accounts::delete_sessions_of(&state.db, viewer.id, keep.as_deref())
-        .await
-        .map_err(internal)?;
+    let ended = accounts::delete_sessions_of(&state.db, viewer.id, keep.as_deref()).await?;
     audit::record(
         state,
         viewer,
@@ -338,6 +335,7 @@ pub async fn change_password(
 
 /// Everything kept about the caller, as JSON for them to keep. The audit
 /// line comes first: if it cannot be written, nothing is handed out.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn my_data(state: &AppState, viewer: &Viewer) -> Result<PersonalData, AppError> {
     audit::record(
         state,
@@ -348,13 +346,13 @@ pub async fn my_data(state: &AppState, viewer: &Viewer) -> Result<PersonalData, 
     )
     .await?;
     accounts::personal_data(&state.db, viewer.id, Utc::now())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 
 /// Deletes the caller's account (注销账号) after they confirm with their
 /// password: see [`accounts::anonymise_user`] for what goes and what stays.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn delete_account(state: &AppState, viewer: &Viewer, pass: &str) -> Result<(), AppError> {
     confirm_password(state, viewer, pass).await?;
     // Recorded before the name goes, so the line says who it was.
@@ -366,17 +364,16 @@ pub async fn delete_account(state: &AppState, viewer: &Viewer, pass: &str) -> Re
         format!("phone {}", mask_phone(&viewer.phone)),
     )
     .await?;
-    accounts::anonymise_user(&state.db, viewer.id)
-        .await
-        .map_err(internal)?;
+    accounts::anonymise_user(&state.db, viewer.id).await?;
     // They may have been on a roster: public grid pages must drop them.
-    state.refresh_atlas().await.map_err(internal)?;
+    state.refresh_atlas().await?;
     Ok(())
 }
 
 /// Creates a system admin (the `create-admin` command): for a real
 /// deployment's first account, on an empty database, no demo needed. The
 /// password follows the registration rule.
+#[tracing::instrument(skip_all)]
 pub async fn create_admin(
     state: &AppState,
     phone: &str,
@@ -385,14 +382,15 @@ pub async fn create_admin(
 ) -> Result<i64, AppError> {
     let form = Registration::new(phone, pass, name);
     form.validate().map_err(|e| registration_problem(&e))?;
-    let hash = password::hash(form.password).await.map_err(internal)?;
+    let hash = password::hash(form.password)
+        .await
+        .map_err(|e| internal(e))?;
     let admin = Grant {
         role: Role::SystemAdmin,
         scope: Scope::Everywhere,
     };
     let id = accounts::insert_user(&state.db, &form.phone, &form.name, Some(hash), &[admin])
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::PhoneTaken)?;
     audit::record_system(
         state,

@@ -171,9 +171,9 @@ async fn settings(state: &AppState) -> Result<std::sync::Arc<CaseSettings>, AppE
         }
     }
     let fresh = std::sync::Arc::new(CaseSettings {
-        categories: db::categories(&state.db).await.map_err(internal)?,
+        categories: db::categories(&state.db).await?,
         names: category_names(state).await?,
-        calendar: db::calendar(&state.db).await.map_err(internal)?,
+        calendar: db::calendar(&state.db).await?,
         limits: time_limits(state).await?,
     });
     *state
@@ -192,7 +192,7 @@ fn forget_settings(state: &AppState) {
 }
 
 async fn category_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
-    let cats = db::categories(&state.db).await.map_err(internal)?;
+    let cats = db::categories(&state.db).await?;
     let by_id: HashMap<i64, &db::CategoryRow> = cats.iter().map(|c| (c.id, c)).collect();
     Ok(cats
         .iter()
@@ -210,7 +210,7 @@ async fn category_names(state: &AppState) -> Result<HashMap<i64, String>, AppErr
 pub async fn time_limits(state: &AppState) -> Result<TimeLimits, AppError> {
     let d = TimeLimits::default();
     let get = |key: &'static str, default: u32| async move {
-        let v = meta::version(&state.db, key).await.map_err(internal)?;
+        let v = meta::version(&state.db, key).await?;
         Ok::<u32, AppError>(if v > 0 { v as u32 } else { default })
     };
     Ok(TimeLimits {
@@ -258,9 +258,7 @@ async fn view(
     let staff = access.internal();
     let contact = if access.contact() {
         let reporter = match row.reporter_id {
-            Some(id) => crate::backend::store::accounts::user_by_id(&state.db, id)
-                .await
-                .map_err(internal)?,
+            Some(id) => crate::backend::store::accounts::user_by_id(&state.db, id).await?,
             None => None,
         };
         let contact = match (reporter, &row.contact_phone) {
@@ -289,8 +287,7 @@ async fn view(
         None
     };
     let timeline = db::events(&state.db, row.id)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         // Residents see the public part; staff see everything.
         .filter(|e| staff || e.public)
@@ -450,12 +447,9 @@ pub async fn report(
         note: String::new(),
         public: true,
     };
-    let id = db::insert_case(&state.db, &row, &event)
-        .await
-        .map_err(internal)?;
+    let id = db::insert_case(&state.db, &row, &event).await?;
     let stored = db::case_by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
     let seen = access(Some(viewer), &stored);
@@ -466,8 +460,7 @@ pub async fn report(
 #[tracing::instrument(skip_all, fields(user = viewer.map(|v| v.id)))]
 pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<CaseView, AppError> {
     let row = db::case_by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let seen = access(viewer, &row);
     if seen == CaseAccess::None {
@@ -482,8 +475,7 @@ pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<C
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<CaseView, AppError> {
     let row = db::case_by_id(&state.db, req.case_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let seen = access(Some(viewer), &row);
     if seen == CaseAccess::None {
@@ -532,8 +524,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
                 InputProblem::Required,
             ))?;
             let into = db::case_by_id(&state.db, target)
-                .await
-                .map_err(internal)?
+                .await?
                 .ok_or(AppError::invalid(Field::MergeTarget, InputProblem::Unknown))?;
             if !policy::may_merge_into(&case, &facts(&into), target, row.id) {
                 return Err(AppError::invalid(Field::MergeTarget, InputProblem::Unknown));
@@ -606,17 +597,13 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         note,
         public,
     };
-    if !db::apply(&state.db, row.id, row.version, &change, &event, now)
-        .await
-        .map_err(internal)?
-    {
+    if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
         return Err(already_handled(state, seen, row.id).await);
     }
     // Forget the map layers now: the re-read below may still fail.
     forget_layers(state, &row);
     let stored = db::case_by_id(&state.db, row.id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
     if public {
@@ -675,8 +662,7 @@ async fn department_code(state: &AppState, req: &ActRequest) -> Result<String, A
         return Err(AppError::invalid(Field::Department, InputProblem::Required));
     }
     let known = crate::backend::store::geography::departments(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .any(|d| d.active && d.code == code);
     if !known {
@@ -705,7 +691,7 @@ async fn already_handled(state: &AppState, seen: CaseAccess, id: i64) -> AppErro
                 })
                 .unwrap_or_default(),
         },
-        Err(e) => internal(e),
+        Err(e) => AppError::from(e),
     }
 }
 
@@ -730,9 +716,7 @@ pub async fn queue(
             .into();
     let settings = settings(state).await?;
     let categories = &settings.names;
-    let rows = db::queue_page(&state.db, &scope, &filter, after, PAGE)
-        .await
-        .map_err(internal)?;
+    let rows = db::queue_page(&state.db, &scope, &filter, after, PAGE).await?;
     let now = Utc::now();
     Ok(rows
         .into_iter()
@@ -780,9 +764,7 @@ pub async fn nearby(
     // Board cases only (the store filters on `policy::on_public_board`),
     // placed as the board places them: "me too" must not find private
     // cases or pin anyone's door.
-    let rows = db::nearby_open(&state.db, category_id, (lat, lng), (dlat, dlng), since)
-        .await
-        .map_err(internal)?;
+    let rows = db::nearby_open(&state.db, category_id, (lat, lng), (dlat, dlng), since).await?;
     let settings = settings(state).await?;
     let categories = &settings.names;
     Ok(rows
@@ -801,8 +783,7 @@ pub async fn nearby(
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn follow(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), AppError> {
     let row = db::case_by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let seen = access(Some(viewer), &row);
     if seen == CaseAccess::None {
@@ -811,26 +792,20 @@ pub async fn follow(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), Ap
     if !policy::may_follow(seen, row.status) {
         return Err(AppError::WrongState);
     }
-    db::follow(&state.db, id, viewer.id)
-        .await
-        .map_err(internal)?;
+    db::follow(&state.db, id, viewer.id).await?;
     Ok(())
 }
 
 /// Loads the seed catalogue into an empty category table.
 #[tracing::instrument(skip_all)]
 pub async fn seed_categories(db_: &store::Db) -> Result<(), AppError> {
-    if !db::categories(db_).await.map_err(internal)?.is_empty() {
+    if !db::categories(db_).await?.is_empty() {
         return Ok(());
     }
     for (i, (top, items)) in CATALOGUE.iter().enumerate() {
-        let parent = db::insert_category(db_, None, top, i as i32)
-            .await
-            .map_err(internal)?;
+        let parent = db::insert_category(db_, None, top, i as i32).await?;
         for (j, item) in items.iter().enumerate() {
-            db::insert_category(db_, Some(parent), item, j as i32)
-                .await
-                .map_err(internal)?;
+            db::insert_category(db_, Some(parent), item, j as i32).await?;
         }
     }
     Ok(())
@@ -909,13 +884,10 @@ pub async fn board(
         after,
         limit.clamp(1, 100),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     // One query for the page's photos, not one per case.
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let photos = crate::backend::store::photos::of_cases(&state.db, &ids)
-        .await
-        .map_err(internal)?;
+    let photos = crate::backend::store::photos::of_cases(&state.db, &ids).await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let photos = photos
@@ -959,9 +931,7 @@ pub async fn set_time_limits(
         ("limit_community", limits.community),
         ("limit_department", limits.department),
     ] {
-        meta::set(&state.db, key, days as i64)
-            .await
-            .map_err(internal)?;
+        meta::set(&state.db, key, days as i64).await?;
     }
     forget_settings(state);
     Ok(())
@@ -970,7 +940,7 @@ pub async fn set_time_limits(
 /// The whole catalogue, inactive entries too (for the admin's editor).
 #[tracing::instrument(skip_all)]
 pub async fn catalogue(state: &AppState) -> Result<Vec<db::CategoryRow>, AppError> {
-    db::categories(&state.db).await.map_err(internal)
+    Ok(db::categories(&state.db).await?)
 }
 
 fn category_name(name: &str) -> Result<String, AppError> {
@@ -997,7 +967,7 @@ pub async fn add_category(
         return Err(AppError::Forbidden);
     }
     let name = category_name(name)?;
-    let all = db::categories(&state.db).await.map_err(internal)?;
+    let all = db::categories(&state.db).await?;
     if let Some(p) = parent {
         if !all.iter().any(|c| c.id == p && c.parent_id.is_none()) {
             return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
@@ -1013,9 +983,7 @@ pub async fn add_category(
         .max()
         .unwrap_or(0)
         + 1;
-    let id = db::insert_category(&state.db, parent, &name, sort)
-        .await
-        .map_err(internal)?;
+    let id = db::insert_category(&state.db, parent, &name, sort).await?;
     forget_settings(state);
     Ok(id)
 }
@@ -1034,10 +1002,7 @@ pub async fn edit_category(
         return Err(AppError::Forbidden);
     }
     let name = name.as_deref().map(category_name).transpose()?;
-    if !db::update_category(&state.db, id, name.as_deref(), active)
-        .await
-        .map_err(internal)?
-    {
+    if !db::update_category(&state.db, id, name.as_deref(), active).await? {
         return Err(AppError::NotFound);
     }
     forget_settings(state);
@@ -1062,8 +1027,7 @@ pub async fn set_calendar_day(
     match workday {
         Some(w) => db::set_calendar_day(&state.db, day, w, name.trim()).await,
         None => db::clear_calendar_day(&state.db, day).await,
-    }
-    .map_err(internal)?;
+    }?;
     forget_settings(state);
     Ok(())
 }
@@ -1078,8 +1042,7 @@ async fn photo_target(
 ) -> Result<db::CaseRow, AppError> {
     use crate::backend::photo::MAX_PHOTOS;
     let row = db::case_by_id(&state.db, case_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     // The reporter and those handling the case add photos; board readers
     // and followers do not.
@@ -1096,11 +1059,7 @@ async fn photo_target(
     ) {
         return Err(AppError::WrongState);
     }
-    if crate::backend::store::photos::count_of_case(&state.db, case_id)
-        .await
-        .map_err(internal)?
-        >= MAX_PHOTOS
-    {
+    if crate::backend::store::photos::count_of_case(&state.db, case_id).await? >= MAX_PHOTOS {
         return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
     }
     Ok(row)
@@ -1148,7 +1107,7 @@ pub async fn add_photo(
         }
         Err(e) => {
             super::photos::discard(state, &stored).await;
-            Err(internal(e))
+            Err(AppError::from(e))
         }
     }
 }
@@ -1164,12 +1123,10 @@ pub async fn photo_bytes(
 ) -> Result<Vec<u8>, AppError> {
     use crate::backend::store::photos;
     let p = photos::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let row = db::case_by_id(&state.db, p.case_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let seen = access(viewer, &row);
     let allowed = seen.all_photos() || (p.public && seen == CaseAccess::Public);
@@ -1180,7 +1137,7 @@ pub async fn photo_bytes(
         .blobs
         .get(if thumb { &p.thumb_key } else { &p.key })
         .await
-        .map_err(internal)
+        .map_err(|e| internal(e))
 }
 
 async fn photo_refs(
@@ -1189,8 +1146,7 @@ async fn photo_refs(
     only_public: bool,
 ) -> Result<Vec<PhotoRef>, AppError> {
     Ok(crate::backend::store::photos::of_case(&state.db, case_id)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter(|p| p.public || !only_public)
         .map(|p| PhotoRef::new(p.id))
@@ -1225,10 +1181,8 @@ pub async fn map_points(
     };
     let rows = state
         .case_layers
-        .get_or_fill(scope.clone(), || async {
+        .get_or_fill(scope.clone(), || {
             db::dots(&state.db, &scope, &filter, limit)
-                .await
-                .map_err(internal)
         })
         .await?;
     Ok(rows

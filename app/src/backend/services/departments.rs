@@ -3,7 +3,7 @@
 
 use super::audit::{record, Target};
 use super::auth::Viewer;
-use super::{internal, text};
+use super::text;
 use crate::backend::state::AppState;
 use crate::backend::store::geography::{self as db, DepartmentRow};
 use crate::domain::audit::AuditAction;
@@ -18,8 +18,7 @@ pub const MAX_NAME: usize = 30;
 #[tracing::instrument(skip_all)]
 pub async fn active(state: &AppState) -> Result<Vec<DepartmentRow>, AppError> {
     Ok(db::departments(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter(|d| d.active)
         .collect())
@@ -31,7 +30,7 @@ pub async fn all(state: &AppState, viewer: &Viewer) -> Result<Vec<DepartmentRow>
     if !policy::may_manage_settings(&viewer.grants) {
         return Err(AppError::Forbidden);
     }
-    db::departments(&state.db).await.map_err(internal)
+    Ok(db::departments(&state.db).await?)
 }
 
 /// A department code: 1–10 capital letters or digits, as the district
@@ -60,16 +59,13 @@ pub async fn add(
     let code = code(raw_code)?;
     let name = text(name, Field::Name, MAX_NAME, true)?;
     if db::departments(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .iter()
         .any(|d| d.code == code)
     {
         return Err(AppError::invalid(Field::Department, InputProblem::Taken));
     }
-    let id = db::insert_department(&state.db, &code, &name)
-        .await
-        .map_err(internal)?;
+    let id = db::insert_department(&state.db, &code, &name).await?;
     record(
         state,
         viewer,
@@ -97,10 +93,7 @@ pub async fn edit(
         .as_deref()
         .map(|n| text(n, Field::Name, MAX_NAME, true))
         .transpose()?;
-    if !db::update_department(&state.db, id, name.as_deref(), active)
-        .await
-        .map_err(internal)?
-    {
+    if !db::update_department(&state.db, id, name.as_deref(), active).await? {
         return Err(AppError::NotFound);
     }
     let what = match (&name, active) {

@@ -1,7 +1,6 @@
 //! Boundaries in and out, and finding places.
 
 use super::auth::Viewer;
-use super::internal;
 use crate::backend::import;
 use crate::backend::state::AppState;
 use crate::backend::store::geography;
@@ -28,19 +27,14 @@ pub async fn import_geojson(
     if text.len() > MAX_IMPORT_BYTES {
         return Err(AppError::invalid(Field::File, InputProblem::TooLarge));
     }
-    let existing = geography::region_levels(&state.db)
-        .await
-        .map_err(internal)?;
+    let existing = geography::region_levels(&state.db).await?;
     let companies = geography::company_codes(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .collect();
     let (regions, compounds, summary) = import::plan_all(text, &existing, &companies)?;
-    geography::upsert_geography(&state.db, &regions, &compounds)
-        .await
-        .map_err(internal)?;
-    state.refresh_atlas().await.map_err(internal)?;
+    geography::upsert_geography(&state.db, &regions, &compounds).await?;
+    state.refresh_atlas().await?;
     if let Some(v) = viewer {
         super::audit::record(
             state,

@@ -2,7 +2,7 @@
 //! publish resources; a need is matched to resources nearest first.
 
 use super::auth::Viewer;
-use super::{internal, text};
+use super::text;
 use crate::backend::state::AppState;
 use crate::backend::store::lists::{self as db, NeedRow, ProjectRow, ResourceRow};
 use crate::backend::store::units;
@@ -34,8 +34,7 @@ fn community_code(state: &AppState, code: &str) -> Result<String, AppError> {
 
 async fn unit_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
     Ok(units::units_in(&state.db, None)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect())
@@ -74,6 +73,7 @@ fn resource_item(state: &AppState, r: ResourceRow, units: &HashMap<i64, String>)
 
 /// The three lists of a community (public: they name units, not people).
 /// Resources are the whole district's: a need may be met from next door.
+#[tracing::instrument(skip_all, fields(user = viewer.map(|v| v.id), community = community))]
 pub async fn three_lists(
     state: &AppState,
     viewer: Option<&Viewer>,
@@ -82,11 +82,9 @@ pub async fn three_lists(
     let community = community_code(state, community)?;
     let only = [community.clone()];
     let units = unit_names(state).await?;
-    let needs = db::needs(&state.db, Some(&only)).await.map_err(internal)?;
-    let resources = db::resources(&state.db, None).await.map_err(internal)?;
-    let projects = db::projects(&state.db, Some(&only), None)
-        .await
-        .map_err(internal)?;
+    let needs = db::needs(&state.db, Some(&only)).await?;
+    let resources = db::resources(&state.db, None).await?;
+    let projects = db::projects(&state.db, Some(&only), None).await?;
     Ok(ThreeLists {
         needs: needs.into_iter().map(|n| need_item(state, n)).collect(),
         resources: resources
@@ -117,6 +115,7 @@ pub async fn three_lists(
 }
 
 /// The community adds a need (from a wish, or one it found).
+#[tracing::instrument(skip_all, fields(user = viewer.id, community = community))]
 pub async fn add_need(
     state: &AppState,
     viewer: &Viewer,
@@ -132,9 +131,7 @@ pub async fn add_need(
     }
     // A need from a wish names one of this community's wishes.
     if let Some(w) = wish_id {
-        let wish = crate::backend::store::wishes::by_id(&state.db, w)
-            .await
-            .map_err(internal)?;
+        let wish = crate::backend::store::wishes::by_id(&state.db, w).await?;
         if wish.is_none_or(|x| x.community_code != community) {
             return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
         }
@@ -150,11 +147,12 @@ pub async fn add_need(
         created_by: viewer.id,
         created_at: Utc::now(),
     };
-    let id = db::insert_need(&state.db, &row).await.map_err(internal)?;
+    let id = db::insert_need(&state.db, &row).await?;
     Ok(need_item(state, NeedRow { id, ..row }))
 }
 
 /// A unit admin publishes what the unit offers, in its community.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn add_resource(
     state: &AppState,
     viewer: &Viewer,
@@ -165,8 +163,7 @@ pub async fn add_resource(
 ) -> Result<ResourceItem, AppError> {
     let unit_id = unit_of(&viewer.grants, Role::UnitAdmin).ok_or(AppError::Forbidden)?;
     let unit = units::unit_by_id(&state.db, unit_id)
-        .await
-        .map_err(internal)?
+        .await?
         .filter(|u| u.status == Review::Approved)
         .ok_or(AppError::Forbidden)?;
     let row = ResourceRow {
@@ -179,14 +176,13 @@ pub async fn add_resource(
         availability: text(availability, Field::Time, 40, true)?,
         created_at: Utc::now(),
     };
-    let id = db::insert_resource(&state.db, &row)
-        .await
-        .map_err(internal)?;
+    let id = db::insert_resource(&state.db, &row).await?;
     let names = HashMap::from([(unit_id, unit.name)]);
     Ok(resource_item(state, ResourceRow { id, ..row }, &names))
 }
 
 /// The community starts a project linking needs, resources and units.
+#[tracing::instrument(skip_all, fields(user = viewer.id, community = community))]
 pub async fn add_project(
     state: &AppState,
     viewer: &Viewer,
@@ -209,13 +205,11 @@ pub async fn add_project(
         }
     }
     // Links name this community's needs and resources that exist.
-    let own_needs = db::needs(&state.db, Some(std::slice::from_ref(&community)))
-        .await
-        .map_err(internal)?;
+    let own_needs = db::needs(&state.db, Some(std::slice::from_ref(&community))).await?;
     if !needs.iter().all(|n| own_needs.iter().any(|x| x.id == *n)) {
         return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
     }
-    let all_resources = db::resources(&state.db, None).await.map_err(internal)?;
+    let all_resources = db::resources(&state.db, None).await?;
     if !resources
         .iter()
         .all(|r| all_resources.iter().any(|x| x.id == *r))
@@ -230,26 +224,23 @@ pub async fn add_project(
     units.sort_unstable();
     units.dedup();
     let now = Utc::now();
-    db::insert_project(
-        &state.db,
-        &ProjectRow {
-            id: 0,
-            community_code: community,
-            title: text(title, Field::Title, 40, true)?,
-            detail: text(detail, Field::Note, 500, false)?,
-            status: ProjectStatus::Planning,
-            progress: 0,
-            needs,
-            resources,
-            units,
-            created_at: now,
-            updated_at: now,
-        },
-    )
-    .await
-    .map_err(internal)
+    let project = ProjectRow {
+        id: 0,
+        community_code: community,
+        title: text(title, Field::Title, 40, true)?,
+        detail: text(detail, Field::Note, 500, false)?,
+        status: ProjectStatus::Planning,
+        progress: 0,
+        needs,
+        resources,
+        units,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(db::insert_project(&state.db, &project).await?)
 }
 
+#[tracing::instrument(skip_all, fields(user = viewer.id, id = id))]
 pub async fn set_progress(
     state: &AppState,
     viewer: &Viewer,
@@ -258,8 +249,7 @@ pub async fn set_progress(
     progress: i32,
 ) -> Result<(), AppError> {
     let p = db::project_by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if !editor(state, Some(viewer), &p.community_code) {
         return Err(AppError::Forbidden);
@@ -267,23 +257,20 @@ pub async fn set_progress(
     if !(0..=100).contains(&progress) {
         return Err(AppError::invalid(Field::Progress, InputProblem::OutOfRange));
     }
-    db::set_progress(&state.db, id, status, progress, Utc::now())
-        .await
-        .map_err(internal)?;
+    db::set_progress(&state.db, id, status, progress, Utc::now()).await?;
     Ok(())
 }
 
 /// Resources for a need: the same category, its community first, then its
 /// street, then the district.
+#[tracing::instrument(skip_all, fields(need_id = need_id))]
 pub async fn suggest_for(state: &AppState, need_id: i64) -> Result<Vec<ResourceItem>, AppError> {
     let need = db::need_by_id(&state.db, need_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let units = unit_names(state).await?;
     let items: Vec<ResourceItem> = db::resources(&state.db, None)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| resource_item(state, r, &units))
         .collect();

@@ -15,9 +15,17 @@ pub mod wishes;
 
 use crate::domain::error::{AppError, Field, InputProblem};
 
-/// Logs a store failure with its cause and gives the user a plain message.
+/// Logs a failure that is not the database's (a blob store, a blocking
+/// task, password hashing) with its cause and where it happened, and gives
+/// the user a plain message. Database errors need none of this: `?` turns
+/// them into `AppError::Internal` the same way (see `store`).
+///
+/// Call it directly or in a closure, `.map_err(|e| internal(e))`: passed
+/// as `.map_err(internal)` it would log a place inside the standard library.
+#[track_caller]
 pub fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "internal error");
+    let at = std::panic::Location::caller();
+    tracing::error!(error = %e, %at, "internal error");
     AppError::Internal
 }
 

@@ -12,6 +12,7 @@ use chrono::Utc;
 
 /// Tells `users` that `event` happened to the thing `ref_id` of `kind`.
 /// A failure is logged and swallowed: the step itself already happened.
+#[tracing::instrument(skip_all)]
 pub async fn notify(
     state: &AppState,
     users: &[i64],
@@ -43,6 +44,7 @@ pub async fn notify(
 }
 
 /// The admins of a community, who review what is posted there.
+#[tracing::instrument(skip_all, fields(community = community))]
 pub async fn reviewers_of(state: &AppState, community: &str) -> Vec<i64> {
     match accounts::users_scoped_to(&state.db, &[community.to_string()]).await {
         Ok(rows) => rows
@@ -58,14 +60,14 @@ pub async fn reviewers_of(state: &AppState, community: &str) -> Vec<i64> {
 }
 
 /// The caller's notifications, newest first.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn mine(
     state: &AppState,
     viewer: &Viewer,
     after: Option<i64>,
 ) -> Result<Vec<NoticeView>, AppError> {
     Ok(db::page(&state.db, viewer.id, after, 30)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter_map(|n| {
             Some(NoticeView {
@@ -81,10 +83,12 @@ pub async fn mine(
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn unread(state: &AppState, viewer: &Viewer) -> Result<u64, AppError> {
-    db::unread(&state.db, viewer.id).await.map_err(internal)
+    Ok(db::unread(&state.db, viewer.id).await?)
 }
 
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn mark_read(state: &AppState, viewer: &Viewer) -> Result<(), AppError> {
-    db::mark_read(&state.db, viewer.id).await.map_err(internal)
+    Ok(db::mark_read(&state.db, viewer.id).await?)
 }

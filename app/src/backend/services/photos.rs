@@ -41,7 +41,7 @@ async fn process(bytes: Vec<u8>) -> Result<photo::Processed, AppError> {
         (bytes, header)
     })
     .await
-    .map_err(internal)?;
+    .map_err(|e| internal(e))?;
     let header = header.map_err(refusal)?;
     let permit = photo::decode_permit(&header, bytes.len())
         .await
@@ -51,11 +51,12 @@ async fn process(bytes: Vec<u8>) -> Result<photo::Processed, AppError> {
         photo::process(&bytes)
     })
     .await
-    .map_err(internal)?
+    .map_err(|e| internal(e))?
     .map_err(refusal)
 }
 
 /// Processes `bytes` and stores the photo and its thumbnail under `prefix`.
+#[tracing::instrument(skip_all)]
 pub async fn store(state: &AppState, prefix: &str, bytes: Vec<u8>) -> Result<Stored, AppError> {
     let processed = process(bytes).await?;
     let name: String = (0..16)
@@ -67,7 +68,7 @@ pub async fn store(state: &AppState, prefix: &str, bytes: Vec<u8>) -> Result<Sto
         .blobs
         .put(&key, &processed.full)
         .await
-        .map_err(internal)?;
+        .map_err(|e| internal(e))?;
     if let Err(e) = state.blobs.put(&thumb_key, &processed.thumb).await {
         state.blobs.delete(&key).await;
         return Err(internal(e));

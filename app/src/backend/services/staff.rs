@@ -25,6 +25,7 @@ fn place_of(state: &AppState, code: &str, level: Level) -> Result<Place, AppErro
 }
 
 /// A grid's full roster with phone numbers: staff and admins in scope only.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn roster(
     state: &AppState,
     viewer: &Viewer,
@@ -39,8 +40,7 @@ pub async fn roster(
         .region_id(grid_code)
         .ok_or(AppError::NotFound)?;
     Ok(geography::roster(&state.db, grid_id)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|s| RosterEntry {
             name: s.name,
@@ -78,6 +78,7 @@ fn scope_for(state: &AppState, role: Role, raw: &str) -> Result<(Scope, Place), 
 
 /// Creates a staff account (admins, and street/community admins within
 /// their area for the roles below them).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn create_account(
     state: &AppState,
     viewer: &Viewer,
@@ -109,16 +110,17 @@ pub async fn create_account(
     if form.position.is_some() && form.role.scope_kind() != ScopeKind::Grid {
         return Err(AppError::invalid(Field::Position, InputProblem::Unknown));
     }
-    let hash = password::hash(reg.password).await.map_err(internal)?;
+    let hash = password::hash(reg.password)
+        .await
+        .map_err(|e| internal(e))?;
     let id = accounts::insert_user(
         &state.db,
         &reg.phone,
         &reg.name,
         Some(hash),
-        &[grant.clone()],
+        std::slice::from_ref(&grant),
     )
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or(AppError::PhoneTaken)?;
     audit::record(
         state,
@@ -130,10 +132,8 @@ pub async fn create_account(
     .await?;
     if let (Some(position), Some(grid)) = (form.position, place.grid.as_deref()) {
         let grid_id = state.atlas().region_id(grid).ok_or(AppError::NotFound)?;
-        geography::add_staff(&state.db, grid_id, id, position, "", false)
-            .await
-            .map_err(internal)?;
-        state.refresh_atlas().await.map_err(internal)?;
+        geography::add_staff(&state.db, grid_id, id, position, "", false).await?;
+        state.refresh_atlas().await?;
     }
     Ok(())
 }
@@ -166,12 +166,9 @@ async fn target(
     user_id: i64,
 ) -> Result<(accounts::UserRow, Vec<PlacedGrant>), AppError> {
     let user = accounts::user_by_id(&state.db, user_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
-    let grants = accounts::grants_of(&state.db, user_id)
-        .await
-        .map_err(internal)?;
+    let grants = accounts::grants_of(&state.db, user_id).await?;
     let atlas = state.atlas();
     let holder = grants.iter().map(|g| placed(&atlas, g)).collect();
     Ok((user, holder))
@@ -188,6 +185,7 @@ fn street_of(holder: &[PlacedGrant]) -> Option<String> {
 /// Takes one role from an account (撤销角色): system admins anywhere,
 /// street and community admins for the roles they could have granted, in
 /// their area. A grid role also leaves that grid's roster.
+#[tracing::instrument(skip_all, fields(user = viewer.id, target_user = user_id))]
 pub async fn revoke_grant(
     state: &AppState,
     viewer: &Viewer,
@@ -206,11 +204,7 @@ pub async fn revoke_grant(
     if !permits(&viewer.grants, &action) {
         return Err(AppError::Forbidden);
     }
-    if accounts::delete_grant(&state.db, user.id, &grant)
-        .await
-        .map_err(internal)?
-        == 0
-    {
+    if accounts::delete_grant(&state.db, user.id, &grant).await? == 0 {
         // Someone else revoked it in the meantime.
         return Err(AppError::AlreadyHandled { by: String::new() });
     }
@@ -231,11 +225,9 @@ pub async fn revoke_grant(
             > 1;
         if !still_there {
             if let Some(grid_id) = state.atlas().region_id(code) {
-                let removed = accounts::remove_from_roster(&state.db, user.id, grid_id)
-                    .await
-                    .map_err(internal)?;
+                let removed = accounts::remove_from_roster(&state.db, user.id, grid_id).await?;
                 if removed > 0 {
-                    state.refresh_atlas().await.map_err(internal)?;
+                    state.refresh_atlas().await?;
                 }
             }
         }
@@ -246,6 +238,7 @@ pub async fn revoke_grant(
 /// Disables an account (its sessions end at once) or enables it again:
 /// system admins anywhere, street and community admins for accounts whose
 /// every role they could have granted; never one's own account.
+#[tracing::instrument(skip_all, fields(user = viewer.id, target_user = user_id))]
 pub async fn set_disabled(
     state: &AppState,
     viewer: &Viewer,
@@ -260,9 +253,7 @@ pub async fn set_disabled(
     if !permits(&viewer.grants, &action) {
         return Err(AppError::Forbidden);
     }
-    accounts::set_disabled(&state.db, user.id, disabled)
-        .await
-        .map_err(internal)?;
+    accounts::set_disabled(&state.db, user.id, disabled).await?;
     audit::record(
         state,
         viewer,
@@ -278,6 +269,7 @@ pub async fn set_disabled(
 }
 
 /// Accounts scoped to a region and everything below it.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn accounts_in(
     state: &AppState,
     viewer: &Viewer,
@@ -290,9 +282,7 @@ pub async fn accounts_in(
         return Err(AppError::Forbidden);
     }
     let codes = atlas.codes_within(&code);
-    let rows = accounts::users_scoped_to(&state.db, &codes)
-        .await
-        .map_err(internal)?;
+    let rows = accounts::users_scoped_to(&state.db, &codes).await?;
     // Each account's whole set of grants decides what may be done to it;
     // read once per account.
     let mut holders: HashMap<i64, Vec<PlacedGrant>> = HashMap::new();
@@ -301,11 +291,9 @@ pub async fn accounts_in(
         if !grant.role.is_place_staff() {
             continue;
         }
-        if !holders.contains_key(&u.id) {
-            let grants = accounts::grants_of(&state.db, u.id)
-                .await
-                .map_err(internal)?;
-            holders.insert(u.id, grants.iter().map(|g| placed(&atlas, g)).collect());
+        if let std::collections::hash_map::Entry::Vacant(e) = holders.entry(u.id) {
+            let grants = accounts::grants_of(&state.db, u.id).await?;
+            e.insert(grants.iter().map(|g| placed(&atlas, g)).collect());
         }
         let holder = holders.get(&u.id).cloned().unwrap_or_default();
         let own = u.id == viewer.id;
@@ -338,17 +326,16 @@ pub async fn accounts_in(
 }
 
 /// A staff member agrees (or stops agreeing) to show their phone publicly.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn set_phone_consent(
     state: &AppState,
     viewer: &Viewer,
     show: bool,
 ) -> Result<u64, AppError> {
-    let n = geography::set_show_phone(&state.db, viewer.id, show)
-        .await
-        .map_err(internal)?;
+    let n = geography::set_show_phone(&state.db, viewer.id, show).await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
-    state.refresh_atlas().await.map_err(internal)?;
+    state.refresh_atlas().await?;
     Ok(n)
 }

@@ -5,7 +5,7 @@
 
 use super::auth::Viewer;
 use super::notices::{notify, reviewers_of};
-use super::{internal, text};
+use super::text;
 use crate::backend::state::AppState;
 use crate::backend::store::{self, accounts, units as db};
 use crate::domain::auth::{Grant, Place, Role, Scope};
@@ -49,12 +49,8 @@ async fn view_units(state: &AppState, rows: Vec<db::UnitRow>) -> Result<Vec<Unit
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let members = db::members(&state.db, Some(&ids), None, None)
-        .await
-        .map_err(internal)?;
-    let credits = db::credits(&state.db, &db::CreditsOf::Units(ids), 1_000_000)
-        .await
-        .map_err(internal)?;
+    let members = db::members(&state.db, Some(&ids), None, None).await?;
+    let credits = db::credits(&state.db, &db::CreditsOf::Units(ids), 1_000_000).await?;
     let atlas = state.atlas();
     Ok(rows
         .into_iter()
@@ -92,16 +88,17 @@ async fn view_unit(state: &AppState, u: db::UnitRow) -> Result<UnitView, AppErro
 }
 
 /// The unit a party member reported under, once the community approved.
+#[tracing::instrument(skip_all, fields(user = user))]
 pub async fn approved_unit_of(state: &AppState, user: i64) -> Result<Option<i64>, AppError> {
     Ok(db::members(&state.db, None, None, Some(user))
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .find(|m| m.status == Review::Approved)
         .map(|m| m.unit_id))
 }
 
 /// A unit registers with a community; the community approves it.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn register_unit(
     state: &AppState,
     viewer: &Viewer,
@@ -129,8 +126,7 @@ pub async fn register_unit(
         reject_reason: None,
     };
     let id = db::insert_unit(&state.db, &row)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::invalid(Field::Unit, InputProblem::Taken))?;
     let reviewers = reviewers_of(state, &community).await;
     notify(state, &reviewers, NoticeKind::Unit, id, "submitted", &name).await;
@@ -139,6 +135,7 @@ pub async fn register_unit(
 
 /// The community approves (or refuses) a unit; approval makes the
 /// applicant the unit's admin.
+#[tracing::instrument(skip_all, fields(user = viewer.id, unit_id = unit_id))]
 pub async fn review_unit(
     state: &AppState,
     viewer: &Viewer,
@@ -147,8 +144,7 @@ pub async fn review_unit(
     reason: String,
 ) -> Result<UnitView, AppError> {
     let u = db::unit_by_id(&state.db, unit_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if !may_review(&viewer.grants, &community_place(state, &u.community_code)?) {
         return Err(AppError::Forbidden);
@@ -166,48 +162,37 @@ pub async fn review_unit(
         Review::Rejected
     };
     // The decision and the role it gives land together or not at all.
-    let txn = store::begin(&state.db).await.map_err(internal)?;
-    if !db::review_unit(&txn, unit_id, to, (!approve).then_some(reason))
-        .await
-        .map_err(internal)?
-    {
+    let txn = store::begin(&state.db).await?;
+    if !db::review_unit(&txn, unit_id, to, (!approve).then_some(reason)).await? {
         return Err(AppError::WrongState);
     }
     if let (true, Some(applicant)) = (approve, u.applicant_id) {
         let grant = Grant::new(Role::UnitAdmin, Scope::Unit(unit_id)).ok_or(AppError::Internal)?;
-        accounts::add_grant(&txn, applicant, &grant)
-            .await
-            .map_err(internal)?;
+        accounts::add_grant(&txn, applicant, &grant).await?;
     }
-    store::commit(txn).await.map_err(internal)?;
+    store::commit(txn).await?;
     let event = if approve { "approved" } else { "rejected" };
     let to_notify: Vec<i64> = u.applicant_id.into_iter().collect();
     notify(state, &to_notify, NoticeKind::Unit, unit_id, event, &u.name).await;
     let fresh = db::unit_by_id(&state.db, unit_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     view_unit(state, fresh).await
 }
 
 /// Units the caller sees: those they registered or run, and those
 /// reporting to the communities they review.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn units_for(state: &AppState, viewer: &Viewer) -> Result<Vec<UnitView>, AppError> {
-    let mut rows = db::units_of_applicant(&state.db, viewer.id)
-        .await
-        .map_err(internal)?;
+    let mut rows = db::units_of_applicant(&state.db, viewer.id).await?;
     if let Some(u) = unit_of(&viewer.grants, Role::UnitAdmin) {
-        if let Some(r) = db::unit_by_id(&state.db, u).await.map_err(internal)? {
+        if let Some(r) = db::unit_by_id(&state.db, u).await? {
             rows.push(r);
         }
     }
     let reviewed = reviewed_communities(state, &viewer.grants);
     if !reviewed.is_empty() {
-        rows.extend(
-            db::units_in(&state.db, Some(&reviewed))
-                .await
-                .map_err(internal)?,
-        );
+        rows.extend(db::units_in(&state.db, Some(&reviewed)).await?);
     }
     rows.sort_by_key(|r| r.id);
     rows.dedup_by_key(|r| r.id);
@@ -215,10 +200,10 @@ pub async fn units_for(state: &AppState, viewer: &Viewer) -> Result<Vec<UnitView
 }
 
 /// Approved units, for the member's registration form.
+#[tracing::instrument(skip_all)]
 pub async fn unit_choices(state: &AppState) -> Result<Vec<UnitChoice>, AppError> {
     Ok(db::units_in(&state.db, None)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter(|u| u.status == Review::Approved)
         .map(|u| UnitChoice {
@@ -257,8 +242,7 @@ fn view_member(
 
 async fn unit_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
     Ok(db::units_in(&state.db, None)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect())
@@ -266,6 +250,7 @@ async fn unit_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> 
 
 /// A party member reports (报到) under their unit to the community where
 /// they live; the community approves.
+#[tracing::instrument(skip_all, fields(user = viewer.id, unit_id = unit_id))]
 pub async fn report_member(
     state: &AppState,
     viewer: &Viewer,
@@ -275,19 +260,14 @@ pub async fn report_member(
     let community = community.trim().to_ascii_uppercase();
     community_place(state, &community)?;
     let unit = db::unit_by_id(&state.db, unit_id)
-        .await
-        .map_err(internal)?
+        .await?
         .filter(|u| u.status == Review::Approved)
         .ok_or(AppError::invalid(Field::Unit, InputProblem::Unknown))?;
-    let existing = db::members(&state.db, None, None, Some(viewer.id))
-        .await
-        .map_err(internal)?;
+    let existing = db::members(&state.db, None, None, Some(viewer.id)).await?;
     if existing.iter().any(|m| m.status != Review::Rejected) {
         return Err(AppError::WrongState);
     }
-    db::upsert_member(&state.db, viewer.id, unit.id, &community, Utc::now())
-        .await
-        .map_err(internal)?;
+    db::upsert_member(&state.db, viewer.id, unit.id, &community, Utc::now()).await?;
     let reviewers = reviewers_of(state, &community).await;
     notify(
         state,
@@ -304,17 +284,15 @@ pub async fn report_member(
 }
 
 /// The caller's own report, if any.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn my_membership(
     state: &AppState,
     viewer: &Viewer,
 ) -> Result<Option<MemberView>, AppError> {
     let units = unit_names(state).await?;
-    let credits = db::credits(&state.db, &db::CreditsOf::User(viewer.id), 100_000)
-        .await
-        .map_err(internal)?;
+    let credits = db::credits(&state.db, &db::CreditsOf::User(viewer.id), 100_000).await?;
     Ok(db::members(&state.db, None, None, Some(viewer.id))
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .next()
         .map(|m| view_member(state, m, &units, &credits)))
@@ -322,6 +300,7 @@ pub async fn my_membership(
 
 /// The community approves (or refuses) a member; approval makes them a
 /// party member of their unit.
+#[tracing::instrument(skip_all, fields(user = viewer.id, target_user = user_id))]
 pub async fn review_member(
     state: &AppState,
     viewer: &Viewer,
@@ -329,8 +308,7 @@ pub async fn review_member(
     approve: bool,
 ) -> Result<(), AppError> {
     let m = db::members(&state.db, None, None, Some(user_id))
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .next()
         .ok_or(AppError::NotFound)?;
@@ -342,21 +320,16 @@ pub async fn review_member(
     } else {
         Review::Rejected
     };
-    let txn = store::begin(&state.db).await.map_err(internal)?;
-    if !db::review_member(&txn, user_id, to)
-        .await
-        .map_err(internal)?
-    {
+    let txn = store::begin(&state.db).await?;
+    if !db::review_member(&txn, user_id, to).await? {
         return Err(AppError::WrongState);
     }
     if approve {
         let grant =
             Grant::new(Role::PartyMember, Scope::Unit(m.unit_id)).ok_or(AppError::Internal)?;
-        accounts::add_grant(&txn, user_id, &grant)
-            .await
-            .map_err(internal)?;
+        accounts::add_grant(&txn, user_id, &grant).await?;
     }
-    store::commit(txn).await.map_err(internal)?;
+    store::commit(txn).await?;
     let event = if approve { "approved" } else { "rejected" };
     notify(
         state,
@@ -372,30 +345,21 @@ pub async fn review_member(
 
 /// Members the caller sees: a unit admin their unit's, a community those
 /// reported to it.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn members_for(state: &AppState, viewer: &Viewer) -> Result<Vec<MemberView>, AppError> {
     let mut rows = Vec::new();
     if let Some(u) = unit_of(&viewer.grants, Role::UnitAdmin) {
-        rows.extend(
-            db::members(&state.db, Some(&[u]), None, None)
-                .await
-                .map_err(internal)?,
-        );
+        rows.extend(db::members(&state.db, Some(&[u]), None, None).await?);
     }
     let reviewed = reviewed_communities(state, &viewer.grants);
     if !reviewed.is_empty() {
-        rows.extend(
-            db::members(&state.db, None, Some(&reviewed), None)
-                .await
-                .map_err(internal)?,
-        );
+        rows.extend(db::members(&state.db, None, Some(&reviewed), None).await?);
     }
     rows.sort_by_key(|r| r.user_id);
     rows.dedup_by_key(|r| r.user_id);
     let units = unit_names(state).await?;
     let users: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
-    let credits = db::credits(&state.db, &db::CreditsOf::Users(users), 1_000_000)
-        .await
-        .map_err(internal)?;
+    let credits = db::credits(&state.db, &db::CreditsOf::Users(users), 1_000_000).await?;
     Ok(rows
         .into_iter()
         .map(|m| view_member(state, m, &units, &credits))
@@ -404,7 +368,7 @@ pub async fn members_for(state: &AppState, viewer: &Viewer) -> Result<Vec<Member
 
 async fn lines(state: &AppState, rows: Vec<db::CreditRow>) -> Result<Record, AppError> {
     let users: Vec<i64> = rows.iter().map(|c| c.user_id).collect();
-    let names = db::user_names(&state.db, &users).await.map_err(internal)?;
+    let names = db::user_names(&state.db, &users).await?;
     let units = unit_names(state).await?;
     let atlas = state.atlas();
     Ok(Record {
@@ -431,23 +395,22 @@ async fn lines(state: &AppState, rows: Vec<db::CreditRow>) -> Result<Record, App
 }
 
 /// The caller's own service record.
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn my_record(state: &AppState, viewer: &Viewer) -> Result<Record, AppError> {
-    let rows = db::credits(&state.db, &db::CreditsOf::User(viewer.id), 1000)
-        .await
-        .map_err(internal)?;
+    let rows = db::credits(&state.db, &db::CreditsOf::User(viewer.id), 1000).await?;
     lines(state, rows).await
 }
 
 /// A unit's service ledger: for its admin, and for the community it
 /// reports to.
+#[tracing::instrument(skip_all, fields(user = viewer.id, unit_id = unit_id))]
 pub async fn unit_ledger(
     state: &AppState,
     viewer: &Viewer,
     unit_id: i64,
 ) -> Result<Record, AppError> {
     let u = db::unit_by_id(&state.db, unit_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let runs_it = unit_of(&viewer.grants, Role::UnitAdmin) == Some(unit_id);
     let reviews_it = state
@@ -457,22 +420,20 @@ pub async fn unit_ledger(
     if !(runs_it || reviews_it) {
         return Err(AppError::Forbidden);
     }
-    let rows = db::credits(&state.db, &db::CreditsOf::Unit(unit_id), 100_000)
-        .await
-        .map_err(internal)?;
+    let rows = db::credits(&state.db, &db::CreditsOf::Unit(unit_id), 100_000).await?;
     lines(state, rows).await
 }
 
 /// A community's leaderboard: members by points (surnames only, it is
 /// public), at most 20.
+#[tracing::instrument(skip_all, fields(community = community))]
 pub async fn leaderboard(state: &AppState, community: &str) -> Result<Vec<LeaderRow>, AppError> {
     let rows = db::credits(
         &state.db,
         &db::CreditsOf::Community(community.to_string()),
         100_000,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_user: HashMap<i64, (i64, f64, Option<i64>)> = HashMap::new();
     for c in &rows {
         let e = by_user.entry(c.user_id).or_insert((0, 0.0, c.unit_id));
@@ -480,7 +441,7 @@ pub async fn leaderboard(state: &AppState, community: &str) -> Result<Vec<Leader
         e.1 += c.hours as f64;
     }
     let users: Vec<i64> = by_user.keys().copied().collect();
-    let names = db::user_names(&state.db, &users).await.map_err(internal)?;
+    let names = db::user_names(&state.db, &users).await?;
     let units = unit_names(state).await?;
     let mut board: Vec<(i64, i64, f64, Option<i64>)> = by_user
         .into_iter()

@@ -168,9 +168,7 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
         note: String::new(),
         created_at: now,
     };
-    let id = db::insert(&state.db, &row, Some(&event))
-        .await
-        .map_err(internal)?;
+    let id = db::insert(&state.db, &row, Some(&event)).await?;
     state.wall_cache.clear();
     let reviewers = reviewers_of(state, &community).await;
     notify(state, &reviewers, NoticeKind::Wish, id, "post", &row.title).await;
@@ -180,10 +178,7 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
 /// One wish as the caller may see it.
 #[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<WishView, AppError> {
-    let row = db::by_id(&state.db, id)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let row = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !may_see(viewer, &row) {
         return Err(AppError::NotFound);
     }
@@ -211,10 +206,8 @@ async fn view(
         )
         .await?;
     }
-    let photos = db::photos_of(&state.db, &[row.id])
-        .await
-        .map_err(internal)?;
-    let events = db::events(&state.db, row.id).await.map_err(internal)?;
+    let photos = db::photos_of(&state.db, &[row.id]).await?;
+    let events = db::events(&state.db, row.id).await?;
     let (actions, may_add_photo) = match viewer {
         Some(v) => (
             available(v.id, &v.grants, &f),
@@ -305,8 +298,7 @@ async fn claim_display(
     if action == WishAction::ClaimForUnit {
         let unit = unit_of(&viewer.grants, role);
         let u = crate::backend::store::units::unit_by_id(&state.db, unit.unwrap_or_default())
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::Forbidden)?;
         return Ok((Some(u.id), u.name));
     }
@@ -320,8 +312,7 @@ async fn claim_display(
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<WishView, AppError> {
     let row = db::by_id(&state.db, req.wish_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if !may_see(Some(viewer), &row) {
         return Err(AppError::NotFound);
@@ -411,8 +402,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         &event,
         credit.as_ref(),
     )
-    .await
-    .map_err(internal)?
+    .await?
     {
         return Err(lost_race(state, viewer, row.id).await);
     }
@@ -460,7 +450,7 @@ async fn within_claim_limits(
         None => db::Claimer::Member(viewer.id),
     };
     let day_ago = Utc::now() - Duration::days(1);
-    let open = db::open_claims(&state.db, who).await.map_err(internal)?;
+    let open = db::open_claims(&state.db, who).await?;
     if open >= limits.open_max {
         return Err(AppError::ClaimLimit {
             kind: ClaimLimitKind::OpenClaims,
@@ -468,9 +458,7 @@ async fn within_claim_limits(
         });
     }
     let claims = [WishAction::Claim, WishAction::ClaimForUnit];
-    let today = db::steps_since(&state.db, viewer.id, &claims, None, day_ago)
-        .await
-        .map_err(internal)?;
+    let today = db::steps_since(&state.db, viewer.id, &claims, None, day_ago).await?;
     if today >= limits.daily_max {
         return Err(AppError::ClaimLimit {
             kind: ClaimLimitKind::DailyClaims,
@@ -484,8 +472,7 @@ async fn within_claim_limits(
         Some(wish_id),
         day_ago,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     if gave_back > 0 {
         return Err(AppError::ClaimLimit {
             kind: ClaimLimitKind::GivenBack,
@@ -510,11 +497,11 @@ async fn lost_race(state: &AppState, viewer: &Viewer, id: i64) -> AppError {
                         .map(|e| e.actor_name.clone())
                         .unwrap_or_default(),
                 },
-                Err(e) => internal(e),
+                Err(e) => AppError::from(e),
             }
         }
         Ok(_) => AppError::AlreadyHandled { by: String::new() },
-        Err(e) => internal(e),
+        Err(e) => AppError::from(e),
     }
 }
 
@@ -561,11 +548,9 @@ pub async fn list(
             kind: filter.kind,
             status: filter.status,
         };
-        let rows = db::page(&state.db, scope, &store_filter, after, limit)
-            .await
-            .map_err(internal)?;
+        let rows = db::page(&state.db, scope, &store_filter, after, limit).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
+        let photos = db::photos_of(&state.db, &ids).await?;
         Ok::<_, AppError>(
             rows.iter()
                 .map(|r| card(state, r, &photos))
@@ -608,18 +593,13 @@ pub async fn add_photo(
     bytes: Vec<u8>,
 ) -> Result<WishPhotoRef, AppError> {
     let row = db::by_id(&state.db, wish_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if !may_see(Some(viewer), &row) {
         return Err(AppError::NotFound);
     }
     let stage = photo_stage(viewer, &row).ok_or(AppError::WrongState)?;
-    if db::count_photos(&state.db, wish_id, stage)
-        .await
-        .map_err(internal)?
-        >= MAX_PHOTOS
-    {
+    if db::count_photos(&state.db, wish_id, stage).await? >= MAX_PHOTOS {
         return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
     }
     let stored = super::photos::store(state, &format!("wishes/{wish_id}"), bytes).await?;
@@ -642,7 +622,7 @@ pub async fn add_photo(
         }
         Err(e) => {
             super::photos::discard(state, &stored).await;
-            Err(internal(e))
+            Err(AppError::from(e))
         }
     }
 }
@@ -658,12 +638,10 @@ pub async fn photo_bytes(
     thumb: bool,
 ) -> Result<(Vec<u8>, bool), AppError> {
     let p = db::photo_by_id(&state.db, id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let row = db::by_id(&state.db, p.wish_id)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let public = p.stage == "story" && row.status.on_wall();
     let private = viewer.is_some_and(|v| sees_contact(v.id, &v.grants, &facts(&row)));
@@ -674,7 +652,7 @@ pub async fn photo_bytes(
         .blobs
         .get(if thumb { &p.thumb_key } else { &p.key })
         .await
-        .map_err(internal)?;
+        .map_err(|e| internal(e))?;
     Ok((bytes, public))
 }
 
@@ -696,11 +674,9 @@ pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<Wis
     if communities.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = db::overdue_claims(&state.db, &communities, today())
-        .await
-        .map_err(internal)?;
+    let rows = db::overdue_claims(&state.db, &communities, today()).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let photos = db::photos_of(&state.db, &ids).await.map_err(internal)?;
+    let photos = db::photos_of(&state.db, &ids).await?;
     Ok(rows.iter().map(|r| card(state, r, &photos)).collect())
 }
 
@@ -709,9 +685,7 @@ pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<Wis
 /// every few minutes).
 #[tracing::instrument(skip_all)]
 pub async fn flag_overdue_claims(state: &AppState, today: NaiveDate) -> Result<usize, AppError> {
-    let rows = db::take_new_overdue(&state.db, today, 200)
-        .await
-        .map_err(internal)?;
+    let rows = db::take_new_overdue(&state.db, today, 200).await?;
     for w in &rows {
         let mut to = reviewers_of(state, &w.community_code).await;
         to.extend(w.claimer_id);

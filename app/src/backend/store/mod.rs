@@ -25,6 +25,18 @@ pub use sea_orm::DatabaseConnection as Db;
 pub use sea_orm::DatabaseTransaction as Txn;
 pub use sea_orm::DbErr as StoreError;
 
+/// A database failure becomes `AppError::Internal`, so `?` works on store
+/// calls. The cause is logged with where it happened (the `?` that passed
+/// it on); the user only reads "something went wrong".
+impl From<DbErr> for crate::domain::error::AppError {
+    #[track_caller]
+    fn from(e: DbErr) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(error = %e, cause = ?e, %at, "database error");
+        crate::domain::error::AppError::Internal
+    }
+}
+
 /// Starts a transaction for a multi-step write; [`commit`] ends it, dropping rolls back.
 pub async fn begin(db: &DatabaseConnection) -> Result<Txn, DbErr> {
     use sea_orm::TransactionTrait;

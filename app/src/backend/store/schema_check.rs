@@ -58,7 +58,8 @@ where
         let nullable = col.def().is_null();
         match have.get(&name) {
             None => out.push(format!("{table}.{name}: missing")),
-            Some(n) if *n != nullable && !(name == "id" && !*n) => out.push(format!(
+            // (A NOT NULL `id` is right either way.)
+            Some(n) if *n != nullable && (name != "id" || *n) => out.push(format!(
                 "{table}.{name}: nullable in the database = {n}, in the entity = {nullable}"
             )),
             Some(_) => {}
