@@ -200,7 +200,10 @@ pub fn router(state: AppState) -> Router {
             security::attach_user,
         ))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
-        .layer(axum::middleware::from_fn(security::body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::body_limit,
+        ))
         // Outside the body limit, so draining an oversized body is timed
         // too; inside the headers, so a timed-out answer carries them.
         .layer(axum::middleware::from_fn(security::request_timeout))

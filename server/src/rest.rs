@@ -285,7 +285,7 @@ pub async fn upload_photo(
             // NotFound for a case the caller may not read, as for a missing
             // one. `add_photo` checks everything again once the photo is here.
             cases::may_add_photo(&state, &viewer, id).await?;
-            let _place = app::backend::photo::admit().map_err(photos::refusal)?;
+            let _place = app::backend::photo::admit(viewer.id).map_err(photos::refusal)?;
             let bytes = read_photo(body, &headers).await?;
             cases::add_photo(&state, &viewer, id, bytes).await
         }
@@ -301,12 +301,18 @@ pub async fn photo(
     Caller(viewer): Caller,
 ) -> Result<Response, AppError> {
     let thumb = q.get("thumb").is_some_and(|v| v == "1");
-    let bytes =
+    let (bytes, on_board) =
         app::backend::services::cases::photo_bytes(&state, viewer.as_ref(), id, thumb).await?;
+    // A private photo stays out of every cache, the browser's included.
+    let cache = if on_board {
+        "private, max-age=86400"
+    } else {
+        "no-store"
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, max-age=86400"),
+            (header::CACHE_CONTROL, cache),
         ],
         bytes,
     )

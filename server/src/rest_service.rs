@@ -75,10 +75,10 @@ pub async fn upload_wish_photo(
             // for a wish the caller may not see, WrongState when the wish
             // takes no photo from them now. `add_photo` checks again once
             // the photo is here.
-            if !wishes::get(&state, Some(&viewer), id).await?.may_add_photo {
+            if !wishes::may_add_photo(&state, &viewer, id).await? {
                 return Err(AppError::WrongState);
             }
-            let _place = app::backend::photo::admit().map_err(photos::refusal)?;
+            let _place = app::backend::photo::admit(viewer.id).map_err(photos::refusal)?;
             let bytes = read_photo(body, &headers).await?;
             wishes::add_photo(&state, &viewer, id, bytes).await
         }
@@ -130,6 +130,18 @@ pub async fn unit_ledger(
             .unwrap_or_default(),
     );
     let record = app::backend::services::units::unit_ledger(&state, &viewer, id).await?;
+    if !matches!(file.as_str(), "ledger.csv" | "ledger.xlsx") {
+        return Err(AppError::NotFound);
+    }
+    // An export of people's names and service records: written down first.
+    app::backend::services::audit::record(
+        &state,
+        &viewer,
+        app::domain::audit::AuditAction::Exported,
+        app::backend::services::audit::Target::new("unit", id),
+        format!("{file}, {} lines", record.lines.len()),
+    )
+    .await?;
     let (head, rows) = ledger_table(&record.lines, lang);
     let name = format!("ledger-{id}");
     match file.as_str() {

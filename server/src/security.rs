@@ -49,13 +49,25 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
 /// Largest oversized photo still read through before refusing it.
 const DRAIN_LIMIT: usize = 32 * 1024 * 1024;
 
-/// Caps request bodies: large only for the boundary import, small elsewhere,
-/// so an anonymous caller cannot push megabytes at `login`.
-pub async fn body_limit(req: Request, next: Next) -> Response {
+/// Caps request bodies: large only for the boundary import, and only for
+/// callers who may import (checked before a byte of it is read), small
+/// elsewhere, so an anonymous caller cannot push megabytes at `login`.
+pub async fn body_limit(
+    axum::extract::State(state): axum::extract::State<app::backend::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_string();
     let photo = (path.starts_with("/api/v1/cases/") || path.starts_with("/api/v1/wishes/"))
         && path.ends_with("/photos");
-    let (limit, field) = if path == "/api/import_geography" {
+    let (parts, body) = req.into_parts();
+    let importer = path == "/api/import_geography"
+        && matches!(
+            crate::caller::session_of(&parts, &state).await,
+            Ok(Some((v, _))) if app::domain::auth::permits(&v.grants, &app::domain::auth::Action::ImportGeography)
+        );
+    let req = Request::from_parts(parts, body);
+    let (limit, field) = if importer {
         (crate::MAX_IMPORT_BYTES, Field::File)
     } else if photo {
         (app::backend::photo::MAX_PHOTO_BYTES, Field::Photo)

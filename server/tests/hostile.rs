@@ -453,17 +453,18 @@ async fn an_oversized_body_is_refused_with_the_readable_error() {
 async fn a_burst_of_uploads_never_decodes_more_than_the_limit() {
     let _one = PHOTO_TESTS.lock().await;
     let app = TestApp::demo(Backend::Sqlite).await;
-    let resident = app.signed_in(phone_of(Role::Resident)).await;
-    // 4 cases × 5 photos: under the 6 a case allows.
+    // 20 residents, one case and one photo each, all at once (one user
+    // alone may hold only `photo::PER_USER` places in the queue).
+    let crowd = app.crowd(20).await;
     let mut cases = Vec::new();
-    for i in 0..4 {
-        cases.push(report(&app, &resident, &format!("第{i}处积水"), true).await);
+    for (i, (_, c)) in crowd.iter().enumerate() {
+        cases.push(report(&app, c, &format!("第{i}处积水"), true).await);
     }
     let picture = tokio::task::spawn_blocking(|| camera_jpeg(1200, 900, 16))
         .await
         .unwrap();
     photo::reset_decodes_in_flight_peak();
-    let uploads = (0..20).map(|i| upload(&app, &resident, &cases[i % 4], picture.clone()));
+    let uploads = (0..20).map(|i| upload(&app, &crowd[i].1, &cases[i], picture.clone()));
     let answers = futures::future::join_all(uploads).await;
 
     let mut stored = 0;

@@ -157,6 +157,21 @@ async fn a_fresh_resident_following_private_cases_reads_none(backend: Backend) {
     let (s, seen) = detail(&app, &stranger, &public["id"]).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(seen["lat"], json!((HOME.0 * 1000.0).round() / 1000.0));
+    // The "following" list places it as the board does, never exactly.
+    let (s, following) = app
+        .call_json(
+            &stranger,
+            "case_queue",
+            json!({"queue": "following", "statuses": [], "overdue_only": false, "after": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{following}");
+    let rows = following.as_array().unwrap();
+    assert!(rows.iter().any(|r| r["id"] == public["id"]));
+    for r in rows {
+        let lat = r["lat"].as_f64().unwrap();
+        assert_eq!(lat, (lat * 1000.0).round() / 1000.0, "blurred: {r}");
+    }
     assert!(seen["actions"].as_array().unwrap().is_empty());
     let worker = app.signed_in(phone_of(Role::GridWorker)).await;
     must(&app, &worker, public.clone(), json!("confirm"), json!({})).await;
@@ -295,6 +310,14 @@ async fn companies_see_only_what_is_dispatched_to_them(backend: Backend) {
         seen["contact"].is_null(),
         "a company does not get the reporter's phone"
     );
+    // Nor anyone's name: the complainant's would be the first line.
+    let labels: Vec<&str> = Role::ALL
+        .iter()
+        .map(|r| r.label(app::domain::lang::Lang::Zh))
+        .collect();
+    for e in seen["timeline"].as_array().unwrap() {
+        assert!(labels.contains(&e["actor"].as_str().unwrap()), "{e}");
+    }
     must(&app, &company, seen, json!("accept"), json!({})).await;
     // The other company's case in the same grid goes to the other company,
     // never to ours.
@@ -516,4 +539,145 @@ on_both_backends!(
     a_stale_version_names_nobody_to_outsiders,
     departments_come_from_the_table_and_merges_stay_in_the_community,
     a_reopened_case_gets_a_fresh_deadline,
+);
+
+async fn claim_limits_hold_under_parallel_claims(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let member = app.signed_in(phone_of(Role::PartyMember)).await;
+    let wanted = (chrono::Utc::now().date_naive() + chrono::Duration::days(9)).to_string();
+    let mut wishes = Vec::new();
+    for i in 0..8 {
+        let (s, w) = app
+            .call_json(
+                &resident,
+                "post_wish",
+                json!({"wish": {"title": format!("想要一本书{i}"), "story": "想看书", "kind": "material",
+                    "value_yuan": 20, "wanted_by": wanted, "community_code": format!("{DISTRICT_CODE}-001-001"),
+                    "address": "阳光花园1号楼"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{w}");
+        let (s, w) = app
+            .call_json(&community, "take_wish_step", json!({"step": {"wish_id": w["card"]["id"], "version": w["version"], "action": "approve", "note": ""}}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{w}");
+        wishes.push(w);
+    }
+    // All eight claimed at once by one member (who holds no claim in the
+    // test district): the open-claims limit lets exactly three through.
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = wishes
+        .iter()
+        .map(|w| {
+            let (app, member, w) = (app.clone(), member.clone(), w.clone());
+            tokio::spawn(async move {
+                app.call_json(&member, "take_wish_step", json!({"step": {"wish_id": w["card"]["id"], "version": w["version"], "action": "claim", "note": ""}}))
+                    .await
+            })
+        })
+        .collect();
+    let mut won = 0u64;
+    for t in tasks {
+        let (s, body) = t.await.unwrap();
+        match s {
+            StatusCode::OK => won += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_eq!(body["ClaimLimit"]["kind"], "OpenClaims", "{body}")
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(
+        won,
+        app::backend::state::ClaimLimits::default().open_max,
+        "parallel claims cannot all pass the count"
+    );
+}
+
+async fn nobody_approves_their_own_application(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (s, unit) = app
+        .call_json(
+            &community,
+            "register_unit",
+            json!({"unit": {"name": "自家单位", "kind": "institution", "party_org": "自家党支部",
+                "contact_name": "李书记", "contact_phone": "13912345670", "community_code": format!("{DISTRICT_CODE}-001-001")}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{unit}");
+    let (s, body) = app
+        .call(
+            &community,
+            "review_unit",
+            &[("unit_id", &unit["id"].to_string()), ("approve", "true")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "self-approval: {body}");
+}
+
+async fn only_importers_may_send_a_big_body(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let big = vec![b' '; 5 * 1024 * 1024];
+    let res = app
+        .client()
+        .post(app.url("/api/import_geography"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "a stranger's 5 MB import"
+    );
+    let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let res = admin
+        .post(app.url("/api/import_geography"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        res.status(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "an admin's import is read"
+    );
+}
+
+async fn escalating_past_the_street_is_a_whistle(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let case = report_at(&app, &resident, HOME, "违章搭建", false).await;
+    let case = must(&app, &street, case, json!("confirm"), json!({})).await;
+    let case = must(
+        &app,
+        &street,
+        case,
+        json!({"dispatch": "street"}),
+        json!({}),
+    )
+    .await;
+    for who in [&worker, &street] {
+        let (s, body) = act(&app, who, &case, json!("escalate"), json!({})).await;
+        assert!(
+            s == StatusCode::CONFLICT || s == StatusCode::FORBIDDEN,
+            "{s} {body}"
+        );
+    }
+    let (_, now) = detail(&app, &street, &case["id"]).await;
+    assert_eq!(now["level"], "street");
+}
+
+on_both_backends!(
+    claim_limits_hold_under_parallel_claims,
+    nobody_approves_their_own_application,
+    only_importers_may_send_a_big_body,
+    escalating_past_the_street_is_a_whistle,
 );

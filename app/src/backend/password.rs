@@ -34,16 +34,22 @@ pub fn verifications() -> u64 {
     VERIFICATIONS.load(Ordering::Relaxed)
 }
 
+/// Longest wait for a hashing slot before the attempt is refused.
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// The error text of a refused wait (callers map it to `AppError::Busy`).
+pub const BUSY: &str = "password hashing busy";
+
 /// Runs `work` on a blocking thread once a slot is free. The permit moves
 /// into the thread, so a caller that gives up early does not free its slot
 /// while its hash is still being computed.
 async fn on_a_slot<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, String> {
-    let permit = SLOTS
-        .clone()
-        .acquire_owned()
+    // A bounded wait: a flood of sign-ins from many addresses must not
+    // queue real users behind it for ever; the rest are told to retry.
+    let permit = tokio::time::timeout(MAX_WAIT, SLOTS.clone().acquire_owned())
         .await
+        .map_err(|_| BUSY.to_string())?
         .map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
         let _held = permit;
@@ -66,7 +72,9 @@ pub async fn hash(password: String) -> Result<String, String> {
 
 /// True when `password` matches `stored`; with no stored hash, spends the
 /// same effort and answers false.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
+/// `None` when no hashing slot came free in time (the caller answers busy
+/// and does not count the attempt).
+pub async fn verify(password: String, stored: Option<String>) -> Option<bool> {
     on_a_slot(move || {
         VERIFICATIONS.fetch_add(1, Ordering::Relaxed);
         let real = stored.is_some();
@@ -80,7 +88,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
             && real
     })
     .await
-    .unwrap_or(false)
+    .ok()
 }
 
 #[cfg(test)]
@@ -90,9 +98,12 @@ mod tests {
         let before = super::verifications();
         let h = super::hash("correct horse".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(super::verify("correct horse".into(), Some(h.clone())).await);
-        assert!(!super::verify("wrong".into(), Some(h)).await);
-        assert!(!super::verify("anything".into(), None).await);
+        assert_eq!(
+            super::verify("correct horse".into(), Some(h.clone())).await,
+            Some(true)
+        );
+        assert_eq!(super::verify("wrong".into(), Some(h)).await, Some(false));
+        assert_eq!(super::verify("anything".into(), None).await, Some(false));
         assert!(super::verifications() >= before + 3);
     }
 
@@ -103,7 +114,7 @@ mod tests {
             .map(|_| tokio::spawn(super::verify("correct horse".into(), Some(h.clone()))))
             .collect();
         for c in checks {
-            assert!(c.await.unwrap());
+            assert_eq!(c.await.unwrap(), Some(true));
         }
     }
 }

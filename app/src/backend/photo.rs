@@ -85,10 +85,31 @@ pub struct Header {
     pub decoded_bytes: u64,
 }
 
+/// Uploads one user may have admitted at once: a phone sends its photos
+/// one after another, so more is someone holding the queue for others.
+pub const PER_USER: usize = 2;
+
+/// Admitted uploads per user.
+static BY_USER: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<i64, usize>>> =
+    std::sync::LazyLock::new(Default::default);
+
 /// A place in the queue in front of the decoders, held by one upload from
 /// before its body is read until it is answered.
 pub struct Admission {
     _slot: SemaphorePermit<'static>,
+    user: i64,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        let mut map = BY_USER.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// The right to run one decode of a given size; released when dropped.
@@ -100,11 +121,15 @@ pub struct DecodePermit {
 /// Takes a place in the queue, or says the server is busy. Network entry
 /// points call this before reading a body so that waiting bodies are
 /// bounded too, not only decodes.
-pub fn admit() -> Result<Admission, PhotoProblem> {
-    ADMITTED
-        .try_acquire()
-        .map(|slot| Admission { _slot: slot })
-        .map_err(|_| PhotoProblem::Busy)
+pub fn admit(user: i64) -> Result<Admission, PhotoProblem> {
+    let slot = ADMITTED.try_acquire().map_err(|_| PhotoProblem::Busy)?;
+    let mut map = BY_USER.lock().unwrap_or_else(|p| p.into_inner());
+    let n = map.entry(user).or_insert(0);
+    if *n >= PER_USER {
+        return Err(PhotoProblem::Busy);
+    }
+    *n += 1;
+    Ok(Admission { _slot: slot, user })
 }
 
 /// Waits for a decoder and for room in the memory budget for an image with
@@ -358,12 +383,23 @@ mod tests {
     #[test]
     fn the_queue_in_front_of_the_decoders_is_bounded() {
         // The only test here that takes places: nothing else competes.
+        // Many users, two places each at most.
         let held: Vec<Admission> = (0..MAX_DECODES + MAX_WAITING)
-            .map(|_| admit().expect("a place"))
+            .map(|i| admit(1000 + (i / PER_USER) as i64).expect("a place"))
             .collect();
-        assert!(matches!(admit(), Err(PhotoProblem::Busy)));
+        assert!(matches!(admit(5000), Err(PhotoProblem::Busy)));
         drop(held);
-        assert!(admit().is_ok(), "places come back when answered");
+        assert!(admit(5000).is_ok(), "places come back when answered");
+    }
+
+    #[test]
+    fn one_user_cannot_hold_the_queue() {
+        let a = admit(-7).expect("first");
+        let b = admit(-7).expect("second");
+        assert!(matches!(admit(-7), Err(PhotoProblem::Busy)), "a third at once");
+        drop(a);
+        let c = admit(-7).expect("a place once one is answered");
+        drop((b, c));
     }
 
     #[test]

@@ -132,13 +132,16 @@ impl DispatchLevel {
         DispatchLevel::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
-    /// Where an escalation goes next (网格 → 社区 → 街道 → 部门).
+    /// Where an escalation goes next (网格 → 社区 → 街道; the street whistles
+    /// a department by name instead).
     pub fn next(self) -> Option<DispatchLevel> {
         match self {
             DispatchLevel::Grid | DispatchLevel::Company => Some(DispatchLevel::Community),
             DispatchLevel::Community => Some(DispatchLevel::Street),
-            DispatchLevel::Street => Some(DispatchLevel::Department),
-            DispatchLevel::Department => None,
+            // Above the street a case goes to a named department, and only
+            // the street whistles one (`Dispatch(Department)`): escalating
+            // would send it to no department at all.
+            DispatchLevel::Street | DispatchLevel::Department => None,
         }
     }
 }
@@ -582,10 +585,8 @@ mod tests {
             Some(DispatchLevel::Community)
         );
         assert_eq!(DispatchLevel::Community.next(), Some(DispatchLevel::Street));
-        assert_eq!(
-            DispatchLevel::Street.next(),
-            Some(DispatchLevel::Department)
-        );
+        // The street whistles a named department instead of escalating.
+        assert_eq!(DispatchLevel::Street.next(), None);
         assert_eq!(DispatchLevel::Department.next(), None);
     }
 

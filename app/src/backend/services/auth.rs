@@ -202,11 +202,18 @@ async fn check_password(
             return Err(AppError::from(e));
         }
     };
-    let ok = password::verify(
+    let Some(ok) = password::verify(
         pass.to_string(),
         user.as_ref().and_then(|u| u.password_hash.clone()),
     )
-    .await;
+    .await
+    else {
+        // No hashing slot in time: not a guess, so not counted.
+        attempt.cancel();
+        return Err(AppError::Busy {
+            retry_after_secs: 5,
+        });
+    };
     match user {
         Some(user) if ok && !user.disabled => {
             attempt.succeeded();

@@ -292,7 +292,10 @@ async fn view(
         // Residents see the public part; staff see everything.
         .filter(|e| staff || e.public)
         .map(|e| TimelineEntry {
-            actor: if staff {
+            // Names are personal data: staff of the place read them; a
+            // department or company handling the case reads role labels
+            // (the reporter's name among them would identify them).
+            actor: if access.contact() {
                 e.actor_name
             } else {
                 Role::parse(&e.actor_role)
@@ -681,7 +684,7 @@ async fn already_handled(state: &AppState, seen: CaseAccess, id: i64) -> AppErro
                 .rev()
                 .find(|e| seen.internal() || e.public)
                 .map(|e| {
-                    if seen.internal() {
+                    if seen.contact() {
                         e.actor_name.clone()
                     } else {
                         Role::parse(&e.actor_role)
@@ -710,10 +713,17 @@ pub async fn queue(
             return Err(AppError::NotFound);
         }
     }
-    let scope: db::Scope =
-        policy::queue_scope(viewer.id, &viewer.grants, &which, |c| atlas.place_of(c))
-            .ok_or(AppError::Forbidden)?
-            .into();
+    let queue = policy::queue_scope(viewer.id, &viewer.grants, &which, |c| atlas.place_of(c))
+        .ok_or(AppError::Forbidden)?;
+    // Followers see the board's view: the place blurred to ~100 m.
+    let place = |x: f64| {
+        if matches!(queue, QueueScope::Following(_)) {
+            crate::domain::case::blur(x)
+        } else {
+            x
+        }
+    };
+    let scope: db::Scope = queue.clone().into();
     let settings = settings(state).await?;
     let categories = &settings.names;
     let rows = db::queue_page(&state.db, &scope, &filter, after, PAGE).await?;
@@ -735,8 +745,8 @@ pub async fn queue(
                     .filter(|_| status.is_open())
                     .map(|d| due_state(r.started_at, d, now)),
                 created_at: r.created_at,
-                lat: r.lat,
-                lng: r.lng,
+                lat: place(r.lat),
+                lng: place(r.lng),
             }
         })
         .collect())
@@ -1114,13 +1124,14 @@ pub async fn add_photo(
 
 /// A photo's bytes (or its thumbnail's), if the caller may see it: anyone
 /// for public photos of public cases, otherwise those who may read the case.
+/// The flag says whether it is a board photo (others must not be cached).
 #[tracing::instrument(skip_all)]
 pub async fn photo_bytes(
     state: &AppState,
     viewer: Option<&Viewer>,
     id: i64,
     thumb: bool,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<(Vec<u8>, bool), AppError> {
     use crate::backend::store::photos;
     let p = photos::by_id(&state.db, id)
         .await?
@@ -1129,15 +1140,16 @@ pub async fn photo_bytes(
         .await?
         .ok_or(AppError::NotFound)?;
     let seen = access(viewer, &row);
-    let allowed = seen.all_photos() || (p.public && seen == CaseAccess::Public);
-    if !allowed {
+    let on_board = p.public && policy::on_public_board(row.public, row.status);
+    if !(seen.all_photos() || on_board) {
         return Err(AppError::NotFound);
     }
-    state
+    let bytes = state
         .blobs
         .get(if thumb { &p.thumb_key } else { &p.key })
         .await
-        .map_err(|e| internal(e))
+        .map_err(|e| internal(e))?;
+    Ok((bytes, on_board))
 }
 
 async fn photo_refs(

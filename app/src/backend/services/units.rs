@@ -146,7 +146,11 @@ pub async fn review_unit(
     let u = db::unit_by_id(&state.db, unit_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_review(&viewer.grants, &community_place(state, &u.community_code)?) {
+    // Nobody approves their own application: the role it grants is a
+    // door to other people's contacts.
+    if !may_review(&viewer.grants, &community_place(state, &u.community_code)?)
+        || u.applicant_id == Some(viewer.id)
+    {
         return Err(AppError::Forbidden);
     }
     let reason = reason.trim().to_string();
@@ -312,7 +316,9 @@ pub async fn review_member(
         .into_iter()
         .next()
         .ok_or(AppError::NotFound)?;
-    if !may_review(&viewer.grants, &community_place(state, &m.community_code)?) {
+    if !may_review(&viewer.grants, &community_place(state, &m.community_code)?)
+        || user_id == viewer.id
+    {
         return Err(AppError::Forbidden);
     }
     let to = if approve {

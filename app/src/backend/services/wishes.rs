@@ -175,6 +175,18 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
     get(state, Some(viewer), id).await
 }
 
+/// Whether the caller may add a photo to the wish now: NotFound for a wish
+/// they may not see. Settled before an upload's body is read, without
+/// building the view (which would count as a look at the contact).
+#[tracing::instrument(skip_all, fields(user = viewer.id, wish = id))]
+pub async fn may_add_photo(state: &AppState, viewer: &Viewer, id: i64) -> Result<bool, AppError> {
+    let row = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !may_see(Some(viewer), &row) {
+        return Err(AppError::NotFound);
+    }
+    Ok(photo_stage(viewer, &row).is_some())
+}
+
 /// One wish as the caller may see it.
 #[tracing::instrument(skip_all)]
 pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<WishView, AppError> {
@@ -339,6 +351,8 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     let now = Utc::now();
     let mut change = WishChange::default();
     let mut credit = None;
+    // Held from the claim limits' count until the claim is written.
+    let mut _claim_turn = None;
     match req.action {
         WishAction::Reject => {
             if note.is_empty() {
@@ -348,6 +362,10 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         }
         WishAction::Claim | WishAction::ClaimForUnit => {
             let (unit, shown) = claim_display(state, viewer, req.action).await?;
+            // One claim at a time per claimer, so parallel claims cannot
+            // all pass the count before any is written (this process; the
+            // cluster-wide lock comes with issue 13's shared state).
+            _claim_turn = Some(claim_turn(unit.map_or(viewer.id, |u| -u)).await);
             within_claim_limits(state, viewer, row.id, unit).await?;
             change.claimer = Some(Some((viewer.id, unit, shown)));
         }
@@ -432,6 +450,22 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     )
     .await;
     get(state, Some(viewer), row.id).await
+}
+
+/// A lock per claimer (units by negative id), striped over a fixed set so
+/// memory stays bounded whatever the number of claimers.
+async fn claim_turn(claimer: i64) -> tokio::sync::OwnedMutexGuard<()> {
+    use std::sync::{Arc, OnceLock};
+    static TURNS: OnceLock<Vec<Arc<tokio::sync::Mutex<()>>>> = OnceLock::new();
+    let turns = TURNS.get_or_init(|| {
+        (0..64)
+            .map(|_| Arc::new(tokio::sync::Mutex::new(())))
+            .collect()
+    });
+    turns[claimer.unsigned_abs() as usize % turns.len()]
+        .clone()
+        .lock_owned()
+        .await
 }
 
 /// Claiming reveals a wisher's contact, so claims cannot be a way to

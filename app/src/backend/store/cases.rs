@@ -319,7 +319,15 @@ async fn selected(
                 .into_tuple()
                 .all(db)
                 .await?;
+            // A follower reads only what the board shows
+            // (`policy::on_public_board`): a case rejected or merged
+            // since, or made private, drops out of the list.
             q.filter(C::Id.is_in(ids))
+                .filter(C::Public.eq(true))
+                .filter(
+                    C::Status
+                        .is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
+                )
         }
         Scope::Grid(g) => q.filter(C::GridCode.eq(g.clone())),
         Scope::Community(c) => q.filter(C::CommunityCode.eq(c.clone())),
