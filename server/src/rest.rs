@@ -232,6 +232,24 @@ fn over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
 /// sized from its declared length (no second copy). Call it only once the
 /// caller may add the photo and holds a place in the photo queue: until
 /// then nothing of the body is read.
+/// A place in the queue in front of the decoders, or the refusal — with
+/// the body read through and dropped first (nothing of it kept), so the
+/// phone reads "服务器正忙" instead of a broken connection.
+pub(crate) async fn admit_upload(
+    user: i64,
+    body: axum::body::Body,
+) -> Result<(app::backend::photo::Admission, axum::body::Body), AppError> {
+    use http_body_util::BodyExt;
+    match app::backend::photo::admit(user) {
+        Ok(place) => Ok((place, body)),
+        Err(problem) => {
+            let mut rest = http_body_util::Limited::new(body, app::backend::photo::MAX_PHOTO_BYTES);
+            while let Some(Ok(_)) = rest.frame().await {}
+            Err(app::backend::services::photos::refusal(problem))
+        }
+    }
+}
+
 pub(crate) async fn read_photo(
     body: axum::body::Body,
     headers: &axum::http::HeaderMap,
@@ -279,13 +297,13 @@ pub async fn upload_photo(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    use app::backend::services::{cases, photos};
+    use app::backend::services::cases;
     photo_answer(
         async {
             // NotFound for a case the caller may not read, as for a missing
             // one. `add_photo` checks everything again once the photo is here.
             cases::may_add_photo(&state, &viewer, id).await?;
-            let _place = app::backend::photo::admit(viewer.id).map_err(photos::refusal)?;
+            let (_place, body) = admit_upload(viewer.id, body).await?;
             let bytes = read_photo(body, &headers).await?;
             cases::add_photo(&state, &viewer, id, bytes).await
         }

@@ -68,7 +68,7 @@ pub async fn upload_wish_photo(
     body: axum::body::Body,
 ) -> Response {
     use crate::rest::{photo_answer, read_photo};
-    use app::backend::services::{photos, wishes};
+    use app::backend::services::wishes;
     photo_answer(
         async {
             // Settled before the body is read (see `upload_photo`): NotFound
@@ -78,7 +78,7 @@ pub async fn upload_wish_photo(
             if !wishes::may_add_photo(&state, &viewer, id).await? {
                 return Err(AppError::WrongState);
             }
-            let _place = app::backend::photo::admit(viewer.id).map_err(photos::refusal)?;
+            let (_place, body) = crate::rest::admit_upload(viewer.id, body).await?;
             let bytes = read_photo(body, &headers).await?;
             wishes::add_photo(&state, &viewer, id, bytes).await
         }

@@ -122,7 +122,7 @@ pub async fn attach_user(
     }
     let (mut parts, body) = req.into_parts();
     let user = match crate::caller::session_of(&parts, &state).await {
-        Ok(session) => session.map(|(viewer, _)| viewer.public()),
+        Ok(session) => session.map(|(viewer, _)| viewer.public(&state.atlas())),
         Err(e) => {
             tracing::warn!(error = %e, path = %parts.uri.path(), "session unreadable; page rendered signed out");
             None

@@ -25,7 +25,7 @@ pub async fn register(
             Some(&token),
             state.config.secure_cookies,
         ));
-        Ok(viewer.public())
+        Ok(viewer.public(&state.atlas()))
     })
     .await
 }
@@ -41,7 +41,7 @@ pub async fn login(phone: String, password: String) -> Result<CurrentUser, AppEr
             Some(&token),
             state.config.secure_cookies,
         ));
-        Ok(viewer.public())
+        Ok(viewer.public(&state.atlas()))
     })
     .await
 }
@@ -64,5 +64,6 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "session_user")]
 pub async fn session_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::backend::request;
-    request::guest(|_, viewer| async move { Ok(viewer.map(|v| v.public())) }).await
+    request::guest(|state, viewer| async move { Ok(viewer.map(|v| v.public(&state.atlas()))) })
+        .await
 }

@@ -37,7 +37,9 @@ pub const MAX_DECODES: usize = 2;
 /// Uploads allowed to wait (reading their body or queued for a decode)
 /// besides the ones decoding; more are answered "busy" at once so a burst
 /// cannot pile up bodies in memory.
-pub const MAX_WAITING: usize = 16;
+/// Each holds its body in memory (up to 10 MB): with the two decodes this
+/// keeps a burst of camera photos inside the 300 MB the server may use.
+pub const MAX_WAITING: usize = 6;
 /// Pixel memory all running decodes may hold together. Two 12 MP photos
 /// fit side by side; a 40 MP one runs alone.
 pub const DECODE_BUDGET_MIB: u32 = 192;
@@ -396,7 +398,10 @@ mod tests {
     fn one_user_cannot_hold_the_queue() {
         let a = admit(-7).expect("first");
         let b = admit(-7).expect("second");
-        assert!(matches!(admit(-7), Err(PhotoProblem::Busy)), "a third at once");
+        assert!(
+            matches!(admit(-7), Err(PhotoProblem::Busy)),
+            "a third at once"
+        );
         drop(a);
         let c = admit(-7).expect("a place once one is answered");
         drop((b, c));

@@ -10,6 +10,10 @@ pub struct CurrentUser {
     pub name: String,
     pub phone: String,
     pub grants: Vec<Grant>,
+    /// The community the user works in (from their grants, resolved on the
+    /// server), where forms start.
+    #[serde(default)]
+    pub home_community: Option<String>,
 }
 
 impl CurrentUser {

@@ -25,11 +25,7 @@ fn review_badge(r: Review) -> impl IntoView {
 
 /// The community a user works in or belongs to, for default filters.
 pub(crate) fn home_community(user: &CurrentUser) -> Option<String> {
-    user.grants.iter().find_map(|g| match &g.scope {
-        Scope::Community(c) => Some(c.clone()),
-        Scope::Grid(c) => c.rsplit_once('-').map(|(c, _)| c.to_string()),
-        _ => None,
-    })
+    user.home_community.clone()
 }
 
 #[component]

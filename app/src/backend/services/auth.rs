@@ -54,11 +54,21 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub fn public(&self) -> CurrentUser {
+    /// What the browser is told about its user. The home community is
+    /// looked up in the atlas (a grid's community is its parent region),
+    /// never read off the shape of a code.
+    pub fn public(&self, atlas: &crate::backend::atlas::Atlas) -> CurrentUser {
+        use crate::domain::auth::Scope;
+        let home_community = self.grants.iter().find_map(|g| match &g.scope {
+            Scope::Community(c) => Some(c.clone()),
+            Scope::Grid(c) => atlas.place_of(c).and_then(|p| p.community),
+            _ => None,
+        });
         CurrentUser {
             name: self.name.clone(),
             phone: self.phone.clone(),
             grants: self.grants.clone(),
+            home_community,
         }
     }
 }
