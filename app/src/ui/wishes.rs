@@ -30,6 +30,16 @@ pub fn CommunitySelect(value: RwSignal<String>, #[prop(optional)] all: bool) -> 
             .map(|s| s.communities)
             .unwrap_or_default()
     });
+    // A picker without an "all" entry shows its first community when the
+    // value matches none: make that the value too, so what the form shows
+    // is what it sends (it used to send nothing: "社区无效").
+    Effect::new(move |_| {
+        if let Some(first) = list.get().and_then(|l| l.first().map(|c| c.code.clone())) {
+            if !all && value.get_untracked().is_empty() {
+                value.set(first);
+            }
+        }
+    });
     view! {
         <select bind:value=value data-testid="community" aria-label=tr(T::Community)>
             {all.then(|| view! { <option value="">{tr(T::AllCommunities)}</option> })}

@@ -37,7 +37,8 @@ fn ReportForm() -> impl IntoView {
     let sub = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let point = RwSignal::new(None::<(f64, f64)>);
-    let public = RwSignal::new(true);
+    // Privacy by default: the resident opts in to the public board.
+    let public = RwSignal::new(false);
     let place = RwSignal::new(None::<String>);
     let followed = RwSignal::new(Vec::<i64>::new());
     let missing_place = RwSignal::new(false);
@@ -250,7 +251,7 @@ fn ReportForm() -> impl IntoView {
                     <small>{tr(T::PhotosHint)}</small>
                 </label>
                 <label class="check">
-                    <input type="checkbox" bind:checked=public/>
+                    <input type="checkbox" bind:checked=public data-testid="public"/>
                     <span>{tr(T::AllowPublic)}</span>
                 </label>
                 <ErrorLine error/>
