@@ -1,0 +1,54 @@
+import { test, expect } from '@playwright/test';
+import { open, login } from './helpers.mjs';
+
+// Every route, opened directly on a small phone (320 px) and on a common
+// one (390 px): it hydrates, logs no page error and no Content-Security-
+// Policy violation, and nothing makes the page scroll sideways.
+const PUBLIC = ['/', '/board', '/wishes', '/grid/370103-001-001-01', '/login', '/register', '/privacy'];
+const SIGNED_IN = ['/report', '/cases', '/wishes/new', '/service', '/volunteer', '/lists', '/notices', '/me', '/admin', '/audit'];
+
+function watch(page) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`csp: ${m.text()}`);
+  });
+  return problems;
+}
+
+async function checkRoute(page, path, problems) {
+  await open(page, path);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  expect(problems, `${path}`).toEqual([]);
+}
+
+for (const width of [320, 390]) {
+  test(`public routes hydrate cleanly at ${width} px`, async ({ browser, baseURL }) => {
+    const page = await (await browser.newContext({ viewport: { width, height: 800 }, locale: 'zh-CN', isMobile: true, hasTouch: true, baseURL })).newPage();
+    const problems = watch(page);
+    for (const path of PUBLIC) await checkRoute(page, path, problems);
+  });
+
+  test(`signed-in routes hydrate cleanly at ${width} px`, async ({ browser, baseURL }) => {
+    test.setTimeout(90_000);
+    const page = await (await browser.newContext({ viewport: { width, height: 800 }, locale: 'zh-CN', isMobile: true, hasTouch: true, baseURL })).newPage();
+    const problems = watch(page);
+    await login(page, '13800000001');
+    const cases = await (await page.request.post('/api/case_queue', { data: { queue: { street: '370103-001' }, statuses: [], overdue_only: false, after: null } })).json();
+    const wishes = await (await page.request.get('/api/v1/wishes.json?limit=1')).json();
+    const paths = [...SIGNED_IN, `/case/${cases[0].id}`, `/wish/${wishes.items[0].id}`];
+    for (const path of paths) await checkRoute(page, path, problems);
+  });
+}
+
+test('in-app navigation keeps the app hydrated and error-free', async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true, baseURL })).newPage();
+  const problems = watch(page);
+  await login(page, '13800000011');
+  for (const [testid, url] of [['nav-wishes', /\/wishes$/], ['nav-report', /\/report$/], ['nav-notices', /\/notices$/], ['nav-me', /\/me$/]]) {
+    await page.getByTestId(testid).click();
+    await expect(page).toHaveURL(url);
+  }
+  expect(problems).toEqual([]);
+});
