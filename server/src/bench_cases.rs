@@ -254,6 +254,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                         public: true,
                         source: CaseSource::Resident,
                         contact_phone: None,
+                        idempotency_key: None,
                     };
                     if cases::report(&state, &v, form).await.is_ok() {
                         n += 1;
@@ -318,6 +319,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                     public: true,
                     source: CaseSource::Resident,
                     contact_phone: None,
+                    idempotency_key: None,
                 };
                 match cases::report(&state, &v, form).await {
                     Ok(c) if photo => cases::add_photo(&state, &v, c.id, PHOTO.to_vec())

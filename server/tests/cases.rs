@@ -1050,7 +1050,82 @@ async fn admins_keep_the_category_catalogue(backend: Backend) {
     assert!(offered(&all, "遛狗不牵绳"), "the editor still lists it");
 }
 
+/// A draft resent after a lost answer, or sent twice at once, makes one
+/// case: the key the phone gave it is unique per reporter.
+async fn a_resent_report_makes_no_second_case(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::demo(backend).await);
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let cat = category(&app, &resident).await;
+    let draft = |key: &str, text: &str| {
+        json!({"case": {"category_id": cat, "description": text, "lat": HOME.0, "lng": HOME.1,
+            "public": false, "source": "resident", "contact_phone": null, "idempotency_key": key}})
+    };
+    let (s, first) = app
+        .call_json(
+            &resident,
+            "report_case",
+            draft("draft-0001-aaaa", "井盖丢了"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    // The answer was lost; the phone sends the same draft again.
+    let (s, again) = app
+        .call_json(
+            &resident,
+            "report_case",
+            draft("draft-0001-aaaa", "井盖丢了"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    // Ten copies of another draft at once: one case.
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (app, c, body) = (
+                app.clone(),
+                resident.clone(),
+                draft("draft-0002-bbbb", "路灯坏了"),
+            );
+            tokio::spawn(async move { app.call_json(&c, "report_case", body).await })
+        })
+        .collect();
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        let (s, body) = t.await.unwrap();
+        assert_eq!(s, StatusCode::OK, "{body}");
+        ids.insert(body["id"].as_i64().unwrap());
+    }
+    assert_eq!(ids.len(), 1, "one case for ten copies of a draft");
+    let (_, mine) = app
+        .call_json(
+            &resident,
+            "case_queue",
+            json!({"queue": "mine", "statuses": [], "overdue_only": false, "after": null}),
+        )
+        .await;
+    let lamps = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["description"] == "路灯坏了")
+        .count();
+    assert_eq!(lamps, 1);
+    // Keys are the reporter's own: another resident's draft is another case.
+    let (_, other) = app.crowd(1).await.remove(0);
+    let (s, theirs) = app
+        .call_json(&other, "report_case", draft("draft-0001-aaaa", "井盖丢了"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{theirs}");
+    assert_ne!(theirs["id"], first["id"]);
+    // A malformed key is refused, nothing stored.
+    let (s, _) = app
+        .call_json(&resident, "report_case", draft("x", "太短的键"))
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
 on_both_backends!(
+    a_resent_report_makes_no_second_case,
     admins_keep_the_category_catalogue,
     queues_filter_by_category_and_grid
 );

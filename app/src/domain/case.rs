@@ -679,6 +679,16 @@ pub struct NewCase {
     pub source: CaseSource,
     /// Hotline cases: the caller's number (private).
     pub contact_phone: Option<String>,
+    /// A key the phone makes for each draft (8–64 letters, digits, `-`):
+    /// a report sent again with the same key, because its answer was
+    /// lost, gives back the case already made instead of a second one.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// Whether a draft's idempotency key is well formed.
+pub fn valid_idempotency_key(k: &str) -> bool {
+    (8..=64).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Longest description accepted, in characters.

@@ -450,7 +450,32 @@ pub async fn report(
         note: String::new(),
         public: true,
     };
-    let id = db::insert_case(&state.db, &row, &event).await?;
+    // A draft resent after a lost answer: the case it already made.
+    let key = match (form.idempotency_key.as_deref(), row.reporter_id) {
+        (Some(k), Some(reporter)) => {
+            if !crate::domain::case::valid_idempotency_key(k) {
+                return Err(AppError::invalid(Field::Query, InputProblem::Unknown));
+            }
+            if let Some(first) = db::case_by_key(&state.db, reporter, k).await? {
+                let seen = access(Some(viewer), &first);
+                return view(state, Some(viewer), seen, first).await;
+            }
+            Some((reporter, k))
+        }
+        _ => None,
+    };
+    let id = match db::insert_keyed(&state.db, &row, &event, key.map(|(_, k)| k)).await? {
+        Some(id) => id,
+        // The same draft arrived twice at once: the other copy won.
+        None => {
+            let (reporter, k) = key.ok_or(AppError::Internal)?;
+            let first = db::case_by_key(&state.db, reporter, k)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let seen = access(Some(viewer), &first);
+            return view(state, Some(viewer), seen, first).await;
+        }
+    };
     let stored = db::case_by_id(&state.db, id)
         .await?
         .ok_or(AppError::Internal)?;

@@ -156,11 +156,39 @@ pub async fn insert_case<C: ConnectionTrait + TransactionTrait>(
     c: &CaseRow,
     first: &NewEvent,
 ) -> Result<i64, DbErr> {
+    insert_keyed(db, c, first, None)
+        .await?
+        .ok_or_else(|| DbErr::Custom("a case without a key cannot be a duplicate".into()))
+}
+
+/// [`insert_case`] with the phone's key for the draft. `None` when the
+/// reporter already has a case with this key (two copies of one draft
+/// arrived at once; the unique index let one in): read it with
+/// [`case_by_key`].
+pub async fn insert_keyed<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+    client_key: Option<&str>,
+) -> Result<Option<i64>, DbErr> {
     let txn = db.begin().await?;
-    let id = new_case(c).insert(&txn).await?.id;
+    let mut model = new_case(c);
+    model.client_key = Set(client_key.map(str::to_string));
+    let id = match model.insert(&txn).await {
+        Ok(m) => m.id,
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            return Ok(None)
+        }
+        Err(e) => return Err(e),
+    };
     append(&txn, id, first, c.created_at).await?;
     txn.commit().await?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// Writes many generated cases at once (benchmarks), without timelines.
@@ -176,6 +204,20 @@ pub async fn insert_many<C: ConnectionTrait + TransactionTrait>(
             .await?;
     }
     txn.commit().await
+}
+
+/// The case a reporter already made from the draft with this key.
+pub async fn case_by_key(
+    db: &impl ConnectionTrait,
+    reporter: i64,
+    key: &str,
+) -> Result<Option<CaseRow>, DbErr> {
+    Ok(case_record::Entity::find()
+        .filter(case_record::Column::ReporterId.eq(reporter))
+        .filter(case_record::Column::ClientKey.eq(key))
+        .one(db)
+        .await?
+        .map(row))
 }
 
 pub async fn case_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<CaseRow>, DbErr> {

@@ -326,6 +326,10 @@ pub mod case_record {
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The key a phone gave its report (a draft sent again after a lost
+        /// answer carries the same key): unique per reporter.
+        #[sea_orm(nullable)]
+        pub client_key: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(QueueIndexes),
             Box::new(Wishes),
             Box::new(Trust),
+            Box::new(ReportKeys),
         ]
     }
 }
@@ -336,5 +337,39 @@ impl MigrationTrait for Trust {
             manager.create_index(idx.to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// Idempotent reports: the key a phone gives each draft, unique per
+/// reporter, so a report resent after a lost answer makes no second case.
+struct ReportKeys;
+
+impl MigrationName for ReportKeys {
+    fn name(&self) -> &str {
+        "m20261201_000002_report_keys"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for ReportKeys {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(a("client_key")).string().null(),
+        )
+        .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_cases_reporter_client_key")
+                    .table(a("cases"))
+                    .col(a("reporter_id"))
+                    .col(a("client_key"))
+                    .unique()
+                    .to_owned(),
+            )
+            .await
     }
 }

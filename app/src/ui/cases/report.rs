@@ -39,6 +39,9 @@ fn ReportForm() -> impl IntoView {
     let point = RwSignal::new(None::<(f64, f64)>);
     // Privacy by default: the resident opts in to the public board.
     let public = RwSignal::new(false);
+    // One key per draft: pressing 提交 again (or a resend after a lost
+    // answer) gives back the case already made, never a second one.
+    let draft_key = StoredValue::new(draft_key());
     let place = RwSignal::new(None::<String>);
     let followed = RwSignal::new(Vec::<i64>::new());
     let missing_place = RwSignal::new(false);
@@ -156,6 +159,7 @@ fn ReportForm() -> impl IntoView {
             public: public.get_untracked(),
             source: CaseSource::parse(&source.get_untracked()).unwrap_or(CaseSource::Resident),
             contact_phone: (source.get_untracked() == "hotline").then(|| caller.get_untracked()),
+            idempotency_key: Some(draft_key.get_value()).filter(|k| !k.is_empty()),
         });
     };
 
@@ -262,5 +266,20 @@ fn ReportForm() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// A random key for a draft (browser only; the server render needs none).
+fn draft_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        (0..4)
+            .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
     }
 }
