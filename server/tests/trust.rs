@@ -683,3 +683,49 @@ on_both_backends!(
     only_importers_may_send_a_big_body,
     escalating_past_the_street_is_a_whistle,
 );
+
+/// Wrong guesses at one address put that address in the back-off for the
+/// number, not the owner signing in from elsewhere.
+async fn a_guesser_cannot_keep_the_owner_out(backend: Backend) {
+    let app = TestApp::with_config(
+        backend,
+        app::backend::Config {
+            trusted_proxies: app::backend::request::TrustedProxies::parse("127.0.0.1").unwrap(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(app::backend::demo::seed_if_empty(&app.state.db, 0)
+        .await
+        .unwrap());
+    app.state.refresh_atlas().await.unwrap();
+    let phone = phone_of(Role::Resident);
+    let login = |from: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.client()
+                .post(app.url("/api/login"))
+                .header("x-forwarded-for", from)
+                .form(&[("phone", phone), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // The guesser uses up the free failures and is made to wait.
+    let mut refused = false;
+    for _ in 0..8 {
+        if login("203.0.113.7", "wrong-guess").await == StatusCode::TOO_MANY_REQUESTS {
+            refused = true;
+        }
+    }
+    assert!(refused, "the guesser's address waits");
+    // The owner, at home, signs in at once.
+    assert_eq!(
+        login("198.51.100.23", app::backend::demo::DEMO_PASSWORD).await,
+        StatusCode::OK
+    );
+}
+
+on_both_backends!(a_guesser_cannot_keep_the_owner_out);

@@ -56,6 +56,10 @@ pub struct AppState {
     pub login_by_ip: Arc<RateLimiter>,
     /// Failed logins per mobile number.
     pub login_by_phone: Arc<RateLimiter>,
+    /// Failed logins per mobile number from one client address: the tight
+    /// limit. The per-number one above is looser, so a guesser at one
+    /// address cannot keep the owner (elsewhere) waiting.
+    pub login_by_phone_client: Arc<RateLimiter>,
     /// Registrations per client address.
     pub register_by_ip: Arc<RateLimiter>,
     /// One rebuild at a time, so an older snapshot never replaces a newer one.
@@ -134,7 +138,8 @@ impl AppState {
             config: Arc::new(config),
             atlas: Arc::new(RwLock::new(Arc::new(atlas))),
             login_by_ip: Arc::new(RateLimiter::new(30, Duration::from_secs(60))),
-            login_by_phone: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
+            login_by_phone: Arc::new(RateLimiter::new(20, Duration::from_secs(15 * 60))),
+            login_by_phone_client: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
             case_events: tokio::sync::broadcast::channel(1024).0,

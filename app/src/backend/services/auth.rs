@@ -203,12 +203,27 @@ async fn check_password(
     state: &AppState,
     phone: &str,
     pass: &str,
+    client: &str,
 ) -> Result<Option<accounts::UserRow>, AppError> {
-    let attempt = state.login_by_phone.reserve(phone).map_err(too_many)?;
+    // Two counts: tight for this number from this address, looser for the
+    // number from anywhere (a guesser at one address cannot keep the
+    // owner, elsewhere, waiting; many addresses still meet the looser one).
+    let near = state
+        .login_by_phone_client
+        .reserve(&format!("{phone} {client}"))
+        .map_err(too_many)?;
+    let far = match state.login_by_phone.reserve(phone) {
+        Ok(a) => a,
+        Err(wait) => {
+            near.cancel();
+            return Err(too_many(wait));
+        }
+    };
     let user = match accounts::user_by_phone(&state.db, phone).await {
         Ok(u) => u,
         Err(e) => {
-            attempt.cancel();
+            near.cancel();
+            far.cancel();
             return Err(AppError::from(e));
         }
     };
@@ -219,18 +234,21 @@ async fn check_password(
     .await
     else {
         // No hashing slot in time: not a guess, so not counted.
-        attempt.cancel();
+        near.cancel();
+        far.cancel();
         return Err(AppError::Busy {
             retry_after_secs: 5,
         });
     };
     match user {
         Some(user) if ok && !user.disabled => {
-            attempt.succeeded();
+            near.succeeded();
+            far.succeeded();
             Ok(Some(user))
         }
         _ => {
-            attempt.failed();
+            near.failed();
+            far.failed();
             Ok(None)
         }
     }
@@ -256,7 +274,7 @@ pub async fn login(
         return Err(AppError::invalid(Field::Password, InputProblem::Required));
     }
     state.login_by_ip.hit(client).map_err(too_many)?;
-    let user = check_password(state, phone, pass)
+    let user = check_password(state, phone, pass, client)
         .await?
         .ok_or(AppError::WrongCredentials)?;
     let token = start_session(state, user.id).await?;
@@ -311,7 +329,7 @@ async fn confirm_password(state: &AppState, viewer: &Viewer, pass: &str) -> Resu
     if pass.is_empty() {
         return Err(AppError::invalid(Field::Password, InputProblem::Required));
     }
-    match check_password(state, &viewer.phone, pass).await? {
+    match check_password(state, &viewer.phone, pass, &viewer.client).await? {
         Some(u) if u.id == viewer.id => Ok(()),
         _ => Err(AppError::WrongPassword),
     }
