@@ -318,21 +318,28 @@ pub async fn photo(
     ApiQuery(q): ApiQuery<HashMap<String, String>>,
     Caller(viewer): Caller,
 ) -> Result<Response, AppError> {
-    let thumb = q.get("thumb").is_some_and(|v| v == "1");
     let (bytes, on_board) =
-        app::backend::services::cases::photo_bytes(&state, viewer.as_ref(), id, thumb).await?;
-    // A private photo stays out of every cache, the browser's included.
-    let cache = if on_board {
-        "private, max-age=86400"
-    } else {
-        "no-store"
-    };
-    Ok((
+        app::backend::services::cases::photo_bytes(&state, viewer.as_ref(), id, wants_thumb(&q))
+            .await?;
+    Ok(jpeg(bytes, on_board.then_some("private, max-age=86400")))
+}
+
+/// `?thumb=1` asks for a photo's thumbnail.
+pub(crate) fn wants_thumb(q: &HashMap<String, String>) -> bool {
+    q.get("thumb").is_some_and(|v| v == "1")
+}
+
+/// A stored photo (always re-encoded as JPEG). Only photos everyone may
+/// see get a `cache` policy; the rest stay out of every cache, the
+/// browser's included (a claimer who gives a wish back, a follower who
+/// lost sight of a case).
+pub(crate) fn jpeg(bytes: Vec<u8>, cache: Option<&'static str>) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, cache),
+            (header::CACHE_CONTROL, cache.unwrap_or("no-store")),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

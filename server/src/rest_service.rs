@@ -93,24 +93,17 @@ pub async fn wish_photo(
     ApiQuery(q): ApiQuery<HashMap<String, String>>,
     Caller(viewer): Caller,
 ) -> Result<Response, AppError> {
-    let thumb = q.get("thumb").is_some_and(|v| v == "1");
-    let (bytes, public) =
-        app::backend::services::wishes::photo_bytes(&state, viewer.as_ref(), id, thumb).await?;
-    // A claimer who gives a wish back must not keep its private photos in
-    // the browser's cache.
-    let cache = if public {
-        "public, max-age=86400"
-    } else {
-        "no-store"
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, cache),
-        ],
-        bytes,
+    let (bytes, public) = app::backend::services::wishes::photo_bytes(
+        &state,
+        viewer.as_ref(),
+        id,
+        crate::rest::wants_thumb(&q),
     )
-        .into_response())
+    .await?;
+    Ok(crate::rest::jpeg(
+        bytes,
+        public.then_some("public, max-age=86400"),
+    ))
 }
 
 /// `GET /api/v1/units/{id}/ledger.csv` and `.xlsx`: the unit's service

@@ -4,7 +4,7 @@ mod common;
 
 use app::backend::demo::DISTRICT_CODE;
 use app::domain::auth::Role;
-use common::{phone_of, Backend, TestApp};
+use common::{act, category, phone_of, report_case, upload_case_photo as upload, Backend, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -13,47 +13,8 @@ const HOME: (f64, f64) = (36.6372, 117.0135);
 /// The middle of grid `370103-001-001-02` (another company).
 const NEXT_DOOR: (f64, f64) = (36.6372, 117.0165);
 
-async fn category(app: &TestApp, c: &Client) -> i64 {
-    let (s, cats) = app.call(c, "case_categories", &[]).await;
-    assert_eq!(s, StatusCode::OK);
-    cats.as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
-
-async fn report(
-    app: &TestApp,
-    c: &Client,
-    (lat, lng): (f64, f64),
-    text: &str,
-) -> (StatusCode, Value) {
-    let cat = category(app, c).await;
-    app.call_json(
-        c,
-        "report_case",
-        json!({"case": {"category_id": cat, "description": text, "lat": lat, "lng": lng, "public": true, "source": "resident", "contact_phone": null}}),
-    )
-    .await
-}
-
-async fn act(
-    app: &TestApp,
-    c: &Client,
-    case: &Value,
-    action: Value,
-    extra: Value,
-) -> (StatusCode, Value) {
-    let mut req =
-        json!({"case_id": case["id"], "version": case["version"], "action": action, "note": ""});
-    for (k, v) in extra.as_object().unwrap() {
-        req[k] = v.clone();
-    }
-    app.call_json(c, "act_on_case", json!({"request": req}))
-        .await
+async fn report(app: &TestApp, c: &Client, at: (f64, f64), text: &str) -> (StatusCode, Value) {
+    report_case(app, c, at, text, true).await
 }
 
 /// Steps a case must pass, asserting each succeeds; returns the case after.
@@ -734,17 +695,6 @@ fn jpeg_with_gps() -> Vec<u8> {
     out.extend_from_slice(payload);
     out.extend_from_slice(&plain[2..]);
     out
-}
-
-async fn upload(app: &TestApp, c: &Client, case: &Value, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let res = c
-        .post(app.url(&format!("/api/v1/cases/{}/photos", case["id"])))
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 async fn photos_are_checked_stripped_and_shown_only_where_allowed(backend: Backend) {

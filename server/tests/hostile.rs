@@ -6,7 +6,7 @@ mod common;
 
 use app::backend::photo;
 use app::domain::auth::Role;
-use common::{phone_of, Backend, TestApp};
+use common::{phone_of, report_case, upload_case_photo as upload, Backend, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -20,40 +20,10 @@ const HOME: (f64, f64) = (36.6372, 117.0135);
 /// at a time so timings and "busy" answers are their own.
 static PHOTO_TESTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-async fn category(app: &TestApp, c: &Client) -> i64 {
-    let (s, cats) = app.call(c, "case_categories", &[]).await;
-    assert_eq!(s, StatusCode::OK);
-    cats.as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
-
 async fn report(app: &TestApp, c: &Client, text: &str, public: bool) -> Value {
-    let cat = category(app, c).await;
-    let (s, case) = app
-        .call_json(
-            c,
-            "report_case",
-            json!({"case": {"category_id": cat, "description": text, "lat": HOME.0, "lng": HOME.1, "public": public, "source": "resident", "contact_phone": null}}),
-        )
-        .await;
+    let (s, case) = report_case(app, c, HOME, text, public).await;
     assert_eq!(s, StatusCode::OK, "{case}");
     case
-}
-
-async fn upload(app: &TestApp, c: &Client, case: &Value, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let res = c
-        .post(app.url(&format!("/api/v1/cases/{}/photos", case["id"])))
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 /// A PNG of 418 KB whose pixels are 12,000 × 12,000 black RGB: 432 MB once

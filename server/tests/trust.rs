@@ -9,7 +9,7 @@ mod common;
 
 use app::backend::demo::DISTRICT_CODE;
 use app::domain::auth::Role;
-use common::{phone_of, Backend, TestApp};
+use common::{act, category, phone_of, report_case, Backend, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -20,50 +20,10 @@ fn demo_grid() -> String {
     format!("{DISTRICT_CODE}-001-001-01")
 }
 
-async fn category(app: &TestApp, c: &Client) -> i64 {
-    let (_, cats) = app.call(c, "case_categories", &[]).await;
-    cats.as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !c["parent_id"].is_null())
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
-
-async fn report_at(
-    app: &TestApp,
-    c: &Client,
-    (lat, lng): (f64, f64),
-    text: &str,
-    public: bool,
-) -> Value {
-    let cat = category(app, c).await;
-    let (s, body) = app
-        .call_json(
-            c,
-            "report_case",
-            json!({"case": {"category_id": cat, "description": text, "lat": lat, "lng": lng, "public": public, "source": "resident", "contact_phone": null}}),
-        )
-        .await;
+async fn report_at(app: &TestApp, c: &Client, at: (f64, f64), text: &str, public: bool) -> Value {
+    let (s, body) = report_case(app, c, at, text, public).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     body
-}
-
-async fn act(
-    app: &TestApp,
-    c: &Client,
-    case: &Value,
-    action: Value,
-    extra: Value,
-) -> (StatusCode, Value) {
-    let mut req =
-        json!({"case_id": case["id"], "version": case["version"], "action": action, "note": ""});
-    for (k, v) in extra.as_object().unwrap() {
-        req[k] = v.clone();
-    }
-    app.call_json(c, "act_on_case", json!({"request": req}))
-        .await
 }
 
 async fn must(app: &TestApp, c: &Client, case: Value, action: Value, extra: Value) -> Value {

@@ -21,19 +21,20 @@ fn is_system_admin(grants: &[Grant]) -> bool {
 }
 
 /// Staff of a place and the admins above it ("staff of the place"): grid
-/// worker, grid leader, instructor (read only), community, street, system.
-pub const PLACE_STAFF: [Role; 6] = [
-    Role::GridWorker,
-    Role::GridLeader,
-    Role::Instructor,
-    Role::CommunityAdmin,
-    Role::StreetAdmin,
-    Role::SystemAdmin,
-];
+/// worker, grid leader, instructor (read only), community, street, system
+/// (`Role::is_place_staff`, the one list).
+pub fn place_staff() -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| r.is_place_staff())
+        .collect()
+}
 
 /// Whether the grants make their holder staff of `place`.
 pub fn staff_of(grants: &[Grant], place: &Place) -> bool {
-    holds_at(grants, &PLACE_STAFF, place)
+    grants
+        .iter()
+        .any(|g| g.role.is_place_staff() && g.scope.covers(place))
 }
 
 /// The department a user answers for, if any.
@@ -214,7 +215,7 @@ pub fn queue_scope(
     match queue {
         Queue::Mine => Some(QueueScope::Reporter(user_id)),
         Queue::Following => Some(QueueScope::Following(user_id)),
-        Queue::Grid(code) => at(code, &PLACE_STAFF).then(|| QueueScope::Grid(code.clone())),
+        Queue::Grid(code) => at(code, &place_staff()).then(|| QueueScope::Grid(code.clone())),
         Queue::Community(code) => at(
             code,
             &[Role::CommunityAdmin, Role::StreetAdmin, Role::SystemAdmin],

@@ -96,46 +96,16 @@ impl TestApp {
     /// A running app over the database at `url`, migrated first (an
     /// existing database is upgraded in place).
     pub async fn at(url: String) -> TestApp {
-        let db = store::connect(&url).await.expect("connect and migrate");
-        let settings = server::Settings {
-            database_url: url.clone(),
-            site_addr: "127.0.0.1:0".parse().unwrap(),
-            site_root: std::env::var("LEPTOS_SITE_ROOT")
-                .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
-            output_name: "gridlink".into(),
-            config: Config::default(),
-        };
-        let photo_dir = std::env::temp_dir().join(format!("gridlink-photos-{}", unique()));
-        let sqlite_dir = url
-            .strip_prefix("sqlite://")
-            .and_then(|p| std::path::Path::new(p).parent())
-            .map(|p| p.to_path_buf());
-        let config = Config {
-            photo_dir: Some(photo_dir.clone()),
-            ..Config::default()
-        };
-        let state = AppState::new(db, settings.leptos_options(), config)
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let router = server::router(state.clone());
-        tokio::spawn(async move { server::serve(listener, router).await.unwrap() });
-        TestApp {
-            base: format!("http://{addr}"),
-            state,
-            scratch: [Some(photo_dir), sqlite_dir]
-                .into_iter()
-                .flatten()
-                .collect(),
-            database_url: url,
-        }
+        TestApp::at_with(url, Config::default()).await
     }
 
     /// A running app over an empty database with the given settings (a
     /// scratch photo folder unless `config` names one).
     pub async fn with_config(backend: Backend, config: Config) -> TestApp {
-        let url = database_url(backend).await;
+        TestApp::at_with(database_url(backend).await, config).await
+    }
+
+    async fn at_with(url: String, config: Config) -> TestApp {
         let db = store::connect(&url).await.expect("connect and migrate");
         let settings = server::Settings {
             database_url: url.clone(),
@@ -313,4 +283,68 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// The first item of the case catalogue (a category a report may take).
+pub async fn category(app: &TestApp, c: &Client) -> i64 {
+    let (s, cats) = app.call(c, "case_categories", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    cats.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !c["parent_id"].is_null())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A resident's report at a point, under the first catalogue item.
+pub async fn report_case(
+    app: &TestApp,
+    c: &Client,
+    (lat, lng): (f64, f64),
+    text: &str,
+    public: bool,
+) -> (StatusCode, Value) {
+    let cat = category(app, c).await;
+    app.call_json(
+        c,
+        "report_case",
+        serde_json::json!({"case": {"category_id": cat, "description": text, "lat": lat, "lng": lng, "public": public, "source": "resident", "contact_phone": null}}),
+    )
+    .await
+}
+
+/// One step of the case loop on the version the caller saw, with extra
+/// request fields (`department`, `merge_into`, `rating`…).
+pub async fn act(
+    app: &TestApp,
+    c: &Client,
+    case: &Value,
+    action: Value,
+    extra: Value,
+) -> (StatusCode, Value) {
+    let mut req = serde_json::json!({"case_id": case["id"], "version": case["version"], "action": action, "note": ""});
+    for (k, v) in extra.as_object().unwrap() {
+        req[k] = v.clone();
+    }
+    app.call_json(c, "act_on_case", serde_json::json!({"request": req}))
+        .await
+}
+
+/// Uploads one photo to a case: the status and the JSON answer.
+pub async fn upload_case_photo(
+    app: &TestApp,
+    c: &Client,
+    case: &Value,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let res = c
+        .post(app.url(&format!("/api/v1/cases/{}/photos", case["id"])))
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
 }
