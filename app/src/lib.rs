@@ -18,5 +18,6 @@ pub use ui::app::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // hydrate_lazy: lazy routes (ui/pages.rs) load their chunk before they hydrate.
+    leptos::mount::hydrate_lazy(App);
 }

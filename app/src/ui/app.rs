@@ -1,21 +1,15 @@
-use super::admin::AdminPage;
-use super::audit::AuditPage;
-use super::auth::{LoginPage, PrivacyPage, RegisterPage};
-use super::cases::{BoardPage, CasePage, CasesPage, ReportPage};
-use super::grid_page::GridPage;
+use super::cases::ReportPage;
 use super::i18n::{tr, use_lang, Locale, T};
 use super::map::MapPage;
-use super::me::MePage;
-use super::notices::NoticesPage;
-use super::service::{ListsPage, ServicePage, VolunteerPage};
+use super::pages::*;
 use super::session::{use_session, Session};
-use super::wishes::{PostWishPage, WallPage, WishPage};
+use super::wishes::WallPage;
 use crate::domain::auth::Role;
 use crate::domain::lang::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
 /// The language of this request (server) or of the page being hydrated (browser).
 fn initial_lang() -> Lang {
@@ -86,6 +80,7 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated-at", &format!("{now:.1}"));
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        super::pages::preload_when_idle();
     });
     Effect::new(move |_| {
         let l = lang.get();
@@ -106,24 +101,24 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p> }>
                     <Route path=path!("/") view=MapPage/>
-                    <Route path=path!("/grid/:code") view=GridPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/privacy") view=PrivacyPage/>
-                    <Route path=path!("/me") view=MePage/>
-                    <Route path=path!("/admin") view=AdminPage/>
-                    <Route path=path!("/audit") view=AuditPage/>
+                    <Route path=path!("/grid/:code") view={Lazy::<GridRoute>::new()}/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
+                    <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()}/>
+                    <Route path=path!("/me") view={Lazy::<MeRoute>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
                     <Route path=path!("/report") view=ReportPage/>
-                    <Route path=path!("/cases") view=CasesPage/>
-                    <Route path=path!("/board") view=BoardPage/>
-                    <Route path=path!("/case/:id") view=CasePage/>
+                    <Route path=path!("/cases") view={Lazy::<CasesRoute>::new()}/>
+                    <Route path=path!("/board") view={Lazy::<BoardRoute>::new()}/>
+                    <Route path=path!("/case/:id") view={Lazy::<CaseRoute>::new()}/>
                     <Route path=path!("/wishes") view=WallPage/>
-                    <Route path=path!("/wishes/new") view=PostWishPage/>
-                    <Route path=path!("/wish/:id") view=WishPage/>
-                    <Route path=path!("/service") view=ServicePage/>
-                    <Route path=path!("/volunteer") view=VolunteerPage/>
-                    <Route path=path!("/lists") view=ListsPage/>
-                    <Route path=path!("/notices") view=NoticesPage/>
+                    <Route path=path!("/wishes/new") view={Lazy::<PostWishRoute>::new()}/>
+                    <Route path=path!("/wish/:id") view={Lazy::<WishRoute>::new()}/>
+                    <Route path=path!("/service") view={Lazy::<ServiceRoute>::new()}/>
+                    <Route path=path!("/volunteer") view={Lazy::<VolunteerRoute>::new()}/>
+                    <Route path=path!("/lists") view={Lazy::<ListsRoute>::new()}/>
+                    <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

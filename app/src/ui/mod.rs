@@ -12,6 +12,7 @@ pub mod live;
 pub mod map;
 pub mod me;
 pub mod notices;
+pub mod pages;
 pub mod photos;
 pub mod service;
 pub mod session;

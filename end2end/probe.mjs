@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+p.on('console', m => console.log('console.' + m.type(), m.text().slice(0, 600)));
+p.on('pageerror', e => console.log('pageerror', e.message, e.stack?.slice(0, 800)));
+p.on('requestfailed', r => console.log('reqfail', r.url()));
+await p.goto(process.env.URL || 'http://127.0.0.1:3200/board');
+await p.waitForTimeout(4000);
+console.log('hydrated', await p.evaluate(() => document.body.dataset.hydrated));
+await b.close();
