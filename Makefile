@@ -8,13 +8,19 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
 
 site: tools
 	@PROFILE=$(PROFILE) bash scripts/build-site.sh
+
+# The release browser bundle alone (no server build), its chunk table, and the
+# budgets: first download to hydrate / <= 250 KB gzip, each lazy chunk <= 150 KB.
+bundle-check: tools
+	@LEPTOS_SITE_ROOT=$(CURDIR)/target/bundle-site PROFILE=release bash scripts/build-bundle.sh
+	@node scripts/bundle-check.mjs $(CURDIR)/target/bundle-site/pkg
 
 run: site
 	@GRIDLINK_DEMO=1 $(SERVER_BIN)

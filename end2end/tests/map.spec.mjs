@@ -69,10 +69,10 @@ test('locate me finds the grid at the device position', async ({ browser, baseUR
 test('the interface switches to English and back', async ({ page }) => {
   await open(page, '/');
   await page.getByRole('button', { name: 'EN' }).click();
-  await expect(page.getByRole('link', { name: 'Grid map' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Map', exact: true })).toBeVisible();
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await page.getByRole('button', { name: '中文' }).click();
-  await expect(page.getByRole('link', { name: '网格地图' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '地图', exact: true })).toBeVisible();
 });

@@ -42,6 +42,56 @@ for (const width of [320, 390]) {
   });
 }
 
+// The bottom tab bar: each tab is a client-side navigation (the document stays, a
+// lazy page loads its chunk), the page under it never scrolls sideways.
+test('the tab bar navigates without reloading and the staff pages hang off 我的', async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true, baseURL })).newPage();
+  const problems = watch(page);
+  await login(page, '13800000005');
+  const tabs = page.locator('nav.topnav a:visible');
+  await expect(tabs).toHaveText([/地图/, /上报/, /心愿/, /消息/, /我的/]);
+  const box = await page.locator('nav.topnav').boundingBox();
+  expect(box.y + box.height).toBeGreaterThan(800); // at the bottom, under the thumb
+  await page.evaluate(() => { window.__sameDocument = true; });
+  for (const [testid, url] of [['nav-wishes', /\/wishes$/], ['nav-report', /\/report$/], ['nav-notices', /\/notices$/], ['nav-map', /\/$/], ['nav-me', /\/me$/]]) {
+    await page.getByTestId(testid).click();
+    await expect(page).toHaveURL(url);
+    await expect(page.getByTestId(testid)).toHaveAttribute('aria-current', 'page');
+  }
+  // The grid worker's home counts the inbox and leads to it.
+  const waiting = page.getByTestId('home-cases_waiting');
+  await expect(waiting).toBeVisible();
+  await waiting.click();
+  await expect(page).toHaveURL(/\/cases$/);
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+  expect(problems).toEqual([]);
+});
+
+// Every route reached by in-app navigation (a link clicked, no reload), after a
+// first page that did not carry its code: the lazy page loads and renders.
+test('every route renders when reached in the app', async ({ browser, baseURL }) => {
+  test.setTimeout(90_000);
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true, baseURL })).newPage();
+  const problems = watch(page);
+  await login(page, '13800000001');
+  await open(page, '/');
+  await page.evaluate(() => { window.__sameDocument = true; });
+  for (const path of [...PUBLIC.filter((p) => p !== '/login' && p !== '/register'), ...SIGNED_IN]) {
+    await page.evaluate((href) => {
+      const a = document.createElement('a');
+      a.href = href;
+      a.textContent = 'go';
+      document.querySelector('main').appendChild(a);
+      a.click();
+    }, path);
+    await expect(page).toHaveURL(new RegExp(`${path.replace(/[/]/g, '\\/')}$`));
+    await expect(page.locator('main.page > *').first()).toBeVisible();
+    await expect(page.locator('main.page')).not.toContainText('页面不存在');
+    expect(await page.evaluate(() => window.__sameDocument), `${path} reloaded the page`).toBe(true);
+  }
+  expect(problems).toEqual([]);
+});
+
 test('in-app navigation keeps the app hydrated and error-free', async ({ browser, baseURL }) => {
   const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true, baseURL })).newPage();
   const problems = watch(page);

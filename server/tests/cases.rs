@@ -1079,3 +1079,72 @@ on_both_backends!(
     admins_keep_the_category_catalogue,
     queues_filter_by_category_and_grid
 );
+
+/// A kind's count in a `my_home` answer, or `None` when the caller does
+/// not get that kind.
+fn home_count(home: &Value, kind: &str) -> Option<u64> {
+    home["items"]
+        .as_array()
+        .expect("a list of items")
+        .iter()
+        .find(|i| i["kind"] == kind)
+        .map(|i| i["count"].as_u64().expect("a count"))
+}
+
+/// The home of 我的 counts what waits for each role: the grid worker finds
+/// a new report of their grid in their inbox; a new resident gets no staff
+/// kinds, only their own reports (the new one counted); the grid's
+/// instructor reads (overdue) but has nothing waiting; counts carry no text.
+async fn the_home_counts_what_waits_by_role(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let (_, resident) = app.crowd(1).await.remove(0);
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let instructor = app.signed_in(phone_of(Role::Instructor)).await;
+
+    let (s, before) = app.call(&resident, "my_home", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{before}");
+    assert_eq!(home_count(&before, "my_reports"), Some(0), "{before}");
+    let (s, work_before) = app.call(&worker, "my_home", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{work_before}");
+    let waiting_before = home_count(&work_before, "cases_waiting").expect("the worker's inbox");
+
+    let text = "单元门口的路灯不亮了";
+    let (s, case) = report(&app, &resident, HOME, text).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_eq!(case["grid_code"], format!("{DISTRICT_CODE}-001-001-01"));
+
+    let (s, mine) = app.call(&resident, "my_home", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert_eq!(home_count(&mine, "my_reports"), Some(1), "{mine}");
+    for kind in [
+        "cases_waiting",
+        "cases_overdue",
+        "wishes_to_review",
+        "registrations_to_review",
+        "my_claims",
+    ] {
+        assert_eq!(
+            home_count(&mine, kind),
+            None,
+            "a resident has no {kind}: {mine}"
+        );
+    }
+
+    let (s, work) = app.call(&worker, "my_home", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{work}");
+    let waiting = home_count(&work, "cases_waiting").expect("the worker's inbox");
+    assert!(waiting >= 1 && waiting > waiting_before, "{work}");
+    assert!(home_count(&work, "cases_overdue").is_some(), "{work}");
+    assert!(!work.to_string().contains(text), "counts only: {work}");
+
+    let (s, reads) = app.call(&instructor, "my_home", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{reads}");
+    assert_eq!(home_count(&reads, "cases_waiting"), None, "{reads}");
+    assert!(home_count(&reads, "cases_overdue").is_some(), "{reads}");
+
+    // Signed out: what every signed-in function answers.
+    let (s, body) = app.call(&app.client(), "my_home", &[]).await;
+    assert_eq!((s, body), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));
+}
+
+on_both_backends!(the_home_counts_what_waits_by_role);

@@ -190,6 +190,8 @@ const SERVER_FNS: &[Row] = &[
     post!("/api/change_password", &[v("-", SignedIn)]),
     get!("/api/my_data", &[v("-", SignedIn)]),
     post!("/api/delete_account", &[v("-", SignedIn)]),
+    // The home of 我的: counts of what waits for the caller, never names.
+    post!("/api/my_home", &[v("-", SignedIn)]),
     // -- the audit log: system admins, and the street for its area
     post!("/api/audit_log", &[v("-", Anywhere(&[SA, SYS]))]),
     // -- cases
@@ -1506,6 +1508,7 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             .await
         }
         ("/api/my_service", _) => ctx.form(c, "my_service", none).await,
+        ("/api/my_home", _) => ctx.form(c, "my_home", none).await,
         ("/api/unit_ledger", _) => {
             ctx.form(c, "unit_ledger", &[("unit_id", id(t.unit))]).await
         }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod departments;
 pub mod geography;
+pub mod home;
 pub mod notices;
 pub mod service;
 pub mod staff;

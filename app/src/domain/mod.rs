@@ -8,6 +8,7 @@ pub mod code;
 pub mod deadline;
 pub mod error;
 pub mod geography;
+pub mod home;
 pub mod lang;
 pub mod lists;
 pub mod notice;

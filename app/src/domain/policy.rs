@@ -7,8 +7,9 @@
 //! workflow's state machine (`case::decide`, `wish::decide`); this module
 //! decides what a caller may read and which doors they may open at all.
 
-use super::auth::{Grant, Place, Role, Scope};
+use super::auth::{delegable_roles, Grant, Place, Role, Scope};
 use super::case::{CaseFacts, CaseSource, CaseStatus, DispatchLevel, Queue};
+use super::wish::unit_of;
 
 fn holds_at(grants: &[Grant], roles: &[Role], place: &Place) -> bool {
     grants
@@ -286,6 +287,98 @@ pub fn audit_scope(grants: &[Grant]) -> Option<AuditScope> {
     })
 }
 
+// ------------------------------------------------------------------ home
+
+/// A staff inbox (待办) the home page (我的) counts for a user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inbox {
+    pub queue: Queue,
+    /// Whether the holder takes steps on its cases ([`ACTING_STAFF`],
+    /// departments, companies). An instructor only reads: what is overdue
+    /// in their grid is theirs to see, nothing waits for them.
+    pub acts: bool,
+}
+
+/// The staff inboxes these grants open, as the cases page offers them: a
+/// grid's for its worker, leader and instructor, a community's and a
+/// street's for their admins, the department's, the company's. Each is one
+/// [`queue_scope`] lets them open. An inbox lying inside another of theirs
+/// (a grid of the community they run) is left out, so no case counts
+/// twice. System admins have no inbox of their own (everywhere is no
+/// queue). `place_of` as in [`queue_scope`].
+pub fn inboxes(grants: &[Grant], place_of: impl Fn(&str) -> Option<Place>) -> Vec<Inbox> {
+    let mut found: Vec<Inbox> = Vec::new();
+    for g in grants {
+        let queue = match (&g.scope, g.role) {
+            (Scope::Grid(c), Role::GridWorker | Role::GridLeader | Role::Instructor) => {
+                Queue::Grid(c.clone())
+            }
+            (Scope::Community(c), Role::CommunityAdmin) => Queue::Community(c.clone()),
+            (Scope::Street(c), Role::StreetAdmin) => Queue::Street(c.clone()),
+            (Scope::Department(_), Role::Department) => Queue::Department,
+            (Scope::Company(_), Role::PropertyCompany) => Queue::Company,
+            _ => continue,
+        };
+        // The user id only matters for the resident's own queues.
+        if queue_scope(0, grants, &queue, &place_of).is_none() {
+            continue;
+        }
+        let acts = match &queue {
+            Queue::Grid(c) | Queue::Community(c) | Queue::Street(c) => {
+                place_of(c.as_str()).is_some_and(|p| holds_at(grants, &ACTING_STAFF, &p))
+            }
+            _ => true,
+        };
+        match found.iter_mut().find(|i| i.queue == queue) {
+            Some(i) => i.acts |= acts,
+            None => found.push(Inbox { queue, acts }),
+        }
+    }
+    // The area of a place inbox, as a scope that covers places.
+    let area = |q: &Queue| match q {
+        Queue::Grid(c) => Some(Scope::Grid(c.clone())),
+        Queue::Community(c) => Some(Scope::Community(c.clone())),
+        Queue::Street(c) => Some(Scope::Street(c.clone())),
+        _ => None,
+    };
+    let inside = |q: &Queue, other: &Queue| {
+        q != other
+            && match (q, area(other)) {
+                (Queue::Grid(c) | Queue::Community(c) | Queue::Street(c), Some(outer)) => {
+                    place_of(c.as_str()).is_some_and(|p| outer.covers(&p))
+                }
+                _ => false,
+            }
+    };
+    found
+        .iter()
+        .filter(|i| !found.iter().any(|o| inside(&i.queue, &o.queue)))
+        .cloned()
+        .collect()
+}
+
+/// Whether the grants let their holder claim wishes (`wish::decide`: a
+/// party member for themself, a unit admin for the unit), so their home
+/// counts their open claims.
+pub fn claims_wishes(grants: &[Grant]) -> bool {
+    unit_of(grants, Role::PartyMember).is_some() || unit_of(grants, Role::UnitAdmin).is_some()
+}
+
+/// Whether the grants put their holder to work on cases: staff of some
+/// place, a department, a property company (the cases page opens an inbox
+/// or the places' queues for them).
+pub fn works_cases(grants: &[Grant]) -> bool {
+    grants.iter().any(|g| g.role.is_place_staff())
+        || department_of(grants).is_some()
+        || company_of(grants).is_some()
+}
+
+/// Whether the grants make their holder an admin (社区、街道、系统管理员):
+/// one who hands out roles ([`delegable_roles`]).
+pub fn administers(grants: &[Grant]) -> bool {
+    !delegable_roles(grants).is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +524,84 @@ mod tests {
         assert!(!may_merge_into(&a, &b, 2, 1));
         let closed = facts(CaseStatus::Closed, None);
         assert!(!may_merge_into(&a, &closed, 2, 1));
+    }
+
+    #[test]
+    fn inboxes_come_from_the_grants_once_each() {
+        let places = |code: &str| match code {
+            "G1" => Some(place()),
+            "C1" => Some(Place {
+                grid: None,
+                ..place()
+            }),
+            "S1" => Some(Place {
+                street: Some("S1".into()),
+                ..Default::default()
+            }),
+            _ => None,
+        };
+        let worker = g(Role::GridWorker, Scope::Grid("G1".into()));
+        assert_eq!(
+            inboxes(&worker, places),
+            [Inbox {
+                queue: Queue::Grid("G1".into()),
+                acts: true
+            }]
+        );
+        let instructor = g(Role::Instructor, Scope::Grid("G1".into()));
+        assert_eq!(
+            inboxes(&instructor, places),
+            [Inbox {
+                queue: Queue::Grid("G1".into()),
+                acts: false
+            }]
+        );
+        // A grid of the community one runs counts once, in the community.
+        let mut both = g(Role::Instructor, Scope::Grid("G1".into()));
+        both.extend(g(Role::CommunityAdmin, Scope::Community("C1".into())));
+        assert_eq!(
+            inboxes(&both, places),
+            [Inbox {
+                queue: Queue::Community("C1".into()),
+                acts: true
+            }]
+        );
+        // A grid unknown to the atlas opens no inbox.
+        assert!(inboxes(&g(Role::GridWorker, Scope::Grid("G9".into())), places).is_empty());
+        for nobody in [
+            g(Role::Resident, Scope::None),
+            g(Role::PartyMember, Scope::Unit(1)),
+            g(Role::UnitAdmin, Scope::Unit(1)),
+            g(Role::SystemAdmin, Scope::Everywhere),
+        ] {
+            assert!(inboxes(&nobody, places).is_empty(), "{nobody:?}");
+        }
+        assert_eq!(
+            inboxes(&g(Role::PropertyCompany, Scope::Company(3)), places),
+            [Inbox {
+                queue: Queue::Company,
+                acts: true
+            }]
+        );
+    }
+
+    #[test]
+    fn home_rules_follow_the_roles() {
+        assert!(claims_wishes(&g(Role::PartyMember, Scope::Unit(1))));
+        assert!(claims_wishes(&g(Role::UnitAdmin, Scope::Unit(1))));
+        assert!(!claims_wishes(&g(Role::Resident, Scope::None)));
+        assert!(works_cases(&g(Role::Instructor, Scope::Grid("G1".into()))));
+        assert!(works_cases(&g(
+            Role::Department,
+            Scope::Department("CG".into())
+        )));
+        assert!(!works_cases(&g(Role::UnitAdmin, Scope::Unit(1))));
+        assert!(administers(&g(
+            Role::CommunityAdmin,
+            Scope::Community("C1".into())
+        )));
+        assert!(administers(&g(Role::SystemAdmin, Scope::Everywhere)));
+        assert!(!administers(&g(Role::GridLeader, Scope::Grid("G1".into()))));
     }
 
     #[test]

@@ -1,9 +1,7 @@
-use super::cases::ReportPage;
 use super::i18n::{tr, use_lang, Locale, T};
 use super::map::MapPage;
 use super::pages::*;
 use super::session::{use_session, Session};
-use super::wishes::WallPage;
 use crate::domain::auth::Role;
 use crate::domain::lang::Lang;
 use leptos::prelude::*;
@@ -43,6 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#c8161d"/>
                 <link rel="icon" href="/favicon.ico"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href="/leaflet/leaflet.css"/>
                 <script src="/leaflet/leaflet.js"></script>
                 <link rel="stylesheet" id="leptos" href=css/>
@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
         super::pages::preload_when_idle();
+        super::pwa::register_service_worker();
     });
     Effect::new(move |_| {
         let l = lang.get();
@@ -108,11 +109,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view={Lazy::<MeRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
-                    <Route path=path!("/report") view=ReportPage/>
+                    <Route path=path!("/report") view={Lazy::<ReportRoute>::new()}/>
                     <Route path=path!("/cases") view={Lazy::<CasesRoute>::new()}/>
                     <Route path=path!("/board") view={Lazy::<BoardRoute>::new()}/>
                     <Route path=path!("/case/:id") view={Lazy::<CaseRoute>::new()}/>
-                    <Route path=path!("/wishes") view=WallPage/>
+                    <Route path=path!("/wishes") view={Lazy::<WallRoute>::new()}/>
                     <Route path=path!("/wishes/new") view={Lazy::<PostWishRoute>::new()}/>
                     <Route path=path!("/wish/:id") view={Lazy::<WishRoute>::new()}/>
                     <Route path=path!("/service") view={Lazy::<ServiceRoute>::new()}/>
@@ -161,48 +162,65 @@ fn TopBar() -> impl IntoView {
             }) || u.grants.iter().any(|g| g.role.is_place_staff())
         })
     };
+    // One set of links: a top bar on wide screens, a bottom tab bar for thumbs on
+    // phones (style/main.css). The tab bar holds 地图 上报 心愿 消息 我的; the staff
+    // pages (事件 服务 管理) are `wide-only` there and reached from 我的's home.
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="brand-mark">"网"</span>
                 <span class="brand-name">{tr(T::AppName)}</span>
             </A>
-            <nav class="topnav">
-                <A href="/">{tr(T::NavMap)}</A>
-                <A href="/wishes" attr:data-testid="nav-wishes">{tr(T::NavWishes)}</A>
+            <nav class="topnav" aria-label=move || T::NavMain.get(lang.get())>
+                <A href="/" attr:class="tab" attr:data-testid="nav-map">
+                    <span class="tab-icon" aria-hidden="true">"◎"</span>{tr(T::NavMap)}
+                </A>
+                <A href="/report" attr:class="tab" attr:data-testid="nav-report">
+                    <span class="tab-icon" aria-hidden="true">"＋"</span>{tr(T::TabReport)}
+                </A>
+                <A href="/wishes" attr:class="tab" attr:data-testid="nav-wishes">
+                    <span class="tab-icon" aria-hidden="true">"♡"</span>{tr(T::TabWishes)}
+                </A>
                 {move || {
                         if session.current().is_some() {
                             view! {
+                                <A href="/cases" attr:class="tab wide-only" attr:data-testid="nav-cases">{tr(T::NavCases)}</A>
+                                <A href="/service" attr:class="tab wide-only" attr:data-testid="nav-service">{tr(T::NavService)}</A>
                                 <Show when=is_staff>
-                                    <A href="/admin">{tr(T::NavAdmin)}</A>
+                                    <A href="/admin" attr:class="tab wide-only">{tr(T::NavAdmin)}</A>
                                 </Show>
-                                <A href="/report" attr:data-testid="nav-report">{tr(T::NavReport)}</A>
-                                <A href="/cases" attr:data-testid="nav-cases">
-                                    {tr(T::NavCases)}
-                                    {move || {
-                                        let n = super::live::use_live().unseen.get();
-                                        (n > 0).then(|| view! { <span class="count" data-testid="unseen">{n}</span> })
-                                    }}
-                                </A>
-                                <A href="/service" attr:data-testid="nav-service">{tr(T::NavService)}</A>
-                                <A href="/notices" attr:data-testid="nav-notices">
+                                <A href="/notices" attr:class="tab" attr:data-testid="nav-notices">
+                                    <span class="tab-icon" aria-hidden="true">"✉"</span>
                                     {tr(T::NavNotices)}
                                     {move || {
                                         let n = super::live::use_live().unread.get();
                                         (n > 0).then(|| view! { <span class="count" data-testid="unread">{n}</span> })
                                     }}
                                 </A>
-                                <A href="/me" attr:data-testid="nav-me">{tr(T::NavMe)}</A>
+                                <A href="/me" attr:class="tab" attr:data-testid="nav-me">
+                                    <span class="tab-icon" aria-hidden="true">"☺"</span>
+                                    {tr(T::NavMe)}
+                                    // Cases changed since last seen: the home under 我的 lists them.
+                                    {move || {
+                                        let n = super::live::use_live().unseen.get();
+                                        (n > 0).then(|| view! { <span class="count" data-testid="unseen">{n}</span> })
+                                    }}
+                                </A>
                             }
                                 .into_any()
                         } else {
-                            view! { <A href="/login" attr:data-testid="nav-login">{tr(T::NavLogin)}</A> }.into_any()
+                            view! {
+                                <A href="/login" attr:class="tab" attr:data-testid="nav-login">
+                                    <span class="tab-icon" aria-hidden="true">"☺"</span>{tr(T::NavLogin)}
+                                </A>
+                            }
+                                .into_any()
                         }
                     }}
-                <button class="lang-switch" type="button" on:click=move |_| switch_language(lang)>
-                    {tr(T::SwitchLang)}
-                </button>
             </nav>
+            <button class="lang-switch" type="button" on:click=move |_| switch_language(lang)>
+                {tr(T::SwitchLang)}
+            </button>
         </header>
     }
 }

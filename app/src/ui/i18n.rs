@@ -24,7 +24,8 @@ macro_rules! texts {
 texts! {
     AppName => "网格通", "GridLink";
     Tagline => "党建引领网格化治理", "Party-led grid governance";
-    NavMap => "网格地图", "Grid map";
+    NavMap => "地图", "Map";
+    NavMain => "主导航", "Main navigation";
     NavLogin => "登录", "Sign in";
     NavRegister => "注册", "Register";
     NavMe => "我的", "Me";
@@ -102,6 +103,8 @@ texts! {
     AdminOnly => "此页面需要管理员或社区、街道工作人员登录。", "This page needs an admin or community/street staff sign-in.";
     NotFoundPage => "页面不存在。", "Page not found.";
     NavReport => "我要上报", "Report";
+    TabReport => "上报", "Report";
+    TabWishes => "心愿", "Wishes";
     NavCases => "事件", "Cases";
     ReportTitle => "上报问题", "Report a problem";
     CategoryTop => "问题大类", "Category";
@@ -305,6 +308,15 @@ texts! {
     AcctEnable => "启用账号", "Enable account";
     AcctDisabledMark => "（已停用）", " (disabled)";
     AcctDone => "已完成。", "Done.";
+    // The home of 我的: what waits for the user, and shortcuts.
+    HomeWaiting => "待我处理", "Waiting for me";
+    HomeShortcuts => "快捷入口", "Shortcuts";
+    HomeCasesWaiting => "待办事件", "Cases to handle";
+    HomeCasesOverdue => "逾期事件", "Overdue cases";
+    HomeWishesToReview => "待审心愿", "Wishes to review";
+    HomeRegistrations => "待审报到", "Registrations to review";
+    HomeMyClaims => "认领中的心愿", "Wishes I am fulfilling";
+    HomeMyReports => "办理中的诉求", "My open reports";
 }
 
 /// The language signal, provided by the app root.

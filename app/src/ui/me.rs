@@ -41,6 +41,7 @@ pub fn MePage() -> impl IntoView {
                 Some(user) => {
                     let on_roster = user.grants.iter().any(|g| g.role.is_place_staff());
                     view! {
+                        <super::home::RoleHome/>
                         <section class="card narrow" data-testid="me">
                             <h1>{tr(T::SignedInAs)}": "<span data-testid="me-name">{user.name.clone()}</span></h1>
                             <p class="muted">{user.phone.clone()}</p>

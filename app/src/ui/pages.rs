@@ -1,10 +1,14 @@
 //! Which pages a phone downloads first and which load on demand.
 //!
-//! The map (`/`), the report form and the wish wall are in the first download; every
-//! other page is a lazy route: its code is cut into its own WebAssembly chunk by
-//! `scripts/build-site.sh` (wasm-split at the `#[lazy_route]` points), fetched when the
-//! page is opened and preloaded once the phone is idle. A page added later belongs in
-//! `lazy_pages!` unless it is part of the first minute of a resident's visit.
+//! Only the map (`/`) and what every page needs (top bar, session, live notices)
+//! are in the first download. Every page is a lazy route: its code is cut into its
+//! own WebAssembly chunks by `scripts/build-bundle.sh` (wasm-split at the
+//! `#[lazy_route]` points), fetched with the page when it is opened directly (the
+//! server names them in `modulepreload` links) or on navigation, and preloaded
+//! once the phone is idle. The report form and the wish wall are preloaded first:
+//! they are what a resident opens next, and leaving them out
+//! of the first download took 86 KB gzip off it (docs/performance.md). A page added
+//! later belongs in `lazy_pages!`.
 
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
@@ -28,8 +32,8 @@ macro_rules! lazy_pages {
             }
         )+
 
-        /// Fetches every lazy page's chunk (the browser caches them), so the next tap
-        /// finds its page loaded.
+        /// Fetches every lazy page's chunks (the browser caches them), in the order
+        /// listed, so the next tap finds its page loaded.
         pub async fn preload_all() {
             $( <$route as LazyRoute>::preload().await; )+
         }
@@ -37,6 +41,8 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    ReportRoute => super::cases::ReportPage,
+    WallRoute => super::wishes::WallPage,
     GridRoute => super::grid_page::GridPage,
     LoginRoute => super::auth::LoginPage,
     RegisterRoute => super::auth::RegisterPage,
@@ -69,7 +75,9 @@ pub fn preload_when_idle() {
 /// where it is missing, as in Safari).
 #[cfg(feature = "hydrate")]
 async fn when_idle() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if window.request_idle_callback(&resolve).is_err() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 2_000);

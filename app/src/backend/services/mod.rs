@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod departments;
 pub mod geography;
+pub mod home;
 pub mod lists;
 pub mod notices;
 pub mod photos;

@@ -32,7 +32,7 @@ fn community_place(state: &AppState, code: &str) -> Result<Place, AppError> {
 }
 
 /// Communities the caller reviews registrations for.
-fn reviewed_communities(state: &AppState, grants: &[Grant]) -> Vec<String> {
+pub(crate) fn reviewed_communities(state: &AppState, grants: &[Grant]) -> Vec<String> {
     let atlas = state.atlas();
     atlas
         .communities()

@@ -690,21 +690,30 @@ pub async fn photo_bytes(
     Ok((bytes, public))
 }
 
-/// Claims past their wanted-by date in the caller's communities: the flag
-/// the community acts on (ask the claimer, or take the claim back).
-#[tracing::instrument(skip_all, fields(user = viewer.id))]
-pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<WishCard>, AppError> {
+/// The communities whose wishes these grants review: those where they are
+/// the community's side (`community_side`).
+pub(crate) fn reviewed_communities(
+    state: &AppState,
+    grants: &[crate::domain::auth::Grant],
+) -> Vec<String> {
     let atlas = state.atlas();
-    let communities: Vec<String> = atlas
+    atlas
         .communities()
         .into_iter()
         .map(|c| c.code)
         .filter(|c| {
             atlas
                 .place_of(c)
-                .is_some_and(|p| community_side(&viewer.grants, &p))
+                .is_some_and(|p| community_side(grants, &p))
         })
-        .collect();
+        .collect()
+}
+
+/// Claims past their wanted-by date in the caller's communities: the flag
+/// the community acts on (ask the claimer, or take the claim back).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
+pub async fn overdue_claims(state: &AppState, viewer: &Viewer) -> Result<Vec<WishCard>, AppError> {
+    let communities = reviewed_communities(state, &viewer.grants);
     if communities.is_empty() {
         return Ok(Vec::new());
     }

@@ -435,6 +435,16 @@ pub async fn page(
         .collect())
 }
 
+/// How many cases a queue holds, narrowed by a filter: the same selection
+/// as [`page`] and [`queue_page`] (the home page's counts).
+pub async fn count_in(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+) -> Result<u64, DbErr> {
+    selected(db, scope, filter, None).await?.count(db).await
+}
+
 /// What a queue row shows of a case, read without the rest of the row
 /// (the description is cut to its first 80 characters by the database).
 #[derive(Clone, Debug, PartialEq, sea_orm::FromQueryResult)]

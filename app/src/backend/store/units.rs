@@ -5,8 +5,8 @@ use crate::domain::unit::{CreditSource, Review, UnitKind};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,16 +66,22 @@ pub async fn unit_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Uni
     Ok(unit::Entity::find_by_id(id).one(db).await?.map(unit_row))
 }
 
+/// The units reporting to these communities (all of them when `None`).
+fn units_where(communities: Option<&[String]>) -> sea_orm::Select<unit::Entity> {
+    let mut q = unit::Entity::find();
+    if let Some(c) = communities {
+        q = q.filter(unit::Column::CommunityCode.is_in(c.to_vec()));
+    }
+    q
+}
+
 /// Units reporting to these communities (all of them when `None`).
 pub async fn units_in(
     db: &impl ConnectionTrait,
     communities: Option<&[String]>,
 ) -> Result<Vec<UnitRow>, DbErr> {
-    let mut q = unit::Entity::find();
-    if let Some(c) = communities {
-        q = q.filter(unit::Column::CommunityCode.is_in(c.to_vec()));
-    }
-    Ok(q.order_by_asc(unit::Column::Id)
+    Ok(units_where(communities)
+        .order_by_asc(unit::Column::Id)
         .all(db)
         .await?
         .into_iter()
@@ -96,6 +102,25 @@ pub async fn units_of_applicant(
         .into_iter()
         .map(unit_row)
         .collect())
+}
+
+/// Registrations still pending with these communities, except those
+/// `reviewer` made themself (nobody reviews their own application).
+pub async fn pending_units(
+    db: &impl ConnectionTrait,
+    communities: &[String],
+    reviewer: i64,
+) -> Result<u64, DbErr> {
+    use unit::Column as U;
+    units_where(Some(communities))
+        .filter(U::Status.eq(Review::Pending.as_str()))
+        .filter(
+            Condition::any()
+                .add(U::ApplicantId.is_null())
+                .add(U::ApplicantId.ne(reviewer)),
+        )
+        .count(db)
+        .await
 }
 
 /// Decides a pending registration. `false` when it was no longer pending.
@@ -156,6 +181,26 @@ pub async fn upsert_member(
 
 type MemberTuple = (i64, i64, String, String, DateTime<Utc>, String, String);
 
+/// Member reports narrowed by unit, communities or user (each when given).
+fn members_where(
+    units: Option<&[i64]>,
+    communities: Option<&[String]>,
+    user: Option<i64>,
+) -> sea_orm::Select<party_member::Entity> {
+    use party_member::Column as M;
+    let mut q = party_member::Entity::find();
+    if let Some(u) = units {
+        q = q.filter(M::UnitId.is_in(u.to_vec()));
+    }
+    if let Some(c) = communities {
+        q = q.filter(M::CommunityCode.is_in(c.to_vec()));
+    }
+    if let Some(u) = user {
+        q = q.filter(M::UserId.eq(u));
+    }
+    q
+}
+
 /// Members, with their names, narrowed by unit or communities.
 pub async fn members(
     db: &impl ConnectionTrait,
@@ -164,7 +209,7 @@ pub async fn members(
     user: Option<i64>,
 ) -> Result<Vec<MemberRow>, DbErr> {
     use party_member::Column as M;
-    let mut q = party_member::Entity::find()
+    let q = members_where(units, communities, user)
         .select_only()
         .columns([
             M::UserId,
@@ -182,15 +227,6 @@ pub async fn members(
                 .to(user::Column::Id)
                 .into(),
         );
-    if let Some(u) = units {
-        q = q.filter(M::UnitId.is_in(u.to_vec()));
-    }
-    if let Some(c) = communities {
-        q = q.filter(M::CommunityCode.is_in(c.to_vec()));
-    }
-    if let Some(u) = user {
-        q = q.filter(M::UserId.eq(u));
-    }
     let rows: Vec<MemberTuple> = q.order_by_asc(M::CreatedAt).into_tuple().all(db).await?;
     Ok(rows
         .into_iter()
@@ -206,6 +242,21 @@ pub async fn members(
             },
         )
         .collect())
+}
+
+/// Member reports still pending with these communities, except the
+/// reviewer's own (nobody reviews themself).
+pub async fn pending_members(
+    db: &impl ConnectionTrait,
+    communities: &[String],
+    reviewer: i64,
+) -> Result<u64, DbErr> {
+    use party_member::Column as M;
+    members_where(None, Some(communities), None)
+        .filter(M::Status.eq(Review::Pending.as_str()))
+        .filter(M::UserId.ne(reviewer))
+        .count(db)
+        .await
 }
 
 pub async fn review_member(

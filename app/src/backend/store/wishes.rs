@@ -280,14 +280,8 @@ pub struct Filter {
     pub status: Option<WishStatus>,
 }
 
-/// One page, newest first, after the id `after` (keyset).
-pub async fn page(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    filter: &Filter,
-    after: Option<i64>,
-    limit: u64,
-) -> Result<Vec<WishRow>, DbErr> {
+/// The wishes of a list, narrowed by a filter (not yet ordered or paged).
+fn selected(scope: &Scope, filter: &Filter, after: Option<i64>) -> sea_orm::Select<wish::Entity> {
     use wish::Column as C;
     let mut q = wish::Entity::find();
     q = match scope {
@@ -318,13 +312,35 @@ pub async fn page(
     if let Some(a) = after {
         q = q.filter(C::Id.lt(a));
     }
-    Ok(q.order_by_desc(C::Id)
+    q
+}
+
+/// One page, newest first, after the id `after` (keyset).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<WishRow>, DbErr> {
+    Ok(selected(scope, filter, after)
+        .order_by_desc(wish::Column::Id)
         .limit(limit)
         .all(db)
         .await?
         .into_iter()
         .map(row)
         .collect())
+}
+
+/// How many wishes a list holds, narrowed by a filter: the same selection
+/// as [`page`] (the home page's counts).
+pub async fn count_in(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+) -> Result<u64, DbErr> {
+    selected(scope, filter, None).count(db).await
 }
 
 /// Claims past their wanted-by date that nobody was told about yet
