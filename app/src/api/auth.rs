@@ -11,10 +11,13 @@ pub async fn register(
     name: String,
     // An unticked checkbox sends nothing at all.
     #[server(default)] consent: bool,
+    // The page that asked for an account (`?next=`), kept through the form.
+    #[server(default)] next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     use crate::backend::{request, services::auth};
     use crate::domain::person::Registration;
-    request::open(|state| async move {
+    let to = crate::domain::auth::safe_next(next.as_deref());
+    let result = request::open(|state| async move {
         let (viewer, token) = auth::register(
             &state,
             Registration::new(&phone, &password, &name).with_consent(consent),
@@ -27,14 +30,22 @@ pub async fn register(
         ));
         Ok(viewer.public(&state.atlas()))
     })
-    .await
+    .await;
+    request::answer_plain_form(&result, &to, "/register", &to);
+    result
 }
 
 /// Signs in with mobile number and password.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(phone: String, password: String) -> Result<CurrentUser, AppError> {
+pub async fn login(
+    phone: String,
+    password: String,
+    // The page that asked for a sign-in (`?next=`), kept through the form.
+    #[server(default)] next: Option<String>,
+) -> Result<CurrentUser, AppError> {
     use crate::backend::{request, services::auth};
-    request::open(|state| async move {
+    let to = crate::domain::auth::safe_next(next.as_deref());
+    let result = request::open(|state| async move {
         let (viewer, token) =
             auth::login(&state, &phone, &password, &request::client_addr()).await?;
         request::set_cookie(&auth::session_cookie(
@@ -43,7 +54,9 @@ pub async fn login(phone: String, password: String) -> Result<CurrentUser, AppEr
         ));
         Ok(viewer.public(&state.atlas()))
     })
-    .await
+    .await;
+    request::answer_plain_form(&result, &to, "/login", &to);
+    result
 }
 
 /// Ends the session on the server and clears the cookie.

@@ -196,7 +196,7 @@ pub async fn public_board(
             community: community.filter(|c| !c.is_empty()),
             ..Default::default()
         };
-        services::cases::board(&state, filter, after, 20).await
+        services::cases::board(&state, filter, after, crate::domain::PAGE).await
     })
     .await
 }

@@ -214,6 +214,37 @@ pub fn set_cookie(value: &str) {
     }
 }
 
+/// Whether this call is a plain HTML form post (the page's WebAssembly had not
+/// loaded): the browser then shows whatever comes back, so it needs a page.
+fn plain_form() -> bool {
+    use_context::<Parts>().is_some_and(|p| {
+        p.headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Answers a plain form post (progressive sign-in and registration) with a page:
+/// `to` after success; the form's own page `form` after a failure, with the
+/// error in `?error=` for the page to word and `next` kept. Calls from the app
+/// itself get their JSON as always.
+pub fn answer_plain_form<T>(result: &Result<T, AppError>, to: &str, form: &str, next: &str) {
+    if !plain_form() {
+        return;
+    }
+    use leptos_router::location::Url;
+    let location = match result {
+        Ok(_) => to.to_string(),
+        Err(e) => format!(
+            "{form}?next={}&error={}",
+            Url::escape(next),
+            Url::escape(&serde_json::to_string(e).unwrap_or_default())
+        ),
+    };
+    leptos_axum::redirect(&location);
+}
+
 /// Gives a failed call the HTTP status that matches its error.
 pub fn set_status(e: &AppError) {
     if let (Some(res), Ok(code)) = (

@@ -693,3 +693,40 @@ mod tests {
         ));
     }
 }
+
+/// Where to go after signing in: the page that asked (`?next=`), if it is a page
+/// of this site, else 我的. Never another site (`//evil.example`, `/\\evil`), never
+/// the sign-in pages themselves.
+pub fn safe_next(next: Option<&str>) -> String {
+    const HOME: &str = "/me";
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
+        return HOME.into();
+    };
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.len() <= 300
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    if local && path != "/login" && path != "/register" {
+        next.into()
+    } else {
+        HOME.into()
+    }
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_pages_of_this_site_are_returned_to() {
+        assert_eq!(safe_next(Some("/report")), "/report");
+        assert_eq!(safe_next(Some("/cases?queue=mine")), "/cases?queue=mine");
+        assert_eq!(safe_next(None), "/me");
+        assert_eq!(safe_next(Some("")), "/me");
+        for hostile in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/login", "/register?x=1", "/a\nb"] {
+            assert_eq!(safe_next(Some(hostile)), "/me", "{hostile}");
+        }
+    }
+}

@@ -191,6 +191,21 @@ impl ClaimLimitKind {
     }
 }
 
+impl AppError {
+    /// Whether the error may be shown from a link (`?error=` after a plain form
+    /// post, ui/auth.rs): only errors that carry no text of their own, so a crafted
+    /// link cannot put words of its choosing on our sign-in page.
+    pub fn fit_for_link(&self) -> bool {
+        !matches!(
+            self,
+            AppError::AlreadyHandled { .. }
+                | AppError::AlreadyClaimed { .. }
+                | AppError::Transport(_)
+                | AppError::Import(_)
+        )
+    }
+}
+
 impl InputProblem {
     /// The problem's stable name on the REST API.
     pub fn code(self) -> &'static str {

@@ -17,3 +17,7 @@ pub mod policy;
 pub mod staff;
 pub mod unit;
 pub mod wish;
+
+/// Rows in one page of a keyset-paged list (the board, the wall, the queues):
+/// the server cuts pages at it, the browser offers "more" when a page is full.
+pub const PAGE: u64 = 20;

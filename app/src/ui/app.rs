@@ -7,7 +7,7 @@ use crate::domain::lang::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, Lazy};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The language of this request (server) or of the page being hydrated (browser).
 fn initial_lang() -> Lang {
@@ -100,9 +100,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <TopBar/>
             <main class="page">
+                // Public pages wait for their data and come as one finished HTML page
+                // (not streamed): readable before the WebAssembly, and in a link
+                // preview (WeChat reads the HTML, it runs no script).
                 <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p> }>
                     <Route path=path!("/") view=MapPage/>
-                    <Route path=path!("/grid/:code") view={Lazy::<GridRoute>::new()}/>
+                    <Route path=path!("/grid/:code") view={Lazy::<GridRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
                     <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()}/>
@@ -111,9 +114,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
                     <Route path=path!("/report") view={Lazy::<ReportRoute>::new()}/>
                     <Route path=path!("/cases") view={Lazy::<CasesRoute>::new()}/>
-                    <Route path=path!("/board") view={Lazy::<BoardRoute>::new()}/>
+                    <Route path=path!("/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/case/:id") view={Lazy::<CaseRoute>::new()}/>
-                    <Route path=path!("/wishes") view={Lazy::<WallRoute>::new()}/>
+                    <Route path=path!("/wishes") view={Lazy::<WallRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/wishes/new") view={Lazy::<PostWishRoute>::new()}/>
                     <Route path=path!("/wish/:id") view={Lazy::<WishRoute>::new()}/>
                     <Route path=path!("/service") view={Lazy::<ServiceRoute>::new()}/>

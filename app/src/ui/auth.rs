@@ -8,7 +8,9 @@ use crate::domain::staff::CurrentUser;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use crate::domain::auth::safe_next;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::location::Url;
 
 /// Shows a failed call's message in the user's language.
 #[component]
@@ -21,27 +23,55 @@ pub fn ErrorLine(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
-/// Shown where a page needs a signed-in user.
+/// Shown where a page needs a signed-in user; signing in comes back here.
 #[component]
 pub fn SignInPrompt() -> impl IntoView {
+    let location = use_location();
+    let href = move || {
+        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        format!("/login?next={}", Url::escape(&here))
+    };
     view! {
         <section class="card narrow">
             <p>{tr(T::NotSignedIn)}</p>
-            <A href="/login">{tr(T::NavLogin)}</A>
+            <A href=href attr:data-testid="sign-in-prompt">{tr(T::NavLogin)}</A>
         </section>
+    }
+}
+
+/// What the sign-in and registration pages read from their address: where to go
+/// afterwards (`next`), and the error of a form sent before the page was
+/// interactive (`error`, set by `request::answer_plain_form`).
+struct FormQuery {
+    next: Signal<String>,
+    error: Signal<Option<AppError>>,
+}
+
+fn form_query() -> FormQuery {
+    let query = use_query_map();
+    FormQuery {
+        next: Signal::derive(move || safe_next(query.read().get("next").as_deref())),
+        error: Signal::derive(move || {
+            query
+                .read()
+                .get("error")
+                .and_then(|e| serde_json::from_str::<AppError>(&e).ok())
+                .filter(AppError::fit_for_link)
+        }),
     }
 }
 
 /// After a successful sign-in or registration: reload the session and go on.
 fn on_success(
     value: impl Get<Value = Option<Result<CurrentUser, AppError>>> + Send + Sync + 'static,
+    next: Signal<String>,
 ) {
     let session = use_session();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(user)) = value.get() {
             session.set(Some(user));
-            navigate("/me", Default::default());
+            navigate(&next.get_untracked(), Default::default());
         }
     });
 }
@@ -50,12 +80,18 @@ fn on_success(
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let value = login.value();
-    on_success(value);
-    let error = Signal::derive(move || value.get().and_then(Result::err));
+    let query = form_query();
+    on_success(value, query.next);
+    // This page's own answer, else the one a plain form post came back with.
+    let error = Signal::derive(move || match value.get() {
+        Some(result) => result.err(),
+        None => query.error.get(),
+    });
     view! {
         <section class="card narrow">
             <h1>{tr(T::LoginTitle)}</h1>
             <ActionForm action=login attr:class="form" attr:data-testid="login-form">
+                <input type="hidden" name="next" value=move || query.next.get()/>
                 <label>
                     <span>{tr(T::MobileNumber)}</span>
                     <input name="phone" type="tel" inputmode="numeric" autocomplete="username" maxlength="11" required/>
@@ -70,7 +106,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="hint">{tr(T::DemoHint)}</p>
-            <p><A href="/register">{tr(T::NoAccount)}</A></p>
+            <p><A href=move || format!("/register?next={}", Url::escape(&query.next.get()))>{tr(T::NoAccount)}</A></p>
         </section>
     }
 }
@@ -79,12 +115,18 @@ pub fn LoginPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let value = register.value();
-    on_success(value);
-    let error = Signal::derive(move || value.get().and_then(Result::err));
+    let query = form_query();
+    on_success(value, query.next);
+    // This page's own answer, else the one a plain form post came back with.
+    let error = Signal::derive(move || match value.get() {
+        Some(result) => result.err(),
+        None => query.error.get(),
+    });
     view! {
         <section class="card narrow">
             <h1>{tr(T::RegisterTitle)}</h1>
             <ActionForm action=register attr:class="form">
+                <input type="hidden" name="next" value=move || query.next.get()/>
                 <label>
                     <span>{tr(T::YourName)}</span>
                     <input name="name" autocomplete="name" maxlength="30" required/>

@@ -14,6 +14,7 @@ pub mod map;
 pub mod me;
 pub mod notices;
 pub mod pages;
+pub mod paged;
 pub mod photos;
 pub mod pwa;
 pub mod service;

@@ -4,6 +4,7 @@
 
 use super::auth::{ErrorLine, SignInPrompt};
 use super::i18n::{short_time, tr, use_lang, T};
+use super::paged::Paged;
 use super::photos;
 use super::session::use_session;
 use crate::api::wishes::{post_wish, take_wish_step, wish_detail, wishes_page};
@@ -78,53 +79,35 @@ pub fn WishRow(card: WishCard) -> impl IntoView {
     }
 }
 
-/// A paged list of wishes (`list` with filters), "load more" by keyset.
+/// A paged list of wishes (`list` with filters), "load more" by keyset. The
+/// first page comes with the server's HTML (ui/paged.rs).
 #[component]
 pub fn WishListView(
     #[prop(into)] list: Signal<WishList>,
     #[prop(into)] filter: Signal<WishFilter>,
 ) -> impl IntoView {
-    let rows = RwSignal::new(Vec::<WishCard>::new());
-    let more = RwSignal::new(false);
-    let load = Action::new(|(l, f, after): &(WishList, WishFilter, Option<i64>)| {
-        wishes_page(l.clone(), f.clone(), *after)
-    });
-    let error = Signal::derive(move || load.value().get().and_then(Result::err));
-    Effect::new(move |_| {
-        let (l, f) = (list.get(), filter.get());
-        rows.set(Vec::new());
-        load.dispatch((l, f, None));
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = load.value().get() {
-            more.set(page.len() >= 20);
-            rows.update(|r| {
-                for c in page {
-                    if !r.iter().any(|x| x.id == c.id) {
-                        r.push(c);
-                    }
-                }
-            });
-        }
-    });
-    let next = move |_| {
-        let after = rows.with_untracked(|r| r.last().map(|c| c.id));
-        load.dispatch((list.get_untracked(), filter.get_untracked(), after));
-    };
+    let lang = use_lang();
+    let key = Signal::derive(move || (list.get(), filter.get()));
+    let wishes = Paged::new(key, |(l, f), after| wishes_page(l, f, after));
+    let more_error = Signal::derive(move || wishes.more_error());
     view! {
-        <ErrorLine error/>
-        <ul class="case-list" data-testid="wish-list">
-            {move || rows.get().into_iter().map(|c| view! { <WishRow card=c/> }).collect_view()}
-        </ul>
-        <Show when=move || load.pending().get()>
-            <p class="muted">{tr(T::Loading)}</p>
-        </Show>
-        <Show when=move || rows.with(Vec::is_empty) && !load.pending().get()>
-            <p class="notice">{tr(T::NoWishes)}</p>
-        </Show>
-        <Show when=move || more.get()>
-            <button type="button" on:click=next disabled=move || load.pending().get()>{tr(T::LoadMore)}</button>
-        </Show>
+        <Transition fallback=move || view! { <p class="muted">{tr(T::Loading)}</p> }>
+            {move || wishes.rows().map(|rows| match rows {
+                Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                Ok(rows) if rows.is_empty() => view! { <p class="notice">{tr(T::NoWishes)}</p> }.into_any(),
+                Ok(rows) => view! {
+                    <ul class="case-list" data-testid="wish-list">
+                        {rows.into_iter().map(|c| view! { <WishRow card=c/> }).collect_view()}
+                    </ul>
+                    // Inside the Transition: it reads the first page, which only
+                    // exists there while hydrating.
+                    <Show when=move || wishes.has_more()>
+                        <button type="button" on:click=move |_| wishes.load_more() disabled=move || wishes.loading_more()>{tr(T::LoadMore)}</button>
+                    </Show>
+                }.into_any(),
+            })}
+        </Transition>
+        <ErrorLine error=more_error/>
     }
 }
 

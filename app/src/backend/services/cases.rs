@@ -21,7 +21,7 @@ use chrono::{Duration, Utc};
 use std::collections::HashMap;
 
 /// Rows per queue page.
-pub const PAGE: u64 = 20;
+pub use crate::domain::PAGE;
 
 fn place_of(row: &db::CaseRow) -> Place {
     Place {

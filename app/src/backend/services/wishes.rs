@@ -19,7 +19,7 @@ use crate::domain::wish::*;
 use chrono::{Duration, NaiveDate, Utc};
 
 /// Cards per page of the wall and lists.
-pub const PAGE: u64 = 20;
+pub use crate::domain::PAGE;
 /// Wishes on the map layer at most.
 pub const MAP_LIMIT: u64 = 200;
 

@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+p.on('console', m => console.log('console.' + m.type(), m.text().slice(0, 400)));
+p.on('pageerror', e => console.log('pageerror', e.message));
+const base = 'http://127.0.0.1:3200';
+await p.goto(base + '/wishes');
+await p.waitForSelector('body[data-hydrated=true]');
+console.log('hydrated at', await p.evaluate(() => document.body.dataset.hydratedAt));
+await p.locator('.case-list a').nth(2).click();
+await p.waitForTimeout(3000);
+console.log('url', p.url(), await p.locator('[data-testid=wish]').count());
+await b.close();
