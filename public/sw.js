@@ -19,7 +19,10 @@ const STATIC_PREFIXES = ['/pkg/', '/leaflet/', '/icons/'];
 const STATIC_FILES = new Set(PRECACHE);
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(STATIC).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  // `reload`: past the browser's HTTP cache, so a new worker never stores an old file.
+  event.waitUntil(caches.open(STATIC)
+    .then((c) => c.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' }))))
+    .then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -44,7 +47,7 @@ self.addEventListener('fetch', (event) => {
   if (!isStatic(url)) return;
   event.respondWith((async () => {
     try {
-      const response = await fetch(request);
+      const response = await fetch(request, { cache: 'no-cache' });
       // Lazily loaded chunks join the cache the first time they are fetched.
       if (response.ok && !url.search) {
         const copy = response.clone();

@@ -46,10 +46,11 @@ if [ "$PROFILE" = release ]; then
       --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
       {} -o {} 2> >(grep -v 'unknown name subsection' >&2)
 fi
+node scripts/hash-chunks.mjs "$SITE/pkg"
 cp style/main.css "$SITE/pkg/$NAME.css"
 cp -R public/. "$SITE/"
 # A new build gets a new service worker, which drops the previous build's cache.
-BUILD_ID=$(cat "$SITE"/pkg/*.wasm "$SITE"/pkg/*.js "$SITE/pkg/$NAME.css" | sha256sum | cut -c1-12)
+BUILD_ID=$(find "$SITE" -type f ! -name sw.js ! -name '*.gz' -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
 sed -i "s/__BUILD__/$BUILD_ID/" "$SITE/sw.js"
 # Precompressed copies: the server sends them to browsers that accept gzip.
 for f in "$SITE"/pkg/*.wasm "$SITE"/pkg/*.js "$SITE/pkg/$NAME.css" "$SITE/leaflet/leaflet.js" "$SITE/leaflet/leaflet.css"; do

@@ -39,7 +39,8 @@ test('the service worker registers, and offline a page answers in Chinese', asyn
   await expect(page.getByTestId('offline')).toContainText('现在没有网络');
   // Back online, the offline page reloads itself into the page that was asked for.
   await context.setOffline(false);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  // (A chunk fetch that failed while offline waits out its back-off first.)
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
   await expect(page).toHaveURL(/\/wishes$/);
   // What the worker keeps: the app's own static files, never a page or an API answer.
   const cached = await page.evaluate(async () => {

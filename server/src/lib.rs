@@ -1,6 +1,7 @@
 //! The GridLink server: configuration, router, layers and REST endpoints.
 //! The binary in `main.rs` adds the command line.
 
+mod caching;
 mod caller;
 mod extract;
 mod rest;
@@ -207,6 +208,7 @@ pub fn router(state: AppState) -> Router {
         // Outside the body limit, so draining an oversized body is timed
         // too; inside the headers, so a timed-out answer carries them.
         .layer(axum::middleware::from_fn(security::request_timeout))
+        .layer(axum::middleware::from_fn(caching::static_caching))
         .layer(axum::middleware::from_fn_with_state(
             headers,
             security::security_headers,

@@ -725,7 +725,15 @@ mod next_tests {
         assert_eq!(safe_next(Some("/cases?queue=mine")), "/cases?queue=mine");
         assert_eq!(safe_next(None), "/me");
         assert_eq!(safe_next(Some("")), "/me");
-        for hostile in ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/login", "/register?x=1", "/a\nb"] {
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/login",
+            "/register?x=1",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next(Some(hostile)), "/me", "{hostile}");
         }
     }

@@ -379,6 +379,13 @@ pub fn administers(grants: &[Grant]) -> bool {
     !delegable_roles(grants).is_empty()
 }
 
+/// Whether the 管理 page has something for the holder: admins hand out roles,
+/// and staff of a place keep its roster there. The navigation and 我的's
+/// shortcuts offer the page on this rule.
+pub fn opens_admin(grants: &[Grant]) -> bool {
+    administers(grants) || grants.iter().any(|g| g.role.is_place_staff())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

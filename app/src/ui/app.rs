@@ -2,7 +2,6 @@ use super::i18n::{tr, use_lang, Locale, T};
 use super::map::MapPage;
 use super::pages::*;
 use super::session::{use_session, Session};
-use crate::domain::auth::Role;
 use crate::domain::lang::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -38,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <html lang=lang.tag()>
             <head>
                 <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#c8161d"/>
                 <link rel="icon" href="/favicon.ico"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
@@ -66,20 +65,9 @@ pub fn App() -> impl IntoView {
     Session::provide();
     super::live::provide_live();
 
-    // Tests and scripts wait for this marker before they touch the page.
+    // After the first page is interactive: fetch the other pages' code when idle,
+    // and install the service worker.
     Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let now = web_sys::window()
-                .and_then(|w| w.performance())
-                .map(|p| p.now())
-                .unwrap_or(0.0);
-            let _ = body.set_attribute("data-hydrated-at", &format!("{now:.1}"));
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
         super::pages::preload_when_idle();
         super::pwa::register_service_worker();
     });
@@ -103,8 +91,8 @@ pub fn App() -> impl IntoView {
                 // Public pages wait for their data and come as one finished HTML page
                 // (not streamed): readable before the WebAssembly, and in a link
                 // preview (WeChat reads the HTML, it runs no script).
-                <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p> }>
-                    <Route path=path!("/") view=MapPage/>
+                <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p><Interactive/> }>
+                    <Route path=path!("/") view=|| view! { <MapPage/><Interactive/> }/>
                     <Route path=path!("/grid/:code") view={Lazy::<GridRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
@@ -156,14 +144,9 @@ fn TopBar() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let is_staff = move || {
-        session.current().is_some_and(|u| {
-            u.grants.iter().any(|g| {
-                matches!(
-                    g.role,
-                    Role::SystemAdmin | Role::StreetAdmin | Role::CommunityAdmin
-                )
-            }) || u.grants.iter().any(|g| g.role.is_place_staff())
-        })
+        session
+            .current()
+            .is_some_and(|u| crate::domain::policy::opens_admin(&u.grants))
     };
     // One set of links: a top bar on wide screens, a bottom tab bar for thumbs on
     // phones (style/main.css). The tab bar holds 地图 上报 心愿 消息 我的; the staff
@@ -226,4 +209,28 @@ fn TopBar() -> impl IntoView {
             </button>
         </header>
     }
+}
+
+/// Marks the page interactive (`<body data-hydrated>`) once the route's own view
+/// has hydrated: a lazy route hydrates after its chunk arrives, later than the
+/// app around it, and a tap before then would be lost. Tests and scripts wait for
+/// the marker; `data-hydrated-at` keeps when the first page got there.
+#[component]
+pub fn Interactive() -> impl IntoView {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            if !body.has_attribute("data-hydrated-at") {
+                let now = web_sys::window()
+                    .and_then(|w| w.performance())
+                    .map(|p| p.now())
+                    .unwrap_or(0.0);
+                let _ = body.set_attribute("data-hydrated-at", &format!("{now:.1}"));
+            }
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }

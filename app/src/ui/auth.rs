@@ -3,12 +3,12 @@
 use super::i18n::{tr, use_lang, T};
 use super::session::use_session;
 use crate::api::auth::{Login, Register};
+use crate::domain::auth::safe_next;
 use crate::domain::error::AppError;
 use crate::domain::staff::CurrentUser;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use crate::domain::auth::safe_next;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::location::Url;
 

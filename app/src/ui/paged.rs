@@ -75,7 +75,13 @@ where
                 extra.update(|rows| append(rows, page));
             }
         });
-        Paged { filter, first, extra, last, more }
+        Paged {
+            filter,
+            first,
+            extra,
+            last,
+            more,
+        }
     }
 
     /// The rows so far, `None` while the first page loads. Read it inside a
@@ -95,17 +101,24 @@ where
         let full = |n: usize| n as u64 >= PAGE;
         match self.last.get() {
             Some(n) => full(n),
-            None => self
-                .first
-                .with(|p| p.as_ref().and_then(|r| r.as_ref().ok()).is_some_and(|r| full(r.len()))),
+            None => self.first.with(|p| {
+                p.as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .is_some_and(|r| full(r.len()))
+            }),
         }
     }
 
     pub fn load_more(&self) {
-        let last_first = self
-            .first
-            .with_untracked(|p| p.as_ref().and_then(|r| r.as_ref().ok()).and_then(|r| r.last().map(Keyed::key)));
-        let after = self.extra.with_untracked(|r| r.last().map(Keyed::key)).or(last_first);
+        let last_first = self.first.with_untracked(|p| {
+            p.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|r| r.last().map(Keyed::key))
+        });
+        let after = self
+            .extra
+            .with_untracked(|r| r.last().map(Keyed::key))
+            .or(last_first);
         self.more.dispatch((self.filter.get_untracked(), after));
     }
 

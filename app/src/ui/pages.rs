@@ -27,7 +27,7 @@ macro_rules! lazy_pages {
                 }
 
                 fn view(_this: Self) -> AnyView {
-                    view! { <$page/> }.into_any()
+                    view! { <$page/><super::app::Interactive/> }.into_any()
                 }
             }
         )+
@@ -65,10 +65,38 @@ lazy_pages! {
 /// (after hydration, so it never competes with the first page).
 pub fn preload_when_idle() {
     #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async {
-        when_idle().await;
-        preload_all().await;
-    });
+    if !saving_data() {
+        leptos::task::spawn_local(async {
+            when_idle().await;
+            preload_all().await;
+        });
+    }
+}
+
+/// Whether the phone asks to save data (the Save-Data setting, or a 2G
+/// connection): then pages load only when opened. Browsers without the
+/// Network Information API (Safari, Firefox) preload.
+#[cfg(feature = "hydrate")]
+fn saving_data() -> bool {
+    use js_sys::Reflect;
+    let Some(window) = web_sys::window() else {
+        return true;
+    };
+    let Ok(connection) = Reflect::get(&window.navigator(), &"connection".into()) else {
+        return false;
+    };
+    if connection.is_undefined() || connection.is_null() {
+        return false;
+    }
+    let save = Reflect::get(&connection, &"saveData".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let slow = Reflect::get(&connection, &"effectiveType".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .is_some_and(|t| t.ends_with("2g"));
+    save || slow
 }
 
 /// Resolves in the browser's next idle period (`requestIdleCallback`, or two seconds

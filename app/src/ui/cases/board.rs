@@ -1,10 +1,10 @@
 //! 公开栏: what residents reported and how it went, anonymised.
 
+use super::super::auth::ErrorLine;
 use super::super::i18n::{short_time, status_label, tr, use_lang, T};
+use super::super::paged::Paged;
 use super::StatusBadge;
 use crate::api::cases::public_board;
-use super::super::auth::ErrorLine;
-use super::super::paged::Paged;
 use crate::domain::case::CaseStatus;
 use leptos::prelude::*;
 

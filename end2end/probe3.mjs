@@ -1,0 +1,14 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+p.on('console', m => console.log('console.' + m.type(), m.text().slice(0, 300)));
+p.on('pageerror', e => console.log('pageerror', e.message));
+p.on('request', r => { if (r.url().includes('/api/')) console.log('req', r.method(), r.url()); });
+const base = 'http://127.0.0.1:3200';
+await p.goto(base + '/wishes');
+await p.waitForSelector('body[data-hydrated=true]');
+await p.waitForTimeout(1000);
+await p.locator('select').nth(1).selectOption('service');
+await p.waitForTimeout(2000);
+console.log(await p.locator('[data-testid=wish-list] li').first().innerText());
+await b.close();
