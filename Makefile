@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -21,6 +21,11 @@ site: tools
 bundle-check: tools
 	@LEPTOS_SITE_ROOT=$(CURDIR)/target/bundle-site PROFILE=release bash scripts/build-bundle.sh
 	@node scripts/bundle-check.mjs $(CURDIR)/target/bundle-site/pkg
+
+# Lighthouse 12 (mobile, default throttling) on the release build: scores and
+# LCP/TBT/CLS for /, /wishes and /board (docs/performance.md).
+lighthouse: tools
+	@bash scripts/lighthouse.sh
 
 run: site
 	@GRIDLINK_DEMO=1 $(SERVER_BIN)

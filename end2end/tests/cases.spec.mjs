@@ -26,8 +26,10 @@ test('a resident report travels the whole loop, live on both phones', async ({ b
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
   await resident.getByTestId('photos').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: png });
   await resident.getByRole('button', { name: '提交' }).click();
-  await expect(resident).toHaveURL(/\/case\/\d+$/);
-  const id = resident.url().split('/').pop();
+  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/);
+  const id = new URL(resident.url()).pathname.split('/').pop();
+  await expect(resident.getByTestId('submitted')).toBeVisible();
+  await expect(resident.getByTestId('case-number')).toHaveText(`#${id}`);
   await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'reported');
   await expect(resident.getByTestId('due-at')).toBeVisible();
   await expect(resident.getByTestId('photos').locator('img')).toHaveCount(1);
@@ -62,6 +64,9 @@ test('a resident report travels the whole loop, live on both phones', async ({ b
   await act('结案', 'closed');
   await expect(resident.getByTestId('case')).toHaveAttribute('data-status', 'closed');
   await expect(resident.getByTestId('timeline').locator('li')).toHaveCount(8);
+  // The timeline reads as what happened, newest first.
+  await expect(resident.getByTestId('timeline').locator('li').first()).toContainText('已结案');
+  await expect(resident.getByTestId('timeline').locator('li').last()).toContainText('提交了上报');
 });
 
 test('overdue cases are flagged in the street queue', async ({ page }) => {

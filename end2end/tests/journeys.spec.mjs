@@ -29,3 +29,25 @@ test('a new resident posts a wish without touching the community picker', async 
   await expect(page).toHaveURL(/\/wish\/\d+$/);
   await expect(page.getByTestId('wish')).toHaveAttribute('data-status', 'pending');
 });
+
+// A grid worker's queue keeps its filters in the address: 我的's overdue tile opens
+// it filtered, and a reload or Back finds it as it was left.
+test('the queue keeps its filters across a reload, and 我的 links into it', async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await open(page, '/login');
+  await page.getByLabel('手机号').fill('13800000005');
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await page.getByTestId('home-cases_overdue').click();
+  await expect(page).toHaveURL(/\/cases\?.*overdue=1/);
+  await expect(page.getByTestId('overdue-only')).toBeChecked();
+  await page.getByTestId('overdue-only').uncheck();
+  await page.locator('select').first().selectOption('reported');
+  await expect(page).toHaveURL(/status=reported/);
+  await expect(page).not.toHaveURL(/overdue=1/);
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('select').first()).toHaveValue('reported');
+  await expect(page.getByTestId('overdue-only')).not.toBeChecked();
+});

@@ -120,6 +120,6 @@ test('an ordinary 5 MB phone photo uploads from the report form', async ({ brows
   await resident.locator('#report-map path.gc-370103-001-001-01').click();
   await resident.getByTestId('photos').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: photo });
   await resident.getByRole('button', { name: '提交' }).click();
-  await expect(resident).toHaveURL(/\/case\/\d+$/, { timeout: 60_000 });
+  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/, { timeout: 60_000 });
   await expect(resident.getByTestId('photos').locator('img')).toHaveCount(1);
 });

@@ -146,6 +146,10 @@ texts! {
     MergeInto => "重复事件编号", "Duplicate of case #";
     Source => "来源", "Source";
     CaseNo => "事件编号", "Case no.";
+    Submitted => "上报成功", "Report sent";
+    SubmittedNo => "工单号", "Case number";
+    SubmittedWho => "受理", "Handled by";
+    SubmittedHint => "处理进展会发到“消息”；也可以随时在这里查看。", "Progress reaches you under Inbox; you can also check here at any time.";
     Level => "办理层级", "Level";
     OverdueOnly => "只看逾期", "Overdue only";
     BoardTitle => "公开栏", "Public board";
@@ -366,6 +370,29 @@ pub fn action_label(a: &CaseAction, lang: Lang) -> &'static str {
         CaseAction::Escalate => ("上报上级", "Escalate"),
     };
     lang.pick(zh, en)
+}
+
+/// A timeline step as what happened ("网格员 已受理"), from the action's stored
+/// name (`CaseAction::name`, or "report" for the report itself). An unknown
+/// name (a later version's) shows as it is stored.
+pub fn action_done_label(action: &str, lang: Lang) -> String {
+    let (zh, en) = match action {
+        "report" => ("提交了上报", "reported it"),
+        "confirm" => ("已受理", "accepted the report"),
+        "reject" => ("不予受理", "turned it down"),
+        "merge" => ("并入重复事件", "merged it as a duplicate"),
+        "dispatch" => ("已派单", "dispatched it"),
+        "accept" => ("已接单", "took it on"),
+        "progress" => ("更新了进展", "added progress"),
+        "resolve" => ("已办结", "resolved it"),
+        "feedback" => ("已反馈居民", "told the resident"),
+        "evaluate" => ("作出评价", "rated it"),
+        "close" => ("已结案", "closed it"),
+        "reopen" => ("要求重新办理", "reopened it"),
+        "escalate" => ("上报上级", "escalated it"),
+        other => return other.to_string(),
+    };
+    lang.pick(zh, en).to_string()
 }
 
 pub fn level_label(l: DispatchLevel, lang: Lang) -> &'static str {

@@ -3,14 +3,15 @@
 
 use super::super::auth::ErrorLine;
 use super::super::i18n::{
-    action_label, level_label, short_time, source_label, status_label, tr, use_lang, T,
+    action_done_label, action_label, level_label, short_time, source_label, status_label, tr,
+    use_lang, T,
 };
 use super::{DueFlag, StatusBadge};
 use crate::api::cases::{act_on_case, case_detail};
 use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -38,15 +39,51 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     let lang = use_lang();
+    // Straight after 上报 (`?submitted=1`): say it arrived, its number, who handles
+    // it and by when, above the case itself.
+    let query = use_query_map();
+    let submitted = move || query.read().get("submitted").is_some_and(|v| v == "1");
     view! {
         <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
             {move || case.get().map(|r| match r {
-                Ok(c) => view! { <CaseCard case=c/> }.into_any(),
+                Ok(c) => {
+                    let shown = c.clone();
+                    view! {
+                        <Show when=submitted>
+                            <SubmittedCard case=shown.clone()/>
+                        </Show>
+                        <CaseCard case=c/>
+                    }.into_any()
+                }
                 Err(e) => view! {
                     <section class="card narrow"><p class="form-error">{move || e.message(lang.get())}</p><A href="/cases">{tr(T::NavCases)}</A></section>
                 }.into_any(),
             })}
         </Transition>
+    }
+}
+
+/// The success screen of a report: 工单号, who handles it, the time limit.
+#[component]
+fn SubmittedCard(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let level = case.level;
+    let place = case
+        .grid_code
+        .clone()
+        .or(case.community_code.clone())
+        .unwrap_or_default();
+    view! {
+        <section class="card success" data-testid="submitted" role="status">
+            <h2>"✓ "{tr(T::Submitted)}</h2>
+            <dl class="facts">
+                <dt>{tr(T::SubmittedNo)}</dt><dd><strong data-testid="case-number">{format!("#{}", case.id)}</strong></dd>
+                <dt>{tr(T::SubmittedWho)}</dt>
+                <dd>{move || level.map(|l| level_label(l, lang.get()).to_string()).unwrap_or_default()}" "<code>{place.clone()}</code></dd>
+                {case.due_at.map(|d| view! { <dt>{tr(T::DueAt)}</dt><dd>{short_time(d)}</dd> })}
+            </dl>
+            <p class="hint">{tr(T::SubmittedHint)}</p>
+        </section>
     }
 }
 
@@ -96,13 +133,15 @@ fn CaseCard(case: CaseView) -> impl IntoView {
             </Show>
             <Actions case=case.clone()/>
             <h2>{tr(T::Timeline)}</h2>
+            // Newest first: what happened last is what the reader came for.
             <ol class="timeline" data-testid="timeline">
-                {case.timeline.iter().map(|e| {
+                {case.timeline.iter().rev().map(|e| {
                     let status = e.to_status;
+                    let action = e.action.clone();
                     view! {
                         <li>
                             <span class="muted small">{short_time(e.at)}</span>
-                            <span>{e.actor.clone()}</span>
+                            <span>{e.actor.clone()}" "{move || action_done_label(&action, lang.get())}</span>
                             <span class="badge">{move || status_label(status, lang.get())}</span>
                             {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
                         </li>

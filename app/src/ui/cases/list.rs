@@ -11,6 +11,9 @@ use crate::domain::case::{CaseStatus, CaseSummary, Queue};
 use crate::domain::staff::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::location::Url;
+use leptos_router::NavigateOptions;
 
 /// The queues a user has, in the order the tabs show them.
 fn queues_of(user: &CurrentUser) -> Vec<(Queue, T, String)> {
@@ -58,16 +61,60 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
+/// A queue as it is written in the address (`?q=grid:370103-001-001-01`).
+fn queue_key(q: &Queue) -> String {
+    match q {
+        Queue::Mine => "mine".into(),
+        Queue::Following => "following".into(),
+        Queue::Grid(c) => format!("grid:{c}"),
+        Queue::Community(c) => format!("community:{c}"),
+        Queue::Street(c) => format!("street:{c}"),
+        Queue::Department => "department".into(),
+        Queue::Company => "company".into(),
+    }
+}
+
 #[component]
 fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     let lang = use_lang();
-    let current = RwSignal::new(queues[0].0.clone());
-    let status = RwSignal::new(String::new());
+    // The queue and its filters live in the address, so Back, a reload and a link
+    // from 我的 (`/cases?overdue=1`) open the list as it was left. Only a queue the
+    // user has is taken from it.
+    let query = use_query_map();
+    let param = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    let start = queues
+        .iter()
+        .find(|(q, _, _)| queue_key(q) == param("q"))
+        .map_or_else(|| queues[0].0.clone(), |(q, _, _)| q.clone());
+    let current = RwSignal::new(start);
+    let status = RwSignal::new(param("status"));
     let rows = RwSignal::new(Vec::<CaseSummary>::new());
     let more = RwSignal::new(false);
-    let overdue_only = RwSignal::new(false);
-    let category = RwSignal::new(String::new());
-    let grid = RwSignal::new(String::new());
+    let overdue_only = RwSignal::new(param("overdue") == "1");
+    let category = RwSignal::new(param("cat"));
+    let grid = RwSignal::new(param("grid"));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let mut parts = vec![format!("q={}", Url::escape(&queue_key(&current.get())))];
+        for (key, value) in [
+            ("status", status.get()),
+            ("cat", category.get()),
+            ("grid", grid.get()),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", Url::escape(&value)));
+            }
+        }
+        if overdue_only.get() {
+            parts.push("overdue=1".into());
+        }
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&format!("/cases?{}", parts.join("&")), options);
+    });
     let categories = LocalResource::new(|| async {
         crate::api::cases::case_categories()
             .await

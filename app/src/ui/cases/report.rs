@@ -90,7 +90,7 @@ fn ReportForm() -> impl IntoView {
             spawn_local(async move {
                 let url = format!("/api/v1/cases/{id}/photos");
                 match photos::upload_all(&url, picked, uploading).await {
-                    Ok(()) => navigate(&format!("/case/{id}"), Default::default()),
+                    Ok(()) => navigate(&format!("/case/{id}?submitted=1"), Default::default()),
                     Err(e) => photo_error.set(Some(e)),
                 }
             });
