@@ -1,7 +1,12 @@
-// GridLink's service worker: the app installs to the home screen, and a page that
-// needs the network answers with a Chinese offline page instead of the browser's
-// error. It caches the app's own static files only — never a page (pages carry the
-// signed-in person's name) and never an /api/ answer (other people's data).
+// GridLink's service worker: the app installs to the home screen, the report form
+// opens without a connection (offline capture: ui/outbox.rs), and any other page
+// that needs the network answers with a Chinese offline page.
+//
+// What it keeps: the app's own static files; the report page (/report), which
+// carries the signed-in person's name, only for that person: every sign-in, sign-out
+// and account deletion empties that cache; and the three public answers the report
+// form needs offline (categories, map settings, grid outlines). Never any other page
+// or API answer.
 //
 // Static files are fetched from the network first (their names carry no hash, so a
 // cached copy could be older than the server's pages); the cache answers only when
@@ -16,6 +21,13 @@ const PRECACHE = [
   '/pkg/__wasm_split.______________________.js', '/leaflet/leaflet.js', '/leaflet/leaflet.css',
 ];
 const STATIC_PREFIXES = ['/pkg/', '/leaflet/', '/icons/'];
+const PAGES = 'gridlink-pages';
+const OFFLINE_PAGES = new Set(['/report']);
+const DATA = 'gridlink-data';
+// Public answers the report form reads (server functions are POSTs): kept under a
+// GET key of their own, answered from the cache only when the network fails.
+const OFFLINE_DATA = { '/api/case_categories': 'POST', '/api/map_settings': 'POST', '/api/v1/grids.geojson': 'GET' };
+const AUTH_CHANGES = new Set(['/api/login', '/api/logout', '/api/register', '/api/delete_account']);
 const STATIC_FILES = new Set(PRECACHE);
 
 self.addEventListener('install', (event) => {
@@ -39,9 +51,24 @@ const isStatic = (url) => STATIC_FILES.has(url.pathname) || STATIC_PREFIXES.some
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (url.origin !== self.location.origin) return;
+  if (AUTH_CHANGES.has(url.pathname)) {
+    // Someone signs in or out: the kept report page was the previous person's.
+    event.waitUntil(caches.delete(PAGES));
+    return;
+  }
+  if (OFFLINE_DATA[url.pathname] === request.method) {
+    event.respondWith(networkFirst(request, DATA, new Request(`/__offline${url.pathname}`)));
+    return;
+  }
+  if (request.method !== 'GET' || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE, { cacheName: STATIC })));
+    const fallback = () => caches.match(OFFLINE, { cacheName: STATIC });
+    if (OFFLINE_PAGES.has(url.pathname)) {
+      event.respondWith(networkFirst(request, PAGES, new Request(url.pathname)).catch(fallback));
+    } else {
+      event.respondWith(fetch(request).catch(fallback));
+    }
     return;
   }
   if (!isStatic(url)) return;
@@ -61,3 +88,20 @@ self.addEventListener('fetch', (event) => {
     }
   })());
 });
+
+// The network's answer (kept under `key` when it is a success), else the kept one.
+async function networkFirst(request, cacheName, key) {
+  try {
+    const response = await fetch(request.clone ? request.clone() : request);
+    if (response.ok && !response.redirected) {
+      const copy = response.clone();
+      const cache = await caches.open(cacheName);
+      await cache.put(key, copy);
+    }
+    return response;
+  } catch (e) {
+    const kept = await caches.match(key, { cacheName });
+    if (kept) return kept;
+    throw e;
+  }
+}

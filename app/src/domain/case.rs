@@ -722,8 +722,11 @@ pub struct ActRequest {
 /// One entry of a case's timeline as a reader sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// A name for staff readers; a role for the public part.
+    /// The actor's name, for readers allowed names (staff of the place); empty
+    /// for the others, who read `actor_role` in their own language.
     pub actor: String,
+    #[serde(default)]
+    pub actor_role: Option<super::auth::Role>,
     pub action: String,
     pub to_status: CaseStatus,
     pub note: String,

@@ -147,6 +147,14 @@ texts! {
     Source => "来源", "Source";
     CaseNo => "事件编号", "Case no.";
     Submitted => "上报成功", "Report sent";
+    SavedOffline => "现在没有网络：已保存在手机上，有信号后自动发送。", "No connection: kept on this phone, sent by itself when the signal returns.";
+    OutboxTitle => "待发送", "Waiting to send";
+    OutboxQueued => "等待网络", "waiting for a connection";
+    OutboxPhotos => "照片待发送", "photos still to send";
+    OutboxRefused => "未能受理", "not accepted";
+    OutboxEdit => "修改后重发", "Edit and resend";
+    OutboxDiscard => "删除", "Discard";
+    OutboxSent => "已发送：", "Sent:";
     SubmittedNo => "工单号", "Case number";
     SubmittedWho => "受理", "Handled by";
     SubmittedHint => "处理进展会发到“消息”；也可以随时在这里查看。", "Progress reaches you under Inbox; you can also check here at any time.";

@@ -13,6 +13,7 @@ pub mod live;
 pub mod map;
 pub mod me;
 pub mod notices;
+pub mod outbox;
 pub mod paged;
 pub mod pages;
 pub mod photos;

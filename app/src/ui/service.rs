@@ -52,17 +52,21 @@ fn Service(user: CurrentUser) -> impl IntoView {
             Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
         )
     });
-    let community_list = user.grants.iter().find_map(|g| match (&g.scope, g.role) {
-        (Scope::Community(c), Role::CommunityAdmin) => Some(c.clone()),
-        _ => None,
-    });
-    let mut tabs = vec![
+    // One review tab per community the user runs (我的's "待审心愿" counts these).
+    let mut tabs: Vec<(WishList, T)> = user
+        .grants
+        .iter()
+        .filter_map(|g| match (&g.scope, g.role) {
+            (Scope::Community(c), Role::CommunityAdmin) => {
+                Some((WishList::Community(c.clone()), T::ReviewWishes))
+            }
+            _ => None,
+        })
+        .collect();
+    tabs.extend([
         (WishList::Mine, T::MyWishes),
         (WishList::Claimed, T::MyClaims),
-    ];
-    if let Some(c) = community_list {
-        tabs.insert(0, (WishList::Community(c), T::ReviewWishes));
-    }
+    ]);
     let current = RwSignal::new(tabs[0].0.clone());
     let board_community = RwSignal::new(home_community(&user).unwrap_or_default());
     view! {
@@ -87,9 +91,14 @@ fn Service(user: CurrentUser) -> impl IntoView {
             <nav class="tabs" role="tablist">
                 {tabs.into_iter().map(|(l, label)| {
                     let l2 = l.clone();
+                    // Which community a review tab is for (an admin may run several).
+                    let code = match &l {
+                        WishList::Community(c) => format!(" {c}"),
+                        _ => String::new(),
+                    };
                     view! {
                         <button type="button" role="tab" class:active=move || current.get() == l2 on:click=move |_| current.set(l.clone())>
-                            {move || label.get(lang.get())}
+                            {move || label.get(lang.get())}{code}
                         </button>
                     }
                 }).collect_view()}

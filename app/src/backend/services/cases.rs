@@ -298,10 +298,9 @@ async fn view(
             actor: if access.contact() {
                 e.actor_name
             } else {
-                Role::parse(&e.actor_role)
-                    .map(|r| r.label(Lang::Zh).to_string())
-                    .unwrap_or_default()
+                String::new()
             },
+            actor_role: Role::parse(&e.actor_role),
             action: e.action,
             to_status: e.to_status,
             note: e.note,

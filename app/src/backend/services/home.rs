@@ -59,8 +59,19 @@ pub async fn my_home(state: &AppState, viewer: &Viewer) -> Result<HomeCounts, Ap
         home.push(HomeKind::CasesOverdue, overdue);
     }
 
-    // Wishes waiting for the community's review.
-    let wish_communities = super::wishes::reviewed_communities(state, &viewer.grants);
+    // Wishes waiting for the community's review: the communities the user runs as
+    // community admin, one review tab each on 服务 (ui/service.rs), so the tile
+    // counts exactly what those tabs list. (Street and system admins may review
+    // too, but have no such list yet: a tile would promise what no page shows.)
+    let wish_communities: Vec<String> = super::wishes::reviewed_communities(state, &viewer.grants)
+        .into_iter()
+        .filter(|c| {
+            viewer.grants.iter().any(|g| {
+                g.role == crate::domain::auth::Role::CommunityAdmin
+                    && g.scope == crate::domain::auth::Scope::Community(c.clone())
+            })
+        })
+        .collect();
     if !wish_communities.is_empty() {
         let pending = wish_store::count_in(
             &state.db,

@@ -138,10 +138,12 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 {case.timeline.iter().rev().map(|e| {
                     let status = e.to_status;
                     let action = e.action.clone();
+                    let who = e.actor.clone();
+                    let role = e.actor_role;
                     view! {
                         <li>
                             <span class="muted small">{short_time(e.at)}</span>
-                            <span>{e.actor.clone()}" "{move || action_done_label(&action, lang.get())}</span>
+                            <span>{move || if who.is_empty() { role.map(|r| r.label(lang.get()).to_string()).unwrap_or_default() } else { who.clone() }}" "{move || action_done_label(&action, lang.get())}</span>
                             <span class="badge">{move || status_label(status, lang.get())}</span>
                             {(!e.note.is_empty()).then(|| view! { <p class="note">{e.note.clone()}</p> })}
                         </li>

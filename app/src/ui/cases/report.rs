@@ -4,12 +4,14 @@
 use super::super::auth::{ErrorLine, SignInPrompt};
 use super::super::i18n::{source_label, tr, use_lang, T};
 use super::super::map::driver;
+use super::super::outbox;
 use super::super::photos;
 use super::super::session::use_session;
 use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
 use crate::api::geography::{locate_point, map_settings};
 use crate::domain::auth::Role;
 use crate::domain::case::{CaseSource, NewCase};
+use crate::domain::error::AppError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -78,10 +80,81 @@ fn ReportForm() -> impl IntoView {
         },
     );
     let submit = Action::new(|c: &NewCase| report_case(c.clone()));
-    let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    // No answer is not an error here: the report waits in the outbox instead.
+    let error = Signal::derive(move || {
+        submit
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e| !matches!(e, AppError::Transport(_)))
+    });
     let files = NodeRef::<leptos::html::Input>::new();
     let uploading = RwSignal::new(None::<(usize, usize)>);
     let photo_error = RwSignal::new(None::<String>);
+
+    // The outbox: reports kept on the phone while there is no connection.
+    let owner = StoredValue::new(user.as_ref().map(|u| u.phone.clone()).unwrap_or_default());
+    let outbox_rev = RwSignal::new(0u32);
+    let saved_offline = RwSignal::new(false);
+    let delivered = RwSignal::new(Vec::<i64>::new());
+    let waiting = LocalResource::new(move || {
+        outbox_rev.track();
+        let owner = owner.get_value();
+        async move { outbox::drafts(&owner).await }
+    });
+    let flush = move || {
+        spawn_local(async move {
+            let sent = outbox::send_all(&owner.get_value()).await;
+            if !sent.cases.is_empty() {
+                delivered.update(|d| d.extend(sent.cases));
+            }
+            outbox_rev.update(|v| *v += 1);
+        })
+    };
+    // Send what waits when the page opens online, and whenever the signal returns.
+    Effect::new(move |_| {
+        if outbox::online() {
+            flush();
+        }
+    });
+    let online = window_event_listener_untyped("online", move |_| flush());
+    on_cleanup(move || online.remove());
+    // The last report handed to the server, kept for the outbox should no answer come.
+    let last_sent = StoredValue::new(None::<NewCase>);
+    // Keeps a report on the phone and clears the form for the next one.
+    let keep_offline = move |case: NewCase| {
+        let picked = photos::picked(files);
+        spawn_local(async move {
+            #[cfg(feature = "hydrate")]
+            let kept = outbox::save(&owner.get_value(), &case, picked).await;
+            #[cfg(not(feature = "hydrate"))]
+            let kept: Result<(), String> = {
+                let _ = (&case, picked);
+                Ok(())
+            };
+            match kept {
+                Ok(()) => {
+                    saved_offline.set(true);
+                    description.set(String::new());
+                    draft_key.set_value(self::draft_key());
+                    if let Some(input) = files.get_untracked() {
+                        input.set_value("");
+                    }
+                    outbox_rev.update(|v| *v += 1);
+                }
+                Err(e) => photo_error.set(Some(e)),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Transport(_))) = submit.value().get() {
+            // Sent, but no answer: the outbox resends it with the same key, so
+            // the server makes one case whichever way it went.
+            if let Some(case) = last_sent.get_value() {
+                keep_offline(case);
+            }
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(case)) = submit.value().get() {
             let id = case.id;
@@ -151,7 +224,7 @@ fn ReportForm() -> impl IntoView {
         if photo_error.get_untracked().is_some() {
             return;
         }
-        submit.dispatch(NewCase {
+        let case = NewCase {
             category_id: sub.get_untracked().parse().unwrap_or(0),
             description: description.get_untracked(),
             lat,
@@ -160,7 +233,31 @@ fn ReportForm() -> impl IntoView {
             source: CaseSource::parse(&source.get_untracked()).unwrap_or(CaseSource::Resident),
             contact_phone: (source.get_untracked() == "hotline").then(|| caller.get_untracked()),
             idempotency_key: Some(draft_key.get_value()).filter(|k| !k.is_empty()),
-        });
+        };
+        saved_offline.set(false);
+        if !outbox::online() {
+            keep_offline(case);
+            return;
+        }
+        last_sent.set_value(Some(case.clone()));
+        submit.dispatch(case);
+    };
+    // A refused draft back into the form (its photos must be picked again).
+    let edit = move |case: NewCase| {
+        sub.set(case.category_id.to_string());
+        if let Some(Ok(cats)) = categories.get_untracked() {
+            if let Some(parent) = cats
+                .iter()
+                .find(|c| c.id == case.category_id)
+                .and_then(|c| c.parent_id)
+            {
+                top.set(parent.to_string());
+                sub.set(case.category_id.to_string());
+            }
+        }
+        description.set(case.description.clone());
+        public.set(case.public);
+        set_point(case.lat, case.lng);
     };
 
     view! {
@@ -265,6 +362,69 @@ fn ReportForm() -> impl IntoView {
                     {move || if submit.pending().get() || uploading.get().is_some() { tr(T::Submitting)() } else { tr(T::SubmitReport)() }}
                 </button>
             </form>
+            <Show when=move || saved_offline.get()>
+                <p class="ok" role="status" data-testid="saved-offline">{tr(T::SavedOffline)}</p>
+            </Show>
+            {move || (!delivered.get().is_empty()).then(|| view! {
+                <p class="ok" role="status" data-testid="outbox-sent">
+                    {tr(T::OutboxSent)}" "
+                    {delivered.get().into_iter().map(|id| view! { <a href=format!("/case/{id}")>{format!("#{id} ")}</a> }).collect_view()}
+                </p>
+            })}
+            <Transition fallback=|| ()>
+                {move || waiting.get().filter(|d| !d.is_empty()).map(|drafts| view! {
+                    <div class="outbox" data-testid="outbox">
+                        <h2>{tr(T::OutboxTitle)}" "<span data-testid="outbox-count">{drafts.len()}</span></h2>
+                        <ul>
+                            {drafts.into_iter().map(|d| {
+                                let key = d.key.clone();
+                                let case = d.case();
+                                let text = case.as_ref().map(|c| c.description.chars().take(40).collect::<String>()).unwrap_or_default();
+                                let refusal = d.refusal();
+                                let state = d.state.clone();
+                                let shown_state = d.state.clone();
+                                let photos = d.photos;
+                                view! {
+                                    <li data-testid="draft" data-state=shown_state>
+                                        <span>{text}</span>
+                                        <span class="muted small">
+                                            {move || match state.as_str() {
+                                                "photos" => T::OutboxPhotos.get(lang.get()).to_string(),
+                                                "refused" => T::OutboxRefused.get(lang.get()).to_string(),
+                                                _ => T::OutboxQueued.get(lang.get()).to_string(),
+                                            }}
+                                            {(photos > 0).then(|| format!(" · {photos} 📷"))}
+                                        </span>
+                                        {refusal.map(|e| view! { <p class="form-error">{move || e.message(lang.get())}</p> })}
+                                        <span class="row">
+                                            {case.filter(|_| d.state == "refused").map(|c| {
+                                                let key = key.clone();
+                                                view! {
+                                                    <button type="button" on:click=move |_| {
+                                                        edit(c.clone());
+                                                        let key = key.clone();
+                                                        spawn_local(async move {
+                                                            outbox::discard(&key).await;
+                                                            outbox_rev.update(|v| *v += 1);
+                                                        });
+                                                    }>{tr(T::OutboxEdit)}</button>
+                                                }
+                                            })}
+                                            <button type="button" class="secondary" on:click=move |_| {
+                                                let key = key.clone();
+                                                spawn_local(async move {
+                                                    outbox::discard(&key).await;
+                                                    outbox_rev.update(|v| *v += 1);
+                                                });
+                                            }>{tr(T::OutboxDiscard)}</button>
+                                        </span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })}
+            </Transition>
         </section>
     }
 }

@@ -1,0 +1,95 @@
+// The phone's outbox of reports (IndexedDB): what was filled in without a
+// connection, with its photos, until the server has it. Used from ui/outbox.rs.
+// Each draft: { key, owner, json, files: [File], state, reason, caseId, savedAt }.
+// `key` is the report's idempotency key: sending it twice makes one case.
+const DB = 'gridlink';
+const STORE = 'outbox';
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'key' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function run(mode, work) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const result = work(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(result && 'result' in result ? result.result : undefined);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export async function outboxPut(key, owner, json, files) {
+  await run('readwrite', (s) => s.put({
+    key, owner, json, files: Array.from(files || []), state: 'queued', reason: '', caseId: 0, savedAt: Date.now(),
+  }));
+}
+
+// The drafts of one person, oldest first, without their photos' bytes.
+export async function outboxList(owner) {
+  const all = (await run('readonly', (s) => s.getAll())) || [];
+  return all
+    .filter((d) => d.owner === owner)
+    .sort((a, b) => a.savedAt - b.savedAt)
+    .map((d) => ({ key: d.key, json: d.json, state: d.state, reason: d.reason, caseId: d.caseId, photos: d.files.length }));
+}
+
+export async function outboxFiles(key) {
+  const draft = await run('readonly', (s) => s.get(key));
+  return draft ? draft.files : [];
+}
+
+export async function outboxMark(key, state, reason, caseId) {
+  const db = await open();
+  try {
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      const req = store.get(key);
+      req.onsuccess = () => {
+        if (req.result) store.put({ ...req.result, state, reason, caseId: caseId || req.result.caseId });
+      };
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+// After a photo has reached the server: the next attempt sends only the rest.
+export async function outboxDropFirstFile(key) {
+  const db = await open();
+  try {
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      const store = tx.objectStore(STORE);
+      const req = store.get(key);
+      req.onsuccess = () => {
+        if (req.result) store.put({ ...req.result, files: req.result.files.slice(1) });
+      };
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export async function outboxDelete(key) {
+  await run('readwrite', (s) => s.delete(key));
+}
+
+export function isOnline() {
+  return navigator.onLine;
+}
