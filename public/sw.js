@@ -27,7 +27,10 @@ const DATA = 'gridlink-data';
 // Public answers the report form reads (server functions are POSTs): kept under a
 // GET key of their own, answered from the cache only when the network fails.
 const OFFLINE_DATA = { '/api/case_categories': 'POST', '/api/map_settings': 'POST', '/api/v1/grids.geojson': 'GET' };
-const AUTH_CHANGES = new Set(['/api/login', '/api/logout', '/api/register', '/api/delete_account']);
+const AUTH_CHANGES = new Set(['/api/login', '/api/logout', '/api/register', '/api/delete_account', '/api/change_password']);
+// A kept report page older than this is not served (a session that ended on the
+// server, unseen by this worker, does not leave the page around for long).
+const PAGE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 const STATIC_FILES = new Set(PRECACHE);
 
 self.addEventListener('install', (event) => {
@@ -65,7 +68,7 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     const fallback = () => caches.match(OFFLINE, { cacheName: STATIC });
     if (OFFLINE_PAGES.has(url.pathname)) {
-      event.respondWith(networkFirst(request, PAGES, new Request(url.pathname)).catch(fallback));
+      event.respondWith(networkFirst(request, PAGES, new Request(url.pathname), PAGE_MAX_AGE_MS).catch(fallback));
     } else {
       event.respondWith(fetch(request).catch(fallback));
     }
@@ -90,7 +93,7 @@ self.addEventListener('fetch', (event) => {
 });
 
 // The network's answer (kept under `key` when it is a success), else the kept one.
-async function networkFirst(request, cacheName, key) {
+async function networkFirst(request, cacheName, key, maxAgeMs) {
   try {
     const response = await fetch(request.clone ? request.clone() : request);
     if (response.ok && !response.redirected) {
@@ -101,7 +104,8 @@ async function networkFirst(request, cacheName, key) {
     return response;
   } catch (e) {
     const kept = await caches.match(key, { cacheName });
-    if (kept) return kept;
+    const age = kept ? Date.now() - Date.parse(kept.headers.get('date') || '') : 0;
+    if (kept && !(maxAgeMs && !(age < maxAgeMs))) return kept;
     throw e;
   }
 }

@@ -43,7 +43,16 @@ async function fetchChunk(url) {
       const response = await fetch(url);
       if (response.ok) return response;
       // An older build's chunk after a deploy: only a fresh page can go on.
-      if (response.status === 404) { location.reload(); return new Promise(() => {}); }
+      // (Once a minute at most: servers of two builds behind one address must not
+      // make the page reload forever.)
+      if (response.status === 404) {
+        const last = Number(sessionStorage.getItem('gridlink-reloaded') || 0);
+        if (Date.now() - last > 60_000) {
+          sessionStorage.setItem('gridlink-reloaded', String(Date.now()));
+          location.reload();
+          return new Promise(() => {});
+        }
+      }
     } catch (e) { /* no connection: wait below */ }
     // Try again after a pause, or as soon as the connection comes back.
     await new Promise((resolve) => {

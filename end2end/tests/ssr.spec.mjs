@@ -65,3 +65,15 @@ test('signing in returns to the page that asked for it', async ({ page }) => {
   await expect(page).toHaveURL(/\/report$/);
   await expect(page.getByTestId('photos')).toBeVisible();
 });
+
+test('the page that asked keeps its query through the sign-in', async ({ page }) => {
+  await page.goto('/cases?overdue=1');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('sign-in-prompt')).toHaveAttribute('href', '/login?next=%2Fcases%3Foverdue%3D1');
+  await page.getByTestId('sign-in-prompt').click();
+  await page.getByLabel('手机号').fill('13800000005');
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/cases\?.*overdue=1/);
+  await expect(page.getByTestId('overdue-only')).toBeChecked();
+});

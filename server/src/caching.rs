@@ -16,9 +16,10 @@ use axum::response::Response;
 const REVALIDATE: &str = "no-cache";
 const FOREVER: &str = "public, max-age=31536000, immutable";
 const A_DAY: &str = "public, max-age=86400";
+const PAGE: &str = "private, no-cache";
 
-/// The Cache-Control of a static path, `None` for pages and the API (they set
-/// their own or none).
+/// The Cache-Control of a path: static files as above, pages private; `None`
+/// for the API (it sets its own or none).
 pub fn cache_control(path: &str) -> Option<&'static str> {
     if matches!(
         path,
@@ -31,6 +32,10 @@ pub fn cache_control(path: &str) -> Option<&'static str> {
     }
     if path.starts_with("/leaflet/") || path.starts_with("/icons/") || path == "/favicon.ico" {
         return Some(A_DAY);
+    }
+    // Pages embed the signed-in person (name, phone): never in a shared cache.
+    if !path.starts_with("/api/") && !path.contains('.') {
+        return Some(PAGE);
     }
     None
 }
@@ -79,7 +84,8 @@ mod tests {
             assert_eq!(cache_control(path), Some(super::REVALIDATE), "{path}");
         }
         assert_eq!(cache_control("/leaflet/leaflet.js"), Some(super::A_DAY));
-        assert_eq!(cache_control("/board"), None);
+        assert_eq!(cache_control("/board"), Some(super::PAGE));
+        assert_eq!(cache_control("/"), Some(super::PAGE));
         assert_eq!(cache_control("/api/v1/wishes.json"), None);
     }
 }

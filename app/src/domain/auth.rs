@@ -706,6 +706,8 @@ pub fn safe_next(next: Option<&str>) -> String {
         && !next.starts_with("//")
         && !next.starts_with("/\\")
         && next.len() <= 300
+        // It becomes a Location header: ASCII only (a page's own links are escaped).
+        && next.is_ascii()
         && !next.chars().any(|c| c.is_control() || c == '\\');
     let path = next.split(['?', '#']).next().unwrap_or_default();
     if local && path != "/login" && path != "/register" {
@@ -733,6 +735,7 @@ mod next_tests {
             "/login",
             "/register?x=1",
             "/a\nb",
+            "/报告",
         ] {
             assert_eq!(safe_next(Some(hostile)), "/me", "{hostile}");
         }

@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
     // After the first page is interactive: fetch the other pages' code when idle,
     // and install the service worker.
     Effect::new(move |_| {
-        super::pages::preload_when_idle();
+        super::pages::preload_when_idle(use_session().signed_in_untracked());
         super::pwa::register_service_worker();
     });
     Effect::new(move |_| {

@@ -28,7 +28,13 @@ pub fn ErrorLine(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 pub fn SignInPrompt() -> impl IntoView {
     let location = use_location();
     let href = move || {
-        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        // Leptos keeps the query without its "?".
+        let search = location.search.get();
+        let here = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        };
         format!("/login?next={}", Url::escape(&here))
     };
     view! {

@@ -139,6 +139,18 @@ pub async fn discard(key: &str) {
 pub async fn send_all(owner: &str) -> Sent {
     #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
     let mut sent = Sent::default();
+    // One pass at a time in this tab: a second one would upload the same photos.
+    #[cfg(feature = "hydrate")]
+    let Some(_pass) = Pass::start() else {
+        return sent;
+    };
+    // Only as the person who wrote them: whoever is signed in now may be someone
+    // else (a sign-out and sign-in in another tab while this page stayed open).
+    #[cfg(feature = "hydrate")]
+    match crate::api::auth::session_user().await {
+        Ok(Some(user)) if user.phone == owner => {}
+        _ => return sent,
+    }
     #[cfg(feature = "hydrate")]
     for draft in drafts(owner).await {
         if draft.state == "refused" {
@@ -147,7 +159,10 @@ pub async fn send_all(owner: &str) -> Sent {
         let mut case_id = draft.case_id as i64;
         if case_id == 0 {
             let Some(case) = draft.case() else {
-                let _ = js::delete(&draft.key).await;
+                // Written by another version of the app: shown as refused, never
+                // dropped unseen.
+                let reason = serde_json::to_string(&AppError::Internal).unwrap_or_default();
+                let _ = js::mark(&draft.key, "refused", &reason, 0.0).await;
                 continue;
             };
             match crate::api::cases::report_case(case).await {
@@ -172,7 +187,8 @@ pub async fn send_all(owner: &str) -> Sent {
                 .iter()
                 .filter_map(|f| wasm_bindgen::JsCast::dyn_into::<web_sys::File>(f).ok())
                 .collect(),
-            Err(_) => Vec::new(),
+            // The photos could not be read now: keep the draft for the next pass.
+            Err(_) => break,
         };
         let url = format!("/api/v1/cases/{case_id}/photos");
         let mut photos_sent = true;
@@ -193,4 +209,27 @@ pub async fn send_all(owner: &str) -> Sent {
     #[cfg(not(feature = "hydrate"))]
     let _ = owner;
     sent
+}
+
+/// The one outbox pass of this tab (dropped when the pass ends).
+#[cfg(feature = "hydrate")]
+struct Pass;
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static PASSING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(feature = "hydrate")]
+impl Pass {
+    fn start() -> Option<Pass> {
+        PASSING.with(|p| (!p.replace(true)).then_some(Pass))
+    }
+}
+
+#[cfg(feature = "hydrate")]
+impl Drop for Pass {
+    fn drop(&mut self) {
+        PASSING.with(|p| p.set(false));
+    }
 }

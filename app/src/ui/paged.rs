@@ -40,6 +40,9 @@ pub struct Paged<K: Send + Sync + 'static, T: Send + Sync + 'static> {
     /// Length of the last page fetched with "more" (`None`: only the first so far).
     last: RwSignal<Option<usize>>,
     more: Action<(K, Option<i64>), Page<T>>,
+    /// The filter the last "more" was asked for: its page is dropped if the
+    /// filter changed meanwhile (an Action keeps late answers).
+    asked: StoredValue<Option<K>>,
 }
 
 impl<K: Send + Sync + 'static, T: Send + Sync + 'static> Clone for Paged<K, T> {
@@ -69,8 +72,12 @@ where
             extra.set(Vec::new());
             last.set(None);
         });
+        let asked = StoredValue::new(None::<K>);
         Effect::new(move |_| {
             if let Some(Ok(page)) = more.value().get() {
+                if asked.get_value().as_ref() != Some(&filter.get_untracked()) {
+                    return;
+                }
                 last.set(Some(page.len()));
                 extra.update(|rows| append(rows, page));
             }
@@ -81,6 +88,7 @@ where
             extra,
             last,
             more,
+            asked,
         }
     }
 
@@ -119,7 +127,9 @@ where
             .extra
             .with_untracked(|r| r.last().map(Keyed::key))
             .or(last_first);
-        self.more.dispatch((self.filter.get_untracked(), after));
+        let filter = self.filter.get_untracked();
+        self.asked.set_value(Some(filter.clone()));
+        self.more.dispatch((filter, after));
     }
 
     pub fn loading_more(&self) -> bool {

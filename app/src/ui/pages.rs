@@ -5,8 +5,8 @@
 //! own WebAssembly chunks by `scripts/build-bundle.sh` (wasm-split at the
 //! `#[lazy_route]` points), fetched with the page when it is opened directly (the
 //! server names them in `modulepreload` links) or on navigation, and preloaded
-//! once the phone is idle. The report form and the wish wall are preloaded first:
-//! they are what a resident opens next, and leaving them out
+//! once the phone is idle (`preload_when_idle`). The report form and the wish wall
+//! are preloaded first: they are what a resident opens next, and leaving them out
 //! of the first download took 86 KB gzip off it (docs/performance.md). A page added
 //! later belongs in `lazy_pages!`.
 
@@ -61,16 +61,26 @@ lazy_pages! {
     NoticesRoute => super::notices::NoticesPage,
 }
 
-/// Starts preloading the lazy pages once the browser has nothing better to do
-/// (after hydration, so it never competes with the first page).
-pub fn preload_when_idle() {
+/// Starts preloading once the browser has nothing better to do (after hydration,
+/// so it never competes with the first page): the report form and the wall, what
+/// a resident opens next; then, for a signed-in user, every other page. A visitor
+/// who is not signed in gets the rest on tap: all chunks together are ~850 KB gzip
+/// (docs/performance.md), more than a first visit should cost a phone.
+pub fn preload_when_idle(signed_in: bool) {
     #[cfg(feature = "hydrate")]
     if !saving_data() {
-        leptos::task::spawn_local(async {
+        leptos::task::spawn_local(async move {
             when_idle().await;
-            preload_all().await;
+            <ReportRoute as LazyRoute>::preload().await;
+            <WallRoute as LazyRoute>::preload().await;
+            if signed_in {
+                when_idle().await;
+                preload_all().await;
+            }
         });
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = signed_in;
 }
 
 /// Whether the phone asks to save data (the Save-Data setting, or a 2G

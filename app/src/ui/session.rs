@@ -73,6 +73,11 @@ impl Session {
     pub fn current(&self) -> Option<CurrentUser> {
         self.user.get()
     }
+
+    /// Whether someone is signed in, without subscribing to changes.
+    pub fn signed_in_untracked(&self) -> bool {
+        self.user.with_untracked(Option::is_some)
+    }
 }
 
 pub fn use_session() -> Session {

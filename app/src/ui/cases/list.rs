@@ -92,7 +92,17 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     let more = RwSignal::new(false);
     let overdue_only = RwSignal::new(param("overdue") == "1");
     let category = RwSignal::new(param("cat"));
-    let grid = RwSignal::new(param("grid"));
+    // Only the community and street queues have a grid filter (and show it).
+    let grid = RwSignal::new(
+        if matches!(
+            current.get_untracked(),
+            Queue::Community(_) | Queue::Street(_)
+        ) {
+            param("grid")
+        } else {
+            String::new()
+        },
+    );
     let navigate = use_navigate();
     Effect::new(move |_| {
         let mut parts = vec![format!("q={}", Url::escape(&queue_key(&current.get())))];
