@@ -49,7 +49,8 @@ export async function outboxFiles(key) {
   return draft ? draft.files : [];
 }
 
-export async function outboxMark(key, state, reason, caseId) {
+// Changes one draft in place (nothing when it is gone).
+async function update(key, change) {
   const db = await open();
   try {
     await new Promise((resolve, reject) => {
@@ -57,7 +58,7 @@ export async function outboxMark(key, state, reason, caseId) {
       const store = tx.objectStore(STORE);
       const req = store.get(key);
       req.onsuccess = () => {
-        if (req.result) store.put({ ...req.result, state, reason, caseId: caseId || req.result.caseId });
+        if (req.result) store.put({ ...req.result, ...change(req.result) });
       };
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);
@@ -67,23 +68,13 @@ export async function outboxMark(key, state, reason, caseId) {
   }
 }
 
+export async function outboxMark(key, state, reason, caseId) {
+  await update(key, (d) => ({ state, reason, caseId: caseId || d.caseId }));
+}
+
 // After a photo has reached the server: the next attempt sends only the rest.
 export async function outboxDropFirstFile(key) {
-  const db = await open();
-  try {
-    await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, 'readwrite');
-      const store = tx.objectStore(STORE);
-      const req = store.get(key);
-      req.onsuccess = () => {
-        if (req.result) store.put({ ...req.result, files: req.result.files.slice(1) });
-      };
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
+  await update(key, (d) => ({ files: d.files.slice(1) }));
 }
 
 export async function outboxDelete(key) {
