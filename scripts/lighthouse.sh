@@ -12,14 +12,6 @@ if [ ! -d tools/lighthouse/node_modules/lighthouse ]; then
   echo "==> installing Lighthouse 12 in tools/lighthouse (once)"
   (cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
 fi
-WORK=$(mktemp -d)
-DATABASE_URL="sqlite://$WORK/lh.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" GRIDLINK_DEMO=1 \
-  "$TARGET_DIR/release/server" > "$WORK/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  kill -0 $PID 2>/dev/null || { cat "$WORK/server.log"; exit 1; }
-  sleep 0.5
-done
+source scripts/demo-server.sh
+start_demo_server "$TARGET_DIR/release/server" "$PORT"
 (cd tools/lighthouse && node run.mjs "http://127.0.0.1:$PORT" "$@")

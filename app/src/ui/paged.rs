@@ -7,6 +7,8 @@
 //! its first page. One resource per page: Leptos 0.8's streaming stalls now and
 //! then on pages that read several (see the notes on issue 2).
 
+use super::auth::ErrorLine;
+use super::i18n::{tr, use_lang, T as I18n};
 use crate::domain::error::AppError;
 use crate::domain::PAGE;
 use leptos::prelude::*;
@@ -139,6 +141,39 @@ where
     /// The error of the last "more", if it failed.
     pub fn more_error(&self) -> Option<AppError> {
         self.more.value().get().and_then(Result::err)
+    }
+}
+
+impl<K, T> Paged<K, T>
+where
+    K: Clone + PartialEq + Send + Sync + 'static,
+    T: Keyed + Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    /// The list as every paged page shows it: loading, the error, `empty`, or the
+    /// rows (`row` each, in a `<ul data-testid=testid>`) with "more" under them;
+    /// the error of a failed "more" below.
+    pub fn view(self, empty: I18n, testid: &'static str, row: fn(T) -> AnyView) -> impl IntoView {
+        let lang = use_lang();
+        let more_error = Signal::derive(move || self.more_error());
+        view! {
+            <Transition fallback=move || view! { <p class="muted">{tr(I18n::Loading)}</p> }>
+                {move || self.rows().map(|rows| match rows {
+                    Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="notice">{tr(empty)}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <ul class="case-list" data-testid=testid>
+                            {rows.into_iter().map(row).collect_view()}
+                        </ul>
+                        // Inside the Transition: it reads the first page, which only
+                        // exists there while hydrating.
+                        <Show when=move || self.has_more()>
+                            <button type="button" on:click=move |_| self.load_more() disabled=move || self.loading_more()>{tr(I18n::LoadMore)}</button>
+                        </Show>
+                    }.into_any(),
+                })}
+            </Transition>
+            <ErrorLine error=more_error/>
+        }
     }
 }
 

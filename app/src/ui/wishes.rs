@@ -86,29 +86,11 @@ pub fn WishListView(
     #[prop(into)] list: Signal<WishList>,
     #[prop(into)] filter: Signal<WishFilter>,
 ) -> impl IntoView {
-    let lang = use_lang();
     let key = Signal::derive(move || (list.get(), filter.get()));
     let wishes = Paged::new(key, |(l, f), after| wishes_page(l, f, after));
-    let more_error = Signal::derive(move || wishes.more_error());
-    view! {
-        <Transition fallback=move || view! { <p class="muted">{tr(T::Loading)}</p> }>
-            {move || wishes.rows().map(|rows| match rows {
-                Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                Ok(rows) if rows.is_empty() => view! { <p class="notice">{tr(T::NoWishes)}</p> }.into_any(),
-                Ok(rows) => view! {
-                    <ul class="case-list" data-testid="wish-list">
-                        {rows.into_iter().map(|c| view! { <WishRow card=c/> }).collect_view()}
-                    </ul>
-                    // Inside the Transition: it reads the first page, which only
-                    // exists there while hydrating.
-                    <Show when=move || wishes.has_more()>
-                        <button type="button" on:click=move |_| wishes.load_more() disabled=move || wishes.loading_more()>{tr(T::LoadMore)}</button>
-                    </Show>
-                }.into_any(),
-            })}
-        </Transition>
-        <ErrorLine error=more_error/>
-    }
+    wishes.view(T::NoWishes, "wish-list", |card| {
+        view! { <WishRow card/> }.into_any()
+    })
 }
 
 #[component]

@@ -1,6 +1,5 @@
 //! 公开栏: what residents reported and how it went, anonymised.
 
-use super::super::auth::ErrorLine;
 use super::super::i18n::{short_time, status_label, tr, use_lang, T};
 use super::super::paged::Paged;
 use super::StatusBadge;
@@ -16,7 +15,6 @@ pub fn BoardPage() -> impl IntoView {
     // The first page comes with the HTML (ui/paged.rs): the board is readable
     // before the WebAssembly loads, and in a shared link.
     let board = Paged::new(filter, |s, after| public_board(s, None, after));
-    let more_error = Signal::derive(move || board.more_error());
     view! {
         <section class="cases">
             <h1>{tr(T::BoardTitle)}</h1>
@@ -26,29 +24,13 @@ pub fn BoardPage() -> impl IntoView {
                 {CaseStatus::ALL.into_iter().filter(|s| !matches!(s, CaseStatus::Rejected | CaseStatus::Merged))
                     .map(|s| view! { <option value=s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
             </select>
-            <Transition fallback=move || view! { <p class="muted">{tr(T::Loading)}</p> }>
-                {move || board.rows().map(|rows| match rows {
-                    Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p class="notice">{tr(T::NoCases)}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <ul class="case-list" data-testid="board">
-                            {rows.into_iter().map(|c| view! {
-                                <li><div class="board-item">
-                                    <span class="case-head"><StatusBadge status=c.status/><span class="muted">{format!("#{}", c.id)}</span></span>
-                                    <span class="case-cat">{c.category.clone()}</span>
-                                    <span class="muted small">{c.grid_code.clone().unwrap_or_default()}" · "{short_time(c.created_at)}" → "{short_time(c.updated_at)}</span>
-                                </div></li>
-                            }).collect_view()}
-                        </ul>
-                        // Inside the Transition: it reads the first page, which only
-                        // exists there while hydrating.
-                        <Show when=move || board.has_more()>
-                            <button type="button" on:click=move |_| board.load_more() disabled=move || board.loading_more()>{tr(T::LoadMore)}</button>
-                        </Show>
-                    }.into_any(),
-                })}
-            </Transition>
-            <ErrorLine error=more_error/>
+            {board.view(T::NoCases, "board", |c| view! {
+                <li><div class="board-item">
+                    <span class="case-head"><StatusBadge status=c.status/><span class="muted">{format!("#{}", c.id)}</span></span>
+                    <span class="case-cat">{c.category.clone()}</span>
+                    <span class="muted small">{c.grid_code.clone().unwrap_or_default()}" · "{short_time(c.created_at)}" → "{short_time(c.updated_at)}</span>
+                </div></li>
+            }.into_any())}
         </section>
     }
 }
