@@ -25,7 +25,7 @@ bundle-check: tools
 # Lighthouse 12 (mobile, default throttling) on the release build: scores and
 # LCP/TBT/CLS for /, /wishes and /board (docs/performance.md).
 lighthouse: tools
-	@bash scripts/lighthouse.sh
+	@LEPTOS_SITE_ROOT=$(CURDIR)/target/release-site bash scripts/lighthouse.sh
 
 run: site
 	@GRIDLINK_DEMO=1 $(SERVER_BIN)

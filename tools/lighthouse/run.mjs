@@ -2,6 +2,7 @@
 // a running server: category scores, LCP/TBT/CLS, and when the map became
 // interactive (the app's `gridlink:map-ready` user timing, grids drawn).
 // Usage: node run.mjs BASE_URL [path ...]   (make lighthouse starts the server)
+import fs from 'node:fs';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 
@@ -25,6 +26,11 @@ try {
         locale: 'zh',
       });
       const lhr = result.lhr;
+      // LH_SAVE=dir keeps every report for a closer look (LCP element, long tasks).
+      if (process.env.LH_SAVE) {
+        fs.mkdirSync(process.env.LH_SAVE, { recursive: true });
+        fs.writeFileSync(`${process.env.LH_SAVE}/${path.replace(/\W+/g, '_') || 'root'}-${i}.json`, result.report);
+      }
       const score = (c) => Math.round((lhr.categories[c]?.score ?? 0) * 100);
       const audit = (a) => lhr.audits[a]?.numericValue ?? NaN;
       const marks = lhr.audits['user-timings']?.details?.items ?? [];

@@ -4,6 +4,8 @@
 //! state; the server enforces it and the UI shows only what it allows.
 
 use super::auth::{Grant, Place, Role, Scope};
+use super::error::{text_problem, Field, InputProblem, Problems};
+use super::person::is_mobile_number;
 use serde::{Deserialize, Serialize};
 
 /// Where a case stands.
@@ -684,6 +686,36 @@ pub struct NewCase {
     /// lost, gives back the case already made instead of a second one.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+}
+
+impl NewCase {
+    /// What is wrong with the report as typed, every field at once in the form's
+    /// order: the form shows them all as the person fixes them; the server refuses
+    /// with the first. (Whether the category is still offered and the place lies in
+    /// one of our streets only the server can say.)
+    pub fn problems(&self) -> Problems {
+        let mut out = Problems::new();
+        if self.source == CaseSource::Hotline
+            && !self
+                .contact_phone
+                .as_deref()
+                .is_some_and(|p| is_mobile_number(p.trim()))
+        {
+            out.push((Field::Phone, InputProblem::NotMobile));
+        }
+        if self.category_id <= 0 {
+            out.push((Field::Category, InputProblem::Required));
+        }
+        if let Some(p) = text_problem(&self.description, MAX_DESCRIPTION, true) {
+            out.push((Field::Description, p));
+        }
+        if !(self.lat.is_finite() && self.lng.is_finite()) {
+            out.push((Field::Place, InputProblem::Required));
+        } else if !in_china(self.lat, self.lng) {
+            out.push((Field::Coordinates, InputProblem::OutOfRange));
+        }
+        out
+    }
 }
 
 /// Whether a draft's idempotency key is well formed.

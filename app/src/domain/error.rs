@@ -21,7 +21,11 @@ pub enum AppError {
     PhoneTaken,
     /// Someone else acted on the case first.
     AlreadyHandled {
+        /// The person's name, for readers who may see who acts on the case.
         by: String,
+        /// Otherwise their role, shown in the reader's language.
+        #[serde(default)]
+        role: Option<super::auth::Role>,
     },
     /// Someone else claimed the wish first.
     AlreadyClaimed {
@@ -101,6 +105,10 @@ pub enum Field {
     Place,
     /// The case a duplicate is merged into.
     MergeTarget,
+    /// A case's result (办理结果), asked for by name when it is resolved.
+    Result,
+    /// What was done for a wish (完成情况), asked for when it is fulfilled.
+    Fulfilment,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +214,23 @@ impl AppError {
     }
 }
 
+/// What is wrong with a typed text, if anything: required and empty, or longer
+/// than `max` characters (both after trimming, as it is stored). The forms show
+/// it as the person types; the services refuse with it.
+pub fn text_problem(s: &str, max: usize, required: bool) -> Option<InputProblem> {
+    let t = s.trim();
+    if required && t.is_empty() {
+        Some(InputProblem::Required)
+    } else if t.chars().count() > max {
+        Some(InputProblem::TooLong)
+    } else {
+        None
+    }
+}
+
+/// The problems of a whole form, field by field in the order the form shows them.
+pub type Problems = Vec<(Field, InputProblem)>;
+
 impl InputProblem {
     /// The problem's stable name on the REST API.
     pub fn code(self) -> &'static str {
@@ -260,6 +285,8 @@ impl Field {
             Field::Note => "note",
             Field::Place => "place",
             Field::MergeTarget => "merge_target",
+            Field::Result => "result",
+            Field::Fulfilment => "fulfilment",
         }
     }
 
@@ -295,6 +322,8 @@ impl Field {
             Field::Note => ("说明", "Note"),
             Field::Place => ("地点", "Place"),
             Field::MergeTarget => ("合并到的事件", "Case to merge into"),
+            Field::Result => ("办理结果", "Result"),
+            Field::Fulfilment => ("完成情况", "What was done"),
         };
         lang.pick(zh, en)
     }
@@ -398,16 +427,24 @@ impl AppError {
                     "This mobile number is already registered; please sign in.",
                 )
                 .into(),
-            AppError::AlreadyHandled { by } => match (by.is_empty(), zh) {
-                (true, true) => "已经有人处理过了，请刷新后查看最新状态。".into(),
-                (true, false) => {
-                    "Someone else already acted on this. Refresh to see where it stands.".into()
+            AppError::AlreadyHandled { by, role } => {
+                let by = if by.is_empty() {
+                    role.map(|r| r.label(lang)).unwrap_or_default()
+                } else {
+                    by.as_str()
+                };
+                match (by.is_empty(), zh) {
+                    (true, true) => "已经有人处理过了，请刷新后查看最新状态。".into(),
+                    (true, false) => {
+                        "Someone else already acted on this. Refresh to see where it stands."
+                            .into()
+                    }
+                    (false, true) => format!("已由{by}处理，请刷新后查看最新状态。"),
+                    (false, false) => {
+                        format!("Already handled by {by}. Refresh to see where it stands.")
+                    }
                 }
-                (false, true) => format!("已由{by}处理，请刷新后查看最新状态。"),
-                (false, false) => {
-                    format!("Already handled by {by}. Refresh to see where it stands.")
-                }
-            },
+            }
             AppError::AlreadyClaimed { by } => {
                 if zh {
                     format!("手慢了，这个心愿已被{by}认领。")
@@ -785,7 +822,10 @@ mod tests {
                 retry_after_secs: 1,
             },
             AppError::PhoneTaken,
-            AppError::AlreadyHandled { by: String::new() },
+            AppError::AlreadyHandled {
+                by: String::new(),
+                role: None,
+            },
             AppError::AlreadyClaimed { by: String::new() },
             AppError::Full,
             AppError::ClaimLimit {
@@ -879,6 +919,8 @@ mod tests {
             Field::Note,
             Field::Place,
             Field::MergeTarget,
+            Field::Result,
+            Field::Fulfilment,
         ];
         let codes: HashSet<&str> = fields.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), fields.len());

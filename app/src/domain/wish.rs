@@ -4,6 +4,8 @@
 //! rule saying who may take which step from which state.
 
 use super::auth::{Grant, Place, Role, Scope};
+use super::error::{text_problem, Field, InputProblem, Problems};
+use super::person::is_mobile_number;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -356,6 +358,53 @@ pub struct NewWish {
     pub for_name: Option<String>,
     #[serde(default)]
     pub for_phone: Option<String>,
+}
+
+/// Longest address and name of the person a wish is posted for, in characters.
+pub const MAX_ADDRESS: usize = 100;
+pub const MAX_FOR_NAME: usize = 20;
+
+impl NewWish {
+    /// What is wrong with the wish as typed, every field at once in the form's
+    /// order (the form shows them all; the server refuses with the first). Whether
+    /// the community exists and the poster may post for someone only the server says.
+    pub fn problems(&self, today: NaiveDate) -> Problems {
+        let mut out = Problems::new();
+        let mut text = |field, s: &str, max, required| {
+            if let Some(p) = text_problem(s, max, required) {
+                out.push((field, p));
+            }
+        };
+        text(Field::Title, &self.title, MAX_TITLE, true);
+        text(Field::Story, &self.story, MAX_STORY, true);
+        if !(0..=MAX_VALUE_YUAN).contains(&self.value_yuan) {
+            out.push((Field::Value, InputProblem::OutOfRange));
+        }
+        if self.wanted_by < today {
+            out.push((Field::WantedBy, InputProblem::InPast));
+        } else if self.wanted_by > today + chrono::Duration::days(366) {
+            out.push((Field::WantedBy, InputProblem::OutOfRange));
+        }
+        if self.community_code.trim().is_empty() {
+            out.push((Field::Community, InputProblem::Required));
+        }
+        let mut text = |field, s: &str, max, required| {
+            if let Some(p) = text_problem(s, max, required) {
+                out.push((field, p));
+            }
+        };
+        text(Field::Address, &self.address, MAX_ADDRESS, false);
+        // Ticked "for someone": their name is needed (an empty one must not quietly
+        // post the wish as the staff member's own).
+        if let Some(name) = self.for_name.as_deref() {
+            text(Field::Name, name, MAX_FOR_NAME, true);
+            let phone = self.for_phone.as_deref().unwrap_or_default().trim();
+            if !phone.is_empty() && !is_mobile_number(phone) {
+                out.push((Field::Phone, InputProblem::NotMobile));
+            }
+        }
+        out
+    }
 }
 
 /// A step as requested.

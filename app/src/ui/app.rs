@@ -43,10 +43,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <link rel="stylesheet" href="/leaflet/leaflet.css"/>
-                <script src="/leaflet/leaflet.js"></script>
+                // Deferred: it runs before the hydration module (document order), so
+                // `L` exists when the map mounts, without blocking the first paint.
+                <script defer src="/leaflet/leaflet.js"></script>
                 <link rel="stylesheet" id="leptos" href=css/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <super::boot::Bootstrap options/>
                 <MetaTags/>
                 <script id=super::session::USER_SCRIPT_ID type="application/json" inner_html=super::session::user_json(&super::session::initial_user())></script>
             </head>

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod boot;
 pub mod cases;
 pub mod departments;
 pub mod grid_page;

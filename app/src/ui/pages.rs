@@ -61,8 +61,8 @@ lazy_pages! {
     NoticesRoute => super::notices::NoticesPage,
 }
 
-/// Starts preloading once the browser has nothing better to do (after hydration,
-/// so it never competes with the first page): the report form and the wall, what
+/// Starts preloading once the page has settled (`settled`: it never competes with
+/// the first page or the first taps on it): the report form and the wall, what
 /// a resident opens next; then, for a signed-in user, every other page. A visitor
 /// who is not signed in gets the rest on tap: all chunks together are ~850 KB gzip
 /// (docs/performance.md), more than a first visit should cost a phone.
@@ -70,7 +70,7 @@ pub fn preload_when_idle(signed_in: bool) {
     #[cfg(feature = "hydrate")]
     if !saving_data() {
         leptos::task::spawn_local(async move {
-            when_idle().await;
+            settled().await;
             <ReportRoute as LazyRoute>::preload().await;
             <WallRoute as LazyRoute>::preload().await;
             if signed_in {
@@ -107,6 +107,29 @@ fn saving_data() -> bool {
         .and_then(|v| v.as_string())
         .is_some_and(|t| t.ends_with("2g"));
     save || slow
+}
+
+/// How long the page stays quiet after hydrating before background work starts.
+/// Fetching and instantiating a page's chunks takes the main thread for ~100 ms
+/// on this machine, ~0.5 s on a slow phone: right after the map appears is when
+/// a person starts panning and tapping, so background work waits until then has
+/// passed (docs/performance.md, Lighthouse).
+#[cfg(feature = "hydrate")]
+const SETTLE_MS: i32 = 5_000;
+
+/// Resolves once the first page is interactive, has been left alone for
+/// `SETTLE_MS`, and the browser is idle: the moment for work nobody waits on
+/// (preloading pages, installing the service worker).
+#[cfg(feature = "hydrate")]
+pub(crate) async fn settled() {
+    when_idle().await;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, SETTLE_MS);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    when_idle().await;
 }
 
 /// Resolves in the browser's next idle period (`requestIdleCallback`, or two seconds

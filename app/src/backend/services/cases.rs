@@ -2,7 +2,7 @@
 //! `domain::case::decide` and reads only what the caller may see.
 
 use super::auth::Viewer;
-use super::internal;
+use super::{first_problem, internal};
 use crate::backend::state::AppState;
 use crate::backend::store::{self, cases as db, meta};
 use crate::domain::audit::AuditAction;
@@ -14,8 +14,6 @@ use crate::domain::case::{
 };
 use crate::domain::deadline::{due_state, TimeLimits};
 use crate::domain::error::{AppError, Field, InputProblem};
-use crate::domain::lang::Lang;
-use crate::domain::person::is_mobile_number;
 use crate::domain::policy::{self, CaseAccess, LayerScope, QueueScope};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
@@ -352,22 +350,8 @@ pub async fn report(
     viewer: &Viewer,
     form: NewCase,
 ) -> Result<CaseView, AppError> {
+    first_problem(form.problems())?;
     let description = form.description.trim().to_string();
-    if description.is_empty() {
-        return Err(AppError::invalid(
-            Field::Description,
-            InputProblem::Required,
-        ));
-    }
-    if description.chars().count() > MAX_DESCRIPTION {
-        return Err(AppError::invalid(Field::Description, InputProblem::TooLong));
-    }
-    if !(form.lat.is_finite() && form.lng.is_finite() && in_china(form.lat, form.lng)) {
-        return Err(AppError::invalid(
-            Field::Coordinates,
-            InputProblem::OutOfRange,
-        ));
-    }
     let settings = settings(state).await?;
     let categories = &settings.categories;
     if !categories
@@ -388,19 +372,10 @@ pub async fn report(
     if !policy::may_file(&viewer.grants, form.source, &place) {
         return Err(AppError::Forbidden);
     }
+    // A hotline case's number was checked with the form's other problems.
     let contact_phone = match form.source {
         CaseSource::Resident | CaseSource::Patrol => None,
-        CaseSource::Hotline => {
-            let phone = form
-                .contact_phone
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or_default();
-            if !is_mobile_number(phone) {
-                return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));
-            }
-            Some(phone.to_string())
-        }
+        CaseSource::Hotline => form.contact_phone.as_deref().map(|p| p.trim().to_string()),
     };
     let now = Utc::now();
     let (calendar, limits) = (&settings.calendar, settings.limits);
@@ -532,8 +507,14 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         return Err(already_handled(state, seen, row.id).await);
     }
     let note = req.note.trim().to_string();
+    // The note is asked for by name: a reason to reject, a result to resolve.
+    let note_field = match req.action {
+        CaseAction::Reject => Field::Reason,
+        CaseAction::Resolve => Field::Result,
+        _ => Field::Note,
+    };
     if note.chars().count() > MAX_DESCRIPTION {
-        return Err(AppError::invalid(Field::Reason, InputProblem::TooLong));
+        return Err(AppError::invalid(note_field, InputProblem::TooLong));
     }
     let now = Utc::now();
     let mut change = db::CaseChange {
@@ -581,7 +562,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         CaseAction::Progress => public = false,
         CaseAction::Resolve => {
             if note.is_empty() {
-                return Err(AppError::invalid(Field::Reason, InputProblem::Required));
+                return Err(AppError::invalid(Field::Result, InputProblem::Required));
             }
             change.result = Some(note.clone());
         }
@@ -702,22 +683,25 @@ async fn department_code(state: &AppState, req: &ActRequest) -> Result<String, A
 /// read it — a staff name for staff, a role label for everyone else.
 async fn already_handled(state: &AppState, seen: CaseAccess, id: i64) -> AppError {
     match db::events(&state.db, id).await {
-        Ok(events) => AppError::AlreadyHandled {
-            by: events
-                .iter()
-                .rev()
-                .find(|e| seen.internal() || e.public)
-                .map(|e| {
-                    if seen.contact() {
-                        e.actor_name.clone()
-                    } else {
-                        Role::parse(&e.actor_role)
-                            .map(|r| r.label(Lang::Zh).to_string())
-                            .unwrap_or_default()
-                    }
-                })
-                .unwrap_or_default(),
-        },
+        Ok(events) => {
+            let last = events.iter().rev().find(|e| seen.internal() || e.public);
+            // Those who may see who handles the case get the name; others the role,
+            // which the reader's page shows in its own language.
+            match last {
+                Some(e) if seen.contact() => AppError::AlreadyHandled {
+                    by: e.actor_name.clone(),
+                    role: None,
+                },
+                Some(e) => AppError::AlreadyHandled {
+                    by: String::new(),
+                    role: Role::parse(&e.actor_role),
+                },
+                None => AppError::AlreadyHandled {
+                    by: String::new(),
+                    role: None,
+                },
+            }
+        }
         Err(e) => AppError::from(e),
     }
 }

@@ -14,7 +14,7 @@ pub mod staff;
 pub mod units;
 pub mod wishes;
 
-use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::error::{AppError, Field};
 
 /// Logs a failure that is not the database's (a blob store, a blocking
 /// task, password hashing) with its cause and where it happened, and gives
@@ -33,12 +33,16 @@ pub fn internal(e: impl std::fmt::Display) -> AppError {
 /// A text field as users type it: trimmed; refused when required and
 /// empty, or longer than `max` characters (never cut silently).
 pub fn text(s: &str, field: Field, max: usize, required: bool) -> Result<String, AppError> {
-    let t = s.trim().to_string();
-    if required && t.is_empty() {
-        return Err(AppError::invalid(field, InputProblem::Required));
+    match crate::domain::error::text_problem(s, max, required) {
+        Some(problem) => Err(AppError::invalid(field, problem)),
+        None => Ok(s.trim().to_string()),
     }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(field, InputProblem::TooLong));
+}
+
+/// Refuses a form with the first of its problems (the form itself shows them all).
+pub fn first_problem(problems: crate::domain::error::Problems) -> Result<(), AppError> {
+    match problems.into_iter().next() {
+        Some((field, problem)) => Err(AppError::invalid(field, problem)),
+        None => Ok(()),
     }
-    Ok(t)
 }

@@ -206,7 +206,10 @@ pub async fn revoke_grant(
     }
     if accounts::delete_grant(&state.db, user.id, &grant).await? == 0 {
         // Someone else revoked it in the meantime.
-        return Err(AppError::AlreadyHandled { by: String::new() });
+        return Err(AppError::AlreadyHandled {
+            by: String::new(),
+            role: None,
+        });
     }
     audit::record(
         state,

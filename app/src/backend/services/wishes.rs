@@ -4,7 +4,7 @@
 
 use super::auth::Viewer;
 use super::notices::{notify, reviewers_of};
-use super::{internal, text};
+use super::{first_problem, internal, text};
 use crate::backend::state::AppState;
 use crate::backend::store::units::CreditRow;
 use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
@@ -13,7 +13,6 @@ use crate::domain::deadline::china_date;
 use crate::domain::error::{AppError, ClaimLimitKind, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::notice::NoticeKind;
-use crate::domain::person::is_mobile_number;
 use crate::domain::unit::CreditSource;
 use crate::domain::wish::*;
 use chrono::{Duration, NaiveDate, Utc};
@@ -66,19 +65,10 @@ fn may_see(viewer: Option<&Viewer>, row: &WishRow) -> bool {
 /// one for a resident without a phone.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<WishView, AppError> {
-    let title = text(&new.title, Field::Title, MAX_TITLE, true)?;
-    let story = text(&new.story, Field::Story, MAX_STORY, true)?;
-    let address = text(&new.address, Field::Address, 100, false)?;
-    if !(0..=MAX_VALUE_YUAN).contains(&new.value_yuan) {
-        return Err(AppError::invalid(Field::Value, InputProblem::OutOfRange));
-    }
     let today = today();
-    if new.wanted_by < today {
-        return Err(AppError::invalid(Field::WantedBy, InputProblem::InPast));
-    }
-    if new.wanted_by > today + Duration::days(366) {
-        return Err(AppError::invalid(Field::WantedBy, InputProblem::OutOfRange));
-    }
+    first_problem(new.problems(today))?;
+    let (title, story, address) = (new.title.trim(), new.story.trim(), new.address.trim());
+    let (title, story, address) = (title.to_string(), story.to_string(), address.to_string());
     let atlas = state.atlas();
     let community = new.community_code.trim().to_ascii_uppercase();
     if atlas.level_of(&community) != Some(Level::Community) {
@@ -99,30 +89,12 @@ pub async fn post(state: &AppState, viewer: &Viewer, new: NewWish) -> Result<Wis
         }
         _ => None,
     });
-    let for_someone = new
-        .for_name
-        .as_deref()
-        .is_some_and(|n| !n.trim().is_empty());
-    let (wisher_id, contact_name, contact_phone) = if for_someone {
+    let (wisher_id, contact_name, contact_phone) = if let Some(name) = new.for_name.as_deref() {
         if staff_grid.is_none() && !community_side(&viewer.grants, &place) {
             return Err(AppError::Forbidden);
         }
-        let name = text(
-            new.for_name.as_deref().unwrap_or_default(),
-            Field::Name,
-            20,
-            true,
-        )?;
-        let phone = new
-            .for_phone
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        if !phone.is_empty() && !is_mobile_number(&phone) {
-            return Err(AppError::invalid(Field::Phone, InputProblem::NotMobile));
-        }
-        (None, name, phone)
+        let phone = new.for_phone.as_deref().unwrap_or_default().trim();
+        (None, name.trim().to_string(), phone.to_string())
     } else {
         (Some(viewer.id), viewer.name.clone(), viewer.phone.clone())
     };
@@ -345,6 +317,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
     };
     let note_field = match req.action {
         WishAction::Reject => Field::Reason,
+        WishAction::Fulfil => Field::Fulfilment,
         _ => Field::Note,
     };
     let note = text(&req.note, note_field, 300, false)?;
@@ -372,7 +345,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         WishAction::GiveBack | WishAction::Release => change.claimer = Some(None),
         WishAction::Fulfil => {
             if note.is_empty() {
-                return Err(AppError::invalid(Field::Reason, InputProblem::Required));
+                return Err(AppError::invalid(Field::Fulfilment, InputProblem::Required));
             }
             let hours = req
                 .hours
@@ -530,11 +503,15 @@ async fn lost_race(state: &AppState, viewer: &Viewer, id: i64) -> AppError {
                         .last()
                         .map(|e| e.actor_name.clone())
                         .unwrap_or_default(),
+                    role: None,
                 },
                 Err(e) => AppError::from(e),
             }
         }
-        Ok(_) => AppError::AlreadyHandled { by: String::new() },
+        Ok(_) => AppError::AlreadyHandled {
+            by: String::new(),
+            role: None,
+        },
         Err(e) => AppError::from(e),
     }
 }
