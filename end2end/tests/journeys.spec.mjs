@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open } from './helpers.mjs';
+import { open, login } from './helpers.mjs';
 
 const phone = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
 
@@ -50,4 +50,31 @@ test('the queue keeps its filters across a reload, and 我的 links into it', as
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.locator('select').first()).toHaveValue('reported');
   await expect(page.getByTestId('overdue-only')).not.toBeChecked();
+});
+
+// Sending an empty report names every missing field at once, beside each field;
+// each message goes as soon as that field is right. Long text is counted, never cut.
+test('the report form names every problem at once and counts long text', async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(page, '13800000011');
+  await open(page, '/report');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  const error = (field) => page.locator(`.field-error[data-field="${field}"]`);
+  await expect(error('category')).toHaveText('请填写问题类别。');
+  await expect(error('description')).toHaveText('请填写问题描述。');
+  await expect(error('coordinates')).toHaveText('请在地图上点选位置，或使用我的位置。');
+
+  const description = page.getByTestId('description');
+  await description.fill('楼道灯坏了'.repeat(201)); // 1,005 characters: kept whole, counted, refused
+  await expect(description).toHaveValue('楼道灯坏了'.repeat(201));
+  await expect(page.locator('.char-count.over')).toHaveText('1005/1000');
+  await expect(error('description')).toHaveText('问题描述太长了。');
+  await description.fill('三号楼二单元楼道灯坏了一周');
+  await expect(page.locator('.char-count')).toHaveText('13/1000');
+  await expect(error('description')).toHaveCount(0);
+  await expect(error('category')).toBeVisible();
+  await expect(error('coordinates')).toBeVisible();
+  // Nothing was sent: no case, no outbox draft.
+  await expect(page).toHaveURL(/\/report$/);
+  await expect(page.getByTestId('outbox')).toHaveCount(0);
 });

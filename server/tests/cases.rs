@@ -1142,6 +1142,53 @@ async fn the_home_counts_what_waits_by_role(backend: Backend) {
     assert_eq!(home_count(&reads, "cases_waiting"), None, "{reads}");
     assert!(home_count(&reads, "cases_overdue").is_some(), "{reads}");
 
+    // The worker of the neighbouring grid has nothing new waiting.
+    use app::domain::auth::{Grant, Scope};
+    let grid = |n: &str| Scope::Grid(format!("{DISTRICT_CODE}-001-001-{n}"));
+    let community = Scope::Community(format!("{DISTRICT_CODE}-001-001"));
+    let (_, neighbour) = app
+        .person(
+            "邻格网格员",
+            &[Grant::new(Role::GridWorker, grid("02")).unwrap()],
+        )
+        .await;
+    let (_, next_door) = app.call(&neighbour, "my_home", &[]).await;
+    let (_, admin) = app
+        .person(
+            "社区干部",
+            &[Grant::new(Role::CommunityAdmin, community.clone()).unwrap()],
+        )
+        .await;
+    let (_, community_home) = app.call(&admin, "my_home", &[]).await;
+    // Someone holding the grid and its community counts each case once.
+    let (_, both) = app
+        .person(
+            "兼任社区的网格员",
+            &[
+                Grant::new(Role::GridWorker, grid("01")).unwrap(),
+                Grant::new(Role::CommunityAdmin, community).unwrap(),
+            ],
+        )
+        .await;
+    let (_, both_home) = app.call(&both, "my_home", &[]).await;
+    let count = |home: &Value| home_count(home, "cases_waiting").expect("an inbox");
+    assert!(count(&community_home) >= waiting, "{community_home}");
+    assert_eq!(
+        count(&both_home),
+        count(&community_home),
+        "counted once: {both_home}"
+    );
+    let (_, after) = report(&app, &resident, HOME, "楼下的井盖松动了").await;
+    assert_eq!(after["grid_code"], format!("{DISTRICT_CODE}-001-001-01"));
+    let (_, next_door_after) = app.call(&neighbour, "my_home", &[]).await;
+    assert_eq!(
+        count(&next_door_after),
+        count(&next_door),
+        "{next_door_after}"
+    );
+    let (_, both_after) = app.call(&both, "my_home", &[]).await;
+    assert_eq!(count(&both_after), count(&both_home) + 1, "{both_after}");
+
     // Signed out: what every signed-in function answers.
     let (s, body) = app.call(&app.client(), "my_home", &[]).await;
     assert_eq!((s, body), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));

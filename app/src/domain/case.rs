@@ -388,6 +388,61 @@ mod tests {
 
     const REPORTER: i64 = 7;
 
+    fn report() -> NewCase {
+        NewCase {
+            category_id: 3,
+            description: "三号楼楼道灯坏了".into(),
+            lat: 36.64,
+            lng: 117.02,
+            public: false,
+            source: CaseSource::Resident,
+            contact_phone: None,
+            idempotency_key: None,
+        }
+    }
+
+    #[test]
+    fn a_report_names_all_its_problems_at_once() {
+        assert!(report().problems().is_empty());
+        let empty = NewCase {
+            category_id: 0,
+            description: "  ".into(),
+            lat: f64::NAN,
+            lng: f64::NAN,
+            source: CaseSource::Hotline,
+            contact_phone: Some("12345".into()),
+            ..report()
+        };
+        assert_eq!(
+            empty.problems(),
+            vec![
+                (Field::Phone, InputProblem::NotMobile),
+                (Field::Category, InputProblem::Required),
+                (Field::Description, InputProblem::Required),
+                (Field::Coordinates, InputProblem::Required),
+            ]
+        );
+        let far = NewCase {
+            description: "灯".repeat(MAX_DESCRIPTION + 1),
+            lat: 51.5,
+            lng: -0.1,
+            ..report()
+        };
+        assert_eq!(
+            far.problems(),
+            vec![
+                (Field::Description, InputProblem::TooLong),
+                (Field::Coordinates, InputProblem::OutOfRange),
+            ]
+        );
+        // Exactly at the limit, after trimming, is fine.
+        let full = NewCase {
+            description: format!(" {} ", "灯".repeat(MAX_DESCRIPTION)),
+            ..report()
+        };
+        assert!(full.problems().is_empty());
+    }
+
     fn place() -> Place {
         Place {
             grid: Some("G1".into()),
@@ -710,7 +765,7 @@ impl NewCase {
             out.push((Field::Description, p));
         }
         if !(self.lat.is_finite() && self.lng.is_finite()) {
-            out.push((Field::Place, InputProblem::Required));
+            out.push((Field::Coordinates, InputProblem::Required));
         } else if !in_china(self.lat, self.lng) {
             out.push((Field::Coordinates, InputProblem::OutOfRange));
         }

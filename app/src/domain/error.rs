@@ -436,8 +436,7 @@ impl AppError {
                 match (by.is_empty(), zh) {
                     (true, true) => "已经有人处理过了，请刷新后查看最新状态。".into(),
                     (true, false) => {
-                        "Someone else already acted on this. Refresh to see where it stands."
-                            .into()
+                        "Someone else already acted on this. Refresh to see where it stands.".into()
                     }
                     (false, true) => format!("已由{by}处理，请刷新后查看最新状态。"),
                     (false, false) => {

@@ -337,6 +337,8 @@ pub fn claim_overdue(status: WishStatus, wanted_by: NaiveDate, today: NaiveDate)
 
 pub const MAX_TITLE: usize = 40;
 pub const MAX_STORY: usize = 500;
+/// Longest note on a step (a reason, what was done, a thank-you).
+pub const MAX_NOTE: usize = 300;
 /// Wishes are small: a rough value above this is a project, not a wish.
 pub const MAX_VALUE_YUAN: i32 = 5000;
 
@@ -370,13 +372,13 @@ impl NewWish {
     /// the community exists and the poster may post for someone only the server says.
     pub fn problems(&self, today: NaiveDate) -> Problems {
         let mut out = Problems::new();
-        let mut text = |field, s: &str, max, required| {
+        let text = |out: &mut Problems, field, s: &str, max, required| {
             if let Some(p) = text_problem(s, max, required) {
                 out.push((field, p));
             }
         };
-        text(Field::Title, &self.title, MAX_TITLE, true);
-        text(Field::Story, &self.story, MAX_STORY, true);
+        text(&mut out, Field::Title, &self.title, MAX_TITLE, true);
+        text(&mut out, Field::Story, &self.story, MAX_STORY, true);
         if !(0..=MAX_VALUE_YUAN).contains(&self.value_yuan) {
             out.push((Field::Value, InputProblem::OutOfRange));
         }
@@ -388,16 +390,11 @@ impl NewWish {
         if self.community_code.trim().is_empty() {
             out.push((Field::Community, InputProblem::Required));
         }
-        let mut text = |field, s: &str, max, required| {
-            if let Some(p) = text_problem(s, max, required) {
-                out.push((field, p));
-            }
-        };
-        text(Field::Address, &self.address, MAX_ADDRESS, false);
+        text(&mut out, Field::Address, &self.address, MAX_ADDRESS, false);
         // Ticked "for someone": their name is needed (an empty one must not quietly
         // post the wish as the staff member's own).
         if let Some(name) = self.for_name.as_deref() {
-            text(Field::Name, name, MAX_FOR_NAME, true);
+            text(&mut out, Field::Name, name, MAX_FOR_NAME, true);
             let phone = self.for_phone.as_deref().unwrap_or_default().trim();
             if !phone.is_empty() && !is_mobile_number(phone) {
                 out.push((Field::Phone, InputProblem::NotMobile));
@@ -546,6 +543,64 @@ pub fn surname_only(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::error::{Field, InputProblem};
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn new_wish() -> NewWish {
+        NewWish {
+            title: "想要一盏台灯".into(),
+            story: "晚上看书光线太暗".into(),
+            kind: WishKind::Material,
+            value_yuan: 80,
+            wanted_by: day("2026-12-20"),
+            community_code: "370103-001-001".into(),
+            address: String::new(),
+            for_name: None,
+            for_phone: None,
+        }
+    }
+
+    #[test]
+    fn a_wish_names_all_its_problems_at_once() {
+        let today = day("2026-12-01");
+        assert!(new_wish().problems(today).is_empty());
+        let bad = NewWish {
+            title: String::new(),
+            story: "字".repeat(MAX_STORY + 1),
+            value_yuan: MAX_VALUE_YUAN + 1,
+            wanted_by: day("2026-11-30"),
+            community_code: " ".into(),
+            address: "址".repeat(MAX_ADDRESS + 1),
+            // Ticked "for someone" without a name: refused, not posted as one's own.
+            for_name: Some(" ".into()),
+            for_phone: Some("123".into()),
+            ..new_wish()
+        };
+        assert_eq!(
+            bad.problems(today),
+            vec![
+                (Field::Title, InputProblem::Required),
+                (Field::Story, InputProblem::TooLong),
+                (Field::Value, InputProblem::OutOfRange),
+                (Field::WantedBy, InputProblem::InPast),
+                (Field::Community, InputProblem::Required),
+                (Field::Address, InputProblem::TooLong),
+                (Field::Name, InputProblem::Required),
+                (Field::Phone, InputProblem::NotMobile),
+            ]
+        );
+        let late = NewWish {
+            wanted_by: day("2028-01-01"),
+            ..new_wish()
+        };
+        assert_eq!(
+            late.problems(today),
+            vec![(Field::WantedBy, InputProblem::OutOfRange)]
+        );
+    }
 
     const WISHER: i64 = 1;
     const POSTER: i64 = 2;

@@ -306,7 +306,7 @@ fn DeadlinePanel() -> impl IntoView {
                     <option value="workday">{tr(T::MakeUpDay)}</option>
                     <option value="normal">{tr(T::NormalDay)}</option>
                 </select>
-                <input bind:value=name maxlength="30" placeholder="国庆节"/>
+                <input bind:value=name maxlength="30" placeholder=tr(T::DayNameHint) aria-label=tr(T::DayNameHint)/>
                 <button type="button" on:click=move |_| { set_day.dispatch(SetCalendarDay { day: day.get_untracked(), kind: kind.get_untracked(), name: name.get_untracked() }); }>{tr(T::Save)}</button>
             </div>
             <ErrorLine error=day_error/>

@@ -115,12 +115,12 @@ texts! {
     PlaceHint => "点击地图选择位置，或使用我的位置", "Tap the map to set the place, or use your location";
     UseMyLocation => "使用我的位置", "Use my location";
     PlaceChosen => "已选位置：", "Place: ";
-    PlaceMissing => "请先在地图上选择位置。", "Set the place on the map first.";
     AllowPublic => "允许在公开栏匿名展示", "Show on the public board (anonymised)";
     SimilarNearby => "附近已有相同的问题，您可以关注它而不必重复上报：", "The same problem was already reported nearby; you can follow it instead:";
     MeToo => "我也遇到了", "Me too";
     Following => "已关注", "Following";
     SubmitReport => "提交", "Submit";
+    PlaceMissing => "请在地图上点选位置，或使用我的位置。", "Tap the place on the map, or use your location.";
     Submitting => "正在提交…", "Submitting…";
     QueueMine => "我的诉求", "My reports";
     QueueFollowing => "我关注的", "Following";
@@ -170,6 +170,7 @@ texts! {
     Save => "保存", "Save";
     CalendarTitle => "节假日与调休", "Holidays and make-up working days";
     Holiday => "节假日", "Holiday";
+    DayNameHint => "名称，如 国庆节", "Name, e.g. National Day";
     MakeUpDay => "调休上班", "Make-up working day";
     NormalDay => "恢复正常", "Ordinary day";
     Photos => "照片（可选）", "Photos (optional)";

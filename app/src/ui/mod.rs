@@ -7,6 +7,7 @@ pub mod auth;
 pub mod boot;
 pub mod cases;
 pub mod departments;
+pub mod form;
 pub mod grid_page;
 pub mod home;
 pub mod i18n;

@@ -125,7 +125,8 @@ pub(crate) async fn settled() {
     when_idle().await;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, SETTLE_MS);
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, SETTLE_MS);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;

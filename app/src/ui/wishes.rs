@@ -3,12 +3,13 @@
 //! caller may take.
 
 use super::auth::{ErrorLine, SignInPrompt};
+use super::form::{CharCount, Checked, FieldError};
 use super::i18n::{short_time, tr, use_lang, T};
 use super::paged::Paged;
 use super::photos;
 use super::session::use_session;
 use crate::api::wishes::{post_wish, take_wish_step, wish_detail, wishes_page};
-use crate::domain::error::AppError;
+use crate::domain::error::{Field, InputProblem};
 use crate::domain::wish::*;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -171,7 +172,31 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
     let uploading = RwSignal::new(None::<(usize, usize)>);
     let submit = Action::new(|w: &NewWish| post_wish(w.clone()));
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
-    let local_error = RwSignal::new(None::<AppError>);
+    // The wish as the form stands, and whether its date could be read.
+    let draft = move || {
+        let date = chrono::NaiveDate::parse_from_str(&wanted_by.get(), "%Y-%m-%d").ok();
+        let wish = NewWish {
+            title: title.get(),
+            story: story.get(),
+            kind: WishKind::parse(&kind.get()).unwrap_or(WishKind::Material),
+            value_yuan: value.get().trim().parse().unwrap_or(-1),
+            wanted_by: date.unwrap_or_else(today),
+            community_code: community.get(),
+            address: address.get(),
+            for_name: for_someone.get().then(|| for_name.get()),
+            for_phone: for_someone.get().then(|| for_phone.get()),
+        };
+        (wish, date.is_some())
+    };
+    let checked = Checked::new(move || {
+        let (wish, dated) = draft();
+        let mut problems = wish.problems(today());
+        if !dated {
+            problems.push((Field::WantedBy, InputProblem::Required));
+        }
+        problems
+    });
+    let problems = checked.problems();
     Effect::new(move |_| {
         if let Some(Ok(w)) = submit.value().get() {
             let id = w.card.id;
@@ -188,47 +213,30 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
     });
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        local_error.set(None);
         photo_error.set(
             photos::check(files)
                 .err()
                 .map(|e| e.message(lang.get_untracked())),
         );
-        if photo_error.get_untracked().is_some() {
+        if !checked.passes() || photo_error.get_untracked().is_some() {
             return;
         }
-        let Ok(date) = chrono::NaiveDate::parse_from_str(&wanted_by.get_untracked(), "%Y-%m-%d")
-        else {
-            local_error.set(Some(AppError::invalid(
-                crate::domain::error::Field::WantedBy,
-                crate::domain::error::InputProblem::Required,
-            )));
-            return;
-        };
-        let someone = for_someone.get_untracked();
-        submit.dispatch(NewWish {
-            title: title.get_untracked(),
-            story: story.get_untracked(),
-            kind: WishKind::parse(&kind.get_untracked()).unwrap_or(WishKind::Material),
-            value_yuan: value.get_untracked().trim().parse().unwrap_or(-1),
-            wanted_by: date,
-            community_code: community.get_untracked(),
-            address: address.get_untracked(),
-            for_name: someone.then(|| for_name.get_untracked()),
-            for_phone: someone.then(|| for_phone.get_untracked()),
-        });
+        submit.dispatch(untrack(draft).0);
     };
-    let shown_error = Signal::derive(move || local_error.get().or(error.get()));
     view! {
         <section class="card narrow">
             <h1>{tr(T::PostWish)}</h1>
-            <form class="form" on:submit=send data-testid="wish-form">
+            <form class="form" novalidate on:submit=send data-testid="wish-form">
                 <label><span>{tr(T::WishTitle)}</span>
-                    <input type="text" bind:value=title maxlength="40" required placeholder=move || T::WishTitleHint.get(lang.get()) data-testid="wish-title-input"/>
+                    <input type="text" bind:value=title placeholder=move || T::WishTitleHint.get(lang.get()) data-testid="wish-title-input"/>
+                    <CharCount value=title max=MAX_TITLE/>
                 </label>
+                <FieldError problems field=Field::Title/>
                 <label><span>{tr(T::WishStory)}</span>
-                    <textarea bind:value=story rows="4" maxlength="500" required placeholder=move || T::WishStoryHint.get(lang.get()) data-testid="wish-story"></textarea>
+                    <textarea bind:value=story rows="4" placeholder=move || T::WishStoryHint.get(lang.get()) data-testid="wish-story"></textarea>
+                    <CharCount value=story max=MAX_STORY/>
                 </label>
+                <FieldError problems field=Field::Story/>
                 <label><span>{tr(T::WishKind)}</span>
                     <select bind:value=kind data-testid="wish-kind">
                         {WishKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
@@ -242,22 +250,29 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
                         <input type="date" bind:value=wanted_by min=today().to_string() data-testid="wanted-by"/>
                     </label>
                 </div>
+                <FieldError problems field=Field::Value/>
+                <FieldError problems field=Field::WantedBy/>
                 <label><span>{tr(T::Community)}</span><CommunitySelect value=community/></label>
+                <FieldError problems field=Field::Community/>
                 <label><span>{tr(T::WishAddress)}</span>
-                    <input type="text" bind:value=address maxlength="100" autocomplete="street-address" data-testid="wish-address"/>
+                    <input type="text" bind:value=address autocomplete="street-address" data-testid="wish-address"/>
+                    <CharCount value=address max=MAX_ADDRESS/>
                 </label>
+                <FieldError problems field=Field::Address/>
                 <Show when=move || staff>
                     <label class="check"><input type="checkbox" bind:checked=for_someone/><span>{tr(T::WishFor)}</span></label>
                     <Show when=move || for_someone.get()>
                         <label><span>{tr(T::WishForName)}</span><input type="text" bind:value=for_name maxlength="20"/></label>
+                        <FieldError problems field=Field::Name/>
                         <label><span>{tr(T::WishForPhone)}</span><input type="tel" inputmode="numeric" bind:value=for_phone maxlength="11"/></label>
+                        <FieldError problems field=Field::Phone/>
                     </Show>
                 </Show>
                 <label><span>{tr(T::Photos)}</span>
                     <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="photos"/>
                     <small>{tr(T::PhotosHint)}</small>
                 </label>
-                <ErrorLine error=shown_error/>
+                <ErrorLine error/>
                 {move || photo_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
                 <button type="submit" class="primary" disabled=move || submit.pending().get() || uploading.get().is_some() data-testid="submit-wish">
@@ -424,7 +439,8 @@ fn Steps(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
         <Show when=move || has_actions>
             <div class="actions" data-testid="actions">
                 <label><span>{tr(T::FulfilNote)}</span>
-                    <textarea bind:value=note rows="2" maxlength="300" placeholder=move || T::FulfilNoteHint.get(lang.get()) data-testid="wish-note"></textarea>
+                    <textarea bind:value=note rows="2" placeholder=move || T::FulfilNoteHint.get(lang.get()) data-testid="wish-note"></textarea>
+                    <CharCount value=note max=MAX_NOTE/>
                 </label>
                 <Show when=move || needs_hours>
                     <label><span>{tr(T::Hours)}</span>

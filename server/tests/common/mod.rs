@@ -218,36 +218,36 @@ impl TestApp {
     /// made directly (the login endpoint would rate-limit a crowd from one
     /// address, which is what it is for).
     pub async fn crowd(&self, n: usize) -> Vec<(i64, Client)> {
-        use app::backend::services::auth;
         use app::domain::auth::{Grant, Role, Scope};
+        let resident = Grant::new(Role::Resident, Scope::None).unwrap();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            let phone = format!("137{:08}", rand::random::<u32>() % 100_000_000);
-            let resident = Grant::new(Role::Resident, Scope::None).unwrap();
-            let id = store::accounts::insert_user(
-                &self.state.db,
-                &phone,
-                &format!("居民{i}"),
-                None,
-                &[resident],
-            )
+            out.push(self.person(&format!("居民{i}"), std::slice::from_ref(&resident)).await);
+        }
+        out
+    }
+
+    /// A new account holding `grants`, with a client signed in through a
+    /// session made directly (see [`TestApp::crowd`]).
+    pub async fn person(&self, name: &str, grants: &[app::domain::auth::Grant]) -> (i64, Client) {
+        use app::backend::services::auth;
+        let phone = format!("137{:08}", rand::random::<u32>() % 100_000_000);
+        let id = store::accounts::insert_user(&self.state.db, &phone, name, None, grants)
             .await
             .unwrap()
             .expect("a fresh number");
-            let token = auth::start_session(&self.state, id).await.unwrap();
-            let mut headers = reqwest::header::HeaderMap::new();
-            headers.insert(
-                reqwest::header::COOKIE,
-                format!("{}={token}", auth::COOKIE).parse().unwrap(),
-            );
-            let client = Client::builder()
-                .default_headers(headers)
-                .timeout(std::time::Duration::from_secs(60))
-                .build()
-                .unwrap();
-            out.push((id, client));
-        }
-        out
+        let token = auth::start_session(&self.state, id).await.unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::COOKIE,
+            format!("{}={token}", auth::COOKIE).parse().unwrap(),
+        );
+        let client = Client::builder()
+            .default_headers(headers)
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap();
+        (id, client)
     }
 
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {

@@ -38,7 +38,8 @@ pub async fn my_home(state: &AppState, viewer: &Viewer) -> Result<HomeCounts, Ap
             due_before: Some(Utc::now()),
             ..Default::default()
         };
-        let (mut waiting, mut overdue, mut acts) = (0, 0, false);
+        // Each case once, however many of the caller's queues hold it.
+        let (mut acting, mut reading) = (Vec::new(), Vec::new());
         for inbox in &inboxes {
             // The same rule the queue itself applies.
             let Some(scope) =
@@ -48,14 +49,15 @@ pub async fn my_home(state: &AppState, viewer: &Viewer) -> Result<HomeCounts, Ap
             };
             let scope: case_store::Scope = scope.into();
             if inbox.acts {
-                acts = true;
-                waiting += case_store::count_in(&state.db, &scope, &waiting_filter).await?;
+                acting.push(scope.clone());
             }
-            overdue += case_store::count_in(&state.db, &scope, &overdue_filter).await?;
+            reading.push(scope);
         }
-        if acts {
+        if !acting.is_empty() {
+            let waiting = case_store::count_in_any(&state.db, &acting, &waiting_filter).await?;
             home.push(HomeKind::CasesWaiting, waiting);
         }
+        let overdue = case_store::count_in_any(&state.db, &reading, &overdue_filter).await?;
         home.push(HomeKind::CasesOverdue, overdue);
     }
 

@@ -320,7 +320,7 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: WishStep) -> Result<Wi
         WishAction::Fulfil => Field::Fulfilment,
         _ => Field::Note,
     };
-    let note = text(&req.note, note_field, 300, false)?;
+    let note = text(&req.note, note_field, MAX_NOTE, false)?;
     let now = Utc::now();
     let mut change = WishChange::default();
     let mut credit = None;

@@ -6,7 +6,7 @@ use crate::domain::deadline::Calendar;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
@@ -349,10 +349,15 @@ async fn selected(
     filter: &Filter,
     after: Option<i64>,
 ) -> Result<sea_orm::Select<case_record::Entity>, DbErr> {
+    let q = case_record::Entity::find().filter(in_scope(db, scope).await?);
+    Ok(narrowed(q, filter, after))
+}
+
+/// The cases a scope holds, as a condition (several scopes: any of them).
+async fn in_scope(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition, DbErr> {
     use case_record::Column as C;
-    let mut q = case_record::Entity::find();
-    q = match scope {
-        Scope::Reporter(id) => q.filter(C::ReporterId.eq(*id)),
+    Ok(match scope {
+        Scope::Reporter(id) => Condition::all().add(C::ReporterId.eq(*id)),
         Scope::Following(user) => {
             let ids: Vec<i64> = case_follower::Entity::find()
                 .filter(case_follower::Column::UserId.eq(*user))
@@ -364,29 +369,39 @@ async fn selected(
             // A follower reads only what the board shows
             // (`policy::on_public_board`): a case rejected or merged
             // since, or made private, drops out of the list.
-            q.filter(C::Id.is_in(ids))
-                .filter(C::Public.eq(true))
-                .filter(
+            Condition::all()
+                .add(C::Id.is_in(ids))
+                .add(C::Public.eq(true))
+                .add(
                     C::Status
                         .is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
                 )
         }
-        Scope::Grid(g) => q.filter(C::GridCode.eq(g.clone())),
-        Scope::Community(c) => q.filter(C::CommunityCode.eq(c.clone())),
-        Scope::Street(s) => q.filter(C::StreetCode.eq(s.clone())),
+        Scope::Grid(g) => Condition::all().add(C::GridCode.eq(g.clone())),
+        Scope::Community(c) => Condition::all().add(C::CommunityCode.eq(c.clone())),
+        Scope::Street(s) => Condition::all().add(C::StreetCode.eq(s.clone())),
         // `policy::with_department`: whistled to it and still at that level.
-        Scope::Department(d) => q
-            .filter(C::Department.eq(d.clone()))
-            .filter(C::Level.eq(DispatchLevel::Department.as_str())),
+        Scope::Department(d) => Condition::all()
+            .add(C::Department.eq(d.clone()))
+            .add(C::Level.eq(DispatchLevel::Department.as_str())),
         // `policy::with_company`: in its compound and dispatched to it.
-        Scope::Company(c) => q
-            .filter(C::CompanyId.eq(*c))
-            .filter(C::Level.eq(DispatchLevel::Company.as_str())),
+        Scope::Company(c) => Condition::all()
+            .add(C::CompanyId.eq(*c))
+            .add(C::Level.eq(DispatchLevel::Company.as_str())),
         // `policy::on_public_board`.
-        Scope::Public => q.filter(C::Public.eq(true)).filter(
-            C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
-        ),
-    };
+        Scope::Public => Condition::all()
+            .add(C::Public.eq(true))
+            .add(C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()])),
+    })
+}
+
+/// A selection narrowed by a queue's filter and keyset position.
+fn narrowed(
+    mut q: sea_orm::Select<case_record::Entity>,
+    filter: &Filter,
+    after: Option<i64>,
+) -> sea_orm::Select<case_record::Entity> {
+    use case_record::Column as C;
     if !filter.statuses.is_empty() {
         q = q.filter(C::Status.is_in(filter.statuses.iter().map(|s| s.as_str())));
     }
@@ -413,7 +428,7 @@ async fn selected(
     if let Some(a) = after {
         q = q.filter(C::Id.lt(a));
     }
-    Ok(q)
+    q
 }
 
 /// One page of a queue, newest first, after the id `after` (keyset: stable
@@ -443,6 +458,25 @@ pub async fn count_in(
     filter: &Filter,
 ) -> Result<u64, DbErr> {
     selected(db, scope, filter, None).await?.count(db).await
+}
+
+/// How many cases any of several queues holds, each case once (a street admin
+/// who also heads a department sees a case whistled to it in both queues).
+pub async fn count_in_any(
+    db: &impl ConnectionTrait,
+    scopes: &[Scope],
+    filter: &Filter,
+) -> Result<u64, DbErr> {
+    if scopes.is_empty() {
+        return Ok(0);
+    }
+    let mut any = Condition::any();
+    for scope in scopes {
+        any = any.add(in_scope(db, scope).await?);
+    }
+    narrowed(case_record::Entity::find().filter(any), filter, None)
+        .count(db)
+        .await
 }
 
 /// What a queue row shows of a case, read without the rest of the row

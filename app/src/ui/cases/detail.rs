@@ -188,7 +188,8 @@ fn Actions(case: CaseView) -> impl IntoView {
         <div class="actions" data-testid="actions">
             <label>
                 <span>{tr(T::Note)}</span>
-                <textarea bind:value=note rows="2" maxlength="1000" placeholder=move || T::NoteHint.get(lang.get())></textarea>
+                <textarea bind:value=note rows="2" placeholder=move || T::NoteHint.get(lang.get())></textarea>
+                <super::super::form::CharCount value=note max=crate::domain::case::MAX_DESCRIPTION/>
             </label>
             <Show when=move || needs_stars>
                 <label><span>{tr(T::Stars)}</span>

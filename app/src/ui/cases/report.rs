@@ -2,6 +2,7 @@
 //! similar open cases nearby are offered first ("me too").
 
 use super::super::auth::{ErrorLine, SignInPrompt};
+use super::super::form::{CharCount, Checked, FieldError};
 use super::super::i18n::{source_label, tr, use_lang, T};
 use super::super::map::driver;
 use super::super::outbox;
@@ -10,8 +11,8 @@ use super::super::session::use_session;
 use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
 use crate::api::geography::{locate_point, map_settings};
 use crate::domain::auth::Role;
-use crate::domain::case::{CaseSource, NewCase};
-use crate::domain::error::AppError;
+use crate::domain::case::{CaseSource, NewCase, MAX_DESCRIPTION};
+use crate::domain::error::{AppError, Field};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -46,7 +47,6 @@ fn ReportForm() -> impl IntoView {
     let draft_key = StoredValue::new(draft_key());
     let place = RwSignal::new(None::<String>);
     let followed = RwSignal::new(Vec::<i64>::new());
-    let missing_place = RwSignal::new(false);
     let navigate = use_navigate();
     // Staff may file what they found on patrol, or a 12345 hotline call.
     let user = use_session().current();
@@ -173,7 +173,6 @@ fn ReportForm() -> impl IntoView {
     // Picking a place: the map (browser only) and GPS both end here.
     let set_point = move |lat: f64, lng: f64| {
         point.set(Some((lat, lng)));
-        missing_place.set(false);
         spawn_local(async move {
             let text = match locate_point(lat, lng).await {
                 Ok(Some(g)) => format!("{} · {} · {}", g.street, g.community, g.name),
@@ -210,30 +209,34 @@ fn ReportForm() -> impl IntoView {
             }
         })
     };
+    // The report as the form stands (no place yet: not a number, which the
+    // domain's check names).
+    let draft = move || {
+        let (lat, lng) = point.get().unwrap_or((f64::NAN, f64::NAN));
+        NewCase {
+            category_id: sub.get().parse().unwrap_or(0),
+            description: description.get(),
+            lat,
+            lng,
+            public: public.get(),
+            source: CaseSource::parse(&source.get()).unwrap_or(CaseSource::Resident),
+            contact_phone: (source.get() == "hotline").then(|| caller.get()),
+            idempotency_key: Some(draft_key.get_value()).filter(|k| !k.is_empty()),
+        }
+    };
+    let checked = Checked::new(move || draft().problems());
+    let problems = checked.problems();
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some((lat, lng)) = point.get_untracked() else {
-            missing_place.set(true);
-            return;
-        };
         photo_error.set(
             photos::check(files)
                 .err()
                 .map(|e| e.message(lang.get_untracked())),
         );
-        if photo_error.get_untracked().is_some() {
+        if !checked.passes() || photo_error.get_untracked().is_some() {
             return;
         }
-        let case = NewCase {
-            category_id: sub.get_untracked().parse().unwrap_or(0),
-            description: description.get_untracked(),
-            lat,
-            lng,
-            public: public.get_untracked(),
-            source: CaseSource::parse(&source.get_untracked()).unwrap_or(CaseSource::Resident),
-            contact_phone: (source.get_untracked() == "hotline").then(|| caller.get_untracked()),
-            idempotency_key: Some(draft_key.get_value()).filter(|k| !k.is_empty()),
-        };
+        let case = untrack(draft);
         saved_offline.set(false);
         if !outbox::online() {
             keep_offline(case);
@@ -263,7 +266,7 @@ fn ReportForm() -> impl IntoView {
     view! {
         <section class="card report">
             <h1>{tr(T::ReportTitle)}</h1>
-            <form class="form" on:submit=send>
+            <form class="form" novalidate on:submit=send>
                 <Show when=move || hotline_ok>
                     <label>
                         <span>{tr(T::Source)}</span>
@@ -280,6 +283,7 @@ fn ReportForm() -> impl IntoView {
                             <span>{tr(T::CallerPhone)}</span>
                             <input type="tel" inputmode="numeric" maxlength="11" bind:value=caller/>
                         </label>
+                        <FieldError problems field=Field::Phone/>
                     </Show>
                 </Show>
                 <Suspense fallback=|| ()>
@@ -296,7 +300,7 @@ fn ReportForm() -> impl IntoView {
                             </label>
                             <label>
                                 <span>{tr(T::CategorySub)}</span>
-                                <select bind:value=sub required data-testid="category-sub">
+                                <select bind:value=sub data-testid="category-sub">
                                     <option value="">{tr(T::ChooseOne)}</option>
                                     {move || {
                                         let parent = top.get().parse::<i64>().ok();
@@ -310,18 +314,19 @@ fn ReportForm() -> impl IntoView {
                         }
                     })}
                 </Suspense>
+                <FieldError problems field=Field::Category/>
                 <label>
                     <span>{tr(T::DescribeIt)}</span>
-                    <textarea bind:value=description rows="3" maxlength="1000" placeholder=move || T::DescribeHint.get(lang.get())></textarea>
+                    <textarea bind:value=description rows="3" placeholder=move || T::DescribeHint.get(lang.get()) data-testid="description"></textarea>
+                    <CharCount value=description max=MAX_DESCRIPTION/>
                 </label>
+                <FieldError problems field=Field::Description/>
                 <div class="place">
                     <span class="label">{tr(T::PlaceHint)}</span>
                     <div id="report-map" class="grid-map small"></div>
                     <button type="button" on:click=use_gps>{tr(T::UseMyLocation)}</button>
                     {move || place.get().map(|p| view! { <p class="ok" data-testid="picked-place">{tr(T::PlaceChosen)}{p}</p> })}
-                    <Show when=move || missing_place.get()>
-                        <p class="form-error" role="alert">{tr(T::PlaceMissing)}</p>
-                    </Show>
+                    <FieldError problems field=Field::Coordinates missing=T::PlaceMissing/>
                 </div>
                 <Suspense fallback=|| ()>
                     {move || nearby.get().filter(|n| !n.is_empty()).map(|cases| view! {
