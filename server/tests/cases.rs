@@ -1001,7 +1001,7 @@ async fn admins_keep_the_category_catalogue(backend: Backend) {
 }
 
 /// A draft resent after a lost answer, or sent twice at once, makes one
-/// case: the key the phone gave it is unique per reporter.
+/// case: the key the phone gave it is unique per person who filed it.
 async fn a_resent_report_makes_no_second_case(backend: Backend) {
     let app = std::sync::Arc::new(TestApp::demo(backend).await);
     let resident = app.signed_in(phone_of(Role::Resident)).await;
@@ -1072,6 +1072,19 @@ async fn a_resent_report_makes_no_second_case(backend: Backend) {
         .call_json(&resident, "report_case", draft("x", "太短的键"))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // A hotline call entered by staff has no reporter account: its key is the
+    // filer's, and a resend after a lost answer still makes no second case.
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let call = json!({"case": {"category_id": cat, "description": "热线：楼道堆放杂物", "lat": HOME.0, "lng": HOME.1,
+        "public": false, "source": "hotline", "contact_phone": "13712345678", "idempotency_key": "call-0001-cccc"}});
+    let (s, first_call) = app.call_json(&worker, "report_case", call.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{first_call}");
+    let (s, again_call) = app.call_json(&worker, "report_case", call).await;
+    assert_eq!(s, StatusCode::OK, "{again_call}");
+    assert_eq!(
+        again_call["id"], first_call["id"],
+        "one case for a resent call"
+    );
 }
 
 on_both_backends!(

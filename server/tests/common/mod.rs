@@ -222,7 +222,10 @@ impl TestApp {
         let resident = Grant::new(Role::Resident, Scope::None).unwrap();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
-            out.push(self.person(&format!("居民{i}"), std::slice::from_ref(&resident)).await);
+            out.push(
+                self.person(&format!("居民{i}"), std::slice::from_ref(&resident))
+                    .await,
+            );
         }
         out
     }

@@ -424,21 +424,22 @@ pub async fn report(
         note: String::new(),
         public: true,
     };
-    // A draft resent after a lost answer: the case it already made.
-    let key = match (form.idempotency_key.as_deref(), row.reporter_id) {
-        (Some(k), Some(reporter)) => {
+    // A draft resent after a lost answer: the case it already made. Keyed on
+    // whoever filed it (a hotline call has no reporter account).
+    let key = match form.idempotency_key.as_deref() {
+        Some(k) => {
             if !crate::domain::case::valid_idempotency_key(k) {
                 return Err(AppError::invalid(Field::Query, InputProblem::Unknown));
             }
-            if let Some(first) = db::case_by_key(&state.db, reporter, k).await? {
+            if let Some(first) = db::case_by_key(&state.db, viewer.id, k).await? {
                 let seen = access(Some(viewer), &first);
                 return view(state, Some(viewer), seen, first).await;
             }
-            Some((reporter, k))
+            Some((viewer.id, k))
         }
-        _ => None,
+        None => None,
     };
-    let id = match db::insert_keyed(&state.db, &row, &event, key.map(|(_, k)| k)).await? {
+    let id = match db::insert_keyed(&state.db, &row, &event, key).await? {
         Some(id) => id,
         // The same draft arrived twice at once: the other copy won.
         None => {

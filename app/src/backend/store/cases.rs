@@ -169,11 +169,14 @@ pub async fn insert_keyed<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     c: &CaseRow,
     first: &NewEvent,
-    client_key: Option<&str>,
+    key: Option<(i64, &str)>,
 ) -> Result<Option<i64>, DbErr> {
     let txn = db.begin().await?;
     let mut model = new_case(c);
-    model.client_key = Set(client_key.map(str::to_string));
+    if let Some((filer, k)) = key {
+        model.filed_by = Set(Some(filer));
+        model.client_key = Set(Some(k.to_string()));
+    }
     let id = match model.insert(&txn).await {
         Ok(m) => m.id,
         Err(e)
@@ -209,12 +212,19 @@ pub async fn insert_many<C: ConnectionTrait + TransactionTrait>(
 /// The case a reporter already made from the draft with this key.
 pub async fn case_by_key(
     db: &impl ConnectionTrait,
-    reporter: i64,
+    filer: i64,
     key: &str,
 ) -> Result<Option<CaseRow>, DbErr> {
+    use case_record::Column as C;
+    // Reports keyed before `filed_by` existed were keyed by their reporter.
+    let filed = Condition::any().add(C::FiledBy.eq(filer)).add(
+        Condition::all()
+            .add(C::FiledBy.is_null())
+            .add(C::ReporterId.eq(filer)),
+    );
     Ok(case_record::Entity::find()
-        .filter(case_record::Column::ReporterId.eq(reporter))
-        .filter(case_record::Column::ClientKey.eq(key))
+        .filter(filed)
+        .filter(C::ClientKey.eq(key))
         .one(db)
         .await?
         .map(row))

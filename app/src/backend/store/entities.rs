@@ -327,9 +327,13 @@ pub mod case_record {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         /// The key a phone gave its report (a draft sent again after a lost
-        /// answer carries the same key): unique per reporter.
+        /// answer carries the same key): unique per person who filed it.
         #[sea_orm(nullable)]
         pub client_key: Option<String>,
+        /// Who filed a keyed report: the resident, or the staff member entering
+        /// a hotline call (which has no reporter account) or a patrol finding.
+        #[sea_orm(nullable)]
+        pub filed_by: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(Wishes),
             Box::new(Trust),
             Box::new(ReportKeys),
+            Box::new(FiledBy),
         ]
     }
 }
@@ -368,6 +369,42 @@ impl MigrationTrait for ReportKeys {
                     .col(a("reporter_id"))
                     .col(a("client_key"))
                     .unique()
+                    .to_owned(),
+            )
+            .await
+    }
+}
+
+/// A report's key is unique per person who filed it: a hotline call entered by
+/// staff has no reporter account, so the reporter's key could not stop a resend
+/// from making a second case.
+struct FiledBy;
+
+impl MigrationName for FiledBy {
+    fn name(&self) -> &str {
+        "m20261201_000003_filed_by"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for FiledBy {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(a("filed_by")).big_integer().null(),
+        )
+        .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_cases_filed_by_client_key")
+                    .table(a("cases"))
+                    .col(a("filed_by"))
+                    .col(a("client_key"))
+                    .unique()
+                    .if_not_exists()
                     .to_owned(),
             )
             .await
