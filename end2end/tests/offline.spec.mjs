@@ -53,3 +53,33 @@ test('a report made offline survives a reload and is sent exactly once when back
   await expect(worker.getByTestId('photos').locator('img')).toHaveCount(1);
   await context.close();
 });
+
+// A report kept on the phone goes out from whatever page is open when the signal
+// returns, not only from the report form, and the app says so.
+test('a report kept offline is sent from another page when the signal returns', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ ...phone, baseURL });
+  const page = await context.newPage();
+  await login(page, '13800000011');
+  await open(page, '/report');
+  await expect(page.locator('#report-map path.gc-370103-001-001-01')).toBeVisible();
+  await context.setOffline(true);
+  const description = `楼顶水箱溢水 ${Date.now()}`;
+  await page.getByTestId('category-top').selectOption({ label: '设施维修' });
+  await page.getByTestId('category-sub').selectOption({ label: '路灯不亮' });
+  await page.getByLabel('问题描述').fill(description);
+  await page.locator('#report-map path.gc-370103-001-001-01').click();
+  await page.getByRole('button', { name: '提交' }).click();
+  await expect(page.getByTestId('outbox-count')).toHaveText('1');
+
+  await page.getByTestId('nav-map').click();
+  await expect(page).toHaveURL(/\/$/);
+  await context.setOffline(false);
+  await expect(page.getByTestId('outbox-sent')).toBeVisible({ timeout: 30_000 });
+  const id = (await page.getByTestId('outbox-sent').locator('a').first().textContent()).replace(/\D/g, '');
+  const mine = await (await page.request.post('/api/case_queue', {
+    data: { queue: 'mine', statuses: [], overdue_only: false, after: null },
+  })).json();
+  expect(mine.filter((c) => c.description === description).map((c) => String(c.id))).toEqual([id]);
+  await context.close();
+});

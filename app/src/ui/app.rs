@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(Locale(lang));
     Session::provide();
+    super::outbox::Outbox::provide();
     super::live::provide_live();
 
     // After the first page is interactive: fetch the other pages' code when idle,
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
         <Title text=move || format!("{} · {}", T::AppName.get(lang.get()), T::Tagline.get(lang.get()))/>
         <Router>
             <TopBar/>
+            <super::outbox::OutboxStatus/>
             <main class="page">
                 // Public pages wait for their data and come as one finished HTML page
                 // (not streamed): readable before the WebAssembly, and in a link

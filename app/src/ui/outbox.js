@@ -81,6 +81,20 @@ export async function outboxDelete(key) {
   await run('readwrite', (s) => s.delete(key));
 }
 
+// One outbox pass at a time across the phone's tabs (Web Locks): resolves to a
+// function that releases the lock, or null while another pass holds it.
+// Browsers without Web Locks get a no-op (the tab's own guard still holds).
+export function outboxLock() {
+  if (!navigator.locks) return Promise.resolve(() => {});
+  return new Promise((resolve) => {
+    navigator.locks.request('gridlink-outbox', { ifAvailable: true }, (lock) => {
+      if (!lock) { resolve(null); return undefined; }
+      // Held until the pass calls the function it was given.
+      return new Promise((release) => resolve(release));
+    }).catch(() => resolve(null));
+  });
+}
+
 export function isOnline() {
   return navigator.onLine;
 }

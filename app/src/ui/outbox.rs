@@ -8,8 +8,10 @@
 //! edits or discards it. Drafts belong to the person who wrote them: another
 //! person signed in on the same phone neither sees nor sends them.
 
+use super::i18n::T;
 use crate::domain::case::NewCase;
 use crate::domain::error::AppError;
+use leptos::prelude::*;
 use serde::Deserialize;
 
 /// One draft as the outbox shows it (its photos stay in IndexedDB).
@@ -42,8 +44,105 @@ impl Draft {
 /// What one pass over the outbox did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sent {
-    /// Cases that reached the server, with all their photos.
+    /// Cases that reached the server, with all the photos it accepted.
     pub cases: Vec<i64>,
+    /// Photos the server refused (too large, not an image…), by case, with the
+    /// reason: dropped from the draft, so they no longer hold up what follows.
+    pub refused_photos: Vec<(i64, String)>,
+}
+
+/// The outbox as the whole app sees it: any page sends what waits (when the
+/// app has settled, and whenever the signal returns) and shows what went; the
+/// report page lists the drafts and reads them again when `rev` moves.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    pub rev: RwSignal<u32>,
+    pub sent: RwSignal<Sent>,
+}
+
+impl Outbox {
+    pub fn provide() -> Outbox {
+        let outbox = Outbox {
+            rev: RwSignal::new(0),
+            sent: RwSignal::new(Sent::default()),
+        };
+        provide_context(outbox);
+        outbox
+    }
+
+    pub fn get() -> Outbox {
+        expect_context::<Outbox>()
+    }
+
+    /// The drafts changed (saved, discarded): lists read them again.
+    pub fn changed(self) {
+        self.rev.update(|v| *v += 1);
+    }
+
+    /// Sends what waits in `owner`'s outbox, in the background.
+    pub fn flush(self, owner: String) {
+        leptos::task::spawn_local(async move {
+            let sent = send_all(&owner).await;
+            if !sent.cases.is_empty() || !sent.refused_photos.is_empty() {
+                self.sent.update(|s| {
+                    s.cases.extend(sent.cases);
+                    s.refused_photos.extend(sent.refused_photos);
+                });
+            }
+            self.changed();
+        });
+    }
+}
+
+/// Sends the signed-in person's outbox from whatever page is open (not only the
+/// report form), and says what went.
+#[component]
+pub fn OutboxStatus() -> impl IntoView {
+    let outbox = Outbox::get();
+    let session = super::session::use_session();
+    let owner = move || session.phone_untracked();
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            super::pages::settled().await;
+            if let Some(phone) = owner() {
+                if online() {
+                    outbox.flush(phone);
+                }
+            }
+        });
+    });
+    let back_online = window_event_listener_untyped("online", move |_| {
+        if let Some(phone) = owner() {
+            outbox.flush(phone);
+        }
+    });
+    on_cleanup(move || back_online.remove());
+    let lang = super::i18n::use_lang();
+    move || {
+        let sent = outbox.sent.get();
+        (!sent.cases.is_empty() || !sent.refused_photos.is_empty()).then(|| {
+            view! {
+                <div class="outbox-status" role="status">
+                    {(!sent.cases.is_empty()).then(|| view! {
+                        <p class="ok" data-testid="outbox-sent">
+                            {move || T::OutboxSent.get(lang.get())}" "
+                            {sent.cases.iter().map(|id| view! { <a href=format!("/case/{id}")>{format!("#{id} ")}</a> }).collect_view()}
+                        </p>
+                    })}
+                    {sent.refused_photos.iter().map(|(id, why)| view! {
+                        <p class="form-error" data-testid="outbox-photo-refused">
+                            {move || T::OutboxPhotoRefused.get(lang.get())}" "
+                            <a href=format!("/case/{id}")>{format!("#{id}")}</a>{format!(": {why}")}
+                        </p>
+                    }).collect_view()}
+                    <button type="button" class="secondary small" on:click=move |_| outbox.sent.set(Sent::default())>
+                        {move || T::Close.get(lang.get())}
+                    </button>
+                </div>
+            }
+        })
+    }
 }
 
 #[cfg(feature = "hydrate")]
@@ -76,6 +175,8 @@ mod js {
         pub async fn delete(key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = isOnline)]
         pub fn is_online() -> bool;
+        #[wasm_bindgen(js_name = outboxLock)]
+        pub async fn lock() -> JsValue;
     }
 }
 
@@ -135,85 +236,107 @@ pub async fn discard(key: &str) {
 
 /// Sends what waits in `owner`'s outbox, one draft at a time, oldest first.
 /// Stops at the first draft that cannot reach the server (still offline); a
-/// refused draft is marked and the next one goes on.
+/// refused draft is marked and the next one goes on; a refused photo is dropped
+/// (and reported) so it never holds up the drafts behind it.
 pub async fn send_all(owner: &str) -> Sent {
     #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
     let mut sent = Sent::default();
-    // One pass at a time in this tab: a second one would upload the same photos.
     #[cfg(feature = "hydrate")]
-    let Some(_pass) = Pass::start() else {
-        return sent;
-    };
-    // Only as the person who wrote them: whoever is signed in now may be someone
-    // else (a sign-out and sign-in in another tab while this page stayed open).
-    #[cfg(feature = "hydrate")]
-    match crate::api::auth::session_user().await {
-        Ok(Some(user)) if user.phone == owner => {}
-        _ => return sent,
-    }
-    #[cfg(feature = "hydrate")]
-    for draft in drafts(owner).await {
-        if draft.state == "refused" {
-            continue;
+    {
+        let waiting = drafts(owner).await;
+        if waiting.iter().all(|d| d.state == "refused") {
+            return sent;
         }
-        let mut case_id = draft.case_id as i64;
-        if case_id == 0 {
-            let Some(case) = draft.case() else {
-                // Written by another version of the app: shown as refused, never
-                // dropped unseen.
-                let reason = serde_json::to_string(&AppError::Internal).unwrap_or_default();
-                let _ = js::mark(&draft.key, "refused", &reason, 0.0).await;
-                continue;
-            };
-            match crate::api::cases::report_case(case).await {
-                Ok(view) => {
-                    case_id = view.id;
-                    let _ = js::mark(&draft.key, "photos", "", case_id as f64).await;
-                }
-                // Not reached, no answer, or the session ended while offline:
-                // try again on the next pass (after signing in again).
-                Err(AppError::Transport(_) | AppError::Busy { .. } | AppError::NotSignedIn) => {
-                    break
-                }
-                Err(refusal) => {
-                    let reason = serde_json::to_string(&refusal).unwrap_or_default();
-                    let _ = js::mark(&draft.key, "refused", &reason, 0.0).await;
-                    continue;
-                }
-            }
-        }
-        let files: Vec<web_sys::File> = match js::files(&draft.key).await {
-            Ok(list) => js_sys::Array::from(&list)
-                .iter()
-                .filter_map(|f| wasm_bindgen::JsCast::dyn_into::<web_sys::File>(f).ok())
-                .collect(),
-            // The photos could not be read now: keep the draft for the next pass.
-            Err(_) => break,
+        // One pass at a time, in this tab and across tabs: a second one would
+        // upload the same photos again.
+        let Some(_pass) = Pass::start().await else {
+            return sent;
         };
-        let url = format!("/api/v1/cases/{case_id}/photos");
-        let mut photos_sent = true;
-        for file in files {
-            if super::photos::upload(&url, file).await.is_err() {
-                photos_sent = false;
-                break;
+        // Only as the person who wrote them: whoever is signed in now may be
+        // someone else (a sign-out and sign-in in another tab while this page
+        // stayed open).
+        match crate::api::auth::session_user().await {
+            Ok(Some(user)) if user.phone == owner => {}
+            _ => return sent,
+        }
+        // Read again under the lock: another tab may have sent some meanwhile.
+        for draft in drafts(owner).await {
+            if draft.state == "refused" {
+                continue;
             }
-            let _ = js::drop_first_file(&draft.key).await;
+            match send_one(&draft, &mut sent).await {
+                Ok(()) => {}
+                Err(Unreached) => break,
+            }
         }
-        if !photos_sent {
-            // The case exists: the next pass sends only the photos.
-            break;
-        }
-        let _ = js::delete(&draft.key).await;
-        sent.cases.push(case_id);
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = owner;
     sent
 }
 
-/// The one outbox pass of this tab (dropped when the pass ends).
+/// The server could not be reached: the pass stops, the next one tries again.
 #[cfg(feature = "hydrate")]
-struct Pass;
+struct Unreached;
+
+/// Sends one draft: the report unless it already made its case, then its photos.
+#[cfg(feature = "hydrate")]
+async fn send_one(draft: &Draft, sent: &mut Sent) -> Result<(), Unreached> {
+    let mut case_id = draft.case_id as i64;
+    if case_id == 0 {
+        let Some(case) = draft.case() else {
+            // Written by another version of the app: shown as refused, never
+            // dropped unseen.
+            let reason = serde_json::to_string(&AppError::Internal).unwrap_or_default();
+            let _ = js::mark(&draft.key, "refused", &reason, 0.0).await;
+            return Ok(());
+        };
+        match crate::api::cases::report_case(case).await {
+            Ok(view) => {
+                case_id = view.id;
+                let _ = js::mark(&draft.key, "photos", "", case_id as f64).await;
+            }
+            // Not reached, no answer, or the session ended while offline:
+            // try again on the next pass (after signing in again).
+            Err(AppError::Transport(_) | AppError::Busy { .. } | AppError::NotSignedIn) => {
+                return Err(Unreached)
+            }
+            Err(refusal) => {
+                let reason = serde_json::to_string(&refusal).unwrap_or_default();
+                let _ = js::mark(&draft.key, "refused", &reason, 0.0).await;
+                return Ok(());
+            }
+        }
+    }
+    let files: Vec<web_sys::File> = match js::files(&draft.key).await {
+        Ok(list) => js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|f| wasm_bindgen::JsCast::dyn_into::<web_sys::File>(f).ok())
+            .collect(),
+        // The photos could not be read now: keep the draft for the next pass.
+        Err(_) => return Err(Unreached),
+    };
+    let url = format!("/api/v1/cases/{case_id}/photos");
+    for file in files {
+        match super::photos::upload(&url, file).await {
+            Ok(()) => {}
+            Err(e) if e.refused => sent.refused_photos.push((case_id, e.message)),
+            // The case exists: the next pass sends only the photos left.
+            Err(_) => return Err(Unreached),
+        }
+        let _ = js::drop_first_file(&draft.key).await;
+    }
+    let _ = js::delete(&draft.key).await;
+    sent.cases.push(case_id);
+    Ok(())
+}
+
+/// The one outbox pass on this phone: this tab's flag (browsers without Web
+/// Locks) and the lock all tabs share; both let go when the pass ends.
+#[cfg(feature = "hydrate")]
+struct Pass {
+    release: js_sys::Function,
+}
 
 #[cfg(feature = "hydrate")]
 thread_local! {
@@ -222,14 +345,24 @@ thread_local! {
 
 #[cfg(feature = "hydrate")]
 impl Pass {
-    fn start() -> Option<Pass> {
-        PASSING.with(|p| (!p.replace(true)).then_some(Pass))
+    async fn start() -> Option<Pass> {
+        if PASSING.with(|p| p.replace(true)) {
+            return None;
+        }
+        match wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(js::lock().await) {
+            Ok(release) => Some(Pass { release }),
+            Err(_) => {
+                PASSING.with(|p| p.set(false));
+                None
+            }
+        }
     }
 }
 
 #[cfg(feature = "hydrate")]
 impl Drop for Pass {
     fn drop(&mut self) {
+        let _ = self.release.call0(&wasm_bindgen::JsValue::NULL);
         PASSING.with(|p| p.set(false));
     }
 }

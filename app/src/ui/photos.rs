@@ -6,6 +6,14 @@ use crate::domain::error::AppError;
 use crate::domain::error::{Field, InputProblem};
 use leptos::prelude::*;
 
+/// Why a photo did not reach the server, worded for the reader.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadError {
+    pub message: String,
+    /// The server answered and refused this photo: sending it again will not help.
+    pub refused: bool,
+}
+
 #[cfg(feature = "hydrate")]
 pub fn picked(input: NodeRef<leptos::html::Input>) -> Vec<web_sys::File> {
     let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
@@ -43,11 +51,14 @@ pub fn check(input: NodeRef<leptos::html::Input>) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "hydrate")]
-pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
+pub async fn upload(url: &str, file: web_sys::File) -> Result<(), UploadError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let lang = crate::ui::i18n::use_lang().get_untracked();
-    let failed = || AppError::Transport(String::new()).message(lang);
+    let failed = || UploadError {
+        message: AppError::Transport(String::new()).message(lang),
+        refused: false,
+    };
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&file);
@@ -60,6 +71,9 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
     if resp.ok() {
         return Ok(());
     }
+    // A 4xx is the server saying no to this photo (too large, not an image, too
+    // many); anything else (5xx, a proxy's 502) may pass on the next try.
+    let refused = (400..500).contains(&resp.status());
     let text = match resp.text() {
         Ok(p) => JsFuture::from(p)
             .await
@@ -70,15 +84,17 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), String> {
     };
     // Photo endpoints are REST routes: they answer the JSON `ErrorBody`,
     // worded on the server in both languages.
-    Err(
-        serde_json::from_str::<crate::domain::error::ErrorBody>(&text)
-            .map(|e| e.message(lang).to_string())
-            .unwrap_or_else(|_| failed()),
-    )
+    match serde_json::from_str::<crate::domain::error::ErrorBody>(&text) {
+        Ok(e) => Err(UploadError {
+            message: e.message(lang).to_string(),
+            refused,
+        }),
+        Err(_) => Err(failed()),
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
-pub async fn upload(_url: &str, _file: ()) -> Result<(), String> {
+pub async fn upload(_url: &str, _file: ()) -> Result<(), UploadError> {
     Ok(())
 }
 
@@ -100,7 +116,7 @@ pub async fn upload_all(
         progress.set(Some((i + 1, n)));
         if let Err(e) = upload(url, f).await {
             progress.set(None);
-            return Err(e);
+            return Err(e.message);
         }
     }
     Ok(())

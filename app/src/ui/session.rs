@@ -74,6 +74,12 @@ impl Session {
         self.user.get()
     }
 
+    /// The signed-in person's phone number (whose outbox is theirs), untracked.
+    pub fn phone_untracked(&self) -> Option<String> {
+        self.user
+            .with_untracked(|u| u.as_ref().map(|u| u.phone.clone()))
+    }
+
     /// Whether someone is signed in, without subscribing to changes.
     pub fn signed_in_untracked(&self) -> bool {
         self.user.with_untracked(Option::is_some)

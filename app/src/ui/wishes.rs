@@ -418,7 +418,7 @@ fn Steps(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
         spawn_local(async move {
             for f in picked {
                 if let Err(e) = photos::upload(&format!("/api/v1/wishes/{id}/photos"), f).await {
-                    photo_error.set(Some(e));
+                    photo_error.set(Some(e.message));
                     break;
                 }
             }

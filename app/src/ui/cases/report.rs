@@ -5,7 +5,7 @@ use super::super::auth::{ErrorLine, SignInPrompt};
 use super::super::form::{CharCount, Checked, FieldError};
 use super::super::i18n::{source_label, tr, use_lang, T};
 use super::super::map::driver;
-use super::super::outbox;
+use super::super::outbox::{self, Outbox};
 use super::super::photos;
 use super::super::session::use_session;
 use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
@@ -94,23 +94,15 @@ fn ReportForm() -> impl IntoView {
 
     // The outbox: reports kept on the phone while there is no connection.
     let owner = StoredValue::new(user.as_ref().map(|u| u.phone.clone()).unwrap_or_default());
-    let outbox_rev = RwSignal::new(0u32);
+    let outbox = Outbox::get();
     let saved_offline = RwSignal::new(false);
-    let delivered = RwSignal::new(Vec::<i64>::new());
     let waiting = LocalResource::new(move || {
-        outbox_rev.track();
+        outbox.rev.track();
         let owner = owner.get_value();
         async move { outbox::drafts(&owner).await }
     });
-    let flush = move || {
-        spawn_local(async move {
-            let sent = outbox::send_all(&owner.get_value()).await;
-            if !sent.cases.is_empty() {
-                delivered.update(|d| d.extend(sent.cases));
-            }
-            outbox_rev.update(|v| *v += 1);
-        })
-    };
+    // What the app sent is said at the top of every page (OutboxStatus).
+    let flush = move || outbox.flush(owner.get_value());
     // Send what waits when the page opens online, and whenever the signal returns.
     Effect::new(move |_| {
         if outbox::online() {
@@ -140,7 +132,7 @@ fn ReportForm() -> impl IntoView {
                     if let Some(input) = files.get_untracked() {
                         input.set_value("");
                     }
-                    outbox_rev.update(|v| *v += 1);
+                    outbox.changed();
                 }
                 Err(e) => photo_error.set(Some(e)),
             }
@@ -370,12 +362,6 @@ fn ReportForm() -> impl IntoView {
             <Show when=move || saved_offline.get()>
                 <p class="ok" role="status" data-testid="saved-offline">{tr(T::SavedOffline)}</p>
             </Show>
-            {move || (!delivered.get().is_empty()).then(|| view! {
-                <p class="ok" role="status" data-testid="outbox-sent">
-                    {tr(T::OutboxSent)}" "
-                    {delivered.get().into_iter().map(|id| view! { <a href=format!("/case/{id}")>{format!("#{id} ")}</a> }).collect_view()}
-                </p>
-            })}
             <Transition fallback=|| ()>
                 {move || waiting.get().filter(|d| !d.is_empty()).map(|drafts| view! {
                     <div class="outbox" data-testid="outbox">
@@ -410,7 +396,7 @@ fn ReportForm() -> impl IntoView {
                                                         let key = key.clone();
                                                         spawn_local(async move {
                                                             outbox::discard(&key).await;
-                                                            outbox_rev.update(|v| *v += 1);
+                                                            outbox.changed();
                                                         });
                                                     }>{tr(T::OutboxEdit)}</button>
                                                 }
@@ -419,7 +405,7 @@ fn ReportForm() -> impl IntoView {
                                                 let key = key.clone();
                                                 spawn_local(async move {
                                                     outbox::discard(&key).await;
-                                                    outbox_rev.update(|v| *v += 1);
+                                                    outbox.changed();
                                                 });
                                             }>{tr(T::OutboxDiscard)}</button>
                                         </span>
