@@ -38,13 +38,19 @@ wasm-bindgen --target web --no-typescript "${BINDGEN_FLAGS[@]}" --out-dir "$SITE
   "$TARGET_DIR/wasm32-unknown-unknown/$WASM_DIR/app_split.wasm"
 mv -f "$SITE/pkg/${NAME}_bg.wasm" "$SITE/pkg/$NAME.wasm"
 if [ "$PROFILE" = release ]; then
-  echo "==> wasm-opt -Oz (main module and chunks, two at a time)"
+  echo "==> wasm-opt -Oz (the main module, and beside it the chunks in one process)"
   # The chunks share the main module's memory and table: only size passes that keep
   # imports and exports as they are (wasm-opt never renames them without being asked).
-  find "$SITE/pkg" -name '*.wasm' -print0 | xargs -0 -P 2 -I{} \
-    end2end/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory \
-      --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-      {} -o {} 2> >(grep -v 'unknown name subsection' >&2)
+  # The same passes and features in scripts/wasm-opt-all.mjs, which loads Binaryen
+  # once for all ~300 chunks instead of once per file.
+  end2end/node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+    "$SITE/pkg/$NAME.wasm" -o "$SITE/pkg/$NAME.wasm" 2> >(grep -v 'unknown name subsection' >&2) &
+  MAIN_OPT=$!
+  mapfile -d '' CHUNKS < <(find "$SITE/pkg" -name '*.wasm' ! -name "$NAME.wasm" -print0)
+  BINARYEN=end2end/node_modules/binaryen/index.js JOBS=1 node scripts/wasm-opt-all.mjs "${CHUNKS[@]}" \
+    2> >(grep -v 'unknown name subsection' >&2)
+  wait "$MAIN_OPT"
 fi
 node scripts/hash-chunks.mjs "$SITE/pkg"
 cp style/main.css "$SITE/pkg/$NAME.css"

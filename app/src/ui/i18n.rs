@@ -154,8 +154,8 @@ texts! {
     OutboxRefused => "未能受理", "not accepted";
     OutboxEdit => "修改后重发", "Edit and resend";
     OutboxDiscard => "删除", "Discard";
-    OutboxSent => "离线时保存的上报已发送：", "Reports saved offline were sent:";
-    OutboxPhotoRefused => "有一张照片未能上传到事件", "A photo could not be added to case";
+    OutboxSent => "离线保存的 {n} 条上报已送达", "{n} report(s) saved offline have been sent";
+    OutboxPhotoRefused => "照片未能上传到事件", "A photo could not be added to case";
     SubmittedNo => "工单号", "Case number";
     SubmittedWho => "受理", "Handled by";
     SubmittedHint => "处理进展会发到“消息”；也可以随时在这里查看。", "Progress reaches you under Inbox; you can also check here at any time.";

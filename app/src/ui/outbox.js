@@ -44,6 +44,14 @@ export async function outboxList(owner) {
     .map((d) => ({ key: d.key, json: d.json, state: d.state, reason: d.reason, caseId: d.caseId, photos: d.files.length }));
 }
 
+// How many of one person's drafts still wait to be sent (refused ones wait for
+// the person, not the network). Counted here so a page with nothing waiting
+// needs none of the outbox's Rust code.
+export async function outboxWaiting(owner) {
+  const all = (await run('readonly', (s) => s.getAll())) || [];
+  return all.filter((d) => d.owner === owner && d.state !== 'refused').length;
+}
+
 export async function outboxFiles(key) {
   const draft = await run('readonly', (s) => s.get(key));
   return draft ? draft.files : [];

@@ -82,7 +82,11 @@ impl Outbox {
     /// Sends what waits in `owner`'s outbox, in the background.
     pub fn flush(self, owner: String) {
         leptos::task::spawn_local(async move {
-            let sent = send_all(&owner).await;
+            // Nothing waits (the usual case): no chunk to fetch, no request.
+            if waiting(&owner).await == 0 {
+                return;
+            }
+            let sent = send_all(owner).await;
             if !sent.cases.is_empty() || !sent.refused_photos.is_empty() {
                 self.sent.update(|s| {
                     s.cases.extend(sent.cases);
@@ -119,28 +123,36 @@ pub fn OutboxStatus() -> impl IntoView {
     });
     on_cleanup(move || back_online.remove());
     let lang = super::i18n::use_lang();
+    // One line of text and one link: this shows on every page, so it is kept to
+    // what the first download can afford (a list view here cost ~5 KB gzip).
     move || {
         let sent = outbox.sent.get();
-        (!sent.cases.is_empty() || !sent.refused_photos.is_empty()).then(|| {
-            view! {
-                <div class="outbox-status" role="status">
-                    {(!sent.cases.is_empty()).then(|| view! {
-                        <p class="ok" data-testid="outbox-sent">
-                            {move || T::OutboxSent.get(lang.get())}" "
-                            {sent.cases.iter().map(|id| view! { <a href=format!("/case/{id}")>{format!("#{id} ")}</a> }).collect_view()}
-                        </p>
-                    })}
-                    {sent.refused_photos.iter().map(|(id, why)| view! {
-                        <p class="form-error" data-testid="outbox-photo-refused">
-                            {move || T::OutboxPhotoRefused.get(lang.get())}" "
-                            <a href=format!("/case/{id}")>{format!("#{id}")}</a>{format!(": {why}")}
-                        </p>
-                    }).collect_view()}
-                    <button type="button" class="secondary small" on:click=move |_| outbox.sent.set(Sent::default())>
-                        {move || T::Close.get(lang.get())}
-                    </button>
-                </div>
-            }
+        let last = sent
+            .cases
+            .last()
+            .or(sent.refused_photos.last().map(|(id, _)| id))?;
+        let lang = lang.get();
+        let mut text = String::new();
+        if !sent.cases.is_empty() {
+            text.push_str(
+                &T::OutboxSent
+                    .get(lang)
+                    .replace("{n}", &sent.cases.len().to_string()),
+            );
+        }
+        for (id, why) in &sent.refused_photos {
+            text.push_str(&format!(
+                " {} #{id}: {why}",
+                T::OutboxPhotoRefused.get(lang)
+            ));
+        }
+        Some(view! {
+            <p class="outbox-status" role="status" data-testid="outbox-sent">
+                {text}" "<a href=format!("/case/{last}")>{format!("#{last}")}</a>" "
+                <button type="button" class="secondary small" on:click=move |_| outbox.sent.set(Sent::default())>
+                    {T::Close.get(lang)}
+                </button>
+            </p>
         })
     }
 }
@@ -160,6 +172,8 @@ mod js {
         ) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = outboxList, catch)]
         pub async fn list(owner: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(js_name = outboxWaiting, catch)]
+        pub async fn waiting(owner: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = outboxFiles, catch)]
         pub async fn files(key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = outboxMark, catch)]
@@ -207,6 +221,23 @@ pub async fn save(owner: &str, case: &NewCase, photos: Vec<web_sys::File>) -> Re
         .map_err(|e| format!("{e:?}"))
 }
 
+/// How many of `owner`'s drafts wait to be sent.
+async fn waiting(owner: &str) -> u32 {
+    #[cfg(feature = "hydrate")]
+    {
+        js::waiting(owner)
+            .await
+            .ok()
+            .and_then(|n| n.as_f64())
+            .map_or(0, |n| n as u32)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = owner;
+        0
+    }
+}
+
 /// The drafts of `owner`, oldest first.
 pub async fn drafts(owner: &str) -> Vec<Draft> {
     #[cfg(feature = "hydrate")]
@@ -238,11 +269,16 @@ pub async fn discard(key: &str) {
 /// Stops at the first draft that cannot reach the server (still offline); a
 /// refused draft is marked and the next one goes on; a refused photo is dropped
 /// (and reported) so it never holds up the drafts behind it.
-pub async fn send_all(owner: &str) -> Sent {
+///
+/// Its own chunk (`#[lazy]`): every page may send the outbox, but the code that
+/// sends a report and its photos is fetched only when a draft waits.
+#[leptos::lazy]
+pub async fn send_all(owner: String) -> Sent {
     #[cfg_attr(not(feature = "hydrate"), allow(unused_mut))]
     let mut sent = Sent::default();
     #[cfg(feature = "hydrate")]
     {
+        let owner = owner.as_str();
         let waiting = drafts(owner).await;
         if waiting.iter().all(|d| d.state == "refused") {
             return sent;

@@ -25,6 +25,19 @@ pub struct GridProps {
     pub staff: Vec<StaffPublic>,
 }
 
+/// The tapped grid's properties, read from the layer's JSON (its own chunk:
+/// reading them is needed only once someone taps a grid).
+#[leptos::lazy]
+fn grid_props(json: String) -> Option<GridProps> {
+    serde_json::from_str(&json).ok()
+}
+
+/// Which grid a point lies in (its own chunk, fetched when "locate me" is used).
+#[leptos::lazy]
+async fn locate(lat: f64, lng: f64) -> Result<Option<LocatedGrid>, crate::domain::error::AppError> {
+    locate_point(lat, lng).await
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum LocateState {
     Idle,
@@ -82,7 +95,7 @@ fn GridMap(
             return;
         }
         driver::mount("grid-map", tile.clone(), move |json| {
-            selected.set(serde_json::from_str(&json).ok());
+            spawn_local(async move { selected.set(grid_props(json).await) });
         });
         spawn_local(async move {
             match driver::load_grids("/api/v1/grids.geojson").await {
@@ -193,7 +206,7 @@ fn LocateButton() -> impl IntoView {
             Ok((lat, lng)) => {
                 driver::mark_me(lat, lng, true);
                 spawn_local(async move {
-                    state.set(match locate_point(lat, lng).await {
+                    state.set(match locate(lat, lng).await {
                         Ok(g) => LocateState::Found(g),
                         Err(_) => LocateState::Failed,
                     });
@@ -262,12 +275,65 @@ fn status_colour(s: crate::domain::case::CaseStatus) -> &'static str {
     }
 }
 
+/// A dot on the map: where, its colour, whether it is flagged, its popup's HTML.
+type Dot = (f64, f64, &'static str, bool, String);
+
+/// The case layer's dots, fetched and worded. Its own chunk (`#[lazy]`): most
+/// visitors never turn the layer on, so the first download does not carry the
+/// code that reads cases.
+#[leptos::lazy]
+async fn case_points(l: crate::domain::lang::Lang) -> Option<Vec<Dot>> {
+    use super::i18n::status_label;
+    let points = crate::api::cases::map_cases().await.ok()?;
+    Some(
+        points
+            .into_iter()
+            .map(|p| {
+                let label = status_label(p.status, l);
+                let flag = if p.overdue {
+                    format!(" · {}", T::Overdue.get(l))
+                } else {
+                    String::new()
+                };
+                let popup = if p.linked {
+                    format!("<a href=\"/case/{}\">#{} {label}{flag}</a>", p.id, p.id)
+                } else {
+                    format!("#{} {label}{flag}", p.id)
+                };
+                (p.lat, p.lng, status_colour(p.status), p.overdue, popup)
+            })
+            .collect(),
+    )
+}
+
+/// The wish layer's dots (its own chunk, as the case layer's).
+#[leptos::lazy]
+async fn wish_points(l: crate::domain::lang::Lang) -> Option<Vec<Dot>> {
+    use crate::domain::wish::WishFilter;
+    let cards = crate::api::wishes::wish_map(WishFilter::default())
+        .await
+        .ok()?;
+    Some(
+        cards
+            .into_iter()
+            .map(|c| {
+                let popup = format!(
+                    "<a href=\"/wish/{}\">{}</a><br>{} · {}",
+                    c.id,
+                    escape(&c.title),
+                    c.status.label(l),
+                    escape(&c.community_name)
+                );
+                (c.lat, c.lng, wish_colour(c.status), false, popup)
+            })
+            .collect(),
+    )
+}
+
 /// Shows open cases on the map: staff see their place's, everyone else the
 /// public board's (blurred to ~100 m).
 #[component]
 fn CaseLayerToggle() -> impl IntoView {
-    use super::i18n::status_label;
-    use crate::api::cases::map_cases;
     let lang = use_lang();
     let on = RwSignal::new(false);
     let count = RwSignal::new(None::<usize>);
@@ -278,28 +344,9 @@ fn CaseLayerToggle() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if let Ok(points) = map_cases().await {
-                let l = lang.get_untracked();
+            if let Some(points) = case_points(lang.get_untracked()).await {
                 count.set(Some(points.len()));
-                driver::show_cases(
-                    points
-                        .into_iter()
-                        .map(|p| {
-                            let label = status_label(p.status, l);
-                            let flag = if p.overdue {
-                                format!(" · {}", T::Overdue.get(l))
-                            } else {
-                                String::new()
-                            };
-                            let popup = if p.linked {
-                                format!("<a href=\"/case/{}\">#{} {label}{flag}</a>", p.id, p.id)
-                            } else {
-                                format!("#{} {label}{flag}", p.id)
-                            };
-                            (p.lat, p.lng, status_colour(p.status), p.overdue, popup)
-                        })
-                        .collect(),
-                );
+                driver::show_cases(points);
             }
         });
     });
@@ -334,8 +381,6 @@ fn wish_colour(s: crate::domain::wish::WishStatus) -> &'static str {
 /// home). `/?layer=wishes` opens the map with it on.
 #[component]
 fn WishLayerToggle() -> impl IntoView {
-    use crate::api::wishes::wish_map;
-    use crate::domain::wish::WishFilter;
     let lang = use_lang();
     let query = leptos_router::hooks::use_query_map();
     let on = RwSignal::new(query.with_untracked(|q| q.get("layer").as_deref() == Some("wishes")));
@@ -347,25 +392,10 @@ fn WishLayerToggle() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if let Ok(cards) = wish_map(WishFilter::default()).await {
+            if let Some(points) = wish_points(lang.get_untracked()).await {
                 driver::ready().await;
-                let l = lang.get_untracked();
-                count.set(Some(cards.len()));
-                driver::show_wishes(
-                    cards
-                        .into_iter()
-                        .map(|c| {
-                            let popup = format!(
-                                "<a href=\"/wish/{}\">{}</a><br>{} · {}",
-                                c.id,
-                                escape(&c.title),
-                                c.status.label(l),
-                                escape(&c.community_name)
-                            );
-                            (c.lat, c.lng, wish_colour(c.status), false, popup)
-                        })
-                        .collect(),
-                );
+                count.set(Some(points.len()));
+                driver::show_wishes(points);
             }
         });
     });
