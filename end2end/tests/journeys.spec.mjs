@@ -78,3 +78,22 @@ test('the report form names every problem at once and counts long text', async (
   await expect(page).toHaveURL(/\/report$/);
   await expect(page.getByTestId('outbox')).toHaveCount(0);
 });
+
+// A long queue: opening a case and coming Back finds the list where it was left.
+test('a queue keeps its place across Back', async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(page, '13800000002'); // the street's queue: every case of the street
+  await open(page, '/cases');
+  const rows = page.getByTestId('case-list').locator('li');
+  await expect(rows.nth(11)).toBeVisible();
+  await rows.nth(11).scrollIntoViewIfNeeded();
+  const left = await page.evaluate(() => window.scrollY);
+  expect(left).toBeGreaterThan(400);
+  const href = await rows.nth(11).locator('a').getAttribute('href');
+  await rows.nth(11).locator('a').click();
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  await page.goBack();
+  await expect(page).toHaveURL(/\/cases/);
+  await expect(rows.nth(11)).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(left - 60);
+});

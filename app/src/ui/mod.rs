@@ -20,6 +20,7 @@ pub mod paged;
 pub mod pages;
 pub mod photos;
 pub mod pwa;
+pub mod scroll;
 pub mod service;
 pub mod session;
 pub mod wishes;

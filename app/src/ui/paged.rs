@@ -155,13 +155,21 @@ where
     pub fn view(self, empty: I18n, testid: &'static str, row: fn(T) -> AnyView) -> impl IntoView {
         let lang = use_lang();
         let more_error = Signal::derive(move || self.more_error());
+        // Back from a row's page: where the list was left, once the rows are in.
+        let return_to = StoredValue::new(super::scroll::remembered());
+        let returned = move || {
+            if let Some(y) = return_to.get_value() {
+                return_to.set_value(None);
+                super::scroll::restore(y);
+            }
+        };
         view! {
             <Transition fallback=move || view! { <p class="muted">{tr(I18n::Loading)}</p> }>
                 {move || self.rows().map(|rows| match rows {
                     Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
                     Ok(rows) if rows.is_empty() => view! { <p class="notice">{tr(empty)}</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <ul class="case-list" data-testid=testid>
+                    Ok(rows) => { returned(); view! {
+                        <ul class="case-list" data-testid=testid on:click=|_| super::scroll::remember()>
                             {rows.into_iter().map(row).collect_view()}
                         </ul>
                         // Inside the Transition: it reads the first page, which only
@@ -169,7 +177,7 @@ where
                         <Show when=move || self.has_more()>
                             <button type="button" on:click=move |_| self.load_more() disabled=move || self.loading_more()>{tr(I18n::LoadMore)}</button>
                         </Show>
-                    }.into_any(),
+                    }.into_any() }
                 })}
             </Transition>
             <ErrorLine error=more_error/>

@@ -82,6 +82,8 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     // user has is taken from it.
     let query = use_query_map();
     let param = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
+    // Back from a case: where the list was left (read before the address is rewritten).
+    let return_to = StoredValue::new(super::super::scroll::remembered());
     let start = queues
         .iter()
         .find(|(q, _, _)| queue_key(q) == param("q"))
@@ -170,6 +172,10 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                     }
                 }
             });
+            if let Some(y) = return_to.get_value() {
+                return_to.set_value(None);
+                super::super::scroll::restore(y);
+            }
         }
     });
     let next_page = move |_| {
@@ -218,7 +224,7 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                 <span>{tr(T::OverdueOnly)}</span>
             </label>
             <ErrorLine error/>
-            <ul class="case-list" data-testid="case-list">
+            <ul class="case-list" data-testid="case-list" on:click=|_| super::super::scroll::remember()>
                 {move || rows.get().into_iter().map(|c| view! {
                     <li>
                         <A href=format!("/case/{}", c.id)>
