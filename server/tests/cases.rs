@@ -1074,17 +1074,35 @@ async fn a_resent_report_makes_no_second_case(backend: Backend) {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     // A hotline call entered by staff has no reporter account: its key is the
     // filer's, and a resend after a lost answer still makes no second case.
-    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
-    let call = json!({"case": {"category_id": cat, "description": "热线：楼道堆放杂物", "lat": HOME.0, "lng": HOME.1,
-        "public": false, "source": "hotline", "contact_phone": "13712345678", "idempotency_key": "call-0001-cccc"}});
-    let (s, first_call) = app.call_json(&worker, "report_case", call.clone()).await;
+    use app::domain::auth::{Grant, Scope};
+    let post = Grant::new(
+        Role::GridWorker,
+        Scope::Grid(format!("{DISTRICT_CODE}-001-001-01")),
+    )
+    .unwrap();
+    let (worker_id, worker) = app.person("热线网格员", std::slice::from_ref(&post)).await;
+    let call = |source: &str| {
+        json!({"case": {"category_id": cat, "description": "热线：楼道堆放杂物", "lat": HOME.0, "lng": HOME.1,
+        "public": false, "source": source, "contact_phone": "13712345678", "idempotency_key": "call-0001-cccc"}})
+    };
+    let (s, first_call) = app.call_json(&worker, "report_case", call("hotline")).await;
     assert_eq!(s, StatusCode::OK, "{first_call}");
-    let (s, again_call) = app.call_json(&worker, "report_case", call).await;
+    let (s, again_call) = app.call_json(&worker, "report_case", call("hotline")).await;
     assert_eq!(s, StatusCode::OK, "{again_call}");
     assert_eq!(
         again_call["id"], first_call["id"],
         "one case for a resent call"
     );
+    // Off the grid now: the key no longer opens the private call, whatever the
+    // resend claims to be.
+    app::backend::store::accounts::delete_grant(&app.state.db, worker_id, &post)
+        .await
+        .unwrap();
+    let (s, body) = app
+        .call_json(&worker, "report_case", call("resident"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    assert!(!body.to_string().contains("楼道堆放杂物"), "{body}");
 }
 
 on_both_backends!(

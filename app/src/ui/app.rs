@@ -64,8 +64,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = RwSignal::new(initial_lang());
     provide_context(Locale(lang));
-    Session::provide();
-    super::outbox::Outbox::provide();
+    let session = Session::provide();
+    super::outbox::Outbox::provide(session);
     super::live::provide_live();
 
     // After the first page is interactive: fetch the other pages' code when idle,

@@ -58,13 +58,15 @@ pub struct Sent {
 pub struct Outbox {
     pub rev: RwSignal<u32>,
     pub sent: RwSignal<Sent>,
+    session: super::session::Session,
 }
 
 impl Outbox {
-    pub fn provide() -> Outbox {
+    pub fn provide(session: super::session::Session) -> Outbox {
         let outbox = Outbox {
             rev: RwSignal::new(0),
             sent: RwSignal::new(Sent::default()),
+            session,
         };
         provide_context(outbox);
         outbox
@@ -86,8 +88,10 @@ impl Outbox {
             if waiting(&owner).await == 0 {
                 return;
             }
-            let sent = send_all(owner).await;
-            if !sent.cases.is_empty() || !sent.refused_photos.is_empty() {
+            let sent = send_all(owner.clone()).await;
+            // What went is told to its writer only (not to whoever signed in since).
+            let still_theirs = self.session.phone_untracked().as_deref() == Some(owner.as_str());
+            if still_theirs && (!sent.cases.is_empty() || !sent.refused_photos.is_empty()) {
                 self.sent.update(|s| {
                     s.cases.extend(sent.cases);
                     s.refused_photos.extend(sent.refused_photos);
@@ -105,6 +109,14 @@ pub fn OutboxStatus() -> impl IntoView {
     let outbox = Outbox::get();
     let session = super::session::use_session();
     let owner = move || session.phone_untracked();
+    // Another person signed in: the last one's news is not theirs.
+    Effect::new(move |before: Option<Option<String>>| {
+        let now = session.current().map(|u| u.phone);
+        if before.is_some_and(|b| b != now) {
+            outbox.sent.set(Sent::default());
+        }
+        now
+    });
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
@@ -288,17 +300,17 @@ pub async fn send_all(owner: String) -> Sent {
         let Some(_pass) = Pass::start().await else {
             return sent;
         };
-        // Only as the person who wrote them: whoever is signed in now may be
-        // someone else (a sign-out and sign-in in another tab while this page
-        // stayed open).
-        match crate::api::auth::session_user().await {
-            Ok(Some(user)) if user.phone == owner => {}
-            _ => return sent,
-        }
         // Read again under the lock: another tab may have sent some meanwhile.
         for draft in drafts(owner).await {
             if draft.state == "refused" {
                 continue;
+            }
+            // Only as the person who wrote them, checked before each draft:
+            // whoever is signed in may change during a long pass (a sign-out and
+            // another person's sign-in, here or in another tab).
+            match crate::api::auth::session_user().await {
+                Ok(Some(user)) if user.phone == owner => {}
+                _ => break,
             }
             match send_one(&draft, &mut sent).await {
                 Ok(()) => {}

@@ -71,9 +71,11 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), UploadError> {
     if resp.ok() {
         return Ok(());
     }
-    // A 4xx is the server saying no to this photo (too large, not an image, too
-    // many); anything else (5xx, a proxy's 502) may pass on the next try.
-    let refused = (400..500).contains(&resp.status());
+    // The server saying no to this photo itself: bad input (400), too large (413),
+    // not an image (415). Anything else may pass later and must not cost the photo:
+    // a session that ended (401), a case this person cannot reach now (403/404),
+    // too many requests (429), a server or proxy error (5xx).
+    let refused = matches!(resp.status(), 400 | 413 | 415);
     let text = match resp.text() {
         Ok(p) => JsFuture::from(p)
             .await

@@ -25,25 +25,39 @@ pub fn remember() {
                 Object::assign(&state, &Object::from(old));
             }
         }
-        let y = window.scroll_y().unwrap_or(0.0);
-        let _ = Reflect::set(&state, &KEY.into(), &y.into());
+        // The list's own path goes with it: a list opened by a link renders before
+        // the router adds its history entry, so it still sees the entry it came from.
+        let saved = Object::new();
+        let path = window.location().pathname().unwrap_or_default();
+        let _ = Reflect::set(&saved, &"p".into(), &path.into());
+        let _ = Reflect::set(
+            &saved,
+            &"y".into(),
+            &window.scroll_y().unwrap_or(0.0).into(),
+        );
+        let _ = Reflect::set(&state, &KEY.into(), &saved);
         let _ = history.replace_state(&state, "");
     }
 }
 
-/// The position saved in the current history entry, if any: read it when the
-/// list is built (before anything replaces the entry's state).
-pub fn remembered() -> Option<f64> {
+/// The position saved in the current history entry for the list at `path` (the
+/// router's path of the page being built), if any: read it when the list is built,
+/// before anything replaces the entry's state.
+pub fn remembered(path: &str) -> Option<f64> {
     #[cfg(feature = "hydrate")]
     {
+        use js_sys::Reflect;
         let state = web_sys::window()?.history().ok()?.state().ok()?;
-        js_sys::Reflect::get(&state, &KEY.into())
-            .ok()?
-            .as_f64()
+        let saved = Reflect::get(&state, &KEY.into()).ok()?;
+        let here = Reflect::get(&saved, &"p".into()).ok()?.as_string()?;
+        (here == path)
+            .then(|| Reflect::get(&saved, &"y".into()).ok()?.as_f64())
+            .flatten()
             .filter(|y| *y > 0.0)
     }
     #[cfg(not(feature = "hydrate"))]
     {
+        let _ = path;
         None
     }
 }

@@ -341,6 +341,21 @@ async fn view(
     })
 }
 
+/// The case a resent draft already made, as its filer may see it now: someone who
+/// filed it as staff and has since lost the role reads nothing more through the
+/// key than through the case's page.
+async fn resent(
+    state: &AppState,
+    viewer: &Viewer,
+    first: db::CaseRow,
+) -> Result<CaseView, AppError> {
+    let seen = access(Some(viewer), &first);
+    if seen == CaseAccess::None {
+        return Err(AppError::NotFound);
+    }
+    view(state, Some(viewer), seen, first).await
+}
+
 /// A resident reports; a grid worker files from patrol; staff enter a
 /// hotline call. The case lands in its grid (or the community or street
 /// queue when the point is in no grid).
@@ -432,8 +447,7 @@ pub async fn report(
                 return Err(AppError::invalid(Field::Query, InputProblem::Unknown));
             }
             if let Some(first) = db::case_by_key(&state.db, viewer.id, k).await? {
-                let seen = access(Some(viewer), &first);
-                return view(state, Some(viewer), seen, first).await;
+                return resent(state, viewer, first).await;
             }
             Some((viewer.id, k))
         }
@@ -447,8 +461,7 @@ pub async fn report(
             let first = db::case_by_key(&state.db, reporter, k)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let seen = access(Some(viewer), &first);
-            return view(state, Some(viewer), seen, first).await;
+            return resent(state, viewer, first).await;
         }
     };
     let stored = db::case_by_id(&state.db, id)
