@@ -4,8 +4,15 @@
 //! Writes the lazily loaded chunks and their loader (`__wasm_split.*.js`) into the
 //! pkg dir, the main module to `<app>_split.wasm` beside the input (wasm-bindgen runs
 //! on it next), and `__wasm_split_manifest.json`: which chunks each split needs, read
-//! by Leptos's `HydrationScripts` to preload a lazy route's chunks with the page.
-//! The file names are the ones Leptos expects (see cargo-leptos `wasm_split_tools`).
+//! by `scripts/bundle-check.mjs` for its per-page totals (Leptos's `HydrationScripts`
+//! read it to preload a lazy route's chunks; `app/src/ui/boot.rs` replaced that, so
+//! nothing is fetched before the first paint). The file names are the ones Leptos
+//! expects (see cargo-leptos `wasm_split_tools`).
+//!
+//! The library makes one chunk per distinct set of split points that use a function:
+//! a page opened directly fetches and instantiates up to ~100 of them (docs/
+//! performance.md, `/wishes`). Fewer, larger chunks would need a change in its
+//! `split_point.rs` grouping (a vendored fork), not an option of `transform`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
