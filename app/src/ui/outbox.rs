@@ -107,7 +107,7 @@ impl Outbox {
 #[component]
 pub fn OutboxStatus() -> impl IntoView {
     let outbox = Outbox::get();
-    let session = super::session::use_session();
+    let session = outbox.session;
     let owner = move || session.phone_untracked();
     // Another person signed in: the last one's news is not theirs.
     Effect::new(move |before: Option<Option<String>>| {
@@ -290,11 +290,8 @@ pub async fn send_all(owner: String) -> Sent {
     let mut sent = Sent::default();
     #[cfg(feature = "hydrate")]
     {
+        // (`Outbox::flush` calls this only when a draft waits.)
         let owner = owner.as_str();
-        let waiting = drafts(owner).await;
-        if waiting.iter().all(|d| d.state == "refused") {
-            return sent;
-        }
         // One pass at a time, in this tab and across tabs: a second one would
         // upload the same photos again.
         let Some(_pass) = Pass::start().await else {

@@ -156,10 +156,7 @@ where
         let lang = use_lang();
         let more_error = Signal::derive(move || self.more_error());
         // Back from a row's page: where the list was left, once the rows are in.
-        let here = leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked();
-        let return_to = StoredValue::new(super::scroll::remembered(&here));
+        let return_to = StoredValue::new(super::scroll::remembered());
         let returned = move || {
             if let Some(y) = return_to.get_value() {
                 return_to.set_value(None);

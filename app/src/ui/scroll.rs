@@ -3,6 +3,8 @@
 //! returns there once its rows are in (the browser's own restoration runs before
 //! the rows arrive, on a page still too short to scroll).
 
+use leptos::prelude::GetUntracked;
+
 /// The key in `history.state` (merged with whatever the router keeps there).
 #[cfg(feature = "hydrate")]
 const KEY: &str = "glScroll";
@@ -40,10 +42,17 @@ pub fn remember() {
     }
 }
 
-/// The position saved in the current history entry for the list at `path` (the
-/// router's path of the page being built), if any: read it when the list is built,
-/// before anything replaces the entry's state.
-pub fn remembered(path: &str) -> Option<f64> {
+/// The position saved in the current history entry for the list being built (the
+/// router's path), if any: read it when the list is built, before anything
+/// replaces the entry's state.
+pub fn remembered() -> Option<f64> {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    saved_for(&path)
+}
+
+fn saved_for(path: &str) -> Option<f64> {
     #[cfg(feature = "hydrate")]
     {
         use js_sys::Reflect;

@@ -83,10 +83,7 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     let query = use_query_map();
     let param = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
     // Back from a case: where the list was left (read before the address is rewritten).
-    let here = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    let return_to = StoredValue::new(super::super::scroll::remembered(&here));
+    let return_to = StoredValue::new(super::super::scroll::remembered());
     let start = queues
         .iter()
         .find(|(q, _, _)| queue_key(q) == param("q"))

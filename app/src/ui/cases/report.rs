@@ -103,14 +103,13 @@ fn ReportForm() -> impl IntoView {
     });
     // What the app sent is said at the top of every page (OutboxStatus).
     let flush = move || outbox.flush(owner.get_value());
-    // Send what waits when the page opens online, and whenever the signal returns.
+    // Send what waits as soon as the form opens online (the app sends too, once it
+    // has settled, and whenever the signal returns: OutboxStatus).
     Effect::new(move |_| {
         if outbox::online() {
             flush();
         }
     });
-    let online = window_event_listener_untyped("online", move |_| flush());
-    on_cleanup(move || online.remove());
     // The last report handed to the server, kept for the outbox should no answer come.
     let last_sent = StoredValue::new(None::<NewCase>);
     // Keeps a report on the phone and clears the form for the next one.
