@@ -9,13 +9,21 @@
 //! nothing is fetched before the first paint). The file names are the ones Leptos
 //! expects (see cargo-leptos `wasm_split_tools`).
 //!
-//! The library makes one chunk per distinct set of split points that use a function:
-//! a page opened directly fetches and instantiates up to ~100 of them (docs/
-//! performance.md, `/wishes`). Fewer, larger chunks would need a change in its
-//! `split_point.rs` grouping (a vendored fork), not an option of `transform`.
+//! The library (vendored in `vendor/`, one change of ours) makes one chunk per
+//! distinct set of split points that use a function; published, that was 337 chunks
+//! and a page opened directly fetched up to 192 of them. `MIN_CHUNK_BYTES` merges the
+//! small ones into chunks loaded by a superset of their splits (see
+//! `vendor/wasm_split_cli_support/src/split_point/merge.rs`, figures in
+//! docs/performance.md).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Shared chunks with less code than this are merged (function bytes before
+/// wasm-opt). Chosen by simulating the merge on the published split: at 8 KB the
+/// wall fetches 15 files instead of 99 for ~40 % more bytes (gzip compresses larger
+/// files better, so less on the wire); larger values add bytes for few requests.
+const MIN_CHUNK_BYTES: usize = 8 * 1024;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +58,7 @@ fn split(input: &Path, pkg_dir: &Path, name: &str) -> Result<usize, Box<dyn std:
         opts.main_module = &main_module;
         // Leptos looks for this exact name when files are not hashed.
         opts.link_name = "./__wasm_split.______________________.js";
+        opts.min_chunk_bytes = MIN_CHUNK_BYTES;
         opts
     })
     .map_err(|e| format!("{e:?}"))?;
