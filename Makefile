@@ -25,6 +25,7 @@ bundle-check: tools
 # Lighthouse 12 (mobile, default throttling) on the release build: scores and
 # LCP/TBT/CLS for /, /wishes and /board (docs/performance.md).
 lighthouse: tools
+	@bash scripts/chromium.sh
 	@LEPTOS_SITE_ROOT=$(CURDIR)/target/release-site bash scripts/lighthouse.sh
 
 run: site

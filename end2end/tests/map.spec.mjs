@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { open, watchErrors } from './helpers.mjs';
+import { open, login, watchErrors } from './helpers.mjs';
 
 test('the map draws every demo grid and a tap opens that grid\'s card', async ({ page, request }) => {
   const problems = watchErrors(page);
@@ -75,4 +75,32 @@ test('the interface switches to English and back', async ({ page }) => {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await page.getByRole('button', { name: '中文' }).click();
   await expect(page.getByRole('link', { name: '地图', exact: true })).toBeVisible();
+});
+
+// Leaflet is in the HTML of the pages that open on a map only; a map reached from
+// another page loads it then (the wall no longer pays for it: docs/performance.md).
+test('a page without a map does not load Leaflet, and the map still draws when reached from it', async ({ page, request }) => {
+  const problems = watchErrors(page);
+  const total = (await (await request.get('/api/v1/grids.geojson')).json()).features.length;
+  const leaflet = [];
+  page.on('request', (r) => { if (r.url().includes('/leaflet/')) leaflet.push(r.url()); });
+  await open(page, '/wishes');
+  await expect(page.getByTestId('wall')).toBeVisible();
+  expect(leaflet).toEqual([]);
+  expect(await page.evaluate(() => typeof window.L)).toBe('undefined');
+
+  await page.getByTestId('nav-map').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', String(total));
+  await expect(page.locator('path.grid-poly')).toHaveCount(total);
+  expect(leaflet.some((u) => u.endsWith('/leaflet/leaflet.js'))).toBe(true);
+  expect(leaflet.some((u) => u.endsWith('/leaflet/leaflet.css'))).toBe(true);
+
+  // And the report form's map, reached in the app from a page without Leaflet.
+  await login(page, '13800000011');
+  await open(page, '/wishes');
+  await page.getByTestId('nav-report').click();
+  await expect(page).toHaveURL(/\/report$/);
+  await expect(page.locator('#report-map .leaflet-container, #report-map.leaflet-container')).toHaveCount(1);
+  expect(problems).toEqual([]);
 });

@@ -21,6 +21,13 @@ pub fn state() -> Result<AppState, AppError> {
     })
 }
 
+/// The path of the page being rendered ("/" outside a request).
+pub fn path() -> String {
+    use_context::<Parts>()
+        .map(|p| p.uri.path().to_string())
+        .unwrap_or_else(|| "/".into())
+}
+
 fn cookie_header() -> String {
     use_context::<Parts>()
         .and_then(|p| {

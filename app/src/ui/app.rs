@@ -29,9 +29,22 @@ fn initial_lang() -> Lang {
     }
 }
 
+/// The path being rendered (the shell is rendered on the server only).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::request::path()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     let css = format!("/pkg/{}.css", options.output_name);
+    let map_page = super::map::driver::shows_map(&request_path());
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -42,10 +55,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.ico"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
-                <link rel="stylesheet" href="/leaflet/leaflet.css"/>
-                // Deferred: it runs before the hydration module (document order), so
-                // `L` exists when the map mounts, without blocking the first paint.
-                <script defer src="/leaflet/leaflet.js"></script>
+                // Leaflet only where a page opened directly shows a map: elsewhere its
+                // stylesheet blocked the first paint and its evaluation was a long task
+                // (~100 ms under Lighthouse's CPU slowdown on /wishes) for nothing. In-app
+                // navigation to a map loads it then (`map::driver::leaflet`).
+                {map_page.then(|| view! {
+                    <link rel="stylesheet" href=super::map::driver::LEAFLET_CSS/>
+                    // Deferred: it runs before the hydration module (document order), so
+                    // `L` exists when the map mounts, without blocking the first paint.
+                    <script defer src=super::map::driver::LEAFLET_JS></script>
+                })}
                 <link rel="stylesheet" id="leptos" href=css/>
                 <AutoReload options=options.clone()/>
                 <super::boot::Bootstrap options/>

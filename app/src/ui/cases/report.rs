@@ -172,23 +172,28 @@ fn ReportForm() -> impl IntoView {
             place.set(Some(text));
         });
     };
-    Effect::new(move |done: Option<()>| {
-        if done.is_some() {
-            return;
+    // Mounted once, when the settings have arrived (reached in the app they come
+    // after the first run: returning "done" then left the form without a map).
+    Effect::new(move |mounted: Option<bool>| {
+        if mounted == Some(true) {
+            return true;
         }
-        let Some(Ok(s)) = settings.get() else { return };
-        driver::mount(
-            "report-map",
-            s.tile_url.map(|u| (u, s.tile_attribution)),
-            |_| {},
-        );
+        let Some(Ok(s)) = settings.get() else {
+            return false;
+        };
         spawn_local(async move {
+            let tile = s.tile_url.map(|u| (u, s.tile_attribution));
+            // Without a map the place still comes from GPS (the button below).
+            if !(driver::leaflet().await && driver::mount("report-map", tile, |_| {})) {
+                return;
+            }
             let _ = driver::load_grids("/api/v1/grids.geojson").await;
             driver::on_tap(move |lat, lng| {
                 driver::mark_me(lat, lng, false);
                 set_point(lat, lng);
             });
         });
+        true
     });
     on_cleanup(driver::unmount);
 

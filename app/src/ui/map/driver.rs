@@ -2,6 +2,16 @@
 //! few Leaflet calls it does not bind). Browser only: on the server every
 //! function is a no-op, because Leaflet must never run during SSR.
 
+/// Leaflet's files (vendored under `public/leaflet`).
+pub const LEAFLET_JS: &str = "/leaflet/leaflet.js";
+pub const LEAFLET_CSS: &str = "/leaflet/leaflet.css";
+
+/// Pages whose HTML carries Leaflet in its head: those that show a map as soon
+/// as they open. Any other page gets it when a map mounts ([`leaflet`]).
+pub fn shows_map(path: &str) -> bool {
+    matches!(path.trim_end_matches('/'), "" | "/report")
+}
+
 #[cfg(feature = "hydrate")]
 mod imp {
     use js_sys::{Array, Object, Reflect, JSON};
@@ -27,6 +37,22 @@ mod imp {
         #[wasm_bindgen(js_namespace = L, js_name = circleMarker)]
         fn l_circle_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
 
+    }
+
+    #[wasm_bindgen(module = "/src/ui/map/leaflet.js")]
+    extern "C" {
+        #[wasm_bindgen(js_name = ensureLeaflet)]
+        fn ensure_leaflet(js: &str, css: &str) -> js_sys::Promise;
+    }
+
+    /// Waits for Leaflet, loading it if this page's HTML did not carry it.
+    /// False when it could not be loaded (offline without a cached copy).
+    pub async fn leaflet() -> bool {
+        JsFuture::from(ensure_leaflet(super::LEAFLET_JS, super::LEAFLET_CSS))
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
     }
 
     #[wasm_bindgen]
@@ -101,12 +127,21 @@ mod imp {
         ])
     }
 
+    /// Mounts the map in the element `id`; false when the element is gone (the
+    /// page was left while Leaflet loaded) or Leaflet is missing.
     pub fn mount(
         id: &str,
         tile: Option<(String, Option<String>)>,
         on_pick: impl Fn(String) + 'static,
-    ) {
+    ) -> bool {
         unmount();
+        let present = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .is_some();
+        if !present || js_sys::Reflect::has(&js_sys::global(), &"L".into()) != Ok(true) {
+            return false;
+        }
         let map = l_map(
             id,
             &obj(&[
@@ -138,6 +173,7 @@ mod imp {
                 on_pick: Some(Box::new(on_pick)),
             })
         });
+        true
     }
 
     /// A handle on the live map, so calls on it run with LIVE released.
@@ -440,11 +476,15 @@ mod imp {
         _id: &str,
         _tile: Option<(String, Option<String>)>,
         _on_pick: impl Fn(String) + 'static,
-    ) {
+    ) -> bool {
+        false
     }
     pub fn unmount() {}
     pub async fn load_grids(_url: &str) -> Result<usize, String> {
         Ok(0)
+    }
+    pub async fn leaflet() -> bool {
+        false
     }
     pub fn fit(_bbox: [f64; 4]) {}
     pub fn mark_me(_lat: f64, _lng: f64, _zoom_in: bool) {}

@@ -94,13 +94,20 @@ fn GridMap(
         if done.is_some() {
             return;
         }
-        driver::mount("grid-map", tile.clone(), move |json| {
-            spawn_local(async move { selected.set(grid_props(json).await) });
-        });
+        let tile = tile.clone();
         spawn_local(async move {
+            let mounted = driver::leaflet().await
+                && driver::mount("grid-map", tile, move |json| {
+                    spawn_local(async move { selected.set(grid_props(json).await) });
+                });
+            if !mounted {
+                // Gone (left the page) or Leaflet could not load: say so if still here.
+                failed.try_set(true);
+                return;
+            }
             match driver::load_grids("/api/v1/grids.geojson").await {
-                Ok(n) => drawn.set(Some(n)),
-                Err(_) => failed.set(true),
+                Ok(n) => _ = drawn.try_set(Some(n)),
+                Err(_) => _ = failed.try_set(true),
             }
         });
     });
