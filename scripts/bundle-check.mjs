@@ -4,7 +4,7 @@
 // First download to hydrate `/`: the JS glue, the main wasm and the split loader
 // (the glue imports it). `/` is not a lazy route, so no chunk is needed for it; the
 // vendored Leaflet (site/leaflet/) is not counted, as the issue says.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 // the line at CEILING so the first download cannot grow unnoticed again; lower it
 // with every gain, never raise it without a note in docs/performance.md.
 const FIRST_BUDGET = 250 * 1024;
-const FIRST_CEILING = 355 * 1024;
+const FIRST_CEILING = 348 * 1024;
 const CHUNK_BUDGET = 150 * 1024;
 const pkg = process.argv[2] || 'target/site/pkg';
 const name = process.env.LEPTOS_OUTPUT_NAME || 'gridlink';
@@ -25,9 +25,14 @@ const size = (file) => {
 const kb = (n) => (n / 1024).toFixed(1).padStart(8);
 
 const files = readdirSync(pkg).filter((f) => /\.(wasm|js)$/.test(f) && statSync(join(pkg, f)).isFile());
+// wasm-bindgen's snippets (our own JS modules, e.g. src/ui/outbox.js) are imported
+// by the bindings up front: part of the first download.
+const snippets = (dir) => readdirSync(join(pkg, dir), { withFileTypes: true }).flatMap((e) =>
+  e.isDirectory() ? snippets(join(dir, e.name)) : /\.js$/.test(e.name) ? [join(dir, e.name)] : []);
 const first = [`${name}.js`, `${name}.wasm`, ...files.filter((f) => f.startsWith('__wasm_split.'))];
 const lazy = files.filter((f) => !first.includes(f));
 for (const f of first) if (!files.includes(f)) { console.error(`missing ${f} in ${pkg}`); process.exit(2); }
+if (existsSync(join(pkg, 'snippets'))) first.push(...snippets('snippets'));
 
 const failures = [];
 console.log(`${'file'.padEnd(56)}   raw KB  gzip KB`);
