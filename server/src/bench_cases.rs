@@ -152,6 +152,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
             result: None,
             rating: None,
             merged_into: None,
+            owner_id: None,
             version: 0,
             created_at: created,
             updated_at: created,

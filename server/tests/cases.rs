@@ -1226,3 +1226,145 @@ async fn the_home_counts_what_waits_by_role(backend: Backend) {
 }
 
 on_both_backends!(the_home_counts_what_waits_by_role);
+
+/// Issue 10: a new case is named to its grid's full-time worker, who is told;
+/// the grid leader (and the admins above) give it to another of the grid's staff.
+async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let leader = app.signed_in(phone_of(Role::GridLeader)).await;
+    let instructor = app.signed_in(phone_of(Role::Instructor)).await;
+    let (s, case) = report(&app, &resident, HOME, "单元门禁坏了，外人随便进出").await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let id = case["id"].as_i64().unwrap().to_string();
+    // The resident is not told who (staff names go to staff of the place).
+    assert!(case["owner"].is_null(), "{case}");
+    assert_eq!(case["assignable"], json!([]));
+
+    let (_, seen) = app.call(&worker, "case_detail", &[("id", &id)]).await;
+    assert_eq!(seen["owner"]["name"], "网格员 张伟", "{seen}");
+    assert_eq!(seen["owner"]["position"], "full_time");
+    assert_eq!(seen["assignable"], json!([]), "a worker does not reassign");
+    let (_, notes) = app.call(&worker, "my_notices", &[]).await;
+    let told = notes
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["ref_id"] == case["id"] && n["event"] == "assigned");
+    assert!(told, "the owner is told: {notes}");
+    let (_, notes) = app.call(&leader, "my_notices", &[]).await;
+    assert!(
+        !notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["ref_id"] == case["id"]),
+        "only the owner is told: {notes}"
+    );
+
+    // The leader sees the grid's leader and workers, not its instructor.
+    let (_, led) = app.call(&leader, "case_detail", &[("id", &id)]).await;
+    let candidates = led["assignable"].as_array().unwrap().clone();
+    let positions: Vec<&str> = candidates
+        .iter()
+        .map(|c| c["position"].as_str().unwrap())
+        .collect();
+    assert_eq!(positions, ["leader", "full_time", "part_time", "part_time"]);
+    let part_timer = candidates[2]["id"].as_i64().unwrap().to_string();
+    let version = led["version"].as_i64().unwrap().to_string();
+    let args = |owner: &str, version: &str| {
+        [
+            ("id", id.clone()),
+            ("owner", owner.to_string()),
+            ("version", version.to_string()),
+        ]
+    };
+    let call = |c: &Client, a: [(&'static str, String); 3]| {
+        let app = &app;
+        let c = c.clone();
+        async move {
+            let form: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&c, "assign_case", &form).await
+        }
+    };
+    // Not the worker, the instructor or the resident.
+    for who in [&worker, &instructor] {
+        let (s, _) = call(who, args(&part_timer, &version)).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (s, _) = call(&resident, args(&part_timer, &version)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Only someone on the grid's roster who handles cases.
+    let instructor_id = app.user_id(phone_of(Role::Instructor)).await.to_string();
+    let (s, body) = call(&leader, args(&instructor_id, &version)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Invalid"]["field"], "Owner", "{body}");
+
+    let (s, after) = call(&leader, args(&part_timer, &version)).await;
+    assert_eq!(s, StatusCode::OK, "{after}");
+    assert_eq!(after["owner"]["id"].to_string(), part_timer);
+    let last = after["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "assign");
+    assert_eq!(last["note"], candidates[2]["name"]);
+    // The page the leader had is stale now: they learn someone acted.
+    let (s, body) = call(&leader, args(&part_timer, &version)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // The resident's timeline does not carry the staff's arrangements.
+    let (_, mine) = app.call(&resident, "case_detail", &[("id", &id)]).await;
+    assert!(
+        !mine["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "assign"),
+        "{mine}"
+    );
+    // A leader of another grid may not; nor may anyone once the case left the grid.
+    let (_, stranger) = app
+        .person(
+            "别的网格长",
+            &[app::domain::auth::Grant::new(
+                Role::GridLeader,
+                app::domain::auth::Scope::Grid(format!("{DISTRICT_CODE}-002-001-01")),
+            )
+            .unwrap()],
+        )
+        .await;
+    let now = after["version"].as_i64().unwrap().to_string();
+    let (s, _) = call(&stranger, args(&part_timer, &now)).await;
+    assert!(
+        s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
+        "{s}"
+    );
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let confirmed = step(
+        &app,
+        &worker,
+        after,
+        json!("confirm"),
+        json!({}),
+        "confirmed",
+    )
+    .await;
+    let up = step(
+        &app,
+        &street,
+        confirmed,
+        json!({"dispatch": "street"}),
+        json!({}),
+        "dispatched",
+    )
+    .await;
+    let zhang = app.user_id(phone_of(Role::GridWorker)).await.to_string();
+    let v = up["version"].as_i64().unwrap().to_string();
+    let (s, _) = call(&leader, args(&zhang, &v)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not once it is with the street");
+}
+
+on_both_backends!(a_case_has_a_named_owner_whom_the_leader_can_change);

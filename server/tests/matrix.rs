@@ -240,6 +240,15 @@ const SERVER_FNS: &[Row] = &[
             v("evaluate the result", Inside(&[RES])),
         ],
     ),
+    // Issue 10: the grid leader and the admins above give a grid case to
+    // another of the grid's staff.
+    post!(
+        "/api/assign_case",
+        &[v(
+            "give a new report to its leader",
+            Inside(&[GL, CA, SA, SYS])
+        )],
+    ),
     post!(
         "/api/case_queue",
         &[
@@ -1335,6 +1344,24 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             let case = ctx.fresh_case(CaseStage::FedBack).await;
             ctx.act(c, &case, json!("evaluate"), json!({"rating": 5}))
                 .await
+        }
+        ("/api/assign_case", "give a new report to its leader") => {
+            let case = ctx.fresh_case(CaseStage::Reported).await;
+            let leader = accounts::user_by_phone(&ctx.app.state.db, phone_of(GL))
+                .await
+                .unwrap()
+                .expect("the demo grid leader")
+                .id;
+            ctx.form(
+                c,
+                "assign_case",
+                &[
+                    ("id", case["id"].to_string()),
+                    ("owner", leader.to_string()),
+                    ("version", case["version"].to_string()),
+                ],
+            )
+            .await
         }
         ("/api/case_queue", _) => {
             let q = match what {

@@ -119,6 +119,17 @@ pub async fn act_on_case(request: ActRequest) -> Result<CaseView, AppError> {
     .await
 }
 
+/// Gives an open grid case to another of the grid's staff (its leader and the
+/// admins above; `policy::may_assign`). `version` is the one the page showed.
+#[server(prefix = "/api", endpoint = "assign_case")]
+pub async fn assign_case(id: i64, owner: i64, version: i64) -> Result<CaseView, AppError> {
+    use crate::backend::{request as req, services};
+    req::signed_in(|state, viewer| async move {
+        services::owners::assign(&state, &viewer, id, owner, version).await
+    })
+    .await
+}
+
 /// A page of a queue, newest first; pass the last id seen as `after`.
 #[server(prefix = "/api", endpoint = "case_queue", input = server_fn::codec::Json)]
 pub async fn case_queue(

@@ -140,6 +140,7 @@ pub async fn seed(
             .then(|| "已现场处理完毕，并回访居民".to_string()),
             rating: rated.then(|| 3 + (pick(seed, 10) * 3.0) as i32 % 3),
             merged_into: None,
+            owner_id: None,
             version: 0,
             created_at: created,
             updated_at: started,

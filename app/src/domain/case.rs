@@ -848,6 +848,22 @@ pub struct CaseView {
     /// the place only (`policy::CaseAccess::contact`), to call back.
     #[serde(default)]
     pub contact: Option<CaseContact>,
+    /// The grid staff member answerable for the case (staff of the place only).
+    #[serde(default)]
+    pub owner: Option<CaseOwner>,
+    /// Whom the reader may give the case to instead (`policy::may_assign`),
+    /// the owner among them; empty for everyone else.
+    #[serde(default)]
+    pub assignable: Vec<CaseOwner>,
+}
+
+/// A case's named owner, or a candidate to become it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseOwner {
+    pub id: i64,
+    pub name: String,
+    /// None when the owner has since left the grid's roster.
+    pub position: Option<super::geography::StaffPosition>,
 }
 
 /// Whom staff call back about a case.

@@ -109,6 +109,8 @@ pub enum Field {
     Result,
     /// What was done for a wish (完成情况), asked for when it is fulfilled.
     Fulfilment,
+    /// Whom a case is given to (负责人).
+    Owner,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,6 +289,7 @@ impl Field {
             Field::MergeTarget => "merge_target",
             Field::Result => "result",
             Field::Fulfilment => "fulfilment",
+            Field::Owner => "owner",
         }
     }
 
@@ -324,6 +327,7 @@ impl Field {
             Field::MergeTarget => ("合并到的事件", "Case to merge into"),
             Field::Result => ("办理结果", "Result"),
             Field::Fulfilment => ("完成情况", "What was done"),
+            Field::Owner => ("负责人", "Owner"),
         };
         lang.pick(zh, en)
     }

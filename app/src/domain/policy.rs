@@ -9,6 +9,7 @@
 
 use super::auth::{delegable_roles, Grant, Place, Role, Scope};
 use super::case::{CaseFacts, CaseSource, CaseStatus, DispatchLevel, Queue};
+use super::geography::StaffPosition;
 use super::wish::unit_of;
 
 fn holds_at(grants: &[Grant], roles: &[Role], place: &Place) -> bool {
@@ -259,6 +260,50 @@ pub fn may_merge_into(case: &CaseFacts, target: &CaseFacts, target_id: i64, case
         && target.status.is_open()
         && target.place.community.is_some()
         && target.place.community == case.place.community
+}
+
+/// The named owner of a case (issue 10): the grid staff member answerable for
+/// it while it is with the grid. A new case goes to the grid's full-time
+/// worker 专职网格员, or to the grid leader 网格长 when there is none; `roster`
+/// is the grid's active staff as (user, position).
+pub fn first_owner(roster: &[(i64, StaffPosition)]) -> Option<i64> {
+    [StaffPosition::FullTime, StaffPosition::Leader]
+        .into_iter()
+        .find_map(|want| {
+            roster
+                .iter()
+                .filter(|(_, p)| *p == want)
+                .map(|(u, _)| *u)
+                .min()
+        })
+}
+
+/// Who may give an open case at grid level another owner: its grid leader,
+/// and the community, street and system admins above the grid. The new owner
+/// must be a grid worker or leader on that grid's roster ([`may_own`]).
+pub fn may_assign(grants: &[Grant], case: &CaseFacts) -> bool {
+    case.status.is_open()
+        && case.place.grid.is_some()
+        && matches!(case.level, None | Some(DispatchLevel::Grid))
+        && holds_at(
+            grants,
+            &[
+                Role::GridLeader,
+                Role::CommunityAdmin,
+                Role::StreetAdmin,
+                Role::SystemAdmin,
+            ],
+            &case.place,
+        )
+}
+
+/// Who may own a grid's cases: its leader and its full-time and part-time
+/// workers (an instructor 指导员 advises; they do not handle cases).
+pub fn may_own(position: StaffPosition) -> bool {
+    matches!(
+        position,
+        StaffPosition::Leader | StaffPosition::FullTime | StaffPosition::PartTime
+    )
 }
 
 // ---------------------------------------------------------- administration
@@ -625,5 +670,62 @@ mod tests {
             audit_scope(&g(Role::CommunityAdmin, Scope::Community("C1".into()))),
             None
         );
+    }
+
+    #[test]
+    fn a_new_case_goes_to_the_full_time_worker_or_else_the_leader() {
+        use StaffPosition::*;
+        assert_eq!(
+            first_owner(&[(5, Leader), (9, FullTime), (4, PartTime)]),
+            Some(9)
+        );
+        assert_eq!(first_owner(&[(9, FullTime), (8, FullTime)]), Some(8));
+        assert_eq!(
+            first_owner(&[(5, Leader), (4, PartTime), (3, Instructor)]),
+            Some(5)
+        );
+        assert_eq!(first_owner(&[(4, PartTime), (3, Instructor)]), None);
+        assert_eq!(first_owner(&[]), None);
+        assert!(may_own(PartTime) && may_own(Leader) && may_own(FullTime));
+        assert!(!may_own(Instructor));
+    }
+
+    #[test]
+    fn the_leader_and_the_admins_above_reassign_a_case_still_with_the_grid() {
+        let open = facts(CaseStatus::Confirmed, Some(DispatchLevel::Grid));
+        let fresh = facts(CaseStatus::Reported, None);
+        let leader = g(Role::GridLeader, Scope::Grid("G1".into()));
+        for grants in [
+            leader.clone(),
+            g(Role::CommunityAdmin, Scope::Community("C1".into())),
+            g(Role::StreetAdmin, Scope::Street("S1".into())),
+            g(Role::SystemAdmin, Scope::Everywhere),
+        ] {
+            assert!(may_assign(&grants, &open) && may_assign(&grants, &fresh));
+        }
+        // Not the worker, not an instructor, not another grid's leader.
+        for grants in [
+            g(Role::GridWorker, Scope::Grid("G1".into())),
+            g(Role::Instructor, Scope::Grid("G1".into())),
+            g(Role::GridLeader, Scope::Grid("G2".into())),
+            g(Role::Resident, Scope::None),
+        ] {
+            assert!(!may_assign(&grants, &open));
+        }
+        // Not once it has left the grid, nor once it is closed.
+        assert!(!may_assign(
+            &leader,
+            &facts(CaseStatus::Dispatched, Some(DispatchLevel::Street))
+        ));
+        assert!(!may_assign(
+            &leader,
+            &facts(CaseStatus::Closed, Some(DispatchLevel::Grid))
+        ));
+        let mut no_grid = open.clone();
+        no_grid.place.grid = None;
+        assert!(!may_assign(
+            &g(Role::SystemAdmin, Scope::Everywhere),
+            &no_grid
+        ));
     }
 }

@@ -294,6 +294,10 @@ texts! {
     ChooseDepartment => "请选择职能部门", "Choose a department";
     CallReporter => "联系反映人", "Call the reporter";
     ReporterContact => "反映人联系方式", "Reporter's contact";
+    CaseOwner => "负责人", "Owner";
+    NoOwner => "未指定", "Nobody named";
+    Reassign => "改派", "Reassign";
+    ReassignTo => "改派给", "Give it to";
     NoticesTitle => "消息", "Notifications";
     NoNotices => "暂无消息。", "No notifications.";
     // Accounts: privacy notice, consent, own account, admin account actions.
@@ -400,6 +404,7 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
         "close" => ("已结案", "closed it"),
         "reopen" => ("要求重新办理", "reopened it"),
         "escalate" => ("上报上级", "escalated it"),
+        "assign" => ("改派了负责人", "gave it to another owner"),
         other => return other.to_string(),
     };
     lang.pick(zh, en).to_string()

@@ -200,6 +200,15 @@ impl TestApp {
         answer(res).await
     }
 
+    /// The account id of a phone number (a demo account's, say).
+    pub async fn user_id(&self, phone: &str) -> i64 {
+        store::accounts::user_by_phone(&self.state.db, phone)
+            .await
+            .unwrap()
+            .expect("an account with this number")
+            .id
+    }
+
     /// A client signed in with a demo phone number.
     pub async fn signed_in(&self, phone: &str) -> Client {
         let c = self.client();

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 /// Rows per queue page.
 pub use crate::domain::PAGE;
 
-fn place_of(row: &db::CaseRow) -> Place {
+pub(super) fn place_of(row: &db::CaseRow) -> Place {
     Place {
         grid: row.grid_code.clone(),
         community: row.community_code.clone(),
@@ -29,7 +29,7 @@ fn place_of(row: &db::CaseRow) -> Place {
     }
 }
 
-fn facts(row: &db::CaseRow) -> CaseFacts {
+pub(super) fn facts(row: &db::CaseRow) -> CaseFacts {
     CaseFacts {
         status: row.status,
         place: place_of(row),
@@ -85,7 +85,7 @@ fn forget_layers(state: &AppState, row: &db::CaseRow) {
 }
 
 /// Tells live listeners (server-sent events) that a case changed.
-fn announce(state: &AppState, row: &db::CaseRow) {
+pub(super) fn announce(state: &AppState, row: &db::CaseRow) {
     forget_layers(state, row);
     // No listener is not an error.
     let _ = state.case_events.send(crate::backend::state::CaseChanged {
@@ -117,7 +117,7 @@ pub fn may_hear(viewer: &Viewer, e: &crate::backend::state::CaseChanged) -> bool
 }
 
 /// What this viewer may read of this case.
-fn access(viewer: Option<&Viewer>, row: &db::CaseRow) -> CaseAccess {
+pub(super) fn access(viewer: Option<&Viewer>, row: &db::CaseRow) -> CaseAccess {
     policy::case_access(
         viewer.map(|v| (v.id, v.grants.as_slice())),
         &facts(row),
@@ -125,7 +125,7 @@ fn access(viewer: Option<&Viewer>, row: &db::CaseRow) -> CaseAccess {
     )
 }
 
-fn actor(viewer: &Viewer) -> Actor<'_> {
+pub(super) fn actor(viewer: &Viewer) -> Actor<'_> {
     Actor {
         user_id: viewer.id,
         grants: &viewer.grants,
@@ -133,7 +133,7 @@ fn actor(viewer: &Viewer) -> Actor<'_> {
 }
 
 /// The role a viewer acts in on this case, for the timeline.
-fn acting_role(viewer: &Viewer, place: &Place) -> Role {
+pub(super) fn acting_role(viewer: &Viewer, place: &Place) -> Role {
     viewer
         .grants
         .iter()
@@ -157,7 +157,7 @@ pub struct CaseSettings {
 
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
 
-async fn settings(state: &AppState) -> Result<std::sync::Arc<CaseSettings>, AppError> {
+pub(super) async fn settings(state: &AppState) -> Result<std::sync::Arc<CaseSettings>, AppError> {
     if let Some((at, s)) = state
         .case_settings
         .read()
@@ -244,7 +244,7 @@ fn summary(row: &db::CaseRow, categories: &HashMap<i64, String>) -> CaseSummary 
 
 /// The case as `viewer` may read it (`access` says how much). A staff
 /// read carries the reporter's contact and is written to the audit log.
-async fn view(
+pub(super) async fn view(
     state: &AppState,
     viewer: Option<&Viewer>,
     access: CaseAccess,
@@ -315,6 +315,7 @@ async fn view(
         Some(v) => available(&actor(v), &facts(&row)),
         None => Vec::new(),
     };
+    let (owner, assignable) = super::owners::for_view(state, viewer, access, &row).await?;
     Ok(CaseView {
         id: row.id,
         category: s.category,
@@ -338,6 +339,8 @@ async fn view(
         timeline,
         photos: photo_refs(state, row.id, !access.all_photos()).await?,
         contact,
+        owner,
+        assignable,
     })
 }
 
@@ -428,6 +431,7 @@ pub async fn report(
         version: 0,
         created_at: now,
         updated_at: now,
+        owner_id: super::owners::first_owner(state, place.grid.as_deref()).await?,
     };
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
@@ -468,6 +472,7 @@ pub async fn report(
         .await?
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
+    super::owners::tell_owner(state, viewer, &stored).await;
     let seen = access(Some(viewer), &stored);
     view(state, Some(viewer), seen, stored).await
 }
@@ -695,7 +700,7 @@ async fn department_code(state: &AppState, req: &ActRequest) -> Result<String, A
 
 /// "Already handled by …": who took the latest step, as this caller may
 /// read it — a staff name for staff, a role label for everyone else.
-async fn already_handled(state: &AppState, seen: CaseAccess, id: i64) -> AppError {
+pub(super) async fn already_handled(state: &AppState, seen: CaseAccess, id: i64) -> AppError {
     match db::events(&state.db, id).await {
         Ok(events) => {
             let last = events.iter().rev().find(|e| seen.internal() || e.public);

@@ -9,6 +9,7 @@ pub mod geography;
 pub mod home;
 pub mod lists;
 pub mod notices;
+pub mod owners;
 pub mod photos;
 pub mod staff;
 pub mod units;

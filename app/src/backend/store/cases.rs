@@ -37,6 +37,7 @@ pub struct CaseRow {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub owner_id: Option<i64>,
 }
 
 fn row(m: case_record::Model) -> CaseRow {
@@ -65,6 +66,7 @@ fn row(m: case_record::Model) -> CaseRow {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        owner_id: m.owner_id,
     }
 }
 
@@ -146,6 +148,7 @@ fn new_case(c: &CaseRow) -> case_record::ActiveModel {
         version: Set(0),
         created_at: Set(c.created_at),
         updated_at: Set(c.updated_at),
+        owner_id: Set(c.owner_id),
         ..Default::default()
     }
 }
@@ -245,6 +248,7 @@ pub struct CaseChange {
     pub result: Option<String>,
     pub rating: Option<i32>,
     pub merged_into: Option<i64>,
+    pub owner_id: Option<Option<i64>>,
 }
 
 /// Applies a change only if nobody changed the case since `version` was
@@ -291,6 +295,9 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     }
     if let Some(m) = change.merged_into {
         update = update.col_expr(case_record::Column::MergedInto, Expr::value(m));
+    }
+    if let Some(o) = change.owner_id {
+        update = update.col_expr(case_record::Column::OwnerId, Expr::value(o));
     }
     let res = update
         .filter(case_record::Column::Id.eq(id))

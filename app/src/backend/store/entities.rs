@@ -334,6 +334,10 @@ pub mod case_record {
         /// a hotline call (which has no reporter account) or a patrol finding.
         #[sea_orm(nullable)]
         pub filed_by: Option<i64>,
+        /// The grid staff member answerable for the case (`policy::first_owner`,
+        /// then whoever it is reassigned to).
+        #[sea_orm(nullable)]
+        pub owner_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

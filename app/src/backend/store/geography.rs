@@ -358,22 +358,24 @@ pub struct StaffRow {
     pub position: StaffPosition,
     pub duties: String,
     pub show_phone: bool,
+    /// False for a disabled account (it stays on the roster until edited).
+    pub active: bool,
 }
 
 /// Every roster entry, ordered by grid and position, for building the atlas.
 pub async fn all_staff(db: &impl ConnectionTrait) -> Result<Vec<StaffRow>, DbErr> {
-    let people: HashMap<i64, (String, String)> = user::Entity::find()
+    let people: HashMap<i64, (String, String, bool)> = user::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .map(|u| (u.id, (u.name, u.phone)))
+        .map(|u| (u.id, (u.name, u.phone, !u.disabled)))
         .collect();
     let mut rows: Vec<StaffRow> = grid_staff::Entity::find()
         .all(db)
         .await?
         .into_iter()
         .filter_map(|s| {
-            let (name, phone) = people.get(&s.user_id)?.clone();
+            let (name, phone, active) = people.get(&s.user_id)?.clone();
             Some(StaffRow {
                 grid_id: s.grid_id,
                 user_id: s.user_id,
@@ -382,6 +384,7 @@ pub async fn all_staff(db: &impl ConnectionTrait) -> Result<Vec<StaffRow>, DbErr
                 position: StaffPosition::parse(&s.position)?,
                 duties: s.duties,
                 show_phone: s.show_phone,
+                active,
             })
         })
         .collect();
@@ -408,6 +411,7 @@ pub async fn roster(db: &impl ConnectionTrait, grid_id: i64) -> Result<Vec<Staff
                 position,
                 duties: s.duties,
                 show_phone: s.show_phone,
+                active: !u.disabled,
             });
         }
     }

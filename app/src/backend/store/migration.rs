@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(Trust),
             Box::new(ReportKeys),
             Box::new(FiledBy),
+            Box::new(CaseOwner),
         ]
     }
 }
@@ -404,6 +405,40 @@ impl MigrationTrait for FiledBy {
                     .col(a("filed_by"))
                     .col(a("client_key"))
                     .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await
+    }
+}
+
+/// A case's named owner (issue 10): the grid staff member answerable for it.
+/// Cases made before have none; the queues still show them to the grid.
+struct CaseOwner;
+
+impl MigrationName for CaseOwner {
+    fn name(&self) -> &str {
+        "m20261202_000001_case_owner"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for CaseOwner {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(a("owner_id")).big_integer().null(),
+        )
+        .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_cases_owner_status")
+                    .table(a("cases"))
+                    .col(a("owner_id"))
+                    .col(a("status"))
                     .if_not_exists()
                     .to_owned(),
             )

@@ -7,7 +7,7 @@ use super::super::i18n::{
     use_lang, T,
 };
 use super::{DueFlag, StatusBadge};
-use crate::api::cases::{act_on_case, case_detail};
+use crate::api::cases::{act_on_case, assign_case, case_detail};
 use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -116,6 +116,10 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 {case.due_at.map(|d| view! { <dt>{tr(T::DueAt)}</dt><dd data-testid="due-at">{short_time(d)}</dd> })}
                 {case.result.clone().map(|r| view! { <dt>{tr(T::Result)}</dt><dd data-testid="result">{r}</dd> })}
                 {case.rating.map(|r| view! { <dt>{tr(T::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
+                {case.owner.clone().map(|o| view! {
+                    <dt>{tr(T::CaseOwner)}</dt>
+                    <dd data-testid="owner">{o.name.clone()}{o.position.map(|p| view! { " " <span class="muted small">{tr(super::super::grid_page::position_label(p))}</span> })}</dd>
+                })}
                 {case.contact.clone().map(|c| view! {
                     <dt>{tr(T::ReporterContact)}</dt>
                     <dd data-testid="contact">
@@ -132,6 +136,7 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 </div>
             </Show>
             <Actions case=case.clone()/>
+            <Assign case=case.clone()/>
             <h2>{tr(T::Timeline)}</h2>
             // Newest first: what happened last is what the reader came for.
             <ol class="timeline" data-testid="timeline">
@@ -246,4 +251,59 @@ fn DepartmentSelect(department: RwSignal<String>) -> impl IntoView {
             </select>
         </label>
     }
+}
+
+/// Giving the case to another of the grid's staff (改派), for the grid leader
+/// and the admins above (the server sends the candidates only to them).
+#[component]
+fn Assign(case: CaseView) -> impl IntoView {
+    let reload = use_context::<CaseReload>().map(|r| r.0);
+    if case.assignable.is_empty() {
+        return ().into_any();
+    }
+    let current = case.owner.as_ref().map(|o| o.id);
+    // The select shows the owner (or the first candidate): that is its value too.
+    let chosen = RwSignal::new(
+        current
+            .or(case.assignable.first().map(|o| o.id))
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+    );
+    let (id, version) = (case.id, case.version);
+    let assign = Action::new(move |owner: &i64| assign_case(id, *owner, version));
+    let error = Signal::derive(move || assign.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(r)) = (assign.value().get(), reload) {
+            r.update(|v| *v += 1);
+        }
+    });
+    let unchanged = move || chosen.with(|c| c.parse::<i64>().ok() == current);
+    view! {
+        <div class="actions assign" data-testid="assign">
+            <label>
+                <span>{tr(T::ReassignTo)}</span>
+                <select bind:value=chosen data-testid="assign-to">
+                    {case.assignable.iter().map(|o| {
+                        let value = o.id.to_string();
+                        let selected = chosen.get_untracked() == value;
+                        let position = o.position;
+                        let name = o.name.clone();
+                        view! { <option value=value selected=selected>{name}{move || position.map(|p| format!(" · {}", tr(super::super::grid_page::position_label(p))()))}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button
+                type="button"
+                data-testid="assign-button"
+                disabled=move || unchanged() || assign.pending().get()
+                on:click=move |_| {
+                    if let Ok(owner) = chosen.get_untracked().parse::<i64>() {
+                        assign.dispatch(owner);
+                    }
+                }
+            >{tr(T::Reassign)}</button>
+            <ErrorLine error/>
+        </div>
+    }
+    .into_any()
 }

@@ -1,0 +1,177 @@
+//! A case's named owner (issue 10): the grid staff member answerable for it
+//! while it is with the grid. A new case goes to the grid's full-time worker
+//! (the leader when there is none) and that person is told; the grid leader and
+//! the admins above reassign it. Who may do what is `domain::policy`.
+
+use super::auth::Viewer;
+use super::cases::{access, acting_role, already_handled, announce, facts, settings, view};
+use super::notices::notify;
+use crate::backend::state::AppState;
+use crate::backend::store::{cases as db, geography};
+use crate::domain::audit::AuditAction;
+use crate::domain::case::{CaseOwner, CaseView};
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::notice::NoticeKind;
+use crate::domain::policy::{self, CaseAccess};
+use chrono::Utc;
+
+/// The people who may own a grid's cases: active leaders and workers on its
+/// roster (`policy::may_own`), leader first.
+pub(super) async fn candidates(
+    state: &AppState,
+    grid: &str,
+) -> Result<Vec<geography::StaffRow>, AppError> {
+    let Some(id) = geography::region_id(&state.db, grid).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(geography::roster(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|s| s.active && policy::may_own(s.position))
+        .collect())
+}
+
+/// Who a new case at `grid` goes to.
+pub(super) async fn first_owner(
+    state: &AppState,
+    grid: Option<&str>,
+) -> Result<Option<i64>, AppError> {
+    let Some(grid) = grid else { return Ok(None) };
+    let roster: Vec<_> = candidates(state, grid)
+        .await?
+        .into_iter()
+        .map(|s| (s.user_id, s.position))
+        .collect();
+    Ok(policy::first_owner(&roster))
+}
+
+/// Tells a case's (new) owner that it is theirs, unless they did it themselves.
+pub(super) async fn tell_owner(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
+    let Some(owner) = row.owner_id.filter(|o| *o != viewer.id) else {
+        return;
+    };
+    let title = match settings(state).await {
+        Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    notify(
+        state,
+        &[owner],
+        NoticeKind::Case,
+        row.id,
+        "assigned",
+        &title,
+    )
+    .await;
+}
+
+/// The owner and, for those who may reassign, the candidates, as `viewer` may
+/// see them: names are for staff of the place (`CaseAccess::contact`).
+pub(super) async fn for_view(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    seen: CaseAccess,
+    row: &db::CaseRow,
+) -> Result<(Option<CaseOwner>, Vec<CaseOwner>), AppError> {
+    if !seen.contact() {
+        return Ok((None, Vec::new()));
+    }
+    let roster = match row.grid_code.as_deref() {
+        Some(grid) if row.owner_id.is_some() || viewer.is_some() => candidates(state, grid).await?,
+        _ => Vec::new(),
+    };
+    let as_owner = |s: &geography::StaffRow| CaseOwner {
+        id: s.user_id,
+        name: s.name.clone(),
+        position: Some(s.position),
+    };
+    let owner = match row.owner_id {
+        None => None,
+        Some(id) => match roster.iter().find(|s| s.user_id == id) {
+            Some(s) => Some(as_owner(s)),
+            // Left the roster since: still named, without a position.
+            None => crate::backend::store::accounts::user_by_id(&state.db, id)
+                .await?
+                .map(|u| CaseOwner {
+                    id,
+                    name: u.name,
+                    position: None,
+                }),
+        },
+    };
+    let assignable = match viewer {
+        Some(v) if policy::may_assign(&v.grants, &facts(row)) => {
+            roster.iter().map(as_owner).collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok((owner, assignable))
+}
+
+/// Gives an open grid case to another of the grid's staff. `version` is the
+/// one the caller's page showed: a stale page learns who acted meanwhile.
+#[tracing::instrument(skip_all, fields(user = viewer.id, case = id))]
+pub async fn assign(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    owner: i64,
+    version: i64,
+) -> Result<CaseView, AppError> {
+    let row = db::case_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let seen = access(Some(viewer), &row);
+    if seen == CaseAccess::None {
+        return Err(AppError::NotFound);
+    }
+    let case = facts(&row);
+    if !policy::may_assign(&viewer.grants, &case) {
+        return Err(AppError::Forbidden);
+    }
+    let grid = row.grid_code.as_deref().ok_or(AppError::WrongState)?;
+    let roster = candidates(state, grid).await?;
+    let Some(target) = roster.iter().find(|s| s.user_id == owner) else {
+        return Err(AppError::invalid(Field::Owner, InputProblem::Unknown));
+    };
+    if row.version != version {
+        return Err(already_handled(state, seen, row.id).await);
+    }
+    if row.owner_id == Some(owner) {
+        // Already theirs: nothing to record.
+        return view(state, Some(viewer), seen, row).await;
+    }
+    let now = Utc::now();
+    let event = db::NewEvent {
+        actor_id: Some(viewer.id),
+        actor_name: viewer.name.clone(),
+        actor_role: acting_role(viewer, &case.place).as_str().to_string(),
+        action: "assign".into(),
+        from_status: Some(row.status),
+        to_status: row.status,
+        // The timeline says to whom; staff read it, residents never do.
+        note: target.name.clone(),
+        public: false,
+    };
+    let change = db::CaseChange {
+        owner_id: Some(Some(owner)),
+        ..Default::default()
+    };
+    if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
+        return Err(already_handled(state, seen, row.id).await);
+    }
+    let stored = db::case_by_id(&state.db, row.id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    announce(state, &stored);
+    tell_owner(state, viewer, &stored).await;
+    super::audit::record(
+        state,
+        viewer,
+        AuditAction::CaseStep,
+        super::audit::Target::new("case", row.id).in_street(row.street_code.clone()),
+        "assign",
+    )
+    .await?;
+    view(state, Some(viewer), seen, stored).await
+}
