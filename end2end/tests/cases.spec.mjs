@@ -79,3 +79,51 @@ test('overdue cases are flagged in the street queue', async ({ page }) => {
   const n = await rows.count();
   await expect(page.locator('.case-list .flag.overdue')).toHaveCount(n);
 });
+
+// Issue 10: a new case has a named owner, who is told; the grid leader gives it to
+// another of the grid's staff. The resident sees neither.
+test('a new report is named to its grid worker, who is told, and the leader reassigns it', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(resident, '13800000011');
+  await open(resident, '/report');
+  await resident.getByTestId('category-top').selectOption({ label: '市容环境' });
+  await resident.getByTestId('category-sub').selectOption({ index: 1 });
+  const category = (await resident.getByTestId('category-sub').locator('option:checked').textContent()).trim();
+  await resident.getByLabel('问题描述').fill('单元门口堆了很多装修垃圾，一周没人清');
+  await resident.locator('#report-map path.gc-370103-001-001-01').click();
+  await expect(resident.getByTestId('picked-place')).toBeVisible();
+  await resident.getByRole('button', { name: '提交' }).click();
+  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/);
+  const id = new URL(resident.url()).pathname.split('/').pop();
+  await expect(resident.getByTestId('owner')).toHaveCount(0);
+
+  const worker = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(worker, '13800000005');
+  await open(worker, '/notices');
+  await expect(worker.getByText(new RegExp(`事件「[^」]*${category}」已交由您负责，请及时处置`)).first()).toBeVisible();
+  await open(worker, `/case/${id}`);
+  await expect(worker.getByTestId('owner')).toContainText('网格员 张伟');
+  await expect(worker.getByTestId('assign')).toHaveCount(0);
+
+  const leader = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(leader, '13800000004');
+  await open(leader, `/case/${id}`);
+  await expect(leader.getByTestId('owner')).toContainText('网格员 张伟');
+  // The picker shows the owner; nothing to do until another person is chosen.
+  const picker = leader.getByTestId('assign-to');
+  await expect(picker.locator('option:checked')).toContainText('网格员 张伟');
+  await expect(leader.getByTestId('assign-button')).toBeDisabled();
+  const other = picker.locator('option', { hasText: '兼职网格员' }).first();
+  const name = (await other.textContent()).split(' · ')[0].trim();
+  await picker.selectOption({ label: (await other.textContent()).trim() });
+  await leader.getByTestId('assign-button').click();
+  await expect(leader.getByTestId('owner')).toContainText(name);
+  await expect(leader.getByTestId('timeline').locator('li').first()).toContainText('赵敏 改派了负责人');
+
+  // The resident's page has no owner and no staff arrangement on its timeline.
+  await resident.reload();
+  await expect(resident.getByTestId('case')).toBeVisible();
+  await expect(resident.getByTestId('owner')).toHaveCount(0);
+  await expect(resident.getByTestId('timeline')).not.toContainText('改派');
+});

@@ -1311,7 +1311,10 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
         .unwrap()
         .clone();
     assert_eq!(last["action"], "assign");
-    assert_eq!(last["note"], candidates[2]["name"]);
+    // No name in the step itself: departments read internal notes, and an erased
+    // account's name must leave timelines. The case names its owner.
+    assert_eq!(last["note"], "");
+    assert_eq!(after["owner"]["name"], candidates[2]["name"]);
     // The page the leader had is stale now: they learn someone acted.
     let (s, body) = call(&leader, args(&part_timer, &version)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
@@ -1338,15 +1341,18 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
         .await;
     let now = after["version"].as_i64().unwrap().to_string();
     let (s, _) = call(&stranger, args(&part_timer, &now)).await;
-    assert!(
-        s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN,
-        "{s}"
-    );
+    // The report is on the public board, so it is refused rather than hidden.
+    assert_eq!(s, StatusCode::FORBIDDEN, "another grid's leader");
+    // Given back to the worker.
+    let zhang = app.user_id(phone_of(Role::GridWorker)).await.to_string();
+    let (s, back) = call(&leader, args(&zhang, &now)).await;
+    assert_eq!(s, StatusCode::OK, "{back}");
+    assert_eq!(back["owner"]["name"], "网格员 张伟");
     let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
     let confirmed = step(
         &app,
         &worker,
-        after,
+        back,
         json!("confirm"),
         json!({}),
         "confirmed",
@@ -1361,10 +1367,17 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
         "dispatched",
     )
     .await;
-    let zhang = app.user_id(phone_of(Role::GridWorker)).await.to_string();
     let v = up["version"].as_i64().unwrap().to_string();
-    let (s, _) = call(&leader, args(&zhang, &v)).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "not once it is with the street");
+    let (s, body) = call(&leader, args(&part_timer, &v)).await;
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!("WrongState")),
+        "not once it is with the street"
+    );
+    // A stale page after that is told someone acted, before any other check.
+    let (s, body) = call(&leader, args(&part_timer, &version)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(body.get("AlreadyHandled").is_some(), "{body}");
 }
 
 on_both_backends!(a_case_has_a_named_owner_whom_the_leader_can_change);

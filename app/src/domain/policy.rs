@@ -283,8 +283,14 @@ pub fn first_owner(roster: &[(i64, StaffPosition)]) -> Option<i64> {
 /// must be a grid worker or leader on that grid's roster ([`may_own`]).
 pub fn may_assign(grants: &[Grant], case: &CaseFacts) -> bool {
     case.status.is_open()
-        && case.place.grid.is_some()
         && matches!(case.level, None | Some(DispatchLevel::Grid))
+        && assigns_at(grants, &case.place)
+}
+
+/// The permission half of [`may_assign`], whatever the case's state: a caller
+/// who holds it learns that a stale page was overtaken, anyone else is refused.
+pub fn assigns_at(grants: &[Grant], place: &Place) -> bool {
+    place.grid.is_some()
         && holds_at(
             grants,
             &[
@@ -293,7 +299,7 @@ pub fn may_assign(grants: &[Grant], case: &CaseFacts) -> bool {
                 Role::StreetAdmin,
                 Role::SystemAdmin,
             ],
-            &case.place,
+            place,
         )
 }
 

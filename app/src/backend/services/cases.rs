@@ -402,7 +402,7 @@ pub async fn report(
     } else {
         DispatchLevel::Community
     };
-    let row = db::CaseRow {
+    let mut row = db::CaseRow {
         id: 0,
         category_id: form.category_id,
         description,
@@ -431,7 +431,8 @@ pub async fn report(
         version: 0,
         created_at: now,
         updated_at: now,
-        owner_id: super::owners::first_owner(state, place.grid.as_deref()).await?,
+        // Named below, once it is sure to be a new case.
+        owner_id: None,
     };
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
@@ -457,6 +458,7 @@ pub async fn report(
         }
         None => None,
     };
+    row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
     let id = match db::insert_keyed(&state.db, &row, &event, key).await? {
         Some(id) => id,
         // The same draft arrived twice at once: the other copy won.
@@ -606,6 +608,12 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             change.level = Some(None);
             change.department = Some(None);
             change.started_at = Some(now);
+            // Back with the grid: its owner, if they may still own its cases.
+            let owner =
+                super::owners::owner_for(state, row.grid_code.as_deref(), row.owner_id).await?;
+            if owner != row.owner_id {
+                change.owner_id = Some(owner);
+            }
             change.due_at = Some(Some(
                 settings
                     .calendar
@@ -635,6 +643,9 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     announce(state, &stored);
     if public {
         tell_residents(state, viewer, &stored).await;
+    }
+    if stored.owner_id != row.owner_id {
+        super::owners::tell_owner(state, viewer, &stored).await;
     }
     if seen == CaseAccess::Staff || seen == CaseAccess::Handler {
         super::audit::record(

@@ -21,7 +21,7 @@ pub(super) async fn candidates(
     state: &AppState,
     grid: &str,
 ) -> Result<Vec<geography::StaffRow>, AppError> {
-    let Some(id) = geography::region_id(&state.db, grid).await? else {
+    let Some(id) = state.atlas().region_id(grid) else {
         return Ok(Vec::new());
     };
     Ok(geography::roster(&state.db, id)
@@ -31,10 +31,12 @@ pub(super) async fn candidates(
         .collect())
 }
 
-/// Who a new case at `grid` goes to.
-pub(super) async fn first_owner(
+/// Who a new (or reopened) case at `grid` goes to: `keep` while they may
+/// still own the grid's cases, else the grid's first owner.
+pub(super) async fn owner_for(
     state: &AppState,
     grid: Option<&str>,
+    keep: Option<i64>,
 ) -> Result<Option<i64>, AppError> {
     let Some(grid) = grid else { return Ok(None) };
     let roster: Vec<_> = candidates(state, grid)
@@ -42,6 +44,9 @@ pub(super) async fn first_owner(
         .into_iter()
         .map(|s| (s.user_id, s.position))
         .collect();
+    if let Some(k) = keep.filter(|k| roster.iter().any(|(u, _)| u == k)) {
+        return Ok(Some(k));
+    }
     Ok(policy::first_owner(&roster))
 }
 
@@ -76,8 +81,10 @@ pub(super) async fn for_view(
     if !seen.contact() {
         return Ok((None, Vec::new()));
     }
+    let assigns = viewer.is_some_and(|v| policy::may_assign(&v.grants, &facts(row)));
+    // The whole roster only for those offered the choice; others read one name.
     let roster = match row.grid_code.as_deref() {
-        Some(grid) if row.owner_id.is_some() || viewer.is_some() => candidates(state, grid).await?,
+        Some(grid) if assigns => candidates(state, grid).await?,
         _ => Vec::new(),
     };
     let as_owner = |s: &geography::StaffRow| CaseOwner {
@@ -89,23 +96,32 @@ pub(super) async fn for_view(
         None => None,
         Some(id) => match roster.iter().find(|s| s.user_id == id) {
             Some(s) => Some(as_owner(s)),
-            // Left the roster since: still named, without a position.
-            None => crate::backend::store::accounts::user_by_id(&state.db, id)
-                .await?
-                .map(|u| CaseOwner {
-                    id,
-                    name: u.name,
-                    position: None,
-                }),
+            None => match row.grid_code.as_deref() {
+                Some(grid) => owner_on_roster(state, grid, id).await?,
+                None => None,
+            },
         },
     };
-    let assignable = match viewer {
-        Some(v) if policy::may_assign(&v.grants, &facts(row)) => {
-            roster.iter().map(as_owner).collect()
-        }
-        _ => Vec::new(),
+    Ok((owner, roster.iter().map(as_owner).collect()))
+}
+
+/// One owner by id, with their place on the grid's roster if they still have one.
+async fn owner_on_roster(
+    state: &AppState,
+    grid: &str,
+    id: i64,
+) -> Result<Option<CaseOwner>, AppError> {
+    let position = match state.atlas().region_id(grid) {
+        Some(grid_id) => geography::position_of(&state.db, grid_id, id).await?,
+        None => None,
     };
-    Ok((owner, assignable))
+    Ok(crate::backend::store::accounts::user_by_id(&state.db, id)
+        .await?
+        .map(|u| CaseOwner {
+            id,
+            name: u.name,
+            position,
+        }))
 }
 
 /// Gives an open grid case to another of the grid's staff. `version` is the
@@ -126,16 +142,24 @@ pub async fn assign(
         return Err(AppError::NotFound);
     }
     let case = facts(&row);
-    if !policy::may_assign(&viewer.grants, &case) {
+    // The permission first, then the page's version, then the state and the
+    // person: a stale page learns who acted, a caller who may not learns nothing.
+    if !policy::assigns_at(&viewer.grants, &case.place) {
         return Err(AppError::Forbidden);
     }
-    let grid = row.grid_code.as_deref().ok_or(AppError::WrongState)?;
-    let roster = candidates(state, grid).await?;
-    let Some(target) = roster.iter().find(|s| s.user_id == owner) else {
-        return Err(AppError::invalid(Field::Owner, InputProblem::Unknown));
-    };
     if row.version != version {
         return Err(already_handled(state, seen, row.id).await);
+    }
+    if !policy::may_assign(&viewer.grants, &case) {
+        return Err(AppError::WrongState);
+    }
+    let grid = row.grid_code.as_deref().ok_or(AppError::WrongState)?;
+    if !candidates(state, grid)
+        .await?
+        .iter()
+        .any(|s| s.user_id == owner)
+    {
+        return Err(AppError::invalid(Field::Owner, InputProblem::Unknown));
     }
     if row.owner_id == Some(owner) {
         // Already theirs: nothing to record.
@@ -149,8 +173,10 @@ pub async fn assign(
         action: "assign".into(),
         from_status: Some(row.status),
         to_status: row.status,
-        // The timeline says to whom; staff read it, residents never do.
-        note: target.name.clone(),
+        // No name in the note: departments and companies read internal notes,
+        // and an erased account's name must leave timelines. The case shows
+        // its owner to those who may see names.
+        note: String::new(),
         public: false,
     };
     let change = db::CaseChange {

@@ -397,26 +397,46 @@ pub async fn roster(db: &impl ConnectionTrait, grid_id: i64) -> Result<Vec<Staff
         .filter(grid_staff::Column::GridId.eq(grid_id))
         .all(db)
         .await?;
-    let mut rows = Vec::with_capacity(entries.len());
-    for s in entries {
-        if let (Some(u), Some(position)) = (
-            user::Entity::find_by_id(s.user_id).one(db).await?,
-            StaffPosition::parse(&s.position),
-        ) {
-            rows.push(StaffRow {
+    // The people in one query (a case page reads the roster of its grid).
+    let people: HashMap<i64, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(entries.iter().map(|s| s.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let mut rows: Vec<StaffRow> = entries
+        .into_iter()
+        .filter_map(|s| {
+            let u = people.get(&s.user_id)?;
+            Some(StaffRow {
                 grid_id: s.grid_id,
                 user_id: s.user_id,
-                name: u.name,
-                phone: u.phone,
-                position,
+                name: u.name.clone(),
+                phone: u.phone.clone(),
+                position: StaffPosition::parse(&s.position)?,
                 duties: s.duties,
                 show_phone: s.show_phone,
                 active: !u.disabled,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     rows.sort_by_key(|r| (r.position, r.user_id));
     Ok(rows)
+}
+
+/// Where one person stands on a grid's roster, if they do.
+pub async fn position_of(
+    db: &impl ConnectionTrait,
+    grid_id: i64,
+    user_id: i64,
+) -> Result<Option<StaffPosition>, DbErr> {
+    Ok(grid_staff::Entity::find()
+        .filter(grid_staff::Column::GridId.eq(grid_id))
+        .filter(grid_staff::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .and_then(|s| StaffPosition::parse(&s.position)))
 }
 
 pub async fn add_staff(

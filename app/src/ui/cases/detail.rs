@@ -262,9 +262,11 @@ fn Assign(case: CaseView) -> impl IntoView {
         return ().into_any();
     }
     let current = case.owner.as_ref().map(|o| o.id);
-    // The select shows the owner (or the first candidate): that is its value too.
+    // The select shows the owner, or the first candidate when the owner is not
+    // one (nobody named, or they left the roster): that is its value too.
+    let listed = current.filter(|c| case.assignable.iter().any(|o| o.id == *c));
     let chosen = RwSignal::new(
-        current
+        listed
             .or(case.assignable.first().map(|o| o.id))
             .map(|id| id.to_string())
             .unwrap_or_default(),
@@ -280,6 +282,7 @@ fn Assign(case: CaseView) -> impl IntoView {
     let unchanged = move || chosen.with(|c| c.parse::<i64>().ok() == current);
     view! {
         <div class="actions assign" data-testid="assign">
+            {current.is_none().then(|| view! { <p class="muted">{tr(T::CaseOwner)}"："{tr(T::NoOwner)}</p> })}
             <label>
                 <span>{tr(T::ReassignTo)}</span>
                 <select bind:value=chosen data-testid="assign-to">

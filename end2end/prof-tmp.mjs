@@ -1,0 +1,30 @@
+import { chromium } from '@playwright/test';
+const url = process.argv[2] || 'http://127.0.0.1:3190/';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+const page = await ctx.newPage();
+const cdp = await ctx.newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+await cdp.send('Profiler.start');
+await page.addInitScript(() => {
+  window.__lcp = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lcp.push([Math.round(e.startTime), e.element?.className || e.element?.tagName, e.size]); }).observe({ type: 'largest-contentful-paint', buffered: true });
+  window.__lt = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: true });
+});
+await page.goto(url);
+await page.waitForSelector('body[data-hydrated]', { timeout: 20000 });
+await page.waitForTimeout(4000);
+const { profile } = await cdp.send('Profiler.stop');
+console.log('lcp', JSON.stringify(await page.evaluate(() => window.__lcp)));
+console.log('longtasks', JSON.stringify(await page.evaluate(() => window.__lt)));
+console.log('paint', JSON.stringify(await page.evaluate(() => performance.getEntriesByType('paint').map(p => [p.name, Math.round(p.startTime)]))));
+console.log('marks', JSON.stringify(await page.evaluate(() => performance.getEntriesByType('mark').map(p => [p.name, Math.round(p.startTime)]))));
+// self time per function/url
+const self = new Map();
+const dt = profile.timeDeltas; const byId = new Map(profile.nodes.map(n => [n.id, n]));
+profile.samples.forEach((id, i) => { const n = byId.get(id); const cf = n.callFrame; const k = `${cf.functionName || '(anon)'} ${cf.url.split('/').pop()}`; self.set(k, (self.get(k) || 0) + (dt[i] || 0)); });
+const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+for (const [k, v] of top) console.log((v / 1000).toFixed(1).padStart(8), 'ms', k);
+await browser.close();
