@@ -1381,3 +1381,77 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
 }
 
 on_both_backends!(a_case_has_a_named_owner_whom_the_leader_can_change);
+
+/// Issue 10: 催办. The reporter of an overdue case urges it once a day; its
+/// owner and the grid leader are told; nobody else may.
+async fn a_reporter_urges_an_overdue_case_once_a_day(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let leader = app.signed_in(phone_of(Role::GridLeader)).await;
+    let (s, case) = report_case(
+        &app,
+        &resident,
+        HOME,
+        "小区健身器材断裂，孩子玩很危险",
+        false,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let id = case["id"].as_i64().unwrap().to_string();
+    assert_eq!(case["may_urge"], false, "not before the deadline");
+    let (s, body) = app.call(&resident, "urge_case", &[("id", &id)]).await;
+    assert_eq!((s, body), (StatusCode::CONFLICT, json!("WrongState")));
+
+    common::make_overdue(&app, &case).await;
+    let (_, seen) = app.call(&resident, "case_detail", &[("id", &id)]).await;
+    assert_eq!(seen["may_urge"], true, "{seen}");
+    let (_, staff_view) = app.call(&worker, "case_detail", &[("id", &id)]).await;
+    assert_eq!(staff_view["may_urge"], false, "only the reporter urges");
+    let (s, _) = app.call(&worker, "urge_case", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, stranger) = app
+        .person(
+            "别的居民",
+            &[
+                app::domain::auth::Grant::new(Role::Resident, app::domain::auth::Scope::None)
+                    .unwrap(),
+            ],
+        )
+        .await;
+    let (s, _) = app.call(&stranger, "urge_case", &[("id", &id)]).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a private case does not exist for others"
+    );
+    let (s, _) = app.call(&app.client(), "urge_case", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let (s, urged) = app.call(&resident, "urge_case", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::OK, "{urged}");
+    assert_eq!(urged["may_urge"], false, "once a day");
+    let last = urged["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "urge");
+    for (who, name) in [(&worker, "owner"), (&leader, "supervisor")] {
+        let (_, notes) = app.call(who, "my_notices", &[]).await;
+        assert!(
+            notes
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["ref_id"] == case["id"] && n["event"] == "urged"),
+            "the {name} is told: {notes}"
+        );
+    }
+    let (s, body) = app.call(&resident, "urge_case", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body.get("AlreadyUrged").is_some(), "{body}");
+}
+
+on_both_backends!(a_reporter_urges_an_overdue_case_once_a_day);

@@ -249,6 +249,11 @@ const SERVER_FNS: &[Row] = &[
             Inside(&[GL, CA, SA, SYS])
         )],
     ),
+    // 催办: the reporter of an overdue case, once a day.
+    post!(
+        "/api/urge_case",
+        &[v("urge an overdue report", Inside(&[RES]))]
+    ),
     post!(
         "/api/case_queue",
         &[
@@ -1362,6 +1367,12 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 ],
             )
             .await
+        }
+        ("/api/urge_case", "urge an overdue report") => {
+            let case = ctx.fresh_case(CaseStage::Reported).await;
+            common::make_overdue(&ctx.app, &case).await;
+            ctx.form(c, "urge_case", &[("id", case["id"].to_string())])
+                .await
         }
         ("/api/case_queue", _) => {
             let q = match what {

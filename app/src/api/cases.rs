@@ -130,6 +130,15 @@ pub async fn assign_case(id: i64, owner: i64, version: i64) -> Result<CaseView, 
     .await
 }
 
+/// 催办: the reporter of an overdue case tells its owner and their supervisor
+/// (once a day).
+#[server(prefix = "/api", endpoint = "urge_case")]
+pub async fn urge_case(id: i64) -> Result<CaseView, AppError> {
+    use crate::backend::{request as req, services};
+    req::signed_in(|state, viewer| async move { services::urge::urge(&state, &viewer, id).await })
+        .await
+}
+
 /// A page of a queue, newest first; pass the last id seen as `after`.
 #[server(prefix = "/api", endpoint = "case_queue", input = server_fn::codec::Json)]
 pub async fn case_queue(

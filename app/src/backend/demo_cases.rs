@@ -7,6 +7,7 @@ use super::store::{accounts, Txn};
 use crate::domain::case::{CaseSource, CaseStatus, DispatchLevel};
 use crate::domain::deadline::{Calendar, TimeLimits};
 use crate::domain::error::AppError;
+use crate::domain::policy;
 use chrono::{Duration, Utc};
 
 /// A grid to put cases in: its code, community, street, a point inside it
@@ -58,6 +59,19 @@ pub async fn seed(
     let limits = TimeLimits::default();
     let now = Utc::now();
     let departments = ["CG", "SJ", "XF", "GA", "ZJ"];
+    // Each grid's owner of new cases (`policy::first_owner`), as a report names it.
+    let staff = crate::backend::store::geography::all_staff(txn).await?;
+    let mut owners = std::collections::HashMap::new();
+    for g in grids {
+        if let Some(id) = crate::backend::store::geography::region_id(txn, &g.code).await? {
+            let roster: Vec<_> = staff
+                .iter()
+                .filter(|s| s.grid_id == id && s.active && policy::may_own(s.position))
+                .map(|s| (s.user_id, s.position))
+                .collect();
+            owners.insert(g.code.clone(), policy::first_owner(&roster));
+        }
+    }
     for i in 0..count {
         let seed = i as u64 + 1;
         let g = &grids[i % grids.len()];
@@ -140,7 +154,7 @@ pub async fn seed(
             .then(|| "已现场处理完毕，并回访居民".to_string()),
             rating: rated.then(|| 3 + (pick(seed, 10) * 3.0) as i32 % 3),
             merged_into: None,
-            owner_id: None,
+            owner_id: owners.get(&g.code).copied().flatten(),
             version: 0,
             created_at: created,
             updated_at: started,

@@ -855,6 +855,9 @@ pub struct CaseView {
     /// the owner among them; empty for everyone else.
     #[serde(default)]
     pub assignable: Vec<CaseOwner>,
+    /// The reader reported it and it is overdue: they may press 催办.
+    #[serde(default)]
+    pub may_urge: bool,
 }
 
 /// A case's named owner, or a candidate to become it.

@@ -33,6 +33,10 @@ pub enum AppError {
     },
     /// No place is left (an activity's capacity is reached).
     Full,
+    /// A reporter already urged this case (催办) within the last day.
+    AlreadyUrged {
+        retry_after_secs: u64,
+    },
     /// A wish claim over one of the limits that stop contact harvesting.
     ClaimLimit {
         kind: ClaimLimitKind,
@@ -352,6 +356,7 @@ impl AppError {
             AppError::AlreadyHandled { .. } => "already_handled",
             AppError::AlreadyClaimed { .. } => "already_claimed",
             AppError::Full => "full",
+            AppError::AlreadyUrged { .. } => "already_urged",
             AppError::ClaimLimit { .. } => "claim_limit",
             AppError::WrongState => "wrong_state",
             AppError::Invalid { .. } => "invalid_input",
@@ -369,7 +374,8 @@ impl AppError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             AppError::TooManyAttempts { retry_after_secs }
-            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            | AppError::Busy { retry_after_secs }
+            | AppError::AlreadyUrged { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -381,7 +387,9 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::WrongCredentials => 401,
-            AppError::TooManyAttempts { .. } | AppError::ClaimLimit { .. } => 429,
+            AppError::TooManyAttempts { .. }
+            | AppError::ClaimLimit { .. }
+            | AppError::AlreadyUrged { .. } => 429,
             AppError::PhoneTaken
             | AppError::AlreadyHandled { .. }
             | AppError::AlreadyClaimed { .. }
@@ -458,6 +466,14 @@ impl AppError {
             AppError::Full => lang
                 .pick("名额已满，下次早点报名吧。", "No places are left.")
                 .into(),
+            AppError::AlreadyUrged { retry_after_secs } => {
+                let hours = retry_after_secs.div_ceil(3600).max(1);
+                if zh {
+                    format!("已催办过，每天可催办一次，请 {hours} 小时后再试。")
+                } else {
+                    format!("Already urged: once a day. Try again in {hours} h.")
+                }
+            }
             AppError::ClaimLimit { kind, limit } => match (kind, zh) {
                 (ClaimLimitKind::OpenClaims, true) => {
                     format!("您已认领 {limit} 个尚未完成的心愿，请先完成后再认领新的。")
@@ -843,6 +859,9 @@ mod tests {
             AppError::Busy {
                 retry_after_secs: 5,
             },
+            AppError::AlreadyUrged {
+                retry_after_secs: 3600,
+            },
             AppError::ConsentRequired,
             AppError::WrongPassword,
         ];
@@ -864,6 +883,7 @@ mod tests {
                 | AppError::Internal
                 | AppError::Transport(_)
                 | AppError::Busy { .. }
+                | AppError::AlreadyUrged { .. }
                 | AppError::ConsentRequired
                 | AppError::WrongPassword => {}
             }

@@ -109,6 +109,10 @@ impl NoticeView {
                 format!("认领的微心愿「{t}」已超过期望日期"),
                 format!("Claimed wish \"{t}\" is past its wanted-by date"),
             ),
+            (NoticeKind::Case, "urged") => (
+                format!("居民催办：事件「{t}」已超期，请尽快处置"),
+                format!("A resident urged overdue case \"{t}\""),
+            ),
             (NoticeKind::Case, "assigned") => (
                 format!("事件「{t}」已交由您负责，请及时处置"),
                 format!("Case \"{t}\" is now yours to handle"),

@@ -303,6 +303,15 @@ pub fn assigns_at(grants: &[Grant], place: &Place) -> bool {
         )
 }
 
+/// 催办: the reporter of an open case past its deadline may urge it, once a
+/// day ([`URGE_EVERY`]); its owner and their supervisor are told.
+pub fn may_urge(user_id: i64, case: &CaseFacts, overdue: bool) -> bool {
+    overdue && case.status.is_open() && case.reporter == Some(user_id)
+}
+
+/// How often one reporter may urge one case.
+pub const URGE_EVERY: chrono::Duration = chrono::Duration::hours(24);
+
 /// Who may own a grid's cases: its leader and its full-time and part-time
 /// workers (an instructor 指导员 advises; they do not handle cases).
 pub fn may_own(position: StaffPosition) -> bool {

@@ -297,6 +297,9 @@ texts! {
     CaseOwner => "负责人", "Owner";
     NoOwner => "未指定", "Nobody named";
     Reassign => "改派", "Reassign";
+    Urge => "催办", "Urge";
+    UrgeHint => "已超过办理时限，可以催办（每天一次），负责人及其上级会收到提醒。", "Past its deadline: you may urge it (once a day); its owner and their supervisor are told.";
+    Urged => "已催办，负责人会尽快处理。", "Urged: its owner has been told.";
     ReassignTo => "改派给", "Give it to";
     NoticesTitle => "消息", "Notifications";
     NoNotices => "暂无消息。", "No notifications.";
@@ -405,6 +408,7 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
         "reopen" => ("要求重新办理", "reopened it"),
         "escalate" => ("上报上级", "escalated it"),
         "assign" => ("改派了负责人", "gave it to another owner"),
+        "urge" => ("催办", "urged it"),
         other => return other.to_string(),
     };
     lang.pick(zh, en).to_string()

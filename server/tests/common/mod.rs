@@ -360,3 +360,34 @@ pub async fn upload_case_photo(
     let status = res.status();
     (status, res.json().await.unwrap_or(Value::Null))
 }
+
+/// Moves a case's deadline into the past (as if days went by), through the
+/// store as a scheduler would.
+pub async fn make_overdue(app: &TestApp, case: &Value) {
+    use app::backend::store::cases as store;
+    let now = chrono::Utc::now();
+    let change = store::CaseChange {
+        started_at: Some(now - chrono::Duration::days(6)),
+        due_at: Some(Some(now - chrono::Duration::days(1))),
+        ..Default::default()
+    };
+    let event = store::NewEvent {
+        actor_id: None,
+        actor_name: String::new(),
+        actor_role: "system_admin".into(),
+        action: "progress".into(),
+        from_status: None,
+        to_status: app::domain::case::CaseStatus::parse(case["status"].as_str().unwrap()).unwrap(),
+        note: "测试：时间过去了".into(),
+        public: false,
+    };
+    let (id, version) = (
+        case["id"].as_i64().unwrap(),
+        case["version"].as_i64().unwrap(),
+    );
+    assert!(
+        store::apply(&app.state.db, id, version, &change, &event, now)
+            .await
+            .unwrap()
+    );
+}

@@ -284,8 +284,18 @@ pub(super) async fn view(
     } else {
         None
     };
-    let timeline = db::events(&state.db, row.id)
-        .await?
+    let events = db::events(&state.db, row.id).await?;
+    let now = Utc::now();
+    // 催办 is offered once a day (`policy::URGE_EVERY`).
+    let may_urge = viewer.is_some_and(|v| {
+        policy::may_urge(v.id, &facts(&row), super::urge::overdue(&row, now))
+            && !events.iter().any(|e| {
+                e.action == "urge"
+                    && e.actor_id == Some(v.id)
+                    && now - e.created_at < policy::URGE_EVERY
+            })
+    });
+    let timeline = events
         .into_iter()
         // Residents see the public part; staff see everything.
         .filter(|e| staff || e.public)
@@ -341,6 +351,7 @@ pub(super) async fn view(
         contact,
         owner,
         assignable,
+        may_urge,
     })
 }
 

@@ -13,6 +13,7 @@ pub mod owners;
 pub mod photos;
 pub mod staff;
 pub mod units;
+pub mod urge;
 pub mod wishes;
 
 use crate::domain::error::{AppError, Field};

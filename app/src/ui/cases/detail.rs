@@ -7,7 +7,7 @@ use super::super::i18n::{
     use_lang, T,
 };
 use super::{DueFlag, StatusBadge};
-use crate::api::cases::{act_on_case, assign_case, case_detail};
+use crate::api::cases::{act_on_case, assign_case, case_detail, urge_case};
 use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -137,6 +137,7 @@ fn CaseCard(case: CaseView) -> impl IntoView {
             </Show>
             <Actions case=case.clone()/>
             <Assign case=case.clone()/>
+            <Urge case=case.clone()/>
             <h2>{tr(T::Timeline)}</h2>
             // Newest first: what happened last is what the reader came for.
             <ol class="timeline" data-testid="timeline">
@@ -305,6 +306,38 @@ fn Assign(case: CaseView) -> impl IntoView {
                     }
                 }
             >{tr(T::Reassign)}</button>
+            <ErrorLine error/>
+        </div>
+    }
+    .into_any()
+}
+
+/// 催办 for the reporter of an overdue case (once a day; the server says when
+/// it was already pressed).
+#[component]
+fn Urge(case: CaseView) -> impl IntoView {
+    let reload = use_context::<CaseReload>().map(|r| r.0);
+    if !case.may_urge {
+        return ().into_any();
+    }
+    let id = case.id;
+    let urge = Action::new(move |_: &()| urge_case(id));
+    let error = Signal::derive(move || urge.value().get().and_then(Result::err));
+    let done = move || urge.value().get().is_some_and(|r| r.is_ok());
+    Effect::new(move |_| {
+        if let (true, Some(r)) = (done(), reload) {
+            r.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <div class="actions urge" data-testid="urge">
+            <p class="hint">{tr(T::UrgeHint)}</p>
+            <button
+                type="button"
+                data-testid="urge-button"
+                disabled=move || urge.pending().get()
+                on:click=move |_| { urge.dispatch(()); }
+            >{tr(T::Urge)}</button>
             <ErrorLine error/>
         </div>
     }
