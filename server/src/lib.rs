@@ -114,6 +114,8 @@ impl Settings {
                     &var("GRIDLINK_TRUSTED_PROXIES").unwrap_or_default(),
                 )
                 .map_err(|e| format!("GRIDLINK_TRUSTED_PROXIES: {e}"))?,
+                sms: app::backend::sms::SmsConfig::parse(&var("GRIDLINK_SMS").unwrap_or_default())
+                    .map_err(|e| format!("GRIDLINK_SMS: {e}"))?,
                 claims: {
                     let d = app::backend::state::ClaimLimits::default();
                     let num = |k: &str, default: u64| {

@@ -1431,6 +1431,11 @@ async fn a_reporter_urges_an_overdue_case_once_a_day(backend: Backend) {
     let (s, urged) = app.call(&resident, "urge_case", &[("id", &id)]).await;
     assert_eq!(s, StatusCode::OK, "{urged}");
     assert_eq!(urged["may_urge"], false, "once a day");
+    assert_eq!(urged["urged"], true, "the page says it was urged");
+    assert_eq!(
+        urged["version"], seen["version"],
+        "staff pages stay current"
+    );
     let last = urged["timeline"]
         .as_array()
         .unwrap()

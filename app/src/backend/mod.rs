@@ -14,6 +14,7 @@ pub mod photo;
 pub mod ratelimit;
 pub mod request;
 pub mod services;
+pub mod sms;
 pub mod state;
 pub mod store;
 

@@ -24,6 +24,8 @@ pub struct Config {
     pub trusted_proxies: super::request::TrustedProxies,
     /// Limits on wish claims (they reveal contacts).
     pub claims: ClaimLimits,
+    /// Which gateway sends text messages (`GRIDLINK_SMS`, see `backend::sms`).
+    pub sms: super::sms::SmsConfig,
 }
 
 /// How many wishes a member or unit may hold and claim (see
@@ -74,6 +76,8 @@ pub struct AppState {
     pub(crate) wall_cache: Arc<super::services::wishes::WallCache>,
     /// Case map layers by place (see `services::cases::map_points`).
     pub(crate) case_layers: Arc<super::services::cases::LayerCache>,
+    /// Text messages to staff phones (`backend::sms`).
+    pub sms: Arc<dyn super::sms::SmsGateway>,
 }
 
 /// Some users got a notification.
@@ -126,6 +130,7 @@ impl AppState {
             .await
             .map_err(|e| StoreError::Custom(e.to_string()))?;
         let atlas = Atlas::load(&db).await?;
+        let config_sms = config.sms;
         Ok(AppState {
             db,
             blobs: super::blob::BlobStore::local(
@@ -147,6 +152,7 @@ impl AppState {
             wall_cache: Arc::new(super::services::wishes::wall_cache()),
             case_layers: Arc::new(super::services::cases::layer_cache()),
             case_settings: Arc::new(RwLock::new(None)),
+            sms: super::sms::gateway(config_sms),
         })
     }
 

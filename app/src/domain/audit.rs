@@ -39,10 +39,13 @@ pub enum AuditAction {
     Exported,
     /// A registration (unit, member) or a wish was reviewed.
     Reviewed,
+    /// A text message went (or, with the log-only gateway, would have gone) to
+    /// a staff member's phone.
+    SmsSent,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -58,6 +61,7 @@ impl AuditAction {
         AuditAction::GeographyImported,
         AuditAction::Exported,
         AuditAction::Reviewed,
+        AuditAction::SmsSent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +81,7 @@ impl AuditAction {
             AuditAction::GeographyImported => "geography_imported",
             AuditAction::Exported => "exported",
             AuditAction::Reviewed => "reviewed",
+            AuditAction::SmsSent => "sms_sent",
         }
     }
 
@@ -101,6 +106,7 @@ impl AuditAction {
             AuditAction::GeographyImported => ("导入边界", "Boundaries imported"),
             AuditAction::Exported => ("导出数据", "Data exported"),
             AuditAction::Reviewed => ("审核", "Reviewed"),
+            AuditAction::SmsSent => ("发送短信", "Text message sent"),
         };
         lang.pick(zh, en)
     }

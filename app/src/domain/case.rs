@@ -858,6 +858,9 @@ pub struct CaseView {
     /// The reader reported it and it is overdue: they may press 催办.
     #[serde(default)]
     pub may_urge: bool,
+    /// The reader urged it within the last day (the page says so).
+    #[serde(default)]
+    pub urged: bool,
 }
 
 /// A case's named owner, or a candidate to become it.

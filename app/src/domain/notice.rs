@@ -39,6 +39,20 @@ impl NoticeKind {
     }
 }
 
+/// What a notice says, before it is stored (a text message says the same).
+pub fn sentence(kind: NoticeKind, ref_id: i64, event: &str, title: &str, lang: Lang) -> String {
+    NoticeView {
+        id: 0,
+        kind,
+        ref_id,
+        event: event.into(),
+        title: title.into(),
+        read: false,
+        at: DateTime::<Utc>::default(),
+    }
+    .text(lang)
+}
+
 /// A notification as its reader sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NoticeView {

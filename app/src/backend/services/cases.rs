@@ -287,14 +287,16 @@ pub(super) async fn view(
     let events = db::events(&state.db, row.id).await?;
     let now = Utc::now();
     // 催办 is offered once a day (`policy::URGE_EVERY`).
-    let may_urge = viewer.is_some_and(|v| {
-        policy::may_urge(v.id, &facts(&row), super::urge::overdue(&row, now))
-            && !events.iter().any(|e| {
-                e.action == "urge"
-                    && e.actor_id == Some(v.id)
-                    && now - e.created_at < policy::URGE_EVERY
-            })
+    let urged = viewer.is_some_and(|v| {
+        events.iter().any(|e| {
+            e.action == "urge"
+                && e.actor_id == Some(v.id)
+                && now - e.created_at < policy::URGE_EVERY
+        })
     });
+    let may_urge = !urged
+        && viewer
+            .is_some_and(|v| policy::may_urge(v.id, &facts(&row), super::urge::overdue(&row, now)));
     let timeline = events
         .into_iter()
         // Residents see the public part; staff see everything.
@@ -352,6 +354,7 @@ pub(super) async fn view(
         owner,
         assignable,
         may_urge,
+        urged,
     })
 }
 

@@ -43,6 +43,60 @@ pub async fn notify(
     });
 }
 
+/// A notice that asks someone to act: in the app and, through the configured
+/// gateway (`backend::sms`), as a text message to their phone, each one in the
+/// audit trail. Failures are logged: the step itself already happened.
+#[tracing::instrument(skip_all)]
+pub async fn alert(
+    state: &AppState,
+    users: &[i64],
+    kind: NoticeKind,
+    ref_id: i64,
+    event: &str,
+    title: &str,
+    street: Option<String>,
+) {
+    // Disabled accounts are told nothing.
+    let mut people = Vec::with_capacity(users.len());
+    for &user in users {
+        match accounts::user_by_id(&state.db, user).await {
+            Ok(Some(p)) if !p.disabled => people.push(p),
+            Ok(_) => {}
+            Err(e) => {
+                internal(e);
+            }
+        }
+    }
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    notify(state, &ids, kind, ref_id, event, title).await;
+    let text = format!(
+        "【网格通】{}",
+        crate::domain::notice::sentence(kind, ref_id, event, title, crate::domain::lang::Lang::Zh)
+    );
+    for person in people {
+        let user = person.id;
+        let sms = crate::backend::sms::Sms {
+            to_user: user,
+            phone: person.phone,
+            text: text.clone(),
+        };
+        if let Err(e) = state.sms.send(&sms).await {
+            tracing::warn!(user, error = %e, "text message not sent");
+            continue;
+        }
+        let line = super::audit::record_system(
+            state,
+            crate::domain::audit::AuditAction::SmsSent,
+            super::audit::Target::new(kind.as_str(), ref_id).in_street(street.clone()),
+            format!("user {user} via {}: {text}", state.sms.name()),
+        )
+        .await;
+        if let Err(e) = line {
+            internal(e);
+        }
+    }
+}
+
 /// The admins of a community, who review what is posted there.
 #[tracing::instrument(skip_all, fields(community = community))]
 pub async fn reviewers_of(state: &AppState, community: &str) -> Vec<i64> {

@@ -5,7 +5,7 @@
 
 use super::auth::Viewer;
 use super::cases::{access, acting_role, already_handled, announce, facts, settings, view};
-use super::notices::notify;
+use super::notices::alert;
 use crate::backend::state::AppState;
 use crate::backend::store::{cases as db, geography};
 use crate::domain::audit::AuditAction;
@@ -59,13 +59,14 @@ pub(super) async fn tell_owner(state: &AppState, viewer: &Viewer, row: &db::Case
         Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
         Err(_) => String::new(),
     };
-    notify(
+    alert(
         state,
         &[owner],
         NoticeKind::Case,
         row.id,
         "assigned",
         &title,
+        row.street_code.clone(),
     )
     .await;
 }

@@ -4,11 +4,14 @@
 
 use super::auth::Viewer;
 use super::cases::{access, acting_role, announce, facts, settings, view};
-use super::notices::{notify, reviewers_of};
-use super::owners::candidates;
+use super::internal;
+use super::notices::alert;
+use super::owners::{candidates, owner_for};
 use crate::backend::state::AppState;
-use crate::backend::store::cases as db;
+use crate::backend::store::{accounts, cases as db};
+use crate::domain::auth::Role;
 use crate::domain::case::CaseView;
+use crate::domain::case::DispatchLevel;
 use crate::domain::deadline::{due_state, DueState};
 use crate::domain::error::AppError;
 use crate::domain::geography::StaffPosition;
@@ -26,92 +29,131 @@ pub(super) fn overdue(row: &db::CaseRow, now: DateTime<Utc>) -> bool {
 
 #[tracing::instrument(skip_all, fields(user = viewer.id, case = id))]
 pub async fn urge(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView, AppError> {
-    // Two presses at once: the second re-reads and meets the once-a-day rule.
-    for _ in 0..3 {
-        let row = db::case_by_id(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let seen = access(Some(viewer), &row);
-        if seen == CaseAccess::None {
-            return Err(AppError::NotFound);
-        }
-        let case = facts(&row);
-        if case.reporter != Some(viewer.id) {
-            return Err(AppError::Forbidden);
-        }
-        let now = Utc::now();
-        if !policy::may_urge(viewer.id, &case, overdue(&row, now)) {
-            return Err(AppError::WrongState);
-        }
+    let row = db::case_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let seen = access(Some(viewer), &row);
+    if seen == CaseAccess::None {
+        return Err(AppError::NotFound);
+    }
+    let case = facts(&row);
+    if case.reporter != Some(viewer.id) {
+        return Err(AppError::Forbidden);
+    }
+    let now = Utc::now();
+    if !policy::may_urge(viewer.id, &case, overdue(&row, now)) {
+        return Err(AppError::WrongState);
+    }
+    let event = db::NewEvent {
+        actor_id: Some(viewer.id),
+        actor_name: viewer.name.clone(),
+        actor_role: acting_role(viewer, &case.place).as_str().to_string(),
+        action: "urge".into(),
+        from_status: Some(row.status),
+        to_status: row.status,
+        note: String::new(),
+        public: true,
+    };
+    let since = now - policy::URGE_EVERY;
+    if !db::append_once_since(&state.db, row.id, &event, since, now).await? {
         let last = db::events(&state.db, row.id)
             .await?
             .into_iter()
             .filter(|e| e.action == "urge" && e.actor_id == Some(viewer.id))
             .map(|e| e.created_at)
-            .max();
-        if let Some(last) = last.filter(|l| now - *l < policy::URGE_EVERY) {
-            let wait = (policy::URGE_EVERY - (now - last)).num_seconds().max(1) as u64;
-            return Err(AppError::AlreadyUrged {
-                retry_after_secs: wait,
-            });
-        }
-        let event = db::NewEvent {
-            actor_id: Some(viewer.id),
-            actor_name: viewer.name.clone(),
-            actor_role: acting_role(viewer, &case.place).as_str().to_string(),
-            action: "urge".into(),
-            from_status: Some(row.status),
-            to_status: row.status,
-            note: String::new(),
-            public: true,
-        };
-        // Through the version, so two presses cannot both pass the check above.
-        let change = db::CaseChange::default();
-        if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
-            continue;
-        }
-        let stored = db::case_by_id(&state.db, row.id)
-            .await?
-            .ok_or(AppError::Internal)?;
-        announce(state, &stored);
-        tell(state, &stored).await;
-        return view(state, Some(viewer), seen, stored).await;
+            .max()
+            .unwrap_or(now);
+        let wait = (policy::URGE_EVERY - (now - last)).num_seconds().max(1) as u64;
+        return Err(AppError::AlreadyUrged {
+            retry_after_secs: wait,
+        });
     }
-    Err(AppError::Busy {
-        retry_after_secs: 2,
-    })
-}
-
-/// The owner (the grid's first owner when none is named) and their supervisor:
-/// the grid's leader, or the community's admins when the leader owns it or the
-/// case lies in no grid.
-async fn tell(state: &AppState, row: &db::CaseRow) {
-    let roster = match row.grid_code.as_deref() {
-        Some(grid) => candidates(state, grid).await.unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let owner = row.owner_id.or_else(|| {
-        let pairs: Vec<_> = roster.iter().map(|s| (s.user_id, s.position)).collect();
-        policy::first_owner(&pairs)
-    });
-    let mut to: Vec<i64> = owner.into_iter().collect();
-    let leaders: Vec<i64> = roster
-        .iter()
-        .filter(|s| s.position == StaffPosition::Leader && Some(s.user_id) != owner)
-        .map(|s| s.user_id)
-        .collect();
-    if leaders.is_empty() {
-        if let Some(community) = row.community_code.as_deref() {
-            to.extend(reviewers_of(state, community).await);
-        }
-    } else {
-        to.extend(leaders);
-    }
-    to.sort_unstable();
-    to.dedup();
+    announce(state, &row);
+    let mut to = recipients(state, &row).await;
+    to.retain(|u| *u != viewer.id);
     let title = match settings(state).await {
         Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
         Err(_) => String::new(),
     };
-    notify(state, &to, NoticeKind::Case, row.id, "urged", &title).await;
+    alert(
+        state,
+        &to,
+        NoticeKind::Case,
+        row.id,
+        "urged",
+        &title,
+        row.street_code.clone(),
+    )
+    .await;
+    view(state, Some(viewer), seen, row).await
+}
+
+/// Who is late, by where the case stands: with the grid, its owner (if they may
+/// still own the grid's cases; else the grid's first owner) and the grid leader,
+/// or the community's admins when the leader owns it; above the grid, whoever
+/// holds it (community, street, department, company). The street's admins when
+/// nobody else can be found, so an urge always reaches someone.
+async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
+    let community = |state| async move {
+        match row.community_code.clone() {
+            Some(c) => holders(state, c, Role::CommunityAdmin).await,
+            None => Vec::new(),
+        }
+    };
+    let mut to = match row.level {
+        None | Some(DispatchLevel::Grid) => {
+            let roster = match row.grid_code.as_deref() {
+                Some(grid) => candidates(state, grid).await.unwrap_or_default(),
+                None => Vec::new(),
+            };
+            let owner: Option<i64> = owner_for(state, row.grid_code.as_deref(), row.owner_id)
+                .await
+                .unwrap_or_default();
+            let leaders: Vec<i64> = roster
+                .iter()
+                .filter(|s| s.position == StaffPosition::Leader && Some(s.user_id) != owner)
+                .map(|s| s.user_id)
+                .collect();
+            let mut to: Vec<i64> = owner.into_iter().collect();
+            if leaders.is_empty() {
+                to.extend(community(state).await);
+            } else {
+                to.extend(leaders);
+            }
+            to
+        }
+        Some(DispatchLevel::Community) => community(state).await,
+        Some(DispatchLevel::Street) => Vec::new(),
+        Some(DispatchLevel::Department) => match row.department.clone() {
+            Some(d) => holders(state, d, Role::Department).await,
+            None => Vec::new(),
+        },
+        Some(DispatchLevel::Company) => match row.company_id {
+            Some(c) => holders(state, c.to_string(), Role::PropertyCompany).await,
+            None => Vec::new(),
+        },
+    };
+    if to.is_empty() {
+        if let Some(street) = row.street_code.clone() {
+            to = holders(state, street, Role::StreetAdmin).await;
+        }
+    }
+    to.sort_unstable();
+    to.dedup();
+    to
+}
+
+/// Active accounts holding `role` for the place or body `scope_ref` names.
+async fn holders(state: &AppState, scope_ref: String, role: Role) -> Vec<i64> {
+    match accounts::users_scoped_to(&state.db, &[scope_ref]).await {
+        Ok(rows) => rows
+            .into_iter()
+            .filter(|(u, g)| g.role == role && !u.disabled)
+            .map(|(u, _)| u.id)
+            .collect(),
+        Err(e) => {
+            internal(e);
+            Vec::new()
+        }
+    }
 }

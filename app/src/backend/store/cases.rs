@@ -312,6 +312,37 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
+/// Appends `event` (an urge, 催办) unless its actor already has one of the same
+/// action on this case since `since`: false then, and nothing is written. The
+/// case row is locked for the check (PostgreSQL; SQLite serialises writers), and
+/// the case's version is left alone: an urge changes nothing staff act on.
+pub async fn append_once_since<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    case_id: i64,
+    event: &NewEvent,
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    case_record::Entity::find_by_id(case_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
+    let earlier = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(case_event::Column::Action.eq(event.action.clone()))
+        .filter(case_event::Column::ActorId.eq(event.actor_id))
+        .filter(case_event::Column::CreatedAt.gt(since))
+        .count(&txn)
+        .await?;
+    if earlier > 0 {
+        return Ok(false);
+    }
+    append(&txn, case_id, event, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 pub async fn events(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<EventRow>, DbErr> {
     Ok(case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))

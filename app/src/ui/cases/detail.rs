@@ -317,6 +317,9 @@ fn Assign(case: CaseView) -> impl IntoView {
 #[component]
 fn Urge(case: CaseView) -> impl IntoView {
     let reload = use_context::<CaseReload>().map(|r| r.0);
+    if case.urged {
+        return view! { <p class="ok" data-testid="urged">{tr(T::Urged)}</p> }.into_any();
+    }
     if !case.may_urge {
         return ().into_any();
     }
