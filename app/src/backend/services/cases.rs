@@ -125,6 +125,22 @@ pub(super) fn access(viewer: Option<&Viewer>, row: &db::CaseRow) -> CaseAccess {
     )
 }
 
+/// The case `id` with what `viewer` may read of it; a case they may not read
+/// answers as a missing one (ids of others' cases reveal nothing).
+pub(super) async fn readable(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: i64,
+) -> Result<(db::CaseRow, CaseAccess), AppError> {
+    let row = db::case_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match access(viewer, &row) {
+        CaseAccess::None => Err(AppError::NotFound),
+        seen => Ok((row, seen)),
+    }
+}
+
 pub(super) fn actor(viewer: &Viewer) -> Actor<'_> {
     Actor {
         user_id: viewer.id,
@@ -496,14 +512,7 @@ pub async fn report(
 /// Reads one case, if the caller may.
 #[tracing::instrument(skip_all, fields(user = viewer.map(|v| v.id)))]
 pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<CaseView, AppError> {
-    let row = db::case_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let seen = access(viewer, &row);
-    if seen == CaseAccess::None {
-        // Same answer as a missing case: ids of others' cases reveal nothing.
-        return Err(AppError::NotFound);
-    }
+    let (row, seen) = readable(state, viewer, id).await?;
     view(state, viewer, seen, row).await
 }
 
@@ -511,13 +520,7 @@ pub async fn get(state: &AppState, viewer: Option<&Viewer>, id: i64) -> Result<C
 /// the same case applies; the others are told who got there first.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<CaseView, AppError> {
-    let row = db::case_by_id(&state.db, req.case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let seen = access(Some(viewer), &row);
-    if seen == CaseAccess::None {
-        return Err(AppError::NotFound);
-    }
+    let (row, seen) = readable(state, Some(viewer), req.case_id).await?;
     let mut case = facts(&row);
     // A department dispatch needs the department before the rule can judge it.
     if let CaseAction::Dispatch(DispatchLevel::Department) = req.action {
@@ -844,13 +847,7 @@ pub async fn nearby(
 /// A resident follows a case ("me too") instead of filing it again.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn follow(state: &AppState, viewer: &Viewer, id: i64) -> Result<(), AppError> {
-    let row = db::case_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let seen = access(Some(viewer), &row);
-    if seen == CaseAccess::None {
-        return Err(AppError::NotFound);
-    }
+    let (row, seen) = readable(state, Some(viewer), id).await?;
     if !policy::may_follow(seen, row.status) {
         return Err(AppError::WrongState);
     }

@@ -4,7 +4,7 @@
 //! the admins above reassign it. Who may do what is `domain::policy`.
 
 use super::auth::Viewer;
-use super::cases::{access, acting_role, already_handled, announce, facts, settings, view};
+use super::cases::{acting_role, already_handled, announce, facts, readable, settings, view};
 use super::notices::alert;
 use crate::backend::state::AppState;
 use crate::backend::store::{cases as db, geography};
@@ -135,13 +135,7 @@ pub async fn assign(
     owner: i64,
     version: i64,
 ) -> Result<CaseView, AppError> {
-    let row = db::case_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let seen = access(Some(viewer), &row);
-    if seen == CaseAccess::None {
-        return Err(AppError::NotFound);
-    }
+    let (row, seen) = readable(state, Some(viewer), id).await?;
     let case = facts(&row);
     // The permission first, then the page's version, then the state and the
     // person: a stale page learns who acted, a caller who may not learns nothing.

@@ -3,7 +3,7 @@
 //! timeline shows it. The rule is `policy::may_urge`.
 
 use super::auth::Viewer;
-use super::cases::{access, acting_role, announce, facts, settings, view};
+use super::cases::{acting_role, announce, facts, readable, settings, view};
 use super::internal;
 use super::notices::alert;
 use super::owners::{candidates, owner_for};
@@ -16,7 +16,7 @@ use crate::domain::deadline::{due_state, DueState};
 use crate::domain::error::AppError;
 use crate::domain::geography::StaffPosition;
 use crate::domain::notice::NoticeKind;
-use crate::domain::policy::{self, CaseAccess};
+use crate::domain::policy;
 use chrono::{DateTime, Utc};
 
 /// Whether the case is past its deadline now.
@@ -29,13 +29,7 @@ pub(super) fn overdue(row: &db::CaseRow, now: DateTime<Utc>) -> bool {
 
 #[tracing::instrument(skip_all, fields(user = viewer.id, case = id))]
 pub async fn urge(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView, AppError> {
-    let row = db::case_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let seen = access(Some(viewer), &row);
-    if seen == CaseAccess::None {
-        return Err(AppError::NotFound);
-    }
+    let (row, seen) = readable(state, Some(viewer), id).await?;
     let case = facts(&row);
     if case.reporter != Some(viewer.id) {
         return Err(AppError::Forbidden);

@@ -314,8 +314,7 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
 
 /// Appends `event` (an urge, 催办) unless its actor already has one of the same
 /// action on this case since `since`: false then, and nothing is written. The
-/// case row is locked for the check (PostgreSQL; SQLite serialises writers), and
-/// the case's version is left alone: an urge changes nothing staff act on.
+/// case's version is left alone: an urge changes nothing staff act on.
 pub async fn append_once_since<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     case_id: i64,
@@ -324,9 +323,13 @@ pub async fn append_once_since<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
-    case_record::Entity::find_by_id(case_id)
-        .lock_exclusive()
-        .one(&txn)
+    // A write first: it locks the case row on PostgreSQL and takes SQLite's write
+    // lock at once (a transaction that reads, then writes, fails with "database
+    // is locked" when another writer came in between), so two presses queue up.
+    case_record::Entity::update_many()
+        .col_expr(case_record::Column::Id, Expr::col(case_record::Column::Id))
+        .filter(case_record::Column::Id.eq(case_id))
+        .exec(&txn)
         .await?;
     let earlier = case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))
