@@ -278,6 +278,13 @@ pub fn first_owner(roster: &[(i64, StaffPosition)]) -> Option<i64> {
         })
 }
 
+/// The owner a case keeps or gets: `keep` while they are still on `roster`
+/// (the grid's active candidates), else [`first_owner`].
+pub fn owner_among(roster: &[(i64, StaffPosition)], keep: Option<i64>) -> Option<i64> {
+    keep.filter(|k| roster.iter().any(|(u, _)| u == k))
+        .or_else(|| first_owner(roster))
+}
+
 /// Who may give an open case at grid level another owner: its grid leader,
 /// and the community, street and system admins above the grid. The new owner
 /// must be a grid worker or leader on that grid's roster ([`may_own`]).
@@ -701,6 +708,18 @@ mod tests {
         );
         assert_eq!(first_owner(&[(4, PartTime), (3, Instructor)]), None);
         assert_eq!(first_owner(&[]), None);
+        let roster = [(5, Leader), (9, FullTime)];
+        assert_eq!(
+            owner_among(&roster, Some(5)),
+            Some(5),
+            "kept while on the roster"
+        );
+        assert_eq!(
+            owner_among(&roster, Some(7)),
+            Some(9),
+            "else the first owner"
+        );
+        assert_eq!(owner_among(&roster, None), Some(9));
         assert!(may_own(PartTime) && may_own(Leader) && may_own(FullTime));
         assert!(!may_own(Instructor));
     }

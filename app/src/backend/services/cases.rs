@@ -689,10 +689,7 @@ async fn tell_residents(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
         }
     }
     to.retain(|u| *u != viewer.id);
-    let title = match settings(state).await {
-        Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let title = notice_title(state, row).await;
     super::notices::notify(
         state,
         &to,
@@ -702,6 +699,15 @@ async fn tell_residents(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
         &title,
     )
     .await;
+}
+
+/// What a notice about a case calls it: its category (never the resident's
+/// words). Empty when the settings cannot be read: the notice still goes.
+pub(super) async fn notice_title(state: &AppState, row: &db::CaseRow) -> String {
+    match settings(state).await {
+        Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// The department a whistle goes to (吹哨): one the district keeps and

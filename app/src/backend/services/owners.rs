@@ -4,7 +4,7 @@
 //! the admins above reassign it. Who may do what is `domain::policy`.
 
 use super::auth::Viewer;
-use super::cases::{acting_role, already_handled, announce, facts, readable, settings, view};
+use super::cases::{acting_role, already_handled, announce, facts, notice_title, readable, view};
 use super::notices::alert;
 use crate::backend::state::AppState;
 use crate::backend::store::{cases as db, geography};
@@ -44,10 +44,7 @@ pub(super) async fn owner_for(
         .into_iter()
         .map(|s| (s.user_id, s.position))
         .collect();
-    if let Some(k) = keep.filter(|k| roster.iter().any(|(u, _)| u == k)) {
-        return Ok(Some(k));
-    }
-    Ok(policy::first_owner(&roster))
+    Ok(policy::owner_among(&roster, keep))
 }
 
 /// Tells a case's (new) owner that it is theirs, unless they did it themselves.
@@ -55,10 +52,7 @@ pub(super) async fn tell_owner(state: &AppState, viewer: &Viewer, row: &db::Case
     let Some(owner) = row.owner_id.filter(|o| *o != viewer.id) else {
         return;
     };
-    let title = match settings(state).await {
-        Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let title = notice_title(state, row).await;
     alert(
         state,
         &[owner],

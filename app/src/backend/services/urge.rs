@@ -3,10 +3,10 @@
 //! timeline shows it. The rule is `policy::may_urge`.
 
 use super::auth::Viewer;
-use super::cases::{acting_role, announce, facts, readable, settings, view};
+use super::cases::{acting_role, announce, facts, notice_title, readable, view};
 use super::internal;
 use super::notices::alert;
-use super::owners::{candidates, owner_for};
+use super::owners::candidates;
 use crate::backend::state::AppState;
 use crate::backend::store::{accounts, cases as db};
 use crate::domain::auth::Role;
@@ -65,10 +65,7 @@ pub async fn urge(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView
     announce(state, &row);
     let mut to = recipients(state, &row).await;
     to.retain(|u| *u != viewer.id);
-    let title = match settings(state).await {
-        Ok(s) => s.names.get(&row.category_id).cloned().unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    let title = notice_title(state, &row).await;
     alert(
         state,
         &to,
@@ -88,21 +85,14 @@ pub async fn urge(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView
 /// holds it (community, street, department, company). The street's admins when
 /// nobody else can be found, so an urge always reaches someone.
 async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
-    let community = |state| async move {
-        match row.community_code.clone() {
-            Some(c) => holders(state, c, Role::CommunityAdmin).await,
-            None => Vec::new(),
-        }
-    };
     let mut to = match row.level {
         None | Some(DispatchLevel::Grid) => {
             let roster = match row.grid_code.as_deref() {
                 Some(grid) => candidates(state, grid).await.unwrap_or_default(),
                 None => Vec::new(),
             };
-            let owner: Option<i64> = owner_for(state, row.grid_code.as_deref(), row.owner_id)
-                .await
-                .unwrap_or_default();
+            let pairs: Vec<_> = roster.iter().map(|s| (s.user_id, s.position)).collect();
+            let owner = policy::owner_among(&pairs, row.owner_id);
             let leaders: Vec<i64> = roster
                 .iter()
                 .filter(|s| s.position == StaffPosition::Leader && Some(s.user_id) != owner)
@@ -110,13 +100,13 @@ async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
                 .collect();
             let mut to: Vec<i64> = owner.into_iter().collect();
             if leaders.is_empty() {
-                to.extend(community(state).await);
+                to.extend(community_admins(state, row).await);
             } else {
                 to.extend(leaders);
             }
             to
         }
-        Some(DispatchLevel::Community) => community(state).await,
+        Some(DispatchLevel::Community) => community_admins(state, row).await,
         Some(DispatchLevel::Street) => Vec::new(),
         Some(DispatchLevel::Department) => match row.department.clone() {
             Some(d) => holders(state, d, Role::Department).await,
@@ -135,6 +125,13 @@ async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
     to.sort_unstable();
     to.dedup();
     to
+}
+
+async fn community_admins(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
+    match row.community_code.clone() {
+        Some(c) => holders(state, c, Role::CommunityAdmin).await,
+        None => Vec::new(),
+    }
 }
 
 /// Active accounts holding `role` for the place or body `scope_ref` names.
