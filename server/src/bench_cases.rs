@@ -153,6 +153,8 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
             rating: None,
             merged_into: None,
             owner_id: None,
+            alarm_stage: 0,
+            alarm_at: None,
             version: 0,
             created_at: created,
             updated_at: created,

@@ -63,6 +63,37 @@ pub fn watch_overdue_claims(state: AppState) {
     });
 }
 
+/// Every minute (`GRIDLINK_SWEEP_SECONDS`), sweeps case deadlines if no other
+/// server of the cluster holds the sweep's lease: warnings, overdue flags and
+/// escalations (`services::deadlines`).
+pub fn watch_deadlines(state: AppState) {
+    use app::backend::services::deadlines;
+    // Unique per process, also across hosts sharing one database.
+    let holder = format!(
+        "{}-{}-{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(state.config.sweep.every);
+        loop {
+            tick.tick().await;
+            match deadlines::run(&state, &holder, chrono::Utc::now()).await {
+                Ok(Some(r)) if !r.is_empty() => tracing::info!(
+                    warned = r.warned,
+                    flagged = r.flagged,
+                    escalated = r.escalated,
+                    rescheduled = r.rescheduled,
+                    "deadline sweep"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "deadline sweep failed"),
+            }
+        }
+    });
+}
+
 /// How often sessions past their end or idle too long are deleted. Such a
 /// session is refused when used anyway; this keeps the table small.
 const SESSION_PURGE: std::time::Duration = std::time::Duration::from_secs(600);
@@ -116,6 +147,27 @@ impl Settings {
                 .map_err(|e| format!("GRIDLINK_TRUSTED_PROXIES: {e}"))?,
                 sms: app::backend::sms::SmsConfig::parse(&var("GRIDLINK_SMS").unwrap_or_default())
                     .map_err(|e| format!("GRIDLINK_SMS: {e}"))?,
+                sweep: {
+                    let d = app::backend::state::SweepConfig::default();
+                    let hours = var("GRIDLINK_ESCALATE_AFTER_HOURS")
+                        .map(|v| {
+                            v.parse::<u32>()
+                                .map_err(|e| format!("GRIDLINK_ESCALATE_AFTER_HOURS={v}: {e}"))
+                        })
+                        .transpose()?;
+                    let secs = var("GRIDLINK_SWEEP_SECONDS")
+                        .map(|v| match v.parse::<u64>() {
+                            Ok(n) if n > 0 => Ok(n),
+                            _ => Err(format!(
+                                "GRIDLINK_SWEEP_SECONDS={v}: a whole number of seconds above 0"
+                            )),
+                        })
+                        .transpose()?;
+                    app::backend::state::SweepConfig {
+                        grace: hours.map_or(d.grace, |h| chrono::Duration::hours(h.into())),
+                        every: secs.map_or(d.every, std::time::Duration::from_secs),
+                    }
+                },
                 claims: {
                     let d = app::backend::state::ClaimLimits::default();
                     let num = |k: &str, default: u64| {

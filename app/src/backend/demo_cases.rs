@@ -155,6 +155,11 @@ pub async fn seed(
             rating: rated.then(|| 3 + (pick(seed, 10) * 3.0) as i32 % 3),
             merged_into: None,
             owner_id: owners.get(&g.code).copied().flatten(),
+            // History, as if from before the scheduler: it neither warns nor
+            // escalates these (a first `make run` should not start by
+            // moving half the demo cases up a level).
+            alarm_stage: crate::domain::alarm::WAITING,
+            alarm_at: None,
             version: 0,
             created_at: created,
             updated_at: started,

@@ -26,6 +26,27 @@ pub struct Config {
     pub claims: ClaimLimits,
     /// Which gateway sends text messages (`GRIDLINK_SMS`, see `backend::sms`).
     pub sms: super::sms::SmsConfig,
+    /// How the deadline scheduler runs (`GRIDLINK_ESCALATE_AFTER_HOURS`,
+    /// `GRIDLINK_SWEEP_SECONDS`).
+    pub sweep: SweepConfig,
+}
+
+/// The deadline scheduler's settings (`services::deadlines`).
+#[derive(Clone, Debug)]
+pub struct SweepConfig {
+    /// How long past its deadline a case waits before it climbs a level.
+    pub grace: chrono::Duration,
+    /// How often each server tries to sweep (one of them does).
+    pub every: Duration,
+}
+
+impl Default for SweepConfig {
+    fn default() -> SweepConfig {
+        SweepConfig {
+            grace: crate::domain::alarm::DEFAULT_GRACE,
+            every: Duration::from_secs(60),
+        }
+    }
 }
 
 /// How many wishes a member or unit may hold and claim (see

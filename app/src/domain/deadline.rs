@@ -64,6 +64,66 @@ impl Calendar {
             .expect("fixed offset")
             .with_timezone(&Utc)
     }
+    /// How much of the time from `a` to `b` falls on working days (whole
+    /// local days: a case is on the clock all of a working day).
+    pub fn working_time(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Duration {
+        let tz = china();
+        let mut total = Duration::zero();
+        let mut at = a;
+        while at < b {
+            let local = at.with_timezone(&tz);
+            let next_midnight = tz
+                .from_local_datetime(
+                    &local
+                        .date_naive()
+                        .succ_opt()
+                        .expect("date in range")
+                        .and_time(NaiveTime::MIN),
+                )
+                .single()
+                .expect("fixed offset")
+                .with_timezone(&Utc);
+            let end = next_midnight.min(b);
+            if self.is_working_day(local.date_naive()) {
+                total += end - at;
+            }
+            at = end;
+        }
+        total
+    }
+
+    /// When a case running from `start` to `due` is "due soon": a quarter of
+    /// its working time is left. Days off do not count, so a Monday deadline
+    /// is warned on Monday (or Friday), never on the Sunday in between.
+    pub fn warn_at(&self, start: DateTime<Utc>, due: DateTime<Utc>) -> DateTime<Utc> {
+        let mut left = self.working_time(start, due) / 4;
+        let tz = china();
+        let mut at = due;
+        while left > Duration::zero() && at > start {
+            let local = at.with_timezone(&tz);
+            // The start of the local day `at` lies in (or the previous day
+            // when `at` is exactly midnight).
+            let mut day = local.date_naive();
+            if local.time() == NaiveTime::MIN {
+                day = day.pred_opt().expect("date in range");
+            }
+            let day_start = tz
+                .from_local_datetime(&day.and_time(NaiveTime::MIN))
+                .single()
+                .expect("fixed offset")
+                .with_timezone(&Utc)
+                .max(start);
+            if self.is_working_day(day) {
+                let span = at - day_start;
+                if span >= left {
+                    return at - left;
+                }
+                left -= span;
+            }
+            at = day_start;
+        }
+        at
+    }
 }
 
 /// Working days allowed at each level (defaults 1, 3, 5; admins change them).
@@ -195,6 +255,34 @@ mod tests {
             c.add_working_days(at(2026, 10, 3, 12), 5),
             at(2026, 10, 14, 0)
         );
+    }
+
+    #[test]
+    fn the_warning_comes_on_a_working_day() {
+        let c = Calendar::default();
+        // Tue 08:00 → Wed 08:00: a quarter of 24 hours left is Wed 02:00.
+        assert_eq!(
+            c.warn_at(at(2026, 11, 17, 8), at(2026, 11, 18, 8)),
+            at(2026, 11, 18, 2)
+        );
+        // Fri 15:00 → Mon 15:00: the weekend is not working time (9 h on
+        // Friday, 15 h on Monday), so the warning is Monday 09:00, not Sunday.
+        let (fri, mon) = (at(2026, 11, 20, 15), at(2026, 11, 23, 15));
+        assert_eq!(c.working_time(fri, mon), Duration::hours(24));
+        assert_eq!(c.warn_at(fri, mon), at(2026, 11, 23, 9));
+        // Over the National Day holiday: Wed Sep 30 16:00 → Thu Oct 8 16:00
+        // is 24 working hours, warned on Oct 8 at 10:00.
+        let c = national_day();
+        assert_eq!(
+            c.warn_at(at(2026, 9, 30, 16), at(2026, 10, 8, 16)),
+            at(2026, 10, 8, 10)
+        );
+        // A deadline at midnight (a report made on a day off): the last
+        // working day before it holds the warning.
+        let sat = at(2026, 11, 21, 10);
+        let due = Calendar::default().add_working_days(sat, 1);
+        assert_eq!(due, at(2026, 11, 24, 0));
+        assert_eq!(Calendar::default().warn_at(sat, due), at(2026, 11, 23, 18));
     }
 
     #[test]

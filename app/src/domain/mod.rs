@@ -1,6 +1,7 @@
 //! Domain rules in plain Rust: no IO, compiled for the server and the browser.
 
 pub mod activity;
+pub mod alarm;
 pub mod audit;
 pub mod auth;
 pub mod case;

@@ -127,6 +127,18 @@ impl NoticeView {
                 format!("居民催办：事件「{t}」已超期，请尽快处置"),
                 format!("A resident urged overdue case \"{t}\""),
             ),
+            (NoticeKind::Case, "due_soon") => (
+                format!("事件「{t}」即将超期，请尽快处置"),
+                format!("Case \"{t}\" is due soon"),
+            ),
+            (NoticeKind::Case, "overdue") => (
+                format!("事件「{t}」已超期，请立即处置"),
+                format!("Case \"{t}\" is overdue"),
+            ),
+            (NoticeKind::Case, "escalated") => (
+                format!("事件「{t}」逾期未办，已自动升级，请处置"),
+                format!("Case \"{t}\" was overdue and has moved up a level"),
+            ),
             (NoticeKind::Case, "assigned") => (
                 format!("事件「{t}」已交由您负责，请及时处置"),
                 format!("Case \"{t}\" is now yours to handle"),

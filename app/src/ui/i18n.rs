@@ -409,6 +409,8 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
         "escalate" => ("上报上级", "escalated it"),
         "assign" => ("改派了负责人", "gave it to another owner"),
         "urge" => ("催办", "urged it"),
+        "overdue" => ("已超期", "went past its deadline"),
+        "auto_escalate" => ("逾期自动升级", "moved up a level automatically (overdue)"),
         other => return other.to_string(),
     };
     lang.pick(zh, en).to_string()

@@ -45,7 +45,13 @@ pub fn ServicePage() -> impl IntoView {
 fn Service(user: CurrentUser) -> impl IntoView {
     let lang = use_lang();
     let reload = RwSignal::new(0u32);
-    let overview = Resource::new(move || reload.get(), |_| my_service());
+    // Fetched in the browser, like every other list on this page: as a server-rendered
+    // resource it once hydrated to an empty section (neither the cards nor the fallback)
+    // after a lazy-route load, and a signed-in page gains nothing from rendering it early.
+    let overview = LocalResource::new(move || {
+        reload.track();
+        my_service()
+    });
     let reviewer = user.grants.iter().any(|g| {
         matches!(
             g.role,

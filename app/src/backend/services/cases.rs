@@ -5,6 +5,7 @@ use super::auth::Viewer;
 use super::{first_problem, internal};
 use crate::backend::state::AppState;
 use crate::backend::store::{self, cases as db, meta};
+use crate::domain::alarm;
 use crate::domain::audit::AuditAction;
 use crate::domain::auth::{Place, Role, Scope};
 use crate::domain::case::PhotoRef;
@@ -15,7 +16,7 @@ use crate::domain::case::{
 use crate::domain::deadline::{due_state, TimeLimits};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::policy::{self, CaseAccess, LayerScope, QueueScope};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
 /// Rows per queue page.
@@ -169,6 +170,32 @@ pub struct CaseSettings {
     pub names: HashMap<i64, String>,
     pub calendar: crate::domain::deadline::Calendar,
     pub limits: TimeLimits,
+}
+
+impl CaseSettings {
+    /// A deadline that starts `now` at `level`: when it falls due, and the
+    /// scheduler's first look at it (a quarter of the working time left).
+    pub(super) fn deadline(
+        &self,
+        now: DateTime<Utc>,
+        level: DispatchLevel,
+    ) -> (DateTime<Utc>, Alarm) {
+        let due = self.calendar.add_working_days(now, self.limits.days(level));
+        (due, (alarm::WAITING, Some(self.calendar.warn_at(now, due))))
+    }
+}
+
+/// The deadline scheduler's stage and next look (see `domain::alarm`).
+pub(super) type Alarm = (i16, Option<DateTime<Utc>>);
+
+/// The level a case is with: where it was dispatched, else its first level
+/// (its grid, or the community for a place in no grid).
+pub(super) fn level_now(row: &db::CaseRow) -> DispatchLevel {
+    row.level.unwrap_or(if row.grid_code.is_some() {
+        DispatchLevel::Grid
+    } else {
+        DispatchLevel::Community
+    })
 }
 
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -426,12 +453,13 @@ pub async fn report(
         CaseSource::Hotline => form.contact_phone.as_deref().map(|p| p.trim().to_string()),
     };
     let now = Utc::now();
-    let (calendar, limits) = (&settings.calendar, settings.limits);
     let first_level = if place.grid.is_some() {
         DispatchLevel::Grid
     } else {
         DispatchLevel::Community
     };
+    // The grid has its own limit to confirm and settle a fresh case.
+    let (due, alarm) = settings.deadline(now, first_level);
     let mut row = db::CaseRow {
         id: 0,
         category_id: form.category_id,
@@ -453,8 +481,7 @@ pub async fn report(
         level: None,
         department: None,
         started_at: now,
-        // The grid has its own limit to confirm and settle a fresh case.
-        due_at: Some(calendar.add_working_days(now, limits.days(first_level))),
+        due_at: Some(due),
         result: None,
         rating: None,
         merged_into: None,
@@ -463,6 +490,8 @@ pub async fn report(
         updated_at: now,
         // Named below, once it is sure to be a new case.
         owner_id: None,
+        alarm_stage: alarm.0,
+        alarm_at: alarm.1,
     };
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
@@ -590,12 +619,12 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             } else {
                 None
             };
-            let settings = settings(state).await?;
-            let (calendar, limits) = (&settings.calendar, settings.limits);
+            let (due, alarm) = settings(state).await?.deadline(now, level);
             change.level = Some(Some(level));
             change.department = Some(department);
             change.started_at = Some(now);
-            change.due_at = Some(Some(calendar.add_working_days(now, limits.days(level))));
+            change.due_at = Some(Some(due));
+            change.alarm = Some(alarm);
         }
         CaseAction::Progress => public = false,
         CaseAction::Resolve => {
@@ -631,11 +660,9 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             if owner != row.owner_id {
                 change.owner_id = Some(owner);
             }
-            change.due_at = Some(Some(
-                settings
-                    .calendar
-                    .add_working_days(now, settings.limits.days(first)),
-            ));
+            let (due, alarm) = settings.deadline(now, first);
+            change.due_at = Some(Some(due));
+            change.alarm = Some(alarm);
         }
         _ => {}
     }
@@ -659,7 +686,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         .ok_or(AppError::Internal)?;
     announce(state, &stored);
     if public {
-        tell_residents(state, viewer, &stored).await;
+        tell_residents(state, Some(viewer.id), &stored).await;
     }
     if stored.owner_id != row.owner_id {
         super::owners::tell_owner(state, viewer, &stored).await;
@@ -679,8 +706,8 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
 }
 
 /// A notification (消息) for the reporter and the followers of a case on
-/// each public step, except for whoever took it.
-async fn tell_residents(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
+/// each public step, except for whoever took it (none: the scheduler).
+pub(super) async fn tell_residents(state: &AppState, except: Option<i64>, row: &db::CaseRow) {
     let mut to: Vec<i64> = row.reporter_id.into_iter().collect();
     match db::followers(&state.db, row.id).await {
         Ok(f) => to.extend(f),
@@ -688,7 +715,7 @@ async fn tell_residents(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
             internal(e);
         }
     }
-    to.retain(|u| *u != viewer.id);
+    to.retain(|u| Some(*u) != except);
     let title = notice_title(state, row).await;
     super::notices::notify(
         state,

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod deadlines;
 pub mod departments;
 pub mod geography;
 pub mod home;

@@ -84,7 +84,7 @@ pub async fn urge(state: &AppState, viewer: &Viewer, id: i64) -> Result<CaseView
 /// or the community's admins when the leader owns it; above the grid, whoever
 /// holds it (community, street, department, company). The street's admins when
 /// nobody else can be found, so an urge always reaches someone.
-async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
+pub(super) async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> {
     let mut to = match row.level {
         None | Some(DispatchLevel::Grid) => {
             let roster = match row.grid_code.as_deref() {

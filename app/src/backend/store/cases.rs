@@ -38,6 +38,10 @@ pub struct CaseRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub owner_id: Option<i64>,
+    /// The deadline scheduler's progress: 0 nothing sent, 1 warned, 2 flagged.
+    pub alarm_stage: i16,
+    /// When the scheduler must next look at the case (none: nothing left to do).
+    pub alarm_at: Option<DateTime<Utc>>,
 }
 
 fn row(m: case_record::Model) -> CaseRow {
@@ -67,6 +71,8 @@ fn row(m: case_record::Model) -> CaseRow {
         created_at: m.created_at,
         updated_at: m.updated_at,
         owner_id: m.owner_id,
+        alarm_stage: m.alarm_stage,
+        alarm_at: m.alarm_at,
     }
 }
 
@@ -149,6 +155,8 @@ fn new_case(c: &CaseRow) -> case_record::ActiveModel {
         created_at: Set(c.created_at),
         updated_at: Set(c.updated_at),
         owner_id: Set(c.owner_id),
+        alarm_stage: Set(c.alarm_stage),
+        alarm_at: Set(c.alarm_at),
         ..Default::default()
     }
 }
@@ -249,6 +257,9 @@ pub struct CaseChange {
     pub rating: Option<i32>,
     pub merged_into: Option<i64>,
     pub owner_id: Option<Option<i64>>,
+    /// The scheduler's stage and next look, set with every new deadline.
+    /// Left out, a case that stops running against a deadline loses its alarm.
+    pub alarm: Option<(i16, Option<DateTime<Utc>>)>,
 }
 
 /// Applies a change only if nobody changed the case since `version` was
@@ -299,6 +310,14 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     if let Some(o) = change.owner_id {
         update = update.col_expr(case_record::Column::OwnerId, Expr::value(o));
     }
+    let alarm = change
+        .alarm
+        .or_else(|| change.status.filter(|s| !s.is_open()).map(|_| (0, None)));
+    if let Some((stage, at)) = alarm {
+        update = update
+            .col_expr(case_record::Column::AlarmStage, Expr::value(stage))
+            .col_expr(case_record::Column::AlarmAt, Expr::value(at));
+    }
     let res = update
         .filter(case_record::Column::Id.eq(id))
         .filter(case_record::Column::Version.eq(version))
@@ -308,6 +327,55 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
         return Ok(false);
     }
     append(&txn, id, event, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Open cases whose alarm time has come (`alarm_at` ≤ `now`), soonest
+/// first: what one deadline sweep looks at, read through the index.
+pub async fn alarms_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<CaseRow>, DbErr> {
+    Ok(case_record::Entity::find()
+        .filter(case_record::Column::AlarmAt.lte(now))
+        .order_by_asc(case_record::Column::AlarmAt)
+        .order_by_asc(case_record::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+/// Moves a case's alarm on to `to` if it still stands where the sweep read it
+/// (same version and stage), appending `event` with it in one transaction.
+/// False when someone got there first (a step, another sweep): nothing written.
+/// The version is left alone: a warning changes nothing staff act on.
+pub async fn advance_alarm<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    read: &CaseRow,
+    to: (i16, Option<DateTime<Utc>>),
+    event: Option<&NewEvent>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let res = case_record::Entity::update_many()
+        .col_expr(case_record::Column::AlarmStage, Expr::value(to.0))
+        .col_expr(case_record::Column::AlarmAt, Expr::value(to.1))
+        .filter(case_record::Column::Id.eq(read.id))
+        .filter(case_record::Column::Version.eq(read.version))
+        .filter(case_record::Column::AlarmStage.eq(read.alarm_stage))
+        .exec(&txn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    if let Some(e) = event {
+        append(&txn, read.id, e, now).await?;
+    }
     txn.commit().await?;
     Ok(true)
 }

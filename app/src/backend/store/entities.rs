@@ -261,6 +261,26 @@ pub mod meta {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod lease {
+    use sea_orm::entity::prelude::*;
+
+    /// A named job one server of several runs at a time (the deadline sweep):
+    /// `holder` has it until `until`, then anyone may take it.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "leases")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub holder: String,
+        pub until: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod case_category {
     use sea_orm::entity::prelude::*;
 
@@ -338,6 +358,13 @@ pub mod case_record {
         /// then whoever it is reassigned to).
         #[sea_orm(nullable)]
         pub owner_id: Option<i64>,
+        /// How far the deadline scheduler has gone for the current deadline:
+        /// 0 nothing sent, 1 warned (due soon), 2 flagged overdue.
+        pub alarm_stage: i16,
+        /// When the scheduler must next look at the case; none when there is
+        /// nothing left for it to do (closed, or overdue at the top level).
+        #[sea_orm(nullable, indexed)]
+        pub alarm_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

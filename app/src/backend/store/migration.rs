@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(ReportKeys),
             Box::new(FiledBy),
             Box::new(CaseOwner),
+            Box::new(DeadlineAlarms),
         ]
     }
 }
@@ -440,6 +441,77 @@ impl MigrationTrait for CaseOwner {
                     .col(a("owner_id"))
                     .col(a("status"))
                     .if_not_exists()
+                    .to_owned(),
+            )
+            .await
+    }
+}
+
+/// The deadline scheduler (issue 10): when it must next look at a case
+/// (`alarm_at`, indexed, so a sweep reads only the cases due for a step) and
+/// how far it has gone for the current deadline (`alarm_stage`: 0 nothing
+/// sent, 1 warned, 2 flagged overdue); and named leases, so one server of
+/// several sweeps at a time. Open cases that were already running get an
+/// alarm at their start: the first sweep puts each where it belongs, once.
+struct DeadlineAlarms;
+
+impl MigrationName for DeadlineAlarms {
+    fn name(&self) -> &str {
+        "m20261203_000001_deadline_alarms"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for DeadlineAlarms {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(a("alarm_stage"))
+                .small_integer()
+                .not_null()
+                .default(0),
+        )
+        .await?;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(a("alarm_at"))
+                .timestamp_with_time_zone()
+                .null(),
+        )
+        .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_cases_alarm_at")
+                    .table(a("cases"))
+                    .col(a("alarm_at"))
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE cases SET alarm_at = started_at \
+                 WHERE due_at IS NOT NULL AND alarm_at IS NULL \
+                 AND status IN ('reported', 'confirmed', 'dispatched', 'in_progress')",
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(a("leases"))
+                    .if_not_exists()
+                    .col(ColumnDef::new(a("name")).string().not_null().primary_key())
+                    .col(ColumnDef::new(a("holder")).string().not_null())
+                    .col(
+                        ColumnDef::new(a("until"))
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await

@@ -8,6 +8,7 @@ pub mod cases;
 mod entities;
 mod frozen_schema;
 pub mod geography;
+pub mod leases;
 pub mod lists;
 pub mod meta;
 mod migration;

@@ -109,5 +109,6 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, project_link::Entity, &mut out).await?;
     check(db, notification::Entity, &mut out).await?;
     check(db, audit_entry::Entity, &mut out).await?;
+    check(db, lease::Entity, &mut out).await?;
     Ok(out)
 }
