@@ -30,26 +30,38 @@ test('a new resident posts a wish without touching the community picker', async 
   await expect(page.getByTestId('wish')).toHaveAttribute('data-status', 'pending');
 });
 
-// A grid worker's queue keeps its filters in the address: 我的's overdue tile opens
-// it filtered, and a reload or Back finds it as it was left.
-test('the queue keeps its filters across a reload, and 我的 links into it', async ({ browser, baseURL }) => {
+// A grid worker's queue opens on what needs action (待办, soonest deadline first) with
+// counts on the deadline tabs, and keeps its tab and filters in the address: 我的's
+// overdue tile opens 已超期, and a reload or Back finds it as it was left.
+test('the queue opens on 待办 with counts and keeps its filters across a reload', async ({ browser, baseURL }) => {
   const page = await (await browser.newContext({ ...phone, baseURL })).newPage();
   await open(page, '/login');
   await page.getByLabel('手机号').fill('13800000005');
   await page.getByLabel('密码').fill('demo1234');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/me$/);
+  // The tile and the tab count the same cases (the worker has one grid).
+  const tile = (await page.getByTestId('home-cases_overdue').locator('.tile-count').textContent()).trim();
   await page.getByTestId('home-cases_overdue').click();
-  await expect(page).toHaveURL(/\/cases\?.*overdue=1/);
-  await expect(page.getByTestId('overdue-only')).toBeChecked();
-  await page.getByTestId('overdue-only').uncheck();
+  await expect(page).toHaveURL(/\/cases\?.*view=overdue/);
+  await expect(page.getByTestId('view-overdue')).toHaveClass(/active/);
+  await expect(page.getByTestId('view-overdue').locator('.count')).toHaveText(tile);
+  await expect(page.getByTestId('case-list').locator('li')).toHaveCount(Math.min(Number(tile), 20));
+
+  await page.getByTestId('view-all').click();
   await page.locator('select').first().selectOption('reported');
   await expect(page).toHaveURL(/status=reported/);
-  await expect(page).not.toHaveURL(/overdue=1/);
+  await expect(page).toHaveURL(/view=all/);
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.locator('select').first()).toHaveValue('reported');
-  await expect(page.getByTestId('overdue-only')).not.toBeChecked();
+  await expect(page.getByTestId('view-all')).toHaveClass(/active/);
+
+  // Opened plainly, the inbox starts on 待办, soonest deadline first.
+  await open(page, '/cases');
+  await expect(page.getByTestId('view-todo')).toHaveClass(/active/);
+  await expect(page.getByTestId('view-todo').locator('.count')).toHaveText(/^[1-9]\d*$/);
+  await expect(page.getByTestId('case-list').locator('li').first()).toContainText('办理时限');
 });
 
 // Sending an empty report names every missing field at once, beside each field;

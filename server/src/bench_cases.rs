@@ -154,7 +154,11 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
             merged_into: None,
             owner_id: None,
             alarm_stage: 0,
-            alarm_at: None,
+            // Open cases' next looks spread over the coming 30 days, as a
+            // running city's are: each minute a few dozen fall due.
+            alarm_at: status
+                .is_open()
+                .then(|| now + Duration::minutes((i % (30 * 24 * 60)) as i64 + 1)),
             version: 0,
             created_at: created,
             updated_at: created,
@@ -167,6 +171,11 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
         }
     }
     println!("{count} cases generated in {:.1?}", t.elapsed());
+
+    let open = (0..count)
+        .filter(|i| statuses[(i * 7) % statuses.len()].is_open())
+        .count();
+    sweeps(&state, now, open).await?;
 
     let (grid, community, street, at) = places[0].clone();
     let state = Arc::new(state);
@@ -348,3 +357,37 @@ static PHOTO: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
         .expect("png");
     out.into_inner()
 });
+
+/// The deadline sweep over the generated city: five minutes' sweeps in a row
+/// (what each minute brings due), then a backlog after an hour's downtime
+/// (one sweep takes at most 10,000 cases; the rest wait a minute).
+async fn sweeps(state: &AppState, now: chrono::DateTime<Utc>, open: usize) -> Result<(), String> {
+    use app::backend::services::deadlines;
+    println!("deadline sweep over {open} open cases:");
+    let mut worst = StdDuration::ZERO;
+    let mut seen = 0;
+    for minute in 1..=5 {
+        let t = Instant::now();
+        let r = deadlines::sweep(state, now + Duration::minutes(minute))
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        worst = worst.max(t.elapsed());
+        seen += r.warned + r.flagged + r.escalated + r.rescheduled;
+    }
+    println!(
+        "  one minute's sweep                 max {:>7.2} ms  ({seen} cases in 5 sweeps)",
+        worst.as_secs_f64() * 1e3
+    );
+    let t = Instant::now();
+    let r = deadlines::sweep(state, now + Duration::minutes(65))
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let n = r.warned + r.flagged + r.escalated + r.rescheduled;
+    println!(
+        "  after an hour's downtime           {:>7.2} ms  ({n} cases, {:.0} cases/s; {} escalated)",
+        t.elapsed().as_secs_f64() * 1e3,
+        n as f64 / t.elapsed().as_secs_f64(),
+        r.escalated
+    );
+    Ok(())
+}

@@ -257,3 +257,140 @@ async fn one_server_of_two_sweeps(backend: Backend) {
 }
 
 on_both_backends!(one_server_of_two_sweeps);
+
+/// Staff queues open on what needs action: 待办 / 即将超期 / 已超期 tabs with
+/// counts, soonest deadline first, paged without gaps or repeats.
+async fn staff_queues_show_deadlines_soonest_first_with_counts(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let grid = serde_json::json!({ "grid": "370103-001-001-01" });
+    let counts = |who: Client| {
+        let (app, grid) = (&app, grid.clone());
+        async move {
+            let (s, c) = app
+                .call_json(
+                    &who,
+                    "case_queue_counts",
+                    serde_json::json!({ "queue": grid }),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{c}");
+            c
+        }
+    };
+    let before = counts(worker.clone()).await;
+
+    let late = new_case(&app, &resident, "消防通道被车辆堵住").await;
+    let soon = new_case(&app, &resident, "单元门门禁坏了").await;
+    let _fresh = new_case(&app, &resident, "绿化带里有建筑垃圾").await;
+    let (_, late_case) = app
+        .call(&worker, "case_detail", &[("id", &late.to_string())])
+        .await;
+    common::make_overdue(&app, &late_case).await;
+    // Due in two hours, its warning time passed: the sweep warns it.
+    let now = Utc::now();
+    let r = row(&app, soon).await;
+    let change = store::CaseChange {
+        started_at: Some(now - Duration::hours(22)),
+        due_at: Some(Some(now + Duration::hours(2))),
+        alarm: Some((0, Some(now - Duration::minutes(1)))),
+        ..Default::default()
+    };
+    let event = store::NewEvent {
+        actor_id: None,
+        actor_name: String::new(),
+        actor_role: "system".into(),
+        action: "progress".into(),
+        from_status: None,
+        to_status: r.status,
+        note: "测试：时间过去了".into(),
+        public: false,
+    };
+    assert!(
+        store::apply(&app.state.db, soon, r.version, &change, &event, now)
+            .await
+            .unwrap()
+    );
+    assert!(sweep(&app, now).await.warned >= 1);
+
+    let after = counts(worker.clone()).await;
+    let delta = |k: &str| after[k].as_u64().unwrap() - before[k].as_u64().unwrap();
+    assert_eq!(
+        (delta("todo"), delta("due_soon"), delta("overdue")),
+        (3, 1, 1),
+        "{after}"
+    );
+
+    let list = |view: &'static str, after: Option<i64>| {
+        let (app, grid, worker) = (&app, grid.clone(), worker.clone());
+        async move {
+            let (s, rows) = app
+                .call_json(
+                    &worker,
+                    "case_queue",
+                    serde_json::json!({"queue": grid, "statuses": [], "after": after, "view": view}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{rows}");
+            rows.as_array().unwrap().clone()
+        }
+    };
+    let ids = |rows: &[Value]| {
+        rows.iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let overdue = list("overdue", None).await;
+    assert!(ids(&overdue).contains(&late) && !ids(&overdue).contains(&soon));
+    assert!(
+        overdue.iter().all(|r| r["due_state"] == "overdue"),
+        "{overdue:?}"
+    );
+    let due_soon = list("due_soon", None).await;
+    assert!(ids(&due_soon).contains(&soon) && !ids(&due_soon).contains(&late));
+    assert!(
+        due_soon.iter().all(|r| r["due_state"] == "due_soon"),
+        "{due_soon:?}"
+    );
+
+    // 待办: every open case, soonest deadline first, page after page.
+    let mut all = Vec::new();
+    let mut after_id = None;
+    loop {
+        let page = list("todo", after_id).await;
+        if page.is_empty() {
+            break;
+        }
+        after_id = page.last().map(|r| r["id"].as_i64().unwrap());
+        all.extend(page);
+    }
+    assert_eq!(
+        all.len() as u64,
+        after["todo"].as_u64().unwrap(),
+        "every open case once"
+    );
+    let dues: Vec<&str> = all.iter().map(|r| r["due_at"].as_str().unwrap()).collect();
+    let parsed: Vec<DateTime<Utc>> = dues.iter().map(|d| d.parse().unwrap()).collect();
+    assert!(
+        parsed.windows(2).all(|w| w[0] <= w[1]),
+        "soonest first: {dues:?}"
+    );
+    let mut unique = ids(&all);
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), all.len(), "no repeats across pages");
+    assert!(all.iter().all(|r| r["due_state"] != Value::Null));
+
+    // A resident has no such tabs: their queue is refused to them.
+    let (s, _) = app
+        .call_json(
+            &resident,
+            "case_queue_counts",
+            serde_json::json!({ "queue": grid }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(staff_queues_show_deadlines_soonest_first_with_counts);

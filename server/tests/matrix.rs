@@ -266,6 +266,17 @@ const SERVER_FNS: &[Row] = &[
             v("cases I follow", SignedIn),
         ],
     ),
+    // The deadline tabs' counts: the same rule as the queue itself.
+    post!(
+        "/api/case_queue_counts",
+        &[
+            v("demo grid", Inside(PLACE_STAFF)),
+            v("demo community", Inside(AREA_ADMINS)),
+            v("demo street", Inside(&[SA, SYS])),
+            v("department inbox", Anywhere(&[DEP])),
+            v("company tasks", Anywhere(&[CO])),
+        ],
+    ),
     post!("/api/nearby_cases", &[v("-", SignedIn)]),
     post!(
         "/api/follow_case",
@@ -1374,7 +1385,7 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             ctx.form(c, "urge_case", &[("id", case["id"].to_string())])
                 .await
         }
-        ("/api/case_queue", _) => {
+        ("/api/case_queue" | "/api/case_queue_counts", _) => {
             let q = match what {
                 "demo grid" => json!({ "grid": DEMO_GRID }),
                 "demo community" => json!({ "community": DEMO_COMMUNITY }),
@@ -1385,7 +1396,11 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 "cases I follow" => json!("following"),
                 _ => return None,
             };
-            ctx.json(c, "case_queue", queue(q)).await
+            if path == "/api/case_queue" {
+                ctx.json(c, "case_queue", queue(q)).await
+            } else {
+                ctx.json(c, "case_queue_counts", json!({ "queue": q })).await
+            }
         }
         ("/api/nearby_cases", _) => {
             ctx.form(

@@ -1,4 +1,6 @@
-use crate::domain::case::{ActRequest, CaseStatus, CaseSummary, CaseView, NewCase, Queue};
+use crate::domain::case::{
+    ActRequest, CaseStatus, CaseSummary, CaseView, NewCase, Queue, QueueCounts, QueueView,
+};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -139,7 +141,8 @@ pub async fn urge_case(id: i64) -> Result<CaseView, AppError> {
         .await
 }
 
-/// A page of a queue, newest first; pass the last id seen as `after`.
+/// A page of a queue: `view` picks the deadline tab (soonest first) or all
+/// cases (newest first); pass the last id seen as `after`.
 #[server(prefix = "/api", endpoint = "case_queue", input = server_fn::codec::Json)]
 pub async fn case_queue(
     queue: Queue,
@@ -152,28 +155,38 @@ pub async fn case_queue(
     /// One grid of the queue's place.
     #[server(default)]
     grid: Option<String>,
+    #[server(default)] view: QueueView,
 ) -> Result<Vec<CaseSummary>, AppError> {
-    use crate::backend::{request, services, store};
+    use crate::backend::{request, services};
     request::signed_in(|state, viewer| async move {
-        let category_ids = match category_id {
-            Some(c) => store::cases::categories(&state.db)
-                .await?
-                .into_iter()
-                .filter(|x| x.id == c || x.parent_id == Some(c))
-                .map(|x| x.id)
-                .collect(),
-            None => Vec::new(),
+        // The older "overdue only" switch is the 已超期 tab.
+        let view = if overdue_only && view == QueueView::All {
+            QueueView::Overdue
+        } else {
+            view
         };
-        let filter = store::cases::Filter {
+        let ask = services::cases::QueueAsk {
             statuses,
-            due_before: overdue_only.then(chrono::Utc::now),
-            category_ids,
-            grid: grid
-                .map(|g| g.trim().to_ascii_uppercase())
-                .filter(|g| !g.is_empty()),
-            ..Default::default()
+            view,
+            category_id,
+            grid,
         };
-        services::cases::queue(&state, &viewer, queue, filter, after).await
+        services::cases::list(&state, &viewer, queue, &ask, after).await
+    })
+    .await
+}
+
+/// How many cases each deadline tab of a queue holds (with the same
+/// category and grid filters as the list).
+#[server(prefix = "/api", endpoint = "case_queue_counts", input = server_fn::codec::Json)]
+pub async fn case_queue_counts(
+    queue: Queue,
+    #[server(default)] category_id: Option<i64>,
+    #[server(default)] grid: Option<String>,
+) -> Result<QueueCounts, AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::cases::queue_counts(&state, &viewer, queue, category_id, grid).await
     })
     .await
 }

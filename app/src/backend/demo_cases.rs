@@ -124,6 +124,13 @@ pub async fn seed(
             residents[(pick(seed, 5) * residents.len() as f64) as usize % residents.len()]
         });
         let rated = matches!(status, CaseStatus::Evaluated | CaseStatus::Closed);
+        let (alarm_stage, alarm_at) = demo_alarm(
+            &calendar,
+            status,
+            if dispatched { started } else { created },
+            due,
+            now,
+        );
         let row = CaseRow {
             id: 0,
             category_id: subs[(pick(seed, 6) * subs.len() as f64) as usize % subs.len()],
@@ -155,11 +162,8 @@ pub async fn seed(
             rating: rated.then(|| 3 + (pick(seed, 10) * 3.0) as i32 % 3),
             merged_into: None,
             owner_id: owners.get(&g.code).copied().flatten(),
-            // History, as if from before the scheduler: it neither warns nor
-            // escalates these (a first `make run` should not start by
-            // moving half the demo cases up a level).
-            alarm_stage: crate::domain::alarm::WAITING,
-            alarm_at: None,
+            alarm_stage,
+            alarm_at,
             version: 0,
             created_at: created,
             updated_at: started,
@@ -283,4 +287,25 @@ pub async fn residents(txn: &Txn, n: usize) -> Result<Vec<i64>, AppError> {
         }
     }
     Ok(ids)
+}
+
+/// Where the deadline sweep would stand with a demo case: open cases on time
+/// or due soon run on as any case does; those already overdue count as
+/// flagged history and are never escalated (a first `make run` should not
+/// start by moving a seventh of the demo cases up a level).
+fn demo_alarm(
+    calendar: &Calendar,
+    status: CaseStatus,
+    start: chrono::DateTime<Utc>,
+    due: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+) -> (i16, Option<chrono::DateTime<Utc>>) {
+    use crate::domain::alarm::{FLAGGED, WAITING, WARNED};
+    let warn = calendar.warn_at(start, due);
+    match () {
+        _ if !status.is_open() => (WAITING, None),
+        _ if now >= due => (FLAGGED, None),
+        _ if now >= warn => (WARNED, Some(due)),
+        _ => (WAITING, Some(warn)),
+    }
 }

@@ -913,6 +913,58 @@ pub enum Queue {
     Company,
 }
 
+/// Which part of a staff queue to read (the tabs 待办 / 即将超期 / 已超期 / 全部).
+/// The first three are open cases, soonest deadline first; `All` is every
+/// case, newest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueView {
+    #[default]
+    All,
+    /// Open: waiting for someone to act.
+    Todo,
+    /// Open, warned: a quarter of the working time or less is left.
+    DueSoon,
+    /// Open and past the deadline.
+    Overdue,
+}
+
+impl QueueView {
+    pub const ALL: [QueueView; 4] = [
+        QueueView::Todo,
+        QueueView::DueSoon,
+        QueueView::Overdue,
+        QueueView::All,
+    ];
+
+    /// How the view is written in the address (`?view=due_soon`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueView::All => "all",
+            QueueView::Todo => "todo",
+            QueueView::DueSoon => "due_soon",
+            QueueView::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QueueView> {
+        QueueView::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Read soonest deadline first (else newest first).
+    pub fn by_deadline(self) -> bool {
+        self != QueueView::All
+    }
+}
+
+/// How many cases each deadline tab of a queue holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub todo: u64,
+    pub due_soon: u64,
+    pub overdue: u64,
+}
+
 /// A case on the public board (公开栏): anonymised. No description (it may
 /// name people or addresses), no reporter, the place only to ~100 m.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -126,6 +126,25 @@ impl Calendar {
     }
 }
 
+impl Calendar {
+    /// How a case stands against its deadline on this calendar: due soon once a
+    /// quarter of its working time is left, the moment the sweep warns its owner.
+    pub fn due_state(
+        &self,
+        start: DateTime<Utc>,
+        due: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> DueState {
+        if now > due {
+            DueState::Overdue
+        } else if now >= self.warn_at(start, due) {
+            DueState::DueSoon
+        } else {
+            DueState::OnTime
+        }
+    }
+}
+
 /// Working days allowed at each level (defaults 1, 3, 5; admins change them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeLimits {

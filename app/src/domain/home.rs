@@ -65,7 +65,7 @@ impl HomeKind {
     pub fn href(self) -> &'static str {
         match self {
             HomeKind::CasesWaiting => "/cases",
-            HomeKind::CasesOverdue => "/cases?overdue=1",
+            HomeKind::CasesOverdue => "/cases?view=overdue",
             HomeKind::MyReports => "/cases?q=mine",
             HomeKind::WishesToReview | HomeKind::MyClaims | HomeKind::RegistrationsToReview => {
                 "/service"

@@ -160,7 +160,10 @@ texts! {
     SubmittedWho => "受理", "Handled by";
     SubmittedHint => "处理进展会发到“消息”；也可以随时在这里查看。", "Progress reaches you under Inbox; you can also check here at any time.";
     Level => "办理层级", "Level";
-    OverdueOnly => "只看逾期", "Overdue only";
+    ViewTodo => "待办", "To do";
+    ViewDueSoon => "即将超期", "Due soon";
+    ViewOverdue => "已超期", "Overdue";
+    ViewAll => "全部", "All";
     BoardTitle => "公开栏", "Public board";
     BoardHint => "居民同意公开的诉求及办理进度（已匿名，不含姓名、电话和详细地址）。", "Reports residents allowed to be public, and how they went (anonymised: no names, phones or exact addresses).";
     OpenBoard => "查看公开栏", "Open the public board";

@@ -11,7 +11,8 @@ use crate::domain::auth::{Place, Role, Scope};
 use crate::domain::case::PhotoRef;
 use crate::domain::case::{
     available, decide, in_china, ActRequest, Actor, CaseAction, CaseFacts, CaseSource, CaseStatus,
-    CaseSummary, CaseView, DispatchLevel, NewCase, Queue, Refusal, TimelineEntry, MAX_DESCRIPTION,
+    CaseSummary, CaseView, DispatchLevel, NewCase, Queue, QueueCounts, QueueView, Refusal,
+    TimelineEntry, MAX_DESCRIPTION,
 };
 use crate::domain::deadline::{due_state, TimeLimits};
 use crate::domain::error::{AppError, Field, InputProblem};
@@ -261,8 +262,9 @@ pub async fn time_limits(state: &AppState) -> Result<TimeLimits, AppError> {
     })
 }
 
-fn summary(row: &db::CaseRow, categories: &HashMap<i64, String>) -> CaseSummary {
+fn summary(row: &db::CaseRow, settings: &CaseSettings) -> CaseSummary {
     let now = Utc::now();
+    let categories = &settings.names;
     let description: String = row.description.chars().take(80).collect();
     CaseSummary {
         id: row.id,
@@ -278,7 +280,7 @@ fn summary(row: &db::CaseRow, categories: &HashMap<i64, String>) -> CaseSummary 
         due_state: row
             .due_at
             .filter(|_| row.status.is_open())
-            .map(|d| due_state(row.started_at, d, now)),
+            .map(|d| settings.calendar.due_state(row.started_at, d, now)),
         created_at: row.created_at,
         lat: row.lat,
         lng: row.lng,
@@ -295,7 +297,6 @@ pub(super) async fn view(
 ) -> Result<CaseView, AppError> {
     use crate::domain::case::{blur, CaseContact};
     let settings = settings(state).await?;
-    let categories = &settings.names;
     let staff = access.internal();
     let contact = if access.contact() {
         let reporter = match row.reporter_id {
@@ -360,7 +361,7 @@ pub(super) async fn view(
             at: e.created_at,
         })
         .collect();
-    let s = summary(&row, categories);
+    let s = summary(&row, &settings);
     let (lat, lng) = if access.exact_place() {
         (row.lat, row.lng)
     } else {
@@ -795,14 +796,7 @@ pub async fn queue(
     filter: db::Filter,
     after: Option<i64>,
 ) -> Result<Vec<CaseSummary>, AppError> {
-    let atlas = state.atlas();
-    if let Queue::Grid(c) | Queue::Community(c) | Queue::Street(c) = &which {
-        if atlas.place_of(c).is_none() {
-            return Err(AppError::NotFound);
-        }
-    }
-    let queue = policy::queue_scope(viewer.id, &viewer.grants, &which, |c| atlas.place_of(c))
-        .ok_or(AppError::Forbidden)?;
+    let queue = queue_scope(state, viewer, &which)?;
     // Followers see the board's view: the place blurred to ~100 m.
     let place = |x: f64| {
         if matches!(queue, QueueScope::Following(_)) {
@@ -831,13 +825,138 @@ pub async fn queue(
                 due_state: r
                     .due_at
                     .filter(|_| status.is_open())
-                    .map(|d| due_state(r.started_at, d, now)),
+                    .map(|d| settings.calendar.due_state(r.started_at, d, now)),
                 created_at: r.created_at,
                 lat: place(r.lat),
                 lng: place(r.lng),
             }
         })
         .collect())
+}
+
+/// A queue's list as its tabs and filters ask for it.
+pub async fn list(
+    state: &AppState,
+    viewer: &Viewer,
+    which: Queue,
+    ask: &QueueAsk,
+    after: Option<i64>,
+) -> Result<Vec<CaseSummary>, AppError> {
+    // Refused first, whatever was asked.
+    queue_scope(state, viewer, &which)?;
+    match queue_filter(state, ask, Utc::now()).await? {
+        Some(filter) => queue(state, viewer, which, filter, after).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The rule a queue's reader must pass (`policy::queue_scope`); an unknown
+/// place is not found.
+fn queue_scope(state: &AppState, viewer: &Viewer, which: &Queue) -> Result<QueueScope, AppError> {
+    let atlas = state.atlas();
+    if let Queue::Grid(c) | Queue::Community(c) | Queue::Street(c) = which {
+        if atlas.place_of(c).is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    policy::queue_scope(viewer.id, &viewer.grants, which, |c| atlas.place_of(c))
+        .ok_or(AppError::Forbidden)
+}
+
+/// What a queue's list asks for besides the queue itself.
+#[derive(Clone, Debug, Default)]
+pub struct QueueAsk {
+    pub statuses: Vec<CaseStatus>,
+    pub view: QueueView,
+    /// A category, or a top-level group with all its items.
+    pub category_id: Option<i64>,
+    /// One grid of the queue's place.
+    pub grid: Option<String>,
+}
+
+/// The store's filter for a queue's list at `now`: the deadline tabs read open
+/// cases soonest deadline first; 即将超期 is what the sweep warned about and
+/// is not yet overdue. None when nothing can match.
+pub async fn queue_filter(
+    state: &AppState,
+    ask: &QueueAsk,
+    now: DateTime<Utc>,
+) -> Result<Option<db::Filter>, AppError> {
+    let category_ids = match ask.category_id {
+        Some(c) => settings(state)
+            .await?
+            .categories
+            .iter()
+            .filter(|x| x.id == c || x.parent_id == Some(c))
+            .map(|x| x.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut filter = db::Filter {
+        statuses: ask.statuses.clone(),
+        category_ids,
+        grid: ask
+            .grid
+            .as_deref()
+            .map(|g| g.trim().to_ascii_uppercase())
+            .filter(|g| !g.is_empty()),
+        by_deadline: ask.view.by_deadline(),
+        ..Default::default()
+    };
+    match ask.view {
+        QueueView::All => {}
+        QueueView::Todo => {
+            let asked = !filter.statuses.is_empty();
+            if !asked {
+                filter.statuses = CaseStatus::ALL.to_vec();
+            }
+            filter.statuses.retain(|s| s.is_open());
+            if filter.statuses.is_empty() {
+                // Closed cases asked for on the open tab: none can match.
+                return Ok(None);
+            }
+        }
+        QueueView::DueSoon => {
+            filter.due_after = Some(now);
+            filter.alarm_stage = Some(alarm::WARNED);
+        }
+        QueueView::Overdue => filter.due_before = Some(now),
+    }
+    Ok(Some(filter))
+}
+
+/// How many open, due-soon and overdue cases a queue holds, with the list's
+/// category and grid filters.
+pub async fn queue_counts(
+    state: &AppState,
+    viewer: &Viewer,
+    which: Queue,
+    category_id: Option<i64>,
+    grid: Option<String>,
+) -> Result<QueueCounts, AppError> {
+    let scope: db::Scope = queue_scope(state, viewer, &which)?.into();
+    let now = Utc::now();
+    let mut counts = [0u64; 3];
+    for (n, view) in
+        counts
+            .iter_mut()
+            .zip([QueueView::Todo, QueueView::DueSoon, QueueView::Overdue])
+    {
+        let ask = QueueAsk {
+            view,
+            category_id,
+            grid: grid.clone(),
+            ..Default::default()
+        };
+        if let Some(filter) = queue_filter(state, &ask, now).await? {
+            *n = db::count_in(&state.db, &scope, &filter).await?;
+        }
+    }
+    Ok(QueueCounts {
+        todo: counts[0],
+        due_soon: counts[1],
+        overdue: counts[2],
+    })
 }
 
 /// Open cases of the same category within ~50 m in the last 30 days, shown
@@ -864,12 +983,11 @@ pub async fn nearby(
     // cases or pin anyone's door.
     let rows = db::nearby_open(&state.db, category_id, (lat, lng), (dlat, dlng), since).await?;
     let settings = settings(state).await?;
-    let categories = &settings.names;
     Ok(rows
         .iter()
         .filter(|r| policy::on_public_board(r.public, r.status))
         .map(|r| {
-            let mut s = summary(r, categories);
+            let mut s = summary(r, &settings);
             s.lat = crate::domain::case::blur(r.lat);
             s.lng = crate::domain::case::blur(r.lng);
             s

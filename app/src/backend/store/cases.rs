@@ -458,7 +458,13 @@ pub struct Filter {
     pub community: Option<String>,
     /// Only open cases due before this moment (overdue or due soon).
     pub due_before: Option<DateTime<Utc>>,
+    /// Only open cases due at or after this moment.
+    pub due_after: Option<DateTime<Utc>>,
+    /// Only cases the deadline sweep has taken this far (`domain::alarm`).
+    pub alarm_stage: Option<i16>,
     pub since: Option<DateTime<Utc>>,
+    /// Soonest deadline first (keyset on deadline and id), else newest first.
+    pub by_deadline: bool,
 }
 
 /// The cases of a queue, narrowed by a filter (not yet ordered or paged).
@@ -533,13 +539,21 @@ fn narrowed(
     if let Some(c) = &filter.community {
         q = q.filter(C::CommunityCode.eq(c.clone()));
     }
-    if let Some(t) = filter.due_before {
-        let open: Vec<&str> = CaseStatus::ALL
+    let open = || -> Vec<&str> {
+        CaseStatus::ALL
             .iter()
             .filter(|s| s.is_open())
             .map(|s| s.as_str())
-            .collect();
-        q = q.filter(C::DueAt.lt(t)).filter(C::Status.is_in(open));
+            .collect()
+    };
+    if let Some(t) = filter.due_before {
+        q = q.filter(C::DueAt.lt(t)).filter(C::Status.is_in(open()));
+    }
+    if let Some(t) = filter.due_after {
+        q = q.filter(C::DueAt.gte(t)).filter(C::Status.is_in(open()));
+    }
+    if let Some(stage) = filter.alarm_stage {
+        q = q.filter(C::AlarmStage.eq(stage));
     }
     if let Some(t) = filter.since {
         q = q.filter(C::CreatedAt.gte(t));
@@ -615,7 +629,8 @@ pub struct QueueRow {
     pub lng: f64,
 }
 
-/// One page of a queue as rows show it, newest first, after `after`.
+/// One page of a queue as rows show it, after `after`: newest first, or
+/// soonest deadline first (`Filter::by_deadline`).
 pub async fn queue_page(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -624,7 +639,27 @@ pub async fn queue_page(
     limit: u64,
 ) -> Result<Vec<QueueRow>, DbErr> {
     use case_record::Column as C;
-    let q = selected(db, scope, filter, after).await?;
+    let q = if filter.by_deadline {
+        // Keyset on (deadline, id): the page after the last row seen.
+        let mut q = selected(db, scope, filter, None).await?;
+        if let Some(a) = after {
+            let last = case_record::Entity::find_by_id(a).one(db).await?;
+            if let Some(due) = last.and_then(|m| m.due_at) {
+                q = q.filter(
+                    Condition::any()
+                        .add(C::DueAt.gt(due))
+                        .add(Condition::all().add(C::DueAt.eq(due)).add(C::Id.gt(a))),
+                );
+            }
+        }
+        q.filter(C::DueAt.is_not_null())
+            .order_by_asc(C::DueAt)
+            .order_by_asc(C::Id)
+    } else {
+        selected(db, scope, filter, after)
+            .await?
+            .order_by_desc(C::Id)
+    };
     q.select_only()
         .columns([C::Id, C::CategoryId])
         .expr_as(Expr::cust("substr(description, 1, 80)"), "excerpt")
@@ -638,7 +673,6 @@ pub async fn queue_page(
             C::Lat,
             C::Lng,
         ])
-        .order_by_desc(C::Id)
         .limit(limit)
         .into_model::<QueueRow>()
         .all(db)

@@ -5,9 +5,9 @@ use super::super::auth::{ErrorLine, SignInPrompt};
 use super::super::i18n::{short_time, status_label, tr, use_lang, T};
 use super::super::session::use_session;
 use super::{DueFlag, StatusBadge};
-use crate::api::cases::case_queue;
+use crate::api::cases::{case_queue, case_queue_counts};
 use crate::domain::auth::{Role, Scope};
-use crate::domain::case::{CaseStatus, CaseSummary, Queue};
+use crate::domain::case::{CaseStatus, CaseSummary, Queue, QueueCounts, QueueView};
 use crate::domain::staff::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -78,7 +78,7 @@ fn queue_key(q: &Queue) -> String {
 fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     let lang = use_lang();
     // The queue and its filters live in the address, so Back, a reload and a link
-    // from 我的 (`/cases?overdue=1`) open the list as it was left. Only a queue the
+    // from 我的 (`/cases?view=overdue`) open the list as it was left. Only a queue the
     // user has is taken from it.
     let query = use_query_map();
     let param = |k: &str| query.with_untracked(|q| q.get(k)).unwrap_or_default();
@@ -92,7 +92,18 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     let status = RwSignal::new(param("status"));
     let rows = RwSignal::new(Vec::<CaseSummary>::new());
     let more = RwSignal::new(false);
-    let overdue_only = RwSignal::new(param("overdue") == "1");
+    // Staff queues open on what needs action (待办), soonest deadline first; a
+    // resident's lists show everything, newest first. (`overdue=1`: older links.)
+    let staff_queue = |q: &Queue| !matches!(q, Queue::Mine | Queue::Following);
+    let view = RwSignal::new(
+        QueueView::parse(&param("view"))
+            .or_else(|| (param("overdue") == "1").then_some(QueueView::Overdue))
+            .unwrap_or(if staff_queue(&current.get_untracked()) {
+                QueueView::Todo
+            } else {
+                QueueView::All
+            }),
+    );
     let category = RwSignal::new(param("cat"));
     // Only the community and street queues have a grid filter (and show it).
     let grid = RwSignal::new(
@@ -117,9 +128,7 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                 parts.push(format!("{key}={}", Url::escape(&value)));
             }
         }
-        if overdue_only.get() {
-            parts.push("overdue=1".into());
-        }
+        parts.push(format!("view={}", view.get().as_str()));
         let options = NavigateOptions {
             replace: true,
             scroll: false,
@@ -135,13 +144,13 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     type Ask = (
         Queue,
         Vec<CaseStatus>,
-        bool,
+        QueueView,
         Option<i64>,
         Option<i64>,
         String,
     );
-    let load = Action::new(|(q, s, o, after, c, g): &Ask| {
-        case_queue(q.clone(), s.clone(), *o, *after, *c, Some(g.clone()))
+    let load = Action::new(|(q, s, v, after, c, g): &Ask| {
+        case_queue(q.clone(), s.clone(), false, *after, *c, Some(g.clone()), *v)
     });
     let error = Signal::derive(move || load.value().get().and_then(Result::err));
     let statuses = move || {
@@ -151,16 +160,35 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
     };
     let live = super::super::live::use_live();
     live.unseen.set(0);
+    // The tabs' counts, for the same queue and filters (not the status).
+    let counts = LocalResource::new(move || {
+        live.notices.track();
+        let (q, c, g) = (current.get(), category.get().parse().ok(), grid.get());
+        async move {
+            if staff_queue(&q) {
+                case_queue_counts(q, c, Some(g)).await.ok()
+            } else {
+                None
+            }
+        }
+    });
+    // A closed status cannot be on an open-cases tab: the tab wins.
+    Effect::new(move |_| {
+        let closed = CaseStatus::parse(&status.get_untracked()).is_some_and(|s| !s.is_open());
+        if view.get().by_deadline() && closed {
+            status.set(String::new());
+        }
+    });
     // A new queue or filter starts from the top; so does a live change.
     Effect::new(move |_| {
         live.notices.track();
         let q = current.get();
         let s = statuses();
-        let o = overdue_only.get();
+        let v = view.get();
         let c = category.get().parse().ok();
         let g = grid.get();
         rows.set(Vec::new());
-        load.dispatch((q, s, o, None, c, g));
+        load.dispatch((q, s, v, None, c, g));
     });
     Effect::new(move |_| {
         if let Some(Ok(page)) = load.value().get() {
@@ -183,7 +211,7 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
         load.dispatch((
             current.get_untracked(),
             statuses(),
-            overdue_only.get_untracked(),
+            view.get_untracked(),
             after,
             category.get_untracked().parse().ok(),
             grid.get_untracked(),
@@ -196,7 +224,11 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                     let q2 = q.clone();
                     view! {
                         <button type="button" role="tab" class:active=move || current.get() == q2
-                            on:click=move |_| current.set(q.clone())>
+                            on:click=move |_| {
+                                // Each kind of queue opens on its own first tab.
+                                view.set(if staff_queue(&q) { QueueView::Todo } else { QueueView::All });
+                                current.set(q.clone());
+                            }>
                             {move || label.get(lang.get())}{(!code.is_empty()).then(|| format!(" {code}"))}
                         </button>
                     }
@@ -204,7 +236,8 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
             </nav>
             <select bind:value=status aria-label=tr(T::AllStatuses)>
                 <option value="">{tr(T::AllStatuses)}</option>
-                {CaseStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
+                // The deadline tabs hold open cases only: only open statuses to pick.
+                {move || CaseStatus::ALL.into_iter().filter(|s| s.is_open() || !view.get().by_deadline()).map(|s| view! { <option value=s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
             </select>
             <select bind:value=category aria-label=tr(T::CategoryTop) data-testid="queue-category">
                 <option value="">{tr(T::AllCategories)}</option>
@@ -219,10 +252,9 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
             <Show when=move || matches!(current.get(), Queue::Community(_) | Queue::Street(_))>
                 <input type="search" bind:value=grid placeholder=move || T::GridCodeFilter.get(lang.get()) data-testid="queue-grid"/>
             </Show>
-            <label class="check">
-                <input type="checkbox" bind:checked=overdue_only data-testid="overdue-only"/>
-                <span>{tr(T::OverdueOnly)}</span>
-            </label>
+            <Show when=move || staff_queue(&current.get())>
+                <DeadlineTabs view counts=Signal::derive(move || counts.get().flatten())/>
+            </Show>
             <ErrorLine error/>
             <ul class="case-list" data-testid="case-list" on:click=|_| super::super::scroll::remember()>
                 {move || rows.get().into_iter().map(|c| view! {
@@ -231,7 +263,14 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                             <span class="case-head"><StatusBadge status=c.status/><DueFlag due=c.due_state/><span class="muted">{format!("#{}", c.id)}</span></span>
                             <span class="case-cat">{c.category.clone()}</span>
                             <span class="case-text">{c.description.clone()}</span>
-                            <span class="muted small">{c.grid_code.clone().unwrap_or_default()}" · "{short_time(c.created_at)}</span>
+                            <span class="muted small">{c.grid_code.clone().unwrap_or_default()}" · "{
+                                // On the deadline tabs, the deadline is what orders the list.
+                                let due = c.due_at.filter(|_| view.get_untracked().by_deadline());
+                                match due {
+                                    Some(d) => format!("{} {}", T::DueAt.get(lang.get_untracked()), short_time(d)),
+                                    None => short_time(c.created_at),
+                                }
+                            }</span>
                         </A>
                     </li>
                 }).collect_view()}
@@ -243,5 +282,39 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                 <button type="button" on:click=next_page disabled=move || load.pending().get()>{tr(T::LoadMore)}</button>
             </Show>
         </section>
+    }
+}
+
+/// 待办 / 即将超期 / 已超期 / 全部, with how many cases each holds.
+#[component]
+fn DeadlineTabs(view: RwSignal<QueueView>, counts: Signal<Option<QueueCounts>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <nav class="tabs deadline-tabs" role="tablist" data-testid="deadline-tabs">
+            {QueueView::ALL.into_iter().map(|v| {
+                let label = match v {
+                    QueueView::Todo => T::ViewTodo,
+                    QueueView::DueSoon => T::ViewDueSoon,
+                    QueueView::Overdue => T::ViewOverdue,
+                    QueueView::All => T::ViewAll,
+                };
+                let count = move || counts.get().and_then(|c| match v {
+                    QueueView::Todo => Some(c.todo),
+                    QueueView::DueSoon => Some(c.due_soon),
+                    QueueView::Overdue => Some(c.overdue),
+                    QueueView::All => None,
+                });
+                view! {
+                    <button type="button" role="tab" data-testid=format!("view-{}", v.as_str())
+                        class:active=move || view.get() == v
+                        class:alarm=move || v == QueueView::Overdue && count().is_some_and(|n| n != 0)
+                        aria-selected=move || (view.get() == v).to_string()
+                        on:click=move |_| view.set(v)>
+                        {move || label.get(lang.get())}
+                        {move || count().map(|n| view! { <span class="count">{n}</span> })}
+                    </button>
+                }
+            }).collect_view()}
+        </nav>
     }
 }
