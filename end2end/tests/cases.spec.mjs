@@ -131,3 +131,44 @@ test('a new report is named to its grid worker, who is told, and the leader reas
   await expect(resident.getByTestId('owner')).toHaveCount(0);
   await expect(resident.getByTestId('timeline')).not.toContainText('改派');
 });
+
+// Issue 10, 立即解决: the grid worker settles a new report on the spot in one step
+// (受理并自行处置) with a photo after handling; a readable message says what is
+// missing first. The resident then has the result and the after photo, and rates it.
+test('a grid worker solves a new report at once, with a photo after', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(resident, '13800000011');
+  await open(resident, '/report');
+  await resident.getByTestId('category-top').selectOption({ label: '市容环境' });
+  await resident.getByTestId('category-sub').selectOption({ index: 1 });
+  await resident.getByLabel('问题描述').fill('楼道里堆的纸箱挡住了消防通道');
+  await resident.locator('#report-map path.gc-370103-001-001-01').click();
+  await expect(resident.getByTestId('picked-place')).toBeVisible();
+  await resident.getByRole('button', { name: '提交' }).click();
+  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/);
+  const id = new URL(resident.url()).pathname.split('/').pop();
+  await expect(resident.getByTestId('solve-now')).toHaveCount(0);
+
+  const worker = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await login(worker, '13800000005');
+  await open(worker, `/case/${id}`);
+  const panel = worker.getByTestId('solve-now');
+  await expect(panel).toBeVisible();
+  await panel.getByTestId('solve-submit').click();
+  await expect(panel.getByRole('alert')).toHaveText('请填写办理结果。');
+  await panel.getByTestId('solve-result').fill('纸箱已清走，通道畅通');
+  await panel.getByTestId('solve-submit').click();
+  await expect(panel.getByRole('alert')).toHaveText('请先拍一张处置后的照片。');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  await panel.getByTestId('photo-after').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: png });
+  await panel.getByTestId('solve-submit').click();
+  await expect(worker.getByTestId('solve-now')).toHaveCount(0);
+  await expect(worker.getByTestId('timeline').locator('li').first()).toContainText('立即解决：受理并自行处置');
+  await expect(worker.getByTestId('result')).toHaveText('纸箱已清走，通道畅通');
+
+  await open(resident, `/case/${id}`);
+  await expect(resident.getByTestId('result')).toHaveText('纸箱已清走，通道畅通');
+  await expect(resident.locator('[data-testid="photos"] a[data-phase="after"]')).toHaveCount(1);
+  await expect(resident.locator('[data-testid="actions"] [data-action="evaluate"]')).toBeVisible();
+});

@@ -334,7 +334,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                     idempotency_key: None,
                 };
                 match cases::report(&state, &v, form).await {
-                    Ok(c) if photo => cases::add_photo(&state, &v, c.id, PHOTO.to_vec())
+                    Ok(c) if photo => cases::add_photo(&state, &v, c.id, PHOTO.to_vec(), None)
                         .await
                         .is_ok(),
                     Ok(_) => true,

@@ -77,6 +77,8 @@ pub fn watch_deadlines(state: AppState) {
     );
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(state.config.sweep.every);
+        // A slow sweep is not followed by a burst of the ticks it missed.
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             match deadlines::run(&state, &holder, chrono::Utc::now()).await {
@@ -149,10 +151,13 @@ impl Settings {
                     .map_err(|e| format!("GRIDLINK_SMS: {e}"))?,
                 sweep: {
                     let d = app::backend::state::SweepConfig::default();
+                    let max = app::domain::alarm::MAX_GRACE_HOURS;
                     let hours = var("GRIDLINK_ESCALATE_AFTER_HOURS")
-                        .map(|v| {
-                            v.parse::<u32>()
-                                .map_err(|e| format!("GRIDLINK_ESCALATE_AFTER_HOURS={v}: {e}"))
+                        .map(|v| match v.parse::<u32>() {
+                            Ok(h) if (1..=max).contains(&h) => Ok(h),
+                            _ => Err(format!(
+                                "GRIDLINK_ESCALATE_AFTER_HOURS={v}: a whole number of hours from 1 to {max}"
+                            )),
                         })
                         .transpose()?;
                     let secs = var("GRIDLINK_SWEEP_SECONDS")

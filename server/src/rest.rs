@@ -293,19 +293,29 @@ pub(crate) async fn read_photo(
 pub async fn upload_photo(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
     SignedIn(viewer): SignedIn,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
     use app::backend::services::cases;
+    use app::domain::case::PhotoPhase;
     photo_answer(
         async {
+            // `?phase=before|after`: staff photos taken when handling the case.
+            let phase = match q.get("phase").map(String::as_str) {
+                None | Some("") => None,
+                Some(p) => Some(
+                    PhotoPhase::parse(p)
+                        .ok_or(AppError::invalid(Field::Photo, InputProblem::Unknown))?,
+                ),
+            };
             // NotFound for a case the caller may not read, as for a missing
             // one. `add_photo` checks everything again once the photo is here.
-            cases::may_add_photo(&state, &viewer, id).await?;
+            cases::may_add_photo(&state, &viewer, id, phase).await?;
             let (_place, body) = admit_upload(viewer.id, body).await?;
             let bytes = read_photo(body, &headers).await?;
-            cases::add_photo(&state, &viewer, id, bytes).await
+            cases::add_photo(&state, &viewer, id, bytes, phase).await
         }
         .await,
     )

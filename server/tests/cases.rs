@@ -236,7 +236,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
         .call_json(
             &resident,
             "case_queue",
-            json!({"queue": "mine", "statuses": [], "overdue_only": false, "after": null}),
+            json!({"queue": "mine", "statuses": [], "after": null}),
         )
         .await;
     assert_eq!(my_list.as_array().unwrap().len(), 1);
@@ -248,7 +248,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
         .call_json(
             &company,
             "case_queue",
-            json!({"queue": "company", "statuses": [], "overdue_only": false, "after": null}),
+            json!({"queue": "company", "statuses": [], "after": null}),
         )
         .await;
     assert_eq!(s, StatusCode::OK);
@@ -341,7 +341,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
         .call_json(
             &department,
             "case_queue",
-            json!({"queue": "department", "statuses": [], "overdue_only": false, "after": null}),
+            json!({"queue": "department", "statuses": [], "after": null}),
         )
         .await;
     assert_eq!(inbox.as_array().unwrap().len(), 1);
@@ -367,7 +367,7 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
     )
     .await;
     // Queues of other places are refused.
-    let (s, _) = app.call_json(&worker, "case_queue", json!({"queue": {"grid": format!("{DISTRICT_CODE}-002-001-01")}, "statuses": [], "overdue_only": false, "after": null})).await;
+    let (s, _) = app.call_json(&worker, "case_queue", json!({"queue": {"grid": format!("{DISTRICT_CODE}-002-001-01")}, "statuses": [], "after": null})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
@@ -909,7 +909,7 @@ async fn queues_filter_by_category_and_grid(backend: Backend) {
     let (_, here) = report(&app, &resident, HOME, "楼道灯坏了").await;
     let (_, there) = report(&app, &resident, NEXT_DOOR, "井盖松动").await;
     let queue = |extra: Value| {
-        let mut body = json!({"queue": {"community": format!("{DISTRICT_CODE}-001-001")}, "statuses": [], "overdue_only": false, "after": null});
+        let mut body = json!({"queue": {"community": format!("{DISTRICT_CODE}-001-001")}, "statuses": [], "after": null});
         for (k, v) in extra.as_object().unwrap() {
             body[k] = v.clone();
         }
@@ -1050,7 +1050,7 @@ async fn a_resent_report_makes_no_second_case(backend: Backend) {
         .call_json(
             &resident,
             "case_queue",
-            json!({"queue": "mine", "statuses": [], "overdue_only": false, "after": null}),
+            json!({"queue": "mine", "statuses": [], "after": null}),
         )
         .await;
     let lamps = mine
@@ -1475,3 +1475,128 @@ async fn a_reporter_urges_an_overdue_case_once_a_day(backend: Backend) {
 }
 
 on_both_backends!(a_reporter_urges_an_overdue_case_once_a_day);
+
+/// A photo sent to a case as staff taken before or after handling it.
+async fn upload_phase(app: &TestApp, c: &Client, case: &Value, phase: &str) -> (StatusCode, Value) {
+    let res = c
+        .post(app.url(&format!(
+            "/api/v1/cases/{}/photos?phase={phase}",
+            case["id"]
+        )))
+        .body(png(40, 30))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Issue 10, 立即解决: the grid takes a new report and settles it in one step
+/// ("受理并自行处置") with its result and a photo after handling; the reporter
+/// sees the result and the after photo (not staff's before photo) and may rate
+/// it. Nobody else may take the step, and it needs the after photo first.
+async fn the_grid_solves_a_report_at_once_in_one_step(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (s, case) = report(&app, &resident, HOME, "楼道里堆的纸箱挡住了消防通道").await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let id = case["id"].as_i64().unwrap().to_string();
+    let (_, seen) = app.call(&worker, "case_detail", &[("id", &id)]).await;
+    assert!(
+        seen["actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("solve_now")),
+        "offered to the grid: {seen}"
+    );
+    let (_, theirs) = app.call(&community, "case_detail", &[("id", &id)]).await;
+    assert!(!theirs["actions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("solve_now")));
+
+    let solve = json!("solve_now");
+    let (s, body) = act(
+        &app,
+        &worker,
+        &seen,
+        solve.clone(),
+        json!({"note": "已清理"}),
+    )
+    .await;
+    assert_eq!(
+        (s, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"Invalid": {"field": "AfterPhoto", "problem": "Required"}})
+        ),
+        "the result's photo first"
+    );
+    assert_eq!(
+        upload_phase(&app, &resident, &case, "after").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        upload_phase(&app, &worker, &case, "later").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    let (s, before) = upload_phase(&app, &worker, &case, "before").await;
+    assert_eq!(s, StatusCode::OK, "{before}");
+    let (s, after) = upload_phase(&app, &worker, &case, "after").await;
+    assert_eq!(s, StatusCode::OK, "{after}");
+    assert_eq!(after["phase"], "after");
+
+    let (s, body) = act(&app, &worker, &seen, solve.clone(), json!({})).await;
+    assert_eq!(
+        (s, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"Invalid": {"field": "Result", "problem": "Required"}})
+        )
+    );
+    let (s, body) = act(&app, &community, &seen, solve.clone(), json!({"note": "x"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let (s, done) = act(
+        &app,
+        &worker,
+        &seen,
+        solve.clone(),
+        json!({"note": "纸箱已清走，通道畅通"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    assert_eq!(
+        done["status"], "fed_back",
+        "one step, the resident's turn to rate"
+    );
+    assert_eq!(done["level"], "grid");
+    assert_eq!(
+        done["timeline"].as_array().unwrap().len(),
+        2,
+        "report, then one step"
+    );
+
+    let (_, mine) = app.call(&resident, "case_detail", &[("id", &id)]).await;
+    assert_eq!(mine["result"], "纸箱已清走，通道畅通");
+    let phases: Vec<&Value> = mine["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["phase"])
+        .collect();
+    assert_eq!(
+        phases,
+        vec![&json!("after")],
+        "the after photo, not staff's before photo"
+    );
+    assert!(mine["actions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("evaluate")));
+    let (s, _) = act(&app, &worker, &done, solve, json!({"note": "again"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "once");
+}
+
+on_both_backends!(the_grid_solves_a_report_at_once_in_one_step);

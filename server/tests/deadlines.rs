@@ -101,7 +101,9 @@ async fn the_scheduler_warns_flags_and_escalates_once(backend: Backend) {
         "the overdue flag is a staff entry"
     );
 
-    let climb = due + app.state.config.sweep.grace;
+    // The grace runs on working days, as the sweep counts it.
+    let calendar = store::calendar(&app.state.db).await.unwrap();
+    let climb = calendar.after_working_time(due, app.state.config.sweep.grace);
     assert!(
         sweep(&app, climb - Duration::seconds(1)).await.is_empty(),
         "not before the grace"
@@ -111,7 +113,8 @@ async fn the_scheduler_warns_flags_and_escalates_once(backend: Backend) {
     let up = row(&app, id).await;
     assert_eq!(
         (up.status.as_str(), up.level.map(|l| l.as_str())),
-        ("dispatched", Some("community"))
+        ("reported", Some("community")),
+        "nobody confirmed it: the community may still confirm, reject or merge it"
     );
     assert!(up.due_at.unwrap() > climb, "the community's own time limit");
     assert_eq!(up.alarm_stage, 0, "a new deadline starts over");
@@ -322,14 +325,15 @@ async fn staff_queues_show_deadlines_soonest_first_with_counts(backend: Backend)
         "{after}"
     );
 
-    let list = |view: &'static str, after: Option<i64>| {
+    let list = |view: &'static str, after: Option<(Value, Value)>| {
         let (app, grid, worker) = (&app, grid.clone(), worker.clone());
+        let (after, after_due) = after.unzip();
         async move {
             let (s, rows) = app
                 .call_json(
                     &worker,
                     "case_queue",
-                    serde_json::json!({"queue": grid, "statuses": [], "after": after, "view": view}),
+                    serde_json::json!({"queue": grid, "statuses": [], "after": after, "after_due": after_due, "view": view}),
                 )
                 .await;
             assert_eq!(s, StatusCode::OK, "{rows}");
@@ -362,7 +366,7 @@ async fn staff_queues_show_deadlines_soonest_first_with_counts(backend: Backend)
         if page.is_empty() {
             break;
         }
-        after_id = page.last().map(|r| r["id"].as_i64().unwrap());
+        after_id = page.last().map(|r| (r["id"].clone(), r["due_at"].clone()));
         all.extend(page);
     }
     assert_eq!(
@@ -382,6 +386,15 @@ async fn staff_queues_show_deadlines_soonest_first_with_counts(backend: Backend)
     assert_eq!(unique.len(), all.len(), "no repeats across pages");
     assert!(all.iter().all(|r| r["due_state"] != Value::Null));
 
+    // A tab that does not exist is the caller's mistake (400), not the server's.
+    let (s, body) = app
+        .call_json(
+            &worker,
+            "case_queue",
+            serde_json::json!({"queue": grid, "statuses": [], "after": null, "view": "soon"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     // A resident has no such tabs: their queue is refused to them.
     let (s, _) = app
         .call_json(

@@ -142,12 +142,12 @@ pub async fn urge_case(id: i64) -> Result<CaseView, AppError> {
 }
 
 /// A page of a queue: `view` picks the deadline tab (soonest first) or all
-/// cases (newest first); pass the last id seen as `after`.
+/// cases (newest first); pass the last id seen as `after` (and, on a deadline
+/// tab, its deadline as `after_due`).
 #[server(prefix = "/api", endpoint = "case_queue", input = server_fn::codec::Json)]
 pub async fn case_queue(
     queue: Queue,
     statuses: Vec<CaseStatus>,
-    #[server(default)] overdue_only: bool,
     after: Option<i64>,
     /// A category, or a top-level group with all its items.
     #[server(default)]
@@ -156,20 +156,16 @@ pub async fn case_queue(
     #[server(default)]
     grid: Option<String>,
     #[server(default)] view: QueueView,
+    #[server(default)] after_due: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Vec<CaseSummary>, AppError> {
     use crate::backend::{request, services};
     request::signed_in(|state, viewer| async move {
-        // The older "overdue only" switch is the 已超期 tab.
-        let view = if overdue_only && view == QueueView::All {
-            QueueView::Overdue
-        } else {
-            view
-        };
         let ask = services::cases::QueueAsk {
             statuses,
             view,
             category_id,
             grid,
+            after_due,
         };
         services::cases::list(&state, &viewer, queue, &ask, after).await
     })

@@ -13,9 +13,10 @@ pub const WARNED: i16 = 1;
 /// The owner and the supervisor were told the deadline passed.
 pub const FLAGGED: i16 = 2;
 
-/// How long past the deadline before a case climbs a level, unless set
-/// (`GRIDLINK_ESCALATE_AFTER_HOURS`).
+/// How much working time past the deadline before a case climbs a level,
+/// unless set (`GRIDLINK_ESCALATE_AFTER_HOURS`, at most `MAX_GRACE_HOURS`).
 pub const DEFAULT_GRACE: Duration = Duration::hours(24);
+pub const MAX_GRACE_HOURS: u32 = 24 * 366;
 
 /// Where a case stands against its deadline, as the sweep reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,8 +25,9 @@ pub struct Deadline {
     /// When a quarter of the working time is left (`Calendar::warn_at`).
     pub warn_at: DateTime<Utc>,
     pub due: DateTime<Utc>,
-    /// Whether there is a level above the one holding the case.
-    pub can_climb: bool,
+    /// When it moves a level up: the grace after the deadline, in working
+    /// time (`Calendar::after_working_time`); none when no level is above.
+    pub climb_at: Option<DateTime<Utc>>,
 }
 
 /// The one thing the sweep does to a case now.
@@ -47,21 +49,17 @@ pub enum Step {
 /// The step for `d` at `now`. A server that was down catches up with one
 /// step per case, the latest that applies: a case found long overdue is
 /// escalated (or flagged) without first being warned that it is due soon.
-pub fn next_step(d: Deadline, now: DateTime<Utc>, grace: Duration) -> Step {
-    let climb_at = d.due + grace;
+pub fn next_step(d: Deadline, now: DateTime<Utc>) -> Step {
     if now >= d.due {
-        if d.can_climb && now >= climb_at {
+        if d.climb_at.is_some_and(|c| now >= c) {
             return Step::Escalate;
         }
         if d.stage < FLAGGED {
-            return Step::Flag {
-                next: d.can_climb.then_some(climb_at),
-            };
+            return Step::Flag { next: d.climb_at };
         }
-        return if d.can_climb {
-            Step::Later(climb_at)
-        } else {
-            Step::Done
+        return match d.climb_at {
+            Some(climb) => Step::Later(climb),
+            None => Step::Done,
         };
     }
     if now >= d.warn_at {
@@ -87,49 +85,46 @@ mod tests {
             stage,
             warn_at: t(18),
             due: t(24),
-            can_climb,
+            climb_at: can_climb.then(|| t(48)),
         }
     }
 
     #[test]
     fn each_stage_in_its_time() {
-        let g = Duration::hours(24);
-        assert_eq!(next_step(at(WAITING, true), t(1), g), Step::Later(t(18)));
+        assert_eq!(next_step(at(WAITING, true), t(1)), Step::Later(t(18)));
         assert_eq!(
-            next_step(at(WAITING, true), t(19), g),
+            next_step(at(WAITING, true), t(19)),
             Step::Warn { next: t(24) }
         );
-        assert_eq!(next_step(at(WARNED, true), t(19), g), Step::Later(t(24)));
+        assert_eq!(next_step(at(WARNED, true), t(19)), Step::Later(t(24)));
         assert_eq!(
-            next_step(at(WARNED, true), t(25), g),
+            next_step(at(WARNED, true), t(25)),
             Step::Flag { next: Some(t(48)) }
         );
-        assert_eq!(next_step(at(FLAGGED, true), t(30), g), Step::Later(t(48)));
-        assert_eq!(next_step(at(FLAGGED, true), t(48), g), Step::Escalate);
+        assert_eq!(next_step(at(FLAGGED, true), t(30)), Step::Later(t(48)));
+        assert_eq!(next_step(at(FLAGGED, true), t(48)), Step::Escalate);
     }
 
     #[test]
     fn the_top_level_is_flagged_once_and_left() {
-        let g = Duration::hours(24);
         assert_eq!(
-            next_step(at(WARNED, false), t(25), g),
+            next_step(at(WARNED, false), t(25)),
             Step::Flag { next: None }
         );
-        assert_eq!(next_step(at(FLAGGED, false), t(100), g), Step::Done);
+        assert_eq!(next_step(at(FLAGGED, false), t(100)), Step::Done);
     }
 
     #[test]
     fn after_downtime_only_the_latest_step_is_taken() {
-        let g = Duration::hours(24);
         // Down from before the warning until past the grace: straight up.
-        assert_eq!(next_step(at(WAITING, true), t(60), g), Step::Escalate);
+        assert_eq!(next_step(at(WAITING, true), t(60)), Step::Escalate);
         // Down past the deadline, within the grace: flagged, not warned.
         assert_eq!(
-            next_step(at(WAITING, true), t(30), g),
+            next_step(at(WAITING, true), t(30)),
             Step::Flag { next: Some(t(48)) }
         );
         assert_eq!(
-            next_step(at(WAITING, false), t(60), g),
+            next_step(at(WAITING, false), t(60)),
             Step::Flag { next: None }
         );
     }

@@ -164,6 +164,9 @@ pub enum CaseAction {
     Close,
     Reopen,
     Escalate,
+    /// 立即解决: the grid takes a new report and settles it itself in one
+    /// step ("受理并自行处置"), with the result and a photo after handling.
+    SolveNow,
 }
 
 impl CaseAction {
@@ -181,6 +184,7 @@ impl CaseAction {
             CaseAction::Close => "close",
             CaseAction::Reopen => "reopen",
             CaseAction::Escalate => "escalate",
+            CaseAction::SolveNow => "solve_now",
         }
     }
 
@@ -197,6 +201,7 @@ impl CaseAction {
             CaseAction::Close,
             CaseAction::Reopen,
             CaseAction::Escalate,
+            CaseAction::SolveNow,
         ]);
         v
     }
@@ -347,6 +352,18 @@ pub fn decide(actor: &Actor, case: &CaseFacts, action: &CaseAction) -> Result<Ca
                 && case.level.and_then(DispatchLevel::next).is_some(),
             current_handler || coordinator(actor, p),
             S::Dispatched,
+        ),
+        // Confirm, dispatch to the grid, accept, resolve and feed back at once:
+        // the resident has the result and may rate it; a case nobody reported
+        // (a patrol finding, a hotline call) is closed.
+        CaseAction::SolveNow => (
+            matches!(case.status, S::Reported | S::Confirmed) && case.level.is_none(),
+            p.grid.is_some() && handler(actor, case, DispatchLevel::Grid),
+            if case.reporter.is_some() {
+                S::FedBack
+            } else {
+                S::Closed
+            },
         ),
     };
     match (from_ok, who_ok) {
@@ -593,6 +610,15 @@ mod tests {
                 union(coord, handlers(level)),
                 Some(S::Dispatched),
             ),
+            CaseAction::SolveNow => (
+                if level.is_none() {
+                    vec![S::Reported, S::Confirmed]
+                } else {
+                    vec![]
+                },
+                handlers(Some(DispatchLevel::Grid)),
+                Some(S::FedBack),
+            ),
         }
     }
 
@@ -631,7 +657,35 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 6 * 10 * 16 * 16);
+        assert_eq!(checked, 6 * 10 * 17 * 16);
+    }
+
+    #[test]
+    fn solving_at_once_closes_a_case_nobody_reported() {
+        let grants =
+            vec![Grant::new(Role::GridWorker, Scope::Grid(place().grid.unwrap())).unwrap()];
+        let worker = Actor {
+            user_id: 5,
+            grants: &grants,
+        };
+        let mut found = facts(CaseStatus::Reported, None);
+        found.reporter = None;
+        assert_eq!(
+            decide(&worker, &found, &CaseAction::SolveNow),
+            Ok(CaseStatus::Closed)
+        );
+        let reported = facts(CaseStatus::Reported, None);
+        assert_eq!(
+            decide(&worker, &reported, &CaseAction::SolveNow),
+            Ok(CaseStatus::FedBack),
+            "a resident's report waits for their rating"
+        );
+        found.place.grid = None;
+        assert_eq!(
+            decide(&worker, &found, &CaseAction::SolveNow),
+            Err(Refusal::NotYours),
+            "only a grid solves in the grid"
+        );
     }
 
     #[test]
@@ -674,7 +728,7 @@ mod tests {
             .iter()
             .map(CaseAction::name)
             .collect();
-        assert_eq!(names, ["confirm", "reject", "merge"]);
+        assert_eq!(names, ["confirm", "reject", "merge", "solve_now"]);
         let resident = vec![Grant::new(Role::Resident, Scope::None).unwrap()];
         let me = Actor {
             user_id: REPORTER,
@@ -992,6 +1046,10 @@ pub struct PhotoRef {
     pub id: i64,
     pub url: String,
     pub thumb_url: String,
+    /// Staff photos taken when handling the case (处置前 / 处置后); none for
+    /// the reporter's.
+    #[serde(default)]
+    pub phase: Option<PhotoPhase>,
 }
 
 impl PhotoRef {
@@ -1000,7 +1058,33 @@ impl PhotoRef {
             id,
             url: format!("/api/v1/photos/{id}"),
             thumb_url: format!("/api/v1/photos/{id}?thumb=1"),
+            phase: None,
         }
+    }
+}
+
+/// When a staff photo of a case was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoPhase {
+    /// 处置前: the problem as staff found it.
+    Before,
+    /// 处置后: the result; the reporter sees it (and the board, for a public case).
+    After,
+}
+
+impl PhotoPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoPhase::Before => "before",
+            PhotoPhase::After => "after",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PhotoPhase> {
+        [PhotoPhase::Before, PhotoPhase::After]
+            .into_iter()
+            .find(|p| p.as_str() == s)
     }
 }
 

@@ -92,6 +92,42 @@ impl Calendar {
         total
     }
 
+    /// The moment `span` of working time after `start` (days off do not
+    /// count): the grace after a deadline runs on working days, so a case due
+    /// on Friday evening is not escalated over the weekend.
+    pub fn after_working_time(&self, start: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
+        let tz = china();
+        let mut left = span;
+        let mut at = start;
+        // Bounded: a year of days off in a row would be a broken calendar.
+        for _ in 0..3660 {
+            if left <= Duration::zero() {
+                break;
+            }
+            let local = at.with_timezone(&tz);
+            let next_midnight = tz
+                .from_local_datetime(
+                    &local
+                        .date_naive()
+                        .succ_opt()
+                        .expect("date in range")
+                        .and_time(NaiveTime::MIN),
+                )
+                .single()
+                .expect("fixed offset")
+                .with_timezone(&Utc);
+            if self.is_working_day(local.date_naive()) {
+                let room = next_midnight - at;
+                if room >= left {
+                    return at + left;
+                }
+                left -= room;
+            }
+            at = next_midnight;
+        }
+        at
+    }
+
     /// When a case running from `start` to `due` is "due soon": a quarter of
     /// its working time is left. Days off do not count, so a Monday deadline
     /// is warned on Monday (or Friday), never on the Sunday in between.
@@ -302,6 +338,32 @@ mod tests {
         let due = Calendar::default().add_working_days(sat, 1);
         assert_eq!(due, at(2026, 11, 24, 0));
         assert_eq!(Calendar::default().warn_at(sat, due), at(2026, 11, 23, 18));
+    }
+
+    #[test]
+    fn the_grace_after_a_deadline_runs_on_working_days() {
+        let c = Calendar::default();
+        // Due Friday 17:00, 24 working hours of grace: Friday's 7 hours, then
+        // Monday from midnight to 17:00 (the weekend does not count).
+        assert_eq!(
+            c.after_working_time(at(2026, 11, 20, 17), Duration::hours(24)),
+            at(2026, 11, 23, 17)
+        );
+        // Due Tuesday 10:00: Wednesday 10:00.
+        assert_eq!(
+            c.after_working_time(at(2026, 11, 17, 10), Duration::hours(24)),
+            at(2026, 11, 18, 10)
+        );
+        // Due on a Sunday (a report made on a day off): Monday counts from 00:00.
+        assert_eq!(
+            c.after_working_time(at(2026, 11, 22, 9), Duration::hours(4)),
+            at(2026, 11, 23, 4)
+        );
+        // Over the National Day holiday.
+        assert_eq!(
+            national_day().after_working_time(at(2026, 9, 30, 16), Duration::hours(24)),
+            at(2026, 10, 8, 16)
+        );
     }
 
     #[test]

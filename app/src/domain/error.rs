@@ -93,6 +93,10 @@ pub enum Field {
     Reason,
     Department,
     Photo,
+    /// A photo of the result, before a case is solved at once.
+    AfterPhoto,
+    /// A request whose arguments did not decode (a client's mistake).
+    Request,
     Title,
     Story,
     Value,
@@ -276,6 +280,8 @@ impl Field {
             Field::Reason => "reason",
             Field::Department => "department",
             Field::Photo => "photo",
+            Field::AfterPhoto => "after_photo",
+            Field::Request => "request",
             Field::Title => "title",
             Field::Story => "story",
             Field::Value => "value",
@@ -314,6 +320,8 @@ impl Field {
             Field::Reason => ("原因", "Reason"),
             Field::Department => ("职能部门", "Department"),
             Field::Photo => ("照片", "Photo"),
+            Field::AfterPhoto => ("处置后照片", "Photo after handling"),
+            Field::Request => ("请求", "Request"),
             Field::Title => ("标题", "Title"),
             Field::Story => ("心愿描述", "Story"),
             Field::Value => ("预估价值", "Value"),
@@ -504,6 +512,12 @@ impl AppError {
             AppError::Invalid { field, problem } => {
                 let f = field.label(lang);
                 match (problem, zh) {
+                    (InputProblem::Required, true) if *field == Field::AfterPhoto => {
+                        "请先拍一张处置后的照片。".into()
+                    }
+                    (InputProblem::Required, false) if *field == Field::AfterPhoto => {
+                        "Take a photo of the result first.".into()
+                    }
                     (InputProblem::Required, true) => format!("请填写{f}。"),
                     (InputProblem::Required, false) => format!("{f} is required."),
                     (InputProblem::NotMobile, true) => "请输入11位手机号码。".into(),
@@ -744,7 +758,31 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        let e = AppError::from_framework(value);
+        // The function body never ran, so nothing else gives the answer its
+        // status: without this a bad argument would go out as a 500.
+        #[cfg(feature = "ssr")]
+        crate::backend::request::set_status(&e);
+        e
+    }
+}
+
+impl AppError {
+    fn from_framework(value: ServerFnErrorErr) -> AppError {
+        match value {
+            // The request's arguments did not decode (a wrong type or value, one
+            // missing): the caller's mistake, answered 400, not a server error.
+            // (The JSON codec reports bad arguments as `Deserialization` on the
+            // server; in the browser that variant is a bad answer, a transport
+            // failure.)
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::invalid(Field::Request, InputProblem::Unknown)
+            }
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => {
+                AppError::invalid(Field::Request, InputProblem::Unknown)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

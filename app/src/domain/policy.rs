@@ -112,10 +112,17 @@ impl CaseAccess {
     pub fn contact(self) -> bool {
         self == CaseAccess::Staff
     }
+}
 
-    /// May see photos that are not public (staff's, private reporters').
-    pub fn all_photos(self) -> bool {
-        self >= CaseAccess::Reporter
+/// Whether a photo of a case shows to this reader. Staff and the handling
+/// body see every photo; the reporter those marked public (their own and the
+/// result's, 处置后), on a private case too, never staff's working photos
+/// (处置前); anyone else a public photo of a case on the board.
+pub fn may_see_photo(access: CaseAccess, photo_public: bool, case_on_board: bool) -> bool {
+    match access {
+        CaseAccess::Staff | CaseAccess::Handler => true,
+        CaseAccess::Reporter => photo_public,
+        CaseAccess::Public | CaseAccess::None => photo_public && case_on_board,
     }
 }
 
@@ -148,6 +155,16 @@ pub fn may_add_case_photo(access: CaseAccess, grants: &[Grant], place: &Place) -
         CaseAccess::Reporter | CaseAccess::Handler => true,
         CaseAccess::Staff => holds_at(grants, &ACTING_STAFF, place),
         CaseAccess::Public | CaseAccess::None => false,
+    }
+}
+
+/// Photos taken when handling a case (处置前 / 处置后) are for those who hold
+/// it or act on its place, never the reporter's.
+pub fn may_add_handling_photo(access: CaseAccess, grants: &[Grant], place: &Place) -> bool {
+    match access {
+        CaseAccess::Handler => true,
+        CaseAccess::Staff => holds_at(grants, &ACTING_STAFF, place),
+        CaseAccess::Reporter | CaseAccess::Public | CaseAccess::None => false,
     }
 }
 

@@ -161,6 +161,12 @@ texts! {
     SubmittedHint => "处理进展会发到“消息”；也可以随时在这里查看。", "Progress reaches you under Inbox; you can also check here at any time.";
     Level => "办理层级", "Level";
     ViewTodo => "待办", "To do";
+    SolveNow => "立即解决", "Solve now";
+    SolveNowHint => "网格能当场解决的，一步完成：填写办理结果，附处置前后照片（处置前可不拍，居民上报的照片即为处置前）。", "What the grid can settle on the spot, in one step: the result, with photos before (optional: the report's own show the problem) and after.";
+    PhotoBefore => "处置前照片", "Photo before";
+    PhotoAfter => "处置后照片", "Photo after";
+    PhaseBefore => "处置前", "Before";
+    PhaseAfter => "处置后", "After";
     ViewDueSoon => "即将超期", "Due soon";
     ViewOverdue => "已超期", "Overdue";
     ViewAll => "全部", "All";
@@ -388,6 +394,7 @@ pub fn action_label(a: &CaseAction, lang: Lang) -> &'static str {
         CaseAction::Close => ("结案", "Close"),
         CaseAction::Reopen => ("不满意，重新办理", "Reopen"),
         CaseAction::Escalate => ("上报上级", "Escalate"),
+        CaseAction::SolveNow => ("受理并自行处置", "Take on and solve now"),
     };
     lang.pick(zh, en)
 }
@@ -413,6 +420,10 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
         "assign" => ("改派了负责人", "gave it to another owner"),
         "urge" => ("催办", "urged it"),
         "overdue" => ("已超期", "went past its deadline"),
+        "solve_now" => (
+            "立即解决：受理并自行处置",
+            "took it on and solved it at once",
+        ),
         "auto_escalate" => ("逾期自动升级", "moved up a level automatically (overdue)"),
         other => return other.to_string(),
     };

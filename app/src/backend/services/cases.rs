@@ -8,12 +8,12 @@ use crate::backend::store::{self, cases as db, meta};
 use crate::domain::alarm;
 use crate::domain::audit::AuditAction;
 use crate::domain::auth::{Place, Role, Scope};
-use crate::domain::case::PhotoRef;
 use crate::domain::case::{
     available, decide, in_china, ActRequest, Actor, CaseAction, CaseFacts, CaseSource, CaseStatus,
     CaseSummary, CaseView, DispatchLevel, NewCase, Queue, QueueCounts, QueueView, Refusal,
     TimelineEntry, MAX_DESCRIPTION,
 };
+use crate::domain::case::{PhotoPhase, PhotoRef};
 use crate::domain::deadline::{due_state, TimeLimits};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::policy::{self, CaseAccess, LayerScope, QueueScope};
@@ -393,7 +393,7 @@ pub(super) async fn view(
         created_at: row.created_at,
         actions,
         timeline,
-        photos: photo_refs(state, row.id, !access.all_photos()).await?,
+        photos: photo_refs(state, &row, access).await?,
         contact,
         owner,
         assignable,
@@ -578,7 +578,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     // The note is asked for by name: a reason to reject, a result to resolve.
     let note_field = match req.action {
         CaseAction::Reject => Field::Reason,
-        CaseAction::Resolve => Field::Result,
+        CaseAction::Resolve | CaseAction::SolveNow => Field::Result,
         _ => Field::Note,
     };
     if note.chars().count() > MAX_DESCRIPTION {
@@ -642,6 +642,24 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             change.rating = Some(stars as i32);
         }
         CaseAction::Close | CaseAction::Reject => change.due_at = Some(None),
+        CaseAction::SolveNow => {
+            if note.is_empty() {
+                return Err(AppError::invalid(Field::Result, InputProblem::Required));
+            }
+            // The closed loop's evidence: a photo of the result, taken first.
+            let after = crate::backend::store::photos::of_case(&state.db, row.id)
+                .await?
+                .iter()
+                .any(|p| p.phase.as_deref() == Some(PhotoPhase::After.as_str()));
+            if !after {
+                return Err(AppError::invalid(Field::AfterPhoto, InputProblem::Required));
+            }
+            change.result = Some(note.clone());
+            change.level = Some(Some(DispatchLevel::Grid));
+            if next == CaseStatus::Closed {
+                change.due_at = Some(None);
+            }
+        }
         CaseAction::Reopen => {
             // Back to the first level, with that level's full time limit:
             // a reopened case is neither overdue at once nor without a
@@ -717,6 +735,14 @@ pub(super) async fn tell_residents(state: &AppState, except: Option<i64>, row: &
         }
     }
     to.retain(|u| Some(*u) != except);
+    // A disabled account is told nothing (as `notices::alert`).
+    let to = match store::accounts::active_among(&state.db, &to).await {
+        Ok(active) => active,
+        Err(e) => {
+            internal(e);
+            return;
+        }
+    };
     let title = notice_title(state, row).await;
     super::notices::notify(
         state,
@@ -872,6 +898,8 @@ pub struct QueueAsk {
     pub category_id: Option<i64>,
     /// One grid of the queue's place.
     pub grid: Option<String>,
+    /// On a deadline tab: the deadline of the last row seen.
+    pub after_due: Option<DateTime<Utc>>,
 }
 
 /// The store's filter for a queue's list at `now`: the deadline tabs read open
@@ -901,6 +929,7 @@ pub async fn queue_filter(
             .map(|g| g.trim().to_ascii_uppercase())
             .filter(|g| !g.is_empty()),
         by_deadline: ask.view.by_deadline(),
+        after_due: ask.after_due,
         ..Default::default()
     };
     match ask.view {
@@ -1103,7 +1132,7 @@ pub async fn board(
         let photos = photos
             .iter()
             .filter(|p| p.case_id == r.id && p.public)
-            .map(|p| PhotoRef::new(p.id))
+            .map(photo_ref)
             .collect();
         items.push(BoardItem {
             id: r.id,
@@ -1249,6 +1278,7 @@ async fn photo_target(
     state: &AppState,
     viewer: &Viewer,
     case_id: i64,
+    phase: Option<PhotoPhase>,
 ) -> Result<db::CaseRow, AppError> {
     use crate::backend::photo::MAX_PHOTOS;
     let row = db::case_by_id(&state.db, case_id)
@@ -1260,7 +1290,11 @@ async fn photo_target(
     if seen == CaseAccess::None {
         return Err(AppError::NotFound);
     }
-    if !policy::may_add_case_photo(seen, &viewer.grants, &place_of(&row)) {
+    let may = match phase {
+        None => policy::may_add_case_photo(seen, &viewer.grants, &place_of(&row)),
+        Some(_) => policy::may_add_handling_photo(seen, &viewer.grants, &place_of(&row)),
+    };
+    if !may {
         return Err(AppError::Forbidden);
     }
     if matches!(
@@ -1281,22 +1315,27 @@ pub async fn may_add_photo(
     state: &AppState,
     viewer: &Viewer,
     case_id: i64,
+    phase: Option<PhotoPhase>,
 ) -> Result<(), AppError> {
-    photo_target(state, viewer, case_id).await.map(|_| ())
+    photo_target(state, viewer, case_id, phase)
+        .await
+        .map(|_| ())
 }
 
-/// Adds a photo to a case (the reporter's show on the public board when the
-/// case is public). Checked, re-encoded without EXIF, thumbnailed; nothing
-/// is kept when any step fails.
+/// Adds a photo to a case: the reporter's, or staff's taken before or after
+/// handling it (`phase`). The reporter's and the after photos show to the
+/// reporter and, when the case is public, on the board. Checked, re-encoded
+/// without EXIF, thumbnailed; nothing is kept when any step fails.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn add_photo(
     state: &AppState,
     viewer: &Viewer,
     case_id: i64,
     bytes: Vec<u8>,
+    phase: Option<PhotoPhase>,
 ) -> Result<PhotoRef, AppError> {
     use crate::backend::store::photos;
-    let row = photo_target(state, viewer, case_id).await?;
+    let row = photo_target(state, viewer, case_id, phase).await?;
     let stored = super::photos::store(state, &format!("cases/{case_id}"), bytes).await?;
     let record = photos::PhotoRow {
         id: 0,
@@ -1307,13 +1346,20 @@ pub async fn add_photo(
         width: stored.width,
         height: stored.height,
         bytes: stored.bytes,
-        public: row.reporter_id == Some(viewer.id),
+        public: match phase {
+            None => row.reporter_id == Some(viewer.id),
+            Some(p) => p == PhotoPhase::After,
+        },
         created_at: Utc::now(),
+        phase: phase.map(|p| p.as_str().to_string()),
     };
     match photos::insert(&state.db, &record).await {
         Ok(id) => {
             announce(state, &row);
-            Ok(PhotoRef::new(id))
+            Ok(PhotoRef {
+                phase,
+                ..PhotoRef::new(id)
+            })
         }
         Err(e) => {
             super::photos::discard(state, &stored).await;
@@ -1341,7 +1387,7 @@ pub async fn photo_bytes(
         .ok_or(AppError::NotFound)?;
     let seen = access(viewer, &row);
     let on_board = p.public && policy::on_public_board(row.public, row.status);
-    if !(seen.all_photos() || on_board) {
+    if !policy::may_see_photo(seen, p.public, on_board) {
         return Err(AppError::NotFound);
     }
     let bytes = state
@@ -1354,15 +1400,23 @@ pub async fn photo_bytes(
 
 async fn photo_refs(
     state: &AppState,
-    case_id: i64,
-    only_public: bool,
+    row: &db::CaseRow,
+    access: CaseAccess,
 ) -> Result<Vec<PhotoRef>, AppError> {
-    Ok(crate::backend::store::photos::of_case(&state.db, case_id)
+    let on_board = policy::on_public_board(row.public, row.status);
+    Ok(crate::backend::store::photos::of_case(&state.db, row.id)
         .await?
-        .into_iter()
-        .filter(|p| p.public || !only_public)
-        .map(|p| PhotoRef::new(p.id))
+        .iter()
+        .filter(|p| policy::may_see_photo(access, p.public, on_board))
+        .map(photo_ref)
         .collect())
+}
+
+fn photo_ref(p: &crate::backend::store::photos::PhotoRow) -> PhotoRef {
+    PhotoRef {
+        phase: p.phase.as_deref().and_then(PhotoPhase::parse),
+        ..PhotoRef::new(p.id)
+    }
 }
 
 /// Cases for the map layer: staff see the open cases of their first place

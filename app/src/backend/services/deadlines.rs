@@ -26,6 +26,9 @@ const LEASE_FOR: Duration = Duration::minutes(2);
 /// Cases read per batch, and batches per sweep: what is left waits a minute.
 const BATCH: u64 = 500;
 const BATCHES: usize = 20;
+/// A sweep stops taking new batches after this long (well inside the lease,
+/// which it renews before each batch).
+const SWEEP_FOR: std::time::Duration = std::time::Duration::from_secs(40);
 
 /// What one sweep did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,20 +56,36 @@ pub async fn run(
     if !leases::take(&state.db, LEASE, holder, now, now + LEASE_FOR).await? {
         return Ok(None);
     }
-    sweep(state, now).await.map(Some)
+    pass(state, now, Some(holder)).await.map(Some)
 }
 
-/// Gives the sweep to the other servers at once (this one is stopping).
-pub async fn step_down(state: &AppState, holder: &str) -> Result<(), AppError> {
-    Ok(leases::release(&state.db, LEASE, holder).await?)
-}
-
-/// One pass over the cases whose alarm time has come by `now`.
+/// One pass over the cases whose alarm time has come by `now`, lease or not
+/// (tests; `run` is what servers call).
 pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<SweepReport, AppError> {
+    pass(state, now, None).await
+}
+
+async fn pass(
+    state: &AppState,
+    now: DateTime<Utc>,
+    holder: Option<&str>,
+) -> Result<SweepReport, AppError> {
     let settings = settings(state).await?;
     let grace = state.config.sweep.grace;
     let mut report = SweepReport::default();
-    for _ in 0..BATCHES {
+    let started = std::time::Instant::now();
+    for batch in 0..BATCHES {
+        if started.elapsed() > SWEEP_FOR {
+            break;
+        }
+        // Still ours? A sweep slower than the lease must not run beside the
+        // next holder's.
+        if let (Some(holder), true) = (holder, batch > 0) {
+            let until = Utc::now().max(now) + LEASE_FOR;
+            if !leases::take(&state.db, LEASE, holder, Utc::now().max(now), until).await? {
+                break;
+            }
+        }
         let rows = db::alarms_due(&state.db, now, BATCH).await?;
         let mut moved = 0;
         for row in &rows {
@@ -102,10 +121,12 @@ async fn step(
         stage: row.alarm_stage,
         warn_at: settings.calendar.warn_at(row.started_at, due),
         due,
-        can_climb: level.next().is_some(),
+        climb_at: level
+            .next()
+            .map(|_| settings.calendar.after_working_time(due, grace)),
     };
     let title = notice_title(state, row).await;
-    match next_step(deadline, now, grace) {
+    match next_step(deadline, now) {
         Step::Later(at) => {
             report.rescheduled += 1;
             let to = (row.alarm_stage, Some(at));
@@ -174,7 +195,9 @@ async fn step(
 
 /// Moves an overdue case one level up with that level's time limit: a
 /// public timeline entry (逾期自动升级), and the new level, the one it
-/// left and the reporter are told.
+/// left and the reporter are told. A case being handled is dispatched to the
+/// new level; one nobody confirmed keeps its status, so the new level may
+/// still confirm, reject or merge it.
 async fn escalate(
     state: &AppState,
     settings: &CaseSettings,
@@ -183,8 +206,12 @@ async fn escalate(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let (due, alarm): (DateTime<Utc>, Alarm) = settings.deadline(now, up);
+    let status = match row.status {
+        CaseStatus::Dispatched | CaseStatus::InProgress => CaseStatus::Dispatched,
+        unconfirmed => unconfirmed,
+    };
     let change = db::CaseChange {
-        status: Some(CaseStatus::Dispatched),
+        status: Some(status),
         level: Some(Some(up)),
         department: Some(None),
         started_at: Some(now),
@@ -192,7 +219,7 @@ async fn escalate(
         alarm: Some(alarm),
         ..Default::default()
     };
-    let event = system_event(row, "auto_escalate", CaseStatus::Dispatched, true);
+    let event = system_event(row, "auto_escalate", status, true);
     if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
         return Ok(false);
     }

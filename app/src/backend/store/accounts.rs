@@ -53,6 +53,21 @@ pub async fn user_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Use
     Ok(user::Entity::find_by_id(id).one(db).await?.map(row))
 }
 
+/// Of these users, those whose accounts are not disabled (one query).
+pub async fn active_among(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.to_vec()))
+        .filter(user::Column::Disabled.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}
+
 pub async fn count_users(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     user::Entity::find().count(db).await
 }

@@ -465,6 +465,8 @@ pub struct Filter {
     pub since: Option<DateTime<Utc>>,
     /// Soonest deadline first (keyset on deadline and id), else newest first.
     pub by_deadline: bool,
+    /// With `by_deadline`: the deadline of the last row seen (with its id).
+    pub after_due: Option<DateTime<Utc>>,
 }
 
 /// The cases of a queue, narrowed by a filter (not yet ordered or paged).
@@ -555,6 +557,10 @@ fn narrowed(
     if let Some(stage) = filter.alarm_stage {
         q = q.filter(C::AlarmStage.eq(stage));
     }
+    if filter.by_deadline {
+        // The same rows for the list and its count.
+        q = q.filter(C::DueAt.is_not_null());
+    }
     if let Some(t) = filter.since {
         q = q.filter(C::CreatedAt.gte(t));
     }
@@ -640,21 +646,22 @@ pub async fn queue_page(
 ) -> Result<Vec<QueueRow>, DbErr> {
     use case_record::Column as C;
     let q = if filter.by_deadline {
-        // Keyset on (deadline, id): the page after the last row seen.
+        // Keyset on (deadline, id) as the reader last saw them, never read
+        // back from the case (its deadline may have moved since; it may not
+        // be the reader's to look up).
         let mut q = selected(db, scope, filter, None).await?;
-        if let Some(a) = after {
-            let last = case_record::Entity::find_by_id(a).one(db).await?;
-            if let Some(due) = last.and_then(|m| m.due_at) {
+        match (after, filter.after_due) {
+            (Some(a), Some(due)) => {
                 q = q.filter(
                     Condition::any()
                         .add(C::DueAt.gt(due))
                         .add(Condition::all().add(C::DueAt.eq(due)).add(C::Id.gt(a))),
-                );
+                )
             }
+            (Some(_), None) => return Ok(Vec::new()),
+            (None, _) => {}
         }
-        q.filter(C::DueAt.is_not_null())
-            .order_by_asc(C::DueAt)
-            .order_by_asc(C::Id)
+        q.order_by_asc(C::DueAt).order_by_asc(C::Id)
     } else {
         selected(db, scope, filter, after)
             .await?

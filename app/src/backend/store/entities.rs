@@ -464,6 +464,9 @@ pub mod case_photo {
         /// Shown to the resident and on the public board (when the case is public).
         pub public: bool,
         pub created_at: DateTimeUtc,
+        /// `before` / `after` for staff photos taken when handling the case.
+        #[sea_orm(nullable)]
+        pub phase: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,13 +46,3 @@ pub async fn take(
     .await?;
     Ok(inserted == 1)
 }
-
-/// Gives the lease back early (a server shutting down), if `holder` has it.
-pub async fn release(db: &impl ConnectionTrait, name: &str, holder: &str) -> Result<(), DbErr> {
-    lease::Entity::delete_many()
-        .filter(lease::Column::Name.eq(name))
-        .filter(lease::Column::Holder.eq(holder))
-        .exec(db)
-        .await?;
-    Ok(())
-}

@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(FiledBy),
             Box::new(CaseOwner),
             Box::new(DeadlineAlarms),
+            Box::new(PhotoPhase),
         ]
     }
 }
@@ -451,8 +452,8 @@ impl MigrationTrait for CaseOwner {
 /// (`alarm_at`, indexed, so a sweep reads only the cases due for a step) and
 /// how far it has gone for the current deadline (`alarm_stage`: 0 nothing
 /// sent, 1 warned, 2 flagged overdue); and named leases, so one server of
-/// several sweeps at a time. Open cases that were already running get an
-/// alarm at their start: the first sweep puts each where it belongs, once.
+/// several sweeps at a time. Open cases already overdue become flagged
+/// history; the others get an alarm at their start.
 struct DeadlineAlarms;
 
 impl MigrationName for DeadlineAlarms {
@@ -492,12 +493,30 @@ impl MigrationTrait for DeadlineAlarms {
                     .to_owned(),
             )
             .await?;
+        // Cases already running. Those past their deadline count as flagged
+        // history, never escalated by the upgrade (an upgrade must not move
+        // every late case up a level and text its staff at once); the others
+        // get a look from the first sweep, which puts each where it belongs.
+        let now = chrono::Utc::now();
+        let open = ["reported", "confirmed", "dispatched", "in_progress"];
         manager
-            .get_connection()
-            .execute_unprepared(
-                "UPDATE cases SET alarm_at = started_at \
-                 WHERE due_at IS NOT NULL AND alarm_at IS NULL \
-                 AND status IN ('reported', 'confirmed', 'dispatched', 'in_progress')",
+            .exec_stmt(
+                Query::update()
+                    .table(a("cases"))
+                    .value(a("alarm_stage"), 2)
+                    .and_where(Expr::col(a("due_at")).lte(now))
+                    .and_where(Expr::col(a("status")).is_in(open))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(a("cases"))
+                    .value(a("alarm_at"), Expr::col(a("started_at")))
+                    .and_where(Expr::col(a("due_at")).gt(now))
+                    .and_where(Expr::col(a("status")).is_in(open))
+                    .to_owned(),
             )
             .await?;
         manager
@@ -515,5 +534,27 @@ impl MigrationTrait for DeadlineAlarms {
                     .to_owned(),
             )
             .await
+    }
+}
+
+/// Staff photos taken when handling a case (issue 10, 立即解决): `before` or
+/// `after`; none for the reporter's photos.
+struct PhotoPhase;
+
+impl MigrationName for PhotoPhase {
+    fn name(&self) -> &str {
+        "m20261203_000002_photo_phase"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for PhotoPhase {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        add_column(
+            manager,
+            "case_photos",
+            ColumnDef::new(Alias::new("phase")).string().null(),
+        )
+        .await
     }
 }

@@ -19,6 +19,8 @@ pub struct PhotoRow {
     pub bytes: i64,
     pub public: bool,
     pub created_at: DateTime<Utc>,
+    /// `before` / `after` (`domain::case::PhotoPhase`) for staff photos.
+    pub phase: Option<String>,
 }
 
 fn row(m: case_photo::Model) -> PhotoRow {
@@ -33,6 +35,7 @@ fn row(m: case_photo::Model) -> PhotoRow {
         bytes: m.bytes,
         public: m.public,
         created_at: m.created_at,
+        phase: m.phase,
     }
 }
 
@@ -47,6 +50,7 @@ pub async fn insert(db: &impl ConnectionTrait, p: &PhotoRow) -> Result<i64, DbEr
         bytes: Set(p.bytes),
         public: Set(p.public),
         created_at: Set(p.created_at),
+        phase: Set(p.phase.clone()),
         ..Default::default()
     }
     .insert(db)

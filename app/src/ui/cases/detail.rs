@@ -8,7 +8,8 @@ use super::super::i18n::{
 };
 use super::{DueFlag, StatusBadge};
 use crate::api::cases::{act_on_case, assign_case, case_detail, urge_case};
-use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel};
+use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel, PhotoPhase};
+use crate::domain::error::{AppError, Field, InputProblem};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -130,11 +131,21 @@ fn CaseCard(case: CaseView) -> impl IntoView {
             </dl>
             <Show when={let n = case.photos.len(); move || n > 0}>
                 <div class="photos" data-testid="photos">
-                    {photos.iter().map(|p| view! {
-                        <a href=p.url.clone() target="_blank"><img src=p.thumb_url.clone() alt="" loading="lazy"/></a>
+                    {photos.iter().map(|p| {
+                        let phase = p.phase.map(|ph| match ph {
+                            PhotoPhase::Before => T::PhaseBefore,
+                            PhotoPhase::After => T::PhaseAfter,
+                        });
+                        view! {
+                            <a href=p.url.clone() target="_blank" class="photo" data-phase=p.phase.map(|ph| ph.as_str())>
+                                <img src=p.thumb_url.clone() alt="" loading="lazy"/>
+                                {phase.map(|t| view! { <span class="badge">{tr(t)}</span> })}
+                            </a>
+                        }
                     }).collect_view()}
                 </div>
             </Show>
+            <SolveNow case=case.clone()/>
             <Actions case=case.clone()/>
             <Assign case=case.clone()/>
             <Urge case=case.clone()/>
@@ -179,7 +190,14 @@ fn Actions(case: CaseView) -> impl IntoView {
             r.update(|v| *v += 1);
         }
     });
-    if case.actions.is_empty() {
+    // 立即解决 has its own panel (its photos come first).
+    let actions: Vec<CaseAction> = case
+        .actions
+        .iter()
+        .filter(|a| **a != CaseAction::SolveNow)
+        .cloned()
+        .collect();
+    if actions.is_empty() {
         return ().into_any();
     }
     let needs_stars = case.actions.contains(&CaseAction::Evaluate);
@@ -211,7 +229,7 @@ fn Actions(case: CaseView) -> impl IntoView {
                 <label><span>{tr(T::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
             </Show>
             <div class="row">
-                {case.actions.iter().cloned().map(|a| {
+                {actions.into_iter().map(|a| {
                     let label = a.clone();
                     let primary = matches!(a, CaseAction::Confirm | CaseAction::Accept | CaseAction::Resolve | CaseAction::Feedback | CaseAction::Evaluate | CaseAction::Close);
                     view! {
@@ -343,6 +361,119 @@ fn Urge(case: CaseView) -> impl IntoView {
             >{tr(T::Urge)}</button>
             <ErrorLine error/>
         </div>
+    }
+    .into_any()
+}
+
+/// 立即解决: the grid takes a new report and settles it itself in one step.
+/// The photos go up first (before: optional, the report's own show the
+/// problem; after: required), then the step with the result. A retry after a
+/// failed upload does not send a group that already went.
+#[component]
+fn SolveNow(case: CaseView) -> impl IntoView {
+    use super::super::photos;
+    if !case.actions.contains(&CaseAction::SolveNow) {
+        return ().into_any();
+    }
+    let lang = use_lang();
+    let reload = use_context::<CaseReload>().map(|r| r.0);
+    let result = RwSignal::new(String::new());
+    let before = NodeRef::<leptos::html::Input>::new();
+    let after = NodeRef::<leptos::html::Input>::new();
+    let uploading = RwSignal::new(None::<(usize, usize)>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let sent = StoredValue::new([false, false]);
+    let (id, version) = (case.id, case.version);
+    let had_after = case
+        .photos
+        .iter()
+        .any(|p| p.phase == Some(PhotoPhase::After));
+    let submit = move |_| {
+        let lang = lang.get_untracked();
+        let say = |e: AppError| Some(e.message(lang));
+        let note = result.get_untracked().trim().to_string();
+        if note.is_empty() {
+            error.set(say(AppError::invalid(
+                Field::Result,
+                InputProblem::Required,
+            )));
+            return;
+        }
+        let groups = [
+            (photos::picked(before), PhotoPhase::Before),
+            (photos::picked(after), PhotoPhase::After),
+        ];
+        if groups[1].0.is_empty() && !had_after && !sent.get_value()[1] {
+            error.set(say(AppError::invalid(
+                Field::AfterPhoto,
+                InputProblem::Required,
+            )));
+            return;
+        }
+        if let Err(e) = photos::check(before).and_then(|_| photos::check(after)) {
+            error.set(say(e));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            for (i, (files, phase)) in groups.into_iter().enumerate() {
+                if sent.get_value()[i] || files.is_empty() {
+                    continue;
+                }
+                let url = format!("/api/v1/cases/{id}/photos?phase={}", phase.as_str());
+                if let Err(e) = photos::upload_all(&url, files, uploading).await {
+                    error.set(Some(e));
+                    busy.set(false);
+                    return;
+                }
+                sent.update_value(|s| s[i] = true);
+            }
+            uploading.set(None);
+            let step = ActRequest {
+                case_id: id,
+                version,
+                action: CaseAction::SolveNow,
+                note,
+                department: None,
+                merge_into: None,
+                rating: None,
+            };
+            match act_on_case(step).await {
+                Ok(_) => {
+                    if let Some(r) = reload {
+                        r.update(|v| *v += 1);
+                    }
+                }
+                Err(e) => error.set(Some(e.message(lang))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="actions solve-now" data-testid="solve-now">
+            <h2>{tr(T::SolveNow)}</h2>
+            <p class="muted small">{tr(T::SolveNowHint)}</p>
+            <label>
+                <span>{tr(T::Result)}</span>
+                <textarea bind:value=result rows="2" data-testid="solve-result"></textarea>
+                <super::super::form::CharCount value=result max=crate::domain::case::MAX_DESCRIPTION/>
+            </label>
+            <label>
+                <span>{tr(T::PhotoBefore)}</span>
+                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=before data-testid="photo-before"/>
+            </label>
+            <label>
+                <span>{tr(T::PhotoAfter)}</span>
+                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=after data-testid="photo-after"/>
+            </label>
+            {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
+            <button type="button" class="primary" data-testid="solve-submit" disabled=move || busy.get() on:click=submit>
+                {move || action_label(&CaseAction::SolveNow, lang.get())}
+            </button>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </section>
     }
     .into_any()
 }

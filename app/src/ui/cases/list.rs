@@ -145,12 +145,21 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
         Queue,
         Vec<CaseStatus>,
         QueueView,
-        Option<i64>,
+        Option<(i64, Option<chrono::DateTime<chrono::Utc>>)>,
         Option<i64>,
         String,
     );
     let load = Action::new(|(q, s, v, after, c, g): &Ask| {
-        case_queue(q.clone(), s.clone(), false, *after, *c, Some(g.clone()), *v)
+        let (after, after_due) = (after.map(|a| a.0), after.and_then(|a| a.1));
+        case_queue(
+            q.clone(),
+            s.clone(),
+            after,
+            *c,
+            Some(g.clone()),
+            *v,
+            after_due,
+        )
     });
     let error = Signal::derive(move || load.value().get().and_then(Result::err));
     let statuses = move || {
@@ -207,7 +216,9 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
         }
     });
     let next_page = move |_| {
-        let after = rows.with_untracked(|r| r.last().map(|c| c.id));
+        // The last row as the list shows it: its id and (for the deadline
+        // tabs, which are ordered by it) its deadline.
+        let after = rows.with_untracked(|r| r.last().map(|c| (c.id, c.due_at)));
         load.dispatch((
             current.get_untracked(),
             statuses(),
