@@ -63,7 +63,7 @@ test('the tab bar navigates without reloading and the staff pages hang off 我�
   await expect(waiting).toBeVisible();
   await waiting.click();
   // The queue writes itself into the address (?q=…): Back and reloads keep it.
-  await expect(page).toHaveURL(/\/cases(\?q=grid%3A[\d-]+)?$/);
+  await expect(page).toHaveURL(/\/cases(\?q=grid%3A[\d-]+&view=todo)?$/);
   expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
   expect(problems).toEqual([]);
 });

@@ -67,13 +67,13 @@ test('signing in returns to the page that asked for it', async ({ page }) => {
 });
 
 test('the page that asked keeps its query through the sign-in', async ({ page }) => {
-  await page.goto('/cases?overdue=1');
+  await page.goto('/cases?view=overdue');
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-  await expect(page.getByTestId('sign-in-prompt')).toHaveAttribute('href', '/login?next=%2Fcases%3Foverdue%3D1');
+  await expect(page.getByTestId('sign-in-prompt')).toHaveAttribute('href', '/login?next=%2Fcases%3Fview%3Doverdue');
   await page.getByTestId('sign-in-prompt').click();
   await page.getByLabel('手机号').fill('13800000005');
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/cases\?.*overdue=1/);
-  await expect(page.getByTestId('overdue-only')).toBeChecked();
+  await expect(page).toHaveURL(/\/cases\?.*view=overdue/);
+  await expect(page.getByTestId('view-overdue')).toHaveClass(/active/);
 });

@@ -1547,6 +1547,11 @@ async fn the_grid_solves_a_report_at_once_in_one_step(backend: Backend) {
     let (s, after) = upload_phase(&app, &worker, &case, "after").await;
     assert_eq!(s, StatusCode::OK, "{after}");
     assert_eq!(after["phase"], "after");
+    let (_, early) = app.call(&resident, "case_detail", &[("id", &id)]).await;
+    assert!(
+        early["photos"].as_array().unwrap().is_empty(),
+        "the after photo shows once the result is given, not before: {early}"
+    );
 
     let (s, body) = act(&app, &worker, &seen, solve.clone(), json!({})).await;
     assert_eq!(

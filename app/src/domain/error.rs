@@ -770,6 +770,12 @@ impl FromServerFnError for AppError {
 impl AppError {
     fn from_framework(value: ServerFnErrorErr) -> AppError {
         match value {
+            // A body cut off by the server's size limit (`security::body_limit`).
+            ServerFnErrorErr::Deserialization(m) | ServerFnErrorErr::Args(m)
+                if cfg!(feature = "ssr") && m.contains("length limit exceeded") =>
+            {
+                AppError::invalid(Field::Request, InputProblem::TooLarge)
+            }
             // The request's arguments did not decode (a wrong type or value, one
             // missing): the caller's mistake, answered 400, not a server error.
             // (The JSON codec reports bad arguments as `Deserialization` on the

@@ -646,11 +646,15 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             if note.is_empty() {
                 return Err(AppError::invalid(Field::Result, InputProblem::Required));
             }
-            // The closed loop's evidence: a photo of the result, taken first.
+            // The closed loop's evidence: a photo of this round's result, taken
+            // first (one from before a reopen does not count).
             let after = crate::backend::store::photos::of_case(&state.db, row.id)
                 .await?
                 .iter()
-                .any(|p| p.phase.as_deref() == Some(PhotoPhase::After.as_str()));
+                .any(|p| {
+                    p.phase.as_deref() == Some(PhotoPhase::After.as_str())
+                        && p.created_at >= row.started_at
+                });
             if !after {
                 return Err(AppError::invalid(Field::AfterPhoto, InputProblem::Required));
             }
@@ -697,6 +701,15 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     };
     if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
         return Err(already_handled(state, seen, row.id).await);
+    }
+    // This round's after photos show to the reporter (and the board) now that
+    // the result they belong to is given. A failure leaves them with staff.
+    if matches!(req.action, CaseAction::SolveNow | CaseAction::Resolve) {
+        let shown =
+            crate::backend::store::photos::show_after(&state.db, row.id, row.started_at).await;
+        if let Err(e) = shown {
+            internal(e);
+        }
     }
     // Forget the map layers now: the re-read below may still fail.
     forget_layers(state, &row);
@@ -1303,7 +1316,11 @@ async fn photo_target(
     ) {
         return Err(AppError::WrongState);
     }
-    if crate::backend::store::photos::count_of_case(&state.db, case_id).await? >= MAX_PHOTOS {
+    // The reporter's photos and the handling photos each have their own
+    // places: a report with six photos can still be solved with one after.
+    let handling = phase.is_some() || row.reporter_id != Some(viewer.id);
+    let taken = crate::backend::store::photos::count_of_case(&state.db, case_id, handling).await?;
+    if taken >= MAX_PHOTOS {
         return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
     }
     Ok(row)
@@ -1323,9 +1340,11 @@ pub async fn may_add_photo(
 }
 
 /// Adds a photo to a case: the reporter's, or staff's taken before or after
-/// handling it (`phase`). The reporter's and the after photos show to the
-/// reporter and, when the case is public, on the board. Checked, re-encoded
-/// without EXIF, thumbnailed; nothing is kept when any step fails.
+/// handling it (`phase`; a staff photo sent without one is a before photo).
+/// The reporter's show to the reporter and, when the case is public, on the
+/// board; an after photo does too once the step it belongs to (立即解决,
+/// resolve) is taken, never before. Checked, re-encoded without EXIF,
+/// thumbnailed; nothing is kept when any step fails.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn add_photo(
     state: &AppState,
@@ -1336,6 +1355,10 @@ pub async fn add_photo(
 ) -> Result<PhotoRef, AppError> {
     use crate::backend::store::photos;
     let row = photo_target(state, viewer, case_id, phase).await?;
+    let stored_phase = match phase {
+        None if row.reporter_id != Some(viewer.id) => Some(PhotoPhase::Before),
+        p => p,
+    };
     let stored = super::photos::store(state, &format!("cases/{case_id}"), bytes).await?;
     let record = photos::PhotoRow {
         id: 0,
@@ -1346,18 +1369,15 @@ pub async fn add_photo(
         width: stored.width,
         height: stored.height,
         bytes: stored.bytes,
-        public: match phase {
-            None => row.reporter_id == Some(viewer.id),
-            Some(p) => p == PhotoPhase::After,
-        },
+        public: phase.is_none() && row.reporter_id == Some(viewer.id),
         created_at: Utc::now(),
-        phase: phase.map(|p| p.as_str().to_string()),
+        phase: stored_phase.map(|p| p.as_str().to_string()),
     };
     match photos::insert(&state.db, &record).await {
         Ok(id) => {
             announce(state, &row);
             Ok(PhotoRef {
-                phase,
+                phase: stored_phase,
                 ..PhotoRef::new(id)
             })
         }

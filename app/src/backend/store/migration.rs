@@ -538,7 +538,8 @@ impl MigrationTrait for DeadlineAlarms {
 }
 
 /// Staff photos taken when handling a case (issue 10, 立即解决): `before` or
-/// `after`; none for the reporter's photos.
+/// `after`; none for the reporter's photos. Staff photos from before are
+/// working photos (`before`).
 struct PhotoPhase;
 
 impl MigrationName for PhotoPhase {
@@ -550,11 +551,23 @@ impl MigrationName for PhotoPhase {
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for PhotoPhase {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
         add_column(
             manager,
             "case_photos",
-            ColumnDef::new(Alias::new("phase")).string().null(),
+            ColumnDef::new(a("phase")).string().null(),
         )
-        .await
+        .await?;
+        // Staff photos of before: working photos, as staff uploads are now.
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(a("case_photos"))
+                    .value(a("phase"), "before")
+                    .and_where(Expr::col(a("public")).eq(false))
+                    .and_where(Expr::col(a("phase")).is_null())
+                    .to_owned(),
+            )
+            .await
     }
 }

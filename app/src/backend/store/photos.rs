@@ -2,6 +2,7 @@
 
 use super::entities::case_photo;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -84,11 +85,37 @@ pub async fn of_cases(db: &impl ConnectionTrait, case_ids: &[i64]) -> Result<Vec
         .collect())
 }
 
-pub async fn count_of_case(db: &impl ConnectionTrait, case_id: i64) -> Result<u64, DbErr> {
-    case_photo::Entity::find()
+/// How many photos a case holds: the reporter's (`handling` false) or the
+/// handling photos staff took (true).
+pub async fn count_of_case(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+    handling: bool,
+) -> Result<u64, DbErr> {
+    let q = case_photo::Entity::find().filter(case_photo::Column::CaseId.eq(case_id));
+    let q = if handling {
+        q.filter(case_photo::Column::Phase.is_not_null())
+    } else {
+        q.filter(case_photo::Column::Phase.is_null())
+    };
+    q.count(db).await
+}
+
+/// Shows a case's after photos taken since `since` (this round) to its
+/// reporter and, for a public case, on the board.
+pub async fn show_after(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+    since: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    case_photo::Entity::update_many()
+        .col_expr(case_photo::Column::Public, Expr::value(true))
         .filter(case_photo::Column::CaseId.eq(case_id))
-        .count(db)
-        .await
+        .filter(case_photo::Column::Phase.eq("after"))
+        .filter(case_photo::Column::CreatedAt.gte(since))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<PhotoRow>, DbErr> {

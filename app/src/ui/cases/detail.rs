@@ -29,12 +29,17 @@ pub fn CasePage() -> impl IntoView {
     provide_context(CaseReload(reload));
     // Typed text survives reloads (live updates re-render the card).
     provide_context(CaseNote(RwSignal::new(String::new())));
+    // While 立即解决 sends its photos, the card must not be rebuilt under it: each
+    // photo is itself a live change of this case.
+    let solving = RwSignal::new(false);
+    provide_context(CaseSolving(solving));
     // A change made elsewhere (another browser, another person) shows at once.
     let live = super::super::live::use_live();
     Effect::new(move |_| {
         if live
             .notices
             .with(|n| n.first().is_some_and(|n| n.case_id == id()))
+            && !solving.get_untracked()
         {
             reload.update(|v| *v += 1);
         }
@@ -95,6 +100,10 @@ pub struct CaseReload(pub RwSignal<u32>);
 /// The note being typed on the case page.
 #[derive(Clone, Copy)]
 pub struct CaseNote(pub RwSignal<String>);
+
+/// 立即解决 is sending: live reloads wait until it is done.
+#[derive(Clone, Copy)]
+pub struct CaseSolving(pub RwSignal<bool>);
 
 #[component]
 fn CaseCard(case: CaseView) -> impl IntoView {
@@ -366,9 +375,11 @@ fn Urge(case: CaseView) -> impl IntoView {
 }
 
 /// 立即解决: the grid takes a new report and settles it itself in one step.
-/// The photos go up first (before: optional, the report's own show the
-/// problem; after: required), then the step with the result. A retry after a
-/// failed upload does not send a group that already went.
+/// The photos go up first (after: required, so it goes first; before:
+/// optional, the report's own show the problem), then the step with the
+/// result. A retry after a failed upload sends only the files that did not go.
+/// Live reloads of the page wait meanwhile (`CaseSolving`), so the panel is
+/// not rebuilt under its own uploads.
 #[component]
 fn SolveNow(case: CaseView) -> impl IntoView {
     use super::super::photos;
@@ -382,53 +393,54 @@ fn SolveNow(case: CaseView) -> impl IntoView {
     let after = NodeRef::<leptos::html::Input>::new();
     let uploading = RwSignal::new(None::<(usize, usize)>);
     let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let sent = StoredValue::new([false, false]);
+    let busy = use_context::<CaseSolving>()
+        .map(|s| s.0)
+        .unwrap_or_else(|| RwSignal::new(false));
+    // How many files of each group (after, before) already went up: a retry
+    // sends only the rest; picking files again starts that group over.
+    let sent = StoredValue::new([0usize, 0usize]);
     let (id, version) = (case.id, case.version);
-    let had_after = case
-        .photos
-        .iter()
-        .any(|p| p.phase == Some(PhotoPhase::After));
     let submit = move |_| {
         let lang = lang.get_untracked();
         let say = |e: AppError| Some(e.message(lang));
         let note = result.get_untracked().trim().to_string();
-        if note.is_empty() {
-            error.set(say(AppError::invalid(
-                Field::Result,
-                InputProblem::Required,
-            )));
-            return;
-        }
-        let groups = [
-            (photos::picked(before), PhotoPhase::Before),
-            (photos::picked(after), PhotoPhase::After),
-        ];
-        if groups[1].0.is_empty() && !had_after && !sent.get_value()[1] {
-            error.set(say(AppError::invalid(
-                Field::AfterPhoto,
-                InputProblem::Required,
-            )));
-            return;
-        }
-        if let Err(e) = photos::check(before).and_then(|_| photos::check(after)) {
+        let problem = if note.is_empty() {
+            Some(AppError::invalid(Field::Result, InputProblem::Required))
+        } else if note.chars().count() > crate::domain::case::MAX_DESCRIPTION {
+            Some(AppError::invalid(Field::Result, InputProblem::TooLong))
+        } else if photos::picked(after).is_empty() {
+            Some(AppError::invalid(Field::AfterPhoto, InputProblem::Required))
+        } else {
+            photos::check(after)
+                .and_then(|_| photos::check(before))
+                .err()
+        };
+        if let Some(e) = problem {
             error.set(say(e));
             return;
         }
+        // The after photo first: it is the one the step needs.
+        let groups = [
+            (photos::picked(after), PhotoPhase::After),
+            (photos::picked(before), PhotoPhase::Before),
+        ];
         error.set(None);
         busy.set(true);
         leptos::task::spawn_local(async move {
             for (i, (files, phase)) in groups.into_iter().enumerate() {
-                if sent.get_value()[i] || files.is_empty() {
-                    continue;
-                }
                 let url = format!("/api/v1/cases/{id}/photos?phase={}", phase.as_str());
-                if let Err(e) = photos::upload_all(&url, files, uploading).await {
-                    error.set(Some(e));
-                    busy.set(false);
-                    return;
+                let n = files.len();
+                let done = sent.get_value()[i];
+                for (k, file) in files.into_iter().enumerate().skip(done) {
+                    uploading.set(Some((k + 1, n)));
+                    if let Err(e) = photos::upload(&url, file).await {
+                        uploading.set(None);
+                        error.set(Some(e.message));
+                        busy.set(false);
+                        return;
+                    }
+                    sent.update_value(|s| s[i] = k + 1);
                 }
-                sent.update_value(|s| s[i] = true);
             }
             uploading.set(None);
             let step = ActRequest {
@@ -440,7 +452,9 @@ fn SolveNow(case: CaseView) -> impl IntoView {
                 merge_into: None,
                 rating: None,
             };
-            match act_on_case(step).await {
+            let answer = act_on_case(step).await;
+            busy.set(false);
+            match answer {
                 Ok(_) => {
                     if let Some(r) = reload {
                         r.update(|v| *v += 1);
@@ -448,7 +462,6 @@ fn SolveNow(case: CaseView) -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e.message(lang))),
             }
-            busy.set(false);
         });
     };
     view! {
@@ -461,12 +474,14 @@ fn SolveNow(case: CaseView) -> impl IntoView {
                 <super::super::form::CharCount value=result max=crate::domain::case::MAX_DESCRIPTION/>
             </label>
             <label>
-                <span>{tr(T::PhotoBefore)}</span>
-                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=before data-testid="photo-before"/>
+                <span>{tr(T::PhotoAfter)}</span>
+                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=after data-testid="photo-after"
+                    on:change=move |_| sent.update_value(|s| s[0] = 0)/>
             </label>
             <label>
-                <span>{tr(T::PhotoAfter)}</span>
-                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=after data-testid="photo-after"/>
+                <span>{tr(T::PhotoBefore)}</span>
+                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=before data-testid="photo-before"
+                    on:change=move |_| sent.update_value(|s| s[1] = 0)/>
             </label>
             {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
             <button type="button" class="primary" data-testid="solve-submit" disabled=move || busy.get() on:click=submit>
