@@ -19,6 +19,19 @@ pub fn china_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&china()).date_naive()
 }
 
+/// The start of the day after `day` in China, as a UTC moment.
+fn midnight_after(day: NaiveDate) -> DateTime<Utc> {
+    china()
+        .from_local_datetime(
+            &day.succ_opt()
+                .expect("date in range")
+                .and_time(NaiveTime::MIN),
+        )
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
+}
+
 /// Days off that would be working days, and weekend days that are worked.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Calendar {
@@ -72,17 +85,7 @@ impl Calendar {
         let mut at = a;
         while at < b {
             let local = at.with_timezone(&tz);
-            let next_midnight = tz
-                .from_local_datetime(
-                    &local
-                        .date_naive()
-                        .succ_opt()
-                        .expect("date in range")
-                        .and_time(NaiveTime::MIN),
-                )
-                .single()
-                .expect("fixed offset")
-                .with_timezone(&Utc);
+            let next_midnight = midnight_after(local.date_naive());
             let end = next_midnight.min(b);
             if self.is_working_day(local.date_naive()) {
                 total += end - at;
@@ -105,17 +108,7 @@ impl Calendar {
                 break;
             }
             let local = at.with_timezone(&tz);
-            let next_midnight = tz
-                .from_local_datetime(
-                    &local
-                        .date_naive()
-                        .succ_opt()
-                        .expect("date in range")
-                        .and_time(NaiveTime::MIN),
-                )
-                .single()
-                .expect("fixed offset")
-                .with_timezone(&Utc);
+            let next_midnight = midnight_after(local.date_naive());
             if self.is_working_day(local.date_naive()) {
                 let room = next_midnight - at;
                 if room >= left {

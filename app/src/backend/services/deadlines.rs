@@ -143,18 +143,7 @@ async fn step(
                 return Ok(false);
             }
             report.warned += 1;
-            let to = recipients(state, row).await;
-            let street = row.street_code.clone();
-            alert(
-                state,
-                &to,
-                NoticeKind::Case,
-                row.id,
-                "due_soon",
-                &title,
-                street,
-            )
-            .await;
+            tell_late(state, row, "due_soon", &title).await;
             Ok(true)
         }
         Step::Flag { next } => {
@@ -166,18 +155,7 @@ async fn step(
             }
             report.flagged += 1;
             announce(state, row);
-            let to = recipients(state, row).await;
-            let street = row.street_code.clone();
-            alert(
-                state,
-                &to,
-                NoticeKind::Case,
-                row.id,
-                "overdue",
-                &title,
-                street,
-            )
-            .await;
+            tell_late(state, row, "overdue", &title).await;
             Ok(true)
         }
         Step::Escalate => {
@@ -245,6 +223,14 @@ async fn escalate(
     .await;
     tell_residents(state, None, &stored).await;
     Ok(true)
+}
+
+/// Tells the case's owner and supervisor (in-app and by text message) that
+/// it is due soon or overdue.
+async fn tell_late(state: &AppState, row: &db::CaseRow, event: &str, title: &str) {
+    let to = recipients(state, row).await;
+    let street = row.street_code.clone();
+    alert(state, &to, NoticeKind::Case, row.id, event, title, street).await;
 }
 
 /// A timeline entry the scheduler writes: no person took it.
