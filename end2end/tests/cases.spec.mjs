@@ -3,6 +3,22 @@ import { open, login } from './helpers.mjs';
 
 const phone = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
 
+/** The demo resident reports a 市容环境 problem in grid 370103-001-001-01, as a
+ * resident goes through the form; returns the case's id and its category. */
+async function reportInTheDemoGrid(resident, description) {
+  await login(resident, '13800000011');
+  await open(resident, '/report');
+  await resident.getByTestId('category-top').selectOption({ label: '市容环境' });
+  await resident.getByTestId('category-sub').selectOption({ index: 1 });
+  const category = (await resident.getByTestId('category-sub').locator('option:checked').textContent()).trim();
+  await resident.getByLabel('问题描述').fill(description);
+  await resident.locator('#report-map path.gc-370103-001-001-01').click();
+  await expect(resident.getByTestId('picked-place')).toBeVisible();
+  await resident.getByRole('button', { name: '提交' }).click();
+  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/);
+  return { id: new URL(resident.url()).pathname.split('/').pop(), category };
+}
+
 test('a resident report travels the whole loop, live on both phones', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
   const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
@@ -89,17 +105,7 @@ test('overdue cases are flagged in the street queue', async ({ page }) => {
 test('a new report is named to its grid worker, who is told, and the leader reassigns it', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
   const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
-  await login(resident, '13800000011');
-  await open(resident, '/report');
-  await resident.getByTestId('category-top').selectOption({ label: '市容环境' });
-  await resident.getByTestId('category-sub').selectOption({ index: 1 });
-  const category = (await resident.getByTestId('category-sub').locator('option:checked').textContent()).trim();
-  await resident.getByLabel('问题描述').fill('单元门口堆了很多装修垃圾，一周没人清');
-  await resident.locator('#report-map path.gc-370103-001-001-01').click();
-  await expect(resident.getByTestId('picked-place')).toBeVisible();
-  await resident.getByRole('button', { name: '提交' }).click();
-  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/);
-  const id = new URL(resident.url()).pathname.split('/').pop();
+  const { id, category } = await reportInTheDemoGrid(resident, '单元门口堆了很多装修垃圾，一周没人清');
   await expect(resident.getByTestId('owner')).toHaveCount(0);
 
   const worker = await (await browser.newContext({ ...phone, baseURL })).newPage();
@@ -138,16 +144,7 @@ test('a new report is named to its grid worker, who is told, and the leader reas
 test('a grid worker solves a new report at once, with a photo after', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
   const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();
-  await login(resident, '13800000011');
-  await open(resident, '/report');
-  await resident.getByTestId('category-top').selectOption({ label: '市容环境' });
-  await resident.getByTestId('category-sub').selectOption({ index: 1 });
-  await resident.getByLabel('问题描述').fill('楼道里堆的纸箱挡住了消防通道');
-  await resident.locator('#report-map path.gc-370103-001-001-01').click();
-  await expect(resident.getByTestId('picked-place')).toBeVisible();
-  await resident.getByRole('button', { name: '提交' }).click();
-  await expect(resident).toHaveURL(/\/case\/\d+\?submitted=1$/);
-  const id = new URL(resident.url()).pathname.split('/').pop();
+  const { id } = await reportInTheDemoGrid(resident, '楼道里堆的纸箱挡住了消防通道');
   await expect(resident.getByTestId('solve-now')).toHaveCount(0);
 
   const worker = await (await browser.newContext({ ...phone, baseURL })).newPage();

@@ -192,11 +192,18 @@ pub(super) type Alarm = (i16, Option<DateTime<Utc>>);
 /// The level a case is with: where it was dispatched, else its first level
 /// (its grid, or the community for a place in no grid).
 pub(super) fn level_now(row: &db::CaseRow) -> DispatchLevel {
-    row.level.unwrap_or(if row.grid_code.is_some() {
+    row.level
+        .unwrap_or_else(|| first_level(row.grid_code.is_some()))
+}
+
+/// Where a new or reopened case starts: its grid, or the community for a
+/// place in no grid.
+fn first_level(in_a_grid: bool) -> DispatchLevel {
+    if in_a_grid {
         DispatchLevel::Grid
     } else {
         DispatchLevel::Community
-    })
+    }
 }
 
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -454,11 +461,7 @@ pub async fn report(
         CaseSource::Hotline => form.contact_phone.as_deref().map(|p| p.trim().to_string()),
     };
     let now = Utc::now();
-    let first_level = if place.grid.is_some() {
-        DispatchLevel::Grid
-    } else {
-        DispatchLevel::Community
-    };
+    let first_level = first_level(place.grid.is_some());
     // The grid has its own limit to confirm and settle a fresh case.
     let (due, alarm) = settings.deadline(now, first_level);
     let mut row = db::CaseRow {
@@ -669,11 +672,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             // a reopened case is neither overdue at once nor without a
             // deadline (after Close cleared it).
             let settings = settings(state).await?;
-            let first = if row.grid_code.is_some() {
-                DispatchLevel::Grid
-            } else {
-                DispatchLevel::Community
-            };
+            let first = first_level(row.grid_code.is_some());
             change.level = Some(None);
             change.department = Some(None);
             change.started_at = Some(now);
