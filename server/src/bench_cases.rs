@@ -159,6 +159,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
             alarm_at: status
                 .is_open()
                 .then(|| now + Duration::minutes((i % (30 * 24 * 60)) as i64 + 1)),
+            assisting: Vec::new(),
             version: 0,
             created_at: created,
             updated_at: created,

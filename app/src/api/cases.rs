@@ -121,6 +121,19 @@ pub async fn act_on_case(request: ActRequest) -> Result<CaseView, AppError> {
     .await
 }
 
+/// 吹哨报到 after the call: a department accepts, sends back or reports its
+/// part; the street closes the whistle out with a rating for each department.
+#[server(prefix = "/api", endpoint = "whistle_step", input = server_fn::codec::Json)]
+pub async fn whistle_step(
+    request: crate::domain::whistle::StepRequest,
+) -> Result<CaseView, AppError> {
+    use crate::backend::{request as req, services};
+    req::signed_in(
+        |state, viewer| async move { services::whistles::step(&state, &viewer, request).await },
+    )
+    .await
+}
+
 /// Gives an open grid case to another of the grid's staff (its leader and the
 /// admins above; `policy::may_assign`). `version` is the one the page showed.
 #[server(prefix = "/api", endpoint = "assign_case")]

@@ -164,6 +164,7 @@ pub async fn seed(
             owner_id: owners.get(&g.code).copied().flatten(),
             alarm_stage,
             alarm_at,
+            assisting: Vec::new(),
             version: 0,
             created_at: created,
             updated_at: started,

@@ -130,6 +130,8 @@ pub struct CaseChanged {
     #[serde(skip)]
     pub department: Option<String>,
     #[serde(skip)]
+    pub assisting: Vec<String>,
+    #[serde(skip)]
     pub level: Option<crate::domain::case::DispatchLevel>,
     #[serde(skip)]
     pub public: bool,

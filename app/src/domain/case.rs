@@ -216,8 +216,11 @@ pub struct CaseFacts {
     pub place: Place,
     pub reporter: Option<i64>,
     pub level: Option<DispatchLevel>,
-    /// For department cases: the department's code.
+    /// For department cases: the lead department's code.
     pub department: Option<String>,
+    /// For department cases: the departments assisting the lead
+    /// (`whistle::WhistleFacts::assisting`).
+    pub assisting: Vec<String>,
     /// The company managing the compound the case lies in, if any.
     pub company: Option<i64>,
 }
@@ -308,6 +311,9 @@ pub fn decide(actor: &Actor, case: &CaseFacts, action: &CaseAction) -> Result<Ca
     let p = &case.place;
     let reporter = case.reporter == Some(actor.user_id);
     let current_handler = case.level.is_some_and(|l| handler(actor, case, l));
+    // A whistled case is accepted and resolved through its whistle's steps
+    // (`whistle::decide`): the lead's 签收 and the street's 销号.
+    let whistled = case.level == Some(DispatchLevel::Department);
     let (from_ok, who_ok, next) = match action {
         CaseAction::Confirm => (
             case.status == S::Reported,
@@ -323,14 +329,27 @@ pub fn decide(actor: &Actor, case: &CaseFacts, action: &CaseAction) -> Result<Ca
                 S::Merged
             },
         ),
+        // The street also whistles a case it holds (escalated to it, or
+        // sent back by a department).
         CaseAction::Dispatch(level) => (
-            case.status == S::Confirmed,
+            case.status == S::Confirmed
+                || (*level == DispatchLevel::Department
+                    && case.level == Some(DispatchLevel::Street)
+                    && matches!(case.status, S::Dispatched | S::InProgress)),
             may_dispatch(actor, case, *level),
             S::Dispatched,
         ),
-        CaseAction::Accept => (case.status == S::Dispatched, current_handler, S::InProgress),
+        CaseAction::Accept => (
+            case.status == S::Dispatched,
+            current_handler && !whistled,
+            S::InProgress,
+        ),
         CaseAction::Progress => (case.status == S::InProgress, current_handler, S::InProgress),
-        CaseAction::Resolve => (case.status == S::InProgress, current_handler, S::Resolved),
+        CaseAction::Resolve => (
+            case.status == S::InProgress,
+            current_handler && !whistled,
+            S::Resolved,
+        ),
         CaseAction::Feedback => (
             case.status == S::Resolved,
             coordinator(actor, p) || current_handler,
@@ -475,6 +494,7 @@ mod tests {
             reporter: Some(REPORTER),
             level,
             department: Some("CG".into()),
+            assisting: Vec::new(),
             company: Some(3),
         }
     }
@@ -564,6 +584,13 @@ mod tests {
                 None => vec![],
             }
         };
+        let whistled = |who: Vec<&'static str>| {
+            if level == Some(DispatchLevel::Department) {
+                vec![]
+            } else {
+                who
+            }
+        };
         let union = |a: Vec<&'static str>, b: Vec<&'static str>| {
             let mut v = a;
             for x in b {
@@ -577,8 +604,13 @@ mod tests {
             CaseAction::Confirm => (vec![S::Reported], coord, Some(S::Confirmed)),
             CaseAction::Reject => (vec![S::Reported, S::Confirmed], coord, Some(S::Rejected)),
             CaseAction::Merge => (vec![S::Reported, S::Confirmed], coord, Some(S::Merged)),
+            // The street whistles a case it holds, too.
             CaseAction::Dispatch(l) => (
-                vec![S::Confirmed],
+                if *l == DispatchLevel::Department && level == Some(DispatchLevel::Street) {
+                    vec![S::Confirmed, S::Dispatched, S::InProgress]
+                } else {
+                    vec![S::Confirmed]
+                },
                 match l {
                     DispatchLevel::Grid | DispatchLevel::Company => coord,
                     DispatchLevel::Community => vec!["community", "street", "admin"],
@@ -586,9 +618,19 @@ mod tests {
                 },
                 Some(S::Dispatched),
             ),
-            CaseAction::Accept => (vec![S::Dispatched], handlers(level), Some(S::InProgress)),
+            // A whistled case is accepted and resolved through its whistle
+            // (`whistle::decide`), by nobody here.
+            CaseAction::Accept => (
+                vec![S::Dispatched],
+                whistled(handlers(level)),
+                Some(S::InProgress),
+            ),
             CaseAction::Progress => (vec![S::InProgress], handlers(level), Some(S::InProgress)),
-            CaseAction::Resolve => (vec![S::InProgress], handlers(level), Some(S::Resolved)),
+            CaseAction::Resolve => (
+                vec![S::InProgress],
+                whistled(handlers(level)),
+                Some(S::Resolved),
+            ),
             CaseAction::Feedback => (
                 vec![S::Resolved],
                 union(coord, handlers(level)),
@@ -849,9 +891,16 @@ pub struct ActRequest {
     pub action: CaseAction,
     #[serde(default)]
     pub note: String,
-    /// Dispatch to a department: its code.
+    /// Dispatch to a department (吹哨): the lead department's code.
     #[serde(default)]
     pub department: Option<String>,
+    /// Dispatch to a department: the assisting departments' codes.
+    #[serde(default)]
+    pub assisting: Vec<String>,
+    /// Dispatch to a department: the date it must be done by (none: the
+    /// department time limit).
+    #[serde(default)]
+    pub required_by: Option<chrono::NaiveDate>,
     /// Merge: the case this one duplicates.
     #[serde(default)]
     pub merge_into: Option<i64>,
@@ -915,6 +964,10 @@ pub struct CaseView {
     /// The reader urged it within the last day (the page says so).
     #[serde(default)]
     pub urged: bool,
+    /// The case's latest whistle (吹哨报到), for staff and the departments
+    /// it concerns (`policy::CaseAccess::internal`).
+    #[serde(default)]
+    pub whistle: Option<super::whistle::WhistleView>,
 }
 
 /// A case's named owner, or a candidate to become it.
@@ -1050,6 +1103,9 @@ pub struct PhotoRef {
     /// the reporter's.
     #[serde(default)]
     pub phase: Option<PhotoPhase>,
+    /// The department whose whistle report it belongs to (吹哨报到).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 impl PhotoRef {
@@ -1059,6 +1115,7 @@ impl PhotoRef {
             url: format!("/api/v1/photos/{id}"),
             thumb_url: format!("/api/v1/photos/{id}?thumb=1"),
             phase: None,
+            department: None,
         }
     }
 }

@@ -19,8 +19,9 @@ pub fn china_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&china()).date_naive()
 }
 
-/// The start of the day after `day` in China, as a UTC moment.
-fn midnight_after(day: NaiveDate) -> DateTime<Utc> {
+/// The start of the day after `day` in China, as a UTC moment: the end of
+/// a date given as a deadline.
+pub fn midnight_after(day: NaiveDate) -> DateTime<Utc> {
     china()
         .from_local_datetime(
             &day.succ_opt()

@@ -119,6 +119,12 @@ pub enum Field {
     Fulfilment,
     /// Whom a case is given to (负责人).
     Owner,
+    /// The departments that assist a whistled case (协办部门).
+    Assisting,
+    /// The date a whistle must be answered by (要求完成时间).
+    RequiredBy,
+    /// A department's report of its part (报到情况).
+    Report,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,6 +306,9 @@ impl Field {
             Field::Result => "result",
             Field::Fulfilment => "fulfilment",
             Field::Owner => "owner",
+            Field::Assisting => "assisting",
+            Field::RequiredBy => "required_by",
+            Field::Report => "report",
         }
     }
 
@@ -340,6 +349,9 @@ impl Field {
             Field::Result => ("办理结果", "Result"),
             Field::Fulfilment => ("完成情况", "What was done"),
             Field::Owner => ("负责人", "Owner"),
+            Field::Assisting => ("协办部门", "Assisting departments"),
+            Field::RequiredBy => ("要求完成日期", "Required-by date"),
+            Field::Report => ("报到情况", "Report"),
         };
         lang.pick(zh, en)
     }
@@ -988,6 +1000,9 @@ mod tests {
             Field::MergeTarget,
             Field::Result,
             Field::Fulfilment,
+            Field::Assisting,
+            Field::RequiredBy,
+            Field::Report,
         ];
         let codes: HashSet<&str> = fields.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), fields.len());

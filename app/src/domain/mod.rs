@@ -17,6 +17,7 @@ pub mod person;
 pub mod policy;
 pub mod staff;
 pub mod unit;
+pub mod whistle;
 pub mod wish;
 
 /// Rows in one page of a keyset-paged list (the board, the wall, the queues):

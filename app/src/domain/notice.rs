@@ -143,6 +143,26 @@ impl NoticeView {
                 format!("事件「{t}」已交由您负责，请及时处置"),
                 format!("Case \"{t}\" is now yours to handle"),
             ),
+            (NoticeKind::Case, "whistled") => (
+                format!("街道吹哨：事件「{t}」请贵部门签收报到"),
+                format!("The street whistled case \"{t}\" to your department"),
+            ),
+            (NoticeKind::Case, "whistle_accept") => (
+                format!("部门已签收吹哨事件「{t}」"),
+                format!("A department accepted whistled case \"{t}\""),
+            ),
+            (NoticeKind::Case, "whistle_send_back") => (
+                format!("部门退回了吹哨事件「{t}」，请查看原因"),
+                format!("A department sent whistled case \"{t}\" back"),
+            ),
+            (NoticeKind::Case, "whistle_report") => (
+                format!("部门已报到吹哨事件「{t}」的办理情况"),
+                format!("A department reported on whistled case \"{t}\""),
+            ),
+            (NoticeKind::Case, "whistle_close") => (
+                format!("吹哨事件「{t}」已销号，请查看评价"),
+                format!("Whistled case \"{t}\" was closed out"),
+            ),
             (NoticeKind::Case, status) => {
                 let s = super::case::CaseStatus::parse(status);
                 let label = |l| s.map(|s| s.label(l)).unwrap_or(status);

@@ -64,9 +64,12 @@ pub fn on_public_board(public: bool, status: CaseStatus) -> bool {
 }
 
 /// A case whistled to a department belongs to it from the call until the
-/// case is reopened or sent elsewhere.
+/// case is reopened or sent elsewhere: to the lead, and to each assisting
+/// department that did not send its part back.
 pub fn with_department(case: &CaseFacts, department: &str) -> bool {
-    case.level == Some(DispatchLevel::Department) && case.department.as_deref() == Some(department)
+    case.level == Some(DispatchLevel::Department)
+        && (case.department.as_deref() == Some(department)
+            || case.assisting.iter().any(|d| d == department))
 }
 
 /// A case belongs to a property company only when its point lies in a
@@ -489,6 +492,7 @@ mod tests {
             reporter: Some(7),
             level,
             department: Some("CG".into()),
+            assisting: Vec::new(),
             company: Some(3),
         }
     }

@@ -162,6 +162,21 @@ texts! {
     Level => "办理层级", "Level";
     ViewTodo => "待办", "To do";
     SolveNow => "立即解决", "Solve now";
+    Whistle => "吹哨报到", "Whistle (吹哨报到)";
+    WhistleHint => "街道吹哨，部门报到：牵头部门签收后办理，协办部门配合，各部门报到办理情况，街道核查后销号并评价。", "The street whistles, departments report: the lead accepts and handles it, assisting departments help, each reports its part, and the street checks, closes out and rates them.";
+    AssistingDepartments => "协办部门（可多选）", "Assisting departments (any)";
+    RequiredBy => "要求完成日期", "Required by";
+    RequiredByHint => "不填则按职能部门时限计算", "Empty: the department time limit";
+    WhistleLead => "牵头", "Lead";
+    WhistleAssist => "协办", "Assisting";
+    WhistleNote => "吹哨说明", "Whistle note";
+    SendBackReason => "退回原因", "Reason to send back";
+    ReportText => "报到情况", "Report";
+    ReportPhotos => "办理照片（可多张）", "Photos (any)";
+    CloseOutResult => "核查结果", "Checked result";
+    RateDepartment => "评价", "Rating";
+    ChooseRating => "请评分", "Choose";
+    SentBackBecause => "退回原因：", "Sent back: ";
     SolveNowHint => "网格能当场解决的，一步完成：填写办理结果，附处置前后照片（处置前可不拍，居民上报的照片即为处置前）。", "What the grid can settle on the spot, in one step: the result, with photos before (optional: the report's own show the problem) and after.";
     PhotoBefore => "处置前照片", "Photo before";
     PhotoAfter => "处置后照片", "Photo after";
@@ -425,6 +440,10 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
             "took it on and solved it at once",
         ),
         "auto_escalate" => ("逾期自动升级", "moved up a level automatically (overdue)"),
+        "whistle_accept" => ("签收了吹哨任务", "accepted the whistle"),
+        "whistle_send_back" => ("退回了吹哨任务", "sent the whistle back"),
+        "whistle_report" => ("报到了办理情况", "reported its part"),
+        "whistle_close" => ("销号：核查结果并评价部门", "closed the whistle out"),
         other => return other.to_string(),
     };
     lang.pick(zh, en).to_string()

@@ -38,6 +38,7 @@ pub(super) fn facts(row: &db::CaseRow) -> CaseFacts {
         reporter: row.reporter_id,
         level: row.level,
         department: row.department.clone(),
+        assisting: row.assisting.clone(),
         company: row.company_id,
     }
 }
@@ -70,7 +71,9 @@ fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
         db::Scope::Grid(g) => row.grid_code.as_ref() == Some(g),
         db::Scope::Community(c) => row.community_code.as_ref() == Some(c),
         db::Scope::Street(s) => row.street_code.as_ref() == Some(s),
-        db::Scope::Department(d) => row.department.as_ref() == Some(d),
+        db::Scope::Department(d) => {
+            row.department.as_ref() == Some(d) || row.assisting.contains(d)
+        }
         db::Scope::Company(c) => row.company_id == Some(*c),
         // The public layer holds every public case.
         db::Scope::Public | db::Scope::Reporter(_) | db::Scope::Following(_) => true,
@@ -97,6 +100,7 @@ pub(super) fn announce(state: &AppState, row: &db::CaseRow) {
         reporter: row.reporter_id,
         company: row.company_id,
         department: row.department.clone(),
+        assisting: row.assisting.clone(),
         level: row.level,
         public: row.public,
     });
@@ -111,6 +115,7 @@ pub fn may_hear(viewer: &Viewer, e: &crate::backend::state::CaseChanged) -> bool
         reporter: e.reporter,
         level: e.level,
         department: e.department.clone(),
+        assisting: e.assisting.clone(),
         company: e.company,
     };
     // Board readers and followers are not pushed every change; they read
@@ -379,6 +384,8 @@ pub(super) async fn view(
         None => Vec::new(),
     };
     let (owner, assignable) = super::owners::for_view(state, viewer, access, &row).await?;
+    let photos = photo_refs(state, &row, access).await?;
+    let whistle = super::whistles::for_view(state, viewer, access, &row, &photos).await?;
     Ok(CaseView {
         id: row.id,
         category: s.category,
@@ -400,12 +407,13 @@ pub(super) async fn view(
         created_at: row.created_at,
         actions,
         timeline,
-        photos: photo_refs(state, &row, access).await?,
+        photos,
         contact,
         owner,
         assignable,
         may_urge,
         urged,
+        whistle,
     })
 }
 
@@ -496,6 +504,7 @@ pub async fn report(
         owner_id: None,
         alarm_stage: alarm.0,
         alarm_at: alarm.1,
+        assisting: Vec::new(),
     };
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
@@ -618,14 +627,22 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
                     .and_then(DispatchLevel::next)
                     .ok_or(AppError::WrongState)?,
             };
-            let department = if level == DispatchLevel::Department {
-                case.department.clone()
-            } else {
-                None
+            let (due, alarm) = match (&req.action, &case.department) {
+                // 吹哨: the whistle with its departments and required-by date.
+                (CaseAction::Dispatch(DispatchLevel::Department), Some(lead)) => {
+                    let call = super::whistles::call(state, viewer, lead, &req, &note, now).await?;
+                    change.department = Some(Some(lead.clone()));
+                    change.assisting = Some(call.assisting);
+                    change.whistle = Some(call.write);
+                    (call.due, call.alarm)
+                }
+                _ => {
+                    change.department = Some(None);
+                    change.assisting = Some(Vec::new());
+                    settings(state).await?.deadline(now, level)
+                }
             };
-            let (due, alarm) = settings(state).await?.deadline(now, level);
             change.level = Some(Some(level));
-            change.department = Some(department);
             change.started_at = Some(now);
             change.due_at = Some(Some(due));
             change.alarm = Some(alarm);
@@ -675,6 +692,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             let first = first_level(row.grid_code.is_some());
             change.level = Some(None);
             change.department = Some(None);
+            change.assisting = Some(Vec::new());
             change.started_at = Some(now);
             // Back with the grid: its owner, if they may still own its cases.
             let owner =
@@ -721,6 +739,9 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     }
     if stored.owner_id != row.owner_id {
         super::owners::tell_owner(state, viewer, &stored).await;
+    }
+    if req.action == CaseAction::Dispatch(DispatchLevel::Department) {
+        super::whistles::tell_called(state, &stored).await;
     }
     if seen == CaseAccess::Staff || seen == CaseAccess::Handler {
         super::audit::record(
@@ -1291,8 +1312,9 @@ async fn photo_target(
     viewer: &Viewer,
     case_id: i64,
     phase: Option<PhotoPhase>,
-) -> Result<db::CaseRow, AppError> {
+) -> Result<(db::CaseRow, crate::backend::store::photos::PhotoGroup), AppError> {
     use crate::backend::photo::MAX_PHOTOS;
+    use crate::backend::store::photos::PhotoGroup;
     let row = db::case_by_id(&state.db, case_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1315,14 +1337,24 @@ async fn photo_target(
     ) {
         return Err(AppError::WrongState);
     }
-    // The reporter's photos and the handling photos each have their own
-    // places: a report with six photos can still be solved with one after.
-    let handling = phase.is_some() || row.reporter_id != Some(viewer.id);
-    let taken = crate::backend::store::photos::count_of_case(&state.db, case_id, handling).await?;
+    // The reporter's photos, the handling photos and each whistled
+    // department's report photos have their own places: a report with six
+    // photos can still be solved with one after.
+    let group = if phase.is_none() && row.reporter_id == Some(viewer.id) {
+        PhotoGroup::Reporter
+    } else {
+        match policy::department_of(&viewer.grants) {
+            Some(d) if seen == CaseAccess::Handler && policy::with_department(&facts(&row), d) => {
+                PhotoGroup::Department(d.to_string())
+            }
+            _ => PhotoGroup::Handling,
+        }
+    };
+    let taken = crate::backend::store::photos::count_of_case(&state.db, case_id, &group).await?;
     if taken >= MAX_PHOTOS {
         return Err(AppError::invalid(Field::Photo, InputProblem::TooMany));
     }
-    Ok(row)
+    Ok((row, group))
 }
 
 /// Whether the caller may add a photo to the case now (see [`add_photo`]).
@@ -1353,7 +1385,7 @@ pub async fn add_photo(
     phase: Option<PhotoPhase>,
 ) -> Result<PhotoRef, AppError> {
     use crate::backend::store::photos;
-    let row = photo_target(state, viewer, case_id, phase).await?;
+    let (row, group) = photo_target(state, viewer, case_id, phase).await?;
     let stored_phase = match phase {
         None if row.reporter_id != Some(viewer.id) => Some(PhotoPhase::Before),
         p => p,
@@ -1371,12 +1403,17 @@ pub async fn add_photo(
         public: phase.is_none() && row.reporter_id == Some(viewer.id),
         created_at: Utc::now(),
         phase: stored_phase.map(|p| p.as_str().to_string()),
+        department: match &group {
+            photos::PhotoGroup::Department(d) => Some(d.clone()),
+            _ => None,
+        },
     };
     match photos::insert(&state.db, &record).await {
         Ok(id) => {
             announce(state, &row);
             Ok(PhotoRef {
                 phase: stored_phase,
+                department: record.department,
                 ..PhotoRef::new(id)
             })
         }
@@ -1434,6 +1471,7 @@ async fn photo_refs(
 fn photo_ref(p: &crate::backend::store::photos::PhotoRow) -> PhotoRef {
     PhotoRef {
         phase: p.phase.as_deref().and_then(PhotoPhase::parse),
+        department: p.department.clone(),
         ..PhotoRef::new(p.id)
     }
 }

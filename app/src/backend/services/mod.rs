@@ -15,6 +15,7 @@ pub mod photos;
 pub mod staff;
 pub mod units;
 pub mod urge;
+pub mod whistles;
 pub mod wishes;
 
 use crate::domain::error::{AppError, Field};

@@ -42,6 +42,8 @@ pub struct CaseRow {
     pub alarm_stage: i16,
     /// When the scheduler must next look at the case (none: nothing left to do).
     pub alarm_at: Option<DateTime<Utc>>,
+    /// The departments assisting the lead of its whistle (吹哨报到).
+    pub assisting: Vec<String>,
 }
 
 fn row(m: case_record::Model) -> CaseRow {
@@ -73,6 +75,7 @@ fn row(m: case_record::Model) -> CaseRow {
         owner_id: m.owner_id,
         alarm_stage: m.alarm_stage,
         alarm_at: m.alarm_at,
+        assisting: super::whistles::assisting_codes(m.assisting.as_deref()),
     }
 }
 
@@ -157,6 +160,7 @@ fn new_case(c: &CaseRow) -> case_record::ActiveModel {
         owner_id: Set(c.owner_id),
         alarm_stage: Set(c.alarm_stage),
         alarm_at: Set(c.alarm_at),
+        assisting: Set(super::whistles::assisting_column(&c.assisting)),
         ..Default::default()
     }
 }
@@ -260,6 +264,10 @@ pub struct CaseChange {
     /// The scheduler's stage and next look, set with every new deadline.
     /// Left out, a case that stops running against a deadline loses its alarm.
     pub alarm: Option<(i16, Option<DateTime<Utc>>)>,
+    /// The departments assisting the lead (empty: none).
+    pub assisting: Option<Vec<String>>,
+    /// The whistle step taken with this change.
+    pub whistle: Option<super::whistles::WhistleWrite>,
 }
 
 /// Applies a change only if nobody changed the case since `version` was
@@ -310,6 +318,12 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     if let Some(o) = change.owner_id {
         update = update.col_expr(case_record::Column::OwnerId, Expr::value(o));
     }
+    if let Some(a) = &change.assisting {
+        update = update.col_expr(
+            case_record::Column::Assisting,
+            Expr::value(super::whistles::assisting_column(a)),
+        );
+    }
     let alarm = change
         .alarm
         .or_else(|| change.status.filter(|s| !s.is_open()).map(|_| (0, None)));
@@ -327,6 +341,9 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
         return Ok(false);
     }
     append(&txn, id, event, now).await?;
+    if let Some(w) = &change.whistle {
+        super::whistles::write(&txn, id, w, now).await?;
+    }
     txn.commit().await?;
     Ok(true)
 }
@@ -507,9 +524,16 @@ async fn in_scope(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition,
         Scope::Grid(g) => Condition::all().add(C::GridCode.eq(g.clone())),
         Scope::Community(c) => Condition::all().add(C::CommunityCode.eq(c.clone())),
         Scope::Street(s) => Condition::all().add(C::StreetCode.eq(s.clone())),
-        // `policy::with_department`: whistled to it and still at that level.
+        // `policy::with_department`: whistled to it (as the lead, or assisting
+        // and not sent back) and still at that level.
         Scope::Department(d) => Condition::all()
-            .add(C::Department.eq(d.clone()))
+            .add(
+                Condition::any().add(C::Department.eq(d.clone())).add(
+                    Condition::all()
+                        .add(C::Id.in_subquery(super::whistles::assisted_by(d)))
+                        .add(C::Assisting.like(format!("%,{d},%"))),
+                ),
+            )
             .add(C::Level.eq(DispatchLevel::Department.as_str())),
         // `policy::with_company`: in its compound and dispatched to it.
         Scope::Company(c) => Condition::all()

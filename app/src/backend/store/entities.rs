@@ -365,6 +365,10 @@ pub mod case_record {
         /// nothing left for it to do (closed, or overdue at the top level).
         #[sea_orm(nullable, indexed)]
         pub alarm_at: Option<DateTimeUtc>,
+        /// The departments assisting the lead of a running whistle, comma
+        /// separated (`policy::with_department`); kept with the whistle's parts.
+        #[sea_orm(nullable)]
+        pub assisting: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -467,6 +471,82 @@ pub mod case_photo {
         /// `before` / `after` for staff photos taken when handling the case.
         #[sea_orm(nullable)]
         pub phase: Option<String>,
+        /// The department whose report the photo belongs to (吹哨报到).
+        #[sea_orm(nullable)]
+        pub department: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod whistle {
+    use sea_orm::entity::prelude::*;
+
+    /// A whistle (吹哨): the street calls departments to a case.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "whistles")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub case_id: i64,
+        pub called_by: i64,
+        pub called_at: DateTimeUtc,
+        pub required_by: Date,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+        /// open | returned | closed (`domain::whistle::WhistleState`)
+        pub state: String,
+        #[sea_orm(nullable)]
+        pub closed_by: Option<i64>,
+        #[sea_orm(nullable)]
+        pub closed_at: Option<DateTimeUtc>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub result: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod whistle_part {
+    use sea_orm::entity::prelude::*;
+
+    /// One department's part of a whistle (牵头 or 协办).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "whistle_parts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub whistle_id: i64,
+        pub case_id: i64,
+        pub department: String,
+        pub lead: bool,
+        /// called | accepted | sent_back | reported (`domain::whistle::PartState`)
+        pub state: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub reason: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub report: Option<String>,
+        /// When the department accepted or sent it back.
+        #[sea_orm(nullable)]
+        pub answered_at: Option<DateTimeUtc>,
+        #[sea_orm(nullable)]
+        pub reported_at: Option<DateTimeUtc>,
+        /// The street's 1–5 at close-out.
+        #[sea_orm(nullable)]
+        pub rating: Option<i32>,
+        /// When the whistle was called (copied: department figures read
+        /// parts alone).
+        pub called_at: DateTimeUtc,
+        /// The required-by moment (end of the required-by date).
+        pub due_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

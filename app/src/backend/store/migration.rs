@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(CaseOwner),
             Box::new(DeadlineAlarms),
             Box::new(PhotoPhase),
+            Box::new(Whistles),
         ]
     }
 }
@@ -570,4 +571,201 @@ impl MigrationTrait for PhotoPhase {
             )
             .await
     }
+}
+
+/// 吹哨报到 (issue 10): whistles and each department's part, the assisting
+/// departments on the case, and the department a report photo belongs to.
+/// Cases already with a department get the whistle the call would have made
+/// (the lead alone, called when the case started there, due when it is due),
+/// so every department case goes on through the four steps.
+struct Whistles;
+
+impl MigrationName for Whistles {
+    fn name(&self) -> &str {
+        "m20261204_000001_whistles"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Whistles {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        add_column(manager, "cases", ColumnDef::new(a("assisting")).string().null()).await?;
+        add_column(
+            manager,
+            "case_photos",
+            ColumnDef::new(a("department")).string().null(),
+        )
+        .await?;
+        let id = || {
+            ColumnDef::new(a("id"))
+                .big_integer()
+                .not_null()
+                .auto_increment()
+                .primary_key()
+                .to_owned()
+        };
+        let tz = |name: &'static str, null: bool| {
+            let mut c = ColumnDef::new(Alias::new(name));
+            c.timestamp_with_time_zone();
+            if null {
+                c.null();
+            } else {
+                c.not_null();
+            }
+            c
+        };
+        manager
+            .create_table(
+                Table::create()
+                    .table(a("whistles"))
+                    .if_not_exists()
+                    .col(id())
+                    .col(ColumnDef::new(a("case_id")).big_integer().not_null())
+                    .col(ColumnDef::new(a("called_by")).big_integer().not_null())
+                    .col(tz("called_at", false))
+                    .col(ColumnDef::new(a("required_by")).date().not_null())
+                    .col(ColumnDef::new(a("note")).text().not_null())
+                    .col(ColumnDef::new(a("state")).string().not_null())
+                    .col(ColumnDef::new(a("closed_by")).big_integer().null())
+                    .col(tz("closed_at", true))
+                    .col(ColumnDef::new(a("result")).text().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(a("whistle_parts"))
+                    .if_not_exists()
+                    .col(id())
+                    .col(ColumnDef::new(a("whistle_id")).big_integer().not_null())
+                    .col(ColumnDef::new(a("case_id")).big_integer().not_null())
+                    .col(ColumnDef::new(a("department")).string().not_null())
+                    .col(ColumnDef::new(a("lead")).boolean().not_null())
+                    .col(ColumnDef::new(a("state")).string().not_null())
+                    .col(ColumnDef::new(a("reason")).text().null())
+                    .col(ColumnDef::new(a("report")).text().null())
+                    .col(tz("answered_at", true))
+                    .col(tz("reported_at", true))
+                    .col(ColumnDef::new(a("rating")).integer().null())
+                    .col(tz("called_at", false))
+                    .col(tz("due_at", false))
+                    .to_owned(),
+            )
+            .await?;
+        for (name, table, cols) in [
+            ("idx_whistles_case", "whistles", &["case_id"][..]),
+            ("idx_whistle_parts_whistle", "whistle_parts", &["whistle_id"]),
+            (
+                "idx_whistle_parts_department",
+                "whistle_parts",
+                &["department", "case_id"],
+            ),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(a(table)).if_not_exists();
+            for c in cols {
+                index.col(a(*c));
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        backfill_whistles(manager).await
+    }
+}
+
+/// The whistle each case already with a department would have had.
+async fn backfill_whistles(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let conn = manager.get_connection();
+    let backend = manager.get_database_backend();
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, department, status, started_at, due_at, updated_at FROM cases \
+             WHERE level = 'department' AND department IS NOT NULL \
+             AND id NOT IN (SELECT case_id FROM whistles)",
+        ))
+        .await?;
+    for r in rows {
+        let case_id: i64 = r.try_get("", "id")?;
+        let department: String = r.try_get("", "department")?;
+        let status: String = r.try_get("", "status")?;
+        let started: chrono::DateTime<chrono::Utc> = r.try_get("", "started_at")?;
+        let due: Option<chrono::DateTime<chrono::Utc>> = r.try_get("", "due_at")?;
+        let updated: chrono::DateTime<chrono::Utc> = r.try_get("", "updated_at")?;
+        let due = due.unwrap_or(updated);
+        // The lead had accepted a case being handled; one resolved or further
+        // on was reported and closed out (by nobody we know: the rating stays empty).
+        let (whistle_state, part_state) = match status.as_str() {
+            "dispatched" => ("open", "called"),
+            "in_progress" => ("open", "accepted"),
+            _ => ("closed", "reported"),
+        };
+        let closed = whistle_state == "closed";
+        let day = due.with_timezone(&crate::domain::deadline::china()).date_naive();
+        let whistle_id: i64 = {
+            let insert = Query::insert()
+                .into_table(Alias::new("whistles"))
+                .columns(
+                    ["case_id", "called_by", "called_at", "required_by", "note", "state"]
+                        .map(Alias::new),
+                )
+                .values_panic([
+                    case_id.into(),
+                    0i64.into(),
+                    started.into(),
+                    day.into(),
+                    "".into(),
+                    whistle_state.into(),
+                ])
+                .returning_col(Alias::new("id"))
+                .to_owned();
+            let (sql, values) = match backend {
+                DbBackend::Postgres => insert.build(PostgresQueryBuilder),
+                _ => insert.build(SqliteQueryBuilder),
+            };
+            let row = conn
+                .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+                .ok_or_else(|| DbErr::Custom("no id for a whistle".into()))?;
+            row.try_get("", "id")?
+        };
+        let answered: Option<chrono::DateTime<chrono::Utc>> =
+            (part_state != "called").then_some(updated);
+        let reported: Option<chrono::DateTime<chrono::Utc>> = closed.then_some(updated);
+        manager
+            .exec_stmt(
+                Query::insert()
+                    .into_table(Alias::new("whistle_parts"))
+                    .columns(
+                        [
+                            "whistle_id",
+                            "case_id",
+                            "department",
+                            "lead",
+                            "state",
+                            "answered_at",
+                            "reported_at",
+                            "called_at",
+                            "due_at",
+                        ]
+                        .map(Alias::new),
+                    )
+                    .values_panic([
+                        whistle_id.into(),
+                        case_id.into(),
+                        department.into(),
+                        true.into(),
+                        part_state.into(),
+                        answered.into(),
+                        reported.into(),
+                        started.into(),
+                        due.into(),
+                    ])
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
 }

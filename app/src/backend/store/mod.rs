@@ -16,6 +16,7 @@ pub mod notices;
 pub mod photos;
 pub mod schema_check;
 pub mod units;
+pub mod whistles;
 pub mod wishes;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};

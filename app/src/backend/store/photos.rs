@@ -22,6 +22,8 @@ pub struct PhotoRow {
     pub created_at: DateTime<Utc>,
     /// `before` / `after` (`domain::case::PhotoPhase`) for staff photos.
     pub phase: Option<String>,
+    /// The department whose whistle report the photo belongs to.
+    pub department: Option<String>,
 }
 
 fn row(m: case_photo::Model) -> PhotoRow {
@@ -37,6 +39,7 @@ fn row(m: case_photo::Model) -> PhotoRow {
         public: m.public,
         created_at: m.created_at,
         phase: m.phase,
+        department: m.department,
     }
 }
 
@@ -52,6 +55,7 @@ pub async fn insert(db: &impl ConnectionTrait, p: &PhotoRow) -> Result<i64, DbEr
         public: Set(p.public),
         created_at: Set(p.created_at),
         phase: Set(p.phase.clone()),
+        department: Set(p.department.clone()),
         ..Default::default()
     }
     .insert(db)
@@ -85,18 +89,27 @@ pub async fn of_cases(db: &impl ConnectionTrait, case_ids: &[i64]) -> Result<Vec
         .collect())
 }
 
-/// How many photos a case holds: the reporter's (`handling` false) or the
-/// handling photos staff took (true).
+/// Whose places a photo takes: the reporter's, staff's handling photos,
+/// or one department's report photos (each has its own places).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhotoGroup {
+    Reporter,
+    Handling,
+    Department(String),
+}
+
+/// How many photos of a group a case holds.
 pub async fn count_of_case(
     db: &impl ConnectionTrait,
     case_id: i64,
-    handling: bool,
+    group: &PhotoGroup,
 ) -> Result<u64, DbErr> {
-    let q = case_photo::Entity::find().filter(case_photo::Column::CaseId.eq(case_id));
-    let q = if handling {
-        q.filter(case_photo::Column::Phase.is_not_null())
-    } else {
-        q.filter(case_photo::Column::Phase.is_null())
+    use case_photo::Column as C;
+    let q = case_photo::Entity::find().filter(C::CaseId.eq(case_id));
+    let q = match group {
+        PhotoGroup::Reporter => q.filter(C::Phase.is_null()),
+        PhotoGroup::Handling => q.filter(C::Phase.is_not_null()).filter(C::Department.is_null()),
+        PhotoGroup::Department(d) => q.filter(C::Department.eq(d.clone())),
     };
     q.count(db).await
 }

@@ -110,5 +110,7 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, notification::Entity, &mut out).await?;
     check(db, audit_entry::Entity, &mut out).await?;
     check(db, lease::Entity, &mut out).await?;
+    check(db, whistle::Entity, &mut out).await?;
+    check(db, whistle_part::Entity, &mut out).await?;
     Ok(out)
 }

@@ -155,6 +155,7 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 </div>
             </Show>
             <SolveNow case=case.clone()/>
+            <super::whistle::WhistlePanel case=case.clone()/>
             <Actions case=case.clone()/>
             <Assign case=case.clone()/>
             <Urge case=case.clone()/>
@@ -190,6 +191,8 @@ fn Actions(case: CaseView) -> impl IntoView {
     let stars = RwSignal::new("5".to_string());
     // Nothing chosen until the user picks one of the district's departments.
     let department = RwSignal::new(String::new());
+    let assisting = RwSignal::new(Vec::<String>::new());
+    let required_by = RwSignal::new(String::new());
     let merge_into = RwSignal::new(String::new());
     let act = Action::new(|r: &ActRequest| act_on_case(r.clone()));
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
@@ -233,6 +236,7 @@ fn Actions(case: CaseView) -> impl IntoView {
             </Show>
             <Show when=move || needs_department>
                 <DepartmentSelect department/>
+                <super::whistle::CallFields lead=department assisting required_by/>
             </Show>
             <Show when=move || needs_merge>
                 <label><span>{tr(T::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
@@ -252,6 +256,9 @@ fn Actions(case: CaseView) -> impl IntoView {
                                     department: Some(department.get_untracked()).filter(|d| !d.is_empty()),
                                     merge_into: merge_into.get_untracked().trim().parse().ok(),
                                     rating: stars.get_untracked().parse().ok(),
+                                    // The lead is never its own assistant.
+                                    assisting: assisting.get_untracked().into_iter().filter(|d| *d != department.get_untracked()).collect(),
+                                    required_by: required_by.get_untracked().parse().ok(),
                                 });
                             }>
                             {move || action_label(&label, lang.get())}
@@ -451,6 +458,8 @@ fn SolveNow(case: CaseView) -> impl IntoView {
                 department: None,
                 merge_into: None,
                 rating: None,
+                assisting: Vec::new(),
+                required_by: None,
             };
             let answer = act_on_case(step).await;
             busy.set(false);

@@ -4,6 +4,7 @@ mod board;
 mod detail;
 mod list;
 mod report;
+mod whistle;
 
 pub use board::BoardPage;
 pub use detail::CasePage;
