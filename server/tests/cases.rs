@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::png;
+
 use app::backend::demo::DISTRICT_CODE;
 use app::domain::auth::Role;
 use common::{act, category, phone_of, report_case, upload_case_photo as upload, Backend, TestApp};
@@ -352,20 +354,22 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
             &[("id", &case["id"].to_string())],
         )
         .await;
+    // A department case cannot be escalated further, and is accepted
+    // through its whistle (吹哨报到, server/tests/whistles.rs).
+    assert_eq!(detail["actions"], json!([]));
     assert_eq!(
-        detail["actions"],
-        json!(["accept"]),
-        "a department case cannot be escalated further"
+        detail["whistle"]["steps"],
+        json!([["CG", "accept"], ["CG", "send_back"]])
     );
-    step(
-        &app,
-        &department,
-        detail,
-        json!("accept"),
-        json!({}),
-        "in_progress",
-    )
-    .await;
+    let (s, accepted) = app
+        .call_json(
+            &department,
+            "whistle_step",
+            json!({"request": {"case_id": detail["id"], "version": detail["version"], "step": "accept"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{accepted}");
+    assert_eq!(accepted["status"], "in_progress");
     // Queues of other places are refused.
     let (s, _) = app.call_json(&worker, "case_queue", json!({"queue": {"grid": format!("{DISTRICT_CODE}-002-001-01")}, "statuses": [], "after": null})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
@@ -672,14 +676,6 @@ async fn deadlines_follow_the_admins_calendar_and_limits(backend: Backend) {
     let (_, case) = report(&app, &resident, HOME, "又一个坑").await;
     let due: chrono::DateTime<Utc> = case["due_at"].as_str().unwrap().parse().unwrap();
     assert!(due.with_timezone(&china()).date_naive() > today + Duration::days(10));
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::new_rgb8(w, h)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
 }
 
 /// A JPEG carrying an EXIF block with a GPS marker.

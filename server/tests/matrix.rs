@@ -26,6 +26,8 @@
 
 mod common;
 
+use common::png;
+
 use app::backend::services::auth as sessions;
 use app::backend::store::{accounts, units};
 use app::backend::{demo, state::ClaimLimits, Config};
@@ -601,14 +603,6 @@ fn wish_id(w: &Value) -> i64 {
     w["card"]["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("a wish id in {w}"))
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::new_rgb8(w, h)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap();
-    out.into_inner()
 }
 
 /// A point of the demo grid inside a compound managed by `company`.

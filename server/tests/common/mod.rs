@@ -391,3 +391,12 @@ pub async fn make_overdue(app: &TestApp, case: &Value) {
             .unwrap()
     );
 }
+
+/// A small blank PNG of `w`×`h` pixels (a photo to upload).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::new_rgb8(w, h)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
