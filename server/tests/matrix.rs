@@ -238,10 +238,18 @@ const SERVER_FNS: &[Row] = &[
             v("confirm a new report", Inside(COORDINATORS)),
             v("whistle a department", Inside(&[SA, SYS])),
             v("accept for the company", Inside(&[CO, SYS])),
-            v("accept for the department", Inside(&[DEP, SYS])),
             v("evaluate the result", Inside(&[RES])),
             // 立即解决: the grid's own staff, in one step.
             v("solve a new report at once", Inside(&[GW, GL, SYS])),
+        ],
+    ),
+    // 吹哨报到: each whistled department answers for its own part; the
+    // street of the place (and system admins) close the whistle out.
+    post!(
+        "/api/whistle_step",
+        &[
+            v("accept for the department", Inside(&[DEP])),
+            v("close out a reported whistle", Inside(&[SA, SYS])),
         ],
     ),
     // Issue 10: the grid leader and the admins above give a grid case to
@@ -652,6 +660,8 @@ enum CaseStage {
     Confirmed,
     WithCompany,
     WithDepartment,
+    /// Whistled to CG, which accepted and reported its part.
+    DepartmentReported,
     FedBack,
 }
 
@@ -766,6 +776,16 @@ impl Ctx {
         self.json(c, "act_on_case", json!({ "request": req })).await
     }
 
+    async fn whistle_step(&self, c: &Client, case: &Value, step: &str, extra: Value) -> Answer {
+        let mut req = json!({"case_id": case["id"], "version": case["version"], "step": step});
+        if let Some(extra) = extra.as_object() {
+            for (k, v) in extra {
+                req[k] = v.clone();
+            }
+        }
+        self.json(c, "whistle_step", json!({ "request": req })).await
+    }
+
     /// A new private case of the demo resident in the demo grid, moved on
     /// to `stage`.
     async fn fresh_case(&self, stage: CaseStage) -> Value {
@@ -795,9 +815,9 @@ impl Ctx {
                     "dispatch to the company",
                 )
             }
-            CaseStage::WithDepartment => {
+            CaseStage::WithDepartment | CaseStage::DepartmentReported => {
                 let case = must(self.act(street, &case, confirm, json!({})).await, "confirm");
-                must(
+                let case = must(
                     self.act(
                         street,
                         &case,
@@ -806,6 +826,19 @@ impl Ctx {
                     )
                     .await,
                     "whistle CG",
+                );
+                if stage == CaseStage::WithDepartment {
+                    return case;
+                }
+                let cg = self.inside(DEP);
+                let case = must(
+                    self.whistle_step(cg, &case, "accept", json!({})).await,
+                    "CG accepts",
+                );
+                must(
+                    self.whistle_step(cg, &case, "report", json!({"note": "已处理"}))
+                        .await,
+                    "CG reports",
                 )
             }
             CaseStage::FedBack => {
@@ -1353,9 +1386,19 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             let case = ctx.fresh_case(CaseStage::WithCompany).await;
             ctx.act(c, &case, json!("accept"), json!({})).await
         }
-        ("/api/act_on_case", "accept for the department") => {
+        ("/api/whistle_step", "accept for the department") => {
             let case = ctx.fresh_case(CaseStage::WithDepartment).await;
-            ctx.act(c, &case, json!("accept"), json!({})).await
+            ctx.whistle_step(c, &case, "accept", json!({})).await
+        }
+        ("/api/whistle_step", "close out a reported whistle") => {
+            let case = ctx.fresh_case(CaseStage::DepartmentReported).await;
+            ctx.whistle_step(
+                c,
+                &case,
+                "close_out",
+                json!({"note": "核查通过", "ratings": [{"department": "CG", "stars": 4}]}),
+            )
+            .await
         }
         ("/api/act_on_case", "evaluate the result") => {
             let case = ctx.fresh_case(CaseStage::FedBack).await;
