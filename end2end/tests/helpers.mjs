@@ -37,3 +37,14 @@ export async function login(page, phone) {
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/me$/);
 }
+
+/** Reports a private case in the demo grid through the API as the page's signed-in user. */
+export async function reportCase(page, text) {
+  const cats = await (await page.request.post('/api/case_categories')).json();
+  const sub = cats.find((c) => c.parent_id !== null);
+  const res = await page.request.post('/api/report_case', {
+    data: { case: { category_id: sub.id, description: text, lat: 36.6372, lng: 117.0135, public: false, source: 'resident', contact_phone: null } },
+  });
+  expect(res.ok()).toBeTruthy();
+  return (await res.json()).id;
+}

@@ -1,19 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { open, login } from './helpers.mjs';
+import { open, login, reportCase } from './helpers.mjs';
 import zlib from 'node:zlib';
 
 const phone = { viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true };
-
-/** Reports a case through the API as the page's signed-in user. */
-async function reportCase(page, text) {
-  const cats = await (await page.request.post('/api/case_categories')).json();
-  const sub = cats.find((c) => c.parent_id !== null);
-  const res = await page.request.post('/api/report_case', {
-    data: { case: { category_id: sub.id, description: text, lat: 36.6372, lng: 117.0135, public: false, source: 'resident', contact_phone: null } },
-  });
-  expect(res.ok()).toBeTruthy();
-  return (await res.json()).id;
-}
 
 test('a department is chosen from the district\'s list, never typed', async ({ browser, baseURL }) => {
   const resident = await (await browser.newContext({ ...phone, baseURL })).newPage();

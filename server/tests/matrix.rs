@@ -783,7 +783,8 @@ impl Ctx {
                 req[k] = v.clone();
             }
         }
-        self.json(c, "whistle_step", json!({ "request": req })).await
+        self.json(c, "whistle_step", json!({ "request": req }))
+            .await
     }
 
     /// A new private case of the demo resident in the demo grid, moved on

@@ -68,6 +68,24 @@ async fn a_database_of_the_last_release_upgrades_in_place(backend: Backend) {
     assert_eq!(count(&app, "regions").await, 83);
     assert!(count(&app, "users").await > 300);
     assert_eq!(count(&app, "audit_log").await, 0);
+    // Each case already with a department got the whistle its call would
+    // have made: the lead alone, open while the case is handled.
+    assert_eq!(count(&app, "whistles").await, 5);
+    assert_eq!(count(&app, "whistle_parts").await, 5);
+    let w = app::backend::store::whistles::latest_of_case(&app.state.db, 5)
+        .await
+        .unwrap()
+        .expect("case 5 was with ZJ");
+    assert_eq!(w.state, app::domain::whistle::WhistleState::Open);
+    assert_eq!(
+        (w.parts[0].department.as_str(), w.parts[0].state),
+        ("ZJ", app::domain::whistle::PartState::Accepted)
+    );
+    let w = app::backend::store::whistles::latest_of_case(&app.state.db, 3)
+        .await
+        .unwrap()
+        .expect("case 3 was with XF");
+    assert_eq!(w.state, app::domain::whistle::WhistleState::Closed);
     // And it works: the release's accounts sign in, cases read and move.
     app.state.refresh_atlas().await.unwrap();
     let worker = app

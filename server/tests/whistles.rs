@@ -107,8 +107,14 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     for (extra, field) in [
-        (json!({"department": "CG", "assisting": ["CG"]}), "Assisting"),
-        (json!({"department": "CG", "assisting": ["XX"]}), "Assisting"),
+        (
+            json!({"department": "CG", "assisting": ["CG"]}),
+            "Assisting",
+        ),
+        (
+            json!({"department": "CG", "assisting": ["XX"]}),
+            "Assisting",
+        ),
         (
             json!({"department": "CG", "assisting": ["SJ", "SJ"]}),
             "Assisting",
@@ -175,7 +181,11 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     let (s, _) = step(&app, &resident, &case, "accept", json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = step(&app, &street, &case, "accept", json!({})).await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "the street does not answer for a department");
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "the street does not answer for a department"
+    );
     let (s, body) = step(&app, &cg, &case, "report", json!({"note": "已处理"})).await;
     assert_eq!(
         (s, body),
@@ -184,7 +194,10 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     );
     let (s, case) = step(&app, &cg, &case, "accept", json!({})).await;
     assert_eq!(s, StatusCode::OK, "{case}");
-    assert_eq!(case["status"], "in_progress", "the lead's acceptance starts it");
+    assert_eq!(
+        case["status"], "in_progress",
+        "the lead's acceptance starts it"
+    );
     assert!(told(&app, &street, &id, "whistle_accept").await);
     let (s, body) = step(&app, &sj, &case, "send_back", json!({})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -237,7 +250,10 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
         "the report's photo is the department's"
     );
     let (_, mine) = detail(&app, &resident, &case).await;
-    assert!(mine["whistle"].is_null(), "the whistle is staff's working record");
+    assert!(
+        mine["whistle"].is_null(),
+        "the whistle is staff's working record"
+    );
     assert!(
         mine["photos"].as_array().unwrap().is_empty(),
         "the result's photo shows once the result is given"
@@ -293,7 +309,13 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
         .collect();
     assert_eq!(
         actions,
-        ["report", "confirm", "dispatch", "whistle_accept", "whistle_close"]
+        [
+            "report",
+            "confirm",
+            "dispatch",
+            "whistle_accept",
+            "whistle_close"
+        ]
     );
     assert_eq!(
         mine["photos"].as_array().unwrap().len(),
@@ -329,7 +351,14 @@ async fn the_lead_sending_back_returns_the_case_to_the_street(backend: Backend) 
                 - Duration::seconds(1)
         ))
     );
-    let (s, back) = step(&app, &cg, &case, "send_back", json!({"note": "属于水务部门"})).await;
+    let (s, back) = step(
+        &app,
+        &cg,
+        &case,
+        "send_back",
+        json!({"note": "属于水务部门"}),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{back}");
     assert!(back["whistle"].is_null() && back["department"].is_null());
     let (_, case) = detail(&app, &street, &case).await;

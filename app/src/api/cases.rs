@@ -128,9 +128,9 @@ pub async fn whistle_step(
     request: crate::domain::whistle::StepRequest,
 ) -> Result<CaseView, AppError> {
     use crate::backend::{request as req, services};
-    req::signed_in(
-        |state, viewer| async move { services::whistles::step(&state, &viewer, request).await },
-    )
+    req::signed_in(|state, viewer| async move {
+        services::whistles::step(&state, &viewer, request).await
+    })
     .await
 }
 

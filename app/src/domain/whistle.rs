@@ -141,18 +141,22 @@ pub struct Outcome {
 
 /// The departments a user answers for.
 fn departments_of<'a>(actor: &'a Actor) -> impl Iterator<Item = &'a str> {
-    actor.grants.iter().filter_map(|g| match (&g.scope, g.role) {
-        (Scope::Department(d), Role::Department) => Some(d.as_str()),
-        _ => None,
-    })
+    actor
+        .grants
+        .iter()
+        .filter_map(|g| match (&g.scope, g.role) {
+            (Scope::Department(d), Role::Department) => Some(d.as_str()),
+            _ => None,
+        })
 }
 
 /// The street of the case's place, or a system admin: who whistles and
 /// closes out (`case::may_dispatch` for the call).
 fn street_of(actor: &Actor, place: &Place) -> bool {
-    actor.grants.iter().any(|g| {
-        matches!(g.role, Role::StreetAdmin | Role::SystemAdmin) && g.scope.covers(place)
-    })
+    actor
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::StreetAdmin | Role::SystemAdmin) && g.scope.covers(place))
 }
 
 /// The one rule of a whistle's steps: what `step` changes, or why not.
@@ -418,9 +422,18 @@ mod tests {
         let other = [g(Role::Department, Scope::Department("HB".into()))];
         let w = whistle(PartState::Called, PartState::Called);
         let c = case(CaseStatus::Dispatched);
-        let lead = Actor { user_id: 1, grants: &cg };
-        let assist = Actor { user_id: 2, grants: &sj };
-        let stranger = Actor { user_id: 3, grants: &other };
+        let lead = Actor {
+            user_id: 1,
+            grants: &cg,
+        };
+        let assist = Actor {
+            user_id: 2,
+            grants: &sj,
+        };
+        let stranger = Actor {
+            user_id: 3,
+            grants: &other,
+        };
         // The lead's acceptance starts the handling; the assist's does not.
         let o = decide(&lead, &c, &w, None, WhistleStep::Accept).unwrap();
         assert_eq!(
@@ -451,7 +464,10 @@ mod tests {
     #[test]
     fn the_lead_sending_back_returns_the_case_to_the_street() {
         let cg = [g(Role::Department, Scope::Department("CG".into()))];
-        let lead = Actor { user_id: 1, grants: &cg };
+        let lead = Actor {
+            user_id: 1,
+            grants: &cg,
+        };
         let w = whistle(PartState::Called, PartState::Accepted);
         let o = decide(
             &lead,
@@ -483,7 +499,10 @@ mod tests {
         let street = [g(Role::StreetAdmin, Scope::Street("S1".into()))];
         let other_street = [g(Role::StreetAdmin, Scope::Street("S2".into()))];
         let cg = [g(Role::Department, Scope::Department("CG".into()))];
-        let s = Actor { user_id: 1, grants: &street };
+        let s = Actor {
+            user_id: 1,
+            grants: &street,
+        };
         let c = case(CaseStatus::InProgress);
         assert_eq!(
             decide(
@@ -508,10 +527,7 @@ mod tests {
                 Err(Refusal::NotYours)
             );
         }
-        assert_eq!(
-            available(&s, &c, &w),
-            vec![(None, WhistleStep::CloseOut)]
-        );
+        assert_eq!(available(&s, &c, &w), vec![(None, WhistleStep::CloseOut)]);
     }
 
     #[test]

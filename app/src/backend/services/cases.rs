@@ -71,9 +71,7 @@ fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
         db::Scope::Grid(g) => row.grid_code.as_ref() == Some(g),
         db::Scope::Community(c) => row.community_code.as_ref() == Some(c),
         db::Scope::Street(s) => row.street_code.as_ref() == Some(s),
-        db::Scope::Department(d) => {
-            row.department.as_ref() == Some(d) || row.assisting.contains(d)
-        }
+        db::Scope::Department(d) => row.department.as_ref() == Some(d) || row.assisting.contains(d),
         db::Scope::Company(c) => row.company_id == Some(*c),
         // The public layer holds every public case.
         db::Scope::Public | db::Scope::Reporter(_) | db::Scope::Following(_) => true,

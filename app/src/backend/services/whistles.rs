@@ -15,7 +15,9 @@ use crate::backend::store::whistles::{WhistleRow, WhistleWrite};
 use crate::backend::store::{self, cases as db};
 use crate::domain::audit::AuditAction;
 use crate::domain::auth::{Role, Scope};
-use crate::domain::case::{ActRequest, CaseView, DispatchLevel, PhotoRef, Refusal, MAX_DESCRIPTION};
+use crate::domain::case::{
+    ActRequest, CaseView, DispatchLevel, PhotoRef, Refusal, MAX_DESCRIPTION,
+};
 use crate::domain::deadline::{china_date, midnight_after};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::notice::NoticeKind;
@@ -118,7 +120,11 @@ async fn department_staff(state: &AppState, departments: &[String]) -> Vec<i64> 
 
 /// A department step or the street's close-out.
 #[tracing::instrument(skip_all, fields(user = viewer.id, case = req.case_id))]
-pub async fn step(state: &AppState, viewer: &Viewer, req: StepRequest) -> Result<CaseView, AppError> {
+pub async fn step(
+    state: &AppState,
+    viewer: &Viewer,
+    req: StepRequest,
+) -> Result<CaseView, AppError> {
     let (row, seen) = readable(state, Some(viewer), req.case_id).await?;
     let case = facts(&row);
     let actor = Actor {
@@ -135,15 +141,15 @@ pub async fn step(state: &AppState, viewer: &Viewer, req: StepRequest) -> Result
         });
     };
     let facts_w = w.facts();
-    let outcome = match whistle::decide(&actor, &case, &facts_w, req.department.as_deref(), req.step)
-    {
-        Ok(o) => o,
-        Err(Refusal::NotYours) => return Err(AppError::Forbidden),
-        Err(Refusal::WrongState) if row.version == req.version => {
-            return Err(AppError::WrongState)
-        }
-        Err(Refusal::WrongState) => return Err(already_handled(state, seen, row.id).await),
-    };
+    let outcome =
+        match whistle::decide(&actor, &case, &facts_w, req.department.as_deref(), req.step) {
+            Ok(o) => o,
+            Err(Refusal::NotYours) => return Err(AppError::Forbidden),
+            Err(Refusal::WrongState) if row.version == req.version => {
+                return Err(AppError::WrongState)
+            }
+            Err(Refusal::WrongState) => return Err(already_handled(state, seen, row.id).await),
+        };
     if row.version != req.version {
         return Err(already_handled(state, seen, row.id).await);
     }

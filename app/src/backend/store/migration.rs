@@ -590,7 +590,12 @@ impl MigrationName for Whistles {
 impl MigrationTrait for Whistles {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let a = Alias::new;
-        add_column(manager, "cases", ColumnDef::new(a("assisting")).string().null()).await?;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(a("assisting")).string().null(),
+        )
+        .await?;
         add_column(
             manager,
             "case_photos",
@@ -656,7 +661,11 @@ impl MigrationTrait for Whistles {
             .await?;
         for (name, table, cols) in [
             ("idx_whistles_case", "whistles", &["case_id"][..]),
-            ("idx_whistle_parts_whistle", "whistle_parts", &["whistle_id"]),
+            (
+                "idx_whistle_parts_whistle",
+                "whistle_parts",
+                &["whistle_id"],
+            ),
             (
                 "idx_whistle_parts_department",
                 "whistle_parts",
@@ -666,7 +675,7 @@ impl MigrationTrait for Whistles {
             let mut index = Index::create();
             index.name(name).table(a(table)).if_not_exists();
             for c in cols {
-                index.col(a(*c));
+                index.col(a(c));
             }
             manager.create_index(index.to_owned()).await?;
         }
@@ -703,13 +712,22 @@ async fn backfill_whistles(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             _ => ("closed", "reported"),
         };
         let closed = whistle_state == "closed";
-        let day = due.with_timezone(&crate::domain::deadline::china()).date_naive();
+        let day = due
+            .with_timezone(&crate::domain::deadline::china())
+            .date_naive();
         let whistle_id: i64 = {
             let insert = Query::insert()
                 .into_table(Alias::new("whistles"))
                 .columns(
-                    ["case_id", "called_by", "called_at", "required_by", "note", "state"]
-                        .map(Alias::new),
+                    [
+                        "case_id",
+                        "called_by",
+                        "called_at",
+                        "required_by",
+                        "note",
+                        "state",
+                    ]
+                    .map(Alias::new),
                 )
                 .values_panic([
                     case_id.into(),

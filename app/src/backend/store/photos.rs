@@ -108,7 +108,9 @@ pub async fn count_of_case(
     let q = case_photo::Entity::find().filter(C::CaseId.eq(case_id));
     let q = match group {
         PhotoGroup::Reporter => q.filter(C::Phase.is_null()),
-        PhotoGroup::Handling => q.filter(C::Phase.is_not_null()).filter(C::Department.is_null()),
+        PhotoGroup::Handling => q
+            .filter(C::Phase.is_not_null())
+            .filter(C::Department.is_null()),
         PhotoGroup::Department(d) => q.filter(C::Department.eq(d.clone())),
     };
     q.count(db).await

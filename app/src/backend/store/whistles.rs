@@ -145,8 +145,8 @@ pub(super) async fn write(
             whistle_state,
         } => {
             use whistle_part::Column as P;
-            let mut update = whistle_part::Entity::update_many()
-                .col_expr(P::State, Expr::value(state.as_str()));
+            let mut update =
+                whistle_part::Entity::update_many().col_expr(P::State, Expr::value(state.as_str()));
             update = match state {
                 PartState::Reported => update
                     .col_expr(P::Report, Expr::value(text.clone()))

@@ -89,7 +89,13 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
     let ratings: Vec<(String, String, RwSignal<String>)> = w
         .parts
         .iter()
-        .map(|p| (p.department.clone(), p.name.clone(), RwSignal::new(String::new())))
+        .map(|p| {
+            (
+                p.department.clone(),
+                p.name.clone(),
+                RwSignal::new(String::new()),
+            )
+        })
         .collect();
     let kinds: Vec<WhistleStep> = w.steps.iter().map(|(_, s)| *s).collect();
     let label = note_label(&kinds);
