@@ -173,6 +173,14 @@ impl Settings {
                         every: secs.map_or(d.every, std::time::Duration::from_secs),
                     }
                 },
+                patrol_interval_seconds: var("GRIDLINK_PATROL_SECONDS")
+                    .map(|v| match v.parse::<u32>() {
+                        Ok(n) if (5..=600).contains(&n) => Ok(n),
+                        _ => Err(format!(
+                            "GRIDLINK_PATROL_SECONDS={v}: a whole number of seconds from 5 to 600"
+                        )),
+                    })
+                    .transpose()?,
                 claims: {
                     let d = app::backend::state::ClaimLimits::default();
                     let num = |k: &str, default: u64| {
@@ -231,6 +239,11 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(rest::upload_photo),
         )
         .route("/api/v1/photos/{id}", get(rest::photo))
+        .route(
+            "/api/v1/visits/{id}/photos",
+            axum::routing::post(rest::upload_visit_photo),
+        )
+        .route("/api/v1/visit-photos/{id}", get(rest::visit_photo))
         .route("/api/v1/wishes.json", get(rest_service::wishes_json))
         .route(
             "/api/v1/wishes/{id}/photos",

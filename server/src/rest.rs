@@ -353,3 +353,36 @@ pub(crate) fn jpeg(bytes: Vec<u8>, cache: Option<&'static str>) -> Response {
     )
         .into_response()
 }
+
+/// `POST /api/v1/visits/{id}/photos`: one photo of a visit on the caller's
+/// running patrol, as the raw body (the same checks as a case photo).
+pub async fn upload_visit_photo(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    SignedIn(viewer): SignedIn,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    use app::backend::services::patrols;
+    photo_answer(
+        async {
+            patrols::may_add_photo(&state, &viewer, id).await?;
+            let (_place, body) = admit_upload(viewer.id, body).await?;
+            let bytes = read_photo(body, &headers).await?;
+            patrols::add_photo(&state, &viewer, id, bytes).await
+        }
+        .await,
+    )
+}
+
+/// `GET /api/v1/visit-photos/{id}` (`?thumb=1`): for those who may read the patrol.
+pub async fn visit_photo(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+    SignedIn(viewer): SignedIn,
+) -> Result<Response, AppError> {
+    let bytes =
+        app::backend::services::patrols::photo_bytes(&state, &viewer, id, wants_thumb(&q)).await?;
+    Ok(jpeg(bytes, None))
+}

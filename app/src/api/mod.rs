@@ -9,6 +9,7 @@ pub mod departments;
 pub mod geography;
 pub mod home;
 pub mod notices;
+pub mod patrols;
 pub mod service;
 pub mod staff;
 pub mod wishes;

@@ -29,6 +29,9 @@ pub struct Config {
     /// How the deadline scheduler runs (`GRIDLINK_ESCALATE_AFTER_HOURS`,
     /// `GRIDLINK_SWEEP_SECONDS`).
     pub sweep: SweepConfig,
+    /// How often a phone on patrol records a point (`GRIDLINK_PATROL_SECONDS`;
+    /// none: `domain::patrol::DEFAULT_INTERVAL_SECONDS`).
+    pub patrol_interval_seconds: Option<u32>,
 }
 
 /// The deadline scheduler's settings (`services::deadlines`).

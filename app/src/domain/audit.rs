@@ -42,10 +42,15 @@ pub enum AuditAction {
     /// A text message went (or, with the log-only gateway, would have gone) to
     /// a staff member's phone.
     SmsSent,
+    /// A patrol step: started, ended, a visit logged, a finding filed, a key
+    /// issue entered or reviewed.
+    PatrolStep,
+    /// Someone looked at another person's patrol (their track is personal data).
+    PatrolRead,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -62,6 +67,8 @@ impl AuditAction {
         AuditAction::Exported,
         AuditAction::Reviewed,
         AuditAction::SmsSent,
+        AuditAction::PatrolStep,
+        AuditAction::PatrolRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +89,8 @@ impl AuditAction {
             AuditAction::Exported => "exported",
             AuditAction::Reviewed => "reviewed",
             AuditAction::SmsSent => "sms_sent",
+            AuditAction::PatrolStep => "patrol_step",
+            AuditAction::PatrolRead => "patrol_read",
         }
     }
 
@@ -107,6 +116,8 @@ impl AuditAction {
             AuditAction::Exported => ("导出数据", "Data exported"),
             AuditAction::Reviewed => ("审核", "Reviewed"),
             AuditAction::SmsSent => ("发送短信", "Text message sent"),
+            AuditAction::PatrolStep => ("巡查走访", "Patrol step"),
+            AuditAction::PatrolRead => ("查看他人巡查轨迹", "Another's patrol viewed"),
         };
         lang.pick(zh, en)
     }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod lang;
 pub mod lists;
 pub mod notice;
+pub mod patrol;
 pub mod person;
 pub mod policy;
 pub mod staff;

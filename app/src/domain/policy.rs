@@ -210,6 +210,48 @@ pub fn may_file(grants: &[Grant], source: CaseSource, place: &Place) -> bool {
     }
 }
 
+// ---------------------------------------------------------------- patrols
+
+/// The grid a user patrols (巡查): the first grid they work as its worker
+/// or leader.
+pub fn patrol_grid(grants: &[Grant]) -> Option<&str> {
+    grants.iter().find_map(|g| match (&g.scope, g.role) {
+        (Scope::Grid(code), Role::GridWorker | Role::GridLeader) => Some(code.as_str()),
+        _ => None,
+    })
+}
+
+/// Reading a patrol: its track and visits are the worker's personal data
+/// and the households'. The worker, and those who supervise the grid: its
+/// leader and instructor, the community, the street, system admins (each
+/// look by someone else is audited). Fellow workers do not.
+pub fn may_see_patrol(user_id: i64, grants: &[Grant], worker: i64, place: &Place) -> bool {
+    user_id == worker
+        || holds_at(
+            grants,
+            &[
+                Role::GridLeader,
+                Role::Instructor,
+                Role::CommunityAdmin,
+                Role::StreetAdmin,
+                Role::SystemAdmin,
+            ],
+            place,
+        )
+}
+
+/// The day's rule for the workers of a place, and its key-issues list:
+/// staff of the place.
+pub fn may_see_patrol_work(grants: &[Grant], place: &Place) -> bool {
+    staff_of(grants, place)
+}
+
+/// Entering and reviewing a grid's key issues: staff who act on the place
+/// (instructors read only).
+pub fn may_keep_key_issues(grants: &[Grant], place: &Place) -> bool {
+    holds_at(grants, &ACTING_STAFF, place)
+}
+
 /// The rows a queue holds, as the store filters them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum QueueScope {

@@ -11,6 +11,7 @@ pub mod home;
 pub mod lists;
 pub mod notices;
 pub mod owners;
+pub mod patrols;
 pub mod photos;
 pub mod staff;
 pub mod units;

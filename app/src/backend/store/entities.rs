@@ -555,6 +555,180 @@ pub mod whistle_part {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod patrol {
+    use sea_orm::entity::prelude::*;
+
+    /// A patrol (巡查): a grid worker's walk with its track.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "patrols")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub user_id: i64,
+        #[sea_orm(indexed)]
+        pub grid_code: String,
+        pub community_code: Option<String>,
+        pub street_code: Option<String>,
+        #[sea_orm(indexed)]
+        pub started_at: DateTimeUtc,
+        #[sea_orm(nullable)]
+        pub ended_at: Option<DateTimeUtc>,
+        /// Metres walked (`domain::patrol::track_length`).
+        pub length_m: f64,
+        pub points: i64,
+        /// The last point counted in the length (the next upload goes on from it).
+        #[sea_orm(nullable)]
+        pub last_lat: Option<f64>,
+        #[sea_orm(nullable)]
+        pub last_lng: Option<f64>,
+        #[sea_orm(nullable)]
+        pub last_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod patrol_point {
+    use sea_orm::entity::prelude::*;
+
+    /// One recorded position of a patrol.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "patrol_points")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub patrol_id: i64,
+        pub lat: f64,
+        pub lng: f64,
+        pub at: DateTimeUtc,
+        #[sea_orm(nullable)]
+        pub accuracy: Option<f64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod patrol_visit {
+    use sea_orm::entity::prelude::*;
+
+    /// A visit logged on a patrol (入户走访 / 场所巡查).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "patrol_visits")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub patrol_id: i64,
+        pub user_id: i64,
+        #[sea_orm(indexed)]
+        pub grid_code: String,
+        pub kind: String,
+        pub subject: String,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+        pub lat: f64,
+        pub lng: f64,
+        pub at: DateTimeUtc,
+        /// The case the finding became (主动发现).
+        #[sea_orm(nullable)]
+        pub case_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod visit_photo {
+    use sea_orm::entity::prelude::*;
+
+    /// A photo of a visit (re-encoded, no EXIF), in the blob store.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "visit_photos")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub visit_id: i64,
+        pub uploader_id: i64,
+        pub key: String,
+        pub thumb_key: String,
+        pub width: i32,
+        pub height: i32,
+        pub bytes: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod key_issue {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry of a grid's key-issues list (重点问题清单).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "key_issues")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub grid_code: String,
+        pub category_id: i64,
+        pub title: String,
+        /// high | medium | low
+        pub risk: String,
+        /// open | watching | resolved
+        pub status: String,
+        #[sea_orm(nullable)]
+        pub owner_id: Option<i64>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod key_issue_review {
+    use sea_orm::entity::prelude::*;
+
+    /// A dated review of a key issue (周分析、月总结、跟进记录).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "key_issue_reviews")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub issue_id: i64,
+        pub kind: String,
+        #[sea_orm(column_type = "Text")]
+        pub text: String,
+        pub author_id: i64,
+        pub author_name: String,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod party_member {
     use sea_orm::entity::prelude::*;
 

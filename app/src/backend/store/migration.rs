@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(DeadlineAlarms),
             Box::new(PhotoPhase),
             Box::new(Whistles),
+            Box::new(Patrols),
         ]
     }
 }
@@ -602,38 +603,20 @@ impl MigrationTrait for Whistles {
             ColumnDef::new(a("department")).string().null(),
         )
         .await?;
-        let id = || {
-            ColumnDef::new(a("id"))
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key()
-                .to_owned()
-        };
-        let tz = |name: &'static str, null: bool| {
-            let mut c = ColumnDef::new(Alias::new(name));
-            c.timestamp_with_time_zone();
-            if null {
-                c.null();
-            } else {
-                c.not_null();
-            }
-            c
-        };
         manager
             .create_table(
                 Table::create()
                     .table(a("whistles"))
                     .if_not_exists()
-                    .col(id())
+                    .col(id_col())
                     .col(ColumnDef::new(a("case_id")).big_integer().not_null())
                     .col(ColumnDef::new(a("called_by")).big_integer().not_null())
-                    .col(tz("called_at", false))
+                    .col(tz_col("called_at", false))
                     .col(ColumnDef::new(a("required_by")).date().not_null())
                     .col(ColumnDef::new(a("note")).text().not_null())
                     .col(ColumnDef::new(a("state")).string().not_null())
                     .col(ColumnDef::new(a("closed_by")).big_integer().null())
-                    .col(tz("closed_at", true))
+                    .col(tz_col("closed_at", true))
                     .col(ColumnDef::new(a("result")).text().null())
                     .to_owned(),
             )
@@ -643,7 +626,7 @@ impl MigrationTrait for Whistles {
                 Table::create()
                     .table(a("whistle_parts"))
                     .if_not_exists()
-                    .col(id())
+                    .col(id_col())
                     .col(ColumnDef::new(a("whistle_id")).big_integer().not_null())
                     .col(ColumnDef::new(a("case_id")).big_integer().not_null())
                     .col(ColumnDef::new(a("department")).string().not_null())
@@ -651,34 +634,27 @@ impl MigrationTrait for Whistles {
                     .col(ColumnDef::new(a("state")).string().not_null())
                     .col(ColumnDef::new(a("reason")).text().null())
                     .col(ColumnDef::new(a("report")).text().null())
-                    .col(tz("answered_at", true))
-                    .col(tz("reported_at", true))
+                    .col(tz_col("answered_at", true))
+                    .col(tz_col("reported_at", true))
                     .col(ColumnDef::new(a("rating")).integer().null())
-                    .col(tz("called_at", false))
-                    .col(tz("due_at", false))
+                    .col(tz_col("called_at", false))
+                    .col(tz_col("due_at", false))
                     .to_owned(),
             )
             .await?;
-        for (name, table, cols) in [
-            ("idx_whistles_case", "whistles", &["case_id"][..]),
-            (
-                "idx_whistle_parts_whistle",
-                "whistle_parts",
-                &["whistle_id"],
-            ),
-            (
-                "idx_whistle_parts_department",
-                "whistle_parts",
-                &["department", "case_id"],
-            ),
-        ] {
-            let mut index = Index::create();
-            index.name(name).table(a(table)).if_not_exists();
-            for c in cols {
-                index.col(a(c));
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
+        indexes(
+            manager,
+            &[
+                ("idx_whistles_case", "whistles", &["case_id"]),
+                ("idx_whistle_parts_whistle", "whistle_parts", &["whistle_id"]),
+                (
+                    "idx_whistle_parts_department",
+                    "whistle_parts",
+                    &["department", "case_id"],
+                ),
+            ],
+        )
+        .await?;
         backfill_whistles(manager).await
     }
 }
@@ -786,4 +762,192 @@ async fn backfill_whistles(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             .await?;
     }
     Ok(())
+}
+
+/// An `id` primary key that counts up.
+fn id_col() -> ColumnDef {
+    ColumnDef::new(Alias::new("id"))
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
+}
+
+/// A moment with its zone, `NULL` allowed or not.
+fn tz_col(name: &'static str, null: bool) -> ColumnDef {
+    let mut c = ColumnDef::new(Alias::new(name));
+    c.timestamp_with_time_zone();
+    if null {
+        c.null();
+    } else {
+        c.not_null();
+    }
+    c
+}
+
+fn text_col(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).string().not_null().to_owned()
+}
+
+fn big_col(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+        .big_integer()
+        .not_null()
+        .to_owned()
+}
+
+fn float_col(name: &'static str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name)).double().not_null().to_owned()
+}
+
+/// Indexes by name, table and columns (each made unless it exists).
+async fn indexes(
+    manager: &SchemaManager<'_>,
+    list: &[(&str, &str, &[&str])],
+) -> Result<(), DbErr> {
+    for (name, table, cols) in list {
+        let mut index = Index::create();
+        index.name(*name).table(Alias::new(*table)).if_not_exists();
+        for c in *cols {
+            index.col(Alias::new(*c));
+        }
+        manager.create_index(index.to_owned()).await?;
+    }
+    Ok(())
+}
+
+/// Patrols (巡查走访, issue 10): each patrol with its track, its visits and
+/// their photos, and each grid's key-issues list with dated reviews.
+struct Patrols;
+
+impl MigrationName for Patrols {
+    fn name(&self) -> &str {
+        "m20261204_000002_patrols"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Patrols {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let tables = [
+            Table::create()
+                .table(a("patrols"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("user_id"))
+                .col(text_col("grid_code"))
+                .col(ColumnDef::new(a("community_code")).string().null())
+                .col(ColumnDef::new(a("street_code")).string().null())
+                .col(tz_col("started_at", false))
+                .col(tz_col("ended_at", true))
+                .col(float_col("length_m"))
+                .col(big_col("points"))
+                .col(ColumnDef::new(a("last_lat")).double().null())
+                .col(ColumnDef::new(a("last_lng")).double().null())
+                .col(tz_col("last_at", true))
+                .to_owned(),
+            Table::create()
+                .table(a("patrol_points"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("patrol_id"))
+                .col(float_col("lat"))
+                .col(float_col("lng"))
+                .col(tz_col("at", false))
+                .col(ColumnDef::new(a("accuracy")).double().null())
+                .to_owned(),
+            Table::create()
+                .table(a("patrol_visits"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("patrol_id"))
+                .col(big_col("user_id"))
+                .col(text_col("grid_code"))
+                .col(text_col("kind"))
+                .col(text_col("subject"))
+                .col(ColumnDef::new(a("note")).text().not_null())
+                .col(float_col("lat"))
+                .col(float_col("lng"))
+                .col(tz_col("at", false))
+                .col(ColumnDef::new(a("case_id")).big_integer().null())
+                .to_owned(),
+            Table::create()
+                .table(a("visit_photos"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("visit_id"))
+                .col(big_col("uploader_id"))
+                .col(text_col("key"))
+                .col(text_col("thumb_key"))
+                .col(ColumnDef::new(a("width")).integer().not_null())
+                .col(ColumnDef::new(a("height")).integer().not_null())
+                .col(big_col("bytes"))
+                .col(tz_col("created_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("key_issues"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("grid_code"))
+                .col(big_col("category_id"))
+                .col(text_col("title"))
+                .col(text_col("risk"))
+                .col(text_col("status"))
+                .col(ColumnDef::new(a("owner_id")).big_integer().null())
+                .col(big_col("created_by"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("key_issue_reviews"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("issue_id"))
+                .col(text_col("kind"))
+                .col(ColumnDef::new(a("text")).text().not_null())
+                .col(big_col("author_id"))
+                .col(text_col("author_name"))
+                .col(tz_col("at", false))
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_patrols_user_started",
+                    "patrols",
+                    &["user_id", "started_at"],
+                ),
+                (
+                    "idx_patrols_grid_started",
+                    "patrols",
+                    &["grid_code", "started_at"],
+                ),
+                (
+                    "idx_patrol_points_patrol",
+                    "patrol_points",
+                    &["patrol_id", "at"],
+                ),
+                ("idx_patrol_visits_patrol", "patrol_visits", &["patrol_id"]),
+                (
+                    "idx_patrol_visits_grid",
+                    "patrol_visits",
+                    &["grid_code", "at"],
+                ),
+                ("idx_visit_photos_visit", "visit_photos", &["visit_id"]),
+                ("idx_key_issues_grid", "key_issues", &["grid_code"]),
+                (
+                    "idx_key_issue_reviews_issue",
+                    "key_issue_reviews",
+                    &["issue_id"],
+                ),
+            ],
+        )
+        .await
+    }
 }

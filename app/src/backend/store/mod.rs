@@ -13,6 +13,7 @@ pub mod lists;
 pub mod meta;
 mod migration;
 pub mod notices;
+pub mod patrols;
 pub mod photos;
 pub mod schema_check;
 pub mod units;

@@ -112,5 +112,11 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, lease::Entity, &mut out).await?;
     check(db, whistle::Entity, &mut out).await?;
     check(db, whistle_part::Entity, &mut out).await?;
+    check(db, patrol::Entity, &mut out).await?;
+    check(db, patrol_point::Entity, &mut out).await?;
+    check(db, patrol_visit::Entity, &mut out).await?;
+    check(db, visit_photo::Entity, &mut out).await?;
+    check(db, key_issue::Entity, &mut out).await?;
+    check(db, key_issue_review::Entity, &mut out).await?;
     Ok(out)
 }
