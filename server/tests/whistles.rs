@@ -261,7 +261,10 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
 
     // 销号. The street, with a rating for every department called.
     let (_, case) = detail(&app, &street, &case).await;
-    assert_eq!(case["whistle"]["steps"], json!([[null, "close_out"]]));
+    assert_eq!(
+        case["whistle"]["steps"],
+        json!([[null, "close_out"], [null, "recall"]])
+    );
     let close = |ratings: Value| json!({"note": "核查：通道已畅通", "ratings": ratings});
     let (s, _) = step(&app, &worker, &case, "close_out", close(json!([]))).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
@@ -323,7 +326,9 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
         "the result's photo shows with the result"
     );
     let text = mine.to_string();
-    assert!(!text.contains("不属于本部门职责") && !text.contains("依法劝离"));
+    for internal in ["不属于本部门职责", "依法劝离", "请城管牵头"] {
+        assert!(!text.contains(internal), "{internal} in {text}");
+    }
     // Staff read every step.
     let (_, full) = detail(&app, &street, &case).await;
     assert_eq!(full["timeline"].as_array().unwrap().len(), 7);
@@ -386,6 +391,31 @@ async fn the_lead_sending_back_returns_the_case_to_the_street(backend: Backend) 
     assert_eq!(again["whistle"]["state"], "open");
     assert_eq!(part(&again, "SJ")["lead"], true);
     assert_eq!(again["whistle"]["parts"].as_array().unwrap().len(), 1);
+
+    // A department that never answers: the street takes the whistle back,
+    // with a reason; the department no longer has the case.
+    let sj_grant = Grant::new(Role::Department, Scope::Department("SJ".into())).unwrap();
+    let (_, sj) = app.person("区市场监管局 值班", &[sj_grant]).await;
+    let (s, _) = step(&app, &sj, &again, "recall", json!({"note": "x"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only the street takes it back");
+    let (s, body) = step(&app, &street, &again, "recall", json!({})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(body["Invalid"]["field"], "Reason");
+    let (s, back) = step(
+        &app,
+        &street,
+        &again,
+        "recall",
+        json!({"note": "部门三日未签收，街道自行协调"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{back}");
+    assert_eq!(
+        (&back["status"], &back["level"], &back["whistle"]["state"]),
+        (&json!("in_progress"), &json!("street"), &json!("returned"))
+    );
+    assert!(told(&app, &sj, &back["id"], "whistle_recall").await);
+    assert!(detail(&app, &sj, &back).await.1["whistle"].is_null());
 }
 
 on_both_backends!(

@@ -3,8 +3,7 @@
 use crate::domain::case::CaseView;
 use crate::domain::error::AppError;
 use crate::domain::patrol::{
-    IssueReview, KeyIssueView, PatrolStatus, NewKeyIssue, NewVisit, DayRule, PatrolView,
-    TrackPoint,
+    DayRule, IssueReview, KeyIssueView, NewKeyIssue, NewVisit, PatrolStatus, PatrolView, TrackPoint,
 };
 use leptos::prelude::*;
 
@@ -26,7 +25,10 @@ pub async fn start_patrol() -> Result<PatrolView, AppError> {
 
 /// Points the phone recorded on the caller's running patrol.
 #[server(prefix = "/api", endpoint = "record_points", input = server_fn::codec::Json)]
-pub async fn record_points(patrol_id: i64, points: Vec<TrackPoint>) -> Result<PatrolView, AppError> {
+pub async fn record_points(
+    patrol_id: i64,
+    points: Vec<TrackPoint>,
+) -> Result<PatrolView, AppError> {
     use crate::backend::{request as req, services};
     req::signed_in(|state, viewer| async move {
         services::patrols::points(&state, &viewer, patrol_id, points).await
@@ -77,10 +79,7 @@ pub async fn patrol_detail(id: i64) -> Result<PatrolView, AppError> {
 
 /// The day's rule (two patrols) for each worker of a grid, community or street.
 #[server(prefix = "/api", endpoint = "patrol_day")]
-pub async fn patrol_day(
-    area: String,
-    day: Option<chrono::NaiveDate>,
-) -> Result<DayRule, AppError> {
+pub async fn patrol_day(area: String, day: Option<chrono::NaiveDate>) -> Result<DayRule, AppError> {
     use crate::backend::{request as req, services};
     req::signed_in(|state, viewer| async move {
         services::patrols::day(&state, &viewer, &area, day).await
@@ -92,9 +91,9 @@ pub async fn patrol_day(
 #[server(prefix = "/api", endpoint = "key_issues")]
 pub async fn key_issues(grid: String) -> Result<Vec<KeyIssueView>, AppError> {
     use crate::backend::{request as req, services};
-    req::signed_in(
-        |state, viewer| async move { services::patrols::issues(&state, &viewer, &grid).await },
-    )
+    req::signed_in(|state, viewer| async move {
+        services::patrols::issues(&state, &viewer, &grid).await
+    })
     .await
 }
 

@@ -159,6 +159,10 @@ impl NoticeView {
                 format!("部门已报到吹哨事件「{t}」的办理情况"),
                 format!("A department reported on whistled case \"{t}\""),
             ),
+            (NoticeKind::Case, "whistle_recall") => (
+                format!("街道收回了吹哨事件「{t}」"),
+                format!("The street took back whistled case \"{t}\""),
+            ),
             (NoticeKind::Case, "whistle_close") => (
                 format!("吹哨事件「{t}」已销号，请查看评价"),
                 format!("Whistled case \"{t}\" was closed out"),

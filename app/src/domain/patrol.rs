@@ -56,9 +56,7 @@ pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// Whether a point is good enough to count: a real coordinate, accurate
 /// enough when the phone says how accurate.
 fn usable(p: &TrackPoint) -> bool {
-    p.lat.is_finite()
-        && p.lng.is_finite()
-        && p.accuracy.is_none_or(|a| a <= MAX_ACCURACY_M)
+    p.lat.is_finite() && p.lng.is_finite() && p.accuracy.is_none_or(|a| a <= MAX_ACCURACY_M)
 }
 
 /// The length of a walk in metres, continuing from `from` (the last counted

@@ -39,12 +39,22 @@ pub fn staff_of(grants: &[Grant], place: &Place) -> bool {
         .any(|g| g.role.is_place_staff() && g.scope.covers(place))
 }
 
-/// The department a user answers for, if any.
+/// The department a user answers for, if any (the first, for a user of several).
 pub fn department_of(grants: &[Grant]) -> Option<&str> {
-    grants.iter().find_map(|g| match (&g.scope, g.role) {
+    departments_of(grants).next()
+}
+
+/// Every department a user answers for.
+pub fn departments_of(grants: &[Grant]) -> impl Iterator<Item = &str> {
+    grants.iter().filter_map(|g| match (&g.scope, g.role) {
         (Scope::Department(d), Role::Department) => Some(d.as_str()),
         _ => None,
     })
+}
+
+/// The department of the user's that a case is with, if any.
+pub fn department_with<'a>(grants: &'a [Grant], case: &CaseFacts) -> Option<&'a str> {
+    departments_of(grants).find(|d| with_department(case, d))
 }
 
 /// The property company a user answers for, if any.
@@ -135,7 +145,7 @@ pub fn case_access(viewer: Option<(i64, &[Grant])>, case: &CaseFacts, public: bo
         if staff_of(grants, &case.place) {
             return CaseAccess::Staff;
         }
-        let handler = department_of(grants).is_some_and(|d| with_department(case, d))
+        let handler = department_with(grants, case).is_some()
             || company_of(grants).is_some_and(|c| with_company(case, c));
         if handler {
             return CaseAccess::Handler;

@@ -7,7 +7,7 @@
 //! rule for the department and close-out steps; while a whistle runs, the
 //! case's own accept and resolve are its (`case::decide` leaves them to it).
 
-use super::auth::{Place, Role, Scope};
+use super::auth::{Place, Role};
 use super::case::{Actor, CaseFacts, CaseStatus, DispatchLevel, Refusal};
 use super::error::{AppError, Field, InputProblem};
 use super::lang::Lang;
@@ -53,6 +53,9 @@ pub enum WhistleStep {
     SendBack,
     Report,
     CloseOut,
+    /// The street takes the whistle back (a department that never answers,
+    /// one retired meanwhile): the case is the street's again.
+    Recall,
 }
 
 macro_rules! names {
@@ -90,6 +93,7 @@ names!(WhistleStep {
     SendBack => "whistle_send_back", "退回", "Send back";
     Report => "whistle_report", "报到", "Report";
     CloseOut => "whistle_close", "销号", "Close out";
+    Recall => "whistle_recall", "收回吹哨", "Take back";
 });
 
 /// One department's part, as the rule needs it.
@@ -139,17 +143,6 @@ pub struct Outcome {
     pub case_level: DispatchLevel,
 }
 
-/// The departments a user answers for.
-fn departments_of<'a>(actor: &'a Actor) -> impl Iterator<Item = &'a str> {
-    actor
-        .grants
-        .iter()
-        .filter_map(|g| match (&g.scope, g.role) {
-            (Scope::Department(d), Role::Department) => Some(d.as_str()),
-            _ => None,
-        })
-}
-
 /// The street of the case's place, or a system admin: who whistles and
 /// closes out (`case::may_dispatch` for the call).
 fn street_of(actor: &Actor, place: &Place) -> bool {
@@ -179,6 +172,20 @@ pub fn decide(
         case_status: case.status,
         case_level: DispatchLevel::Department,
     };
+    if step == WhistleStep::Recall {
+        if !street_of(actor, &case.place) {
+            return Err(Refusal::NotYours);
+        }
+        if !running {
+            return Err(Refusal::WrongState);
+        }
+        return Ok(Outcome {
+            whistle: WhistleState::Returned,
+            case_status: CaseStatus::InProgress,
+            case_level: DispatchLevel::Street,
+            ..unchanged
+        });
+    }
     if step == WhistleStep::CloseOut {
         if !street_of(actor, &case.place) {
             return Err(Refusal::NotYours);
@@ -197,7 +204,7 @@ pub fn decide(
         });
     }
     // A department step: the caller's own part, and only theirs.
-    let mine: Vec<&str> = departments_of(actor)
+    let mine: Vec<&str> = super::policy::departments_of(actor.grants)
         .filter(|d| whistle.part(d).is_some())
         .collect();
     let Some(part) = (match department {
@@ -210,7 +217,7 @@ pub fn decide(
         WhistleStep::Accept => (PartState::Called, PartState::Accepted),
         WhistleStep::SendBack => (PartState::Called, PartState::SentBack),
         WhistleStep::Report => (PartState::Accepted, PartState::Reported),
-        WhistleStep::CloseOut => unreachable!("handled above"),
+        WhistleStep::CloseOut | WhistleStep::Recall => unreachable!("handled above"),
     };
     if !running || part.state != from {
         return Err(Refusal::WrongState);
@@ -250,7 +257,7 @@ pub fn available(
     whistle: &WhistleFacts,
 ) -> Vec<(Option<String>, WhistleStep)> {
     let mut out = Vec::new();
-    for d in departments_of(actor).filter(|d| whistle.part(d).is_some()) {
+    for d in super::policy::departments_of(actor.grants).filter(|d| whistle.part(d).is_some()) {
         for step in [
             WhistleStep::Accept,
             WhistleStep::SendBack,
@@ -261,8 +268,10 @@ pub fn available(
             }
         }
     }
-    if decide(actor, case, whistle, None, WhistleStep::CloseOut).is_ok() {
-        out.push((None, WhistleStep::CloseOut));
+    for step in [WhistleStep::CloseOut, WhistleStep::Recall] {
+        if decide(actor, case, whistle, None, step).is_ok() {
+            out.push((None, step));
+        }
     }
     out
 }
@@ -375,7 +384,7 @@ pub struct WhistleView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::auth::Grant;
+    use crate::domain::auth::{Grant, Scope};
 
     fn g(role: Role, scope: Scope) -> Grant {
         Grant { role, scope }
@@ -527,7 +536,36 @@ mod tests {
                 Err(Refusal::NotYours)
             );
         }
-        assert_eq!(available(&s, &c, &w), vec![(None, WhistleStep::CloseOut)]);
+        assert_eq!(
+            available(&s, &c, &w),
+            vec![(None, WhistleStep::CloseOut), (None, WhistleStep::Recall)]
+        );
+        // The street takes a whistle back at any point while it runs.
+        let silent = whistle(PartState::Called, PartState::Called);
+        let o = decide(
+            &s,
+            &case(CaseStatus::Dispatched),
+            &silent,
+            None,
+            WhistleStep::Recall,
+        )
+        .unwrap();
+        assert_eq!(
+            (o.whistle, o.case_level, o.case_status),
+            (
+                WhistleState::Returned,
+                DispatchLevel::Street,
+                CaseStatus::InProgress
+            )
+        );
+        let department = Actor {
+            user_id: 3,
+            grants: &cg,
+        };
+        assert_eq!(
+            decide(&department, &c, &silent, None, WhistleStep::Recall),
+            Err(Refusal::NotYours)
+        );
     }
 
     #[test]

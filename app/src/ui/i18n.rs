@@ -444,6 +444,7 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
         "whistle_send_back" => ("退回了吹哨任务", "sent the whistle back"),
         "whistle_report" => ("报到了办理情况", "reported its part"),
         "whistle_close" => ("销号：核查结果并评价部门", "closed the whistle out"),
+        "whistle_recall" => ("收回了吹哨任务", "took the whistle back"),
         other => return other.to_string(),
     };
     lang.pick(zh, en).to_string()

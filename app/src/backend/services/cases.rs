@@ -704,6 +704,13 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         }
         _ => {}
     }
+    // A whistle's note is for the departments (the whistle keeps it): the
+    // public entry says only that the street whistled.
+    let note = if change.whistle.is_some() {
+        String::new()
+    } else {
+        note
+    };
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
         actor_name: viewer.name.clone(),
@@ -721,7 +728,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
     // the result they belong to is given. A failure leaves them with staff.
     if matches!(req.action, CaseAction::SolveNow | CaseAction::Resolve) {
         let shown =
-            crate::backend::store::photos::show_after(&state.db, row.id, row.started_at).await;
+            crate::backend::store::photos::show_after(&state.db, row.id, row.started_at, &[]).await;
         if let Err(e) = shown {
             internal(e);
         }
@@ -1341,9 +1348,10 @@ async fn photo_target(
     let group = if phase.is_none() && row.reporter_id == Some(viewer.id) {
         PhotoGroup::Reporter
     } else {
-        match policy::department_of(&viewer.grants) {
-            Some(d) if seen == CaseAccess::Handler && policy::with_department(&facts(&row), d) => {
-                PhotoGroup::Department(d.to_string())
+        match policy::department_with(&viewer.grants, &facts(&row)) {
+            // (Its photos count from the call: `started_at` at department level.)
+            Some(d) if seen == CaseAccess::Handler => {
+                PhotoGroup::Department(d.to_string(), row.started_at)
             }
             _ => PhotoGroup::Handling,
         }
@@ -1402,7 +1410,7 @@ pub async fn add_photo(
         created_at: Utc::now(),
         phase: stored_phase.map(|p| p.as_str().to_string()),
         department: match &group {
-            photos::PhotoGroup::Department(d) => Some(d.clone()),
+            photos::PhotoGroup::Department(d, _) => Some(d.clone()),
             _ => None,
         },
     };

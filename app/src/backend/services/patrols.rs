@@ -16,8 +16,8 @@ use crate::domain::deadline::{china, china_date};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::patrol::{
-    self as rule, IssueReview, IssueStatus, KeyIssueView, PatrolStatus, NewKeyIssue, NewVisit,
-    DayRule, PatrolView, ReviewKind, ReviewView, Risk, TrackPoint, VisitKind, VisitView,
+    self as rule, DayRule, IssueReview, IssueStatus, KeyIssueView, NewKeyIssue, NewVisit,
+    PatrolStatus, PatrolView, ReviewKind, ReviewView, Risk, TrackPoint, VisitKind, VisitView,
     WorkerDay,
 };
 use crate::domain::policy;
@@ -42,7 +42,11 @@ fn day_bounds(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
 
 /// The caller's running patrol, if any; one left running past
 /// `patrol::MAX_HOURS` is ended at its last point (the phone was put away).
-async fn running(state: &AppState, user: i64, now: DateTime<Utc>) -> Result<Option<PatrolRow>, AppError> {
+async fn running(
+    state: &AppState,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<PatrolRow>, AppError> {
     let Some(p) = db::running_of(&state.db, user).await? else {
         return Ok(None);
     };
@@ -242,7 +246,9 @@ pub async fn visit(state: &AppState, viewer: &Viewer, v: NewVisit) -> Result<Pat
         "visit",
     )
     .await?;
-    let p = db::by_id(&state.db, p.id).await?.ok_or(AppError::NotFound)?;
+    let p = db::by_id(&state.db, p.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     view(state, p, viewer.name.clone()).await
 }
 
@@ -320,7 +326,9 @@ pub async fn end(state: &AppState, viewer: &Viewer, id: i64) -> Result<PatrolVie
         "end",
     )
     .await?;
-    let p = db::by_id(&state.db, p.id).await?.ok_or(AppError::NotFound)?;
+    let p = db::by_id(&state.db, p.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     view(state, p, viewer.name.clone()).await
 }
 
@@ -399,7 +407,11 @@ fn grid_place(state: &AppState, grid: &str) -> Result<Place, AppError> {
 
 /// A grid's key-issues list.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
-pub async fn issues(state: &AppState, viewer: &Viewer, grid: &str) -> Result<Vec<KeyIssueView>, AppError> {
+pub async fn issues(
+    state: &AppState,
+    viewer: &Viewer,
+    grid: &str,
+) -> Result<Vec<KeyIssueView>, AppError> {
     let place = grid_place(state, grid)?;
     if !policy::may_see_patrol_work(&viewer.grants, &place) {
         return Err(AppError::Forbidden);
@@ -443,7 +455,11 @@ pub async fn issues(state: &AppState, viewer: &Viewer, grid: &str) -> Result<Vec
 /// Enters a key issue for a grid; its owner is a member of the grid's staff
 /// (the caller when none is named and they are one, else the grid's first owner).
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
-pub async fn add_issue(state: &AppState, viewer: &Viewer, issue: NewKeyIssue) -> Result<Vec<KeyIssueView>, AppError> {
+pub async fn add_issue(
+    state: &AppState,
+    viewer: &Viewer,
+    issue: NewKeyIssue,
+) -> Result<Vec<KeyIssueView>, AppError> {
     let place = grid_place(state, &issue.grid_code)?;
     if !policy::may_keep_key_issues(&viewer.grants, &place) {
         return Err(AppError::Forbidden);
@@ -539,7 +555,11 @@ pub async fn review_issue(
 
 /// The visit a photo may be added to: the caller's own, on a patrol still
 /// running, with room for another.
-pub async fn may_add_photo(state: &AppState, viewer: &Viewer, visit_id: i64) -> Result<VisitRow, AppError> {
+pub async fn may_add_photo(
+    state: &AppState,
+    viewer: &Viewer,
+    visit_id: i64,
+) -> Result<VisitRow, AppError> {
     let v = db::visit_by_id(&state.db, visit_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -584,7 +604,12 @@ pub async fn add_photo(
 }
 
 /// A visit photo's bytes, for those who may read its patrol.
-pub async fn photo_bytes(state: &AppState, viewer: &Viewer, id: i64, thumb: bool) -> Result<Vec<u8>, AppError> {
+pub async fn photo_bytes(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    thumb: bool,
+) -> Result<Vec<u8>, AppError> {
     let ph = db::photo_by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

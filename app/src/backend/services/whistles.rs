@@ -155,7 +155,7 @@ pub async fn step(
     }
     let note = req.note.trim().to_string();
     let field = match req.step {
-        WhistleStep::SendBack => Field::Reason,
+        WhistleStep::SendBack | WhistleStep::Recall => Field::Reason,
         WhistleStep::Report => Field::Report,
         WhistleStep::CloseOut => Field::Result,
         WhistleStep::Accept => Field::Note,
@@ -186,6 +186,7 @@ pub async fn step(
                     .collect(),
             }
         }
+        WhistleStep::Recall => WhistleWrite::Recall { whistle_id: w.id },
         _ => WhistleWrite::Part {
             whistle_id: w.id,
             department: outcome.department.clone().ok_or(AppError::Internal)?,
@@ -237,8 +238,17 @@ pub async fn step(
         return Err(already_handled(state, seen, row.id).await);
     }
     if req.step == WhistleStep::CloseOut {
-        // The departments' after photos show with the result they belong to.
-        if let Err(e) = store::photos::show_after(&state.db, row.id, row.started_at).await {
+        // The after photos of the departments that reported show with the
+        // result they belong to; the others' do not.
+        let unreported: Vec<String> = w
+            .parts
+            .iter()
+            .filter(|p| p.state != whistle::PartState::Reported)
+            .map(|p| p.department.clone())
+            .collect();
+        if let Err(e) =
+            store::photos::show_after(&state.db, row.id, row.started_at, &unreported).await
+        {
             internal(e);
         }
     }
@@ -252,13 +262,15 @@ pub async fn step(
     // The street hears each department's answer; the departments hear the close-out.
     let title = notice_title(state, &stored).await;
     let to = match req.step {
-        WhistleStep::CloseOut => {
+        WhistleStep::CloseOut | WhistleStep::Recall => {
             let all: Vec<String> = w.parts.iter().map(|p| p.department.clone()).collect();
             department_staff(state, &all).await
         }
-        _ => vec![w.called_by],
+        // (A whistle carried over from before whistles has no caller.)
+        _ => vec![w.called_by].into_iter().filter(|u| *u > 0).collect(),
     };
     let to: Vec<i64> = to.into_iter().filter(|u| *u != viewer.id).collect();
+    let to = store::accounts::active_among(&state.db, &to).await?;
     notify(
         state,
         &to,
@@ -292,10 +304,36 @@ pub(super) async fn for_view(
     if !access.internal() {
         return Ok(None);
     }
-    let Some(w) = store::whistles::latest_of_case(&state.db, row.id).await? else {
+    let Some(mut w) = store::whistles::latest_of_case(&state.db, row.id).await? else {
         return Ok(None);
     };
+    if access != CaseAccess::Staff {
+        // A department reads the whistle it has a part in (not a company
+        // handling the case later), and only its own rating.
+        let mine: Vec<&str> = viewer
+            .map(|v| crate::domain::policy::departments_of(&v.grants).collect())
+            .unwrap_or_default();
+        if !w
+            .parts
+            .iter()
+            .any(|p| mine.contains(&p.department.as_str()))
+        {
+            return Ok(None);
+        }
+        for p in &mut w.parts {
+            if !mine.contains(&p.department.as_str()) {
+                p.rating = None;
+            }
+        }
+    }
     let names = store::geography::departments(&state.db).await?;
+    // A department whistled again shows this round's report photos only.
+    let this_round: Vec<i64> = store::photos::of_case(&state.db, row.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.created_at >= w.called_at)
+        .map(|p| p.id)
+        .collect();
     let steps = match viewer {
         Some(v) => whistle::available(
             &Actor {
@@ -307,7 +345,7 @@ pub(super) async fn for_view(
         ),
         None => Vec::new(),
     };
-    Ok(Some(whistle_view(w, &names, steps, photos)))
+    Ok(Some(whistle_view(w, &names, steps, photos, &this_round)))
 }
 
 fn whistle_view(
@@ -315,6 +353,7 @@ fn whistle_view(
     names: &[store::geography::DepartmentRow],
     steps: Vec<(Option<String>, WhistleStep)>,
     photos: &[PhotoRef],
+    this_round: &[i64],
 ) -> WhistleView {
     WhistleView {
         id: w.id,
@@ -334,7 +373,9 @@ fn whistle_view(
                     .unwrap_or_else(|| p.department.clone()),
                 photos: photos
                     .iter()
-                    .filter(|ph| ph.department.as_ref() == Some(&p.department))
+                    .filter(|ph| {
+                        ph.department.as_ref() == Some(&p.department) && this_round.contains(&ph.id)
+                    })
                     .cloned()
                     .collect(),
                 department: p.department,

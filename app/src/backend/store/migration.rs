@@ -589,6 +589,12 @@ impl MigrationName for Whistles {
 
 #[sea_orm_migration::async_trait::async_trait]
 impl MigrationTrait for Whistles {
+    /// The backfill writes a whistle and its part per case: all or nothing,
+    /// on SQLite too.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let a = Alias::new;
         add_column(
@@ -646,7 +652,11 @@ impl MigrationTrait for Whistles {
             manager,
             &[
                 ("idx_whistles_case", "whistles", &["case_id"]),
-                ("idx_whistle_parts_whistle", "whistle_parts", &["whistle_id"]),
+                (
+                    "idx_whistle_parts_whistle",
+                    "whistle_parts",
+                    &["whistle_id"],
+                ),
                 (
                     "idx_whistle_parts_department",
                     "whistle_parts",
@@ -688,9 +698,8 @@ async fn backfill_whistles(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             _ => ("closed", "reported"),
         };
         let closed = whistle_state == "closed";
-        let day = due
-            .with_timezone(&crate::domain::deadline::china())
-            .date_naive();
+        // The date the deadline falls on, as a call names it (`whistles::call`).
+        let day = crate::domain::deadline::china_date(due - chrono::Duration::seconds(1));
         let whistle_id: i64 = {
             let insert = Query::insert()
                 .into_table(Alias::new("whistles"))
@@ -787,7 +796,10 @@ fn tz_col(name: &'static str, null: bool) -> ColumnDef {
 }
 
 fn text_col(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).string().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .string()
+        .not_null()
+        .to_owned()
 }
 
 fn big_col(name: &'static str) -> ColumnDef {
@@ -798,14 +810,14 @@ fn big_col(name: &'static str) -> ColumnDef {
 }
 
 fn float_col(name: &'static str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name)).double().not_null().to_owned()
+    ColumnDef::new(Alias::new(name))
+        .double()
+        .not_null()
+        .to_owned()
 }
 
 /// Indexes by name, table and columns (each made unless it exists).
-async fn indexes(
-    manager: &SchemaManager<'_>,
-    list: &[(&str, &str, &[&str])],
-) -> Result<(), DbErr> {
+async fn indexes(manager: &SchemaManager<'_>, list: &[(&str, &str, &[&str])]) -> Result<(), DbErr> {
     for (name, table, cols) in list {
         let mut index = Index::create();
         index.name(*name).table(Alias::new(*table)).if_not_exists();

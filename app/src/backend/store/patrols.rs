@@ -1,7 +1,9 @@
 //! Patrols with their tracks, visits and visit photos, and the grids'
 //! key-issues lists.
 
-use super::entities::{key_issue, key_issue_review, patrol, patrol_point, patrol_visit, visit_photo};
+use super::entities::{
+    key_issue, key_issue_review, patrol, patrol_point, patrol_visit, visit_photo,
+};
 use crate::domain::patrol::TrackPoint;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -77,11 +79,17 @@ pub async fn start(
 }
 
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<PatrolRow>, DbErr> {
-    Ok(patrol::Entity::find_by_id(id).one(db).await?.map(patrol_row))
+    Ok(patrol::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(patrol_row))
 }
 
 /// The user's patrol still running, if any (the newest).
-pub async fn running_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Option<PatrolRow>, DbErr> {
+pub async fn running_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<PatrolRow>, DbErr> {
     Ok(patrol::Entity::find()
         .filter(patrol::Column::UserId.eq(user_id))
         .filter(patrol::Column::EndedAt.is_null())
@@ -255,7 +263,11 @@ pub async fn visits_of(db: &impl ConnectionTrait, patrol_id: i64) -> Result<Vec<
 }
 
 /// Links a visit to the case its finding became, once (false: it has one).
-pub async fn set_visit_case(db: &impl ConnectionTrait, id: i64, case_id: i64) -> Result<bool, DbErr> {
+pub async fn set_visit_case(
+    db: &impl ConnectionTrait,
+    id: i64,
+    case_id: i64,
+) -> Result<bool, DbErr> {
     let res = patrol_visit::Entity::update_many()
         .col_expr(patrol_visit::Column::CaseId, Expr::value(case_id))
         .filter(patrol_visit::Column::Id.eq(id))
@@ -309,14 +321,20 @@ pub async fn insert_photo(db: &impl ConnectionTrait, p: &VisitPhotoRow) -> Resul
     .id)
 }
 
-pub async fn photo_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<VisitPhotoRow>, DbErr> {
+pub async fn photo_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<VisitPhotoRow>, DbErr> {
     Ok(visit_photo::Entity::find_by_id(id)
         .one(db)
         .await?
         .map(photo_row))
 }
 
-pub async fn photos_of(db: &impl ConnectionTrait, visit_ids: &[i64]) -> Result<Vec<VisitPhotoRow>, DbErr> {
+pub async fn photos_of(
+    db: &impl ConnectionTrait,
+    visit_ids: &[i64],
+) -> Result<Vec<VisitPhotoRow>, DbErr> {
     if visit_ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -95,7 +95,8 @@ pub async fn of_cases(db: &impl ConnectionTrait, case_ids: &[i64]) -> Result<Vec
 pub enum PhotoGroup {
     Reporter,
     Handling,
-    Department(String),
+    /// One department's report photos since the whistle was called.
+    Department(String, DateTime<Utc>),
 }
 
 /// How many photos of a group a case holds.
@@ -111,25 +112,36 @@ pub async fn count_of_case(
         PhotoGroup::Handling => q
             .filter(C::Phase.is_not_null())
             .filter(C::Department.is_null()),
-        PhotoGroup::Department(d) => q.filter(C::Department.eq(d.clone())),
+        PhotoGroup::Department(d, since) => q
+            .filter(C::Department.eq(d.clone()))
+            .filter(C::CreatedAt.gte(*since)),
     };
     q.count(db).await
 }
 
 /// Shows a case's after photos taken since `since` (this round) to its
-/// reporter and, for a public case, on the board.
+/// reporter and, for a public case, on the board, except those of the
+/// departments in `skip` (whistled departments that did not report).
 pub async fn show_after(
     db: &impl ConnectionTrait,
     case_id: i64,
     since: DateTime<Utc>,
+    skip: &[String],
 ) -> Result<(), DbErr> {
-    case_photo::Entity::update_many()
-        .col_expr(case_photo::Column::Public, Expr::value(true))
-        .filter(case_photo::Column::CaseId.eq(case_id))
-        .filter(case_photo::Column::Phase.eq("after"))
-        .filter(case_photo::Column::CreatedAt.gte(since))
-        .exec(db)
-        .await?;
+    use case_photo::Column as C;
+    let mut update = case_photo::Entity::update_many()
+        .col_expr(C::Public, Expr::value(true))
+        .filter(C::CaseId.eq(case_id))
+        .filter(C::Phase.eq("after"))
+        .filter(C::CreatedAt.gte(since));
+    if !skip.is_empty() {
+        update = update.filter(
+            sea_orm::Condition::any()
+                .add(C::Department.is_null())
+                .add(C::Department.is_not_in(skip.to_vec())),
+        );
+    }
+    update.exec(db).await?;
     Ok(())
 }
 

@@ -76,6 +76,8 @@ pub enum WhistleWrite {
         text: Option<String>,
         whistle_state: WhistleState,
     },
+    /// The street takes the whistle back.
+    Recall { whistle_id: i64 },
     /// 销号: the result and each department's rating.
     Close {
         whistle_id: i64,
@@ -164,6 +166,9 @@ pub(super) async fn write(
                 .exec(db)
                 .await?;
             set_state(db, *whistle_id, *whistle_state, None).await?;
+        }
+        WhistleWrite::Recall { whistle_id } => {
+            set_state(db, *whistle_id, WhistleState::Returned, None).await?;
         }
         WhistleWrite::Close {
             whistle_id,

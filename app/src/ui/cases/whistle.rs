@@ -62,7 +62,7 @@ fn note_label(steps: &[WhistleStep]) -> Option<T> {
         Some(T::CloseOutResult)
     } else if steps.contains(&WhistleStep::Report) {
         Some(T::ReportText)
-    } else if steps.contains(&WhistleStep::SendBack) {
+    } else if steps.contains(&WhistleStep::SendBack) || steps.contains(&WhistleStep::Recall) {
         Some(T::SendBackReason)
     } else {
         None
@@ -103,11 +103,13 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
     let closes = kinds.contains(&WhistleStep::CloseOut);
     let (id, version) = (case.id, case.version);
     let chosen = StoredValue::new(ratings.clone());
+    // How many of the picked photos already went up (picking again starts over).
+    let sent = StoredValue::new(0usize);
     let run = move |department: Option<String>, step: WhistleStep| {
         let lang = lang.get_untracked();
         let text = note.get_untracked().trim().to_string();
         let field = match step {
-            WhistleStep::SendBack => Field::Reason,
+            WhistleStep::SendBack | WhistleStep::Recall => Field::Reason,
             WhistleStep::Report => Field::Report,
             WhistleStep::CloseOut => Field::Result,
             WhistleStep::Accept => Field::Note,
@@ -116,6 +118,8 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
         let mut problem = None;
         if step != WhistleStep::Accept && text.is_empty() {
             problem = Some(AppError::invalid(field, InputProblem::Required));
+        } else if text.chars().count() > crate::domain::case::MAX_DESCRIPTION {
+            problem = Some(AppError::invalid(field, InputProblem::TooLong));
         } else if step == WhistleStep::CloseOut {
             for (d, _, s) in chosen.get_value() {
                 match s.get_untracked().parse::<u8>() {
@@ -143,11 +147,18 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
         error.set(None);
         busy.set(true);
         leptos::task::spawn_local(async move {
+            // A retry sends only the photos that did not go up yet.
             let url = format!("/api/v1/cases/{id}/photos?phase=after");
-            if let Err(e) = photos::upload_all(&url, picked, uploading).await {
-                error.set(Some(e));
-                busy.set(false);
-                return;
+            let n = picked.len();
+            for (k, file) in picked.into_iter().enumerate().skip(sent.get_value()) {
+                uploading.set(Some((k + 1, n)));
+                if let Err(e) = photos::upload(&url, file).await {
+                    uploading.set(None);
+                    error.set(Some(e.message));
+                    busy.set(false);
+                    return;
+                }
+                sent.set_value(k + 1);
             }
             uploading.set(None);
             let answer = whistle_step(StepRequest {
@@ -218,7 +229,8 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
                 {reports.then(|| view! {
                     <label>
                         <span>{tr(T::ReportPhotos)}</span>
-                        <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="whistle-photos"/>
+                        <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="whistle-photos"
+                            on:change=move |_| sent.set_value(0)/>
                     </label>
                 })}
                 {closes.then(|| ratings.iter().map(|(d, name, stars)| {
@@ -237,7 +249,7 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
                 <div class="row">
                     {w.steps.iter().map(|(d, step)| {
                         let (d, step) = (d.clone(), *step);
-                        let primary = step != WhistleStep::SendBack;
+                        let primary = !matches!(step, WhistleStep::SendBack | WhistleStep::Recall);
                         view! {
                             <button type="button" class:primary=primary data-step=step.as_str() disabled=move || busy.get()
                                 on:click=move |_| run(d.clone(), step)>
