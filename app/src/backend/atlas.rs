@@ -394,6 +394,18 @@ impl Atlas {
     }
 
     /// Communities for the "zoom to community" list, by street then name.
+    /// Codes of every street, in code order.
+    pub fn streets(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .regions
+            .iter()
+            .filter(|r| r.level == Level::Street)
+            .map(|r| r.code.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     pub fn communities(&self) -> Vec<PlaceHit> {
         let mut out: Vec<PlaceHit> = (0..self.regions.len())
             .filter(|&i| self.regions[i].level == Level::Community)

@@ -128,6 +128,8 @@ pub enum Shortcut {
     PostWish,
     /// 事件: staff of a place, departments and companies work cases.
     Cases,
+    /// 巡查: grid staff patrol; those above them read the day's rule.
+    Patrol,
     /// 服务: dual reporting, the service record, the wish lists.
     Service,
     /// 管理: admins who hand out roles (community, street, system).
@@ -140,6 +142,7 @@ impl Shortcut {
             Shortcut::Report => "report",
             Shortcut::PostWish => "post_wish",
             Shortcut::Cases => "cases",
+            Shortcut::Patrol => "patrol",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
         }
@@ -150,6 +153,7 @@ impl Shortcut {
             Shortcut::Report => "/report",
             Shortcut::PostWish => "/wishes/new",
             Shortcut::Cases => "/cases",
+            Shortcut::Patrol => "/patrol",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
         }
@@ -161,6 +165,9 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
     let mut out = vec![Shortcut::Report, Shortcut::PostWish];
     if policy::works_cases(grants) {
         out.push(Shortcut::Cases);
+    }
+    if grants.iter().any(|g| g.role.is_place_staff()) {
+        out.push(Shortcut::Patrol);
     }
     out.push(Shortcut::Service);
     if policy::opens_admin(grants) {

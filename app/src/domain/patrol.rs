@@ -223,6 +223,8 @@ pub struct PatrolStatus {
     pub interval_seconds: u32,
     /// Today's ended patrols, newest first.
     pub recent: Vec<PatrolView>,
+    /// The places whose day rule and key issues the caller may read (code, name).
+    pub areas: Vec<(String, String)>,
 }
 
 /// One worker's day against the rule.

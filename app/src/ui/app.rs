@@ -134,6 +134,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/volunteer") view={Lazy::<VolunteerRoute>::new()}/>
                     <Route path=path!("/lists") view={Lazy::<ListsRoute>::new()}/>
                     <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()}/>
+                    <Route path=path!("/patrol") view={Lazy::<PatrolRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -30,6 +30,7 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::Report => T::NavReport,
         Shortcut::PostWish => T::PostWish,
         Shortcut::Cases => T::NavCases,
+        Shortcut::Patrol => T::NavPatrol,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,
     }

@@ -17,6 +17,7 @@ pub mod me;
 pub mod notices;
 pub mod outbox;
 pub mod paged;
+pub mod patrol;
 pub mod pages;
 pub mod photos;
 pub mod pwa;

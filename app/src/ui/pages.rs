@@ -58,6 +58,7 @@ lazy_pages! {
     ServiceRoute => super::service::ServicePage,
     VolunteerRoute => super::service::VolunteerPage,
     ListsRoute => super::service::ListsPage,
+    PatrolRoute => super::patrol::PatrolPage,
     NoticesRoute => super::notices::NoticesPage,
 }
 

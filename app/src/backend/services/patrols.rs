@@ -168,7 +168,28 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<PatrolStatus, App
             .patrol_interval_seconds
             .unwrap_or(rule::DEFAULT_INTERVAL_SECONDS),
         recent,
+        areas: areas(state, viewer),
     })
+}
+
+/// The places whose patrol work the caller may read: each grid, community
+/// or street they are staff of (every street for a district-wide role).
+fn areas(state: &AppState, viewer: &Viewer) -> Vec<(String, String)> {
+    use crate::domain::auth::Scope;
+    let atlas = state.atlas();
+    let mut codes: Vec<String> = Vec::new();
+    for g in viewer.grants.iter().filter(|g| g.role.is_place_staff()) {
+        match &g.scope {
+            Scope::Grid(c) | Scope::Community(c) | Scope::Street(c) => codes.push(c.clone()),
+            Scope::Everywhere => codes.extend(atlas.streets().into_iter()),
+            _ => {}
+        }
+    }
+    codes.dedup();
+    codes
+        .into_iter()
+        .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
+        .collect()
 }
 
 /// Starts a patrol of the caller's grid; a second tap gives back the one running.

@@ -1,0 +1,595 @@
+//! 巡查走访 (`/patrol`): a grid worker starts a patrol, the phone records a
+//! point every few seconds while it runs (kept and sent again when the
+//! signal drops), visits are logged with photos and a finding becomes a case
+//! in one tap; ending it stores the track. Below: the day's rule for the
+//! workers of the caller's places, and each grid's key-issues list.
+
+use super::auth::{ErrorLine, SignInPrompt};
+use super::i18n::{short_time, tr, use_lang, T};
+use super::session::use_session;
+use crate::api::cases::case_categories;
+use crate::api::patrols::{
+    add_key_issue, end_patrol, key_issues, log_visit, my_patrols, patrol_day, record_points,
+    review_key_issue, start_patrol, visit_to_case,
+};
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::patrol::{
+    IssueReview, IssueStatus, NewKeyIssue, NewVisit, PatrolView, ReviewKind, Risk, TrackPoint,
+    VisitKind,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn PatrolPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <div class="session-view">
+            {move || match session.current() {
+                None => view! { <SignInPrompt/> }.into_any(),
+                Some(_) => view! { <PatrolHome/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Bumped to read the caller's patrolling again.
+#[derive(Clone, Copy)]
+struct Reload(RwSignal<u32>);
+
+#[component]
+fn PatrolHome() -> impl IntoView {
+    let lang = use_lang();
+    let reload = RwSignal::new(0u32);
+    provide_context(Reload(reload));
+    let status = LocalResource::new(move || {
+        reload.track();
+        my_patrols()
+    });
+    view! {
+        <section class="cases patrol">
+            <h1>{tr(T::PatrolTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+                {move || status.get().map(|r| match r {
+                    Err(e) => view! { <p class="form-error">{e.message(lang.get())}</p> }.into_any(),
+                    Ok(s) => {
+                        let areas = s.areas.clone();
+                        let grid = s.grid_code.clone();
+                        view! {
+                            {grid.clone().map(|g| view! {
+                                <p class="case-head" data-testid="day-rule">
+                                    <span>{tr(T::PatrolToday)}" "<strong data-testid="today-count">{format!("{}/{}", s.today, s.needed)}</strong></span>
+                                    {if s.today >= s.needed {
+                                        view! { <span class="badge status-closed">{tr(T::RuleDone)}</span> }.into_any()
+                                    } else {
+                                        view! { <span class="flag due-soon">{tr(T::RuleNotDone)}</span> }.into_any()
+                                    }}
+                                    <code>{g}</code>
+                                </p>
+                            })}
+                            {match (grid.is_some(), s.running.clone()) {
+                                (true, Some(p)) => view! { <Running patrol=p interval=s.interval_seconds/> }.into_any(),
+                                (true, None) => view! { <StartButton/> }.into_any(),
+                                (false, _) => ().into_any(),
+                            }}
+                            {(!s.recent.is_empty()).then(|| view! {
+                                <h2>{tr(T::PatrolsToday)}</h2>
+                                <ul class="case-list" data-testid="recent-patrols">
+                                    {s.recent.iter().map(|p| view! { <li><PatrolLine patrol=p.clone()/></li> }).collect_view()}
+                                </ul>
+                            })}
+                            {if areas.is_empty() {
+                                view! { <p class="notice">{tr(T::PatrolStaffOnly)}</p> }.into_any()
+                            } else {
+                                view! { <AreaWork areas/> }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn minutes(p: &PatrolView) -> i64 {
+    let end = p.ended_at.unwrap_or_else(chrono::Utc::now);
+    (end - p.started_at).num_minutes().max(0)
+}
+
+#[component]
+fn PatrolLine(patrol: PatrolView) -> impl IntoView {
+    let counts = patrol.counts;
+    view! {
+        <span>{short_time(patrol.started_at)}</span>" · "
+        <span>{format!("{} min", minutes(&patrol))}</span>" · "
+        <span>{format!("{:.0} m", patrol.length_m)}</span>" · "
+        <span>{patrol.visits.len()}" "{tr(T::VisitsShort)}</span>" "
+        {(!counts).then(|| view! { <span class="muted small">{tr(T::PatrolTooShort)}</span> })}
+    }
+}
+
+#[component]
+fn StartButton() -> impl IntoView {
+    let reload = expect_context::<Reload>().0;
+    let start = Action::new(|_: &()| start_patrol());
+    let error = Signal::derive(move || start.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = start.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <p class="hint">{tr(T::PatrolStartHint)}</p>
+        <button type="button" class="primary big" data-testid="start-patrol" disabled=move || start.pending().get()
+            on:click=move |_| { start.dispatch(()); }>
+            {tr(T::StartPatrol)}
+        </button>
+        <ErrorLine error/>
+    }
+}
+
+/// The phone's position now, with its accuracy in metres.
+#[cfg(feature = "hydrate")]
+async fn position() -> Result<(f64, f64, Option<f64>), String> {
+    use wasm_bindgen::JsValue;
+    let geo = web_sys::window()
+        .and_then(|w| w.navigator().geolocation().ok())
+        .ok_or_else(|| "no geolocation".to_string())?;
+    let opts = web_sys::PositionOptions::new();
+    opts.set_enable_high_accuracy(true);
+    opts.set_timeout(15_000);
+    opts.set_maximum_age(5_000);
+    let asked = js_sys::Promise::new(&mut |resolve, reject| {
+        let _ = geo.get_current_position_with_error_callback_and_options(
+            &resolve,
+            Some(&reject),
+            &opts,
+        );
+    });
+    let get = |v: &JsValue, path: &[&str]| {
+        path.iter().fold(v.clone(), |cur, k| {
+            js_sys::Reflect::get(&cur, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        })
+    };
+    match wasm_bindgen_futures::JsFuture::from(asked).await {
+        Ok(pos) => {
+            let lat = get(&pos, &["coords", "latitude"]).as_f64();
+            let lng = get(&pos, &["coords", "longitude"]).as_f64();
+            let accuracy = get(&pos, &["coords", "accuracy"]).as_f64();
+            lat.zip(lng)
+                .map(|(lat, lng)| (lat, lng, accuracy))
+                .ok_or_else(|| "no coordinates".to_string())
+        }
+        Err(e) => Err(get(&e, &["message"]).as_string().unwrap_or_default()),
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn position() -> Result<(f64, f64, Option<f64>), String> {
+    Err("server".into())
+}
+
+/// A patrol running: its figures, the track being recorded, the visit form,
+/// the visits with their one-tap case, and the end button.
+#[component]
+fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
+    let lang = use_lang();
+    let reload = expect_context::<Reload>().0;
+    let id = patrol.id;
+    let points = RwSignal::new(patrol.points);
+    let length = RwSignal::new(patrol.length_m);
+    let gps = RwSignal::new(None::<String>);
+    // Points not yet on the server: kept while the signal is gone, sent with
+    // the next ones.
+    let pending = StoredValue::new(Vec::<TrackPoint>::new());
+    let last = StoredValue::new(None::<(f64, f64)>);
+    let alive = StoredValue::new(true);
+    on_cleanup(move || alive.set_value(false));
+    // Records one point and sends what is waiting; true while the patrol runs.
+    let record = move || async move {
+        match position().await {
+            Ok((lat, lng, accuracy)) => {
+                gps.set(None);
+                last.set_value(Some((lat, lng)));
+                pending.update_value(|p| {
+                    p.push(TrackPoint {
+                        lat,
+                        lng,
+                        at: chrono::Utc::now(),
+                        accuracy,
+                    })
+                });
+            }
+            Err(e) => gps.set(Some(e)),
+        }
+        let batch: Vec<TrackPoint> = pending.with_value(|p| {
+            p.iter()
+                .take(crate::domain::patrol::MAX_POINTS_PER_BATCH)
+                .cloned()
+                .collect()
+        });
+        if batch.is_empty() {
+            return true;
+        }
+        let n = batch.len();
+        match record_points(id, batch).await {
+            Ok(v) => {
+                pending.update_value(|p| {
+                    p.drain(..n);
+                });
+                points.set(v.points);
+                length.set(v.length_m);
+                true
+            }
+            // Ended elsewhere (another tab, or left running too long).
+            Err(AppError::WrongState) => false,
+            // Offline or the server busy: the points wait for the next round.
+            Err(_) => true,
+        }
+    };
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        let every = std::time::Duration::from_secs(interval.max(1) as u64);
+        while alive.get_value() {
+            if !record().await {
+                reload.update(|v| *v += 1);
+                break;
+            }
+            gloo_timers::future::sleep(every).await;
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (interval, record);
+    let end = Action::new_local(move |_: &()| async move {
+        // The last position first, so the track reaches where the walk ended.
+        record().await;
+        end_patrol(id).await
+    });
+    let end_error = Signal::derive(move || end.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = end.value().get() {
+            alive.set_value(false);
+            reload.update(|v| *v += 1);
+        }
+    });
+    let started = patrol.started_at;
+    view! {
+        <article class="card" data-testid="running-patrol">
+            <p class="case-head">
+                <span class="badge status-in_progress">{tr(T::PatrolRunning)}</span>
+                <span class="muted">{tr(T::StartedAt)}" "{short_time(started)}</span>
+            </p>
+            <dl class="facts">
+                <dt>{tr(T::TrackPoints)}</dt><dd data-testid="points">{move || points.get()}</dd>
+                <dt>{tr(T::Walked)}</dt><dd data-testid="walked">{move || format!("{:.0} m", length.get())}</dd>
+            </dl>
+            {move || gps.get().map(|e| view! { <p class="form-error" role="status">{tr(T::NoGps)}" "<span class="muted small">{e}</span></p> })}
+            <VisitForm patrol_id=id last/>
+            <Visits visits=patrol.visits.clone()/>
+            <button type="button" class="big" data-testid="end-patrol" disabled=move || end.pending().get()
+                on:click=move |_| { end.dispatch(()); }>
+                {tr(T::EndPatrol)}
+            </button>
+            <ErrorLine error=end_error/>
+            <p class="muted small">{move || T::PatrolEvery.get(lang.get()).replace("{n}", &interval.to_string())}</p>
+        </article>
+    }
+}
+
+#[component]
+fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl IntoView {
+    use super::photos;
+    let lang = use_lang();
+    let reload = expect_context::<Reload>().0;
+    let kind = RwSignal::new(VisitKind::Household.as_str().to_string());
+    let subject = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let files = NodeRef::<leptos::html::Input>::new();
+    let uploading = RwSignal::new(None::<(usize, usize)>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |_| {
+        let lang = lang.get_untracked();
+        if let Err(e) = photos::check(files) {
+            error.set(Some(e.message(lang)));
+            return;
+        }
+        let picked = photos::picked(files);
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let here = match last.get_value() {
+                Some(p) => Some(p),
+                None => position().await.ok().map(|(lat, lng, _)| (lat, lng)),
+            };
+            let Some((lat, lng)) = here else {
+                error.set(Some(AppError::invalid(Field::Coordinates, InputProblem::Required).message(lang)));
+                busy.set(false);
+                return;
+            };
+            let visit = NewVisit {
+                patrol_id,
+                kind: VisitKind::parse(&kind.get_untracked()).unwrap_or(VisitKind::Household),
+                subject: subject.get_untracked(),
+                note: note.get_untracked(),
+                lat,
+                lng,
+            };
+            let problems = visit.problems();
+            if let Some((f, p)) = problems.first() {
+                error.set(Some(AppError::invalid(*f, *p).message(lang)));
+                busy.set(false);
+                return;
+            }
+            match log_visit(visit).await {
+                Ok(v) => {
+                    if let Some(new) = v.visits.last() {
+                        let url = format!("/api/v1/visits/{}/photos", new.id);
+                        if let Err(e) = photos::upload_all(&url, picked, uploading).await {
+                            error.set(Some(e));
+                        }
+                        uploading.set(None);
+                    }
+                    subject.set(String::new());
+                    note.set(String::new());
+                    reload.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e.message(lang))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="actions" data-testid="visit-form" on:submit=move |ev| { ev.prevent_default(); submit(()); }>
+            <h2>{tr(T::LogVisit)}</h2>
+            <label><span>{tr(T::VisitKindLabel)}</span>
+                <select bind:value=kind data-testid="visit-kind">
+                    {VisitKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
+                </select>
+            </label>
+            <label><span>{tr(T::VisitSubject)}</span>
+                <input type="text" bind:value=subject maxlength="60" data-testid="visit-subject" placeholder=move || T::VisitSubjectHint.get(lang.get())/>
+            </label>
+            <label><span>{tr(T::Note)}</span>
+                <textarea bind:value=note rows="2" data-testid="visit-note"></textarea>
+                <super::form::CharCount value=note max=crate::domain::patrol::MAX_NOTE/>
+            </label>
+            <label><span>{tr(T::Photos)}</span>
+                <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="visit-photos"/>
+            </label>
+            {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
+            <button type="submit" class="primary" data-testid="log-visit" disabled=move || busy.get()>{tr(T::LogVisit)}</button>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </form>
+    }
+}
+
+/// The visits of the running patrol; a finding becomes a case in one tap.
+#[component]
+fn Visits(visits: Vec<crate::domain::patrol::VisitView>) -> impl IntoView {
+    let lang = use_lang();
+    let categories = LocalResource::new(case_categories);
+    view! {
+        <ul class="case-list" data-testid="visits">
+            {visits.into_iter().map(|v| {
+                let kind = v.kind;
+                let case = RwSignal::new(v.case_id);
+                let category = RwSignal::new(String::new());
+                let to_case = Action::new(move |c: &i64| visit_to_case(v.id, *c));
+                let error = RwSignal::new(None::<String>);
+                let file = move |picked: String| match picked.parse::<i64>() {
+                    Ok(c) => {
+                        error.set(None);
+                        to_case.dispatch(c);
+                    }
+                    Err(_) => error.set(Some(
+                        AppError::invalid(Field::Category, InputProblem::Required)
+                            .message(lang.get_untracked()),
+                    )),
+                };
+                Effect::new(move |_| match to_case.value().get() {
+                    Some(Ok(c)) => case.set(Some(c.id)),
+                    Some(Err(e)) => error.set(Some(e.message(lang.get_untracked()))),
+                    None => {}
+                });
+                view! {
+                    <li data-testid="visit">
+                        <p><span class="badge">{move || kind.label(lang.get())}</span>" "<strong>{v.subject.clone()}</strong>" "<span class="muted small">{short_time(v.at)}</span></p>
+                        {(!v.note.is_empty()).then(|| view! { <p class="note">{v.note.clone()}</p> })}
+                        {(!v.photos.is_empty()).then(|| view! {
+                            <div class="photos">{v.photos.iter().map(|p| view! {
+                                <a href=p.url.clone() target="_blank" class="photo"><img src=p.thumb_url.clone() alt="" loading="lazy"/></a>
+                            }).collect_view()}</div>
+                        })}
+                        {move || match case.get() {
+                            Some(c) => view! { <A href=format!("/case/{c}") attr:data-testid="visit-case">{tr(T::FindingFiled)}{format!(" #{c}")}</A> }.into_any(),
+                            None => view! {
+                                <div class="row">
+                                    <select bind:value=category data-testid="finding-category">
+                                        <option value="">{tr(T::ChooseCategory)}</option>
+                                        {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                            .filter(|c| c.parent_id.is_some())
+                                            .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
+                                            .collect_view()}
+                                    </select>
+                                    <button type="button" data-testid="to-case" disabled=move || to_case.pending().get()
+                                        on:click=move |_| file(category.get_untracked())>
+                                        {tr(T::FindingToCase)}
+                                    </button>
+                                </div>
+                            }.into_any(),
+                        }}
+                        {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The day's rule and the key issues of one of the caller's places.
+#[component]
+fn AreaWork(areas: Vec<(String, String)>) -> impl IntoView {
+    let lang = use_lang();
+    let area = RwSignal::new(areas.first().map(|a| a.0.clone()).unwrap_or_default());
+    let day = LocalResource::new(move || patrol_day(area.get(), None));
+    view! {
+        <h2>{tr(T::DayRuleTitle)}</h2>
+        <label><span>{tr(T::Area)}</span>
+            <select bind:value=area data-testid="patrol-area">
+                {areas.iter().map(|(c, n)| view! { <option value=c.clone()>{n.clone()}</option> }).collect_view()}
+            </select>
+        </label>
+        <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || day.get().map(|r| match r {
+                Err(e) => view! { <p class="form-error">{e.message(lang.get())}</p> }.into_any(),
+                Ok(d) => view! {
+                    <table class="table" data-testid="worker-days">
+                        <thead><tr><th>{tr(T::Worker)}</th><th>{tr(T::Grid)}</th><th>{tr(T::PatrolsShort)}</th><th></th></tr></thead>
+                        <tbody>
+                            {d.workers.into_iter().map(|w| view! {
+                                <tr data-done=w.done.to_string()>
+                                    <td>{w.name}</td><td><code>{w.grid_code}</code></td>
+                                    <td>{format!("{}/{}", w.patrols, crate::domain::patrol::DAILY_PATROLS)}</td>
+                                    <td>{if w.done { view! { <span class="badge status-closed">{tr(T::RuleDone)}</span> }.into_any() } else { view! { <span class="flag due-soon">{tr(T::RuleNotDone)}</span> }.into_any() }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </Suspense>
+        <KeyIssues area/>
+    }
+}
+
+/// A grid's key-issues list with its reviews, and the forms to keep it.
+#[component]
+fn KeyIssues(area: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let changed = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        changed.track();
+        key_issues(area.get())
+    });
+    let categories = LocalResource::new(case_categories);
+    let title = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let risk = RwSignal::new(Risk::Medium.as_str().to_string());
+    let add = Action::new(|i: &NewKeyIssue| add_key_issue(i.clone()));
+    let add_error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
+            title.set(String::new());
+            add_error.set(None);
+            changed.update(|v| *v += 1);
+        }
+        Some(Err(e)) => add_error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <h2>{tr(T::KeyIssues)}</h2>
+        <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
+            {move || list.get().map(|r| match r {
+                // A community or street: the list is per grid.
+                Err(AppError::NotFound) => view! { <p class="muted">{tr(T::KeyIssuesPerGrid)}</p> }.into_any(),
+                Err(e) => view! { <p class="form-error">{e.message(lang.get())}</p> }.into_any(),
+                Ok(items) => view! {
+                    {items.is_empty().then(|| view! { <p class="muted">{tr(T::NoKeyIssues)}</p> })}
+                    <ul class="case-list" data-testid="key-issues">
+                        {items.into_iter().map(|i| view! { <li><KeyIssue issue=i changed/></li> }).collect_view()}
+                    </ul>
+                    <form class="actions" data-testid="key-issue-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        let Ok(c) = category.get_untracked().parse::<i64>() else {
+                            add_error.set(Some(AppError::invalid(Field::Category, InputProblem::Required)));
+                            return;
+                        };
+                        add.dispatch(NewKeyIssue {
+                            grid_code: area.get_untracked(),
+                            category_id: c,
+                            title: title.get_untracked(),
+                            risk: Risk::parse(&risk.get_untracked()).unwrap_or(Risk::Medium),
+                            owner_id: None,
+                        });
+                    }>
+                        <label><span>{tr(T::Title)}</span><input type="text" bind:value=title maxlength="60" data-testid="issue-title"/></label>
+                        <label><span>{tr(T::Category)}</span>
+                            <select bind:value=category data-testid="issue-category">
+                                <option value="">{tr(T::ChooseCategory)}</option>
+                                {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                    .filter(|c| c.parent_id.is_some())
+                                    .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                        <label><span>{tr(T::RiskLevel)}</span>
+                            <select bind:value=risk data-testid="issue-risk">
+                                {Risk::ALL.iter().map(|r| { let r = *r; view! { <option value=r.as_str()>{move || r.label(lang.get())}</option> } }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit" class="primary" data-testid="add-issue" disabled=move || add.pending().get()>{tr(T::AddKeyIssue)}</button>
+                        <ErrorLine error=Signal::derive(move || add_error.get())/>
+                    </form>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn KeyIssue(issue: crate::domain::patrol::KeyIssueView, changed: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
+    let (risk, status, id) = (issue.risk, issue.status, issue.id);
+    let kind = RwSignal::new(ReviewKind::Weekly.as_str().to_string());
+    let text = RwSignal::new(String::new());
+    // Empty: the status stays as it is.
+    let new_status = RwSignal::new(String::new());
+    let review = Action::new(|r: &IssueReview| review_key_issue(r.clone()));
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match review.value().get() {
+        Some(Ok(_)) => changed.update(|v| *v += 1),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <div data-testid="key-issue" data-status=status.as_str()>
+            <p>
+                <span class=format!("badge risk-{}", risk.as_str())>{move || risk.label(lang.get())}</span>" "
+                <strong>{issue.title.clone()}</strong>" "
+                <span class="badge">{move || status.label(lang.get())}</span>
+            </p>
+            <p class="muted small">{issue.category.clone()}{issue.owner.clone().map(|o| format!(" · {o}"))}</p>
+            <ul class="reviews">
+                {issue.reviews.iter().map(|r| {
+                    let k = r.kind;
+                    view! { <li><span class="badge">{move || k.label(lang.get())}</span>" "{r.text.clone()}" "<span class="muted small">{r.author.clone()}" "{short_time(r.at)}</span></li> }
+                }).collect_view()}
+            </ul>
+            <details>
+                <summary>{tr(T::AddReview)}</summary>
+                <form class="actions" on:submit=move |ev| {
+                    ev.prevent_default();
+                    review.dispatch(IssueReview {
+                        issue_id: id,
+                        kind: ReviewKind::parse(&kind.get_untracked()).unwrap_or(ReviewKind::Note),
+                        text: text.get_untracked(),
+                        status: IssueStatus::parse(&new_status.get_untracked()),
+                        risk: None,
+                    });
+                }>
+                    <select bind:value=kind>
+                        {ReviewKind::ALL.iter().map(|k| { let k = *k; view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> } }).collect_view()}
+                    </select>
+                    <textarea bind:value=text rows="2"></textarea>
+                    <select bind:value=new_status>
+                        <option value="">{tr(T::StatusUnchanged)}</option>
+                        {IssueStatus::ALL.iter().map(|s| { let s = *s; view! { <option value=s.as_str()>{move || s.label(lang.get())}</option> } }).collect_view()}
+                    </select>
+                    <button type="submit" disabled=move || review.pending().get()>{tr(T::AddReview)}</button>
+                    <ErrorLine error=Signal::derive(move || error.get())/>
+                </form>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,314 @@
+//! Issue 10: patrols (巡查走访) through the real router on SQLite and
+//! PostgreSQL — start, the recorded track and its length, a visit with a
+//! photo, a finding filed as a case in one tap, the end, the day's rule, who
+//! may read a worker's track, and each grid's key-issues list.
+
+mod common;
+
+use app::domain::auth::{Grant, Role, Scope};
+use app::domain::deadline::china_date;
+use chrono::{DateTime, Duration, Utc};
+use common::{category, phone_of, png, Backend, TestApp};
+use reqwest::{Client, StatusCode};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use serde_json::{json, Value};
+
+/// The middle of the demo grid `370103-001-001-01`.
+const HOME: (f64, f64) = (36.6372, 117.0135);
+const GRID: &str = "370103-001-001-01";
+const OTHER_GRID: &str = "370103-002-001-01";
+
+/// Moves a patrol's start back, as if it had begun `minutes` ago.
+async fn backdate(app: &TestApp, id: &Value, minutes: i64) -> DateTime<Utc> {
+    let at = Utc::now() - Duration::minutes(minutes);
+    let db = &app.state.db;
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "UPDATE patrols SET started_at = $1 WHERE id = $2",
+        _ => "UPDATE patrols SET started_at = ? WHERE id = ?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [at.into(), id.as_i64().unwrap().into()],
+    ))
+    .await
+    .unwrap();
+    at
+}
+
+async fn start(app: &TestApp, c: &Client) -> (StatusCode, Value) {
+    app.call(c, "start_patrol", &[]).await
+}
+
+fn point(lat: f64, lng: f64, at: DateTime<Utc>) -> Value {
+    json!({"lat": lat, "lng": lng, "at": at, "accuracy": 8.0})
+}
+
+async fn points(app: &TestApp, c: &Client, id: &Value, pts: Value) -> (StatusCode, Value) {
+    app.call_json(c, "record_points", json!({"patrol_id": id, "points": pts}))
+        .await
+}
+
+async fn visit(app: &TestApp, c: &Client, id: &Value, subject: &str) -> (StatusCode, Value) {
+    app.call_json(
+        c,
+        "log_visit",
+        json!({"visit": {"patrol_id": id, "kind": "household", "subject": subject,
+            "note": "楼道堆放纸箱，存在消防隐患", "lat": HOME.0, "lng": HOME.1}}),
+    )
+    .await
+}
+
+async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let leader = app.signed_in(phone_of(Role::GridLeader)).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let grant = Grant::new(Role::GridWorker, Scope::Grid(OTHER_GRID.into())).unwrap();
+    let (_, stranger) = app.person("别的网格员", &[grant]).await;
+
+    // Only grid staff patrol.
+    assert_eq!(start(&app, &resident).await.0, StatusCode::FORBIDDEN);
+    let (s, p) = start(&app, &worker).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["grid_code"], GRID);
+    let id = p["id"].clone();
+    let (_, again) = start(&app, &worker).await;
+    assert_eq!(again["id"], id, "a second tap gives back the patrol running");
+    let started = backdate(&app, &id, 15).await;
+
+    // The track: three points a minute apart, ~111 m each (one inaccurate
+    // point is kept but not counted).
+    let t = |m: i64| started + Duration::minutes(m);
+    let (s, after) = points(
+        &app,
+        &worker,
+        &id,
+        json!([
+            point(36.6360, 117.0135, t(1)),
+            point(36.6370, 117.0135, t(2)),
+            {"lat": 36.70, "lng": 117.0135, "at": t(3), "accuracy": 900.0},
+        ]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{after}");
+    let (_, after) = points(&app, &worker, &id, json!([point(36.6380, 117.0135, t(4))])).await;
+    assert_eq!(after["points"], 4);
+    let walked = after["length_m"].as_f64().unwrap();
+    assert!((walked - 222.4).abs() < 2.0, "two steps counted across uploads: {walked}");
+    assert_eq!(after["track"].as_array().unwrap().len(), 4);
+    for (bad, field) in [
+        (json!([point(0.0, 0.0, t(5))]), "Coordinates"),
+        (json!([point(36.6, 117.0, Utc::now() + Duration::hours(1))]), "Time"),
+        (json!([point(36.6, 117.0, started - Duration::hours(1))]), "Time"),
+    ] {
+        let (s, body) = points(&app, &worker, &id, bad).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["Invalid"]["field"], field);
+    }
+    // Nobody adds to another's patrol.
+    assert_eq!(
+        points(&app, &leader, &id, json!([point(36.6380, 117.0135, t(5))])).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A visit with a photo.
+    let (s, body) = visit(&app, &worker, &id, " ").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(body["Invalid"]["field"], "Place");
+    let (s, with_visit) = visit(&app, &worker, &id, "3号楼2单元").await;
+    assert_eq!(s, StatusCode::OK, "{with_visit}");
+    let v = with_visit["visits"][0].clone();
+    assert_eq!(v["subject"], "3号楼2单元");
+    let upload = |c: &Client| {
+        c.post(app.url(&format!("/api/v1/visits/{}/photos", v["id"])))
+            .body(png(30, 20))
+            .send()
+    };
+    assert_eq!(upload(&stranger).await.unwrap().status(), StatusCode::NOT_FOUND);
+    let res = upload(&worker).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let photo: Value = res.json().await.unwrap();
+    let photo_url = app.url(photo["url"].as_str().unwrap());
+    assert_eq!(worker.get(&photo_url).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(stranger.get(&photo_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(resident.get(&photo_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // The finding becomes a case in one tap: 主动发现, the visit's place,
+    // its words, its photo; a second tap gives back the same case.
+    let cat = category(&app, &worker).await;
+    let (s, case) = app
+        .call(
+            &worker,
+            "visit_to_case",
+            &[("visit_id", &v["id"].to_string()), ("category_id", &cat.to_string())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_eq!(case["source"], "patrol");
+    assert_eq!(case["grid_code"], GRID);
+    assert!(case["description"].as_str().unwrap().contains("3号楼2单元"));
+    assert_eq!(case["photos"].as_array().unwrap().len(), 1);
+    assert_eq!(case["photos"][0]["phase"], "before");
+    let (_, again) = app
+        .call(
+            &worker,
+            "visit_to_case",
+            &[("visit_id", &v["id"].to_string()), ("category_id", &cat.to_string())],
+        )
+        .await;
+    assert_eq!(again["id"], case["id"]);
+    assert_eq!(again["photos"].as_array().unwrap().len(), 1, "the photo once");
+
+    // Ending stores it; nothing more is added afterwards.
+    let (s, ended) = app
+        .call(&worker, "end_patrol", &[("patrol_id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{ended}");
+    assert!(ended["ended_at"].is_string());
+    assert_eq!(ended["counts"], true, "15 minutes long");
+    assert_eq!(ended["visits"][0]["case_id"], case["id"]);
+    let (s, body) = visit(&app, &worker, &id, "4号楼").await;
+    assert_eq!((s, body), (StatusCode::CONFLICT, json!("WrongState")));
+
+    // The worker's track is theirs and their supervisors': the leader reads
+    // it (an audited look), a fellow worker elsewhere and a resident do not.
+    for c in [&stranger, &resident] {
+        let (s, _) = app.call(c, "patrol_detail", &[("id", &id.to_string())]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let (s, seen) = app
+        .call(&leader, "patrol_detail", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(seen["worker"], "网格员 张伟");
+    let (_, log) = app
+        .call_json(
+            &app.signed_in(phone_of(Role::SystemAdmin)).await,
+            "audit_log",
+            json!({"filter": {"action": "patrol_read", "target_id": id.to_string()}, "before": null}),
+        )
+        .await;
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
+
+    // The day's rule: one patrol of two, then a second makes the day.
+    let day = china_date(started);
+    let rule = |c: Client| {
+        let app = &app;
+        async move {
+            let (s, d) = app
+                .call(&c, "patrol_day", &[("area", GRID), ("day", &day.to_string())])
+                .await;
+            assert_eq!(s, StatusCode::OK, "{d}");
+            d["workers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|w| w["name"] == "网格员 张伟")
+                .cloned()
+                .expect("the worker is on the roster")
+        }
+    };
+    let w = rule(leader.clone()).await;
+    assert_eq!((w["patrols"].clone(), w["done"].clone()), (json!(1), json!(false)));
+    let (_, second) = start(&app, &worker).await;
+    assert_ne!(second["id"], id);
+    let second_started = backdate(&app, &second["id"], 12).await;
+    app.call(&worker, "end_patrol", &[("patrol_id", &second["id"].to_string())])
+        .await;
+    if china_date(second_started) == day {
+        let w = rule(leader.clone()).await;
+        assert_eq!((w["patrols"].clone(), w["done"].clone()), (json!(2), json!(true)));
+    }
+    if day == china_date(Utc::now()) {
+        let (_, mine) = app.call(&worker, "my_patrols", &[]).await;
+        assert!(mine["today"].as_u64().unwrap() >= 1, "{mine}");
+        assert_eq!(mine["needed"], 2);
+        assert!(mine["running"].is_null());
+    }
+    // Other places' rules are not the resident's, nor another grid's worker's.
+    for c in [&resident, &stranger] {
+        let (s, _) = app.call(c, "patrol_day", &[("area", GRID)]).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}
+
+async fn a_patrol_left_running_ends_by_itself(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let (_, p) = start(&app, &worker).await;
+    backdate(&app, &p["id"], 13 * 60).await;
+    let (_, mine) = app.call(&worker, "my_patrols", &[]).await;
+    assert!(mine["running"].is_null(), "{mine}");
+    let (_, seen) = app
+        .call(&worker, "patrol_detail", &[("id", &p["id"].to_string())])
+        .await;
+    assert!(seen["ended_at"].is_string());
+    // Ended at its last point (none here: at its start), so it does not
+    // count towards the day's rule.
+    assert_eq!(seen["ended_at"], seen["started_at"]);
+    assert_eq!(seen["counts"], false);
+}
+
+async fn each_grid_keeps_its_key_issues(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let instructor = app.signed_in(phone_of(Role::Instructor)).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let grant = Grant::new(Role::GridWorker, Scope::Grid(OTHER_GRID.into())).unwrap();
+    let (_, stranger) = app.person("别的网格员", &[grant]).await;
+    let cat = category(&app, &worker).await;
+    let issue = json!({"issue": {"grid_code": GRID, "category_id": cat, "title": "8号楼外墙瓷砖脱落", "risk": "high"}});
+    for c in [&resident, &stranger, &instructor] {
+        let (s, _) = app.call_json(c, "add_key_issue", issue.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (s, body) = app
+        .call_json(
+            &worker,
+            "add_key_issue",
+            json!({"issue": {"grid_code": GRID, "category_id": cat, "title": "", "risk": "high"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(body["Invalid"]["field"], "Title");
+    let (s, list) = app.call_json(&worker, "add_key_issue", issue).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let item = list[0].clone();
+    assert_eq!(
+        (&item["risk"], &item["status"], &item["owner"]),
+        (&json!("high"), &json!("open"), &json!("网格员 张伟"))
+    );
+    let (s, list) = app
+        .call_json(
+            &worker,
+            "review_key_issue",
+            json!({"review": {"issue_id": item["id"], "kind": "weekly", "text": "已联系物业搭设防护网", "status": "watching"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list[0]["status"], "watching");
+    assert_eq!(list[0]["reviews"][0]["kind"], "weekly");
+    assert_eq!(list[0]["reviews"][0]["author"], "网格员 张伟");
+    // The instructor reads the list; a resident and another grid do not.
+    let (s, seen) = app.call(&instructor, "key_issues", &[("grid", GRID)]).await;
+    assert_eq!((s, seen[0]["id"].clone()), (StatusCode::OK, item["id"].clone()));
+    for c in [&resident, &stranger] {
+        let (s, _) = app.call(c, "key_issues", &[("grid", GRID)]).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = app
+            .call_json(
+                c,
+                "review_key_issue",
+                json!({"review": {"issue_id": item["id"], "kind": "note", "text": "x"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+}
+
+on_both_backends!(
+    a_worker_patrols_logs_a_visit_files_a_finding_and_ends,
+    a_patrol_left_running_ends_by_itself,
+    each_grid_keeps_its_key_issues
+);
