@@ -250,7 +250,42 @@ const SERVER_FNS: &[Row] = &[
         &[
             v("accept for the department", Inside(&[DEP])),
             v("close out a reported whistle", Inside(&[SA, SYS])),
+            v("take a whistle back", Inside(&[SA, SYS])),
         ],
+    ),
+    // 巡查走访: each grid worker or leader patrols their own grid; a patrol,
+    // its visits and its photos are the worker's and their supervisors'.
+    post!("/api/my_patrols", &[v("-", SignedIn)]),
+    post!("/api/start_patrol", &[v("-", Anywhere(&[GW, GL]))]),
+    post!(
+        "/api/record_points",
+        &[v("the demo worker's patrol", Inside(&[GW]))]
+    ),
+    post!(
+        "/api/log_visit",
+        &[v("the demo worker's patrol", Inside(&[GW]))]
+    ),
+    post!(
+        "/api/visit_to_case",
+        &[v("the demo worker's visit", Inside(&[GW]))]
+    ),
+    post!(
+        "/api/end_patrol",
+        &[v("the demo worker's patrol", Inside(&[GW]))]
+    ),
+    post!(
+        "/api/patrol_detail",
+        &[v("the demo worker's patrol", Inside(PLACE_STAFF))]
+    ),
+    post!("/api/patrol_day", &[v("demo grid", Inside(PLACE_STAFF))]),
+    post!("/api/key_issues", &[v("demo grid", Inside(PLACE_STAFF))]),
+    post!(
+        "/api/add_key_issue",
+        &[v("demo grid", Inside(COORDINATORS))]
+    ),
+    post!(
+        "/api/review_key_issue",
+        &[v("an issue of the demo grid", Inside(COORDINATORS))]
     ),
     // Issue 10: the grid leader and the admins above give a grid case to
     // another of the grid's staff.
@@ -452,6 +487,14 @@ const REST_ROUTES: &[Row] = &[
             ),
         ],
     ),
+    post!(
+        "/api/v1/visits/{id}/photos",
+        &[v("the demo worker's visit", Inside(&[GW]))]
+    ),
+    get!(
+        "/api/v1/visit-photos/{id}",
+        &[v("the demo worker's visit photo", Inside(PLACE_STAFF))]
+    ),
     get!("/api/v1/wishes.json", &[v("-", Everyone)]),
     post!(
         "/api/v1/wishes/{id}/photos",
@@ -652,6 +695,10 @@ struct Targets {
     activity: i64,
     need: i64,
     project: i64,
+    patrol: i64,
+    visit: i64,
+    visit_photo: i64,
+    key_issue: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1175,6 +1222,41 @@ async fn setup(backend: Backend) -> Ctx {
     assert_eq!(c["level"], "company", "{c}");
     assert_eq!(d["department"], "CG", "{d}");
 
+    // The demo worker's patrol with a visit, its photo, and a key issue.
+    let gw = &ctx.inside(GW).clone();
+    let p = must(ctx.form(gw, "start_patrol", &[]).await, "start a patrol");
+    ctx.t.patrol = id_of(&p);
+    let p = must(
+        ctx.json(
+            gw,
+            "log_visit",
+            json!({"visit": {"patrol_id": ctx.t.patrol, "kind": "place", "subject": "惠民超市",
+                "note": "MX走访记录", "lat": HOME.0, "lng": HOME.1}}),
+        )
+        .await,
+        "log a visit",
+    );
+    ctx.t.visit = id_of(&p["visits"][0]);
+    ctx.t.visit_photo = id_of(&must(
+        ctx.upload(
+            gw,
+            &format!("/api/v1/visits/{}/photos", ctx.t.visit),
+            png(40, 30),
+        )
+        .await,
+        "a visit photo",
+    ));
+    let issues = must(
+        ctx.json(
+            gw,
+            "add_key_issue",
+            json!({"issue": {"grid_code": DEMO_GRID, "category_id": ctx.t.category, "title": "外墙瓷砖脱落", "risk": "high"}}),
+        )
+        .await,
+        "a key issue",
+    );
+    ctx.t.key_issue = id_of(&issues[0]);
+
     // Wishes in the demo community.
     let w = must(
         ctx.post_wish(ctx.inside(RES), "想要一台收音机，听听戏曲", false)
@@ -1437,6 +1519,86 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 ],
             )
             .await
+        }
+        ("/api/whistle_step", "take a whistle back") => {
+            let case = ctx.fresh_case(CaseStage::WithDepartment).await;
+            ctx.whistle_step(c, &case, "recall", json!({"note": "部门未签收"}))
+                .await
+        }
+        ("/api/my_patrols", _) => ctx.form(c, "my_patrols", &[]).await,
+        ("/api/start_patrol", _) => ctx.form(c, "start_patrol", &[]).await,
+        ("/api/record_points", _) => {
+            let point = json!({"lat": HOME.0, "lng": HOME.1, "at": chrono::Utc::now()});
+            ctx.json(
+                c,
+                "record_points",
+                json!({"patrol_id": t.patrol, "points": [point]}),
+            )
+            .await
+        }
+        ("/api/log_visit", _) => {
+            ctx.json(
+                c,
+                "log_visit",
+                json!({"visit": {"patrol_id": t.patrol, "kind": "household", "subject": "5号楼",
+                    "note": "", "lat": HOME.0, "lng": HOME.1}}),
+            )
+            .await
+        }
+        ("/api/visit_to_case", _) => {
+            ctx.form(
+                c,
+                "visit_to_case",
+                &[
+                    ("visit_id", t.visit.to_string()),
+                    ("category_id", t.category.to_string()),
+                ],
+            )
+            .await
+        }
+        ("/api/end_patrol", _) => {
+            ctx.form(c, "end_patrol", &[("patrol_id", t.patrol.to_string())])
+                .await
+        }
+        ("/api/patrol_detail", _) => {
+            ctx.form(c, "patrol_detail", &[("id", t.patrol.to_string())])
+                .await
+        }
+        ("/api/patrol_day", _) => {
+            ctx.form(c, "patrol_day", &[("area", DEMO_GRID.to_string())])
+                .await
+        }
+        ("/api/key_issues", _) => {
+            ctx.form(c, "key_issues", &[("grid", DEMO_GRID.to_string())])
+                .await
+        }
+        ("/api/add_key_issue", _) => {
+            ctx.json(
+                c,
+                "add_key_issue",
+                json!({"issue": {"grid_code": DEMO_GRID, "category_id": t.category, "title": "井盖松动", "risk": "medium"}}),
+            )
+            .await
+        }
+        ("/api/review_key_issue", _) => {
+            ctx.json(
+                c,
+                "review_key_issue",
+                json!({"review": {"issue_id": t.key_issue, "kind": "note", "text": "已复查"}}),
+            )
+            .await
+        }
+        ("/api/v1/visits/{id}/photos", _) => {
+            ctx.upload(
+                c,
+                &format!("/api/v1/visits/{}/photos", t.visit),
+                not_a_photo(),
+            )
+            .await
+        }
+        ("/api/v1/visit-photos/{id}", _) => {
+            ctx.get(c, &format!("/api/v1/visit-photos/{}", t.visit_photo))
+                .await
         }
         ("/api/urge_case", "urge an overdue report") => {
             let case = ctx.fresh_case(CaseStage::Reported).await;

@@ -74,7 +74,10 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     assert_eq!(p["grid_code"], GRID);
     let id = p["id"].clone();
     let (_, again) = start(&app, &worker).await;
-    assert_eq!(again["id"], id, "a second tap gives back the patrol running");
+    assert_eq!(
+        again["id"], id,
+        "a second tap gives back the patrol running"
+    );
     let started = backdate(&app, &id, 15).await;
 
     // The track: three points a minute apart, ~111 m each (one inaccurate
@@ -95,12 +98,21 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     let (_, after) = points(&app, &worker, &id, json!([point(36.6380, 117.0135, t(4))])).await;
     assert_eq!(after["points"], 4);
     let walked = after["length_m"].as_f64().unwrap();
-    assert!((walked - 222.4).abs() < 2.0, "two steps counted across uploads: {walked}");
+    assert!(
+        (walked - 222.4).abs() < 2.0,
+        "two steps counted across uploads: {walked}"
+    );
     assert_eq!(after["track"].as_array().unwrap().len(), 4);
     for (bad, field) in [
         (json!([point(0.0, 0.0, t(5))]), "Coordinates"),
-        (json!([point(36.6, 117.0, Utc::now() + Duration::hours(1))]), "Time"),
-        (json!([point(36.6, 117.0, started - Duration::hours(1))]), "Time"),
+        (
+            json!([point(36.6, 117.0, Utc::now() + Duration::hours(1))]),
+            "Time",
+        ),
+        (
+            json!([point(36.6, 117.0, started - Duration::hours(1))]),
+            "Time",
+        ),
     ] {
         let (s, body) = points(&app, &worker, &id, bad).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
@@ -108,7 +120,9 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     }
     // Nobody adds to another's patrol.
     assert_eq!(
-        points(&app, &leader, &id, json!([point(36.6380, 117.0135, t(5))])).await.0,
+        points(&app, &leader, &id, json!([point(36.6380, 117.0135, t(5))]))
+            .await
+            .0,
         StatusCode::NOT_FOUND
     );
 
@@ -125,14 +139,26 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
             .body(png(30, 20))
             .send()
     };
-    assert_eq!(upload(&stranger).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        upload(&stranger).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
     let res = upload(&worker).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let photo: Value = res.json().await.unwrap();
     let photo_url = app.url(photo["url"].as_str().unwrap());
-    assert_eq!(worker.get(&photo_url).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(stranger.get(&photo_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-    assert_eq!(resident.get(&photo_url).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        worker.get(&photo_url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        stranger.get(&photo_url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        resident.get(&photo_url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 
     // The finding becomes a case in one tap: 主动发现, the visit's place,
     // its words, its photo; a second tap gives back the same case.
@@ -141,7 +167,10 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
         .call(
             &worker,
             "visit_to_case",
-            &[("visit_id", &v["id"].to_string()), ("category_id", &cat.to_string())],
+            &[
+                ("visit_id", &v["id"].to_string()),
+                ("category_id", &cat.to_string()),
+            ],
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{case}");
@@ -154,11 +183,18 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
         .call(
             &worker,
             "visit_to_case",
-            &[("visit_id", &v["id"].to_string()), ("category_id", &cat.to_string())],
+            &[
+                ("visit_id", &v["id"].to_string()),
+                ("category_id", &cat.to_string()),
+            ],
         )
         .await;
     assert_eq!(again["id"], case["id"]);
-    assert_eq!(again["photos"].as_array().unwrap().len(), 1, "the photo once");
+    assert_eq!(
+        again["photos"].as_array().unwrap().len(),
+        1,
+        "the photo once"
+    );
 
     // Ending stores it; nothing more is added afterwards.
     let (s, ended) = app
@@ -174,7 +210,9 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     // The worker's track is theirs and their supervisors': the leader reads
     // it (an audited look), a fellow worker elsewhere and a resident do not.
     for c in [&stranger, &resident] {
-        let (s, _) = app.call(c, "patrol_detail", &[("id", &id.to_string())]).await;
+        let (s, _) = app
+            .call(c, "patrol_detail", &[("id", &id.to_string())])
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
     let (s, seen) = app
@@ -197,7 +235,11 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
         let app = &app;
         async move {
             let (s, d) = app
-                .call(&c, "patrol_day", &[("area", GRID), ("day", &day.to_string())])
+                .call(
+                    &c,
+                    "patrol_day",
+                    &[("area", GRID), ("day", &day.to_string())],
+                )
                 .await;
             assert_eq!(s, StatusCode::OK, "{d}");
             d["workers"]
@@ -210,15 +252,25 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
         }
     };
     let w = rule(leader.clone()).await;
-    assert_eq!((w["patrols"].clone(), w["done"].clone()), (json!(1), json!(false)));
+    assert_eq!(
+        (w["patrols"].clone(), w["done"].clone()),
+        (json!(1), json!(false))
+    );
     let (_, second) = start(&app, &worker).await;
     assert_ne!(second["id"], id);
     let second_started = backdate(&app, &second["id"], 12).await;
-    app.call(&worker, "end_patrol", &[("patrol_id", &second["id"].to_string())])
-        .await;
+    app.call(
+        &worker,
+        "end_patrol",
+        &[("patrol_id", &second["id"].to_string())],
+    )
+    .await;
     if china_date(second_started) == day {
         let w = rule(leader.clone()).await;
-        assert_eq!((w["patrols"].clone(), w["done"].clone()), (json!(2), json!(true)));
+        assert_eq!(
+            (w["patrols"].clone(), w["done"].clone()),
+            (json!(2), json!(true))
+        );
     }
     if day == china_date(Utc::now()) {
         let (_, mine) = app.call(&worker, "my_patrols", &[]).await;
@@ -292,7 +344,10 @@ async fn each_grid_keeps_its_key_issues(backend: Backend) {
     assert_eq!(list[0]["reviews"][0]["author"], "网格员 张伟");
     // The instructor reads the list; a resident and another grid do not.
     let (s, seen) = app.call(&instructor, "key_issues", &[("grid", GRID)]).await;
-    assert_eq!((s, seen[0]["id"].clone()), (StatusCode::OK, item["id"].clone()));
+    assert_eq!(
+        (s, seen[0]["id"].clone()),
+        (StatusCode::OK, item["id"].clone())
+    );
     for c in [&resident, &stranger] {
         let (s, _) = app.call(c, "key_issues", &[("grid", GRID)]).await;
         assert_eq!(s, StatusCode::FORBIDDEN);

@@ -303,7 +303,9 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
                 None => position().await.ok().map(|(lat, lng, _)| (lat, lng)),
             };
             let Some((lat, lng)) = here else {
-                error.set(Some(AppError::invalid(Field::Coordinates, InputProblem::Required).message(lang)));
+                error.set(Some(
+                    AppError::invalid(Field::Coordinates, InputProblem::Required).message(lang),
+                ));
                 busy.set(false);
                 return;
             };

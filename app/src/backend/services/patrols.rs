@@ -181,7 +181,7 @@ fn areas(state: &AppState, viewer: &Viewer) -> Vec<(String, String)> {
     for g in viewer.grants.iter().filter(|g| g.role.is_place_staff()) {
         match &g.scope {
             Scope::Grid(c) | Scope::Community(c) | Scope::Street(c) => codes.push(c.clone()),
-            Scope::Everywhere => codes.extend(atlas.streets().into_iter()),
+            Scope::Everywhere => codes.extend(atlas.streets()),
             _ => {}
         }
     }
