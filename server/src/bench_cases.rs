@@ -160,6 +160,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                 .is_open()
                 .then(|| now + Duration::minutes((i % (30 * 24 * 60)) as i64 + 1)),
             assisting: Vec::new(),
+            resolution: None,
             version: 0,
             created_at: created,
             updated_at: created,

@@ -58,7 +58,9 @@ pub async fn body_limit(
     next: Next,
 ) -> Response {
     let path = req.uri().path().to_string();
-    let photo = (path.starts_with("/api/v1/cases/") || path.starts_with("/api/v1/wishes/"))
+    let photo = (path.starts_with("/api/v1/cases/")
+        || path.starts_with("/api/v1/wishes/")
+        || path.starts_with("/api/v1/visits/"))
         && path.ends_with("/photos");
     let (parts, body) = req.into_parts();
     let importer = path == "/api/import_geography"

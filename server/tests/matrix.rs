@@ -255,6 +255,15 @@ const SERVER_FNS: &[Row] = &[
     ),
     // 巡查走访: each grid worker or leader patrols their own grid; a patrol,
     // its visits and its photos are the worker's and their supervisors'.
+    // The dashboard: the admins of an area; a department its own part.
+    post!(
+        "/api/dashboard_figures",
+        &[
+            v("demo community", Inside(AREA_ADMINS)),
+            v("demo street", Inside(&[SA, SYS])),
+            v("the caller's own", Anywhere(&[CA, SA, SYS, DEP])),
+        ],
+    ),
     post!("/api/my_patrols", &[v("-", SignedIn)]),
     post!("/api/start_patrol", &[v("-", Anywhere(&[GW, GL]))]),
     post!(
@@ -1523,6 +1532,15 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         ("/api/whistle_step", "take a whistle back") => {
             let case = ctx.fresh_case(CaseStage::WithDepartment).await;
             ctx.whistle_step(c, &case, "recall", json!({"note": "部门未签收"}))
+                .await
+        }
+        ("/api/dashboard_figures", _) => {
+            let area = match what {
+                "demo community" => json!(DEMO_COMMUNITY),
+                "demo street" => json!(DEMO_STREET),
+                _ => Value::Null,
+            };
+            ctx.json(c, "dashboard_figures", json!({"ask": {"area": area}}))
                 .await
         }
         ("/api/my_patrols", _) => ctx.form(c, "my_patrols", &[]).await,

@@ -95,14 +95,18 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{after}");
-    let (_, after) = points(&app, &worker, &id, json!([point(36.6380, 117.0135, t(4))])).await;
+    let last = json!([point(36.6380, 117.0135, t(4))]);
+    let (_, after) = points(&app, &worker, &id, last.clone()).await;
     assert_eq!(after["points"], 4);
+    // The same batch again (its answer was lost): stored once, walked once.
+    let (s, again) = points(&app, &worker, &id, last).await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again, after);
     let walked = after["length_m"].as_f64().unwrap();
     assert!(
         (walked - 222.4).abs() < 2.0,
         "two steps counted across uploads: {walked}"
     );
-    assert_eq!(after["track"].as_array().unwrap().len(), 4);
     for (bad, field) in [
         (json!([point(0.0, 0.0, t(5))]), "Coordinates"),
         (
@@ -220,6 +224,12 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(seen["worker"], "网格员 张伟");
+    assert_eq!(seen["track"].as_array().unwrap().len(), 4);
+    // Its photo read with it is not a second audited look.
+    assert_eq!(
+        leader.get(&photo_url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
     let (_, log) = app
         .call_json(
             &app.signed_in(phone_of(Role::SystemAdmin)).await,
@@ -259,6 +269,18 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     let (_, second) = start(&app, &worker).await;
     assert_ne!(second["id"], id);
     let second_started = backdate(&app, &second["id"], 12).await;
+    // Ten minutes without a track would not count: two points of the walk.
+    let (s, _) = points(
+        &app,
+        &worker,
+        &second["id"],
+        json!([
+            point(36.6372, 117.0135, second_started + Duration::minutes(1)),
+            point(36.6375, 117.0135, second_started + Duration::minutes(6)),
+        ]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
     app.call(
         &worker,
         "end_patrol",
@@ -283,6 +305,58 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
         let (s, _) = app.call(c, "patrol_day", &[("area", GRID)]).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
+}
+
+/// A phone photo of a few megabytes (noise does not compress).
+fn big_photo() -> Vec<u8> {
+    let mut img = image::RgbImage::new(900, 900);
+    for (i, p) in img.pixels_mut().enumerate() {
+        let v = (i as u32).wrapping_mul(2_654_435_761);
+        *p = image::Rgb([(v >> 24) as u8, (v >> 16) as u8, (v >> 8) as u8]);
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+async fn a_removed_worker_patrols_no_more_and_photos_are_phone_sized(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let grant = Grant::new(Role::GridWorker, Scope::Grid(GRID.into())).unwrap();
+    let (user, worker) = app.person("新网格员", &[grant.clone()]).await;
+    let (_, p) = start(&app, &worker).await;
+    let id = p["id"].clone();
+    let (_, with_visit) = visit(&app, &worker, &id, "6号楼").await;
+    let photo = big_photo();
+    assert!(photo.len() > 2 * 1024 * 1024, "{}", photo.len());
+    let res = worker
+        .post(app.url(&format!(
+            "/api/v1/visits/{}/photos",
+            with_visit["visits"][0]["id"]
+        )))
+        .body(photo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "a phone photo is accepted");
+    // The role taken away: the next upload ends the patrol.
+    app::backend::store::accounts::delete_grant(&app.state.db, user, &grant)
+        .await
+        .unwrap();
+    let (s, _) = points(
+        &app,
+        &worker,
+        &id,
+        json!([point(HOME.0, HOME.1, Utc::now())]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let row = app::backend::store::patrols::by_id(&app.state.db, id.as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.ended_at.is_some(), "ended with the role");
 }
 
 async fn a_patrol_left_running_ends_by_itself(backend: Backend) {
@@ -364,6 +438,7 @@ async fn each_grid_keeps_its_key_issues(backend: Backend) {
 
 on_both_backends!(
     a_worker_patrols_logs_a_visit_files_a_finding_and_ends,
+    a_removed_worker_patrols_no_more_and_photos_are_phone_sized,
     a_patrol_left_running_ends_by_itself,
     each_grid_keeps_its_key_issues
 );

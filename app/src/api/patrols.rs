@@ -28,7 +28,7 @@ pub async fn start_patrol() -> Result<PatrolView, AppError> {
 pub async fn record_points(
     patrol_id: i64,
     points: Vec<TrackPoint>,
-) -> Result<PatrolView, AppError> {
+) -> Result<crate::domain::patrol::PatrolTally, AppError> {
     use crate::backend::{request as req, services};
     req::signed_in(|state, viewer| async move {
         services::patrols::points(&state, &viewer, patrol_id, points).await

@@ -313,6 +313,50 @@ impl Atlas {
         ))
     }
 
+    /// The outer rings of a region's outline as `[lat, lng]` points, every
+    /// `step`th point kept (a sketch for charts, not for locating).
+    pub fn rings(&self, code: &str, step: usize) -> Vec<Vec<[f64; 2]>> {
+        let Some(shape) = self
+            .by_code
+            .get(code)
+            .and_then(|&i| self.regions[i].shape.as_ref())
+        else {
+            return Vec::new();
+        };
+        shape
+            .0
+            .iter()
+            .map(|poly| {
+                let pts: Vec<[f64; 2]> = poly.exterior().0.iter().map(|c| [c.y, c.x]).collect();
+                pts.iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % step.max(1) == 0 || *i + 1 == pts.len())
+                    .map(|(_, p)| *p)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A region's bounding box: `[south, west, north, east]`.
+    pub fn bbox_of(&self, code: &str) -> Option<[f64; 4]> {
+        self.by_code.get(code).map(|&i| self.regions[i].bbox)
+    }
+
+    /// The codes of the regions directly below one, in code order.
+    pub fn children(&self, code: &str) -> Vec<String> {
+        let Some(&top) = self.by_code.get(code) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = self
+            .regions
+            .iter()
+            .filter(|r| r.parent == Some(top))
+            .map(|r| r.code.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
     pub fn name_of(&self, code: &str) -> Option<&str> {
         self.by_code
             .get(code)

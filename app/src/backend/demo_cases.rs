@@ -165,6 +165,7 @@ pub async fn seed(
             alarm_stage,
             alarm_at,
             assisting: Vec::new(),
+            resolution: None,
             version: 0,
             created_at: created,
             updated_at: started,

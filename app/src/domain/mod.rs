@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod alarm;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod case;

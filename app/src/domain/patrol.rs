@@ -12,8 +12,14 @@ use serde::{Deserialize, Serialize};
 
 /// The day's rule: at least this many patrols per worker.
 pub const DAILY_PATROLS: u32 = 2;
-/// A patrol counts towards the day's rule once it lasted this long.
+/// A patrol counts towards the day's rule once it lasted this long…
 pub const MIN_MINUTES: i64 = 10;
+/// …with at least this many positions recorded.
+pub const MIN_POINTS: u64 = 2;
+/// Patrols one worker may start in a day (a phone in a loop is not patrolling).
+pub const MAX_PER_DAY: usize = 10;
+/// Visits one patrol holds at most.
+pub const MAX_VISITS: usize = 100;
 /// Points one upload carries at most (a phone that was offline for a long
 /// walk sends several).
 pub const MAX_POINTS_PER_BATCH: usize = 500;
@@ -108,9 +114,11 @@ pub fn check_points(
     Ok(())
 }
 
-/// Whether a patrol counts towards the day's rule: ended, and long enough.
-pub fn counts(started: DateTime<Utc>, ended: Option<DateTime<Utc>>) -> bool {
-    ended.is_some_and(|e| e - started >= Duration::minutes(MIN_MINUTES))
+/// Whether a patrol counts towards the day's rule: ended, long enough, and
+/// walked — at least [`MIN_POINTS`] positions recorded (starting and ending
+/// without the phone's track is no patrol).
+pub fn counts(started: DateTime<Utc>, ended: Option<DateTime<Utc>>, points: u64) -> bool {
+    points >= MIN_POINTS && ended.is_some_and(|e| e - started >= Duration::minutes(MIN_MINUTES))
 }
 
 /// When a patrol left running is taken as over.
@@ -207,6 +215,13 @@ pub struct VisitView {
     /// The case the finding became.
     pub case_id: Option<i64>,
     pub photos: Vec<super::case::PhotoRef>,
+}
+
+/// What an upload of points leaves the running patrol at.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PatrolTally {
+    pub points: u64,
+    pub length_m: f64,
 }
 
 /// Where the caller's patrolling stands: the patrol running now, today's
@@ -424,9 +439,10 @@ mod tests {
     }
 
     #[test]
-    fn a_patrol_counts_once_ended_after_ten_minutes() {
-        assert!(!counts(at(0), None));
-        assert!(!counts(at(0), Some(at(9))));
-        assert!(counts(at(0), Some(at(10))));
+    fn a_patrol_counts_once_ended_after_ten_minutes_with_a_track() {
+        assert!(!counts(at(0), None, 5));
+        assert!(!counts(at(0), Some(at(9)), 5));
+        assert!(counts(at(0), Some(at(10)), 2));
+        assert!(!counts(at(0), Some(at(60)), 1), "no track, no patrol");
     }
 }

@@ -183,57 +183,85 @@ fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
     // the next ones.
     let pending = StoredValue::new(Vec::<TrackPoint>::new());
     let last = StoredValue::new(None::<(f64, f64)>);
-    let alive = StoredValue::new(true);
-    on_cleanup(move || alive.set_value(false));
-    // Records one point and sends what is waiting; true while the patrol runs.
+    // One upload at a time: the end's last point waits for the timer's.
+    let sending = StoredValue::new(false);
+    // (`try_update`: `None` once disposed, never a panic; `try_set` answers
+    // the other way round.)
+    // Records one point and sends what is waiting. `Some(false)`: the patrol
+    // ended elsewhere; `None`: this page is gone (everything here is disposed
+    // once the patrol view is rebuilt or left, and the loop must stop).
     let record = move || async move {
+        if sending.try_get_value()? {
+            return Some(true);
+        }
+        sending.try_update_value(|s| *s = true)?;
         match position().await {
             Ok((lat, lng, accuracy)) => {
-                gps.set(None);
-                last.set_value(Some((lat, lng)));
-                pending.update_value(|p| {
+                gps.try_update(|g| *g = None)?;
+                last.try_update_value(|l| *l = Some((lat, lng)))?;
+                pending.try_update_value(|p| {
                     p.push(TrackPoint {
                         lat,
                         lng,
                         at: chrono::Utc::now(),
                         accuracy,
                     })
-                });
+                })?;
             }
-            Err(e) => gps.set(Some(e)),
+            Err(e) => {
+                gps.try_update(|g| *g = Some(e))?;
+            }
         }
-        let batch: Vec<TrackPoint> = pending.with_value(|p| {
+        let batch: Vec<TrackPoint> = pending.try_with_value(|p| {
             p.iter()
                 .take(crate::domain::patrol::MAX_POINTS_PER_BATCH)
                 .cloned()
                 .collect()
-        });
-        if batch.is_empty() {
-            return true;
-        }
+        })?;
         let n = batch.len();
-        match record_points(id, batch).await {
-            Ok(v) => {
-                pending.update_value(|p| {
-                    p.drain(..n);
-                });
-                points.set(v.points);
-                length.set(v.length_m);
+        let answer = if n == 0 {
+            None
+        } else {
+            Some(record_points(id, batch).await)
+        };
+        let sent = |done: usize| {
+            pending.try_update_value(|p| {
+                p.drain(..done.min(p.len()));
+            })
+        };
+        let going = match answer {
+            None => true,
+            Some(Ok(t)) => {
+                sent(n)?;
+                points.try_update(|v| *v = t.points)?;
+                length.try_update(|v| *v = t.length_m)?;
                 true
             }
             // Ended elsewhere (another tab, or left running too long).
-            Err(AppError::WrongState) => false,
+            Some(Err(AppError::WrongState | AppError::Forbidden)) => false,
+            // Points the server refuses (a clock far off) would block every
+            // later upload: they are dropped.
+            Some(Err(AppError::Invalid { .. })) => {
+                sent(n)?;
+                true
+            }
             // Offline or the server busy: the points wait for the next round.
-            Err(_) => true,
-        }
+            Some(Err(_)) => true,
+        };
+        sending.try_update_value(|s| *s = false)?;
+        Some(going)
     };
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
         let every = std::time::Duration::from_secs(interval.max(1) as u64);
-        while alive.get_value() {
-            if !record().await {
-                reload.update(|v| *v += 1);
-                break;
+        loop {
+            match record().await {
+                Some(true) => {}
+                Some(false) => {
+                    let _ = reload.try_update(|v| *v += 1);
+                    break;
+                }
+                None => break,
             }
             gloo_timers::future::sleep(every).await;
         }
@@ -241,14 +269,21 @@ fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
     #[cfg(not(feature = "hydrate"))]
     let _ = (interval, record);
     let end = Action::new_local(move |_: &()| async move {
-        // The last position first, so the track reaches where the walk ended.
+        // The last position first, so the track reaches where the walk ended
+        // (after any upload under way).
+        #[cfg(feature = "hydrate")]
+        for _ in 0..200 {
+            if !sending.try_get_value().unwrap_or(false) {
+                break;
+            }
+            gloo_timers::future::sleep(std::time::Duration::from_millis(100)).await;
+        }
         record().await;
         end_patrol(id).await
     });
     let end_error = Signal::derive(move || end.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = end.value().get() {
-            alive.set_value(false);
             reload.update(|v| *v += 1);
         }
     });
@@ -325,16 +360,20 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
             }
             match log_visit(visit).await {
                 Ok(v) => {
-                    if let Some(new) = v.visits.last() {
-                        let url = format!("/api/v1/visits/{}/photos", new.id);
-                        if let Err(e) = photos::upload_all(&url, picked, uploading).await {
-                            error.set(Some(e));
-                        }
-                        uploading.set(None);
-                    }
                     subject.set(String::new());
                     note.set(String::new());
-                    reload.update(|v| *v += 1);
+                    let mut failed = None;
+                    if let Some(new) = v.visits.last() {
+                        let url = format!("/api/v1/visits/{}/photos", new.id);
+                        failed = photos::upload_all(&url, picked, uploading).await.err();
+                        uploading.set(None);
+                    }
+                    // The visit is kept; a photo that did not go up is said
+                    // here (the list reloads once the reader has seen it).
+                    match failed {
+                        Some(e) => error.set(Some(e)),
+                        None => reload.update(|v| *v += 1),
+                    }
                 }
                 Err(e) => error.set(Some(e.message(lang))),
             }

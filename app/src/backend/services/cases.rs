@@ -87,6 +87,16 @@ fn forget_layers(state: &AppState, row: &db::CaseRow) {
         .forget(|scope| shows_on(row, scope) || matches!(scope, db::Scope::Department(_)));
 }
 
+/// A case's result given `now`, for the figures (`domain::assessment`).
+pub(super) fn resolution(row: &db::CaseRow, now: DateTime<Utc>) -> db::Resolution {
+    let (minutes, on_time) = crate::domain::assessment::resolution(row.created_at, row.due_at, now);
+    db::Resolution {
+        at: now,
+        minutes,
+        on_time,
+    }
+}
+
 /// Tells live listeners (server-sent events) that a case changed.
 pub(super) fn announce(state: &AppState, row: &db::CaseRow) {
     forget_layers(state, row);
@@ -503,6 +513,7 @@ pub async fn report(
         alarm_stage: alarm.0,
         alarm_at: alarm.1,
         assisting: Vec::new(),
+        resolution: None,
     };
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
@@ -651,6 +662,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
                 return Err(AppError::invalid(Field::Result, InputProblem::Required));
             }
             change.result = Some(note.clone());
+            change.resolution = Some(Some(resolution(&row, now)));
         }
         CaseAction::Evaluate => {
             let stars = req
@@ -677,6 +689,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
                 return Err(AppError::invalid(Field::AfterPhoto, InputProblem::Required));
             }
             change.result = Some(note.clone());
+            change.resolution = Some(Some(resolution(&row, now)));
             change.level = Some(Some(DispatchLevel::Grid));
             if next == CaseStatus::Closed {
                 change.due_at = Some(None);
@@ -691,6 +704,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
             change.level = Some(None);
             change.department = Some(None);
             change.assisting = Some(Vec::new());
+            change.resolution = Some(None);
             change.started_at = Some(now);
             // Back with the grid: its owner, if they may still own its cases.
             let owner =

@@ -17,8 +17,8 @@ use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::patrol::{
     self as rule, DayRule, IssueReview, IssueStatus, KeyIssueView, NewKeyIssue, NewVisit,
-    PatrolStatus, PatrolView, ReviewKind, ReviewView, Risk, TrackPoint, VisitKind, VisitView,
-    WorkerDay,
+    PatrolStatus, PatrolTally, PatrolView, ReviewKind, ReviewView, Risk, TrackPoint, VisitKind,
+    VisitView, WorkerDay,
 };
 use crate::domain::policy;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -53,23 +53,19 @@ async fn running(
     if now < rule::runs_until(p.started_at) {
         return Ok(Some(p));
     }
-    let at = p.last.as_ref().map(|l| l.at).unwrap_or(p.started_at);
-    db::end(&state.db, p.id, at.max(p.started_at)).await?;
+    // Ended where the phone last recorded it (or at its start, without points).
+    let at = db::last_point_at(&state.db, p.id)
+        .await?
+        .unwrap_or(p.started_at)
+        .clamp(p.started_at, rule::runs_until(p.started_at));
+    db::end(&state.db, p.id, at).await?;
     Ok(None)
 }
 
 /// The patrol `id` as `viewer` may read it: their own, or one of a grid
 /// they supervise (that look is audited); others' answer as missing.
 async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<PatrolRow, AppError> {
-    let p = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let place = state.atlas().place_of(&p.grid_code).unwrap_or(Place {
-        grid: Some(p.grid_code.clone()),
-        community: p.community_code.clone(),
-        street: p.street_code.clone(),
-    });
-    if !policy::may_see_patrol(viewer.id, &viewer.grants, p.user_id, &place) {
-        return Err(AppError::NotFound);
-    }
+    let p = may_read(state, viewer, id).await?;
     if p.user_id != viewer.id {
         record(
             state,
@@ -83,23 +79,56 @@ async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<PatrolRo
     Ok(p)
 }
 
+/// The patrol `id` if `viewer` may read it (without the audit line: its
+/// photos are read with the patrol, whose look is audited once).
+async fn may_read(state: &AppState, viewer: &Viewer, id: i64) -> Result<PatrolRow, AppError> {
+    let p = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let place = state.atlas().place_of(&p.grid_code).unwrap_or(Place {
+        grid: Some(p.grid_code.clone()),
+        community: p.community_code.clone(),
+        street: p.street_code.clone(),
+    });
+    if !policy::may_see_patrol(viewer.id, &viewer.grants, p.user_id, &place) {
+        return Err(AppError::NotFound);
+    }
+    Ok(p)
+}
+
 /// The caller's own running patrol `id`, or why not.
 async fn own_running(state: &AppState, viewer: &Viewer, id: i64) -> Result<PatrolRow, AppError> {
     let p = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if p.user_id != viewer.id {
         return Err(AppError::NotFound);
     }
-    match running(state, viewer.id, Utc::now()).await? {
-        Some(r) if r.id == p.id => Ok(r),
-        _ => Err(AppError::WrongState),
+    let r = match running(state, viewer.id, Utc::now()).await? {
+        Some(r) if r.id == p.id => r,
+        _ => return Err(AppError::WrongState),
+    };
+    // Someone no longer on the grid's staff patrols it no more: their
+    // running patrol ends here.
+    if policy::patrol_grid(&viewer.grants) != Some(r.grid_code.as_str()) {
+        db::end(&state.db, r.id, Utc::now()).await?;
+        return Err(AppError::Forbidden);
     }
+    Ok(r)
 }
 
-async fn view(state: &AppState, p: PatrolRow, worker: String) -> Result<PatrolView, AppError> {
+/// A patrol with its visits; its track too when `track` (a patrol's page,
+/// not every list: a long walk is thousands of points).
+async fn view(
+    state: &AppState,
+    p: PatrolRow,
+    worker: String,
+    track: bool,
+) -> Result<PatrolView, AppError> {
     let visits = db::visits_of(&state.db, p.id).await?;
     let ids: Vec<i64> = visits.iter().map(|v| v.id).collect();
     let photos = db::photos_of(&state.db, &ids).await?;
-    let track = db::track(&state.db, p.id).await?;
+    let track = if track {
+        db::track(&state.db, p.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(PatrolView {
         id: p.id,
         worker,
@@ -108,7 +137,7 @@ async fn view(state: &AppState, p: PatrolRow, worker: String) -> Result<PatrolVi
         ended_at: p.ended_at,
         length_m: p.length_m,
         points: p.points as u64,
-        counts: rule::counts(p.started_at, p.ended_at),
+        counts: rule::counts(p.started_at, p.ended_at, p.points as u64),
         visits: visits
             .into_iter()
             .map(|v| VisitView {
@@ -148,19 +177,19 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<PatrolStatus, App
     let today = db::started_between(&state.db, &[viewer.id], &[], from, to).await?;
     let run = running(state, viewer.id, now).await?;
     let running_view = match run {
-        Some(p) => Some(view(state, p, viewer.name.clone()).await?),
+        Some(p) => Some(view(state, p, viewer.name.clone(), false).await?),
         None => None,
     };
     let mut recent = Vec::new();
     for p in today.iter().rev().filter(|p| p.ended_at.is_some()) {
-        recent.push(view(state, p.clone(), viewer.name.clone()).await?);
+        recent.push(view(state, p.clone(), viewer.name.clone(), false).await?);
     }
     Ok(PatrolStatus {
         grid_code: grid,
         running: running_view,
         today: today
             .iter()
-            .filter(|p| rule::counts(p.started_at, p.ended_at))
+            .filter(|p| rule::counts(p.started_at, p.ended_at, p.points as u64))
             .count() as u32,
         needed: rule::DAILY_PATROLS,
         interval_seconds: state
@@ -198,9 +227,19 @@ pub async fn start(state: &AppState, viewer: &Viewer) -> Result<PatrolView, AppE
     let (code, place) = patrol_grid(state, viewer)?;
     let now = Utc::now();
     if let Some(p) = running(state, viewer.id, now).await? {
-        return view(state, p, viewer.name.clone()).await;
+        return view(state, p, viewer.name.clone(), false).await;
     }
-    let p = db::start(&state.db, viewer.id, &place, &code, now).await?;
+    let (from, to) = day_bounds(china_date(now));
+    if db::started_count(&state.db, viewer.id, from, to).await? >= rule::MAX_PER_DAY as u64 {
+        return Err(AppError::invalid(Field::Time, InputProblem::TooMany));
+    }
+    let Some(p) = db::start(&state.db, viewer.id, &place, &code, now).await? else {
+        // Started at the same moment elsewhere (another tap, another phone).
+        let p = running(state, viewer.id, now)
+            .await?
+            .ok_or(AppError::WrongState)?;
+        return view(state, p, viewer.name.clone(), false).await;
+    };
     record(
         state,
         viewer,
@@ -209,32 +248,52 @@ pub async fn start(state: &AppState, viewer: &Viewer) -> Result<PatrolView, AppE
         "start",
     )
     .await?;
-    view(state, p, viewer.name.clone()).await
+    view(state, p, viewer.name.clone(), false).await
 }
 
-/// Stores points the phone recorded on the caller's running patrol.
+/// Stores points the phone recorded on the caller's running patrol and
+/// answers where the patrol stands (not the whole track: this comes every
+/// few seconds). A batch sent again is stored once.
 #[tracing::instrument(skip_all, fields(user = viewer.id, patrol = id))]
 pub async fn points(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
     points: Vec<TrackPoint>,
-) -> Result<PatrolView, AppError> {
-    let p = own_running(state, viewer, id).await?;
+) -> Result<PatrolTally, AppError> {
+    let mut p = own_running(state, viewer, id).await?;
     let now = Utc::now();
     rule::check_points(&points, p.started_at, now)
         .map_err(|(field, problem)| AppError::invalid(field, problem))?;
-    if p.points as u64 + points.len() as u64 > rule::MAX_POINTS {
-        return Err(AppError::invalid(Field::Coordinates, InputProblem::TooMany));
-    }
     let mut points = points;
     points.sort_by_key(|p| p.at);
-    let (added, last) = rule::track_length(p.last.as_ref(), &points);
-    if !db::add_points(&state.db, p.id, &points, added, last.as_ref()).await? {
-        return Err(AppError::WrongState);
+    // Two uploads at once (the end's last point meeting the phone's timer)
+    // each go on from the last point the other has not moved yet: the one
+    // that lands second reads the patrol again and goes on from there.
+    for _ in 0..3 {
+        if p.points as u64 + points.len() as u64 > rule::MAX_POINTS {
+            return Err(AppError::invalid(Field::Coordinates, InputProblem::TooMany));
+        }
+        let (added, last) = rule::track_length(p.last.as_ref(), &points);
+        let seen = p.last.as_ref().map(|l| l.at);
+        if db::add_points(&state.db, p.id, seen, &points, added, last.as_ref())
+            .await?
+            .is_some()
+        {
+            let p = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+            return Ok(PatrolTally {
+                points: p.points as u64,
+                length_m: p.length_m,
+            });
+        }
+        p = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+        if p.ended_at.is_some() {
+            return Err(AppError::WrongState);
+        }
     }
-    let p = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    view(state, p, viewer.name.clone()).await
+    Err(AppError::Busy {
+        retry_after_secs: 1,
+    })
 }
 
 /// Logs a visit on the caller's running patrol.
@@ -242,6 +301,9 @@ pub async fn points(
 pub async fn visit(state: &AppState, viewer: &Viewer, v: NewVisit) -> Result<PatrolView, AppError> {
     let p = own_running(state, viewer, v.patrol_id).await?;
     first_problem(v.problems())?;
+    if db::visit_count(&state.db, p.id).await? >= rule::MAX_VISITS as u64 {
+        return Err(AppError::invalid(Field::Place, InputProblem::TooMany));
+    }
     db::insert_visit(
         &state.db,
         &VisitRow {
@@ -270,7 +332,7 @@ pub async fn visit(state: &AppState, viewer: &Viewer, v: NewVisit) -> Result<Pat
     let p = db::by_id(&state.db, p.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    view(state, p, viewer.name.clone()).await
+    view(state, p, viewer.name.clone(), false).await
 }
 
 /// Turns a visit's finding into a case (source 主动发现, the visit's place and
@@ -288,6 +350,9 @@ pub async fn to_case(
         .ok_or(AppError::NotFound)?;
     if v.user_id != viewer.id {
         return Err(AppError::NotFound);
+    }
+    if let Some(id) = v.case_id {
+        return super::cases::get(state, Some(viewer), id).await;
     }
     let description = match v.note.is_empty() {
         true => v.subject.clone(),
@@ -309,7 +374,20 @@ pub async fn to_case(
         },
     )
     .await?;
+    // The key names this visit's case: a case the caller filed otherwise
+    // under the same key is not it.
+    if case.source != CaseSource::Patrol {
+        return Err(AppError::WrongState);
+    }
     if db::set_visit_case(&state.db, v.id, case.id).await? {
+        record(
+            state,
+            viewer,
+            AuditAction::PatrolStep,
+            Target::new("case", case.id),
+            "finding",
+        )
+        .await?;
         let photos = db::photos_of(&state.db, &[v.id]).await?;
         for ph in photos {
             let row = crate::backend::store::photos::PhotoRow {
@@ -350,7 +428,7 @@ pub async fn end(state: &AppState, viewer: &Viewer, id: i64) -> Result<PatrolVie
     let p = db::by_id(&state.db, p.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    view(state, p, viewer.name.clone()).await
+    view(state, p, viewer.name.clone(), false).await
 }
 
 /// One patrol with its track and visits.
@@ -361,7 +439,7 @@ pub async fn detail(state: &AppState, viewer: &Viewer, id: i64) -> Result<Patrol
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
-    view(state, p, worker).await
+    view(state, p, worker, true).await
 }
 
 /// The grids of an area (a grid, or every grid of a community or street),
@@ -388,7 +466,11 @@ pub async fn day(
     day: Option<NaiveDate>,
 ) -> Result<DayRule, AppError> {
     let grids = grids_of(state, viewer, area)?;
-    let day = day.unwrap_or_else(|| china_date(Utc::now()));
+    let today = china_date(Utc::now());
+    let day = day.unwrap_or(today);
+    if (day - today).num_days().abs() > 366 {
+        return Err(AppError::invalid(Field::Time, InputProblem::OutOfRange));
+    }
     let (from, to) = day_bounds(day);
     let mut workers: Vec<WorkerDay> = Vec::new();
     for g in &grids {
@@ -409,7 +491,7 @@ pub async fn day(
         w.patrols = patrols
             .iter()
             .filter(|p| p.user_id == w.user_id && p.grid_code == w.grid_code)
-            .filter(|p| rule::counts(p.started_at, p.ended_at))
+            .filter(|p| rule::counts(p.started_at, p.ended_at, p.points as u64))
             .count() as u32;
         w.done = w.patrols >= rule::DAILY_PATROLS;
     }
@@ -490,7 +572,7 @@ pub async fn add_issue(
     if !settings
         .categories
         .iter()
-        .any(|c| c.id == issue.category_id && c.active)
+        .any(|c| c.id == issue.category_id && c.parent_id.is_some() && c.active)
     {
         return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
     }
@@ -637,7 +719,7 @@ pub async fn photo_bytes(
     let v = db::visit_by_id(&state.db, ph.visit_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    readable(state, viewer, v.patrol_id).await?;
+    may_read(state, viewer, v.patrol_id).await?;
     state
         .blobs
         .get(if thumb { &ph.thumb_key } else { &ph.key })

@@ -175,6 +175,7 @@ pub async fn step(
         WhistleStep::CloseOut => {
             check_ratings(&facts_w, &req.ratings)?;
             change.result = Some(note.clone());
+            change.resolution = Some(Some(super::cases::resolution(&row, now)));
             WhistleWrite::Close {
                 whistle_id: w.id,
                 by: viewer.id,

@@ -3,7 +3,8 @@
 
 use super::entities::{
     activity, activity_signup, case_category, case_event, case_follower, case_record, grid_staff,
-    notification, party_member, role_grant, service_credit, session, unit, user, wish, wish_event,
+    key_issue_review, notification, party_member, patrol, patrol_point, role_grant, service_credit,
+    session, unit, user, wish, wish_event,
 };
 use crate::domain::auth::{Grant, Role, Scope};
 use crate::domain::person::{
@@ -666,6 +667,36 @@ pub async fn anonymise_user<C: ConnectionTrait + TransactionTrait>(
         .await?;
     notification::Entity::delete_many()
         .filter(notification::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    key_issue_review::Entity::update_many()
+        .col_expr(
+            key_issue_review::Column::AuthorName,
+            Expr::value(DELETED_NAME),
+        )
+        .filter(key_issue_review::Column::AuthorId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    // A worker's tracks are where they walked: they go with the account; the
+    // patrols stay as the grid's counts, a running one ended.
+    let theirs = sea_orm::sea_query::Query::select()
+        .column(patrol::Column::Id)
+        .from(patrol::Entity)
+        .and_where(patrol::Column::UserId.eq(user_id))
+        .to_owned();
+    patrol_point::Entity::delete_many()
+        .filter(patrol_point::Column::PatrolId.in_subquery(theirs))
+        .exec(&txn)
+        .await?;
+    patrol::Entity::update_many()
+        .col_expr(
+            patrol::Column::EndedAt,
+            Expr::col(patrol::Column::StartedAt),
+        )
+        .col_expr(patrol::Column::LastLat, Expr::value(Option::<f64>::None))
+        .col_expr(patrol::Column::LastLng, Expr::value(Option::<f64>::None))
+        .filter(patrol::Column::UserId.eq(user_id))
+        .filter(patrol::Column::EndedAt.is_null())
         .exec(&txn)
         .await?;
     txn.commit().await?;

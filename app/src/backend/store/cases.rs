@@ -44,6 +44,17 @@ pub struct CaseRow {
     pub alarm_at: Option<DateTime<Utc>>,
     /// The departments assisting the lead of its whistle (吹哨报到).
     pub assisting: Vec<String>,
+    /// The result, for the figures: when, how long after the report, on time.
+    pub resolution: Option<Resolution>,
+}
+
+/// When a case's result was given, how many minutes after its report, and
+/// whether before its deadline (`domain::assessment::resolution`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Resolution {
+    pub at: DateTime<Utc>,
+    pub minutes: i64,
+    pub on_time: bool,
 }
 
 fn row(m: case_record::Model) -> CaseRow {
@@ -76,6 +87,11 @@ fn row(m: case_record::Model) -> CaseRow {
         alarm_stage: m.alarm_stage,
         alarm_at: m.alarm_at,
         assisting: super::whistles::assisting_codes(m.assisting.as_deref()),
+        resolution: m.resolved_at.map(|at| Resolution {
+            at,
+            minutes: m.handled_minutes.unwrap_or(0),
+            on_time: m.on_time.unwrap_or(false),
+        }),
     }
 }
 
@@ -161,6 +177,9 @@ fn new_case(c: &CaseRow) -> case_record::ActiveModel {
         alarm_stage: Set(c.alarm_stage),
         alarm_at: Set(c.alarm_at),
         assisting: Set(super::whistles::assisting_column(&c.assisting)),
+        resolved_at: Set(c.resolution.map(|r| r.at)),
+        handled_minutes: Set(c.resolution.map(|r| r.minutes)),
+        on_time: Set(c.resolution.map(|r| r.on_time)),
         ..Default::default()
     }
 }
@@ -268,6 +287,8 @@ pub struct CaseChange {
     pub assisting: Option<Vec<String>>,
     /// The whistle step taken with this change.
     pub whistle: Option<super::whistles::WhistleWrite>,
+    /// The result given (or, on a reopen, taken away).
+    pub resolution: Option<Option<Resolution>>,
 }
 
 /// Applies a change only if nobody changed the case since `version` was
@@ -317,6 +338,21 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     }
     if let Some(o) = change.owner_id {
         update = update.col_expr(case_record::Column::OwnerId, Expr::value(o));
+    }
+    if let Some(r) = change.resolution {
+        update = update
+            .col_expr(
+                case_record::Column::ResolvedAt,
+                Expr::value(r.map(|r| r.at)),
+            )
+            .col_expr(
+                case_record::Column::HandledMinutes,
+                Expr::value(r.map(|r| r.minutes)),
+            )
+            .col_expr(
+                case_record::Column::OnTime,
+                Expr::value(r.map(|r| r.on_time)),
+            );
     }
     if let Some(a) = &change.assisting {
         update = update.col_expr(

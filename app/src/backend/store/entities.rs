@@ -369,6 +369,16 @@ pub mod case_record {
         /// separated (`policy::with_department`); kept with the whistle's parts.
         #[sea_orm(nullable)]
         pub assisting: Option<String>,
+        /// When the result was given (resolved, solved at once, closed out);
+        /// none while open or after a reopen. Kept for the figures.
+        #[sea_orm(nullable)]
+        pub resolved_at: Option<DateTimeUtc>,
+        /// Minutes from the report to the result.
+        #[sea_orm(nullable)]
+        pub handled_minutes: Option<i64>,
+        /// The result came before the deadline.
+        #[sea_orm(nullable)]
+        pub on_time: Option<bool>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

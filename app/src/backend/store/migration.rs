@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(PhotoPhase),
             Box::new(Whistles),
             Box::new(Patrols),
+            Box::new(CaseFigures),
         ]
     }
 }
@@ -940,11 +941,6 @@ impl MigrationTrait for Patrols {
                     "patrols",
                     &["grid_code", "started_at"],
                 ),
-                (
-                    "idx_patrol_points_patrol",
-                    "patrol_points",
-                    &["patrol_id", "at"],
-                ),
                 ("idx_patrol_visits_patrol", "patrol_visits", &["patrol_id"]),
                 (
                     "idx_patrol_visits_grid",
@@ -960,6 +956,107 @@ impl MigrationTrait for Patrols {
                 ),
             ],
         )
-        .await
+        .await?;
+        // A point sent again (its answer was lost) is stored once; one patrol
+        // runs per person at a time (two taps, two phones).
+        for sql in [
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_patrol_points_patrol_at ON patrol_points (patrol_id, at)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_patrols_one_running ON patrols (user_id) WHERE ended_at IS NULL",
+        ] {
+            manager.get_connection().execute_unprepared(sql).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The figures of assessment (issue 10): when each case got its result, how
+/// many minutes after its report, and whether on time, so the figures add
+/// them up in the database; indexes for an area's cases of a period. Cases
+/// that have their result already get it from their timeline.
+struct CaseFigures;
+
+impl MigrationName for CaseFigures {
+    fn name(&self) -> &str {
+        "m20261204_000003_case_figures"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for CaseFigures {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use sea_orm::{ConnectionTrait, Statement};
+        add_column(manager, "cases", &mut tz_col("resolved_at", true)).await?;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(Alias::new("handled_minutes"))
+                .big_integer()
+                .null(),
+        )
+        .await?;
+        add_column(
+            manager,
+            "cases",
+            ColumnDef::new(Alias::new("on_time")).boolean().null(),
+        )
+        .await?;
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_cases_street_created",
+                    "cases",
+                    &["street_code", "created_at"],
+                ),
+                (
+                    "idx_cases_community_created",
+                    "cases",
+                    &["community_code", "created_at"],
+                ),
+                (
+                    "idx_cases_grid_created",
+                    "cases",
+                    &["grid_code", "created_at"],
+                ),
+                ("idx_cases_created", "cases", &["created_at"]),
+            ],
+        )
+        .await?;
+        // The latest result step of each case that has its result now.
+        let conn = manager.get_connection();
+        let backend = manager.get_database_backend();
+        let rows = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT c.id, c.created_at, c.due_at, MAX(e.created_at) AS at FROM cases c \
+                 JOIN case_events e ON e.case_id = c.id \
+                 WHERE c.status IN ('resolved', 'fed_back', 'evaluated', 'closed') \
+                 AND e.action IN ('resolve', 'solve_now', 'whistle_close') \
+                 GROUP BY c.id, c.created_at, c.due_at",
+            ))
+            .await?;
+        for r in rows {
+            let id: i64 = r.try_get("", "id")?;
+            let created: chrono::DateTime<chrono::Utc> = r.try_get("", "created_at")?;
+            let due: Option<chrono::DateTime<chrono::Utc>> = r.try_get("", "due_at")?;
+            let at: chrono::DateTime<chrono::Utc> = r.try_get("", "at")?;
+            let (minutes, on_time) = crate::domain::assessment::resolution(created, due, at);
+            manager
+                .exec_stmt(
+                    Query::update()
+                        .table(Alias::new("cases"))
+                        .value(Alias::new("resolved_at"), at)
+                        .value(Alias::new("handled_minutes"), minutes)
+                        .value(Alias::new("on_time"), on_time)
+                        .and_where(Expr::col(Alias::new("id")).eq(id))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }

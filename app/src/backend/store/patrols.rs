@@ -52,14 +52,16 @@ fn patrol_row(m: patrol::Model) -> PatrolRow {
     }
 }
 
+/// Starts a patrol; `Ok(None)` when the user has one running already (the
+/// unique index on running patrols said so).
 pub async fn start(
     db: &impl ConnectionTrait,
     user_id: i64,
     grid: &crate::domain::auth::Place,
     grid_code: &str,
     now: DateTime<Utc>,
-) -> Result<PatrolRow, DbErr> {
-    let m = patrol::ActiveModel {
+) -> Result<Option<PatrolRow>, DbErr> {
+    let inserted = patrol::ActiveModel {
         user_id: Set(user_id),
         grid_code: Set(grid_code.to_string()),
         community_code: Set(grid.community.clone()),
@@ -74,8 +76,19 @@ pub async fn start(
         ..Default::default()
     }
     .insert(db)
-    .await?;
-    Ok(patrol_row(m))
+    .await;
+    match inserted {
+        Ok(m) => Ok(Some(patrol_row(m))),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<PatrolRow>, DbErr> {
@@ -100,47 +113,100 @@ pub async fn running_of(
 }
 
 /// Stores points of a running patrol and what they add to its length, in
-/// one transaction; only while it runs (`Ok(false)`: it ended meanwhile).
+/// one transaction, if the patrol still runs and its last counted point is
+/// still `seen_last` (another upload did not land meanwhile). Points already
+/// stored (sent again after a lost answer) are skipped. `Ok(None)`: nothing
+/// written, read the patrol again.
 pub async fn add_points<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     id: i64,
+    seen_last: Option<DateTime<Utc>>,
     points: &[TrackPoint],
     added_m: f64,
     last: Option<&TrackPoint>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<u64>, DbErr> {
     use patrol::Column as P;
     let txn = db.begin().await?;
+    let mut stored = 0;
+    if !points.is_empty() {
+        stored =
+            patrol_point::Entity::insert_many(points.iter().map(|p| patrol_point::ActiveModel {
+                patrol_id: Set(id),
+                lat: Set(p.lat),
+                lng: Set(p.lng),
+                at: Set(p.at),
+                accuracy: Set(p.accuracy),
+                ..Default::default()
+            }))
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([
+                    patrol_point::Column::PatrolId,
+                    patrol_point::Column::At,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
     let mut update = patrol::Entity::update_many()
         .col_expr(P::LengthM, Expr::col(P::LengthM).add(added_m))
-        .col_expr(P::Points, Expr::col(P::Points).add(points.len() as i64));
+        .col_expr(P::Points, Expr::col(P::Points).add(stored as i64));
     if let Some(l) = last {
         update = update
             .col_expr(P::LastLat, Expr::value(l.lat))
             .col_expr(P::LastLng, Expr::value(l.lng))
             .col_expr(P::LastAt, Expr::value(l.at));
     }
-    let res = update
-        .filter(P::Id.eq(id))
-        .filter(P::EndedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if res.rows_affected != 1 {
-        return Ok(false);
-    }
-    if !points.is_empty() {
-        patrol_point::Entity::insert_many(points.iter().map(|p| patrol_point::ActiveModel {
-            patrol_id: Set(id),
-            lat: Set(p.lat),
-            lng: Set(p.lng),
-            at: Set(p.at),
-            accuracy: Set(p.accuracy),
-            ..Default::default()
-        }))
-        .exec(&txn)
-        .await?;
+    let update = update.filter(P::Id.eq(id)).filter(P::EndedAt.is_null());
+    let update = match seen_last {
+        Some(t) => update.filter(P::LastAt.eq(t)),
+        None => update.filter(P::LastAt.is_null()),
+    };
+    if update.exec(&txn).await?.rows_affected != 1 {
+        // Dropping the transaction rolls the points back.
+        return Ok(None);
     }
     txn.commit().await?;
-    Ok(true)
+    Ok(Some(stored))
+}
+
+/// When the last point of a patrol was taken, if it has any.
+pub async fn last_point_at(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    patrol_point::Entity::find()
+        .filter(patrol_point::Column::PatrolId.eq(id))
+        .order_by_desc(patrol_point::Column::At)
+        .select_only()
+        .column(patrol_point::Column::At)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// How many patrols a user started in `[from, to)`.
+pub async fn started_count(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    patrol::Entity::find()
+        .filter(patrol::Column::UserId.eq(user_id))
+        .filter(patrol::Column::StartedAt.gte(from))
+        .filter(patrol::Column::StartedAt.lt(to))
+        .count(db)
+        .await
+}
+
+/// How many visits a patrol holds.
+pub async fn visit_count(db: &impl ConnectionTrait, patrol_id: i64) -> Result<u64, DbErr> {
+    patrol_visit::Entity::find()
+        .filter(patrol_visit::Column::PatrolId.eq(patrol_id))
+        .count(db)
+        .await
 }
 
 /// Ends a running patrol at `at`; false when it had ended already.
