@@ -540,17 +540,18 @@ pub async fn report(
         None => None,
     };
     row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
-    let id = match db::insert_keyed(&state.db, &row, &event, key).await? {
-        Some(id) => id,
-        // The same draft arrived twice at once: the other copy won.
-        None => {
-            let (reporter, k) = key.ok_or(AppError::Internal)?;
-            let first = db::case_by_key(&state.db, reporter, k)
-                .await?
-                .ok_or(AppError::Internal)?;
-            return resent(state, viewer, first).await;
-        }
-    };
+    let id =
+        match db::insert_filed(&state.db, &row, &event, Some(viewer.id), key.map(|k| k.1)).await? {
+            Some(id) => id,
+            // The same draft arrived twice at once: the other copy won.
+            None => {
+                let (reporter, k) = key.ok_or(AppError::Internal)?;
+                let first = db::case_by_key(&state.db, reporter, k)
+                    .await?
+                    .ok_or(AppError::Internal)?;
+                return resent(state, viewer, first).await;
+            }
+        };
     let stored = db::case_by_id(&state.db, id)
         .await?
         .ok_or(AppError::Internal)?;

@@ -205,12 +205,22 @@ pub async fn insert_keyed<C: ConnectionTrait + TransactionTrait>(
     first: &NewEvent,
     key: Option<(i64, &str)>,
 ) -> Result<Option<i64>, DbErr> {
+    insert_filed(db, c, first, key.map(|k| k.0), key.map(|k| k.1)).await
+}
+
+/// Stores a new case filed by `filer` (who sent it: the figures count a
+/// patrol finding to its worker), under the draft's key if it has one.
+pub async fn insert_filed<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+    filer: Option<i64>,
+    key: Option<&str>,
+) -> Result<Option<i64>, DbErr> {
     let txn = db.begin().await?;
     let mut model = new_case(c);
-    if let Some((filer, k)) = key {
-        model.filed_by = Set(Some(filer));
-        model.client_key = Set(Some(k.to_string()));
-    }
+    model.filed_by = Set(filer);
+    model.client_key = Set(key.map(str::to_string));
     let id = match model.insert(&txn).await {
         Ok(m) => m.id,
         Err(e)
