@@ -6,6 +6,7 @@ mod caller;
 mod extract;
 mod rest;
 mod rest_audit;
+mod rest_export;
 mod rest_service;
 mod security;
 
@@ -252,6 +253,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wish-photos/{id}", get(rest_service::wish_photo))
         .route("/api/v1/units/{id}/{file}", get(rest_service::unit_ledger))
         .route("/api/v1/audit.csv", get(rest_audit::audit_csv))
+        .route(
+            "/api/v1/export-jobs/{id}/file",
+            get(rest_export::export_file),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -264,6 +264,18 @@ const SERVER_FNS: &[Row] = &[
             v("the caller's own", Anywhere(&[CA, SA, SYS, DEP])),
         ],
     ),
+    // Exports: the admins of an area; a job is its starter's alone.
+    post!(
+        "/api/start_export",
+        &[
+            v("demo community", Inside(AREA_ADMINS)),
+            v("the caller's own", Anywhere(&[CA, SA, SYS])),
+        ],
+    ),
+    post!(
+        "/api/export_status",
+        &[v("the street admin's export", Inside(&[SA]))]
+    ),
     post!("/api/my_patrols", &[v("-", SignedIn)]),
     post!("/api/start_patrol", &[v("-", Anywhere(&[GW, GL]))]),
     post!(
@@ -504,6 +516,10 @@ const REST_ROUTES: &[Row] = &[
         "/api/v1/visit-photos/{id}",
         &[v("the demo worker's visit photo", Inside(PLACE_STAFF))]
     ),
+    get!(
+        "/api/v1/export-jobs/{id}/file",
+        &[v("the street admin's export", Inside(&[SA]))]
+    ),
     get!("/api/v1/wishes.json", &[v("-", Everyone)]),
     post!(
         "/api/v1/wishes/{id}/photos",
@@ -708,6 +724,7 @@ struct Targets {
     visit: i64,
     visit_photo: i64,
     key_issue: i64,
+    export_job: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1266,6 +1283,18 @@ async fn setup(backend: Backend) -> Ctx {
     );
     ctx.t.key_issue = id_of(&issues[0]);
 
+    // An export of the street admin's.
+    let job = must(
+        ctx.json(
+            &ctx.inside(SA).clone(),
+            "start_export",
+            json!({"ask": {"kind": "cases", "format": "csv", "filters": {"area": DEMO_STREET}}}),
+        )
+        .await,
+        "an export",
+    );
+    ctx.t.export_job = job["id"].as_str().expect("an export id").to_string();
+
     // Wishes in the demo community.
     let w = must(
         ctx.post_wish(ctx.inside(RES), "想要一台收音机，听听戏曲", false)
@@ -1541,6 +1570,26 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 _ => Value::Null,
             };
             ctx.json(c, "dashboard_figures", json!({"ask": {"area": area}}))
+                .await
+        }
+        ("/api/start_export", _) => {
+            let area = match what {
+                "demo community" => json!(DEMO_COMMUNITY),
+                _ => Value::Null,
+            };
+            ctx.json(
+                c,
+                "start_export",
+                json!({"ask": {"kind": "figures", "format": "csv", "filters": {"area": area}}}),
+            )
+            .await
+        }
+        ("/api/export_status", _) => {
+            ctx.form(c, "export_status", &[("id", t.export_job.clone())])
+                .await
+        }
+        ("/api/v1/export-jobs/{id}/file", _) => {
+            ctx.get(c, &format!("/api/v1/export-jobs/{}/file", t.export_job))
                 .await
         }
         ("/api/my_patrols", _) => ctx.form(c, "my_patrols", &[]).await,

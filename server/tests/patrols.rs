@@ -324,7 +324,7 @@ fn big_photo() -> Vec<u8> {
 async fn a_removed_worker_patrols_no_more_and_photos_are_phone_sized(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let grant = Grant::new(Role::GridWorker, Scope::Grid(GRID.into())).unwrap();
-    let (user, worker) = app.person("新网格员", &[grant.clone()]).await;
+    let (user, worker) = app.person("新网格员", std::slice::from_ref(&grant)).await;
     let (_, p) = start(&app, &worker).await;
     let id = p["id"].clone();
     let (_, with_visit) = visit(&app, &worker, &id, "6号楼").await;

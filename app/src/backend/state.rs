@@ -102,6 +102,8 @@ pub struct AppState {
     pub(crate) case_layers: Arc<super::services::cases::LayerCache>,
     /// Text messages to staff phones (`backend::sms`).
     pub sms: Arc<dyn super::sms::SmsGateway>,
+    /// Exports being written or ready to download (`services::exports`).
+    pub exports: Arc<super::services::exports::Jobs>,
 }
 
 /// Some users got a notification.
@@ -179,6 +181,7 @@ impl AppState {
             case_layers: Arc::new(super::services::cases::layer_cache()),
             case_settings: Arc::new(RwLock::new(None)),
             sms: super::sms::gateway(config_sms),
+            exports: Arc::default(),
         })
     }
 

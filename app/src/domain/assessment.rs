@@ -418,7 +418,7 @@ mod tests {
             resolution(t, Some(t + Duration::hours(1)), t + Duration::minutes(90)),
             (90, false)
         );
-        assert_eq!(resolution(t, None, t + Duration::days(9)).1, true);
+        assert!(resolution(t, None, t + Duration::days(9)).1);
     }
 }
 

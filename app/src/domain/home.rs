@@ -6,7 +6,7 @@
 //! through `policy` (`inboxes`, `claims_wishes`, `wish::community_side`,
 //! `unit::may_review`); which shortcuts, by [`shortcuts`] here.
 
-use super::auth::Grant;
+use super::auth::{Grant, Role};
 use super::policy;
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +130,8 @@ pub enum Shortcut {
     Cases,
     /// 巡查: grid staff patrol; those above them read the day's rule.
     Patrol,
+    /// 数据看板: community, street and system admins; departments their part.
+    Dashboard,
     /// 服务: dual reporting, the service record, the wish lists.
     Service,
     /// 管理: admins who hand out roles (community, street, system).
@@ -143,6 +145,7 @@ impl Shortcut {
             Shortcut::PostWish => "post_wish",
             Shortcut::Cases => "cases",
             Shortcut::Patrol => "patrol",
+            Shortcut::Dashboard => "dashboard",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
         }
@@ -154,6 +157,7 @@ impl Shortcut {
             Shortcut::PostWish => "/wishes/new",
             Shortcut::Cases => "/cases",
             Shortcut::Patrol => "/patrol",
+            Shortcut::Dashboard => "/dashboard",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
         }
@@ -168,6 +172,14 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
     }
     if grants.iter().any(|g| g.role.is_place_staff()) {
         out.push(Shortcut::Patrol);
+    }
+    if grants.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin | Role::Department
+        )
+    }) {
+        out.push(Shortcut::Dashboard);
     }
     out.push(Shortcut::Service);
     if policy::opens_admin(grants) {

@@ -9,6 +9,7 @@ pub mod case;
 pub mod code;
 pub mod deadline;
 pub mod error;
+pub mod export;
 pub mod geography;
 pub mod home;
 pub mod lang;

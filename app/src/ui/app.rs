@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lists") view={Lazy::<ListsRoute>::new()}/>
                     <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()}/>
                     <Route path=path!("/patrol") view={Lazy::<PatrolRoute>::new()}/>
+                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

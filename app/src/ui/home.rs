@@ -31,6 +31,7 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::PostWish => T::PostWish,
         Shortcut::Cases => T::NavCases,
         Shortcut::Patrol => T::NavPatrol,
+        Shortcut::Dashboard => T::NavDashboard,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,
     }

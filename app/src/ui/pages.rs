@@ -59,6 +59,7 @@ lazy_pages! {
     VolunteerRoute => super::service::VolunteerPage,
     ListsRoute => super::service::ListsPage,
     PatrolRoute => super::patrol::PatrolPage,
+    DashboardRoute => super::dashboard::DashboardPage,
     NoticesRoute => super::notices::NoticesPage,
 }
 

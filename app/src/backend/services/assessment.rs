@@ -65,6 +65,84 @@ fn period(ask: &DashboardAsk) -> Result<(NaiveDate, NaiveDate), AppError> {
     Ok((from, to))
 }
 
+/// An area the caller administers, with its cases of a period and its grids.
+pub(super) struct Scoped {
+    pub code: String,
+    pub level: Level,
+    pub set: CaseSet,
+    pub grids: Vec<String>,
+}
+
+/// Checks the caller administers `code` (community, street or system
+/// admin) and the category is one we keep; the cases of the period there.
+pub(super) async fn scoped(
+    state: &AppState,
+    viewer: &Viewer,
+    code: String,
+    ask: &DashboardAsk,
+    start: chrono::DateTime<Utc>,
+    end: chrono::DateTime<Utc>,
+) -> Result<Scoped, AppError> {
+    let atlas = state.atlas();
+    let (Some(place), Some(level)) = (atlas.place_of(&code), atlas.level_of(&code)) else {
+        return Err(AppError::NotFound);
+    };
+    let admin = viewer.grants.iter().any(|g| {
+        matches!(
+            g.role,
+            Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
+        ) && g.scope.covers(&place)
+    });
+    if !admin {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(c) = ask.category_id {
+        let known = super::cases::settings(state).await?.names.contains_key(&c);
+        if !known {
+            return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
+        }
+    }
+    let set = CaseSet {
+        area: column(level).map(|col| (col, code.clone())),
+        from: start,
+        to: end,
+        category_id: ask.category_id,
+    };
+    let grids: Vec<String> = atlas
+        .codes_within(&code)
+        .into_iter()
+        .filter(|c| atlas.level_of(c) == Some(Level::Grid))
+        .collect();
+    Ok(Scoped {
+        code,
+        level,
+        set,
+        grids,
+    })
+}
+
+/// The period asked for, as the UTC moments that bound its China days.
+#[allow(clippy::type_complexity)]
+pub(super) fn bounds(
+    ask: &DashboardAsk,
+) -> Result<
+    (
+        NaiveDate,
+        NaiveDate,
+        chrono::DateTime<Utc>,
+        chrono::DateTime<Utc>,
+    ),
+    AppError,
+> {
+    let (from, to) = period(ask)?;
+    Ok((
+        from,
+        to,
+        midnight_after(from - Duration::days(1)),
+        midnight_after(to),
+    ))
+}
+
 /// The dashboard of an area the caller administers; a department sees its
 /// own figures only.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
@@ -73,8 +151,7 @@ pub async fn dashboard(
     viewer: &Viewer,
     ask: DashboardAsk,
 ) -> Result<Dashboard, AppError> {
-    let (from, to) = period(&ask)?;
-    let (start, end) = (midnight_after(from - Duration::days(1)), midnight_after(to));
+    let (from, to, start, end) = bounds(&ask)?;
     let choices = areas(state, viewer);
     let own: Vec<String> = policy::departments_of(&viewer.grants)
         .map(str::to_string)
@@ -96,37 +173,14 @@ pub async fn dashboard(
             ..Dashboard::default()
         });
     };
+    let Scoped {
+        code,
+        level,
+        set,
+        grids,
+    } = scoped(state, viewer, code, &ask, start, end).await?;
     let atlas = state.atlas();
-    let (Some(place), Some(level)) = (atlas.place_of(&code), atlas.level_of(&code)) else {
-        return Err(AppError::NotFound);
-    };
-    let admin = viewer.grants.iter().any(|g| {
-        matches!(
-            g.role,
-            Role::CommunityAdmin | Role::StreetAdmin | Role::SystemAdmin
-        ) && g.scope.covers(&place)
-    });
-    if !admin {
-        return Err(AppError::Forbidden);
-    }
-    if let Some(c) = ask.category_id {
-        let known = super::cases::settings(state).await?.names.contains_key(&c);
-        if !known {
-            return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
-        }
-    }
-    let area = column(level).map(|col| (col, code.clone()));
-    let set = CaseSet {
-        area: area.clone(),
-        from: start,
-        to: end,
-        category_id: ask.category_id,
-    };
-    let grids: Vec<String> = atlas
-        .codes_within(&code)
-        .into_iter()
-        .filter(|c| atlas.level_of(c) == Some(Level::Grid))
-        .collect();
+    let area = set.area.clone();
     let settings = super::cases::settings(state).await?;
     let now = Utc::now();
 

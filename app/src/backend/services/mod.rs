@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cases;
 pub mod deadlines;
 pub mod departments;
+pub mod exports;
 pub mod geography;
 pub mod home;
 pub mod lists;

@@ -252,20 +252,20 @@ pub async fn patrols(
     let mut out = Vec::new();
     // A few hundred grids a query: an IN list stays well within limits.
     for chunk in grids.chunks(500) {
-        let rows: Vec<(i64, String, DateTime<Utc>, Option<DateTime<Utc>>, i64)> =
-            patrol::Entity::find()
-                .filter(patrol::Column::GridCode.is_in(chunk.to_vec()))
-                .filter(patrol::Column::StartedAt.gte(from))
-                .filter(patrol::Column::StartedAt.lt(to))
-                .select_only()
-                .column(patrol::Column::UserId)
-                .column(patrol::Column::GridCode)
-                .column(patrol::Column::StartedAt)
-                .column(patrol::Column::EndedAt)
-                .column(patrol::Column::Points)
-                .into_tuple()
-                .all(db)
-                .await?;
+        type Span = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>, i64);
+        let rows: Vec<Span> = patrol::Entity::find()
+            .filter(patrol::Column::GridCode.is_in(chunk.to_vec()))
+            .filter(patrol::Column::StartedAt.gte(from))
+            .filter(patrol::Column::StartedAt.lt(to))
+            .select_only()
+            .column(patrol::Column::UserId)
+            .column(patrol::Column::GridCode)
+            .column(patrol::Column::StartedAt)
+            .column(patrol::Column::EndedAt)
+            .column(patrol::Column::Points)
+            .into_tuple()
+            .all(db)
+            .await?;
         out.extend(
             rows.into_iter().map(
                 |(user_id, grid_code, started_at, ended_at, points)| PatrolSpan {

@@ -57,6 +57,11 @@ pub struct Resolution {
     pub on_time: bool,
 }
 
+/// A stored case as plain data.
+pub(super) fn from_model(m: case_record::Model) -> CaseRow {
+    row(m)
+}
+
 fn row(m: case_record::Model) -> CaseRow {
     CaseRow {
         id: m.id,

@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod audit;
 pub mod cases;
 mod entities;
+pub mod exports;
 mod frozen_schema;
 pub mod geography;
 pub mod leases;

@@ -28,6 +28,11 @@ pub struct PatrolRow {
     pub last: Option<TrackPoint>,
 }
 
+/// A stored patrol as plain data.
+pub(super) fn from_model(m: patrol::Model) -> PatrolRow {
+    patrol_row(m)
+}
+
 fn patrol_row(m: patrol::Model) -> PatrolRow {
     let last = match (m.last_lat, m.last_lng, m.last_at) {
         (Some(lat), Some(lng), Some(at)) => Some(TrackPoint {
