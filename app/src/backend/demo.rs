@@ -649,6 +649,7 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         let mut reporters = super::demo_cases::residents(db, 20).await?;
         reporters.push(demo_ids[&Role::Resident]);
         super::demo_cases::seed(db, &demo_grids, &reporters, cases).await?;
+        super::demo_patrols::seed(db, &demo_grids, demo_ids[&Role::StreetAdmin]).await?;
         super::demo_wishes::seed(
             db,
             &demo_grids,

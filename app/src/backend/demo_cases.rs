@@ -165,7 +165,25 @@ pub async fn seed(
             alarm_stage,
             alarm_at,
             assisting: Vec::new(),
-            resolution: None,
+            // The result came some hours after dispatch, mostly on time.
+            resolution: matches!(
+                status,
+                CaseStatus::Resolved
+                    | CaseStatus::FedBack
+                    | CaseStatus::Evaluated
+                    | CaseStatus::Closed
+            )
+            .then(|| {
+                let at =
+                    (started + Duration::minutes((pick(seed, 11) * 60.0 * 70.0) as i64)).min(now);
+                let (minutes, on_time) =
+                    crate::domain::assessment::resolution(created, Some(due), at);
+                db::Resolution {
+                    at,
+                    minutes,
+                    on_time,
+                }
+            }),
             version: 0,
             created_at: created,
             updated_at: started,

@@ -38,10 +38,32 @@ pub fn areas(state: &AppState, viewer: &Viewer) -> Vec<(String, String)> {
     }
     let mut seen = HashSet::new();
     codes.retain(|c| seen.insert(c.clone()));
-    codes
-        .into_iter()
-        .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
-        .collect()
+    // Each area, then what lies under it down to the communities (a
+    // community's own grids for its admin), so one can look closer.
+    let mut out = Vec::new();
+    for c in codes {
+        let level = atlas.level_of(&c);
+        if let Some(n) = atlas.name_of(&c) {
+            out.push((c.clone(), n.to_string()));
+        }
+        let below = match level {
+            Some(Level::Street) => Level::Community,
+            Some(Level::Community) => Level::Grid,
+            _ => continue,
+        };
+        for sub in atlas
+            .codes_within(&c)
+            .into_iter()
+            .filter(|s| atlas.level_of(s) == Some(below))
+        {
+            if seen.insert(sub.clone()) {
+                if let Some(n) = atlas.name_of(&sub) {
+                    out.push((sub.clone(), format!("· {n}")));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The column holding an area's code at each level.

@@ -1010,3 +1010,33 @@ pub async fn set_calendar_day(
     .await?;
     Ok(())
 }
+
+/// Every case with a department now (the demo gives each its whistle).
+pub async fn with_departments(db: &impl ConnectionTrait) -> Result<Vec<CaseRow>, DbErr> {
+    Ok(case_record::Entity::find()
+        .filter(case_record::Column::Level.eq(DispatchLevel::Department.as_str()))
+        .filter(case_record::Column::Department.is_not_null())
+        .order_by_asc(case_record::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
+/// Sets the departments assisting a case's lead (the demo's whistles).
+pub async fn set_assisting(
+    db: &impl ConnectionTrait,
+    id: i64,
+    codes: &[String],
+) -> Result<(), DbErr> {
+    case_record::Entity::update_many()
+        .col_expr(
+            case_record::Column::Assisting,
+            Expr::value(super::whistles::assisting_column(codes)),
+        )
+        .filter(case_record::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -286,3 +286,55 @@ pub fn assisting_codes(column: Option<&str>) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// A whistle as the demo writes it, with its parts in any step.
+pub struct SeedWhistle {
+    pub case_id: i64,
+    pub called_by: i64,
+    pub called_at: DateTime<Utc>,
+    pub required_by: NaiveDate,
+    pub due_at: DateTime<Utc>,
+    pub state: WhistleState,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub result: Option<String>,
+    pub parts: Vec<PartRow>,
+}
+
+/// Writes a whistle and its parts as they stand (the demo district's).
+pub async fn seed(db: &impl ConnectionTrait, w: &SeedWhistle) -> Result<(), DbErr> {
+    let id = whistle::ActiveModel {
+        case_id: Set(w.case_id),
+        called_by: Set(w.called_by),
+        called_at: Set(w.called_at),
+        required_by: Set(w.required_by),
+        note: Set("请牵头部门尽快处置，协办部门配合".into()),
+        state: Set(w.state.as_str().to_string()),
+        closed_by: Set(w.closed_at.map(|_| w.called_by)),
+        closed_at: Set(w.closed_at),
+        result: Set(w.result.clone()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id;
+    for p in &w.parts {
+        whistle_part::ActiveModel {
+            whistle_id: Set(id),
+            case_id: Set(w.case_id),
+            department: Set(p.department.clone()),
+            lead: Set(p.lead),
+            state: Set(p.state.as_str().to_string()),
+            reason: Set(p.reason.clone()),
+            report: Set(p.report.clone()),
+            answered_at: Set(p.answered_at),
+            reported_at: Set(p.reported_at),
+            rating: Set(p.rating),
+            called_at: Set(w.called_at),
+            due_at: Set(w.due_at),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
