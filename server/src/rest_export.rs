@@ -19,7 +19,8 @@ pub async fn export_file(
     let file = tokio::fs::File::open(&job.path)
         .await
         .map_err(|e| app::backend::services::internal(e))?;
-    let len = file.metadata().await.map(|m| m.len()).ok();
+    use futures::StreamExt;
+    // Fused: the compression layer polls once more after the end.
     let chunks = futures::stream::unfold(file, |mut f| async move {
         let mut buf = vec![0u8; 64 * 1024];
         match f.read(&mut buf).await {
@@ -30,7 +31,8 @@ pub async fn export_file(
             }
             Err(e) => Some((Err(e), f)),
         }
-    });
+    })
+    .fuse();
     // RFC 5987: the Chinese file name for browsers, an ASCII one for the rest.
     let name = job.file_name();
     let encoded: String = name
@@ -43,7 +45,8 @@ pub async fn export_file(
             }
         })
         .collect();
-    let mut res = (
+    // No Content-Length: the compression layer may shrink the body on its way.
+    Ok((
         [
             (header::CONTENT_TYPE, job.format.mime().to_string()),
             (
@@ -57,9 +60,5 @@ pub async fn export_file(
         ],
         axum::body::Body::from_stream(chunks),
     )
-        .into_response();
-    if let Some(len) = len {
-        res.headers_mut().insert(header::CONTENT_LENGTH, len.into());
-    }
-    Ok(res)
+        .into_response())
 }

@@ -395,7 +395,7 @@ fn ExportLinks(asked: RwSignal<DashboardAsk>) -> impl IntoView {
         {move || job.get().map(|s| view! {
             <p data-testid="export-progress" role="status">
                 {tr(T::ExportRows)}" "{format!("{} / {}", s.rows_done, s.rows_total)}
-                {s.url.clone().map(|u| view! { " " <a class="button primary" href=u download data-testid="export-download">{tr(T::Download)}</a> })}
+                {s.url.clone().map(|u| view! { " " <a class="button primary" href=u download rel="external" data-testid="export-download">{tr(T::Download)}</a> })}
                 {s.failed.then(|| view! { " " <span class="form-error">{tr(T::ExportFailed)}</span> })}
             </p>
         })}
