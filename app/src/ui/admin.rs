@@ -13,8 +13,43 @@ use crate::api::staff::{
 use crate::domain::auth::{delegable_roles, Role};
 use crate::domain::geography::StaffPosition;
 use crate::domain::staff::NewStaffAccount;
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Ad {
+    AccountsTitle => "查看工作人员", "Staff accounts";
+    AcctDisable => "停用账号", "Disable account";
+    AcctDisabledMark => "（已停用）", " (disabled)";
+    AcctEnable => "启用账号", "Enable account";
+    AcctRevokeRole => "撤销此角色", "Revoke this role";
+    AddToRoster => "同时加入网格力量名单", "Also put on the grid roster";
+    AdminOnly => "此页面需要管理员或社区、街道工作人员登录。", "This page needs an admin or community/street staff sign-in.";
+    CalendarTitle => "节假日与调休", "Holidays and make-up working days";
+    CategoriesTitle => "问题类别", "Case categories";
+    CreateAccountTitle => "创建工作人员账号", "Create a staff account";
+    CreateButton => "创建", "Create";
+    Created => "账号已创建。", "Account created.";
+    DayNameHint => "名称，如 国庆节", "Name, e.g. National Day";
+    DeadlinesTitle => "办理时限（工作日）", "Time limits (working days)";
+    Holiday => "节假日", "Holiday";
+    ImportButton => "导入", "Import";
+    ImportHelp => "一个 FeatureCollection；每个要素带 level、code、name、parent，网格另带 kind。全部通过检查才会写入。", "One FeatureCollection; each feature has level, code, name, parent, and grids also kind. Nothing is written unless every feature passes.";
+    ImportTitle => "导入网格边界（GeoJSON）", "Import boundaries (GeoJSON)";
+    Imported => "导入成功：", "Imported: ";
+    LimitCommunity => "社区/街道", "Community/street";
+    LimitDepartment => "职能部门", "Department";
+    LimitGrid => "网格", "Grid";
+    ListButton => "查询", "List";
+    MakeUpDay => "调休上班", "Make-up working day";
+    NewTopCategory => "（新的大类）", "(new top category)";
+    NormalDay => "恢复正常", "Ordinary day";
+    Role => "角色", "Role";
+    RosterTitle => "网格力量（内部）", "Grid roster (internal)";
+    ScopeCode => "范围（网格/社区/街道编码，或单位/物业编号）", "Scope (grid/community/street code, or unit/company id)";
+} }
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -25,7 +60,7 @@ pub fn AdminPage() -> impl IntoView {
                 let user = session.current();
                 let staff = user.as_ref().is_some_and(|u| u.grants.iter().any(|g| g.role.is_place_staff()));
                 if !staff {
-                    return view! { <p class="notice">{tr(T::AdminOnly)}</p> }.into_any();
+                    return view! { <p class="notice">{tr(Ad::AdminOnly)}</p> }.into_any();
                 }
                 let sysadmin = user.as_ref().is_some_and(|u| u.has(Role::SystemAdmin));
                 // The same rule the server applies to account creation: the
@@ -76,8 +111,8 @@ fn ImportPanel() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{tr(T::ImportTitle)}</h2>
-            <p class="hint">{tr(T::ImportHelp)}</p>
+            <h2>{tr(Ad::ImportTitle)}</h2>
+            <p class="hint">{tr(Ad::ImportHelp)}</p>
             <input type="file" accept=".geojson,.json,application/geo+json" on:change=on_file/>
             <textarea rows="4" placeholder="{\"type\":\"FeatureCollection\",…}" bind:value=text></textarea>
             <button
@@ -86,11 +121,11 @@ fn ImportPanel() -> impl IntoView {
                 disabled=move || import.pending().get() || text.with(String::is_empty)
                 on:click=move |_| { import.dispatch(ImportGeography { geojson: text.get_untracked() }); }
             >
-                {move || if import.pending().get() { tr(T::Working)() } else { tr(T::ImportButton)() }}
+                {move || if import.pending().get() { tr(T::Working)() } else { tr(Ad::ImportButton)() }}
             </button>
             <ErrorLine error/>
             {move || import.value().get().and_then(Result::ok).map(|s| view! {
-                <p class="ok">{tr(T::Imported)}{format!("{} / {} / {} / {}", s.districts, s.streets, s.communities, s.grids)}</p>
+                <p class="ok">{tr(Ad::Imported)}{format!("{} / {} / {} / {}", s.districts, s.streets, s.communities, s.grids)}</p>
             })}
         </section>
     }
@@ -135,20 +170,20 @@ fn CreateAccountPanel(roles: Vec<Role>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{tr(T::CreateAccountTitle)}</h2>
+            <h2>{tr(Ad::CreateAccountTitle)}</h2>
             <form class="form" on:submit=submit>
                 <label><span>{tr(T::YourName)}</span><input bind:value=name maxlength="30"/></label>
                 <label><span>{tr(T::MobileNumber)}</span><input type="tel" bind:value=phone maxlength="11"/></label>
                 <label><span>{tr(T::Password)}</span><input type="password" bind:value=password autocomplete="new-password"/></label>
-                <label><span>{tr(T::Role)}</span>
+                <label><span>{tr(Ad::Role)}</span>
                     <select bind:value=role data-testid="new-account-role">
                         {roles.into_iter().map(|r| view! {
                             <option value=r.as_str()>{move || r.label(lang.get())}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <label><span>{tr(T::ScopeCode)}</span><input bind:value=scope/></label>
-                <label><span>{tr(T::AddToRoster)}</span>
+                <label><span>{tr(Ad::ScopeCode)}</span><input bind:value=scope/></label>
+                <label><span>{tr(Ad::AddToRoster)}</span>
                     <select bind:value=position>
                         <option value="">"—"</option>
                         {StaffPosition::ALL.into_iter().map(|p| view! {
@@ -157,8 +192,8 @@ fn CreateAccountPanel(roles: Vec<Role>) -> impl IntoView {
                     </select>
                 </label>
                 <ErrorLine error/>
-                <Show when=move || matches!(create.value().get(), Some(Ok(())))><p class="ok">{tr(T::Created)}</p></Show>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>{tr(T::CreateButton)}</button>
+                <Show when=move || matches!(create.value().get(), Some(Ok(())))><p class="ok">{tr(Ad::Created)}</p></Show>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{tr(Ad::CreateButton)}</button>
             </form>
         </section>
     }
@@ -194,10 +229,10 @@ fn AccountsPanel() -> impl IntoView {
     });
     view! {
         <section class="card" data-testid="accounts">
-            <h2>{tr(T::AccountsTitle)}</h2>
+            <h2>{tr(Ad::AccountsTitle)}</h2>
             <div class="row">
                 <input bind:value=code placeholder="370103-001-001"/>
-                <button type="button" on:click=move |_| { list.dispatch(ListAccounts { code: code.get_untracked() }); }>{tr(T::ListButton)}</button>
+                <button type="button" on:click=move |_| { list.dispatch(ListAccounts { code: code.get_untracked() }); }>{tr(Ad::ListButton)}</button>
             </div>
             <ErrorLine error/>
             <ul class="accounts">
@@ -208,16 +243,16 @@ fn AccountsPanel() -> impl IntoView {
                     view! {
                         <li class:muted=disabled data-user=user_id.to_string()>
                             {a.name}" · "{a.phone_masked}" · "{move || role.label(lang.get())}
-                            {disabled.then(|| view! { <span>{tr(T::AcctDisabledMark)}</span> })}
+                            {disabled.then(|| view! { <span>{tr(Ad::AcctDisabledMark)}</span> })}
                             {a.may_revoke.then(|| view! {
                                 <button type="button" class="small" disabled=move || revoke.pending().get() on:click=move |_| {
                                     revoke.dispatch(RevokeRole { user_id, grant: grant.clone() });
-                                }>{tr(T::AcctRevokeRole)}</button>
+                                }>{tr(Ad::AcctRevokeRole)}</button>
                             })}
                             {a.may_disable.then(|| view! {
                                 <button type="button" class="small" disabled=move || disable.pending().get() on:click=move |_| {
                                     disable.dispatch(SetAccountDisabled { user_id, disabled: !disabled });
-                                }>{move || if disabled { tr(T::AcctEnable)() } else { tr(T::AcctDisable)() }}</button>
+                                }>{move || if disabled { tr(Ad::AcctEnable)() } else { tr(Ad::AcctDisable)() }}</button>
                             })}
                         </li>
                     }
@@ -235,10 +270,10 @@ fn RosterPanel() -> impl IntoView {
     let error = Signal::derive(move || roster.value().get().and_then(Result::err));
     view! {
         <section class="card">
-            <h2>{tr(T::RosterTitle)}</h2>
+            <h2>{tr(Ad::RosterTitle)}</h2>
             <div class="row">
                 <input bind:value=code placeholder="370103-001-001-01"/>
-                <button type="button" on:click=move |_| { roster.dispatch(GridRoster { code: code.get_untracked() }); }>{tr(T::ListButton)}</button>
+                <button type="button" on:click=move |_| { roster.dispatch(GridRoster { code: code.get_untracked() }); }>{tr(Ad::ListButton)}</button>
             </div>
             <ErrorLine error/>
             <ul class="staff">
@@ -288,31 +323,31 @@ fn DeadlinePanel() -> impl IntoView {
     let n = |s: RwSignal<String>| s.get_untracked().trim().parse().unwrap_or(0);
     view! {
         <section class="card">
-            <h2>{tr(T::DeadlinesTitle)}</h2>
+            <h2>{tr(Ad::DeadlinesTitle)}</h2>
             <div class="row">
-                <label>{tr(T::LimitGrid)}<input type="number" min="1" max="30" bind:value=grid/></label>
-                <label>{tr(T::LimitCommunity)}<input type="number" min="1" max="30" bind:value=community/></label>
-                <label>{tr(T::LimitDepartment)}<input type="number" min="1" max="30" bind:value=department/></label>
+                <label>{tr(Ad::LimitGrid)}<input type="number" min="1" max="30" bind:value=grid/></label>
+                <label>{tr(Ad::LimitCommunity)}<input type="number" min="1" max="30" bind:value=community/></label>
+                <label>{tr(Ad::LimitDepartment)}<input type="number" min="1" max="30" bind:value=department/></label>
             </div>
             <button type="button" on:click=move |_| { set_limits.dispatch(SetTimeLimits { limits: TimeLimits { grid: n(grid), community: n(community), department: n(department) } }); }>
                 {tr(T::Save)}
             </button>
             <ErrorLine error=limits_error/>
-            <h3>{tr(T::CalendarTitle)}</h3>
+            <h3>{tr(Ad::CalendarTitle)}</h3>
             <div class="row">
                 <input type="date" bind:value=day/>
                 <select bind:value=kind>
-                    <option value="holiday">{tr(T::Holiday)}</option>
-                    <option value="workday">{tr(T::MakeUpDay)}</option>
-                    <option value="normal">{tr(T::NormalDay)}</option>
+                    <option value="holiday">{tr(Ad::Holiday)}</option>
+                    <option value="workday">{tr(Ad::MakeUpDay)}</option>
+                    <option value="normal">{tr(Ad::NormalDay)}</option>
                 </select>
-                <input bind:value=name maxlength="30" placeholder=tr(T::DayNameHint) aria-label=tr(T::DayNameHint)/>
+                <input bind:value=name maxlength="30" placeholder=tr(Ad::DayNameHint) aria-label=tr(Ad::DayNameHint)/>
                 <button type="button" on:click=move |_| { set_day.dispatch(SetCalendarDay { day: day.get_untracked(), kind: kind.get_untracked(), name: name.get_untracked() }); }>{tr(T::Save)}</button>
             </div>
             <ErrorLine error=day_error/>
             <ul class="days">
                 {move || settings.get().and_then(Result::ok).map(|s| s.days.into_iter().map(|d| view! {
-                    <li>{d.day.to_string()}" · "{move || if d.workday { tr(T::MakeUpDay)() } else { tr(T::Holiday)() }}" "{d.name.clone()}</li>
+                    <li>{d.day.to_string()}" · "{move || if d.workday { tr(Ad::MakeUpDay)() } else { tr(Ad::Holiday)() }}" "{d.name.clone()}</li>
                 }).collect_view())}
             </ul>
         </section>
@@ -342,14 +377,14 @@ fn CategoryPanel() -> impl IntoView {
     });
     view! {
         <section class="card" data-testid="categories">
-            <h2>{tr(T::CategoriesTitle)}</h2>
+            <h2>{tr(Ad::CategoriesTitle)}</h2>
             <Transition fallback=|| ()>
                 {move || list.get().and_then(Result::ok).map(|all| {
                     let tops: Vec<_> = all.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
                     view! {
                         <div class="row">
                             <select bind:value=parent aria-label=tr(T::CategoryTop)>
-                                <option value="">{tr(T::NewTopCategory)}</option>
+                                <option value="">{tr(Ad::NewTopCategory)}</option>
                                 {tops.iter().map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> }).collect_view()}
                             </select>
                             <input bind:value=name maxlength="20" aria-label=tr(T::CategorySub) data-testid="category-name"/>

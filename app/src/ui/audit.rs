@@ -7,7 +7,24 @@ use super::session::use_session;
 use crate::api::audit::audit_log;
 use crate::domain::audit::{AuditAction, AuditFilter, AuditLine};
 use crate::domain::policy;
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Au {
+    AuditAllActions => "全部操作", "All actions";
+    AuditClient => "客户端", "Client";
+    AuditEmpty => "没有符合条件的记录。", "No matching lines.";
+    AuditExport => "导出 CSV", "Export CSV";
+    AuditFilter => "筛选", "Filter";
+    AuditIntro => "员工和管理员的每次操作、每次查看个人信息都记录在此，任何人都不能修改。", "Every staff and admin action and every look at personal data is written here; nobody can change it.";
+    AuditMore => "加载更多", "Load more";
+    AuditOnly => "审计日志仅限系统管理员和街道管理员查看。", "The audit log is for system and street admins.";
+    AuditSince => "起始日期", "From";
+    AuditTarget => "对象编号", "Target id";
+    AuditUntil => "截止日期", "Until";
+} }
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -17,7 +34,7 @@ pub fn AuditPage() -> impl IntoView {
             {move || match session.current() {
                 None => view! { <SignInPrompt/> }.into_any(),
                 Some(u) if policy::audit_scope(&u.grants).is_some() => view! { <AuditLog/> }.into_any(),
-                Some(_) => view! { <p class="notice">{tr(T::AuditOnly)}</p> }.into_any(),
+                Some(_) => view! { <p class="notice">{tr(Au::AuditOnly)}</p> }.into_any(),
             }}
         </div>
     }
@@ -90,19 +107,19 @@ fn AuditLog() -> impl IntoView {
     view! {
         <section class="cases audit">
             <h1>{tr(T::AuditTitle)}</h1>
-            <p class="muted">{tr(T::AuditIntro)}</p>
+            <p class="muted">{tr(Au::AuditIntro)}</p>
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); apply(); }>
-                <select bind:value=action aria-label=tr(T::AuditFilter) data-testid="audit-action">
-                    <option value="">{tr(T::AuditAllActions)}</option>
+                <select bind:value=action aria-label=tr(Au::AuditFilter) data-testid="audit-action">
+                    <option value="">{tr(Au::AuditAllActions)}</option>
                     {AuditAction::ALL.into_iter().map(|a| view! {
                         <option value=a.as_str()>{move || a.label(lang.get())}</option>
                     }).collect_view()}
                 </select>
-                <input bind:value=target placeholder=tr(T::AuditTarget) aria-label=tr(T::AuditTarget) maxlength="40"/>
-                <label>{tr(T::AuditSince)}<input type="date" bind:value=since/></label>
-                <label>{tr(T::AuditUntil)}<input type="date" bind:value=until/></label>
-                <button type="submit">{tr(T::AuditFilter)}</button>
-                <a class="button" href=move || export_href(&filter.get()) download="audit-log.csv" rel="external">{tr(T::AuditExport)}</a>
+                <input bind:value=target placeholder=tr(Au::AuditTarget) aria-label=tr(Au::AuditTarget) maxlength="40"/>
+                <label>{tr(Au::AuditSince)}<input type="date" bind:value=since/></label>
+                <label>{tr(Au::AuditUntil)}<input type="date" bind:value=until/></label>
+                <button type="submit">{tr(Au::AuditFilter)}</button>
+                <a class="button" href=move || export_href(&filter.get()) download="audit-log.csv" rel="external">{tr(Au::AuditExport)}</a>
             </form>
             <ErrorLine error/>
             <ul class="case-list" data-testid="audit-lines">
@@ -116,15 +133,15 @@ fn AuditLog() -> impl IntoView {
                         <Show when={let d = l.detail.clone(); move || !d.is_empty()}>
                             <div class="muted">{l.detail.clone()}</div>
                         </Show>
-                        <div class="muted small">{tr(T::AuditClient)}": "{l.client.clone()}</div>
+                        <div class="muted small">{tr(Au::AuditClient)}": "{l.client.clone()}</div>
                     </li>
                 }).collect_view()}
             </ul>
             <Show when=move || rows.with(|r| r.is_empty()) && load.value().with(|v| v.as_ref().is_some_and(Result::is_ok))>
-                <p class="muted">{tr(T::AuditEmpty)}</p>
+                <p class="muted">{tr(Au::AuditEmpty)}</p>
             </Show>
             <Show when=move || more.get()>
-                <button type="button" on:click=next>{tr(T::AuditMore)}</button>
+                <button type="button" on:click=next>{tr(Au::AuditMore)}</button>
             </Show>
         </section>
     }

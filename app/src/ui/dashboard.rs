@@ -11,8 +11,51 @@ use crate::api::assessment::dashboard_figures;
 use crate::api::cases::case_categories;
 use crate::domain::assessment::{Dashboard, DashboardAsk, Figure, Figures, Ranked};
 use crate::domain::case::{CaseSource, DispatchLevel};
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { D {
+    AnswerHours => "平均响应（小时）", "Answer (hours)";
+    AnswerRate => "响应率", "Answered";
+    Apply => "查询", "Apply";
+    ByCategory => "按类别", "By category";
+    ByLevel => "按办理层级", "By level";
+    BySource => "按来源", "By source";
+    Called => "吹哨次数", "Called";
+    CasesFound => "主动发现", "Found on patrol";
+    CasesHandled => "已办结", "With a result";
+    CasesReported => "上报事件", "Cases reported";
+    DashboardTitle => "数据看板", "Dashboard";
+    DepartmentFigures => "职能部门报到情况", "Departments";
+    Download => "下载", "Download";
+    ExportCases => "事件", "Cases";
+    ExportFailed => "导出失败，请重试", "The export failed; try again";
+    ExportFigures => "考核指标", "Figures";
+    ExportPatrols => "巡查记录", "Patrols";
+    ExportRows => "已导出", "Rows written";
+    Exports => "导出", "Exports";
+    ExportsHint => "按上方的范围、时间和类别导出（CSV可直接用Excel打开）；超过1万行的导出在后台生成，完成后可下载。每次导出都会记入审计日志。", "Exports follow the filters above; above 10,000 rows they are made in the background with progress shown. Every export is audited.";
+    From => "从", "From";
+    Handled => "办结", "Handled";
+    HeatMap => "事件热力图", "Heat map";
+    Name => "名称", "Name";
+    NoWhistles => "本期没有吹哨事件", "No whistles in this period";
+    NotDispatched => "未派单", "Not dispatched";
+    OnTimeReport => "按期报到率", "Reported on time";
+    OpenNow => "当前在办", "Open now";
+    OverdueNow => "超期", "overdue";
+    Ranking => "考核排名", "Ranking";
+    Reported => "上报", "Reported";
+    SendBackRate => "退回率", "Sent back";
+    StreetRating => "街道评价", "Street's rating";
+    To => "到", "To";
+    Top30 => "前30%", "Top 30%";
+    Trend => "事件趋势", "Trend";
+    WorkerRanking => "网格员考核排名", "Grid workers";
+} }
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -87,7 +130,7 @@ fn Board() -> impl IntoView {
     };
     view! {
         <section class="cases dashboard">
-            <h1>{tr(T::DashboardTitle)}</h1>
+            <h1>{tr(D::DashboardTitle)}</h1>
             <form class="actions filters" data-testid="dashboard-filters" on:submit=move |ev| { ev.prevent_default(); apply(()); }>
                 <Suspense>
                     {move || data.get().and_then(Result::ok).filter(|d| !d.areas.is_empty()).map(|d| view! {
@@ -99,8 +142,8 @@ fn Board() -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="row">
-                    <label><span>{tr(T::From)}</span><input type="date" bind:value=from data-testid="dashboard-from"/></label>
-                    <label><span>{tr(T::To)}</span><input type="date" bind:value=to data-testid="dashboard-to"/></label>
+                    <label><span>{tr(D::From)}</span><input type="date" bind:value=from data-testid="dashboard-from"/></label>
+                    <label><span>{tr(D::To)}</span><input type="date" bind:value=to data-testid="dashboard-to"/></label>
                 </div>
                 <label><span>{tr(T::Category)}</span>
                     <select bind:value=category data-testid="dashboard-category">
@@ -110,7 +153,7 @@ fn Board() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <button type="submit" class="primary" data-testid="dashboard-apply">{tr(T::Apply)}</button>
+                <button type="submit" class="primary" data-testid="dashboard-apply">{tr(D::Apply)}</button>
             </form>
             <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
                 {move || data.get().map(|r| match r {
@@ -132,13 +175,13 @@ fn Figures(d: Dashboard) -> impl IntoView {
             let d = d.clone();
             view! {
                 <div class="cards" data-testid="figure-cards">
-                    <div class="card stat"><span class="muted small">{tr(T::CasesReported)}</span><strong data-testid="stat-cases">{d.totals.cases}</strong></div>
-                    <div class="card stat"><span class="muted small">{tr(T::CasesFound)}</span><strong>{d.totals.found}</strong></div>
-                    <div class="card stat"><span class="muted small">{tr(T::CasesHandled)}</span><strong>{d.totals.handled}</strong></div>
+                    <div class="card stat"><span class="muted small">{tr(D::CasesReported)}</span><strong data-testid="stat-cases">{d.totals.cases}</strong></div>
+                    <div class="card stat"><span class="muted small">{tr(D::CasesFound)}</span><strong>{d.totals.found}</strong></div>
+                    <div class="card stat"><span class="muted small">{tr(D::CasesHandled)}</span><strong>{d.totals.handled}</strong></div>
                     <A href="/cases?view=overdue" attr:class="card stat">
-                        <span class="muted small">{tr(T::OpenNow)}</span>
+                        <span class="muted small">{tr(D::OpenNow)}</span>
                         <strong>{d.open_now}</strong>
-                        <span class="flag overdue" data-testid="stat-overdue">{tr(T::OverdueNow)}" "{d.overdue_now}</span>
+                        <span class="flag overdue" data-testid="stat-overdue">{tr(D::OverdueNow)}" "{d.overdue_now}</span>
                     </A>
                     {Figure::ALL.into_iter().map(|f| {
                         let value = shown(f, &d.figures);
@@ -151,36 +194,36 @@ fn Figures(d: Dashboard) -> impl IntoView {
                         }
                     }).collect_view()}
                 </div>
-                <h2>{tr(T::Trend)}</h2>
+                <h2>{tr(D::Trend)}</h2>
                 <Trend d=d.clone()/>
-                <h2>{tr(T::HeatMap)}</h2>
+                <h2>{tr(D::HeatMap)}</h2>
                 <Heat d=d.clone()/>
-                <h2>{tr(T::ByCategory)}</h2>
+                <h2>{tr(D::ByCategory)}</h2>
                 <Bars rows=d.by_category.iter().take(8).map(|s| (s.key.clone(), s.count)).collect()/>
-                <h2>{tr(T::BySource)}</h2>
+                <h2>{tr(D::BySource)}</h2>
                 <Bars rows=d.by_source.iter().map(|s| (CaseSource::parse(&s.key).map(|c| source_label(c, lang.get_untracked()).to_string()).unwrap_or(s.key.clone()), s.count)).collect()/>
-                <h2>{tr(T::ByLevel)}</h2>
-                <Bars rows=d.by_level.iter().map(|s| (DispatchLevel::parse(&s.key).map(|l| level_label(l, lang.get_untracked()).to_string()).unwrap_or_else(|| T::NotDispatched.get(lang.get_untracked()).to_string()), s.count)).collect()/>
+                <h2>{tr(D::ByLevel)}</h2>
+                <Bars rows=d.by_level.iter().map(|s| (DispatchLevel::parse(&s.key).map(|l| level_label(l, lang.get_untracked()).to_string()).unwrap_or_else(|| D::NotDispatched.get(lang.get_untracked()).to_string()), s.count)).collect()/>
                 {(!d.children.is_empty()).then(|| view! {
-                    <h2>{tr(T::Ranking)}</h2>
+                    <h2>{tr(D::Ranking)}</h2>
                     <Ranking rows=d.children.clone() testid="ranking-areas"/>
                 })}
                 {(!d.workers.is_empty()).then(|| view! {
-                    <h2>{tr(T::WorkerRanking)}</h2>
+                    <h2>{tr(D::WorkerRanking)}</h2>
                     <Ranking rows=d.workers.clone() testid="ranking-workers"/>
                 })}
             }
         })}
-        <h2>{tr(T::DepartmentFigures)}</h2>
+        <h2>{tr(D::DepartmentFigures)}</h2>
         {if d.departments.is_empty() {
-            view! { <p class="muted">{tr(T::NoWhistles)}</p> }.into_any()
+            view! { <p class="muted">{tr(D::NoWhistles)}</p> }.into_any()
         } else {
             view! {
                 <div class="table-wrap">
                     <table class="table" data-testid="department-figures">
                         <thead><tr>
-                            <th>{tr(T::DepartmentCode)}</th><th>{tr(T::Called)}</th><th>{tr(T::AnswerRate)}</th>
-                            <th>{tr(T::SendBackRate)}</th><th>{tr(T::OnTimeReport)}</th><th>{tr(T::AnswerHours)}</th><th>{tr(T::StreetRating)}</th>
+                            <th>{tr(T::DepartmentCode)}</th><th>{tr(D::Called)}</th><th>{tr(D::AnswerRate)}</th>
+                            <th>{tr(D::SendBackRate)}</th><th>{tr(D::OnTimeReport)}</th><th>{tr(D::AnswerHours)}</th><th>{tr(D::StreetRating)}</th>
                         </tr></thead>
                         <tbody>
                             {d.departments.iter().map(|r| view! {
@@ -237,7 +280,7 @@ fn Trend(d: Dashboard) -> impl IntoView {
         .map(|p| p.day.format("%m-%d").to_string())
         .unwrap_or_default();
     view! {
-        <svg class="chart" viewBox="0 0 320 120" role="img" data-testid="trend" aria-label=move || T::Trend.get(use_lang().get())>
+        <svg class="chart" viewBox="0 0 320 120" role="img" data-testid="trend" aria-label=move || D::Trend.get(use_lang().get())>
             <line x1="10" y1="105" x2="310" y2="105" class="axis"/>
             <polyline points=reported class="series reported" fill="none"/>
             <polyline points=handled class="series handled" fill="none"/>
@@ -245,7 +288,7 @@ fn Trend(d: Dashboard) -> impl IntoView {
             <text x="310" y="118" class="tick" text-anchor="end">{last}</text>
             <text x="10" y="10" class="tick">{format!("{max:.0}")}</text>
         </svg>
-        <p class="legend small"><span class="key reported"></span>{tr(T::Reported)}" "<span class="key handled"></span>{tr(T::Handled)}</p>
+        <p class="legend small"><span class="key reported"></span>{tr(D::Reported)}" "<span class="key handled"></span>{tr(D::Handled)}</p>
     }
 }
 
@@ -306,7 +349,7 @@ fn Ranking(rows: Vec<Ranked>, testid: &'static str) -> impl IntoView {
         <div class="table-wrap">
             <table class="table" data-testid=testid>
                 <thead><tr>
-                    <th>"#"</th><th>{tr(T::Name)}</th>
+                    <th>"#"</th><th>{tr(D::Name)}</th>
                     <th>{move || Figure::Score.label(lang.get())}</th>
                     <th>{move || Figure::PatrolRate.label(lang.get())}</th>
                     <th>{move || Figure::DiscoveryRate.label(lang.get())}</th>
@@ -318,7 +361,7 @@ fn Ranking(rows: Vec<Ranked>, testid: &'static str) -> impl IntoView {
                     {rows.into_iter().map(|r| view! {
                         <tr class:top=r.top data-top=r.top.to_string()>
                             <td>{r.rank.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
-                            <td>{r.name.clone()}{r.top.then(|| view! { " " <span class="badge status-closed">{tr(T::Top30)}</span> })}</td>
+                            <td>{r.name.clone()}{r.top.then(|| view! { " " <span class="badge status-closed">{tr(D::Top30)}</span> })}</td>
                             <td>{shown(Figure::Score, &r.figures)}</td>
                             <td>{pct(r.figures.patrol_rate)}</td>
                             <td>{pct(r.figures.discovery_rate)}</td>
@@ -371,7 +414,7 @@ fn ExportLinks(asked: RwSignal<DashboardAsk>) -> impl IntoView {
             busy.set(false);
         });
     };
-    let button = move |kind: ExportKind, format: ExportFormat, label: T| {
+    let button = move |kind: ExportKind, format: ExportFormat, label: D| {
         let ext = format.extension().to_uppercase();
         view! {
             <button type="button" disabled=move || busy.get()
@@ -382,21 +425,21 @@ fn ExportLinks(asked: RwSignal<DashboardAsk>) -> impl IntoView {
         }
     };
     view! {
-        <h2>{tr(T::Exports)}</h2>
-        <p class="muted small">{tr(T::ExportsHint)}</p>
+        <h2>{tr(D::Exports)}</h2>
+        <p class="muted small">{tr(D::ExportsHint)}</p>
         <div class="row" data-testid="exports">
-            {button(ExportKind::Cases, ExportFormat::Csv, T::ExportCases)}
-            {button(ExportKind::Cases, ExportFormat::Xlsx, T::ExportCases)}
-            {button(ExportKind::Figures, ExportFormat::Csv, T::ExportFigures)}
-            {button(ExportKind::Figures, ExportFormat::Xlsx, T::ExportFigures)}
-            {button(ExportKind::Patrols, ExportFormat::Csv, T::ExportPatrols)}
-            {button(ExportKind::Patrols, ExportFormat::Xlsx, T::ExportPatrols)}
+            {button(ExportKind::Cases, ExportFormat::Csv, D::ExportCases)}
+            {button(ExportKind::Cases, ExportFormat::Xlsx, D::ExportCases)}
+            {button(ExportKind::Figures, ExportFormat::Csv, D::ExportFigures)}
+            {button(ExportKind::Figures, ExportFormat::Xlsx, D::ExportFigures)}
+            {button(ExportKind::Patrols, ExportFormat::Csv, D::ExportPatrols)}
+            {button(ExportKind::Patrols, ExportFormat::Xlsx, D::ExportPatrols)}
         </div>
         {move || job.get().map(|s| view! {
             <p data-testid="export-progress" role="status">
-                {tr(T::ExportRows)}" "{format!("{} / {}", s.rows_done, s.rows_total)}
-                {s.url.clone().map(|u| view! { " " <a class="button primary" href=u download rel="external" data-testid="export-download">{tr(T::Download)}</a> })}
-                {s.failed.then(|| view! { " " <span class="form-error">{tr(T::ExportFailed)}</span> })}
+                {tr(D::ExportRows)}" "{format!("{} / {}", s.rows_done, s.rows_total)}
+                {s.url.clone().map(|u| view! { " " <a class="button primary" href=u download rel="external" data-testid="export-download">{tr(D::Download)}</a> })}
+                {s.failed.then(|| view! { " " <span class="form-error">{tr(D::ExportFailed)}</span> })}
             </p>
         })}
         {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}

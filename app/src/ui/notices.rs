@@ -6,8 +6,16 @@ use super::i18n::{short_time, tr, use_lang, T};
 use super::session::use_session;
 use crate::api::notices::{mark_notices_read, my_notices};
 use crate::domain::notice::NoticeView;
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { No {
+    NoNotices => "暂无消息。", "No notifications.";
+    NoticesTitle => "消息", "Notifications";
+} }
 
 #[component]
 pub fn NoticesPage() -> impl IntoView {
@@ -52,7 +60,7 @@ fn NoticeList() -> impl IntoView {
     };
     view! {
         <section class="cases">
-            <h1>{tr(T::NoticesTitle)}</h1>
+            <h1>{tr(No::NoticesTitle)}</h1>
             <ErrorLine error/>
             <ul class="case-list" data-testid="notices">
                 {move || rows.get().into_iter().map(|n| {
@@ -71,7 +79,7 @@ fn NoticeList() -> impl IntoView {
                 }).collect_view()}
             </ul>
             <Show when=move || rows.with(Vec::is_empty) && !load.pending().get()>
-                <p class="notice">{tr(T::NoNotices)}</p>
+                <p class="notice">{tr(No::NoNotices)}</p>
             </Show>
             <Show when=move || more.get()>
                 <button type="button" on:click=next disabled=move || load.pending().get()>{tr(T::LoadMore)}</button>

@@ -152,7 +152,12 @@ where
     /// The list as every paged page shows it: loading, the error, `empty`, or the
     /// rows (`row` each, in a `<ul data-testid=testid>`) with "more" under them;
     /// the error of a failed "more" below.
-    pub fn view(self, empty: I18n, testid: &'static str, row: fn(T) -> AnyView) -> impl IntoView {
+    pub fn view<E: super::i18n::Words>(
+        self,
+        empty: E,
+        testid: &'static str,
+        row: fn(T) -> AnyView,
+    ) -> impl IntoView {
         let lang = use_lang();
         let more_error = Signal::derive(move || self.more_error());
         // Back from a row's page: where the list was left, once the rows are in.

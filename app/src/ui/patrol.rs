@@ -17,8 +17,50 @@ use crate::domain::patrol::{
     IssueReview, IssueStatus, NewKeyIssue, NewVisit, PatrolView, ReviewKind, Risk, TrackPoint,
     VisitKind,
 };
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { P {
+    AddKeyIssue => "加入清单", "Add to the list";
+    AddReview => "添加分析/总结", "Add a review";
+    ChooseCategory => "请选择问题类别", "Choose a category";
+    DayRuleTitle => "每日巡查情况（每天至少2次）", "Daily patrols (at least 2 a day)";
+    EndPatrol => "结束巡查", "End patrol";
+    FindingFiled => "已转为事件", "Filed as case";
+    FindingToCase => "一键转为事件", "File as a case";
+    Grid => "网格", "Grid";
+    KeyIssues => "重点问题清单", "Key issues";
+    KeyIssuesPerGrid => "重点问题清单按网格管理，请在上方选择一个网格。", "Key issues are kept per grid: choose a grid above.";
+    LogVisit => "记录走访", "Log visit";
+    NoGps => "暂时无法获取位置，已记录的位置会在恢复后补传。", "No position for now; recorded points are sent once the signal is back.";
+    NoKeyIssues => "暂无重点问题", "No key issues";
+    PatrolEvery => "每 {n} 秒记录一次位置（节省电量）", "A point every {n} seconds (spares the battery)";
+    PatrolRunning => "巡查中", "Patrolling";
+    PatrolStaffOnly => "巡查走访仅限网格工作人员使用。", "Patrols are for grid staff.";
+    PatrolStartHint => "每名网格员每天至少巡查走访两次。开始后手机按设定间隔记录位置，请保持页面打开。", "Each grid worker patrols at least twice a day. Once started, the phone records its position at the set interval: keep this page open.";
+    PatrolTitle => "巡查走访", "Patrols and visits";
+    PatrolToday => "今日有效巡查", "Patrols today";
+    PatrolTooShort => "（不足10分钟，不计入）", "(under 10 minutes: not counted)";
+    PatrolsShort => "有效巡查", "Patrols";
+    PatrolsToday => "今日巡查记录", "Today's patrols";
+    RiskLevel => "风险等级", "Risk";
+    RuleDone => "已达标", "Done";
+    RuleNotDone => "未达标", "Not yet";
+    StartPatrol => "开始巡查", "Start patrol";
+    StartedAt => "开始于", "Started";
+    StatusUnchanged => "状态不变", "Status unchanged";
+    Title => "标题", "Title";
+    TrackPoints => "已记录位置", "Points recorded";
+    VisitKindLabel => "走访类型", "Kind";
+    VisitSubject => "走访对象", "Household or place";
+    VisitSubjectHint => "如：3号楼2单元501、惠民超市", "e.g. Bldg 3 Unit 2 No. 501, a corner shop";
+    VisitsShort => "次走访", "visits";
+    Walked => "巡查里程", "Distance";
+    Worker => "网格员", "Worker";
+} }
 
 #[component]
 pub fn PatrolPage() -> impl IntoView {
@@ -48,7 +90,7 @@ fn PatrolHome() -> impl IntoView {
     });
     view! {
         <section class="cases patrol">
-            <h1>{tr(T::PatrolTitle)}</h1>
+            <h1>{tr(P::PatrolTitle)}</h1>
             <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
                 {move || status.get().map(|r| match r {
                     Err(e) => view! { <p class="form-error">{e.message(lang.get())}</p> }.into_any(),
@@ -58,11 +100,11 @@ fn PatrolHome() -> impl IntoView {
                         view! {
                             {grid.clone().map(|g| view! {
                                 <p class="case-head" data-testid="day-rule">
-                                    <span>{tr(T::PatrolToday)}" "<strong data-testid="today-count">{format!("{}/{}", s.today, s.needed)}</strong></span>
+                                    <span>{tr(P::PatrolToday)}" "<strong data-testid="today-count">{format!("{}/{}", s.today, s.needed)}</strong></span>
                                     {if s.today >= s.needed {
-                                        view! { <span class="badge status-closed">{tr(T::RuleDone)}</span> }.into_any()
+                                        view! { <span class="badge status-closed">{tr(P::RuleDone)}</span> }.into_any()
                                     } else {
-                                        view! { <span class="flag due-soon">{tr(T::RuleNotDone)}</span> }.into_any()
+                                        view! { <span class="flag due-soon">{tr(P::RuleNotDone)}</span> }.into_any()
                                     }}
                                     <code>{g}</code>
                                 </p>
@@ -73,13 +115,13 @@ fn PatrolHome() -> impl IntoView {
                                 (false, _) => ().into_any(),
                             }}
                             {(!s.recent.is_empty()).then(|| view! {
-                                <h2>{tr(T::PatrolsToday)}</h2>
+                                <h2>{tr(P::PatrolsToday)}</h2>
                                 <ul class="case-list" data-testid="recent-patrols">
                                     {s.recent.iter().map(|p| view! { <li><PatrolLine patrol=p.clone()/></li> }).collect_view()}
                                 </ul>
                             })}
                             {if areas.is_empty() {
-                                view! { <p class="notice">{tr(T::PatrolStaffOnly)}</p> }.into_any()
+                                view! { <p class="notice">{tr(P::PatrolStaffOnly)}</p> }.into_any()
                             } else {
                                 view! { <AreaWork areas/> }.into_any()
                             }}
@@ -103,8 +145,8 @@ fn PatrolLine(patrol: PatrolView) -> impl IntoView {
         <span>{short_time(patrol.started_at)}</span>" · "
         <span>{format!("{} min", minutes(&patrol))}</span>" · "
         <span>{format!("{:.0} m", patrol.length_m)}</span>" · "
-        <span>{patrol.visits.len()}" "{tr(T::VisitsShort)}</span>" "
-        {(!counts).then(|| view! { <span class="muted small">{tr(T::PatrolTooShort)}</span> })}
+        <span>{patrol.visits.len()}" "{tr(P::VisitsShort)}</span>" "
+        {(!counts).then(|| view! { <span class="muted small">{tr(P::PatrolTooShort)}</span> })}
     }
 }
 
@@ -119,10 +161,10 @@ fn StartButton() -> impl IntoView {
         }
     });
     view! {
-        <p class="hint">{tr(T::PatrolStartHint)}</p>
+        <p class="hint">{tr(P::PatrolStartHint)}</p>
         <button type="button" class="primary big" data-testid="start-patrol" disabled=move || start.pending().get()
             on:click=move |_| { start.dispatch(()); }>
-            {tr(T::StartPatrol)}
+            {tr(P::StartPatrol)}
         </button>
         <ErrorLine error/>
     }
@@ -291,22 +333,22 @@ fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
     view! {
         <article class="card" data-testid="running-patrol">
             <p class="case-head">
-                <span class="badge status-in_progress">{tr(T::PatrolRunning)}</span>
-                <span class="muted">{tr(T::StartedAt)}" "{short_time(started)}</span>
+                <span class="badge status-in_progress">{tr(P::PatrolRunning)}</span>
+                <span class="muted">{tr(P::StartedAt)}" "{short_time(started)}</span>
             </p>
             <dl class="facts">
-                <dt>{tr(T::TrackPoints)}</dt><dd data-testid="points">{move || points.get()}</dd>
-                <dt>{tr(T::Walked)}</dt><dd data-testid="walked">{move || format!("{:.0} m", length.get())}</dd>
+                <dt>{tr(P::TrackPoints)}</dt><dd data-testid="points">{move || points.get()}</dd>
+                <dt>{tr(P::Walked)}</dt><dd data-testid="walked">{move || format!("{:.0} m", length.get())}</dd>
             </dl>
-            {move || gps.get().map(|e| view! { <p class="form-error" role="status">{tr(T::NoGps)}" "<span class="muted small">{e}</span></p> })}
+            {move || gps.get().map(|e| view! { <p class="form-error" role="status">{tr(P::NoGps)}" "<span class="muted small">{e}</span></p> })}
             <VisitForm patrol_id=id last/>
             <Visits visits=patrol.visits.clone()/>
             <button type="button" class="big" data-testid="end-patrol" disabled=move || end.pending().get()
                 on:click=move |_| { end.dispatch(()); }>
-                {tr(T::EndPatrol)}
+                {tr(P::EndPatrol)}
             </button>
             <ErrorLine error=end_error/>
-            <p class="muted small">{move || T::PatrolEvery.get(lang.get()).replace("{n}", &interval.to_string())}</p>
+            <p class="muted small">{move || P::PatrolEvery.get(lang.get()).replace("{n}", &interval.to_string())}</p>
         </article>
     }
 }
@@ -382,14 +424,14 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
     };
     view! {
         <form class="actions" data-testid="visit-form" on:submit=move |ev| { ev.prevent_default(); submit(()); }>
-            <h2>{tr(T::LogVisit)}</h2>
-            <label><span>{tr(T::VisitKindLabel)}</span>
+            <h2>{tr(P::LogVisit)}</h2>
+            <label><span>{tr(P::VisitKindLabel)}</span>
                 <select bind:value=kind data-testid="visit-kind">
                     {VisitKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
                 </select>
             </label>
-            <label><span>{tr(T::VisitSubject)}</span>
-                <input type="text" bind:value=subject maxlength="60" data-testid="visit-subject" placeholder=move || T::VisitSubjectHint.get(lang.get())/>
+            <label><span>{tr(P::VisitSubject)}</span>
+                <input type="text" bind:value=subject maxlength="60" data-testid="visit-subject" placeholder=move || P::VisitSubjectHint.get(lang.get())/>
             </label>
             <label><span>{tr(T::Note)}</span>
                 <textarea bind:value=note rows="2" data-testid="visit-note"></textarea>
@@ -399,7 +441,7 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
                 <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="visit-photos"/>
             </label>
             {move || uploading.get().map(|(i, n)| view! { <p class="ok">{tr(T::UploadingPhoto)}{format!(" {i}/{n}…")}</p> })}
-            <button type="submit" class="primary" data-testid="log-visit" disabled=move || busy.get()>{tr(T::LogVisit)}</button>
+            <button type="submit" class="primary" data-testid="log-visit" disabled=move || busy.get()>{tr(P::LogVisit)}</button>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </form>
     }
@@ -443,11 +485,11 @@ fn Visits(visits: Vec<crate::domain::patrol::VisitView>) -> impl IntoView {
                             }).collect_view()}</div>
                         })}
                         {move || match case.get() {
-                            Some(c) => view! { <A href=format!("/case/{c}") attr:data-testid="visit-case">{tr(T::FindingFiled)}{format!(" #{c}")}</A> }.into_any(),
+                            Some(c) => view! { <A href=format!("/case/{c}") attr:data-testid="visit-case">{tr(P::FindingFiled)}{format!(" #{c}")}</A> }.into_any(),
                             None => view! {
                                 <div class="row">
                                     <select bind:value=category data-testid="finding-category">
-                                        <option value="">{tr(T::ChooseCategory)}</option>
+                                        <option value="">{tr(P::ChooseCategory)}</option>
                                         {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                             .filter(|c| c.parent_id.is_some())
                                             .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
@@ -455,7 +497,7 @@ fn Visits(visits: Vec<crate::domain::patrol::VisitView>) -> impl IntoView {
                                     </select>
                                     <button type="button" data-testid="to-case" disabled=move || to_case.pending().get()
                                         on:click=move |_| file(category.get_untracked())>
-                                        {tr(T::FindingToCase)}
+                                        {tr(P::FindingToCase)}
                                     </button>
                                 </div>
                             }.into_any(),
@@ -475,7 +517,7 @@ fn AreaWork(areas: Vec<(String, String)>) -> impl IntoView {
     let area = RwSignal::new(areas.first().map(|a| a.0.clone()).unwrap_or_default());
     let day = LocalResource::new(move || patrol_day(area.get(), None));
     view! {
-        <h2>{tr(T::DayRuleTitle)}</h2>
+        <h2>{tr(P::DayRuleTitle)}</h2>
         <label><span>{tr(T::Area)}</span>
             <select bind:value=area data-testid="patrol-area">
                 {areas.iter().map(|(c, n)| view! { <option value=c.clone()>{n.clone()}</option> }).collect_view()}
@@ -486,13 +528,13 @@ fn AreaWork(areas: Vec<(String, String)>) -> impl IntoView {
                 Err(e) => view! { <p class="form-error">{e.message(lang.get())}</p> }.into_any(),
                 Ok(d) => view! {
                     <table class="table" data-testid="worker-days">
-                        <thead><tr><th>{tr(T::Worker)}</th><th>{tr(T::Grid)}</th><th>{tr(T::PatrolsShort)}</th><th></th></tr></thead>
+                        <thead><tr><th>{tr(P::Worker)}</th><th>{tr(P::Grid)}</th><th>{tr(P::PatrolsShort)}</th><th></th></tr></thead>
                         <tbody>
                             {d.workers.into_iter().map(|w| view! {
                                 <tr data-done=w.done.to_string()>
                                     <td>{w.name}</td><td><code>{w.grid_code}</code></td>
                                     <td>{format!("{}/{}", w.patrols, crate::domain::patrol::DAILY_PATROLS)}</td>
-                                    <td>{if w.done { view! { <span class="badge status-closed">{tr(T::RuleDone)}</span> }.into_any() } else { view! { <span class="flag due-soon">{tr(T::RuleNotDone)}</span> }.into_any() }}</td>
+                                    <td>{if w.done { view! { <span class="badge status-closed">{tr(P::RuleDone)}</span> }.into_any() } else { view! { <span class="flag due-soon">{tr(P::RuleNotDone)}</span> }.into_any() }}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -529,14 +571,14 @@ fn KeyIssues(area: RwSignal<String>) -> impl IntoView {
         None => {}
     });
     view! {
-        <h2>{tr(T::KeyIssues)}</h2>
+        <h2>{tr(P::KeyIssues)}</h2>
         <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
             {move || list.get().map(|r| match r {
                 // A community or street: the list is per grid.
-                Err(AppError::NotFound) => view! { <p class="muted">{tr(T::KeyIssuesPerGrid)}</p> }.into_any(),
+                Err(AppError::NotFound) => view! { <p class="muted">{tr(P::KeyIssuesPerGrid)}</p> }.into_any(),
                 Err(e) => view! { <p class="form-error">{e.message(lang.get())}</p> }.into_any(),
                 Ok(items) => view! {
-                    {items.is_empty().then(|| view! { <p class="muted">{tr(T::NoKeyIssues)}</p> })}
+                    {items.is_empty().then(|| view! { <p class="muted">{tr(P::NoKeyIssues)}</p> })}
                     <ul class="case-list" data-testid="key-issues">
                         {items.into_iter().map(|i| view! { <li><KeyIssue issue=i changed/></li> }).collect_view()}
                     </ul>
@@ -554,22 +596,22 @@ fn KeyIssues(area: RwSignal<String>) -> impl IntoView {
                             owner_id: None,
                         });
                     }>
-                        <label><span>{tr(T::Title)}</span><input type="text" bind:value=title maxlength="60" data-testid="issue-title"/></label>
+                        <label><span>{tr(P::Title)}</span><input type="text" bind:value=title maxlength="60" data-testid="issue-title"/></label>
                         <label><span>{tr(T::Category)}</span>
                             <select bind:value=category data-testid="issue-category">
-                                <option value="">{tr(T::ChooseCategory)}</option>
+                                <option value="">{tr(P::ChooseCategory)}</option>
                                 {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter()
                                     .filter(|c| c.parent_id.is_some())
                                     .map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> })
                                     .collect_view()}
                             </select>
                         </label>
-                        <label><span>{tr(T::RiskLevel)}</span>
+                        <label><span>{tr(P::RiskLevel)}</span>
                             <select bind:value=risk data-testid="issue-risk">
                                 {Risk::ALL.iter().map(|r| { let r = *r; view! { <option value=r.as_str()>{move || r.label(lang.get())}</option> } }).collect_view()}
                             </select>
                         </label>
-                        <button type="submit" class="primary" data-testid="add-issue" disabled=move || add.pending().get()>{tr(T::AddKeyIssue)}</button>
+                        <button type="submit" class="primary" data-testid="add-issue" disabled=move || add.pending().get()>{tr(P::AddKeyIssue)}</button>
                         <ErrorLine error=Signal::derive(move || add_error.get())/>
                     </form>
                 }.into_any(),
@@ -608,7 +650,7 @@ fn KeyIssue(issue: crate::domain::patrol::KeyIssueView, changed: RwSignal<u32>) 
                 }).collect_view()}
             </ul>
             <details>
-                <summary>{tr(T::AddReview)}</summary>
+                <summary>{tr(P::AddReview)}</summary>
                 <form class="actions" on:submit=move |ev| {
                     ev.prevent_default();
                     review.dispatch(IssueReview {
@@ -624,10 +666,10 @@ fn KeyIssue(issue: crate::domain::patrol::KeyIssueView, changed: RwSignal<u32>) 
                     </select>
                     <textarea bind:value=text rows="2"></textarea>
                     <select bind:value=new_status>
-                        <option value="">{tr(T::StatusUnchanged)}</option>
+                        <option value="">{tr(P::StatusUnchanged)}</option>
                         {IssueStatus::ALL.iter().map(|s| { let s = *s; view! { <option value=s.as_str()>{move || s.label(lang.get())}</option> } }).collect_view()}
                     </select>
-                    <button type="submit" disabled=move || review.pending().get()>{tr(T::AddReview)}</button>
+                    <button type="submit" disabled=move || review.pending().get()>{tr(P::AddReview)}</button>
                     <ErrorLine error=Signal::derive(move || error.get())/>
                 </form>
             </details>

@@ -15,8 +15,71 @@ use crate::domain::lists::{ProjectStatus, ServiceCategory};
 use crate::domain::staff::CurrentUser;
 use crate::domain::unit::{MemberView, NewUnit, Record, Review, UnitKind, UnitView};
 use crate::domain::wish::{WishFilter, WishList};
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Sv {
+    ActivityDesc => "活动内容", "What to do";
+    ActivityPlace => "活动地点", "Place";
+    ActivityTitle => "活动名称", "Title";
+    AddNeed => "添加需求", "Add a need";
+    AddProject => "创建项目", "Start a project";
+    AddResource => "发布资源", "Offer a resource";
+    Approve => "通过", "Approve";
+    Attended => "已签到", "Attended";
+    Attendees => "报名名单", "Sign-ups";
+    Availability => "可提供时间", "When available";
+    CancelSignUp => "取消报名", "Cancel";
+    Capacity => "名额", "Places";
+    CheckIn => "签到", "Check in";
+    ChooseCommunity => "居住社区", "Community you live in";
+    ChooseUnit => "所在单位", "Your unit";
+    ContactName => "联系人", "Contact";
+    ContactPhone => "联系电话", "Contact phone";
+    Detail => "说明", "Details";
+    EndsAt => "结束时间", "Ends";
+    ExportCsv => "导出 CSV", "Export CSV";
+    ExportXlsx => "导出 Excel", "Export Excel";
+    HoursTotal => "服务时长", "Hours";
+    Leaderboard => "积分榜", "Leaderboard";
+    Ledger => "服务台账", "Service ledger";
+    LinkNeeds => "关联需求", "Needs";
+    MemberHint => "在职党员向居住地社区报到，审核通过后可认领心愿、参加志愿服务并获得积分。", "In-service party members report to the community they live in; once approved they can claim wishes, volunteer and earn points.";
+    Members => "报到党员", "Members";
+    Membership => "双报到", "Dual reporting";
+    MyClaims => "我认领的", "My claims";
+    MyRecord => "我的服务记录", "My service record";
+    MyWishes => "我的心愿", "My wishes";
+    NavWishes => "微心愿", "Wishes";
+    Needs => "需求清单", "Needs";
+    NoActivities => "暂无活动。", "No activities.";
+    NoRecord => "还没有服务记录。", "No service yet.";
+    NoSuggestions => "暂无同类资源。", "No resource of this kind yet.";
+    OverdueClaims => "超期未完成的认领", "Claims past their date";
+    PartyOrg => "党组织名称", "Party organisation";
+    PlacesLeft => "剩余名额", "Places left";
+    Points => "积分", "Points";
+    Progress => "进度", "Progress";
+    Projects => "项目清单", "Projects";
+    PublishActivity => "发布活动", "Publish an activity";
+    Refuse => "不通过", "Refuse";
+    RegisterUnit => "单位报到", "Register a unit";
+    ReportIn => "提交报到", "Report";
+    Resources => "资源清单", "Resources";
+    ReviewWishes => "社区心愿审核", "Community wishes";
+    ServiceCategory => "类别", "Category";
+    SignUp => "报名", "Sign up";
+    SignedUp => "已报名", "Signed up";
+    StartsAt => "开始时间", "Starts";
+    Suggest => "匹配资源", "Matching resources";
+    UnitKind => "单位类型", "Kind";
+    UnitName => "单位名称", "Unit name";
+    Units => "双报到单位", "Dual-reporting units";
+    VolunteerTitle => "微志愿活动", "Volunteer activities";
+} }
 
 fn review_badge(r: Review) -> impl IntoView {
     let lang = use_lang();
@@ -59,19 +122,19 @@ fn Service(user: CurrentUser) -> impl IntoView {
         )
     });
     // One review tab per community the user runs (我的's "待审心愿" counts these).
-    let mut tabs: Vec<(WishList, T)> = user
+    let mut tabs: Vec<(WishList, Sv)> = user
         .grants
         .iter()
         .filter_map(|g| match (&g.scope, g.role) {
             (Scope::Community(c), Role::CommunityAdmin) => {
-                Some((WishList::Community(c.clone()), T::ReviewWishes))
+                Some((WishList::Community(c.clone()), Sv::ReviewWishes))
             }
             _ => None,
         })
         .collect();
     tabs.extend([
-        (WishList::Mine, T::MyWishes),
-        (WishList::Claimed, T::MyClaims),
+        (WishList::Mine, Sv::MyWishes),
+        (WishList::Claimed, Sv::MyClaims),
     ]);
     let current = RwSignal::new(tabs[0].0.clone());
     let board_community = RwSignal::new(home_community(&user).unwrap_or_default());
@@ -93,7 +156,7 @@ fn Service(user: CurrentUser) -> impl IntoView {
                     Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
                 })}
             </Transition>
-            <h2>{tr(T::NavWishes)}</h2>
+            <h2>{tr(Sv::NavWishes)}</h2>
             <nav class="tabs" role="tablist">
                 {tabs.into_iter().map(|(l, label)| {
                     let l2 = l.clone();
@@ -113,7 +176,7 @@ fn Service(user: CurrentUser) -> impl IntoView {
             <Show when=move || reviewer>
                 <OverdueClaims/>
             </Show>
-            <h2>{tr(T::Leaderboard)}</h2>
+            <h2>{tr(Sv::Leaderboard)}</h2>
             <CommunitySelect value=board_community/>
             <Leaderboard community=board_community/>
         </section>
@@ -124,13 +187,13 @@ fn Service(user: CurrentUser) -> impl IntoView {
 fn RecordCard(record: Record) -> impl IntoView {
     view! {
         <div class="card" data-testid="record">
-            <h2>{tr(T::MyRecord)}</h2>
+            <h2>{tr(Sv::MyRecord)}</h2>
             <p class="totals">
-                <span>{tr(T::Points)}" "<strong data-testid="my-points">{record.points}</strong></span>
-                <span>{tr(T::HoursTotal)}" "<strong>{format!("{:.1}", record.hours)}</strong></span>
+                <span>{tr(Sv::Points)}" "<strong data-testid="my-points">{record.points}</strong></span>
+                <span>{tr(Sv::HoursTotal)}" "<strong>{format!("{:.1}", record.hours)}</strong></span>
             </p>
             {if record.lines.is_empty() {
-                view! { <p class="muted">{tr(T::NoRecord)}</p> }.into_any()
+                view! { <p class="muted">{tr(Sv::NoRecord)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain">
@@ -161,28 +224,28 @@ fn MembershipCard(membership: Option<MemberView>, reload: RwSignal<u32>) -> impl
         .is_none_or(|m| m.status == Review::Rejected);
     view! {
         <div class="card" data-testid="membership">
-            <h2>{tr(T::Membership)}</h2>
+            <h2>{tr(Sv::Membership)}</h2>
             {membership.map(|m| view! {
                 <p>{m.unit_name.clone()}" · "{m.community_name.clone()}" "{review_badge(m.status)}</p>
             })}
             <Show when=move || open>
                 <details>
-                <summary>{tr(T::ReportIn)}</summary>
-                <p class="hint">{tr(T::MemberHint)}</p>
+                <summary>{tr(Sv::ReportIn)}</summary>
+                <p class="hint">{tr(Sv::MemberHint)}</p>
                 <div class="form">
-                    <label><span>{tr(T::ChooseUnit)}</span>
+                    <label><span>{tr(Sv::ChooseUnit)}</span>
                         <select bind:value=unit data-testid="unit-choice">
                             <option value="">{tr(T::ChooseOne)}</option>
                             {move || choices.get().map(|l| l.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view())}
                         </select>
                     </label>
-                    <label><span>{tr(T::ChooseCommunity)}</span><CommunitySelect value=community/></label>
+                    <label><span>{tr(Sv::ChooseCommunity)}</span><CommunitySelect value=community/></label>
                     <button type="button" class="primary" disabled=move || report.pending().get() on:click=move |_| {
                         report.dispatch(ReportMember {
                             unit_id: unit.get_untracked().parse().unwrap_or(0),
                             community: community.get_untracked(),
                         });
-                    }>{tr(T::ReportIn)}</button>
+                    }>{tr(Sv::ReportIn)}</button>
                     <ErrorLine error/>
                 </div>
                 </details>
@@ -221,7 +284,7 @@ fn UnitsCard(units: Vec<UnitView>, reload: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <div class="card" data-testid="units">
-            <h2>{tr(T::Units)}</h2>
+            <h2>{tr(Sv::Units)}</h2>
             <ul class="plain">
                 {units.into_iter().map(|u| {
                     let id = u.id;
@@ -231,11 +294,11 @@ fn UnitsCard(units: Vec<UnitView>, reload: RwSignal<u32>) -> impl IntoView {
                         <li data-testid="unit">
                             <strong>{u.name.clone()}</strong>" "{review_badge(u.status)}
                             <span class="muted small">" "{move || kind.map(|k| k.label(lang.get())).unwrap_or_default()}" · "{u.party_org.clone()}" · "{u.community_name.clone()}</span>
-                            <br/><span class="small">{tr(T::Members)}" "{u.members}" · "{tr(T::Points)}" "{u.points}" · "{tr(T::HoursTotal)}" "{format!("{:.1}", u.hours)}</span>
+                            <br/><span class="small">{tr(Sv::Members)}" "{u.members}" · "{tr(Sv::Points)}" "{u.points}" · "{tr(Sv::HoursTotal)}" "{format!("{:.1}", u.hours)}</span>
                             <Show when=move || pending && reviews()>
                                 <div class="row">
-                                    <button type="button" class="primary" on:click=move |_| { review.dispatch(ReviewUnit { unit_id: id, approve: true, reason: String::new() }); }>{tr(T::Approve)}</button>
-                                    <button type="button" on:click=move |_| { review.dispatch(ReviewUnit { unit_id: id, approve: false, reason: T::Refuse.get(lang.get_untracked()).to_string() }); }>{tr(T::Refuse)}</button>
+                                    <button type="button" class="primary" on:click=move |_| { review.dispatch(ReviewUnit { unit_id: id, approve: true, reason: String::new() }); }>{tr(Sv::Approve)}</button>
+                                    <button type="button" on:click=move |_| { review.dispatch(ReviewUnit { unit_id: id, approve: false, reason: Sv::Refuse.get(lang.get_untracked()).to_string() }); }>{tr(Sv::Refuse)}</button>
                                 </div>
                             </Show>
                             <Show when=move || !pending && (runs(id) || reviews())>
@@ -247,7 +310,7 @@ fn UnitsCard(units: Vec<UnitView>, reload: RwSignal<u32>) -> impl IntoView {
             </ul>
             <ErrorLine error/>
             <details>
-                <summary>{tr(T::RegisterUnit)}</summary>
+                <summary>{tr(Sv::RegisterUnit)}</summary>
                 <RegisterUnitForm reload/>
             </details>
         </div>
@@ -267,9 +330,9 @@ fn UnitLedger(unit_id: i64) -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="row">
-            <button type="button" on:click=move |_| open.update(|o| *o = !*o) data-testid="show-ledger">{tr(T::Ledger)}</button>
-            <a href=format!("/api/v1/units/{unit_id}/ledger.xlsx") download>{tr(T::ExportXlsx)}</a>
-            <a href=format!("/api/v1/units/{unit_id}/ledger.csv") download>{tr(T::ExportCsv)}</a>
+            <button type="button" on:click=move |_| open.update(|o| *o = !*o) data-testid="show-ledger">{tr(Sv::Ledger)}</button>
+            <a href=format!("/api/v1/units/{unit_id}/ledger.xlsx") download>{tr(Sv::ExportXlsx)}</a>
+            <a href=format!("/api/v1/units/{unit_id}/ledger.csv") download>{tr(Sv::ExportCsv)}</a>
         </div>
         {move || ledger.get().flatten().map(|r| match r {
             Ok(rec) => view! {
@@ -304,15 +367,15 @@ fn RegisterUnitForm(reload: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <div class="form">
-            <label><span>{tr(T::UnitName)}</span><input type="text" bind:value=name maxlength="40"/></label>
-            <label><span>{tr(T::UnitKind)}</span>
+            <label><span>{tr(Sv::UnitName)}</span><input type="text" bind:value=name maxlength="40"/></label>
+            <label><span>{tr(Sv::UnitKind)}</span>
                 <select bind:value=kind>
                     {UnitKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
                 </select>
             </label>
-            <label><span>{tr(T::PartyOrg)}</span><input type="text" bind:value=org maxlength="60"/></label>
-            <label><span>{tr(T::ContactName)}</span><input type="text" bind:value=contact maxlength="20"/></label>
-            <label><span>{tr(T::ContactPhone)}</span><input type="tel" inputmode="numeric" bind:value=phone maxlength="11"/></label>
+            <label><span>{tr(Sv::PartyOrg)}</span><input type="text" bind:value=org maxlength="60"/></label>
+            <label><span>{tr(Sv::ContactName)}</span><input type="text" bind:value=contact maxlength="20"/></label>
+            <label><span>{tr(Sv::ContactPhone)}</span><input type="tel" inputmode="numeric" bind:value=phone maxlength="11"/></label>
             <label><span>{tr(T::Community)}</span><CommunitySelect value=community/></label>
             <button type="button" class="primary" disabled=move || register.pending().get() on:click=move |_| {
                 register.dispatch(NewUnit {
@@ -342,7 +405,7 @@ fn MembersCard(members: Vec<MemberView>, reviewer: bool, reload: RwSignal<u32>) 
     (!members.is_empty()).then(|| {
         view! {
             <div class="card" data-testid="members">
-                <h2>{tr(T::Members)}</h2>
+                <h2>{tr(Sv::Members)}</h2>
                 <ul class="plain">
                     {members.into_iter().map(|m| {
                         let pending = m.status == Review::Pending;
@@ -351,11 +414,11 @@ fn MembersCard(members: Vec<MemberView>, reviewer: bool, reload: RwSignal<u32>) 
                             <li>
                                 <strong>{m.name.clone()}</strong>" "{review_badge(m.status)}
                                 <span class="muted small">" "{m.unit_name.clone()}" · "{m.community_name.clone()}" · "{m.phone.clone()}</span>
-                                <span class="small">" · "{tr(T::Points)}" "{m.points}</span>
+                                <span class="small">" · "{tr(Sv::Points)}" "{m.points}</span>
                                 <Show when=move || pending && reviewer>
                                     <div class="row">
-                                        <button type="button" class="primary" on:click=move |_| { review.dispatch(ReviewMember { user_id, approve: true }); }>{tr(T::Approve)}</button>
-                                        <button type="button" on:click=move |_| { review.dispatch(ReviewMember { user_id, approve: false }); }>{tr(T::Refuse)}</button>
+                                        <button type="button" class="primary" on:click=move |_| { review.dispatch(ReviewMember { user_id, approve: true }); }>{tr(Sv::Approve)}</button>
+                                        <button type="button" on:click=move |_| { review.dispatch(ReviewMember { user_id, approve: false }); }>{tr(Sv::Refuse)}</button>
                                     </div>
                                 </Show>
                             </li>
@@ -373,7 +436,7 @@ fn OverdueClaims() -> impl IntoView {
     let list = LocalResource::new(|| async { overdue_wish_claims().await.unwrap_or_default() });
     view! {
         {move || list.get().filter(|l| !l.is_empty()).map(|l| view! {
-            <h2>{tr(T::OverdueClaims)}</h2>
+            <h2>{tr(Sv::OverdueClaims)}</h2>
             <ul class="case-list" data-testid="overdue-claims">
                 {l.into_iter().map(|c| view! { <WishRow card=c/> }).collect_view()}
             </ul>
@@ -441,16 +504,16 @@ pub fn VolunteerPage() -> impl IntoView {
     };
     view! {
         <section class="cases" data-testid="volunteer">
-            <h1>{tr(T::VolunteerTitle)}</h1>
+            <h1>{tr(Sv::VolunteerTitle)}</h1>
             <CommunitySelect value=community all=true/>
             <Show when=organiser>
                 <details>
-                    <summary>{tr(T::PublishActivity)}</summary>
+                    <summary>{tr(Sv::PublishActivity)}</summary>
                     <PublishForm community reload/>
                 </details>
             </Show>
             {move || list.get().map(|r| match r {
-                Ok(l) if l.is_empty() => view! { <p class="notice">{tr(T::NoActivities)}</p> }.into_any(),
+                Ok(l) if l.is_empty() => view! { <p class="notice">{tr(Sv::NoActivities)}</p> }.into_any(),
                 Ok(l) => view! {
                     <ul class="case-list">
                         {l.into_iter().map(|a| view! { <ActivityItem activity=a reload/> }).collect_view()}
@@ -484,18 +547,18 @@ fn ActivityItem(activity: ActivityView, reload: RwSignal<u32>) -> impl IntoView 
                 <span class="case-cat">{activity.title.clone()}</span>
                 <span class="case-text">{activity.description.clone()}</span>
                 <span class="muted small">{short_time(activity.starts_at)}" – "{short_time(activity.ends_at)}" · "{activity.place.clone()}" · "{activity.community_name.clone()}</span>
-                <span class="small">{tr(T::PlacesLeft)}" "<strong data-testid="places-left">{left}</strong>"/"{activity.capacity}" · "{format!("{:.1}h", activity.hours)}</span>
+                <span class="small">{tr(Sv::PlacesLeft)}" "<strong data-testid="places-left">{left}</strong>"/"{activity.capacity}" · "{format!("{:.1}h", activity.hours)}</span>
                 {match mine {
-                    Some(Attendance::SignedUp) => Some(view! { <span class="badge" data-testid="signed-up">{tr(T::SignedUp)}</span> }.into_any()),
-                    Some(Attendance::Attended) => Some(view! { <span class="badge">{tr(T::Attended)}</span> }.into_any()),
+                    Some(Attendance::SignedUp) => Some(view! { <span class="badge" data-testid="signed-up">{tr(Sv::SignedUp)}</span> }.into_any()),
+                    Some(Attendance::Attended) => Some(view! { <span class="badge">{tr(Sv::Attended)}</span> }.into_any()),
                     _ => None,
                 }}
                 <div class="row">
                     <Show when=move || session.current().is_some() && can_join>
-                        <button type="button" class="primary" data-testid="sign-up" on:click=move |_| { join.dispatch(SignUp { activity_id: id, join: true }); }>{tr(T::SignUp)}</button>
+                        <button type="button" class="primary" data-testid="sign-up" on:click=move |_| { join.dispatch(SignUp { activity_id: id, join: true }); }>{tr(Sv::SignUp)}</button>
                     </Show>
                     <Show when=move || can_cancel>
-                        <button type="button" on:click=move |_| { join.dispatch(SignUp { activity_id: id, join: false }); }>{tr(T::CancelSignUp)}</button>
+                        <button type="button" on:click=move |_| { join.dispatch(SignUp { activity_id: id, join: false }); }>{tr(Sv::CancelSignUp)}</button>
                     </Show>
                 </div>
                 <ErrorLine error/>
@@ -525,7 +588,7 @@ fn AttendeeList(activity_id: i64) -> impl IntoView {
     let error = Signal::derive(move || check.value().get().and_then(Result::err));
     let lang = use_lang();
     view! {
-        <button type="button" on:click=move |_| open.update(|o| *o = !*o)>{tr(T::Attendees)}</button>
+        <button type="button" on:click=move |_| open.update(|o| *o = !*o)>{tr(Sv::Attendees)}</button>
         {move || list.get().flatten().map(|r| match r {
             Ok(people) => view! {
                 <ul class="plain">
@@ -535,12 +598,12 @@ fn AttendeeList(activity_id: i64) -> impl IntoView {
                         view! {
                             <li>{p.name}" "<span class="muted small">{p.phone}</span>" "
                                 {match p.status {
-                                    Attendance::Attended => view! { <span class="badge">{tr(T::Attended)}</span> }.into_any(),
-                                    Attendance::Cancelled => view! { <span class="badge">{tr(T::CancelSignUp)}</span> }.into_any(),
+                                    Attendance::Attended => view! { <span class="badge">{tr(Sv::Attended)}</span> }.into_any(),
+                                    Attendance::Cancelled => view! { <span class="badge">{tr(Sv::CancelSignUp)}</span> }.into_any(),
                                     Attendance::SignedUp => view! { <span></span> }.into_any(),
                                 }}
                                 <Show when=move || signed>
-                                    <button type="button" on:click=move |_| { check.dispatch(CheckIn { activity_id, user_id }); }>{tr(T::CheckIn)}</button>
+                                    <button type="button" on:click=move |_| { check.dispatch(CheckIn { activity_id, user_id }); }>{tr(Sv::CheckIn)}</button>
                                 </Show>
                             </li>
                         }
@@ -597,16 +660,16 @@ fn PublishForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoV
     };
     view! {
         <div class="form">
-            <label><span>{tr(T::ActivityTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
-            <label><span>{tr(T::ActivityDesc)}</span><textarea bind:value=description rows="2" maxlength="500"></textarea></label>
-            <label><span>{tr(T::ActivityPlace)}</span><input type="text" bind:value=place maxlength="60"/></label>
-            <label><span>{tr(T::StartsAt)}</span><input type="datetime-local" bind:value=starts/></label>
-            <label><span>{tr(T::EndsAt)}</span><input type="datetime-local" bind:value=ends/></label>
+            <label><span>{tr(Sv::ActivityTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
+            <label><span>{tr(Sv::ActivityDesc)}</span><textarea bind:value=description rows="2" maxlength="500"></textarea></label>
+            <label><span>{tr(Sv::ActivityPlace)}</span><input type="text" bind:value=place maxlength="60"/></label>
+            <label><span>{tr(Sv::StartsAt)}</span><input type="datetime-local" bind:value=starts/></label>
+            <label><span>{tr(Sv::EndsAt)}</span><input type="datetime-local" bind:value=ends/></label>
             <div class="row">
-                <label><span>{tr(T::Capacity)}</span><input type="number" inputmode="numeric" min="1" max="500" bind:value=capacity/></label>
+                <label><span>{tr(Sv::Capacity)}</span><input type="number" inputmode="numeric" min="1" max="500" bind:value=capacity/></label>
                 <label><span>{tr(T::Hours)}</span><input type="number" inputmode="decimal" min="0.5" max="24" step="0.5" bind:value=hours/></label>
             </div>
-            <button type="button" class="primary" on:click=send disabled=move || publish.pending().get()>{tr(T::PublishActivity)}</button>
+            <button type="button" class="primary" on:click=send disabled=move || publish.pending().get()>{tr(Sv::PublishActivity)}</button>
             <ErrorLine error/>
         </div>
     }
@@ -646,7 +709,7 @@ pub fn ListsPage() -> impl IntoView {
             <CommunitySelect value=community/>
             <Show when=unit_admin>
                 <details>
-                    <summary>{tr(T::AddResource)}</summary>
+                    <summary>{tr(Sv::AddResource)}</summary>
                     <ResourceForm reload/>
                 </details>
             </Show>
@@ -655,9 +718,9 @@ pub fn ListsPage() -> impl IntoView {
                     let may_edit = l.may_edit;
                     let needs = l.needs.clone();
                     view! {
-                        <h2>{tr(T::Needs)}</h2>
+                        <h2>{tr(Sv::Needs)}</h2>
                         <Show when=move || may_edit>
-                            <details><summary>{tr(T::AddNeed)}</summary><NeedForm community reload/></details>
+                            <details><summary>{tr(Sv::AddNeed)}</summary><NeedForm community reload/></details>
                         </Show>
                         <ul class="plain" data-testid="needs">
                             {l.needs.into_iter().map(|n| {
@@ -672,7 +735,7 @@ pub fn ListsPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                        <h2>{tr(T::Resources)}</h2>
+                        <h2>{tr(Sv::Resources)}</h2>
                         <ul class="plain" data-testid="resources">
                             {l.resources.into_iter().map(|r| {
                                 let cat = r.category;
@@ -683,9 +746,9 @@ pub fn ListsPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                        <h2>{tr(T::Projects)}</h2>
+                        <h2>{tr(Sv::Projects)}</h2>
                         <Show when=move || may_edit>
-                            <details><summary>{tr(T::AddProject)}</summary><ProjectForm community needs=needs.clone() reload/></details>
+                            <details><summary>{tr(Sv::AddProject)}</summary><ProjectForm community needs=needs.clone() reload/></details>
                         </Show>
                         <ul class="plain" data-testid="projects">
                             {l.projects.into_iter().map(|p| {
@@ -723,9 +786,9 @@ fn Suggestions(need_id: i64) -> impl IntoView {
         }
     });
     view! {
-        <button type="button" class="link" on:click=move |_| open.update(|o| *o = !*o)>{tr(T::Suggest)}</button>
+        <button type="button" class="link" on:click=move |_| open.update(|o| *o = !*o)>{tr(Sv::Suggest)}</button>
         {move || list.get().flatten().map(|l| if l.is_empty() {
-            view! { <p class="muted small">{tr(T::NoSuggestions)}</p> }.into_any()
+            view! { <p class="muted small">{tr(Sv::NoSuggestions)}</p> }.into_any()
         } else {
             view! {
                 <ul class="plain small" data-testid="suggestions">
@@ -759,9 +822,9 @@ fn NeedForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView
     });
     view! {
         <div class="form">
-            <label><span>{tr(T::ServiceCategory)}</span>{category_select(category)}</label>
+            <label><span>{tr(Sv::ServiceCategory)}</span>{category_select(category)}</label>
             <label><span>{tr(T::WishTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
-            <label><span>{tr(T::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
+            <label><span>{tr(Sv::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
             <button type="button" class="primary" on:click=move |_| {
                 add.dispatch(AddNeed {
                     community: community.get_untracked(),
@@ -770,7 +833,7 @@ fn NeedForm(community: RwSignal<String>, reload: RwSignal<u32>) -> impl IntoView
                     detail: detail.get_untracked(),
                     wish_id: None,
                 });
-            }>{tr(T::AddNeed)}</button>
+            }>{tr(Sv::AddNeed)}</button>
             <ErrorLine error/>
         </div>
     }
@@ -791,10 +854,10 @@ fn ResourceForm(reload: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <div class="form">
-            <label><span>{tr(T::ServiceCategory)}</span>{category_select(category)}</label>
+            <label><span>{tr(Sv::ServiceCategory)}</span>{category_select(category)}</label>
             <label><span>{tr(T::WishTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
-            <label><span>{tr(T::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
-            <label><span>{tr(T::Availability)}</span><input type="text" bind:value=availability maxlength="40"/></label>
+            <label><span>{tr(Sv::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
+            <label><span>{tr(Sv::Availability)}</span><input type="text" bind:value=availability maxlength="40"/></label>
             <button type="button" class="primary" on:click=move |_| {
                 add.dispatch(AddResource {
                     category: ServiceCategory::parse(&category.get_untracked()).unwrap_or(ServiceCategory::Venue),
@@ -802,7 +865,7 @@ fn ResourceForm(reload: RwSignal<u32>) -> impl IntoView {
                     detail: detail.get_untracked(),
                     availability: availability.get_untracked(),
                 });
-            }>{tr(T::AddResource)}</button>
+            }>{tr(Sv::AddResource)}</button>
             <ErrorLine error/>
         </div>
     }
@@ -827,9 +890,9 @@ fn ProjectForm(
     view! {
         <div class="form">
             <label><span>{tr(T::WishTitle)}</span><input type="text" bind:value=title maxlength="40"/></label>
-            <label><span>{tr(T::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
+            <label><span>{tr(Sv::Detail)}</span><textarea bind:value=detail rows="2" maxlength="500"></textarea></label>
             <fieldset>
-                <legend>{tr(T::LinkNeeds)}</legend>
+                <legend>{tr(Sv::LinkNeeds)}</legend>
                 {needs.into_iter().map(|n| {
                     let id = n.id;
                     view! {
@@ -851,7 +914,7 @@ fn ProjectForm(
                     needs: picked.get_untracked(),
                     resources: Vec::new(),
                 });
-            }>{tr(T::AddProject)}</button>
+            }>{tr(Sv::AddProject)}</button>
             <ErrorLine error/>
         </div>
     }
@@ -879,7 +942,7 @@ fn ProgressEditor(
             <select bind:value=st>
                 {ProjectStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || s.label(lang.get())}</option> }).collect_view()}
             </select>
-            <input type="number" min="0" max="100" bind:value=value aria-label=tr(T::Progress)/>
+            <input type="number" min="0" max="100" bind:value=value aria-label=tr(Sv::Progress)/>
             <button type="button" on:click=move |_| {
                 save.dispatch(SetProjectProgress {
                     project_id,

@@ -11,10 +11,39 @@ use super::session::use_session;
 use crate::api::wishes::{post_wish, take_wish_step, wish_detail, wishes_page};
 use crate::domain::error::{Field, InputProblem};
 use crate::domain::wish::*;
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Wi {
+    AddPhoto => "添加照片", "Add photo";
+    AllCommunities => "全部社区", "All communities";
+    AllKinds => "全部类型", "All kinds";
+    ClaimOverdue => "认领超期", "Claim overdue";
+    ClaimedBy => "认领人", "Claimed by";
+    Contact => "心愿人联系方式", "Wisher's contact";
+    FulfilNote => "说明", "Note";
+    FulfilNoteHint => "驳回原因、完成情况或感谢的话", "Reason, what was done, or a thank-you";
+    FulfilPhotos => "完成照片", "Photos of it done";
+    NoWishes => "暂无心愿。", "No wishes.";
+    RejectReason => "未通过原因", "Why refused";
+    Thanks => "感谢留言", "Thanks";
+    Value => "预估价值（元）", "Rough value (yuan)";
+    WallHint => "居民的小心愿，党员和双报到单位认领、帮助实现。公开内容不含姓名、电话和住址。", "Residents' small wishes, claimed and fulfilled by party members and units. No names, phones or addresses are shown.";
+    WantedBy => "期望完成", "Wanted by";
+    WishAddress => "联系地址（不公开，仅认领人可见）", "Address (private: only the claimer sees it)";
+    WishFor => "代他人许愿（网格员代老人、残障居民填写）", "Posting for someone (grid staff, for elderly or disabled residents)";
+    WishForName => "心愿人姓名", "Wisher's name";
+    WishForPhone => "心愿人电话（可不填）", "Wisher's phone (optional)";
+    WishKind => "心愿类型", "Kind";
+    WishStory => "心愿描述", "Story";
+    WishStoryHint => "为什么需要、具体要什么（不要写姓名电话，社区审核后公开）", "Why and what exactly (no names or phones; shown after review)";
+    WishTitleHint => "一句话说清楚，如：想要一副老花镜", "One line, e.g. reading glasses";
+} }
 
 /// A status badge for wishes.
 #[component]
@@ -44,7 +73,7 @@ pub fn CommunitySelect(value: RwSignal<String>, #[prop(optional)] all: bool) -> 
     });
     view! {
         <select bind:value=value data-testid="community" aria-label=tr(T::Community)>
-            {all.then(|| view! { <option value="">{tr(T::AllCommunities)}</option> })}
+            {all.then(|| view! { <option value="">{tr(Wi::AllCommunities)}</option> })}
             {move || list.get().map(|l| l.into_iter().map(|c| {
                 let code = c.code.clone();
                 let selected = value.get_untracked() == code;
@@ -66,12 +95,12 @@ pub fn WishRow(card: WishCard) -> impl IntoView {
                 <span class="case-head">
                     <WishBadge status=card.status/>
                     <span class="badge">{move || kind.label(lang.get())}</span>
-                    {overdue.then(|| view! { <span class="flag overdue">{tr(T::ClaimOverdue)}</span> })}
+                    {overdue.then(|| view! { <span class="flag overdue">{tr(Wi::ClaimOverdue)}</span> })}
                 </span>
                 <span class="case-cat" data-testid="wish-title">{card.title.clone()}</span>
                 <span class="case-text">{card.story.clone()}</span>
                 <span class="muted small">
-                    {card.community_name.clone()}" · "{tr(T::WantedBy)}" "{card.wanted_by.to_string()}
+                    {card.community_name.clone()}" · "{tr(Wi::WantedBy)}" "{card.wanted_by.to_string()}
                     {card.claimed_by.clone().map(|c| format!(" · {c}"))}
                 </span>
                 {card.photos.first().map(|p| view! { <img class="thumb" src=p.thumb_url.clone() alt="" loading="lazy"/> })}
@@ -89,7 +118,7 @@ pub fn WishListView(
 ) -> impl IntoView {
     let key = Signal::derive(move || (list.get(), filter.get()));
     let wishes = Paged::new(key, |(l, f), after| wishes_page(l, f, after));
-    wishes.view(T::NoWishes, "wish-list", |card| {
+    wishes.view(Wi::NoWishes, "wish-list", |card| {
         view! { <WishRow card/> }.into_any()
     })
 }
@@ -108,7 +137,7 @@ pub fn WallPage() -> impl IntoView {
     view! {
         <section class="cases" data-testid="wall">
             <h1>{tr(T::WallTitle)}</h1>
-            <p class="hint">{tr(T::WallHint)}</p>
+            <p class="hint">{tr(Wi::WallHint)}</p>
             <p class="row">
                 <A href="/wishes/new" attr:class="button primary" attr:data-testid="post-wish">{tr(T::PostWish)}</A>
                 <A href="/volunteer">{tr(T::NavVolunteer)}</A>
@@ -117,8 +146,8 @@ pub fn WallPage() -> impl IntoView {
             </p>
             <div class="filters">
                 <CommunitySelect value=community all=true/>
-                <select bind:value=kind aria-label=tr(T::AllKinds)>
-                    <option value="">{tr(T::AllKinds)}</option>
+                <select bind:value=kind aria-label=tr(Wi::AllKinds)>
+                    <option value="">{tr(Wi::AllKinds)}</option>
                     {WishKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
                 </select>
                 <select bind:value=status aria-label=tr(T::AllStatuses)>
@@ -228,25 +257,25 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
             <h1>{tr(T::PostWish)}</h1>
             <form class="form" novalidate on:submit=send data-testid="wish-form">
                 <label><span>{tr(T::WishTitle)}</span>
-                    <input type="text" bind:value=title placeholder=move || T::WishTitleHint.get(lang.get()) data-testid="wish-title-input"/>
+                    <input type="text" bind:value=title placeholder=move || Wi::WishTitleHint.get(lang.get()) data-testid="wish-title-input"/>
                     <CharCount value=title max=MAX_TITLE/>
                 </label>
                 <FieldError problems field=Field::Title/>
-                <label><span>{tr(T::WishStory)}</span>
-                    <textarea bind:value=story rows="4" placeholder=move || T::WishStoryHint.get(lang.get()) data-testid="wish-story"></textarea>
+                <label><span>{tr(Wi::WishStory)}</span>
+                    <textarea bind:value=story rows="4" placeholder=move || Wi::WishStoryHint.get(lang.get()) data-testid="wish-story"></textarea>
                     <CharCount value=story max=MAX_STORY/>
                 </label>
                 <FieldError problems field=Field::Story/>
-                <label><span>{tr(T::WishKind)}</span>
+                <label><span>{tr(Wi::WishKind)}</span>
                     <select bind:value=kind data-testid="wish-kind">
                         {WishKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || k.label(lang.get())}</option> }).collect_view()}
                     </select>
                 </label>
                 <div class="row">
-                    <label><span>{tr(T::Value)}</span>
+                    <label><span>{tr(Wi::Value)}</span>
                         <input type="number" inputmode="numeric" min="0" max="5000" bind:value=value/>
                     </label>
-                    <label><span>{tr(T::WantedBy)}</span>
+                    <label><span>{tr(Wi::WantedBy)}</span>
                         <input type="date" bind:value=wanted_by min=today().to_string() data-testid="wanted-by"/>
                     </label>
                 </div>
@@ -254,17 +283,17 @@ fn PostWishForm(staff: bool, home: String) -> impl IntoView {
                 <FieldError problems field=Field::WantedBy/>
                 <label><span>{tr(T::Community)}</span><CommunitySelect value=community/></label>
                 <FieldError problems field=Field::Community/>
-                <label><span>{tr(T::WishAddress)}</span>
+                <label><span>{tr(Wi::WishAddress)}</span>
                     <input type="text" bind:value=address autocomplete="street-address" data-testid="wish-address"/>
                     <CharCount value=address max=MAX_ADDRESS/>
                 </label>
                 <FieldError problems field=Field::Address/>
                 <Show when=move || staff>
-                    <label class="check"><input type="checkbox" bind:checked=for_someone/><span>{tr(T::WishFor)}</span></label>
+                    <label class="check"><input type="checkbox" bind:checked=for_someone/><span>{tr(Wi::WishFor)}</span></label>
                     <Show when=move || for_someone.get()>
-                        <label><span>{tr(T::WishForName)}</span><input type="text" bind:value=for_name maxlength="20"/></label>
+                        <label><span>{tr(Wi::WishForName)}</span><input type="text" bind:value=for_name maxlength="20"/></label>
                         <FieldError problems field=Field::Name/>
-                        <label><span>{tr(T::WishForPhone)}</span><input type="tel" inputmode="numeric" bind:value=for_phone maxlength="11"/></label>
+                        <label><span>{tr(Wi::WishForPhone)}</span><input type="tel" inputmode="numeric" bind:value=for_phone maxlength="11"/></label>
                         <FieldError problems field=Field::Phone/>
                     </Show>
                 </Show>
@@ -327,31 +356,31 @@ fn WishCardView(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
             <p class="case-head">
                 <WishBadge status=c.status/>
                 <span class="badge">{move || kind.label(lang.get())}</span>
-                {wish.claim_overdue.then(|| view! { <span class="flag overdue" data-testid="claim-overdue">{tr(T::ClaimOverdue)}</span> })}
+                {wish.claim_overdue.then(|| view! { <span class="flag overdue" data-testid="claim-overdue">{tr(Wi::ClaimOverdue)}</span> })}
                 <span class="muted">"#"{c.id}</span>
             </p>
             <h1>{c.title.clone()}</h1>
             <p class="case-text">{c.story.clone()}</p>
             <dl class="facts">
                 <dt>{tr(T::Community)}</dt><dd>{c.community_name.clone()}</dd>
-                <dt>{tr(T::WantedBy)}</dt><dd>{c.wanted_by.to_string()}</dd>
-                {(c.value_yuan > 0).then(|| view! { <dt>{tr(T::Value)}</dt><dd>{format!("¥{}", c.value_yuan)}</dd> })}
-                {c.claimed_by.clone().map(|n| view! { <dt>{tr(T::ClaimedBy)}</dt><dd data-testid="claimed-by">{n}</dd> })}
-                {wish.reject_reason.clone().map(|r| view! { <dt>{tr(T::RejectReason)}</dt><dd>{r}</dd> })}
-                {wish.fulfil_note.clone().map(|r| view! { <dt>{tr(T::FulfilNote)}</dt><dd data-testid="fulfil-note">{r}</dd> })}
+                <dt>{tr(Wi::WantedBy)}</dt><dd>{c.wanted_by.to_string()}</dd>
+                {(c.value_yuan > 0).then(|| view! { <dt>{tr(Wi::Value)}</dt><dd>{format!("¥{}", c.value_yuan)}</dd> })}
+                {c.claimed_by.clone().map(|n| view! { <dt>{tr(Wi::ClaimedBy)}</dt><dd data-testid="claimed-by">{n}</dd> })}
+                {wish.reject_reason.clone().map(|r| view! { <dt>{tr(Wi::RejectReason)}</dt><dd>{r}</dd> })}
+                {wish.fulfil_note.clone().map(|r| view! { <dt>{tr(Wi::FulfilNote)}</dt><dd data-testid="fulfil-note">{r}</dd> })}
                 {wish.hours.map(|h| view! { <dt>{tr(T::Hours)}</dt><dd>{format!("{h:.1}")}</dd> })}
-                {wish.thanks.clone().filter(|t| !t.is_empty()).map(|r| view! { <dt>{tr(T::Thanks)}</dt><dd>{r}</dd> })}
+                {wish.thanks.clone().filter(|t| !t.is_empty()).map(|r| view! { <dt>{tr(Wi::Thanks)}</dt><dd>{r}</dd> })}
             </dl>
             {wish.contact.clone().map(|ct| view! {
                 <div class="contact" data-testid="contact">
-                    <h2>{tr(T::Contact)}</h2>
+                    <h2>{tr(Wi::Contact)}</h2>
                     <p>{ct.name}" · "<a href=format!("tel:{}", ct.phone)>{ct.phone.clone()}</a></p>
                     <p class="muted">{ct.address}</p>
                 </div>
             })}
             <Photos list=c.photos.clone()/>
             {(!wish.fulfil_photos.is_empty()).then(|| view! {
-                <h2>{tr(T::FulfilPhotos)}</h2>
+                <h2>{tr(Wi::FulfilPhotos)}</h2>
                 <Photos list=wish.fulfil_photos.clone()/>
             })}
             <Steps wish=wish.clone() reload/>
@@ -432,14 +461,14 @@ fn Steps(wish: WishView, reload: RwSignal<u32>) -> impl IntoView {
         <Show when=move || wish.may_add_photo>
             <div class="row">
                 <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="wish-photo-input"/>
-                <button type="button" on:click=add_photo disabled=move || uploading.get() data-testid="add-photo">{tr(T::AddPhoto)}</button>
+                <button type="button" on:click=add_photo disabled=move || uploading.get() data-testid="add-photo">{tr(Wi::AddPhoto)}</button>
             </div>
             {move || photo_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </Show>
         <Show when=move || has_actions>
             <div class="actions" data-testid="actions">
-                <label><span>{tr(T::FulfilNote)}</span>
-                    <textarea bind:value=note rows="2" placeholder=move || T::FulfilNoteHint.get(lang.get()) data-testid="wish-note"></textarea>
+                <label><span>{tr(Wi::FulfilNote)}</span>
+                    <textarea bind:value=note rows="2" placeholder=move || Wi::FulfilNoteHint.get(lang.get()) data-testid="wish-note"></textarea>
                     <CharCount value=note max=MAX_NOTE/>
                 </label>
                 <Show when=move || needs_hours>

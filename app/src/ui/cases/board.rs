@@ -5,7 +5,15 @@ use super::super::paged::Paged;
 use super::StatusBadge;
 use crate::api::cases::public_board;
 use crate::domain::case::CaseStatus;
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Bo {
+    BoardHint => "居民同意公开的诉求及办理进度（已匿名，不含姓名、电话和详细地址）。", "Reports residents allowed to be public, and how they went (anonymised: no names, phones or exact addresses).";
+    BoardTitle => "公开栏", "Public board";
+} }
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
@@ -17,8 +25,8 @@ pub fn BoardPage() -> impl IntoView {
     let board = Paged::new(filter, |s, after| public_board(s, None, after));
     view! {
         <section class="cases">
-            <h1>{tr(T::BoardTitle)}</h1>
-            <p class="hint">{tr(T::BoardHint)}</p>
+            <h1>{tr(Bo::BoardTitle)}</h1>
+            <p class="hint">{tr(Bo::BoardHint)}</p>
             <select bind:value=status aria-label=tr(T::AllStatuses)>
                 <option value="">{tr(T::AllStatuses)}</option>
                 {CaseStatus::ALL.into_iter().filter(|s| !matches!(s, CaseStatus::Rejected | CaseStatus::Merged))

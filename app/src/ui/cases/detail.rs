@@ -10,9 +10,42 @@ use super::{DueFlag, StatusBadge};
 use crate::api::cases::{act_on_case, assign_case, case_detail, urge_case};
 use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel, PhotoPhase};
 use crate::domain::error::{AppError, Field, InputProblem};
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { De {
+    CallReporter => "联系反映人", "Call the reporter";
+    CaseNo => "事件编号", "Case no.";
+    CaseOwner => "负责人", "Owner";
+    ChooseDepartment => "请选择职能部门", "Choose a department";
+    Level => "办理层级", "Level";
+    MergeInto => "重复事件编号", "Duplicate of case #";
+    NoOwner => "未指定", "Nobody named";
+    NoteHint => "办理说明、驳回原因或评价内容", "Note, reason or comment";
+    PhaseAfter => "处置后", "After";
+    PhaseBefore => "处置前", "Before";
+    PhotoAfter => "处置后照片", "Photo after";
+    PhotoBefore => "处置前照片", "Photo before";
+    Rating => "评价", "Rating";
+    Reassign => "改派", "Reassign";
+    ReassignTo => "改派给", "Give it to";
+    ReporterContact => "反映人联系方式", "Reporter's contact";
+    Result => "办理结果", "Result";
+    SolveNow => "立即解决", "Solve now";
+    SolveNowHint => "网格能当场解决的，一步完成：填写办理结果，附处置前后照片（处置前可不拍，居民上报的照片即为处置前）。", "What the grid can settle on the spot, in one step: the result, with photos before (optional: the report's own show the problem) and after.";
+    Stars => "星级", "Stars";
+    Submitted => "上报成功", "Report sent";
+    SubmittedHint => "处理进展会发到“消息”；也可以随时在这里查看。", "Progress reaches you under Inbox; you can also check here at any time.";
+    SubmittedNo => "工单号", "Case number";
+    SubmittedWho => "受理", "Handled by";
+    Urge => "催办", "Urge";
+    UrgeHint => "已超过办理时限，可以催办（每天一次），负责人及其上级会收到提醒。", "Past its deadline: you may urge it (once a day); its owner and their supervisor are told.";
+    Urged => "已催办，负责人会尽快处理。", "Urged: its owner has been told.";
+} }
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -81,14 +114,14 @@ fn SubmittedCard(case: CaseView) -> impl IntoView {
         .unwrap_or_default();
     view! {
         <section class="card success" data-testid="submitted" role="status">
-            <h2>"✓ "{tr(T::Submitted)}</h2>
+            <h2>"✓ "{tr(De::Submitted)}</h2>
             <dl class="facts">
-                <dt>{tr(T::SubmittedNo)}</dt><dd><strong data-testid="case-number">{format!("#{}", case.id)}</strong></dd>
-                <dt>{tr(T::SubmittedWho)}</dt>
+                <dt>{tr(De::SubmittedNo)}</dt><dd><strong data-testid="case-number">{format!("#{}", case.id)}</strong></dd>
+                <dt>{tr(De::SubmittedWho)}</dt>
                 <dd>{move || level.map(|l| level_label(l, lang.get()).to_string()).unwrap_or_default()}" "<code>{place.clone()}</code></dd>
                 {case.due_at.map(|d| view! { <dt>{tr(T::DueAt)}</dt><dd>{short_time(d)}</dd> })}
             </dl>
-            <p class="hint">{tr(T::SubmittedHint)}</p>
+            <p class="hint">{tr(De::SubmittedHint)}</p>
         </section>
     }
 }
@@ -115,26 +148,26 @@ fn CaseCard(case: CaseView) -> impl IntoView {
             <p class="case-head">
                 <StatusBadge status=case.status/>
                 <DueFlag due=case.due_state/>
-                <span class="muted">{tr(T::CaseNo)}" #"{case.id}</span>
+                <span class="muted">{tr(De::CaseNo)}" #"{case.id}</span>
             </p>
             <h1>{case.category.clone()}</h1>
             <p class="case-text">{case.description.clone()}</p>
             <dl class="facts">
                 <dt>{tr(T::Source)}</dt><dd>{move || source_label(c.source, lang.get())}</dd>
                 <dt>{tr(T::Code)}</dt><dd><code>{case.grid_code.clone().or(case.community_code.clone()).unwrap_or_default()}</code></dd>
-                {case.level.map(|l| view! { <dt>{tr(T::Level)}</dt><dd>{move || level_label(l, lang.get())}{case.department.clone().map(|d| format!(" {d}"))}</dd> })}
+                {case.level.map(|l| view! { <dt>{tr(De::Level)}</dt><dd>{move || level_label(l, lang.get())}{case.department.clone().map(|d| format!(" {d}"))}</dd> })}
                 {case.due_at.map(|d| view! { <dt>{tr(T::DueAt)}</dt><dd data-testid="due-at">{short_time(d)}</dd> })}
-                {case.result.clone().map(|r| view! { <dt>{tr(T::Result)}</dt><dd data-testid="result">{r}</dd> })}
-                {case.rating.map(|r| view! { <dt>{tr(T::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
+                {case.result.clone().map(|r| view! { <dt>{tr(De::Result)}</dt><dd data-testid="result">{r}</dd> })}
+                {case.rating.map(|r| view! { <dt>{tr(De::Rating)}</dt><dd>{"★".repeat(r.clamp(0, 5) as usize)}</dd> })}
                 {case.owner.clone().map(|o| view! {
-                    <dt>{tr(T::CaseOwner)}</dt>
+                    <dt>{tr(De::CaseOwner)}</dt>
                     <dd data-testid="owner">{o.name.clone()}{o.position.map(|p| view! { " " <span class="muted small">{tr(super::super::grid_page::position_label(p))}</span> })}</dd>
                 })}
                 {case.contact.clone().map(|c| view! {
-                    <dt>{tr(T::ReporterContact)}</dt>
+                    <dt>{tr(De::ReporterContact)}</dt>
                     <dd data-testid="contact">
                         {c.name.clone().map(|n| format!("{n} "))}
-                        <a class="button" href=format!("tel:{}", c.phone) aria-label=tr(T::CallReporter)>{c.phone.clone()}</a>
+                        <a class="button" href=format!("tel:{}", c.phone) aria-label=tr(De::CallReporter)>{c.phone.clone()}</a>
                     </dd>
                 })}
             </dl>
@@ -142,8 +175,8 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                 <div class="photos" data-testid="photos">
                     {photos.iter().map(|p| {
                         let phase = p.phase.map(|ph| match ph {
-                            PhotoPhase::Before => T::PhaseBefore,
-                            PhotoPhase::After => T::PhaseAfter,
+                            PhotoPhase::Before => De::PhaseBefore,
+                            PhotoPhase::After => De::PhaseAfter,
                         });
                         view! {
                             <a href=p.url.clone() target="_blank" class="photo" data-phase=p.phase.map(|ph| ph.as_str())>
@@ -224,11 +257,11 @@ fn Actions(case: CaseView) -> impl IntoView {
         <div class="actions" data-testid="actions">
             <label>
                 <span>{tr(T::Note)}</span>
-                <textarea bind:value=note rows="2" placeholder=move || T::NoteHint.get(lang.get())></textarea>
+                <textarea bind:value=note rows="2" placeholder=move || De::NoteHint.get(lang.get())></textarea>
                 <super::super::form::CharCount value=note max=crate::domain::case::MAX_DESCRIPTION/>
             </label>
             <Show when=move || needs_stars>
-                <label><span>{tr(T::Stars)}</span>
+                <label><span>{tr(De::Stars)}</span>
                     <select bind:value=stars data-testid="stars">
                         {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
                     </select>
@@ -239,7 +272,7 @@ fn Actions(case: CaseView) -> impl IntoView {
                 <super::whistle::CallFields lead=department assisting required_by/>
             </Show>
             <Show when=move || needs_merge>
-                <label><span>{tr(T::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
+                <label><span>{tr(De::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
             </Show>
             <div class="row">
                 {actions.into_iter().map(|a| {
@@ -279,7 +312,7 @@ fn DepartmentSelect(department: RwSignal<String>) -> impl IntoView {
     view! {
         <label><span>{tr(T::DepartmentCode)}</span>
             <select bind:value=department data-testid="department">
-                <option value="">{tr(T::ChooseDepartment)}</option>
+                <option value="">{tr(De::ChooseDepartment)}</option>
                 {move || list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| view! {
                     <option value=d.code.clone()>{d.name.clone()}</option>
                 }).collect_view()}
@@ -317,9 +350,9 @@ fn Assign(case: CaseView) -> impl IntoView {
     let unchanged = move || chosen.with(|c| c.parse::<i64>().ok() == current);
     view! {
         <div class="actions assign" data-testid="assign">
-            {current.is_none().then(|| view! { <p class="muted">{tr(T::CaseOwner)}"："{tr(T::NoOwner)}</p> })}
+            {current.is_none().then(|| view! { <p class="muted">{tr(De::CaseOwner)}"："{tr(De::NoOwner)}</p> })}
             <label>
-                <span>{tr(T::ReassignTo)}</span>
+                <span>{tr(De::ReassignTo)}</span>
                 <select bind:value=chosen data-testid="assign-to">
                     {case.assignable.iter().map(|o| {
                         let value = o.id.to_string();
@@ -339,7 +372,7 @@ fn Assign(case: CaseView) -> impl IntoView {
                         assign.dispatch(owner);
                     }
                 }
-            >{tr(T::Reassign)}</button>
+            >{tr(De::Reassign)}</button>
             <ErrorLine error/>
         </div>
     }
@@ -352,7 +385,7 @@ fn Assign(case: CaseView) -> impl IntoView {
 fn Urge(case: CaseView) -> impl IntoView {
     let reload = use_context::<CaseReload>().map(|r| r.0);
     if case.urged {
-        return view! { <p class="ok" data-testid="urged">{tr(T::Urged)}</p> }.into_any();
+        return view! { <p class="ok" data-testid="urged">{tr(De::Urged)}</p> }.into_any();
     }
     if !case.may_urge {
         return ().into_any();
@@ -368,13 +401,13 @@ fn Urge(case: CaseView) -> impl IntoView {
     });
     view! {
         <div class="actions urge" data-testid="urge">
-            <p class="hint">{tr(T::UrgeHint)}</p>
+            <p class="hint">{tr(De::UrgeHint)}</p>
             <button
                 type="button"
                 data-testid="urge-button"
                 disabled=move || urge.pending().get()
                 on:click=move |_| { urge.dispatch(()); }
-            >{tr(T::Urge)}</button>
+            >{tr(De::Urge)}</button>
             <ErrorLine error/>
         </div>
     }
@@ -475,20 +508,20 @@ fn SolveNow(case: CaseView) -> impl IntoView {
     };
     view! {
         <section class="actions solve-now" data-testid="solve-now">
-            <h2>{tr(T::SolveNow)}</h2>
-            <p class="muted small">{tr(T::SolveNowHint)}</p>
+            <h2>{tr(De::SolveNow)}</h2>
+            <p class="muted small">{tr(De::SolveNowHint)}</p>
             <label>
-                <span>{tr(T::Result)}</span>
+                <span>{tr(De::Result)}</span>
                 <textarea bind:value=result rows="2" data-testid="solve-result"></textarea>
                 <super::super::form::CharCount value=result max=crate::domain::case::MAX_DESCRIPTION/>
             </label>
             <label>
-                <span>{tr(T::PhotoAfter)}</span>
+                <span>{tr(De::PhotoAfter)}</span>
                 <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=after data-testid="photo-after"
                     on:change=move |_| sent.update_value(|s| s[0] = 0)/>
             </label>
             <label>
-                <span>{tr(T::PhotoBefore)}</span>
+                <span>{tr(De::PhotoBefore)}</span>
                 <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=before data-testid="photo-before"
                     on:change=move |_| sent.update_value(|s| s[1] = 0)/>
             </label>

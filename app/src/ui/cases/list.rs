@@ -9,34 +9,52 @@ use crate::api::cases::{case_queue, case_queue_counts};
 use crate::domain::auth::{Role, Scope};
 use crate::domain::case::{CaseStatus, CaseSummary, Queue, QueueCounts, QueueView};
 use crate::domain::staff::CurrentUser;
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::location::Url;
 use leptos_router::NavigateOptions;
 
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Li {
+    GridCodeFilter => "网格编码（可选）", "Grid code (optional)";
+    QueueCommunity => "社区", "Community";
+    QueueCompany => "物业任务", "Property tasks";
+    QueueDepartment => "部门待办", "Department inbox";
+    QueueFollowing => "我关注的", "Following";
+    QueueGrid => "网格待办", "Grid inbox";
+    QueueMine => "我的诉求", "My reports";
+    QueueStreet => "街道", "Street";
+    ViewAll => "全部", "All";
+    ViewDueSoon => "即将超期", "Due soon";
+    ViewOverdue => "已超期", "Overdue";
+    ViewTodo => "待办", "To do";
+} }
+
 /// The queues a user has, in the order the tabs show them.
-fn queues_of(user: &CurrentUser) -> Vec<(Queue, T, String)> {
+fn queues_of(user: &CurrentUser) -> Vec<(Queue, Li, String)> {
     let mut out = vec![
-        (Queue::Mine, T::QueueMine, String::new()),
-        (Queue::Following, T::QueueFollowing, String::new()),
+        (Queue::Mine, Li::QueueMine, String::new()),
+        (Queue::Following, Li::QueueFollowing, String::new()),
     ];
     for g in &user.grants {
         let q = match (&g.scope, g.role) {
             (Scope::Grid(c), Role::GridWorker | Role::GridLeader | Role::Instructor) => {
-                (Queue::Grid(c.clone()), T::QueueGrid, c.clone())
+                (Queue::Grid(c.clone()), Li::QueueGrid, c.clone())
             }
             (Scope::Community(c), Role::CommunityAdmin) => {
-                (Queue::Community(c.clone()), T::QueueCommunity, c.clone())
+                (Queue::Community(c.clone()), Li::QueueCommunity, c.clone())
             }
             (Scope::Street(c), Role::StreetAdmin) => {
-                (Queue::Street(c.clone()), T::QueueStreet, c.clone())
+                (Queue::Street(c.clone()), Li::QueueStreet, c.clone())
             }
             (Scope::Department(c), Role::Department) => {
-                (Queue::Department, T::QueueDepartment, c.clone())
+                (Queue::Department, Li::QueueDepartment, c.clone())
             }
             (Scope::Company(_), Role::PropertyCompany) => {
-                (Queue::Company, T::QueueCompany, String::new())
+                (Queue::Company, Li::QueueCompany, String::new())
             }
             _ => continue,
         };
@@ -75,7 +93,7 @@ fn queue_key(q: &Queue) -> String {
 }
 
 #[component]
-fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
+fn Queues(queues: Vec<(Queue, Li, String)>) -> impl IntoView {
     let lang = use_lang();
     // The queue and its filters live in the address, so Back, a reload and a link
     // from 我的 (`/cases?view=overdue`) open the list as it was left. Only a queue the
@@ -261,7 +279,7 @@ fn Queues(queues: Vec<(Queue, T, String)>) -> impl IntoView {
                 }).collect_view())}
             </select>
             <Show when=move || matches!(current.get(), Queue::Community(_) | Queue::Street(_))>
-                <input type="search" bind:value=grid placeholder=move || T::GridCodeFilter.get(lang.get()) data-testid="queue-grid"/>
+                <input type="search" bind:value=grid placeholder=move || Li::GridCodeFilter.get(lang.get()) data-testid="queue-grid"/>
             </Show>
             <Show when=move || staff_queue(&current.get())>
                 <DeadlineTabs view counts=Signal::derive(move || counts.get().flatten())/>
@@ -304,10 +322,10 @@ fn DeadlineTabs(view: RwSignal<QueueView>, counts: Signal<Option<QueueCounts>>) 
         <nav class="tabs deadline-tabs" role="tablist" data-testid="deadline-tabs">
             {QueueView::ALL.into_iter().map(|v| {
                 let label = match v {
-                    QueueView::Todo => T::ViewTodo,
-                    QueueView::DueSoon => T::ViewDueSoon,
-                    QueueView::Overdue => T::ViewOverdue,
-                    QueueView::All => T::ViewAll,
+                    QueueView::Todo => Li::ViewTodo,
+                    QueueView::DueSoon => Li::ViewDueSoon,
+                    QueueView::Overdue => Li::ViewOverdue,
+                    QueueView::All => Li::ViewAll,
                 };
                 let count = move || counts.get().and_then(|c| match v {
                     QueueView::Todo => Some(c.todo),

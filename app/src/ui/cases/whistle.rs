@@ -9,7 +9,28 @@ use crate::api::cases::whistle_step;
 use crate::domain::case::CaseView;
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::whistle::{PartState, Rating, StepRequest, WhistleStep};
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
+
+// This page's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { W {
+    AssistingDepartments => "协办部门（可多选）", "Assisting departments (any)";
+    ChooseRating => "请评分", "Choose";
+    CloseOutResult => "核查结果", "Checked result";
+    RateDepartment => "评价", "Rating";
+    ReportPhotos => "办理照片（可多张）", "Photos (any)";
+    ReportText => "报到情况", "Report";
+    RequiredBy => "要求完成日期", "Required by";
+    RequiredByHint => "不填则按职能部门时限计算", "Empty: the department time limit";
+    SendBackReason => "退回原因", "Reason to send back";
+    SentBackBecause => "退回原因：", "Sent back: ";
+    Whistle => "吹哨报到", "Whistle (吹哨报到)";
+    WhistleAssist => "协办", "Assisting";
+    WhistleHint => "街道吹哨，部门报到：牵头部门签收后办理，协办部门配合，各部门报到办理情况，街道核查后销号并评价。", "The street whistles, departments report: the lead accepts and handles it, assisting departments help, each reports its part, and the street checks, closes out and rates them.";
+    WhistleLead => "牵头", "Lead";
+    WhistleNote => "吹哨说明", "Whistle note";
+} }
 
 /// The call's fields: departments that assist the lead (never the lead
 /// itself) and the date the whistle must be done by.
@@ -22,7 +43,7 @@ pub fn CallFields(
     let list = LocalResource::new(crate::api::departments::departments);
     view! {
         <fieldset class="assisting" data-testid="assisting">
-            <legend>{tr(T::AssistingDepartments)}</legend>
+            <legend>{tr(W::AssistingDepartments)}</legend>
             {move || {
                 let lead = lead.get();
                 list.get().and_then(Result::ok).unwrap_or_default().into_iter()
@@ -49,21 +70,21 @@ pub fn CallFields(
             }}
         </fieldset>
         <label>
-            <span>{tr(T::RequiredBy)}</span>
+            <span>{tr(W::RequiredBy)}</span>
             <input type="date" bind:value=required_by data-testid="required-by"/>
-            <span class="muted small">{tr(T::RequiredByHint)}</span>
+            <span class="muted small">{tr(W::RequiredByHint)}</span>
         </label>
     }
 }
 
 /// What the reader's step needs typed, by the step that needs the most.
-fn note_label(steps: &[WhistleStep]) -> Option<T> {
+fn note_label(steps: &[WhistleStep]) -> Option<W> {
     if steps.contains(&WhistleStep::CloseOut) {
-        Some(T::CloseOutResult)
+        Some(W::CloseOutResult)
     } else if steps.contains(&WhistleStep::Report) {
-        Some(T::ReportText)
+        Some(W::ReportText)
     } else if steps.contains(&WhistleStep::SendBack) || steps.contains(&WhistleStep::Recall) {
-        Some(T::SendBackReason)
+        Some(W::SendBackReason)
     } else {
         None
     }
@@ -184,17 +205,17 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
     let state = w.state;
     view! {
         <section class="actions whistle" data-testid="whistle" data-state=state.as_str()>
-            <h2>{tr(T::Whistle)}" "<span class="badge">{move || state.label(lang.get())}</span></h2>
-            <p class="muted small">{tr(T::WhistleHint)}</p>
+            <h2>{tr(W::Whistle)}" "<span class="badge">{move || state.label(lang.get())}</span></h2>
+            <p class="muted small">{tr(W::WhistleHint)}</p>
             <dl class="facts">
-                <dt>{tr(T::RequiredBy)}</dt><dd data-testid="whistle-required-by">{w.required_by.to_string()}</dd>
-                {(!w.note.is_empty()).then(|| view! { <dt>{tr(T::WhistleNote)}</dt><dd>{w.note.clone()}</dd> })}
-                {w.result.clone().map(|r| view! { <dt>{tr(T::CloseOutResult)}</dt><dd>{r}</dd> })}
+                <dt>{tr(W::RequiredBy)}</dt><dd data-testid="whistle-required-by">{w.required_by.to_string()}</dd>
+                {(!w.note.is_empty()).then(|| view! { <dt>{tr(W::WhistleNote)}</dt><dd>{w.note.clone()}</dd> })}
+                {w.result.clone().map(|r| view! { <dt>{tr(W::CloseOutResult)}</dt><dd>{r}</dd> })}
             </dl>
             <ul class="whistle-parts">
                 {w.parts.iter().map(|p| {
                     let part_state = p.state;
-                    let role = if p.lead { T::WhistleLead } else { T::WhistleAssist };
+                    let role = if p.lead { W::WhistleLead } else { W::WhistleAssist };
                     view! {
                         <li data-testid="whistle-part" data-department=p.department.clone() data-state=part_state.as_str()>
                             <p>
@@ -203,7 +224,7 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
                                 <span class=format!("badge part-{}", part_state.as_str())>{move || part_state.label(lang.get())}</span>
                                 {p.rating.map(|r| view! { " " <span aria-label=format!("{r}/5")>{"★".repeat(r.clamp(0, 5) as usize)}</span> })}
                             </p>
-                            {p.reason.clone().filter(|_| part_state == PartState::SentBack).map(|r| view! { <p class="note">{tr(T::SentBackBecause)}{r}</p> })}
+                            {p.reason.clone().filter(|_| part_state == PartState::SentBack).map(|r| view! { <p class="note">{tr(W::SentBackBecause)}{r}</p> })}
                             {p.report.clone().map(|r| view! {
                                 <p class="note">{r}{p.reported_at.map(|t| view! { " " <span class="muted small">{short_time(t)}</span> })}</p>
                             })}
@@ -228,7 +249,7 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
                 })}
                 {reports.then(|| view! {
                     <label>
-                        <span>{tr(T::ReportPhotos)}</span>
+                        <span>{tr(W::ReportPhotos)}</span>
                         <input type="file" accept="image/jpeg,image/png,image/webp" multiple node_ref=files data-testid="whistle-photos"
                             on:change=move |_| sent.set_value(0)/>
                     </label>
@@ -237,9 +258,9 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
                     let stars = *stars;
                     view! {
                         <label>
-                            <span>{tr(T::RateDepartment)}" "{name.clone()}</span>
+                            <span>{tr(W::RateDepartment)}" "{name.clone()}</span>
                             <select bind:value=stars data-testid=format!("rate-{d}")>
-                                <option value="">{tr(T::ChooseRating)}</option>
+                                <option value="">{tr(W::ChooseRating)}</option>
                                 {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
                             </select>
                         </label>
