@@ -123,7 +123,7 @@ pub async fn seed(txn: &Txn, grids: &[DemoGrid], street_admin: i64) -> Result<()
                                 patrol_id: p.id,
                                 user_id: user,
                                 grid_code: g.code.clone(),
-                                kind: if k % 2 == 0 {
+                                kind: if k.is_multiple_of(2) {
                                     VisitKind::Household
                                 } else {
                                     VisitKind::Place
@@ -188,7 +188,7 @@ async fn whistles(txn: &Txn, street_admin: i64) -> Result<(), AppError> {
             .iter()
             .find(|a| **a != lead)
             .map(|a| a.to_string())
-            .filter(|_| i % 2 == 0);
+            .filter(|_| i.is_multiple_of(2));
         let answered = Some(called + Duration::hours(2 + (pick(seed, 6) * 20.0) as i64));
         let reported = Some(called + Duration::hours(24 + (pick(seed, 7) * 80.0) as i64));
         let closed = matches!(
@@ -197,7 +197,9 @@ async fn whistles(txn: &Txn, street_admin: i64) -> Result<(), AppError> {
         );
         let (lead_state, whistle_state) = match c.status {
             CaseStatus::Dispatched => (PartState::Called, WhistleState::Open),
-            CaseStatus::InProgress if i % 3 == 0 => (PartState::Reported, WhistleState::Open),
+            CaseStatus::InProgress if i.is_multiple_of(3) => {
+                (PartState::Reported, WhistleState::Open)
+            }
             CaseStatus::InProgress => (PartState::Accepted, WhistleState::Open),
             _ => (PartState::Reported, WhistleState::Closed),
         };
@@ -218,7 +220,7 @@ async fn whistles(txn: &Txn, street_admin: i64) -> Result<(), AppError> {
         }];
         if let Some(a) = &assist {
             // Every fourth assisting department sent its part back.
-            let back = i % 4 == 0;
+            let back = i.is_multiple_of(4);
             let state = match (back, lead_state) {
                 (true, _) => PartState::SentBack,
                 (_, PartState::Called) => PartState::Called,

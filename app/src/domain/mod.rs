@@ -1,5 +1,24 @@
 //! Domain rules in plain Rust: no IO, compiled for the server and the browser.
 
+/// The stored name, the parse and the Chinese/English label of a plain enum,
+/// from one table: `names!(Type { Variant => "stored", "中文", "English"; … })`.
+macro_rules! names {
+    ($t:ty { $($v:ident => $s:literal, $zh:literal, $en:literal;)* }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $s),* }
+            }
+            pub fn parse(s: &str) -> Option<$t> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+            pub fn label(self, lang: $crate::domain::lang::Lang) -> &'static str {
+                match self { $(<$t>::$v => lang.pick($zh, $en)),* }
+            }
+        }
+    };
+}
+
 pub mod activity;
 pub mod alarm;
 pub mod assessment;

@@ -294,23 +294,6 @@ pub enum ReviewKind {
     Note,
 }
 
-macro_rules! names {
-    ($t:ty { $($v:ident => $s:literal, $zh:literal, $en:literal;)* }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
-            pub fn as_str(self) -> &'static str {
-                match self { $(<$t>::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Option<$t> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $(<$t>::$v => lang.pick($zh, $en)),* }
-            }
-        }
-    };
-}
-
 names!(Risk {
     High => "high", "高风险", "High";
     Medium => "medium", "中风险", "Medium";

@@ -10,7 +10,6 @@
 use super::auth::{Place, Role};
 use super::case::{Actor, CaseFacts, CaseStatus, DispatchLevel, Refusal};
 use super::error::{AppError, Field, InputProblem};
-use super::lang::Lang;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -56,23 +55,6 @@ pub enum WhistleStep {
     /// The street takes the whistle back (a department that never answers,
     /// one retired meanwhile): the case is the street's again.
     Recall,
-}
-
-macro_rules! names {
-    ($t:ty { $($v:ident => $s:literal, $zh:literal, $en:literal;)* }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
-            pub fn as_str(self) -> &'static str {
-                match self { $(<$t>::$v => $s),* }
-            }
-            pub fn parse(s: &str) -> Option<$t> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $(<$t>::$v => lang.pick($zh, $en)),* }
-            }
-        }
-    };
 }
 
 names!(WhistleState {

@@ -764,17 +764,27 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         super::whistles::tell_called(state, &stored).await;
     }
     if seen == CaseAccess::Staff || seen == CaseAccess::Handler {
-        super::audit::record(
-            state,
-            viewer,
-            AuditAction::CaseStep,
-            super::audit::Target::new("case", row.id).in_street(row.street_code.clone()),
-            req.action.name(),
-        )
-        .await?;
+        audit_step(state, viewer, &row, req.action.name()).await?;
     }
     let seen = access(Some(viewer), &stored);
     view(state, Some(viewer), seen, stored).await
+}
+
+/// A staff step on a case, in the audit log.
+pub(super) async fn audit_step(
+    state: &AppState,
+    viewer: &Viewer,
+    row: &db::CaseRow,
+    step: &str,
+) -> Result<(), AppError> {
+    super::audit::record(
+        state,
+        viewer,
+        AuditAction::CaseStep,
+        super::audit::Target::new("case", row.id).in_street(row.street_code.clone()),
+        step,
+    )
+    .await
 }
 
 /// A notification (消息) for the reporter and the followers of a case on

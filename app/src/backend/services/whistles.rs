@@ -13,7 +13,7 @@ use super::notices::notify;
 use crate::backend::state::AppState;
 use crate::backend::store::whistles::{WhistleRow, WhistleWrite};
 use crate::backend::store::{self, cases as db};
-use crate::domain::audit::AuditAction;
+use crate::domain::alarm;
 use crate::domain::auth::{Role, Scope};
 use crate::domain::case::{
     ActRequest, CaseView, DispatchLevel, PhotoRef, Refusal, MAX_DESCRIPTION,
@@ -25,7 +25,6 @@ use crate::domain::policy::CaseAccess;
 use crate::domain::whistle::{
     self, check_call, check_ratings, PartView, StepRequest, WhistleStep, WhistleView,
 };
-use crate::domain::{alarm, case::Actor};
 use chrono::{DateTime, Utc};
 
 /// What a call (呼叫) writes with the case's dispatch: the whistle, its due
@@ -127,10 +126,7 @@ pub async fn step(
 ) -> Result<CaseView, AppError> {
     let (row, seen) = readable(state, Some(viewer), req.case_id).await?;
     let case = facts(&row);
-    let actor = Actor {
-        user_id: viewer.id,
-        grants: &viewer.grants,
-    };
+    let actor = super::cases::actor(viewer);
     let Some(w) = store::whistles::latest_of_case(&state.db, row.id).await? else {
         // Nothing was ever whistled: staff are told it is not the moment,
         // everyone else that it is not theirs.
@@ -281,14 +277,7 @@ pub async fn step(
         &title,
     )
     .await;
-    super::audit::record(
-        state,
-        viewer,
-        AuditAction::CaseStep,
-        super::audit::Target::new("case", row.id).in_street(row.street_code.clone()),
-        req.step.as_str(),
-    )
-    .await?;
+    super::cases::audit_step(state, viewer, &row, req.step.as_str()).await?;
     let seen = super::cases::access(Some(viewer), &stored);
     view(state, Some(viewer), seen, stored).await
 }
@@ -336,14 +325,7 @@ pub(super) async fn for_view(
         .map(|p| p.id)
         .collect();
     let steps = match viewer {
-        Some(v) => whistle::available(
-            &Actor {
-                user_id: v.id,
-                grants: &v.grants,
-            },
-            &facts(row),
-            &w.facts(),
-        ),
+        Some(v) => whistle::available(&super::cases::actor(v), &facts(row), &w.facts()),
         None => Vec::new(),
     };
     Ok(Some(whistle_view(w, &names, steps, photos, &this_round)))
