@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -56,6 +56,11 @@ gen-city:
 bench-map:
 	@$(MAKE) release
 	@bash scripts/bench-map.sh
+
+# The dashboard budget: a street's figures over 1 M cases and 5 M patrol points
+# (GRIDLINK_BENCH_DB=postgres://… for PostgreSQL).
+bench-kpi:
+	@cargo run -q --release -p server -- bench-kpi --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --points $(or $(POINTS),5000000) --samples $(or $(SAMPLES),50)
 
 bench-cases:
 	@cargo run -q --release -p server -- bench-cases --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --clients $(or $(CLIENTS),50)

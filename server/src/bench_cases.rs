@@ -66,8 +66,18 @@ where
     report(name, all, clients * per_client, start.elapsed());
 }
 
-pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("gridlink-bench-{}", std::process::id()));
+/// Where a bench keeps its SQLite file and photos (removed at its end).
+pub(crate) fn bench_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("gridlink-bench-{}", std::process::id()))
+}
+
+/// A grid, its community and street, and a point inside it.
+pub(crate) type Place = (String, String, String, (f64, f64));
+
+/// A bench's database (`GRIDLINK_BENCH_DB`, else a SQLite file in a temp
+/// directory) with a generated city of `grids` grids imported.
+pub(crate) async fn city(grids: usize) -> Result<(AppState, Vec<Place>, Vec<i64>), String> {
+    let dir = bench_dir();
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = std::env::var("GRIDLINK_BENCH_DB")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
@@ -122,8 +132,19 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
         .map(|c| c.id)
         .collect();
 
+    Ok((state, places, categories))
+}
+
+/// Writes `count` generated cases over the places (50,000 a batch), the
+/// newest `now`, spread over a year.
+pub(crate) async fn fill(
+    state: &AppState,
+    places: &[Place],
+    categories: &[i64],
+    count: usize,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), String> {
     let t = Instant::now();
-    let now = Utc::now();
     let statuses = CaseStatus::ALL;
     let mut batch = Vec::with_capacity(50_000);
     for i in 0..count {
@@ -173,6 +194,14 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
         }
     }
     println!("{count} cases generated in {:.1?}", t.elapsed());
+    Ok(())
+}
+
+pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), String> {
+    let (state, places, categories) = city(grids).await?;
+    let now = Utc::now();
+    fill(&state, &places, &categories, count, now).await?;
+    let statuses = CaseStatus::ALL;
 
     let open = (0..count)
         .filter(|i| statuses[(i * 7) % statuses.len()].is_open())
@@ -347,7 +376,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
     };
     load("case submissions (no photo)", clients, 40, submit(false)).await;
     load("case submissions (one photo)", clients, 4, submit(true)).await;
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(bench_dir());
     Ok(())
 }
 

@@ -15,6 +15,7 @@
 
 mod bench;
 mod bench_cases;
+mod bench_kpi;
 mod bench_wishes;
 
 const USAGE: &str = "\
@@ -25,6 +26,7 @@ usage: server [COMMAND]
   bench-locate [--grids N] [--seconds S]
                                    measure point -> grid lookups per second
   bench-cases [--grids N] [--cases M] [--clients C]
+  bench-kpi [--grids N] [--cases M] [--points P] [--samples S]
                                    measure queues, the map layer and submissions
   bench-wishes [--grids N] [--wishes M] [--clients C]
                                    measure the wish wall and claims
@@ -76,6 +78,15 @@ async fn main() -> ExitCode {
                 number(&args, "--grids", 15_000).unwrap_or(15_000),
                 number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
                 number(&args, "--clients", 50).unwrap_or(50),
+            )
+            .await
+        }
+        Some("bench-kpi") => {
+            bench_kpi::run(
+                number(&args, "--grids", 15_000).unwrap_or(15_000),
+                number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
+                number(&args, "--points", 5_000_000).unwrap_or(5_000_000),
+                number(&args, "--samples", 50).unwrap_or(50),
             )
             .await
         }

@@ -566,3 +566,43 @@ pub async fn review<C: ConnectionTrait + TransactionTrait>(
     .await?;
     txn.commit().await
 }
+
+/// Patrols and their points written in bulk with the ids given (a bench's
+/// generated city: nothing else writes ids).
+pub async fn insert_bulk(
+    db: &impl ConnectionTrait,
+    rows: &[PatrolRow],
+    points: &[(i64, TrackPoint)],
+) -> Result<(), DbErr> {
+    if !rows.is_empty() {
+        patrol::Entity::insert_many(rows.iter().map(|p| patrol::ActiveModel {
+            id: Set(p.id),
+            user_id: Set(p.user_id),
+            grid_code: Set(p.grid_code.clone()),
+            community_code: Set(p.community_code.clone()),
+            street_code: Set(p.street_code.clone()),
+            started_at: Set(p.started_at),
+            ended_at: Set(p.ended_at),
+            length_m: Set(p.length_m),
+            points: Set(p.points),
+            last_lat: Set(None),
+            last_lng: Set(None),
+            last_at: Set(None),
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    for chunk in points.chunks(5_000) {
+        patrol_point::Entity::insert_many(chunk.iter().map(|(id, p)| patrol_point::ActiveModel {
+            patrol_id: Set(*id),
+            lat: Set(p.lat),
+            lng: Set(p.lng),
+            at: Set(p.at),
+            accuracy: Set(p.accuracy),
+            ..Default::default()
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
