@@ -1,7 +1,8 @@
 //! `server bench-kpi`: the dashboard budget. A generated city (`--grids`),
 //! `--cases` cases over a year and `--points` patrol points (50 a patrol, over
-//! the last 60 days), then the dashboard of one street and of one of its
-//! communities for the last 30 days, `--samples` times each: p50 and p99.
+//! the last 60 days), then the dashboard of one street (the last 30 days, and
+//! the last 366: the longest period asked for) and of one of its communities,
+//! `--samples` times each: p50 and p99.
 
 use crate::bench_cases::{bench_dir, city, fill, viewer};
 use app::backend::services::assessment;
@@ -65,16 +66,25 @@ pub async fn run(grids: usize, cases: usize, points: usize, samples: usize) -> R
     );
 
     let (_, community, street, _) = places[0].clone();
-    for (name, who, area) in [
+    let today = app::domain::deadline::china_date(now);
+    for (name, who, area, days) in [
         (
             "street dashboard",
             viewer(1, Role::StreetAdmin, Scope::Street(street.clone())),
             street.clone(),
+            30,
+        ),
+        (
+            "street dashboard",
+            viewer(1, Role::StreetAdmin, Scope::Street(street.clone())),
+            street.clone(),
+            366,
         ),
         (
             "community dashboard",
             viewer(2, Role::CommunityAdmin, Scope::Community(community.clone())),
             community.clone(),
+            30,
         ),
     ] {
         let mut lat = Vec::with_capacity(samples);
@@ -86,7 +96,9 @@ pub async fn run(grids: usize, cases: usize, points: usize, samples: usize) -> R
                 &who,
                 DashboardAsk {
                     area: Some(area.clone()),
-                    ..DashboardAsk::default()
+                    from: Some(today - Duration::days(days - 1)),
+                    to: Some(today),
+                    category_id: None,
                 },
             )
             .await
@@ -97,7 +109,7 @@ pub async fn run(grids: usize, cases: usize, points: usize, samples: usize) -> R
         lat.sort();
         let at = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
         println!(
-            "{name} ({area}, last 30 days, {cases_seen} cases): p50 {:.1?}  p99 {:.1?}  ({samples} samples)",
+            "{name} ({area}, last {days} days, {cases_seen} cases): p50 {:.1?}  p99 {:.1?}  ({samples} samples)",
             at(0.5),
             at(0.99)
         );

@@ -574,8 +574,9 @@ pub async fn insert_bulk(
     rows: &[PatrolRow],
     points: &[(i64, TrackPoint)],
 ) -> Result<(), DbErr> {
-    if !rows.is_empty() {
-        patrol::Entity::insert_many(rows.iter().map(|p| patrol::ActiveModel {
+    // SQLite takes at most 32,766 values a statement: 2,000 rows of 12.
+    for chunk in rows.chunks(2_000) {
+        patrol::Entity::insert_many(chunk.iter().map(|p| patrol::ActiveModel {
             id: Set(p.id),
             user_id: Set(p.user_id),
             grid_code: Set(p.grid_code.clone()),
