@@ -392,8 +392,10 @@ pub(super) async fn view(
         None => Vec::new(),
     };
     let (owner, assignable) = super::owners::for_view(state, viewer, access, &row).await?;
-    let photos = photo_refs(state, &row, access).await?;
-    let whistle = super::whistles::for_view(state, viewer, access, &row, &photos).await?;
+    // One read of the photos for the case's and the whistle's.
+    let photo_rows = crate::backend::store::photos::of_case(&state.db, row.id).await?;
+    let photos = photo_refs(&photo_rows, &row, access);
+    let whistle = super::whistles::for_view(state, viewer, access, &row, &photo_rows).await?;
     Ok(CaseView {
         id: row.id,
         category: s.category,
@@ -1485,21 +1487,20 @@ pub async fn photo_bytes(
     Ok((bytes, on_board))
 }
 
-async fn photo_refs(
-    state: &AppState,
+/// The photos of a case this reader may see.
+fn photo_refs(
+    rows: &[crate::backend::store::photos::PhotoRow],
     row: &db::CaseRow,
     access: CaseAccess,
-) -> Result<Vec<PhotoRef>, AppError> {
+) -> Vec<PhotoRef> {
     let on_board = policy::on_public_board(row.public, row.status);
-    Ok(crate::backend::store::photos::of_case(&state.db, row.id)
-        .await?
-        .iter()
+    rows.iter()
         .filter(|p| policy::may_see_photo(access, p.public, on_board))
         .map(photo_ref)
-        .collect())
+        .collect()
 }
 
-fn photo_ref(p: &crate::backend::store::photos::PhotoRow) -> PhotoRef {
+pub(super) fn photo_ref(p: &crate::backend::store::photos::PhotoRow) -> PhotoRef {
     PhotoRef {
         phase: p.phase.as_deref().and_then(PhotoPhase::parse),
         department: p.department.clone(),

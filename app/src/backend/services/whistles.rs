@@ -15,9 +15,7 @@ use crate::backend::store::whistles::{WhistleRow, WhistleWrite};
 use crate::backend::store::{self, cases as db};
 use crate::domain::alarm;
 use crate::domain::auth::{Role, Scope};
-use crate::domain::case::{
-    ActRequest, CaseView, DispatchLevel, PhotoRef, Refusal, MAX_DESCRIPTION,
-};
+use crate::domain::case::{ActRequest, CaseView, DispatchLevel, Refusal, MAX_DESCRIPTION};
 use crate::domain::deadline::{china_date, midnight_after};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::notice::NoticeKind;
@@ -289,7 +287,7 @@ pub(super) async fn for_view(
     viewer: Option<&Viewer>,
     access: CaseAccess,
     row: &db::CaseRow,
-    photos: &[PhotoRef],
+    photos: &[store::photos::PhotoRow],
 ) -> Result<Option<WhistleView>, AppError> {
     if !access.internal() {
         return Ok(None);
@@ -317,26 +315,18 @@ pub(super) async fn for_view(
         }
     }
     let names = store::geography::departments(&state.db).await?;
-    // A department whistled again shows this round's report photos only.
-    let this_round: Vec<i64> = store::photos::of_case(&state.db, row.id)
-        .await?
-        .into_iter()
-        .filter(|p| p.created_at >= w.called_at)
-        .map(|p| p.id)
-        .collect();
     let steps = match viewer {
         Some(v) => whistle::available(&super::cases::actor(v), &facts(row), &w.facts()),
         None => Vec::new(),
     };
-    Ok(Some(whistle_view(w, &names, steps, photos, &this_round)))
+    Ok(Some(whistle_view(w, &names, steps, photos)))
 }
 
 fn whistle_view(
     w: WhistleRow,
     names: &[store::geography::DepartmentRow],
     steps: Vec<(Option<String>, WhistleStep)>,
-    photos: &[PhotoRef],
-    this_round: &[i64],
+    photos: &[store::photos::PhotoRow],
 ) -> WhistleView {
     WhistleView {
         id: w.id,
@@ -354,12 +344,14 @@ fn whistle_view(
                     .find(|n| n.code == p.department)
                     .map(|n| n.name.clone())
                     .unwrap_or_else(|| p.department.clone()),
+                // A department whistled again shows this round's report photos only.
                 photos: photos
                     .iter()
                     .filter(|ph| {
-                        ph.department.as_ref() == Some(&p.department) && this_round.contains(&ph.id)
+                        ph.department.as_ref() == Some(&p.department)
+                            && ph.created_at >= w.called_at
                     })
-                    .cloned()
+                    .map(super::cases::photo_ref)
                     .collect(),
                 department: p.department,
                 lead: p.lead,
