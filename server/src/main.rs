@@ -7,6 +7,8 @@
 //!                                generate a city of N grids into the database (or a file)
 //! server bench-locate [--grids N] [--seconds S]
 //!                                measure point → grid lookups per second
+//! server check-coverage [--area CODE] [--tolerance M2]
+//!                                print gaps and overlaps; non-zero exit when any
 //! server create-admin --phone P --name N
 //!                                create a system admin (password from
 //!                                GRIDLINK_ADMIN_PASSWORD or one line on stdin)
@@ -17,6 +19,7 @@ mod bench;
 mod bench_cases;
 mod bench_kpi;
 mod bench_wishes;
+mod coverage;
 
 const USAGE: &str = "\
 usage: server [COMMAND]
@@ -30,6 +33,11 @@ usage: server [COMMAND]
                                    measure queues, the map layer and submissions
   bench-wishes [--grids N] [--wishes M] [--clients C]
                                    measure the wish wall and claims
+  check-coverage [--area CODE] [--tolerance M2]
+                                   print gaps and overlaps (四至清晰、不留盲区、避免重叠);
+                                   exits non-zero when it finds any
+  bench-coverage [--grids N] [--samples S]
+                                   time the coverage check of a generated city
   create-admin --phone P --name N  create a system admin; the password comes from
                                    GRIDLINK_ADMIN_PASSWORD or one line on stdin
 Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
@@ -69,6 +77,11 @@ async fn main() -> ExitCode {
         Some("import-geo") => import_geo(&args).await,
         Some("gen-city") => gen_city(&args).await,
         Some("create-admin") => create_admin(&args).await,
+        Some("check-coverage") => coverage::check(&args).await,
+        Some("bench-coverage") => coverage::bench(
+            number(&args, "--grids", 15_000).unwrap_or(15_000),
+            number(&args, "--samples", 100).unwrap_or(100),
+        ),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
@@ -103,7 +116,7 @@ async fn main() -> ExitCode {
             number(&args, "--seconds", 3).unwrap_or(3) as u64,
         ),
         Some(other) => Err(format!(
-            "unknown command {other}; try serve, import-geo, gen-city, create-admin or help"
+            "unknown command {other}; try serve, import-geo, gen-city, check-coverage, create-admin or help"
         )),
     };
     match result {

@@ -70,7 +70,7 @@ async fn good_file_round_trips_through_the_public_layer(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{summary}");
     assert_eq!(
         summary,
-        json!({"districts": 1, "streets": 1, "communities": 1, "grids": 3})
+        json!({"districts": 1, "streets": 1, "communities": 1, "grids": 3, "gaps": []})
     );
 
     let layer: Value = serde_json::from_str(&app.grid_layer().await).unwrap();

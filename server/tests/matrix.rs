@@ -369,6 +369,16 @@ const SERVER_FNS: &[Row] = &[
     post!("/api/search_places", &[v("-", Everyone)]),
     post!("/api/grid_page", &[v("-", Everyone)]),
     post!("/api/import_geography", &[v("-", Inside(SYSTEM))]),
+    // 四至清晰: the coverage check of an area is its admins'; of the whole
+    // geography a system admin's.
+    post!(
+        "/api/check_coverage",
+        &[
+            v("demo community", Inside(AREA_ADMINS)),
+            v("demo street", Inside(&[SA, SYS])),
+            v("everything", Inside(SYSTEM)),
+        ],
+    ),
     post!("/api/locate_point", &[v("-", Everyone)]),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
@@ -1760,6 +1770,14 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         ("/api/grid_page", _) => {
             ctx.form(c, "grid_page", &[("code", DEMO_GRID.to_string())])
                 .await
+        }
+        ("/api/check_coverage", _) => {
+            let area = match what {
+                "demo community" => vec![("area", DEMO_COMMUNITY.to_string())],
+                "demo street" => vec![("area", DEMO_STREET.to_string())],
+                _ => vec![],
+            };
+            ctx.form(c, "check_coverage", &area).await
         }
         ("/api/import_geography", _) => {
             // Not GeoJSON: an allowed caller gets 400 and nothing changes.

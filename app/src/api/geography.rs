@@ -1,5 +1,5 @@
 use crate::domain::error::AppError;
-use crate::domain::geography::{GridPublic, ImportSummary, PlaceHit};
+use crate::domain::geography::{CoverageReport, GridPublic, ImportSummary, PlaceHit};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +58,17 @@ pub async fn import_geography(geojson: String) -> Result<ImportSummary, AppError
     use crate::backend::{request, services};
     request::signed_in(|state, viewer| async move {
         services::geography::import_geojson(&state, Some(&viewer), &geojson).await
+    })
+    .await
+}
+
+/// Gaps and overlaps of an area's grids (admins of the area; `None`: the
+/// whole geography, system admins).
+#[server(prefix = "/api", endpoint = "check_coverage")]
+pub async fn check_coverage(area: Option<String>) -> Result<CoverageReport, AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::geography::coverage(&state, &viewer, area.as_deref()).await
     })
     .await
 }

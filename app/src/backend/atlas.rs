@@ -3,11 +3,11 @@
 //! Rebuilt from the store whenever boundaries or rosters change; readers
 //! never wait for the database.
 
-use super::geo::{boundary, index::GridIndex};
+use super::geo::{boundary, coverage, index::GridIndex};
 use super::store::{self, Db, StoreError};
 use crate::domain::auth::Place;
 use crate::domain::geography::{
-    CompoundPublic, GridKind, GridPublic, Level, LocatedGrid, PlaceHit, StaffPublic,
+    CompoundPublic, CoverageReport, GridKind, GridPublic, Level, LocatedGrid, PlaceHit, StaffPublic,
 };
 use geo::{BoundingRect, InteriorPoint, MultiPolygon};
 use serde_json::{json, Value};
@@ -262,6 +262,71 @@ impl Atlas {
         json!({"type": "FeatureCollection", "features": features}).to_string()
     }
 
+    /// Every region's outline for the coverage check; positions match the
+    /// atlas's own, a region without a usable boundary gets an empty one.
+    fn outlines<'a>(&'a self, empty: &'a MultiPolygon<f64>) -> Vec<coverage::Outline<'a>> {
+        self.regions
+            .iter()
+            .map(|r| coverage::Outline {
+                code: &r.code,
+                name: &r.name,
+                level: r.level,
+                parent: r.parent,
+                shape: r.shape.as_ref().unwrap_or(empty),
+            })
+            .collect()
+    }
+
+    /// The coverage check of one area (a district, street or community; a
+    /// grid checks the grid's overlaps) or, with `None`, of everything.
+    /// `None` back when the code is unknown.
+    pub fn coverage(&self, code: Option<&str>, tolerance_m2: f64) -> Option<CoverageReport> {
+        let scope: Vec<usize> = match code {
+            None => (0..self.regions.len()).collect(),
+            Some(c) => {
+                let top = *self.by_code.get(c)?;
+                (0..self.regions.len())
+                    .filter(|&i| self.ancestor_or_self(i, top))
+                    .collect()
+            }
+        };
+        let empty = MultiPolygon(Vec::new());
+        let findings = coverage::check(&self.outlines(&empty), &scope, tolerance_m2);
+        Some(CoverageReport {
+            scope: code.unwrap_or_default().to_string(),
+            scope_name: code
+                .and_then(|c| self.name_of(c))
+                .unwrap_or_default()
+                .to_string(),
+            grids_checked: scope
+                .iter()
+                .filter(|&&i| self.regions[i].level == Level::Grid)
+                .count(),
+            tolerance_m2,
+            findings,
+        })
+    }
+
+    /// Stored grids' outlines by code, for checking an import against them.
+    pub fn grid_outlines(&self) -> Vec<(&str, &MultiPolygon<f64>)> {
+        self.regions
+            .iter()
+            .filter(|r| r.level == Level::Grid)
+            .filter_map(|r| Some((r.code.as_str(), r.shape.as_ref()?)))
+            .collect()
+    }
+
+    fn ancestor_or_self(&self, i: usize, top: usize) -> bool {
+        let mut cur = Some(i);
+        while let Some(c) = cur {
+            if c == top {
+                return true;
+            }
+            cur = self.regions[c].parent;
+        }
+        false
+    }
+
     pub fn grid_count(&self) -> usize {
         self.regions
             .iter()
@@ -388,16 +453,7 @@ impl Atlas {
             return Vec::new();
         };
         (0..self.regions.len())
-            .filter(|&i| {
-                let mut cur = Some(i);
-                while let Some(c) = cur {
-                    if c == top {
-                        return true;
-                    }
-                    cur = self.regions[c].parent;
-                }
-                false
-            })
+            .filter(|&i| self.ancestor_or_self(i, top))
             .map(|i| self.regions[i].code.clone())
             .collect()
     }

@@ -12,6 +12,7 @@ use crate::domain::error::AppError;
 use crate::domain::geography::{GridKind, Level, StaffPosition};
 use crate::domain::unit::{Review, UnitKind};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Grid cells per community: 4 columns × 3 rows.
 const COLS: usize = 4;
@@ -315,6 +316,9 @@ pub fn city(grids: usize) -> Vec<NewRegion> {
     let mut out = Vec::with_capacity(communities * 13 + communities / 10 + 2);
     let mut streets_seen = std::collections::HashSet::new();
     let mut districts_seen = std::collections::HashSet::new();
+    // Each street and district is the union of its communities' blocks
+    // (filled in at the end), so the city is covered without gaps.
+    let mut blocks: HashMap<String, Vec<geo::Polygon<f64>>> = HashMap::new();
     for c in 0..communities {
         let (bx, by) = (c % blocks_x, c / blocks_x);
         let (street, district) = (c / 10, c / 100);
@@ -338,6 +342,20 @@ pub fn city(grids: usize) -> Vec<NewRegion> {
                 Some(&d_code),
                 polygon(vec![l.rect(gx0, gy0, gx0 + COLS, gy0 + ROWS)]),
             ));
+        }
+        let block = l.rect(gx0, gy0, gx0 + COLS, gy0 + ROWS);
+        let block_shape = geo::Polygon::new(
+            block
+                .iter()
+                .map(|p| geo::coord! { x: p[0], y: p[1] })
+                .collect(),
+            vec![],
+        );
+        for code in [&s_code, &d_code] {
+            blocks
+                .entry(code.clone())
+                .or_default()
+                .push(block_shape.clone());
         }
         let c_code = format!("{s_code}-{c:05}");
         out.push(region(
@@ -365,6 +383,12 @@ pub fn city(grids: usize) -> Vec<NewRegion> {
                     polygon(vec![l.cell(gx0 + i, gy0 + j)]),
                 ));
             }
+        }
+    }
+    for r in out.iter_mut().filter(|r| r.level != Level::Grid) {
+        if let Some(parts) = blocks.get(&r.code) {
+            let union = geo::algorithm::bool_ops::unary_union(parts);
+            r.boundary = super::geo::boundary::to_geojson(&union).to_string();
         }
     }
     out

@@ -1,6 +1,7 @@
 //! Importing boundaries from one GeoJSON FeatureCollection: every feature is
 //! checked before anything is written, then all are written in one transaction.
 
+use super::atlas::Atlas;
 use super::geo::boundary;
 use super::store::geography::{NewCompound, NewRegion};
 use crate::domain::code::RegionCode;
@@ -155,6 +156,50 @@ pub fn plan_all(
     Ok((out, compounds, summary))
 }
 
+/// Refuses a file whose grids would overlap one another or a stored grid
+/// they do not replace, naming both grids and the shared area.
+pub fn refuse_overlaps(regions: &[NewRegion], atlas: &Atlas) -> Result<(), ImportError> {
+    use super::geo::coverage;
+    use crate::domain::geography::COVERAGE_TOLERANCE_M2;
+    let file: Vec<(&str, geo::MultiPolygon<f64>)> = regions
+        .iter()
+        .filter(|r| r.level == Level::Grid)
+        .filter_map(|r| Some((r.code.as_str(), boundary::parse_stored(&r.boundary)?)))
+        .collect();
+    if file.is_empty() {
+        return Ok(());
+    }
+    let replaced: HashSet<&str> = file.iter().map(|(c, _)| *c).collect();
+    let stored: Vec<(&str, &geo::MultiPolygon<f64>)> = atlas
+        .grid_outlines()
+        .into_iter()
+        .filter(|(c, _)| !replaced.contains(c))
+        .collect();
+    let codes: Vec<&str> = file
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(stored.iter().map(|(c, _)| *c))
+        .collect();
+    let shapes: Vec<&geo::MultiPolygon<f64>> = file
+        .iter()
+        .map(|(_, s)| s)
+        .chain(stored.iter().map(|(_, s)| *s))
+        .collect();
+    let n = file.len();
+    match coverage::overlaps(&shapes, |i| i < n, COVERAGE_TOLERANCE_M2).first() {
+        None => Ok(()),
+        Some(o) => Err(ImportError {
+            feature: None,
+            code: Some(codes[o.a].to_string()),
+            problem: ImportProblem::Overlap {
+                grid: codes[o.a].to_string(),
+                other: codes[o.b].to_string(),
+                area_m2: o.parts.iter().map(|(_, a)| a).sum(),
+            },
+        }),
+    }
+}
+
 /// One compound feature, checked: a name, a known grid, a known company,
 /// a valid polygon.
 fn compound(
@@ -250,7 +295,8 @@ mod tests {
                 districts: 1,
                 streets: 1,
                 communities: 1,
-                grids: 1
+                grids: 1,
+                gaps: Vec::new(),
             }
         );
     }

@@ -228,6 +228,9 @@ pub enum Action {
     ListAccounts(Place),
     /// Change time limits and the working-day calendar.
     ManageSettings,
+    /// Run the coverage check (gaps and overlaps) of an area; the whole
+    /// geography is `Place::default()`, a system admin's alone.
+    CheckCoverage(Place),
     /// Disable or enable an account (停用/启用账号). `holder` is every grant
     /// the account holds; `own` is true when the caller is the account.
     ManageAccount { holder: Vec<PlacedGrant>, own: bool },
@@ -315,9 +318,11 @@ pub fn permits(grants: &[Grant], action: &Action) -> bool {
                     | Role::StreetAdmin
             ) && g.scope.covers(place)
         }),
-        Action::ManageStaff(place) | Action::ListAccounts(place) => grants.iter().any(|g| {
-            matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin) && g.scope.covers(place)
-        }),
+        Action::ManageStaff(place) | Action::ListAccounts(place) | Action::CheckCoverage(place) => {
+            grants.iter().any(|g| {
+                matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin) && g.scope.covers(place)
+            })
+        }
         Action::CreateAccount { role, place } => grants
             .iter()
             .any(|g| delegable_by(g.role, *role) && g.scope.covers(place)),

@@ -184,6 +184,12 @@ pub enum ImportProblem {
     HoleOutsideShell,
     /// A compound names a property company code nobody registered.
     UnknownCompany(String),
+    /// A grid would share area with another grid (the file's or a stored one).
+    Overlap {
+        grid: String,
+        other: String,
+        area_m2: f64,
+    },
 }
 
 impl ImportError {
@@ -655,6 +661,13 @@ impl ImportProblem {
                 SelfIntersection => "边界自相交。".into(),
                 HoleOutsideShell => "内环（洞）不在外环之内或与外环相交。".into(),
                 UnknownCompany(c) => format!("未知的物业公司编码“{c}”，请先登记该物业公司。"),
+                Overlap {
+                    grid,
+                    other,
+                    area_m2,
+                } => format!(
+                    "网格 {grid} 与网格 {other} 重叠约 {area_m2:.1} 平方米，网格之间不能重叠。"
+                ),
             }
         } else {
             match self {
@@ -690,6 +703,13 @@ impl ImportProblem {
                 UnknownCompany(c) => {
                     format!("Unknown property company code \"{c}\"; register the company first.")
                 }
+                Overlap {
+                    grid,
+                    other,
+                    area_m2,
+                } => format!(
+                    "Grid {grid} overlaps grid {other} by about {area_m2:.1} m²; grids must not overlap."
+                ),
             }
         }
     }

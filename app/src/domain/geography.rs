@@ -173,6 +173,18 @@ pub struct ImportSummary {
     pub streets: usize,
     pub communities: usize,
     pub grids: usize,
+    /// Areas the imported grids leave uncovered: a warning, not a refusal
+    /// (a district is often imported community by community).
+    #[serde(default)]
+    pub gaps: Vec<GapWarning>,
+}
+
+/// An uncovered part of an area after an import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GapWarning {
+    pub area: String,
+    pub area_name: String,
+    pub area_m2: f64,
 }
 
 impl ImportSummary {
@@ -183,6 +195,52 @@ impl ImportSummary {
             Level::Community => self.communities += 1,
             Level::Grid => self.grids += 1,
         }
+    }
+}
+
+/// Areas smaller than this are drawing noise, not gaps or overlaps
+/// (the default tolerance of the coverage check, in m²).
+pub const COVERAGE_TOLERANCE_M2: f64 = 1.0;
+
+/// What the coverage check found: part of an area that none of its children
+/// covers (不留盲区), or part that two grids share (避免重叠).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageKind {
+    Overlap,
+    Gap,
+}
+
+/// One gap or overlap, with what it touches and where it lies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CoverageFinding {
+    pub kind: CoverageKind,
+    /// A gap: the area its children leave uncovered. An overlap: the
+    /// community of the first grid.
+    pub area: String,
+    pub area_name: String,
+    pub area_level: Level,
+    /// An overlap: the two grids. A gap: the children bordering it.
+    pub grids: Vec<String>,
+    pub area_m2: f64,
+    /// Outer rings as `[lat, lng]`, for drawing on the map.
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// The coverage check of one area (or of everything).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CoverageReport {
+    /// The area checked; empty for the whole geography.
+    pub scope: String,
+    pub scope_name: String,
+    pub grids_checked: usize,
+    pub tolerance_m2: f64,
+    pub findings: Vec<CoverageFinding>,
+}
+
+impl CoverageReport {
+    pub fn count(&self, kind: CoverageKind) -> usize {
+        self.findings.iter().filter(|f| f.kind == kind).count()
     }
 }
 

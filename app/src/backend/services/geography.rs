@@ -6,7 +6,9 @@ use crate::backend::state::AppState;
 use crate::backend::store::geography;
 use crate::domain::auth::{permits, Action};
 use crate::domain::error::{AppError, Field, InputProblem};
-use crate::domain::geography::ImportSummary;
+use crate::domain::geography::{
+    CoverageKind, CoverageReport, GapWarning, ImportSummary, Level, COVERAGE_TOLERANCE_M2,
+};
 
 /// Largest GeoJSON file accepted (a city of 15,000 grids is ~15 MB).
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
@@ -32,9 +34,19 @@ pub async fn import_geojson(
         .await?
         .into_iter()
         .collect();
-    let (regions, compounds, summary) = import::plan_all(text, &existing, &companies)?;
+    let (regions, compounds, mut summary) = import::plan_all(text, &existing, &companies)?;
+    let atlas = state.atlas();
+    let file_grids = regions.clone();
+    // Boolean operations over a city's grids take seconds: off the async workers.
+    tokio::task::spawn_blocking(move || import::refuse_overlaps(&file_grids, &atlas))
+        .await
+        .map_err(|e| {
+            tracing::error!("overlap check: {e}");
+            AppError::Internal
+        })??;
     geography::upsert_geography(&state.db, &regions, &compounds).await?;
     state.refresh_atlas().await?;
+    summary.gaps = gaps_after(state, &regions).await?;
     if let Some(v) = viewer {
         super::audit::record(
             state,
@@ -46,4 +58,72 @@ pub async fn import_geojson(
         .await?;
     }
     Ok(summary)
+}
+
+/// The coverage check of an area (a community, a street, a district) or,
+/// with `None`, of everything: admins of the area, system admins.
+pub async fn coverage(
+    state: &AppState,
+    viewer: &Viewer,
+    area: Option<&str>,
+) -> Result<CoverageReport, AppError> {
+    let atlas = state.atlas();
+    let area = area
+        .map(|a| a.trim().to_ascii_uppercase())
+        .filter(|a| !a.is_empty());
+    let place = match &area {
+        None => Default::default(),
+        Some(code) => atlas.place_of(code).ok_or(AppError::NotFound)?,
+    };
+    if !permits(&viewer.grants, &Action::CheckCoverage(place)) {
+        return Err(AppError::Forbidden);
+    }
+    tokio::task::spawn_blocking(move || {
+        atlas
+            .coverage(area.as_deref(), COVERAGE_TOLERANCE_M2)
+            .ok_or(AppError::NotFound)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!("coverage check: {e}");
+        AppError::Internal
+    })?
+}
+
+/// Gaps left in the communities an import touched (its communities and the
+/// parents of its grids): reported, not refused.
+async fn gaps_after(
+    state: &AppState,
+    regions: &[geography::NewRegion],
+) -> Result<Vec<GapWarning>, AppError> {
+    let mut areas: Vec<String> = regions
+        .iter()
+        .filter_map(|r| match r.level {
+            Level::Community => Some(r.code.clone()),
+            Level::Grid => r.parent_code.clone(),
+            _ => None,
+        })
+        .collect();
+    areas.sort();
+    areas.dedup();
+    let atlas = state.atlas();
+    let report = tokio::task::spawn_blocking(move || {
+        areas
+            .iter()
+            .filter_map(|a| atlas.coverage(Some(a), COVERAGE_TOLERANCE_M2))
+            .flat_map(|r| r.findings)
+            .filter(|f| f.kind == CoverageKind::Gap && f.area_level == Level::Community)
+            .map(|f| GapWarning {
+                area: f.area,
+                area_name: f.area_name,
+                area_m2: f.area_m2,
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!("coverage check: {e}");
+        AppError::Internal
+    })?;
+    Ok(report)
 }
