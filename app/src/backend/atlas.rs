@@ -304,6 +304,8 @@ impl Atlas {
                 .count(),
             tolerance_m2,
             findings,
+            bbox: code.and_then(|c| self.bbox_of(c)),
+            choices: Vec::new(),
         })
     }
 

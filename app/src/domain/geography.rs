@@ -236,6 +236,12 @@ pub struct CoverageReport {
     pub grids_checked: usize,
     pub tolerance_m2: f64,
     pub findings: Vec<CoverageFinding>,
+    /// The area's `[south, west, north, east]`, to frame the map.
+    #[serde(default)]
+    pub bbox: Option<[f64; 4]>,
+    /// The areas the caller may check (code, name); empty code: everything.
+    #[serde(default)]
+    pub choices: Vec<(String, String)>,
 }
 
 impl CoverageReport {

@@ -30,12 +30,14 @@ crate::ui::i18n::texts! { Ad {
     CalendarTitle => "节假日与调休", "Holidays and make-up working days";
     CategoriesTitle => "问题类别", "Case categories";
     CreateAccountTitle => "创建工作人员账号", "Create a staff account";
+    CoverageLink => "网格覆盖检查（盲区与重叠）", "Grid coverage check (gaps and overlaps)";
     CreateButton => "创建", "Create";
     Created => "账号已创建。", "Account created.";
     DayNameHint => "名称，如 国庆节", "Name, e.g. National Day";
     DeadlinesTitle => "办理时限（工作日）", "Time limits (working days)";
     Holiday => "节假日", "Holiday";
     ImportButton => "导入", "Import";
+    ImportGaps => "已导入，但这些社区仍有未被网格覆盖的盲区：", "Imported, but these communities still have area no grid covers: ";
     ImportHelp => "一个 FeatureCollection；每个要素带 level、code、name、parent，网格另带 kind。全部通过检查才会写入。", "One FeatureCollection; each feature has level, code, name, parent, and grids also kind. Nothing is written unless every feature passes.";
     ImportTitle => "导入网格边界（GeoJSON）", "Import boundaries (GeoJSON)";
     Imported => "导入成功：", "Imported: ";
@@ -74,6 +76,9 @@ pub fn AdminPage() -> impl IntoView {
                     <div class="admin">
                         {audits.then(|| view! {
                             <p><A href="/audit" attr:data-testid="audit-link">{tr(T::AuditTitle)}</A></p>
+                        })}
+                        {manages_accounts.then(|| view! {
+                            <p><A href="/coverage" attr:data-testid="coverage-link">{tr(Ad::CoverageLink)}</A></p>
                         })}
                         <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/><DepartmentPanel/></Show>
                         {manages_accounts.then(|| view! {
@@ -126,6 +131,14 @@ fn ImportPanel() -> impl IntoView {
             <ErrorLine error/>
             {move || import.value().get().and_then(Result::ok).map(|s| view! {
                 <p class="ok">{tr(Ad::Imported)}{format!("{} / {} / {} / {}", s.districts, s.streets, s.communities, s.grids)}</p>
+                // Gaps do not stop an import (a district comes in community by
+                // community) but the admin must see them.
+                {(!s.gaps.is_empty()).then(|| view! {
+                    <p class="form-error" data-testid="import-gaps">{tr(Ad::ImportGaps)}
+                        {s.gaps.iter().map(|g| format!("{}（{}）{:.1} m²", g.area_name, g.area, g.area_m2)).collect::<Vec<_>>().join("；")}
+                        " "<A href="/coverage">{tr(Ad::CoverageLink)}</A>
+                    </p>
+                })}
             })}
         </section>
     }

@@ -136,6 +136,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()}/>
                     <Route path=path!("/patrol") view={Lazy::<PatrolRoute>::new()}/>
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
+                    <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

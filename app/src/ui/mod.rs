@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod boot;
 pub mod cases;
+pub mod coverage;
 pub mod dashboard;
 pub mod departments;
 pub mod form;

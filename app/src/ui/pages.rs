@@ -60,6 +60,7 @@ lazy_pages! {
     ListsRoute => super::service::ListsPage,
     PatrolRoute => super::patrol::PatrolPage,
     DashboardRoute => super::dashboard::DashboardPage,
+    CoverageRoute => super::coverage::CoveragePage,
     NoticesRoute => super::notices::NoticesPage,
 }
 

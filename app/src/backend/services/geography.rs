@@ -4,7 +4,7 @@ use super::auth::Viewer;
 use crate::backend::import;
 use crate::backend::state::AppState;
 use crate::backend::store::geography;
-use crate::domain::auth::{permits, Action};
+use crate::domain::auth::{permits, Action, Role};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::{
     CoverageKind, CoverageReport, GapWarning, ImportSummary, Level, COVERAGE_TOLERANCE_M2,
@@ -68,9 +68,16 @@ pub async fn coverage(
     area: Option<&str>,
 ) -> Result<CoverageReport, AppError> {
     let atlas = state.atlas();
+    let sysadmin = viewer.grants.iter().any(|g| g.role == Role::SystemAdmin);
+    let mut choices = super::assessment::areas(state, viewer);
+    if sysadmin {
+        choices.insert(0, (String::new(), String::new()));
+    }
+    // Nothing asked: everything for a system admin, else the caller's first area.
     let area = area
         .map(|a| a.trim().to_ascii_uppercase())
-        .filter(|a| !a.is_empty());
+        .filter(|a| !a.is_empty())
+        .or_else(|| (!sysadmin).then(|| choices.first().map(|c| c.0.clone())).flatten());
     let place = match &area {
         None => Default::default(),
         Some(code) => atlas.place_of(code).ok_or(AppError::NotFound)?,
@@ -78,7 +85,7 @@ pub async fn coverage(
     if !permits(&viewer.grants, &Action::CheckCoverage(place)) {
         return Err(AppError::Forbidden);
     }
-    tokio::task::spawn_blocking(move || {
+    let mut report = tokio::task::spawn_blocking(move || {
         atlas
             .coverage(area.as_deref(), COVERAGE_TOLERANCE_M2)
             .ok_or(AppError::NotFound)
@@ -87,7 +94,9 @@ pub async fn coverage(
     .map_err(|e| {
         tracing::error!("coverage check: {e}");
         AppError::Internal
-    })?
+    })??;
+    report.choices = choices;
+    Ok(report)
 }
 
 /// Gaps left in the communities an import touched (its communities and the

@@ -36,6 +36,8 @@ mod imp {
         fn l_div_icon(options: &JsValue) -> JsValue;
         #[wasm_bindgen(js_namespace = L, js_name = circleMarker)]
         fn l_circle_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
+        #[wasm_bindgen(js_namespace = L, js_name = polygon)]
+        fn l_polygon(latlngs: &JsValue, options: &JsValue) -> leaflet::Layer;
 
     }
 
@@ -365,6 +367,57 @@ mod imp {
     thread_local! {
         static CASES: RefCell<Option<leaflet::Layer>> = const { RefCell::new(None) };
         static WISHES: RefCell<Option<leaflet::Layer>> = const { RefCell::new(None) };
+        static SHAPES: RefCell<Option<leaflet::Layer>> = const { RefCell::new(None) };
+    }
+
+    /// Draws outlined areas over the grids (the coverage check's gaps and
+    /// overlaps): each shape is its rings of `[lat, lng]`, a colour and a
+    /// class name; an empty list clears them. The map moves to show them.
+    pub fn show_shapes(shapes: Vec<(Vec<Vec<[f64; 2]>>, &'static str, &'static str)>) {
+        SHAPES.with(|c| {
+            if let Some(old) = c.borrow_mut().take() {
+                old.remove();
+            }
+        });
+        let Some(map) = map() else { return };
+        if shapes.is_empty() {
+            return;
+        }
+        let group = l_layer_group();
+        let mut bounds: Option<leaflet::LatLngBounds> = None;
+        for (rings, colour, class) in shapes {
+            let latlngs: Array = rings
+                .iter()
+                .map(|ring| {
+                    ring.iter()
+                        .map(|p| Array::of2(&p[0].into(), &p[1].into()))
+                        .collect::<Array>()
+                })
+                .collect();
+            let shape = l_polygon(
+                &latlngs,
+                &obj(&[
+                    ("color", colour.into()),
+                    ("weight", 3.into()),
+                    ("fillColor", colour.into()),
+                    ("fillOpacity", 0.55.into()),
+                    ("className", class.into()),
+                ]),
+            );
+            let b = h(&shape).get_bounds();
+            match &bounds {
+                Some(all) => {
+                    all.extend_with_bounds(&b);
+                }
+                None => bounds = Some(b),
+            }
+            h(&group).add_layer(&shape);
+        }
+        group.add_to(&map);
+        SHAPES.with(|c| *c.borrow_mut() = Some(group));
+        if let Some(b) = bounds {
+            map.fit_bounds(&b);
+        }
     }
 
     /// Shows (or with an empty list, hides) the case layer: one dot per
@@ -491,6 +544,7 @@ mod imp {
     pub fn on_tap(_f: impl Fn(f64, f64) + 'static) {}
     pub fn show_cases(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
     pub fn show_wishes(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
+    pub fn show_shapes(_shapes: Vec<(Vec<Vec<[f64; 2]>>, &'static str, &'static str)>) {}
     pub async fn ready() -> bool {
         false
     }
