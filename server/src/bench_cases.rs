@@ -298,6 +298,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                         source: CaseSource::Resident,
                         contact_phone: None,
                         idempotency_key: None,
+                        grid: None,
                     };
                     if cases::report(&state, &v, form).await.is_ok() {
                         n += 1;
@@ -363,6 +364,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                     source: CaseSource::Resident,
                     contact_phone: None,
                     idempotency_key: None,
+                    grid: None,
                 };
                 match cases::report(&state, &v, form).await {
                     Ok(c) if photo => cases::add_photo(&state, &v, c.id, PHOTO.to_vec(), None)

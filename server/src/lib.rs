@@ -141,6 +141,8 @@ impl Settings {
             config: Config {
                 tile_url: var("GRIDLINK_TILE_URL"),
                 tile_attribution: var("GRIDLINK_TILE_ATTRIBUTION"),
+                public_url: var("GRIDLINK_PUBLIC_URL")
+                    .map(|u| u.trim().trim_end_matches('/').to_string()),
                 secure_cookies: var("GRIDLINK_SECURE_COOKIES")
                     .is_some_and(|v| v == "1" || v == "true"),
                 photo_dir: var("GRIDLINK_PHOTO_DIR").map(Into::into),

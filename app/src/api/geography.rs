@@ -1,5 +1,5 @@
 use crate::domain::error::AppError;
-use crate::domain::geography::{CoverageReport, GridPublic, ImportSummary, PlaceHit};
+use crate::domain::geography::{CoverageReport, GridPublic, ImportSummary, PlaceHit, PosterSheet};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +48,17 @@ pub async fn grid_page(code: String) -> Result<GridPublic, AppError> {
     request::open(|state| async move {
         let code = code.trim().to_ascii_uppercase();
         state.atlas().grid_public(&code).ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+/// A grid's 上岗公示 poster (public: it is meant to hang in the street).
+#[server(prefix = "/api", endpoint = "grid_poster")]
+pub async fn grid_poster(code: String) -> Result<PosterSheet, AppError> {
+    use crate::backend::{request, services};
+    request::open(|state| async move {
+        let base = request::public_base(&state);
+        services::geography::poster(&state, &code, &base).await
     })
     .await
 }

@@ -404,6 +404,32 @@ impl Atlas {
             .collect()
     }
 
+    /// The grids around a grid (their boxes meet its box widened by half),
+    /// with their outer rings as `[lat, lng]`, the grid itself first.
+    pub fn neighbourhood(&self, code: &str) -> Vec<(String, Vec<Vec<[f64; 2]>>)> {
+        let Some(&i) = self.by_code.get(code) else {
+            return Vec::new();
+        };
+        let b = self.regions[i].bbox;
+        let (dy, dx) = ((b[2] - b[0]) * 0.5, (b[3] - b[1]) * 0.5);
+        let near = |o: &[f64; 4]| {
+            o[0] <= b[2] + dy && o[2] >= b[0] - dy && o[1] <= b[3] + dx && o[3] >= b[1] - dx
+        };
+        std::iter::once(i)
+            .chain(
+                (0..self.regions.len())
+                    .filter(|&j| j != i && self.regions[j].level == Level::Grid)
+                    .filter(|&j| near(&self.regions[j].bbox)),
+            )
+            .map(|j| {
+                (
+                    self.regions[j].code.clone(),
+                    self.rings(&self.regions[j].code, 1),
+                )
+            })
+            .collect()
+    }
+
     /// A region's bounding box: `[south, west, north, east]`.
     pub fn bbox_of(&self, code: &str) -> Option<[f64; 4]> {
         self.by_code.get(code).map(|&i| self.regions[i].bbox)

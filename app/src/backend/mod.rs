@@ -12,6 +12,7 @@ pub mod http;
 pub mod import;
 pub mod password;
 pub mod photo;
+pub mod poster;
 pub mod ratelimit;
 pub mod request;
 pub mod services;

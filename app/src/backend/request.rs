@@ -28,6 +28,34 @@ pub fn path() -> String {
         .unwrap_or_else(|| "/".into())
 }
 
+/// Where this app is reached: `GRIDLINK_PUBLIC_URL`, else the scheme and
+/// `Host` of this request (only a well-formed host name and port count).
+pub fn public_base(state: &AppState) -> String {
+    if let Some(u) = state.config.public_url.as_deref().filter(|u| !u.is_empty()) {
+        return u.to_string();
+    }
+    let host = use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or_else(|| "localhost:3000".into());
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
 fn cookie_header() -> String {
     use_context::<Parts>()
         .and_then(|p| {

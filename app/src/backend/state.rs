@@ -32,6 +32,10 @@ pub struct Config {
     /// How often a phone on patrol records a point (`GRIDLINK_PATROL_SECONDS`;
     /// none: `domain::patrol::DEFAULT_INTERVAL_SECONDS`).
     pub patrol_interval_seconds: Option<u32>,
+    /// The address residents reach the app at (`GRIDLINK_PUBLIC_URL`, e.g.
+    /// `https://wgt.example.gov.cn`): printed posters' QR codes point there.
+    /// None: the address the request came in on.
+    pub public_url: Option<String>,
 }
 
 /// The deadline scheduler's settings (`services::deadlines`).

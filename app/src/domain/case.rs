@@ -434,6 +434,7 @@ mod tests {
             source: CaseSource::Resident,
             contact_phone: None,
             idempotency_key: None,
+            grid: None,
         }
     }
 
@@ -837,6 +838,10 @@ pub struct NewCase {
     /// lost, gives back the case already made instead of a second one.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// The grid a bound form (`/report?grid=CODE`, the poster's QR code)
+    /// is for: a point outside it is refused.
+    #[serde(default)]
+    pub grid: Option<String>,
 }
 
 impl NewCase {

@@ -146,6 +146,8 @@ pub enum InputProblem {
     Taken,
     /// An image wider, taller or with more pixels than we decode.
     TooManyPixels,
+    /// A place outside the grid the form is bound to.
+    OutsideGrid,
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
@@ -269,6 +271,7 @@ impl InputProblem {
             InputProblem::InPast => "in_past",
             InputProblem::Taken => "taken",
             InputProblem::TooManyPixels => "too_many_pixels",
+            InputProblem::OutsideGrid => "outside_grid",
         }
     }
 }
@@ -577,6 +580,12 @@ impl AppError {
                     }
                     (InputProblem::TooManyPixels, false) => {
                         "The photo's dimensions are too large: at most 8000 pixels a side and 40 megapixels in all.".into()
+                    }
+                    (InputProblem::OutsideGrid, true) => {
+                        "所选位置不在本网格内。请在网格范围内选点；其他地方的问题请从首页上报。".into()
+                    }
+                    (InputProblem::OutsideGrid, false) => {
+                        "The place is outside this grid. Pick a point inside it; report other places from the home page.".into()
                     }
                 }
             }

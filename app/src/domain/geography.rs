@@ -139,6 +139,20 @@ pub struct GridPublic {
     pub bbox: [f64; 4],
 }
 
+/// The 上岗公示 poster of a grid: its public facts, its outline among its
+/// neighbours and the QR code of its bound report form (both SVG made on
+/// the server from our own numbers only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PosterSheet {
+    pub grid: GridPublic,
+    pub map_svg: String,
+    pub qr_svg: String,
+    /// What the QR code opens: `{public URL}/report?grid={code}`.
+    pub report_url: String,
+    /// What residents can bring to the grid: the first-level case categories.
+    pub services: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompoundPublic {
     pub name: String,

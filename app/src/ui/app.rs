@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p><Interactive/> }>
                     <Route path=path!("/") view=|| view! { <MapPage/><Interactive/> }/>
                     <Route path=path!("/grid/:code") view={Lazy::<GridRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/grid/:code/poster") view={Lazy::<PosterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
                     <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()}/>

@@ -23,6 +23,8 @@ crate::ui::i18n::texts! { Gp {
     PosInstructor => "网格指导员", "Instructor";
     PosLeader => "网格长", "Grid leader";
     PosPartTime => "兼职网格员", "Part-time worker";
+    Poster => "上岗公示海报（可打印）", "Printable poster";
+    ReportHere => "上报本网格的问题", "Report a problem in this grid";
     Residents => "人口", "Residents";
 } }
 
@@ -112,7 +114,11 @@ pub fn GridPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             </Show>
-                            <p><A href="/">{tr(Gp::BackToMap)}</A></p>
+                            <p class="row">
+                                <A href=format!("/report?grid={}", g.code) attr:data-testid="grid-report-link">{tr(Gp::ReportHere)}</A>
+                                <A href=format!("/grid/{}/poster", g.code) attr:data-testid="grid-poster-link">{tr(Gp::Poster)}</A>
+                                <A href="/">{tr(Gp::BackToMap)}</A>
+                            </p>
                         </article>
                     }.into_any()
                 }

@@ -22,6 +22,7 @@ pub mod paged;
 pub mod pages;
 pub mod patrol;
 pub mod photos;
+pub mod poster;
 pub mod pwa;
 pub mod scroll;
 pub mod service;

@@ -44,6 +44,7 @@ lazy_pages! {
     ReportRoute => super::cases::ReportPage,
     WallRoute => super::wishes::WallPage,
     GridRoute => super::grid_page::GridPage,
+    PosterRoute => super::poster::PosterPage,
     LoginRoute => super::auth::LoginPage,
     RegisterRoute => super::auth::RegisterPage,
     PrivacyRoute => super::auth::PrivacyPage,

@@ -470,6 +470,24 @@ pub async fn report(
             InputProblem::OutOfRange,
         ));
     }
+    // A form bound to a grid (the poster's QR code) takes places in that grid only.
+    if let Some(bound) = form
+        .grid
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
+        if !place
+            .grid
+            .as_deref()
+            .is_some_and(|g| g.eq_ignore_ascii_case(bound))
+        {
+            return Err(AppError::invalid(
+                Field::Coordinates,
+                InputProblem::OutsideGrid,
+            ));
+        }
+    }
     if !policy::may_file(&viewer.grants, form.source, &place) {
         return Err(AppError::Forbidden);
     }

@@ -7,7 +7,8 @@ use crate::backend::store::geography;
 use crate::domain::auth::{permits, Action, Role};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::{
-    CoverageKind, CoverageReport, GapWarning, ImportSummary, Level, COVERAGE_TOLERANCE_M2,
+    CoverageKind, CoverageReport, GapWarning, ImportSummary, Level, PosterSheet,
+    COVERAGE_TOLERANCE_M2,
 };
 
 /// Largest GeoJSON file accepted (a city of 15,000 grids is ~15 MB).
@@ -77,7 +78,11 @@ pub async fn coverage(
     let area = area
         .map(|a| a.trim().to_ascii_uppercase())
         .filter(|a| !a.is_empty())
-        .or_else(|| (!sysadmin).then(|| choices.first().map(|c| c.0.clone())).flatten());
+        .or_else(|| {
+            (!sysadmin)
+                .then(|| choices.first().map(|c| c.0.clone()))
+                .flatten()
+        });
     let place = match &area {
         None => Default::default(),
         Some(code) => atlas.place_of(code).ok_or(AppError::NotFound)?,
@@ -97,6 +102,34 @@ pub async fn coverage(
     })??;
     report.choices = choices;
     Ok(report)
+}
+
+/// A grid's 上岗公示 poster: public facts only, its outline among its
+/// neighbours, and the QR code of `{base}/report?grid={code}`.
+pub async fn poster(state: &AppState, code: &str, base: &str) -> Result<PosterSheet, AppError> {
+    let atlas = state.atlas();
+    let code = code.trim().to_ascii_uppercase();
+    let grid = atlas.grid_public(&code).ok_or(AppError::NotFound)?;
+    let report_url = format!("{base}/report?grid={code}");
+    let map_svg = crate::backend::poster::map_svg(&atlas.neighbourhood(&code));
+    let qr_svg = crate::backend::poster::qr_svg(&report_url).map_err(|e| {
+        tracing::error!("poster QR code: {e}");
+        AppError::Internal
+    })?;
+    let services = super::cases::settings(state)
+        .await?
+        .categories
+        .iter()
+        .filter(|c| c.parent_id.is_none() && c.active)
+        .map(|c| c.name.clone())
+        .collect();
+    Ok(PosterSheet {
+        grid,
+        map_svg,
+        qr_svg,
+        report_url,
+        services,
+    })
 }
 
 /// Gaps left in the communities an import touched (its communities and the

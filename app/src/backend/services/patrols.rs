@@ -371,6 +371,7 @@ pub async fn to_case(
             source: CaseSource::Patrol,
             contact_phone: None,
             idempotency_key: Some(format!("patrol-visit-{}", v.id)),
+            grid: None,
         },
     )
     .await?;

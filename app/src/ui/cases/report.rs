@@ -9,13 +9,22 @@ use super::super::outbox::{self, Outbox};
 use super::super::photos;
 use super::super::session::use_session;
 use crate::api::cases::{case_categories, follow_case, nearby_cases, report_case};
-use crate::api::geography::{locate_point, map_settings};
+use crate::api::geography::{grid_page, locate_point, map_settings};
 use crate::domain::auth::Role;
 use crate::domain::case::{CaseSource, NewCase, MAX_DESCRIPTION};
 use crate::domain::error::{AppError, Field};
+#[allow(unused_imports)]
+use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+// This form's own words: they load with its code (`i18n::Words`).
+crate::ui::i18n::texts! { Rp {
+    BoundTo => "本表单用于网格：", "This form is for the grid ";
+    OutsideBound => "这个位置不在该网格内，请在网格范围内选点；其他地方的问题请从首页上报。", "This place is outside the grid; pick a point inside it, or report other places from the home page.";
+    UnknownGrid => "二维码中的网格编号不存在，请从首页上报。", "The grid in this link does not exist; report from the home page.";
+} }
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
@@ -69,6 +78,27 @@ fn ReportForm() -> impl IntoView {
     });
     let source = RwSignal::new("resident".to_string());
     let caller = RwSignal::new(String::new());
+    // `/report?grid=CODE` (the poster's QR code): the form is for that grid,
+    // its map opens there and a place outside it is refused.
+    let bound = use_query_map()
+        .get_untracked()
+        .get("grid")
+        .map(|g| g.trim().to_ascii_uppercase())
+        .filter(|g| !g.is_empty());
+    let bound_grid = {
+        let bound = bound.clone();
+        Resource::new(
+            move || bound.clone(),
+            |code| async move {
+                match code {
+                    Some(c) => Some(grid_page(c).await.ok()),
+                    None => None,
+                }
+            },
+        )
+    };
+    // The picked place is outside the bound grid.
+    let outside = RwSignal::new(false);
 
     let nearby = Resource::new(
         move || (sub.get().parse::<i64>().ok(), point.get()),
@@ -162,12 +192,17 @@ fn ReportForm() -> impl IntoView {
     });
 
     // Picking a place: the map (browser only) and GPS both end here.
+    let bound_code = StoredValue::new(bound.clone());
     let set_point = move |lat: f64, lng: f64| {
         point.set(Some((lat, lng)));
         spawn_local(async move {
-            let text = match locate_point(lat, lng).await {
-                Ok(Some(g)) => format!("{} · {} · {}", g.street, g.community, g.name),
-                _ => format!("{lat:.5}, {lng:.5}"),
+            let found = locate_point(lat, lng).await.ok().flatten();
+            if let Some(b) = bound_code.get_value() {
+                outside.set(found.as_ref().is_none_or(|g| g.code != b));
+            }
+            let text = match found {
+                Some(g) => format!("{} · {} · {}", g.street, g.community, g.name),
+                None => format!("{lat:.5}, {lng:.5}"),
             };
             place.set(Some(text));
         });
@@ -188,6 +223,9 @@ fn ReportForm() -> impl IntoView {
                 return;
             }
             let _ = driver::load_grids("/api/v1/grids.geojson").await;
+            if let Some(Some(Some(g))) = bound_grid.get_untracked() {
+                driver::fit(g.bbox);
+            }
             driver::on_tap(move |lat, lng| {
                 driver::mark_me(lat, lng, false);
                 set_point(lat, lng);
@@ -218,6 +256,7 @@ fn ReportForm() -> impl IntoView {
             source: CaseSource::parse(&source.get()).unwrap_or(CaseSource::Resident),
             contact_phone: (source.get() == "hotline").then(|| caller.get()),
             idempotency_key: Some(draft_key.get_value()).filter(|k| !k.is_empty()),
+            grid: bound_code.get_value(),
         }
     };
     let checked = Checked::new(move || draft().problems());
@@ -262,6 +301,14 @@ fn ReportForm() -> impl IntoView {
     view! {
         <section class="card report">
             <h1>{tr(T::ReportTitle)}</h1>
+            <Suspense fallback=|| ()>
+                {move || bound_grid.get().flatten().map(|g| match g {
+                    Some(g) => view! {
+                        <p class="notice" data-testid="bound-grid">{tr(Rp::BoundTo)}{format!("{}（{}）", g.name, g.code)}</p>
+                    }.into_any(),
+                    None => view! { <p class="form-error" role="alert">{tr(Rp::UnknownGrid)}</p> }.into_any(),
+                })}
+            </Suspense>
             <form class="form" novalidate on:submit=send>
                 <Show when=move || hotline_ok>
                     <label>
@@ -323,6 +370,9 @@ fn ReportForm() -> impl IntoView {
                     <button type="button" on:click=use_gps>{tr(T::UseMyLocation)}</button>
                     {move || place.get().map(|p| view! { <p class="ok" data-testid="picked-place">{tr(T::PlaceChosen)}{p}</p> })}
                     <FieldError problems field=Field::Coordinates missing=T::PlaceMissing/>
+                    <Show when=move || outside.get()>
+                        <p class="form-error" role="alert" data-testid="outside-grid">{tr(Rp::OutsideBound)}</p>
+                    </Show>
                 </div>
                 <Suspense fallback=|| ()>
                     {move || nearby.get().filter(|n| !n.is_empty()).map(|cases| view! {
