@@ -29,12 +29,15 @@ crate::ui::i18n::texts! { Rp {
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let session = use_session();
+    // Rebuilt only when signing in or out: the session's user is refreshed
+    // after a sign-in, and rebuilding then cleared what had been typed.
+    let signed_in = Memo::new(move |_| session.current().is_some());
     view! {
         <div class="session-view">
-            {move || match session.current() {
-                None => view! { <SignInPrompt/> }
-                .into_any(),
-                Some(_) => view! { <ReportForm/> }.into_any(),
+            {move || if signed_in.get() {
+                view! { <ReportForm/> }.into_any()
+            } else {
+                view! { <SignInPrompt/> }.into_any()
             }}
         </div>
     }
