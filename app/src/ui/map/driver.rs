@@ -6,6 +6,9 @@
 pub const LEAFLET_JS: &str = "/leaflet/leaflet.js";
 pub const LEAFLET_CSS: &str = "/leaflet/leaflet.css";
 
+/// An area drawn over the grids: its rings of `[lat, lng]`, a colour, a class name.
+pub type Shape = (Vec<Vec<[f64; 2]>>, &'static str, &'static str);
+
 /// Pages whose HTML carries Leaflet in its head: those that show a map as soon
 /// as they open. Any other page gets it when a map mounts ([`leaflet`]).
 pub fn shows_map(path: &str) -> bool {
@@ -373,7 +376,7 @@ mod imp {
     /// Draws outlined areas over the grids (the coverage check's gaps and
     /// overlaps): each shape is its rings of `[lat, lng]`, a colour and a
     /// class name; an empty list clears them. The map moves to show them.
-    pub fn show_shapes(shapes: Vec<(Vec<Vec<[f64; 2]>>, &'static str, &'static str)>) {
+    pub fn show_shapes(shapes: Vec<super::Shape>) {
         SHAPES.with(|c| {
             if let Some(old) = c.borrow_mut().take() {
                 old.remove();
@@ -544,7 +547,7 @@ mod imp {
     pub fn on_tap(_f: impl Fn(f64, f64) + 'static) {}
     pub fn show_cases(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
     pub fn show_wishes(_points: Vec<(f64, f64, &'static str, bool, String)>) {}
-    pub fn show_shapes(_shapes: Vec<(Vec<Vec<[f64; 2]>>, &'static str, &'static str)>) {}
+    pub fn show_shapes(_shapes: Vec<super::Shape>) {}
     pub async fn ready() -> bool {
         false
     }
