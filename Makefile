@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-coverage bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -61,6 +61,10 @@ bench-map:
 # (GRIDLINK_BENCH_DB=postgres://… for PostgreSQL).
 bench-kpi:
 	@cargo run -q --release -p server -- bench-kpi --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --points $(or $(POINTS),5000000) --samples $(or $(SAMPLES),50)
+
+# The coverage check (四至清晰): a generated city whole and per community.
+bench-coverage:
+	@cargo run -q --release -p server -- bench-coverage --grids $(or $(GRIDS),15000) --samples $(or $(SAMPLES),100)
 
 bench-cases:
 	@cargo run -q --release -p server -- bench-cases --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --clients $(or $(CLIENTS),50)
