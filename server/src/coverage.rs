@@ -33,7 +33,7 @@ fn print(report: &CoverageReport) {
 
 /// Checks the database's geography; an `Err` (non-zero exit) when anything is found.
 pub async fn check(args: &[String]) -> Result<(), String> {
-    let area = super::flag(args, "--area");
+    let area = super::flag(args, "--area").map(|a| a.trim().to_ascii_uppercase());
     let tolerance = match super::flag(args, "--tolerance") {
         None => COVERAGE_TOLERANCE_M2,
         Some(v) => v
@@ -105,6 +105,9 @@ pub fn bench(grids: usize, samples: usize) -> Result<(), String> {
         if !r.findings.is_empty() {
             return Err(format!("the generated community {} has findings", c.code));
         }
+    }
+    if lat.is_empty() {
+        return Err("the generated city has no communities".into());
     }
     lat.sort();
     let at = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];

@@ -27,6 +27,9 @@ struct Region {
     bbox: [f64; 4],
 }
 
+/// The most neighbours a poster's map draws around its grid.
+pub const NEIGHBOURS: usize = 30;
+
 pub struct Atlas {
     regions: Vec<Region>,
     by_code: HashMap<String, usize>,
@@ -404,8 +407,21 @@ impl Atlas {
             .collect()
     }
 
+    /// Whether a grid's outline holds the point (its edge included).
+    pub fn grid_holds(&self, code: &str, lat: f64, lng: f64) -> bool {
+        use geo::Intersects;
+        self.by_code
+            .get(code)
+            .map(|&i| &self.regions[i])
+            .filter(|r| r.level == Level::Grid)
+            .and_then(|r| r.shape.as_ref())
+            .is_some_and(|s| s.intersects(&geo::Point::new(lng, lat)))
+    }
+
     /// The grids around a grid (their boxes meet its box widened by half),
-    /// with their outer rings as `[lat, lng]`, the grid itself first.
+    /// with their outer rings as `[lat, lng]`, the grid itself first. At most
+    /// [`NEIGHBOURS`] of them, thinned to about 200 points each (a sketch
+    /// for the poster, whatever a boundary file holds).
     pub fn neighbourhood(&self, code: &str) -> Vec<(String, Vec<Vec<[f64; 2]>>)> {
         let Some(&i) = self.by_code.get(code) else {
             return Vec::new();
@@ -421,11 +437,15 @@ impl Atlas {
                     .filter(|&j| j != i && self.regions[j].level == Level::Grid)
                     .filter(|&j| near(&self.regions[j].bbox)),
             )
+            .take(NEIGHBOURS + 1)
             .map(|j| {
-                (
-                    self.regions[j].code.clone(),
-                    self.rings(&self.regions[j].code, 1),
-                )
+                let code = &self.regions[j].code;
+                let points: usize = self.regions[j]
+                    .shape
+                    .as_ref()
+                    .map(|s| s.0.iter().map(|p| p.exterior().0.len()).sum())
+                    .unwrap_or(0);
+                (code.clone(), self.rings(code, points.div_ceil(200).max(1)))
             })
             .collect()
     }

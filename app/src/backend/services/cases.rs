@@ -477,11 +477,9 @@ pub async fn report(
         .map(str::trim)
         .filter(|g| !g.is_empty())
     {
-        if !place
-            .grid
-            .as_deref()
-            .is_some_and(|g| g.eq_ignore_ascii_case(bound))
-        {
+        // The bound grid's own outline decides: on an edge shared with a
+        // neighbour, `place_at` may name the neighbour.
+        if !atlas.grid_holds(&bound.to_ascii_uppercase(), form.lat, form.lng) {
             return Err(AppError::invalid(
                 Field::Coordinates,
                 InputProblem::OutsideGrid,

@@ -47,7 +47,7 @@ pub async fn import_geojson(
         })??;
     geography::upsert_geography(&state.db, &regions, &compounds).await?;
     state.refresh_atlas().await?;
-    summary.gaps = gaps_after(state, &regions).await?;
+
     if let Some(v) = viewer {
         super::audit::record(
             state,
@@ -58,6 +58,12 @@ pub async fn import_geojson(
         )
         .await?;
     }
+    // After the commit and the audit line: a failure here must not make a
+    // written import look refused.
+    summary.gaps = gaps_after(state, &regions).await.unwrap_or_else(|e| {
+        tracing::warn!("gap report after import: {e:?}");
+        Vec::new()
+    });
     Ok(summary)
 }
 
