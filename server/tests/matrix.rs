@@ -371,6 +371,22 @@ const SERVER_FNS: &[Row] = &[
     // The 上岗公示 poster hangs in the street: public facts only.
     post!("/api/grid_poster", &[v("-", Everyone)]),
     post!("/api/import_geography", &[v("-", Inside(SYSTEM))]),
+    // 网格力量: the admins of a grid change its roster (an unknown phone
+    // answers 400 behind the door); the staffing list is an area's admins'.
+    post!(
+        "/api/change_roster",
+        &[v(
+            "an unknown phone onto the demo grid",
+            Inside(AREA_ADMINS)
+        )],
+    ),
+    post!(
+        "/api/roster_gaps",
+        &[
+            v("demo community", Inside(AREA_ADMINS)),
+            v("the caller's own", Anywhere(AREA_ADMINS)),
+        ],
+    ),
     // 四至清晰: the coverage check of an area is its admins'; asked for
     // nothing, an admin gets their own area (a system admin everything).
     post!(
@@ -1777,6 +1793,21 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         ("/api/grid_page", _) => {
             ctx.form(c, "grid_page", &[("code", DEMO_GRID.to_string())])
                 .await
+        }
+        ("/api/change_roster", _) => {
+            ctx.json(
+                c,
+                "change_roster",
+                json!({"change": {"Set": {"grid": DEMO_GRID, "phone": "13999999999", "position": "part_time", "duties": "楼栋巡查"}}}),
+            )
+            .await
+        }
+        ("/api/roster_gaps", _) => {
+            let area = match what {
+                "demo community" => vec![("area", DEMO_COMMUNITY.to_string())],
+                _ => vec![],
+            };
+            ctx.form(c, "roster_gaps", &area).await
         }
         ("/api/check_coverage", _) => {
             let area = match what {

@@ -57,8 +57,10 @@ pub async fn grid_page(code: String) -> Result<GridPublic, AppError> {
 pub async fn grid_poster(code: String) -> Result<PosterSheet, AppError> {
     use crate::backend::{request, services};
     request::open(|state| async move {
-        let base = request::public_base(&state);
-        services::geography::poster(&state, &code, &base).await
+        let (base, configured) = request::public_base(&state);
+        let mut sheet = services::geography::poster(&state, &code, &base).await?;
+        sheet.public_url_configured = configured;
+        Ok(sheet)
     })
     .await
 }

@@ -1,5 +1,7 @@
 use crate::domain::error::AppError;
-use crate::domain::staff::{AccountSummary, NewStaffAccount, RosterEntry};
+use crate::domain::staff::{
+    AccountSummary, NewStaffAccount, RosterChange, RosterEntry, StaffingReport,
+};
 use leptos::prelude::*;
 
 /// A grid's full roster with phone numbers (staff and admins in scope).
@@ -62,6 +64,28 @@ pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), Ap
     use crate::backend::{request, services};
     request::signed_in(|state, viewer| async move {
         services::staff::set_disabled(&state, &viewer, user_id, disabled).await
+    })
+    .await
+}
+
+/// Puts someone on a grid, changes their position or duties, moves them to
+/// another grid or takes them off (admins of the grids); the roster after.
+#[server(prefix = "/api", endpoint = "change_roster", input = server_fn::codec::Json)]
+pub async fn change_roster(change: RosterChange) -> Result<Vec<RosterEntry>, AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::staff::change_roster(&state, &viewer, change).await
+    })
+    .await
+}
+
+/// The grids of an area against the "1+1+N+X" / "1+X+Y" standard, those
+/// missing a position first (admins of the area; none: the caller's own).
+#[server(prefix = "/api", endpoint = "roster_gaps")]
+pub async fn roster_gaps(area: Option<String>) -> Result<StaffingReport, AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::staff::staffing(&state, &viewer, area.as_deref()).await
     })
     .await
 }

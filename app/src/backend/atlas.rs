@@ -136,7 +136,9 @@ impl Atlas {
             .map(|(i, r)| (r.code.clone(), i))
             .collect();
         let mut staff: HashMap<usize, Vec<StaffPublic>> = HashMap::new();
-        for s in staff_rows {
+        // A disabled account is nobody's contact: off the public pages (it
+        // stays on the roster, where admins see and edit it).
+        for s in staff_rows.into_iter().filter(|s| s.active) {
             if let Some(&g) = pos_by_id.get(&s.grid_id) {
                 staff.entry(g).or_default().push(StaffPublic {
                     phone: s.show_phone.then_some(s.phone),
@@ -405,6 +407,19 @@ impl Atlas {
                     .collect()
             })
             .collect()
+    }
+
+    /// The positions of a grid's active staff.
+    pub fn staff_positions(&self, code: &str) -> Vec<crate::domain::geography::StaffPosition> {
+        self.by_code
+            .get(code)
+            .and_then(|i| self.staff.get(i))
+            .map(|s| s.iter().map(|p| p.position).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn grid_kind(&self, code: &str) -> Option<GridKind> {
+        self.by_code.get(code).and_then(|&i| self.regions[i].kind)
     }
 
     /// Whether a grid's outline holds the point (its edge included).

@@ -28,32 +28,54 @@ pub fn path() -> String {
         .unwrap_or_else(|| "/".into())
 }
 
-/// Where this app is reached: `GRIDLINK_PUBLIC_URL`, else the scheme and
-/// `Host` of this request (only a well-formed host name and port count).
-pub fn public_base(state: &AppState) -> String {
+/// Where this app is reached, and whether that was configured:
+/// `GRIDLINK_PUBLIC_URL`; else, behind a trusted proxy, the host and scheme
+/// it forwarded; else this request's `Host` (or HTTP/2 authority). Only a
+/// plain host[:port] is taken from a request.
+pub fn public_base(state: &AppState) -> (String, bool) {
     if let Some(u) = state.config.public_url.as_deref().filter(|u| !u.is_empty()) {
-        return u.to_string();
+        return (u.to_string(), true);
     }
-    let host = use_context::<Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
-        .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or_else(|| "localhost:3000".into());
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
+    let plain = |h: &str| {
+        !h.is_empty()
+            && h.len() <= 255
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
     };
-    format!("{scheme}://{host}")
+    let header = |p: &Parts, name: &str| {
+        p.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').next().unwrap_or_default().trim().to_string())
+    };
+    let parts = use_context::<Parts>();
+    let proxied = parts.as_ref().is_some_and(|p| {
+        p.extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .is_some_and(|c| state.config.trusted_proxies.contains(c.0.ip()))
+    });
+    let forwarded = |name| {
+        parts
+            .as_ref()
+            .filter(|_| proxied)
+            .and_then(|p| header(p, name))
+    };
+    let host = forwarded("x-forwarded-host")
+        .or_else(|| parts.as_ref().and_then(|p| header(p, "host")))
+        .or_else(|| {
+            parts
+                .as_ref()
+                .and_then(|p| p.uri.authority().map(|a| a.to_string()))
+        })
+        .filter(|h| plain(h))
+        .unwrap_or_else(|| "localhost:3000".into());
+    let scheme = match forwarded("x-forwarded-proto").as_deref() {
+        Some("https") => "https",
+        Some("http") => "http",
+        _ if state.config.secure_cookies => "https",
+        _ => "http",
+    };
+    (format!("{scheme}://{host}"), false)
 }
 
 fn cookie_header() -> String {

@@ -47,10 +47,12 @@ pub enum AuditAction {
     PatrolStep,
     /// Someone looked at another person's patrol (their track is personal data).
     PatrolRead,
+    /// A grid's roster changed: someone put on, moved, re-positioned or taken off.
+    RosterChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -69,6 +71,7 @@ impl AuditAction {
         AuditAction::SmsSent,
         AuditAction::PatrolStep,
         AuditAction::PatrolRead,
+        AuditAction::RosterChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +94,7 @@ impl AuditAction {
             AuditAction::SmsSent => "sms_sent",
             AuditAction::PatrolStep => "patrol_step",
             AuditAction::PatrolRead => "patrol_read",
+            AuditAction::RosterChanged => "roster_changed",
         }
     }
 
@@ -118,6 +122,7 @@ impl AuditAction {
             AuditAction::SmsSent => ("发送短信", "Text message sent"),
             AuditAction::PatrolStep => ("巡查走访", "Patrol step"),
             AuditAction::PatrolRead => ("查看他人巡查轨迹", "Another's patrol viewed"),
+            AuditAction::RosterChanged => ("调整网格力量", "Roster changed"),
         };
         lang.pick(zh, en)
     }

@@ -151,6 +151,10 @@ pub struct PosterSheet {
     pub report_url: String,
     /// What residents can bring to the grid: the first-level case categories.
     pub services: Vec<String>,
+    /// False when the QR code's address came from the request (no
+    /// `GRIDLINK_PUBLIC_URL`): the page warns before anyone prints it.
+    #[serde(default)]
+    pub public_url_configured: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -237,7 +241,7 @@ pub struct CoverageFinding {
     /// An overlap: the two grids. A gap: the children bordering it.
     pub grids: Vec<String>,
     pub area_m2: f64,
-    /// Outer rings as `[lat, lng]`, for drawing on the map.
+    /// The outer ring then any holes, as `[lat, lng]`, for drawing on the map.
     pub rings: Vec<Vec<[f64; 2]>>,
 }
 

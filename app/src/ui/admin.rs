@@ -49,6 +49,7 @@ crate::ui::i18n::texts! { Ad {
     NewTopCategory => "（新的大类）", "(new top category)";
     NormalDay => "恢复正常", "Ordinary day";
     Role => "角色", "Role";
+    RostersLink => "网格力量配备（缺岗网格、人员调整）", "Grid staffing (missing positions, changes)";
     RosterTitle => "网格力量（内部）", "Grid roster (internal)";
     ScopeCode => "范围（网格/社区/街道编码，或单位/物业编号）", "Scope (grid/community/street code, or unit/company id)";
 } }
@@ -79,6 +80,7 @@ pub fn AdminPage() -> impl IntoView {
                         })}
                         {manages_accounts.then(|| view! {
                             <p><A href="/coverage" attr:data-testid="coverage-link">{tr(Ad::CoverageLink)}</A></p>
+                            <p><A href="/rosters" attr:data-testid="rosters-link">{tr(Ad::RostersLink)}</A></p>
                         })}
                         <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/><DepartmentPanel/></Show>
                         {manages_accounts.then(|| view! {

@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/patrol") view={Lazy::<PatrolRoute>::new()}/>
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
                     <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()}/>
+                    <Route path=path!("/rosters") view={Lazy::<RostersRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -24,6 +24,7 @@ pub mod patrol;
 pub mod photos;
 pub mod poster;
 pub mod pwa;
+pub mod rosters;
 pub mod scroll;
 pub mod service;
 pub mod session;

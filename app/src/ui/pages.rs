@@ -62,6 +62,7 @@ lazy_pages! {
     PatrolRoute => super::patrol::PatrolPage,
     DashboardRoute => super::dashboard::DashboardPage,
     CoverageRoute => super::coverage::CoveragePage,
+    RostersRoute => super::rosters::RostersPage,
     NoticesRoute => super::notices::NoticesPage,
 }
 

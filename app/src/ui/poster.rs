@@ -28,6 +28,7 @@ crate::ui::i18n::texts! { Ps {
     Print => "打印", "Print";
     OpenForm => "打开本网格的上报表单", "Open this grid's report form";
     BackToGrid => "返回网格页面", "Back to the grid page";
+    UrlNotConfigured => "注意：二维码使用的是本次访问的地址。正式打印张贴前，请系统管理员设置 GRIDLINK_PUBLIC_URL（居民访问的正式网址）。", "Note: the QR code uses the address of this visit. Before printing for the street, have the system admin set GRIDLINK_PUBLIC_URL (the public address).";
     NotFound => "没有这个网格。", "No such grid.";
     Legend => "红色为本网格，灰色为相邻网格", "Red: this grid; grey: its neighbours";
 } }
@@ -52,6 +53,9 @@ pub fn PosterPage() -> impl IntoView {
                     let bound = format!("/report?grid={}", g.code);
                     view! {
                         <article class="poster" data-testid="poster">
+                            {(!p.public_url_configured).then(|| view! {
+                                <p class="notice no-print" data-testid="poster-url-warning">{tr(Ps::UrlNotConfigured)}</p>
+                            })}
                             <header class="poster-head">
                                 <p class="crumbs">{g.street_name.clone()}" · "{g.community_name.clone()}</p>
                                 <h1>{tr(Ps::Title)}</h1>

@@ -30,6 +30,7 @@ pub fn parse(geometry: &Value) -> Result<MultiPolygon<f64>, ImportProblem> {
         check(&poly)?;
         parts.push(poly);
     }
+    overlapping_parts(&parts)?;
     Ok(MultiPolygon(parts))
 }
 
@@ -64,6 +65,25 @@ fn ring(v: &Value) -> Result<LineString<f64>, ImportProblem> {
         return Err(ImportProblem::UnclosedRing);
     }
     Ok(LineString(coords))
+}
+
+/// Parts of one MultiPolygon may touch but not overlap: boolean operations
+/// read a doubly covered area as a hole, which would hide real overlaps.
+fn overlapping_parts(parts: &[Polygon<f64>]) -> Result<(), ImportProblem> {
+    use geo::{Area, BooleanOps, BoundingRect, Intersects};
+    for (i, a) in parts.iter().enumerate() {
+        for b in &parts[i + 1..] {
+            let boxes_meet = match (a.bounding_rect(), b.bounding_rect()) {
+                (Some(x), Some(y)) => x.intersects(&y),
+                _ => false,
+            };
+            // ~0.01 m² in square degrees: shared edges give nothing at all.
+            if boxes_meet && a.intersection(b).unsigned_area() > 1e-12 {
+                return Err(ImportProblem::SelfIntersection);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check(p: &Polygon<f64>) -> Result<(), ImportProblem> {
@@ -168,6 +188,11 @@ mod tests {
             (
                 json!({"type": "Polygon", "coordinates": [square(117.0, 36.6, 0.01), square(117.5, 36.6, 0.01)]}),
                 ImportProblem::HoleOutsideShell,
+            ),
+            (
+                // Two parts of one grid covering the same ground.
+                json!({"type": "MultiPolygon", "coordinates": [[square(117.0, 36.6, 0.01)], [square(117.005, 36.6, 0.01)]]}),
+                ImportProblem::SelfIntersection,
             ),
         ];
         for (geometry, expected) in cases {

@@ -127,13 +127,17 @@ pub fn overlaps(
     out
 }
 
+/// The outer ring then the holes, as `[lat, lng]` (Leaflet draws the
+/// later rings of a polygon as its holes).
 fn rings(p: &Polygon<f64>) -> Vec<Vec<[f64; 2]>> {
-    vec![p
-        .exterior()
-        .0
-        .iter()
-        .map(|c| [super::boundary::round6(c.y), super::boundary::round6(c.x)])
-        .collect()]
+    std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .map(|r| {
+            r.0.iter()
+                .map(|c| [super::boundary::round6(c.y), super::boundary::round6(c.x)])
+                .collect()
+        })
+        .collect()
 }
 
 /// The coverage check of the regions at `scope` (positions in `regions`,

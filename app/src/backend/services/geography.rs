@@ -11,6 +11,9 @@ use crate::domain::geography::{
     COVERAGE_TOLERANCE_M2,
 };
 
+/// Coverage checks running at once (each is CPU-bound).
+static COVERAGE_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Largest GeoJSON file accepted (a city of 15,000 grids is ~15 MB).
 pub const MAX_IMPORT_BYTES: usize = 32 * 1024 * 1024;
 
@@ -96,6 +99,12 @@ pub async fn coverage(
     if !permits(&viewer.grants, &Action::CheckCoverage(place)) {
         return Err(AppError::Forbidden);
     }
+    // Boolean operations are CPU work on the blocking pool: a few checks at a
+    // time, so repeated calls cannot crowd out everything else there.
+    let _slot = COVERAGE_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
     let mut report = tokio::task::spawn_blocking(move || {
         atlas
             .coverage(area.as_deref(), COVERAGE_TOLERANCE_M2)
@@ -135,6 +144,7 @@ pub async fn poster(state: &AppState, code: &str, base: &str) -> Result<PosterSh
         qr_svg,
         report_url,
         services,
+        public_url_configured: true,
     })
 }
 

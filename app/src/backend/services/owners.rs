@@ -190,3 +190,46 @@ pub async fn assign(
     .await?;
     view(state, Some(viewer), seen, stored).await
 }
+
+/// Hands the open cases a person owned at a grid to the grid's next owner
+/// when they leave it (taken off the roster or moved): each case gets an
+/// "assign" step on its timeline and the new owner is told. Answers how
+/// many cases moved. A case that changed meanwhile is left to its own step.
+pub async fn hand_on(
+    state: &AppState,
+    viewer: &Viewer,
+    grid: &str,
+    leaver: i64,
+) -> Result<usize, AppError> {
+    let cases = db::open_owned_in(&state.db, grid, leaver).await?;
+    if cases.is_empty() {
+        return Ok(0);
+    }
+    let next = owner_for(state, Some(grid), None).await?;
+    let mut moved = 0;
+    for row in cases {
+        let case = facts(&row);
+        let event = db::NewEvent {
+            actor_id: Some(viewer.id),
+            actor_name: viewer.name.clone(),
+            actor_role: acting_role(viewer, &case.place).as_str().to_string(),
+            action: "assign".into(),
+            from_status: Some(row.status),
+            to_status: row.status,
+            note: String::new(),
+            public: false,
+        };
+        let change = db::CaseChange {
+            owner_id: Some(next),
+            ..Default::default()
+        };
+        if db::apply(&state.db, row.id, row.version, &change, &event, Utc::now()).await? {
+            moved += 1;
+            if let Some(stored) = db::case_by_id(&state.db, row.id).await? {
+                announce(state, &stored);
+                tell_owner(state, viewer, &stored).await;
+            }
+        }
+    }
+    Ok(moved)
+}

@@ -6,13 +6,17 @@ use super::internal;
 use crate::backend::atlas::Atlas;
 use crate::backend::password;
 use crate::backend::state::AppState;
+use crate::backend::store::rosters::{self, GridRef};
 use crate::backend::store::{accounts, geography};
 use crate::domain::audit::AuditAction;
 use crate::domain::auth::{permits, Action, Grant, Place, PlacedGrant, Role, Scope, ScopeKind};
 use crate::domain::error::{from_validation, AppError, Field, InputProblem};
-use crate::domain::geography::Level;
+use crate::domain::geography::{GridKind, Level, StaffPosition};
 use crate::domain::person::{mask_phone, Registration};
-use crate::domain::staff::{AccountSummary, NewStaffAccount, RosterEntry};
+use crate::domain::staff::{
+    role_for, staffing_gaps, AccountSummary, GridStaffing, NewStaffAccount, RosterChange,
+    RosterEntry, StaffingReport, MAX_DUTIES,
+};
 use std::collections::HashMap;
 use validator::Validate;
 
@@ -341,4 +345,156 @@ pub async fn set_phone_consent(
     }
     state.refresh_atlas().await?;
     Ok(n)
+}
+
+/// Changes a grid's roster (网格力量调整): street and community admins of the
+/// grid (and of the target grid for a move), for positions whose grid role
+/// they could hand out there; system admins anywhere. The person is named by
+/// their account's phone number. Answers the grid's roster afterwards (the
+/// target grid's for a move).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
+pub async fn change_roster(
+    state: &AppState,
+    viewer: &Viewer,
+    change: RosterChange,
+) -> Result<Vec<RosterEntry>, AppError> {
+    let grid = change.grid().trim().to_ascii_uppercase();
+    let place = place_of(state, &grid, Level::Grid)?;
+    if !permits(&viewer.grants, &Action::ManageStaff(place.clone())) {
+        return Err(AppError::Forbidden);
+    }
+    let may_place = |position, place: &Place| {
+        permits(
+            &viewer.grants,
+            &Action::CreateAccount {
+                role: role_for(position),
+                place: place.clone(),
+            },
+        )
+    };
+    let phone = change.phone().trim().to_string();
+    let user = accounts::user_by_phone(&state.db, &phone)
+        .await?
+        .ok_or(AppError::invalid(Field::Phone, InputProblem::Unknown))?;
+    let grid_id = state.atlas().region_id(&grid).ok_or(AppError::NotFound)?;
+    let at = GridRef {
+        id: grid_id,
+        code: &grid,
+    };
+    let (detail, shown) = match &change {
+        RosterChange::Set {
+            position, duties, ..
+        } => {
+            let duties = duties.trim();
+            if duties.chars().count() > MAX_DUTIES {
+                return Err(AppError::invalid(Field::Duties, InputProblem::TooLong));
+            }
+            if !may_place(*position, &place) {
+                return Err(AppError::Forbidden);
+            }
+            rosters::set(&state.db, user.id, at, *position, duties).await?;
+            (
+                format!("{grid}: {} {duties}", position.as_str()),
+                grid.clone(),
+            )
+        }
+        RosterChange::Remove { .. } => {
+            if !rosters::remove(&state.db, user.id, at).await? {
+                return Err(AppError::NotFound);
+            }
+            (format!("{grid}: off"), grid.clone())
+        }
+        RosterChange::Move { to, .. } => {
+            let to = to.trim().to_ascii_uppercase();
+            let to_place = place_of(state, &to, Level::Grid)
+                .map_err(|_| AppError::invalid(Field::Scope, InputProblem::Unknown))?;
+            if to == grid {
+                return Err(AppError::invalid(Field::Scope, InputProblem::Unknown));
+            }
+            let position = geography::position_of(&state.db, grid_id, user.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !permits(&viewer.grants, &Action::ManageStaff(to_place.clone()))
+                || !may_place(position, &to_place)
+            {
+                return Err(AppError::Forbidden);
+            }
+            let to_id = state.atlas().region_id(&to).ok_or(AppError::NotFound)?;
+            let target = GridRef {
+                id: to_id,
+                code: &to,
+            };
+            if rosters::relocate(&state.db, user.id, at, target)
+                .await?
+                .is_none()
+            {
+                return Err(AppError::NotFound);
+            }
+            (format!("{grid} → {to}: {}", position.as_str()), to.clone())
+        }
+    };
+    audit::record(
+        state,
+        viewer,
+        AuditAction::RosterChanged,
+        Target::new("user", user.id).in_street(place.street.clone()),
+        detail,
+    )
+    .await?;
+    state.refresh_atlas().await?;
+    // Whoever left a grid leaves its open cases to the grid's next owner.
+    if !matches!(change, RosterChange::Set { .. }) {
+        super::owners::hand_on(state, viewer, &grid, user.id).await?;
+    }
+    roster(state, viewer, &shown).await
+}
+
+/// The grids of an area with their staffing against "1+1+N+X" (base) and
+/// "1+X+Y" (dedicated), those with gaps first: admins of the area.
+pub async fn staffing(
+    state: &AppState,
+    viewer: &Viewer,
+    area: Option<&str>,
+) -> Result<StaffingReport, AppError> {
+    let atlas = state.atlas();
+    let choices: Vec<(String, String)> = super::assessment::areas(state, viewer)
+        .into_iter()
+        .filter(|(c, _)| atlas.level_of(c) != Some(Level::Grid))
+        .collect();
+    let area = area
+        .map(|a| a.trim().to_ascii_uppercase())
+        .filter(|a| !a.is_empty())
+        .or_else(|| choices.first().map(|c| c.0.clone()))
+        .ok_or(AppError::Forbidden)?;
+    let place = atlas.place_of(&area).ok_or(AppError::NotFound)?;
+    let level = atlas.level_of(&area);
+    if !matches!(level, Some(Level::Community | Level::Street))
+        || !permits(&viewer.grants, &Action::ManageStaff(place))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let mut grids: Vec<GridStaffing> = atlas
+        .codes_within(&area)
+        .into_iter()
+        .filter(|c| atlas.level_of(c) == Some(Level::Grid))
+        .map(|code| {
+            let positions = atlas.staff_positions(&code);
+            let kind = atlas.grid_kind(&code).unwrap_or(GridKind::Base);
+            let count = |p| positions.iter().filter(|x| **x == p).count();
+            GridStaffing {
+                name: atlas.name_of(&code).unwrap_or_default().to_string(),
+                kind,
+                counts: StaffPosition::ALL.map(count),
+                gaps: staffing_gaps(kind, &positions),
+                code,
+            }
+        })
+        .collect();
+    grids.sort_by(|a, b| (a.gaps.is_empty(), &a.code).cmp(&(b.gaps.is_empty(), &b.code)));
+    Ok(StaffingReport {
+        scope_name: atlas.name_of(&area).unwrap_or_default().to_string(),
+        scope: area,
+        grids,
+        choices,
+    })
 }

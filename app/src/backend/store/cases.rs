@@ -1024,6 +1024,33 @@ pub async fn with_departments(db: &impl ConnectionTrait) -> Result<Vec<CaseRow>,
         .collect())
 }
 
+/// Open cases of a grid owned by one person (to hand on when they leave it).
+pub async fn open_owned_in(
+    db: &impl ConnectionTrait,
+    grid_code: &str,
+    owner_id: i64,
+) -> Result<Vec<CaseRow>, DbErr> {
+    let open: Vec<&str> = [
+        CaseStatus::Reported,
+        CaseStatus::Confirmed,
+        CaseStatus::Dispatched,
+        CaseStatus::InProgress,
+    ]
+    .iter()
+    .map(|s| s.as_str())
+    .collect();
+    Ok(case_record::Entity::find()
+        .filter(case_record::Column::GridCode.eq(grid_code))
+        .filter(case_record::Column::OwnerId.eq(owner_id))
+        .filter(case_record::Column::Status.is_in(open))
+        .order_by_asc(case_record::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
 /// Sets the departments assisting a case's lead (the demo's whistles).
 pub async fn set_assisting(
     db: &impl ConnectionTrait,

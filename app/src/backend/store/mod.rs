@@ -17,6 +17,7 @@ mod migration;
 pub mod notices;
 pub mod patrols;
 pub mod photos;
+pub mod rosters;
 pub mod schema_check;
 pub mod units;
 pub mod whistles;

@@ -200,14 +200,14 @@ fn ReportForm() -> impl IntoView {
         point.set(Some((lat, lng)));
         spawn_local(async move {
             let found = locate_point(lat, lng).await.ok().flatten();
-            if let Some(b) = bound_code.get_value() {
-                outside.set(found.as_ref().is_none_or(|g| g.code != b));
+            if let Some(b) = bound_code.try_get_value().flatten() {
+                outside.try_set(found.as_ref().is_none_or(|g| g.code != b));
             }
             let text = match found {
                 Some(g) => format!("{} · {} · {}", g.street, g.community, g.name),
                 None => format!("{lat:.5}, {lng:.5}"),
             };
-            place.set(Some(text));
+            place.try_set(Some(text));
         });
     };
     // Mounted once, when the settings have arrived (reached in the app they come
@@ -226,7 +226,8 @@ fn ReportForm() -> impl IntoView {
                 return;
             }
             let _ = driver::load_grids("/api/v1/grids.geojson").await;
-            if let Some(Some(Some(g))) = bound_grid.get_untracked() {
+            // `try_`: the page may have been left while the grids loaded.
+            if let Some(g) = bound_grid.try_get_untracked().flatten().flatten().flatten() {
                 driver::fit(g.bbox);
             }
             driver::on_tap(move |lat, lng| {
