@@ -379,3 +379,30 @@ on_both_backends!(
     locate_matches_independent_expectations,
     the_demo_layer_shows_only_public_staff_data,
 );
+
+/// The map's search finds streets as well as communities and grids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_streets_communities_and_grids() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let c = app.client();
+    let (s, hits) = app
+        .call(&c, "search_places", &[("query", "十六里河")])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{hits}");
+    let street = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["level"] == "street")
+        .expect("the street is found");
+    assert_eq!(street["code"], "370103-001");
+    assert_eq!(street["context"], "市中区");
+    let (_, hits) = app
+        .call(&c, "search_places", &[("query", "兴隆社区")])
+        .await;
+    assert!(hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["level"] == "community"));
+}

@@ -27,7 +27,7 @@ pub async fn map_settings() -> Result<MapConfig, AppError> {
     .await
 }
 
-/// Grids and communities by code or name (at most 20).
+/// Grids, communities and streets by code or name (at most 20).
 #[server(prefix = "/api", endpoint = "search_places")]
 pub async fn search_places(query: String) -> Result<Vec<PlaceHit>, AppError> {
     use crate::backend::request;

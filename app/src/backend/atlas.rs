@@ -545,6 +545,7 @@ impl Atlas {
         let context = match r.level {
             Level::Grid => self.ancestor_name(i, Level::Community),
             Level::Community => self.ancestor_name(i, Level::Street),
+            Level::Street => self.ancestor_name(i, Level::District),
             _ => String::new(),
         };
         PlaceHit {
@@ -578,7 +579,7 @@ impl Atlas {
         out
     }
 
-    /// Grids and communities whose code or name contains the query
+    /// Grids, communities and streets whose code or name contains the query
     /// (case-insensitive); exact code matches first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<PlaceHit> {
         let q = query.trim().to_lowercase();
@@ -589,7 +590,7 @@ impl Atlas {
             .regions
             .iter()
             .enumerate()
-            .filter(|(_, r)| matches!(r.level, Level::Grid | Level::Community))
+            .filter(|(_, r)| matches!(r.level, Level::Grid | Level::Community | Level::Street))
             .filter_map(|(i, r)| {
                 let code = r.code.to_lowercase();
                 let rank = if code == q {
