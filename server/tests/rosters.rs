@@ -251,7 +251,41 @@ async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
     assert!(events.iter().any(|e| e.action == "assign"), "{events:?}");
 }
 
+/// A disabled worker's open cases pass to the grid's next owner too.
+async fn a_disabled_workers_cases_are_handed_on(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let spot = app.state.atlas().spot_in(GRID, (0.5, 0.5)).unwrap();
+    let (s, case) = common::report_case(&app, &resident, spot, "井盖松动", false).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let id = case["id"].as_i64().unwrap();
+    let worker = app.user_id(phone_of(Role::GridWorker)).await;
+    let leader = app.user_id(phone_of(Role::GridLeader)).await;
+    let owner = || {
+        let db = app.state.db.clone();
+        async move {
+            app::backend::store::cases::case_by_id(&db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .owner_id
+        }
+    };
+    assert_eq!(owner().await, Some(worker));
+    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (s, body) = app
+        .call(
+            &admin,
+            "set_account_disabled",
+            &[("user_id", &worker.to_string()), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(owner().await, Some(leader), "handed to the leader");
+}
+
 on_both_backends!(
+    a_disabled_workers_cases_are_handed_on,
     leaving_a_grid_hands_its_open_cases_on,
     an_admin_puts_moves_and_takes_off_staff_with_their_roles,
     the_staffing_list_names_grids_missing_a_position,

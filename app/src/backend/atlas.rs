@@ -505,6 +505,14 @@ impl Atlas {
         self.by_code.get(code).map(|&i| self.regions[i].level)
     }
 
+    /// The code of a region by its store id.
+    pub fn code_of_id(&self, id: i64) -> Option<String> {
+        self.regions
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.code.clone())
+    }
+
     /// The store id of a region.
     pub fn region_id(&self, code: &str) -> Option<i64> {
         self.by_code.get(code).map(|&i| self.regions[i].id)

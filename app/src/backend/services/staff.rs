@@ -272,7 +272,19 @@ pub async fn set_disabled(
         Target::new("user", user.id).in_street(street_of(&holder)),
         format!("{} {}", user.name, mask_phone(&user.phone)),
     )
-    .await
+    .await?;
+    if disabled {
+        // A disabled account answers for nothing: its open cases pass to
+        // the next owner of each grid it is on (it stays on the rosters,
+        // inactive, until an admin edits them).
+        state.refresh_atlas().await?;
+        for grid in geography::grids_of(&state.db, user.id).await? {
+            if let Some(code) = state.atlas().code_of_id(grid) {
+                super::owners::hand_on(state, viewer, &code, user.id).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Accounts scoped to a region and everything below it.

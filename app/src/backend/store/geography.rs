@@ -425,6 +425,17 @@ pub async fn roster(db: &impl ConnectionTrait, grid_id: i64) -> Result<Vec<Staff
     Ok(rows)
 }
 
+/// The grids (store ids) a person is on the roster of.
+pub async fn grids_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<i64>, DbErr> {
+    Ok(grid_staff::Entity::find()
+        .filter(grid_staff::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.grid_id)
+        .collect())
+}
+
 /// Where one person stands on a grid's roster, if they do.
 pub async fn position_of(
     db: &impl ConnectionTrait,
