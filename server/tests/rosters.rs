@@ -214,28 +214,36 @@ async fn the_staffing_list_names_grids_missing_a_position(backend: Backend) {
     assert!(!page.to_string().contains("网格长 赵敏"), "{page}");
 }
 
+/// The owner of a case as stored.
+async fn owner_of(app: &TestApp, id: i64) -> Option<i64> {
+    app::backend::store::cases::case_by_id(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .owner_id
+}
+
+/// A resident's report in the demo grid (its full-time worker owns it).
+async fn case_in_the_demo_grid(app: &TestApp, text: &str) -> i64 {
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let spot = app.state.atlas().spot_in(GRID, (0.5, 0.5)).unwrap();
+    let (s, case) = common::report_case(app, &resident, spot, text, false).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    case["id"].as_i64().unwrap()
+}
+
 /// A worker moved to another grid leaves their open cases to the grid's
 /// next owner, with an "assign" step on each timeline.
 async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
     let app = TestApp::demo(backend).await;
-    let resident = app.signed_in(phone_of(Role::Resident)).await;
-    let spot = app.state.atlas().spot_in(GRID, (0.5, 0.5)).unwrap();
-    let (s, case) = common::report_case(&app, &resident, spot, "楼道堆物", false).await;
-    assert_eq!(s, StatusCode::OK, "{case}");
-    let id = case["id"].as_i64().unwrap();
+    let id = case_in_the_demo_grid(&app, "楼道堆物").await;
     let worker = app.user_id(phone_of(Role::GridWorker)).await;
     let leader = app.user_id(phone_of(Role::GridLeader)).await;
-    let owner = |app: &TestApp| {
-        let db = app.state.db.clone();
-        async move {
-            app::backend::store::cases::case_by_id(&db, id)
-                .await
-                .unwrap()
-                .unwrap()
-                .owner_id
-        }
-    };
-    assert_eq!(owner(&app).await, Some(worker), "the full-time worker's");
+    assert_eq!(
+        owner_of(&app, id).await,
+        Some(worker),
+        "the full-time worker's"
+    );
     let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
     let (s, _) = change(
         &app,
@@ -244,7 +252,11 @@ async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(owner(&app).await, Some(leader), "handed to the leader");
+    assert_eq!(
+        owner_of(&app, id).await,
+        Some(leader),
+        "handed to the leader"
+    );
     let events = app::backend::store::cases::events(&app.state.db, id)
         .await
         .unwrap();
@@ -254,24 +266,10 @@ async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
 /// A disabled worker's open cases pass to the grid's next owner too.
 async fn a_disabled_workers_cases_are_handed_on(backend: Backend) {
     let app = TestApp::demo(backend).await;
-    let resident = app.signed_in(phone_of(Role::Resident)).await;
-    let spot = app.state.atlas().spot_in(GRID, (0.5, 0.5)).unwrap();
-    let (s, case) = common::report_case(&app, &resident, spot, "井盖松动", false).await;
-    assert_eq!(s, StatusCode::OK, "{case}");
-    let id = case["id"].as_i64().unwrap();
+    let id = case_in_the_demo_grid(&app, "井盖松动").await;
     let worker = app.user_id(phone_of(Role::GridWorker)).await;
     let leader = app.user_id(phone_of(Role::GridLeader)).await;
-    let owner = || {
-        let db = app.state.db.clone();
-        async move {
-            app::backend::store::cases::case_by_id(&db, id)
-                .await
-                .unwrap()
-                .unwrap()
-                .owner_id
-        }
-    };
-    assert_eq!(owner().await, Some(worker));
+    assert_eq!(owner_of(&app, id).await, Some(worker));
     let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
     let (s, body) = app
         .call(
@@ -281,7 +279,11 @@ async fn a_disabled_workers_cases_are_handed_on(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{body}");
-    assert_eq!(owner().await, Some(leader), "handed to the leader");
+    assert_eq!(
+        owner_of(&app, id).await,
+        Some(leader),
+        "handed to the leader"
+    );
 }
 
 on_both_backends!(

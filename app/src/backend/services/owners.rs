@@ -154,32 +154,9 @@ pub async fn assign(
         // Already theirs: nothing to record.
         return view(state, Some(viewer), seen, row).await;
     }
-    let now = Utc::now();
-    let event = db::NewEvent {
-        actor_id: Some(viewer.id),
-        actor_name: viewer.name.clone(),
-        actor_role: acting_role(viewer, &case.place).as_str().to_string(),
-        action: "assign".into(),
-        from_status: Some(row.status),
-        to_status: row.status,
-        // No name in the note: departments and companies read internal notes,
-        // and an erased account's name must leave timelines. The case shows
-        // its owner to those who may see names.
-        note: String::new(),
-        public: false,
-    };
-    let change = db::CaseChange {
-        owner_id: Some(Some(owner)),
-        ..Default::default()
-    };
-    if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
+    let Some(stored) = record_assign(state, viewer, &row, Some(owner)).await? else {
         return Err(already_handled(state, seen, row.id).await);
-    }
-    let stored = db::case_by_id(&state.db, row.id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    announce(state, &stored);
-    tell_owner(state, viewer, &stored).await;
+    };
     super::audit::record(
         state,
         viewer,
@@ -208,28 +185,45 @@ pub async fn hand_on(
     let next = owner_for(state, Some(grid), None).await?;
     let mut moved = 0;
     for row in cases {
-        let case = facts(&row);
-        let event = db::NewEvent {
-            actor_id: Some(viewer.id),
-            actor_name: viewer.name.clone(),
-            actor_role: acting_role(viewer, &case.place).as_str().to_string(),
-            action: "assign".into(),
-            from_status: Some(row.status),
-            to_status: row.status,
-            note: String::new(),
-            public: false,
-        };
-        let change = db::CaseChange {
-            owner_id: Some(next),
-            ..Default::default()
-        };
-        if db::apply(&state.db, row.id, row.version, &change, &event, Utc::now()).await? {
-            moved += 1;
-            if let Some(stored) = db::case_by_id(&state.db, row.id).await? {
-                announce(state, &stored);
-                tell_owner(state, viewer, &stored).await;
-            }
-        }
+        moved += usize::from(record_assign(state, viewer, &row, next).await?.is_some());
     }
     Ok(moved)
+}
+
+/// Gives a case to `owner` as an "assign" step on the version `row` holds,
+/// tells the new owner and the live pages; the stored case, or `None` when
+/// the case changed meanwhile.
+async fn record_assign(
+    state: &AppState,
+    viewer: &Viewer,
+    row: &db::CaseRow,
+    owner: Option<i64>,
+) -> Result<Option<db::CaseRow>, AppError> {
+    let case = facts(row);
+    let event = db::NewEvent {
+        actor_id: Some(viewer.id),
+        actor_name: viewer.name.clone(),
+        actor_role: acting_role(viewer, &case.place).as_str().to_string(),
+        action: "assign".into(),
+        from_status: Some(row.status),
+        to_status: row.status,
+        // No name in the note: departments and companies read internal notes,
+        // and an erased account's name must leave timelines. The case shows
+        // its owner to those who may see names.
+        note: String::new(),
+        public: false,
+    };
+    let change = db::CaseChange {
+        owner_id: Some(owner),
+        ..Default::default()
+    };
+    if !db::apply(&state.db, row.id, row.version, &change, &event, Utc::now()).await? {
+        return Ok(None);
+    }
+    let stored = db::case_by_id(&state.db, row.id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    announce(state, &stored);
+    tell_owner(state, viewer, &stored).await;
+    Ok(Some(stored))
 }

@@ -1030,15 +1030,11 @@ pub async fn open_owned_in(
     grid_code: &str,
     owner_id: i64,
 ) -> Result<Vec<CaseRow>, DbErr> {
-    let open: Vec<&str> = [
-        CaseStatus::Reported,
-        CaseStatus::Confirmed,
-        CaseStatus::Dispatched,
-        CaseStatus::InProgress,
-    ]
-    .iter()
-    .map(|s| s.as_str())
-    .collect();
+    let open: Vec<&str> = CaseStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(CaseStatus::as_str)
+        .collect();
     Ok(case_record::Entity::find()
         .filter(case_record::Column::GridCode.eq(grid_code))
         .filter(case_record::Column::OwnerId.eq(owner_id))
