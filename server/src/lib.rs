@@ -7,6 +7,7 @@ mod extract;
 mod rest;
 mod rest_audit;
 mod rest_export;
+mod rest_households;
 mod rest_service;
 mod security;
 
@@ -255,6 +256,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wish-photos/{id}", get(rest_service::wish_photo))
         .route("/api/v1/units/{id}/{file}", get(rest_service::unit_ledger))
         .route("/api/v1/audit.csv", get(rest_audit::audit_csv))
+        .route(
+            "/api/v1/households/template.xlsx",
+            get(rest_households::template),
+        )
+        .route(
+            "/api/v1/households/import",
+            axum::routing::post(rest_households::import),
+        )
         .route(
             "/api/v1/export-jobs/{id}/file",
             get(rest_export::export_file),

@@ -254,9 +254,24 @@ pub(crate) async fn read_photo(
     body: axum::body::Body,
     headers: &axum::http::HeaderMap,
 ) -> Result<Vec<u8>, AppError> {
+    read_body(
+        body,
+        headers,
+        app::backend::photo::MAX_PHOTO_BYTES,
+        Field::Photo,
+    )
+    .await
+}
+
+/// An uploaded file's bytes, refused as `field` too large above `max`.
+pub(crate) async fn read_body(
+    body: axum::body::Body,
+    headers: &axum::http::HeaderMap,
+    max: usize,
+    field: Field,
+) -> Result<Vec<u8>, AppError> {
     use http_body_util::BodyExt;
-    let max = app::backend::photo::MAX_PHOTO_BYTES;
-    let too_large = || AppError::invalid(Field::Photo, InputProblem::TooLarge);
+    let too_large = || AppError::invalid(field, InputProblem::TooLarge);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -276,8 +291,8 @@ pub(crate) async fn read_photo(
             Err(e) if over_limit(&*e) => return Err(too_large()),
             Err(e) => {
                 // The phone lost its connection mid-upload; nobody reads this.
-                tracing::info!(error = %e, "photo upload broke off");
-                return Err(AppError::invalid(Field::Photo, InputProblem::Unknown));
+                tracing::info!(error = %e, "upload broke off");
+                return Err(AppError::invalid(field, InputProblem::Unknown));
             }
         }
     }

@@ -71,6 +71,12 @@ pub async fn body_limit(
     let req = Request::from_parts(parts, body);
     let (limit, field) = if importer {
         (crate::MAX_IMPORT_BYTES, Field::File)
+    } else if path == "/api/v1/households/import" {
+        // The handler checks the caller before it reads a byte.
+        (
+            app::backend::services::household_import::MAX_SHEET_BYTES,
+            Field::File,
+        )
     } else if photo {
         (app::backend::photo::MAX_PHOTO_BYTES, Field::Photo)
     } else {

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod departments;
 pub mod geography;
 pub mod home;
+pub mod households;
 pub mod notices;
 pub mod patrols;
 pub mod service;

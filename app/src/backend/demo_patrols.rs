@@ -136,6 +136,7 @@ pub async fn seed(txn: &Txn, grids: &[DemoGrid], street_admin: i64) -> Result<()
                                 lng: g.at.1,
                                 at: start + Duration::minutes(minutes / 2),
                                 case_id: None,
+                                household_id: None,
                             },
                         )
                         .await?;

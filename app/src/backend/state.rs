@@ -108,6 +108,8 @@ pub struct AppState {
     pub sms: Arc<dyn super::sms::SmsGateway>,
     /// Exports being written or ready to download (`services::exports`).
     pub exports: Arc<super::services::exports::Jobs>,
+    /// Household sheets being imported (`services::household_import`).
+    pub household_imports: Arc<super::services::household_import::Jobs>,
 }
 
 /// Some users got a notification.
@@ -186,6 +188,7 @@ impl AppState {
             case_settings: Arc::new(RwLock::new(None)),
             sms: super::sms::gateway(config_sms),
             exports: Arc::default(),
+            household_imports: Arc::default(),
         })
     }
 

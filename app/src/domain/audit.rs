@@ -49,10 +49,20 @@ pub enum AuditAction {
     PatrolRead,
     /// A grid's roster changed: someone put on, moved, re-positioned or taken off.
     RosterChanged,
+    /// A household record's sensitive fields (ID numbers, phones, care
+    /// tags) were shown in full.
+    HouseholdRevealed,
+    /// A household record was opened (names, door; sensitive fields masked).
+    HouseholdRead,
+    /// Household records were imported from a sheet.
+    HouseholdsImported,
+    /// A household record, a 联户组 or its task was added or changed, or a
+    /// correction request handled.
+    HouseholdChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -72,6 +82,10 @@ impl AuditAction {
         AuditAction::PatrolStep,
         AuditAction::PatrolRead,
         AuditAction::RosterChanged,
+        AuditAction::HouseholdRevealed,
+        AuditAction::HouseholdRead,
+        AuditAction::HouseholdsImported,
+        AuditAction::HouseholdChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +109,10 @@ impl AuditAction {
             AuditAction::PatrolStep => "patrol_step",
             AuditAction::PatrolRead => "patrol_read",
             AuditAction::RosterChanged => "roster_changed",
+            AuditAction::HouseholdRevealed => "household_revealed",
+            AuditAction::HouseholdRead => "household_read",
+            AuditAction::HouseholdsImported => "households_imported",
+            AuditAction::HouseholdChanged => "household_changed",
         }
     }
 
@@ -123,6 +141,10 @@ impl AuditAction {
             AuditAction::PatrolStep => ("巡查走访", "Patrol step"),
             AuditAction::PatrolRead => ("查看他人巡查轨迹", "Another's patrol viewed"),
             AuditAction::RosterChanged => ("调整网格力量", "Roster changed"),
+            AuditAction::HouseholdRevealed => ("查看人房敏感信息", "Household details revealed"),
+            AuditAction::HouseholdRead => ("查看人房信息", "Household record opened"),
+            AuditAction::HouseholdsImported => ("导入人房信息", "Households imported"),
+            AuditAction::HouseholdChanged => ("维护人房信息", "Household record changed"),
         };
         lang.pick(zh, en)
     }

@@ -127,6 +127,16 @@ pub enum Field {
     RequiredBy,
     /// A department's report of its part (报到情况).
     Report,
+    /// A household's building (楼栋).
+    Building,
+    Room,
+    Members,
+    Relation,
+    IdNumber,
+    Housing,
+    CareTags,
+    AccountPhone,
+    Leader,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +160,10 @@ pub enum InputProblem {
     TooManyPixels,
     /// A place outside the grid the form is bound to.
     OutsideGrid,
+    /// Not a phone number (mobile or landline).
+    NotPhone,
+    /// Not a valid resident ID number (its check character does not match).
+    NotIdNumber,
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
@@ -274,6 +288,8 @@ impl InputProblem {
             InputProblem::Taken => "taken",
             InputProblem::TooManyPixels => "too_many_pixels",
             InputProblem::OutsideGrid => "outside_grid",
+            InputProblem::NotPhone => "not_phone",
+            InputProblem::NotIdNumber => "not_id_number",
         }
     }
 }
@@ -321,6 +337,15 @@ impl Field {
             Field::Assisting => "assisting",
             Field::RequiredBy => "required_by",
             Field::Report => "report",
+            Field::Building => "building",
+            Field::Room => "room",
+            Field::Members => "members",
+            Field::Relation => "relation",
+            Field::IdNumber => "id_number",
+            Field::Housing => "housing",
+            Field::CareTags => "care_tags",
+            Field::AccountPhone => "account_phone",
+            Field::Leader => "leader",
         }
     }
 
@@ -365,6 +390,15 @@ impl Field {
             Field::Assisting => ("协办部门", "Assisting departments"),
             Field::RequiredBy => ("要求完成日期", "Required-by date"),
             Field::Report => ("报到情况", "Report"),
+            Field::Building => ("楼栋", "Building"),
+            Field::Room => ("房号", "Room"),
+            Field::Members => ("家庭成员", "Members"),
+            Field::Relation => ("与户主关系", "Relationship"),
+            Field::IdNumber => ("身份证号", "ID number"),
+            Field::Housing => ("住房状况", "Housing"),
+            Field::CareTags => ("关爱标签", "Care tags"),
+            Field::AccountPhone => ("本户居民账号手机号", "Resident account's mobile"),
+            Field::Leader => ("联保长", "Group leader"),
         };
         lang.pick(zh, en)
     }
@@ -573,6 +607,18 @@ impl AppError {
                     (InputProblem::NotImage, false) => {
                         "Only JPEG, PNG or WebP photos are accepted.".into()
                     }
+                    (InputProblem::TooMany, true) if *field == Field::Relation => {
+                        "一户只能有一位户主。".into()
+                    }
+                    (InputProblem::TooMany, false) if *field == Field::Relation => {
+                        "A household has only one head.".into()
+                    }
+                    (InputProblem::TooMany, true) if *field == Field::Members => {
+                        "人数超出上限（一户最多 30 人，联户组最多 12 户）。".into()
+                    }
+                    (InputProblem::TooMany, false) if *field == Field::Members => {
+                        "Too many (at most 30 members a household, 12 households a group).".into()
+                    }
                     (InputProblem::TooMany, true) => "照片最多 6 张。".into(),
                     (InputProblem::TooMany, false) => "At most 6 photos.".into(),
                     (InputProblem::InPast, true) => format!("{f}不能早于今天。"),
@@ -587,6 +633,18 @@ impl AppError {
                     }
                     (InputProblem::OutsideGrid, true) => {
                         "所选位置不在本网格内。请在网格范围内选点；其他地方的问题请从首页上报。".into()
+                    }
+                    (InputProblem::NotPhone, true) => {
+                        "请输入手机号或固定电话（7到12位数字，可带区号和“-”）。".into()
+                    }
+                    (InputProblem::NotPhone, false) => {
+                        "Enter a mobile or landline number (7 to 12 digits, an area code and '-' allowed).".into()
+                    }
+                    (InputProblem::NotIdNumber, true) => {
+                        "身份证号应为18位，最后一位校验码须正确（可为 X）。".into()
+                    }
+                    (InputProblem::NotIdNumber, false) => {
+                        "An ID number has 18 characters and a matching check character (a digit or X).".into()
                     }
                     (InputProblem::OutsideGrid, false) => {
                         "The place is outside this grid. Pick a point inside it; report other places from the home page.".into()

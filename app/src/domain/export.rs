@@ -16,6 +16,9 @@ pub enum ExportKind {
     Cases,
     Figures,
     Patrols,
+    /// Household records of an area, one row per person (the import
+    /// sheet's columns), sensitive fields masked.
+    Households,
 }
 
 impl ExportKind {
@@ -24,6 +27,7 @@ impl ExportKind {
             ExportKind::Cases => "cases",
             ExportKind::Figures => "figures",
             ExportKind::Patrols => "patrols",
+            ExportKind::Households => "households",
         }
     }
 
@@ -33,6 +37,7 @@ impl ExportKind {
             ExportKind::Cases => "事件明细",
             ExportKind::Figures => "考核指标",
             ExportKind::Patrols => "巡查记录",
+            ExportKind::Households => "人房信息",
         }
     }
 }

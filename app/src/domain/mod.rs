@@ -31,6 +31,7 @@ pub mod error;
 pub mod export;
 pub mod geography;
 pub mod home;
+pub mod household;
 pub mod lang;
 pub mod lists;
 pub mod notice;

@@ -168,6 +168,9 @@ pub struct NewVisit {
     pub note: String,
     pub lat: f64,
     pub lng: f64,
+    /// The household visited (入户走访), picked from the grid's records.
+    #[serde(default)]
+    pub household_id: Option<i64>,
 }
 
 impl NewVisit {
@@ -214,6 +217,9 @@ pub struct VisitView {
     pub at: DateTime<Utc>,
     /// The case the finding became.
     pub case_id: Option<i64>,
+    /// The household visited, when one was picked.
+    #[serde(default)]
+    pub household_id: Option<i64>,
     pub photos: Vec<super::case::PhotoRef>,
 }
 

@@ -262,6 +262,60 @@ pub fn may_keep_key_issues(grants: &[Grant], place: &Place) -> bool {
     holds_at(grants, &ACTING_STAFF, place)
 }
 
+// ---------------------------------------------------------------- households
+
+/// Reading a place's household records (人房信息): staff of the place and
+/// the admins above it (instructors read only). Departments, companies,
+/// units and party members as such: nothing.
+pub fn may_see_households(grants: &[Grant], place: &Place) -> bool {
+    staff_of(grants, place)
+}
+
+/// Adding, changing and importing a place's records, forming its 联户组 and
+/// pushing tasks to them: staff who act on the place.
+pub fn may_keep_households(grants: &[Grant], place: &Place) -> bool {
+    holds_at(grants, &ACTING_STAFF, place)
+}
+
+/// Showing a record's sensitive fields (ID number, phone, care tags) in
+/// full: whoever may read the record; each reveal is audited.
+pub fn may_reveal_household(grants: &[Grant], place: &Place) -> bool {
+    may_see_households(grants, place)
+}
+
+/// What someone may see of a 联户组 (privacy.md: the 联保长 sees the
+/// group's names, doors and tasks, not care tags or ID numbers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupAccess {
+    /// Staff of the group's grid: everything (instructors read only;
+    /// [`may_keep_households`] says who manages it).
+    Staff,
+    /// The group's leader: doors, names, tasks; ticks doors done.
+    Leader,
+    None,
+}
+
+pub fn group_access(
+    user_id: i64,
+    grants: &[Grant],
+    place: &Place,
+    leader: Option<i64>,
+) -> GroupAccess {
+    if may_see_households(grants, place) {
+        GroupAccess::Staff
+    } else if leader == Some(user_id) {
+        GroupAccess::Leader
+    } else {
+        GroupAccess::None
+    }
+}
+
+/// A resident sees their own household (the one linked to their account)
+/// and may ask for a correction; nobody else's.
+pub fn owns_household(user_id: i64, resident: Option<i64>) -> bool {
+    resident == Some(user_id)
+}
+
 /// The rows a queue holds, as the store filters them.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum QueueScope {

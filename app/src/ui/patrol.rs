@@ -393,6 +393,7 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
                 note: note.get_untracked(),
                 lat,
                 lng,
+                household_id: None,
             };
             let problems = visit.problems();
             if let Some((f, p)) = problems.first() {

@@ -85,6 +85,7 @@ enum Source {
         to: DateTime<Utc>,
     },
     Figures(Vec<Vec<Cell>>),
+    Households(crate::backend::store::households::Area),
 }
 
 /// Starts an export; an export of up to `DIRECT_ROWS` rows is finished when
@@ -95,6 +96,56 @@ pub async fn start(
     viewer: &Viewer,
     ask: ExportAsk,
 ) -> Result<ExportStatus, AppError> {
+    let (code, source, total) = if ask.kind == ExportKind::Households {
+        households_source(state, viewer, &ask).await?
+    } else {
+        dated_source(state, viewer, &ask).await?
+    };
+    super::audit::record(
+        state,
+        viewer,
+        AuditAction::Exported,
+        super::audit::Target::new("export", ask.kind.as_str())
+            .in_street(state.atlas().place_of(&code).and_then(|p| p.street)),
+        format!(
+            "{} {} {code} {} rows",
+            ask.kind.as_str(),
+            ask.format.extension(),
+            total
+        ),
+    )
+    .await?;
+    run(state, viewer, &ask, source, total).await
+}
+
+/// An area's household records (staff who may read them; sensitive fields
+/// masked in the file as on the page).
+async fn households_source(
+    state: &AppState,
+    viewer: &Viewer,
+    ask: &ExportAsk,
+) -> Result<(String, Source, u64), AppError> {
+    let code = ask
+        .filters
+        .area
+        .clone()
+        .or_else(|| {
+            super::staff_areas(state, viewer)
+                .first()
+                .map(|a| a.0.clone())
+        })
+        .ok_or(AppError::Forbidden)?;
+    let area = super::households::readable_area(state, viewer, &code)?;
+    let total = crate::backend::store::households::count_in(&state.db, &area).await?;
+    Ok((code, Source::Households(area), total))
+}
+
+/// Cases, figures or patrols of an area and a period.
+async fn dated_source(
+    state: &AppState,
+    viewer: &Viewer,
+    ask: &ExportAsk,
+) -> Result<(String, Source, u64), AppError> {
     let (_, _, start, end) = bounds(&ask.filters)?;
     let code = ask
         .filters
@@ -132,21 +183,19 @@ pub async fn start(
             let n = rows.len() as u64;
             (Source::Figures(rows), n)
         }
+        ExportKind::Households => return Err(AppError::NotFound),
     };
-    super::audit::record(
-        state,
-        viewer,
-        AuditAction::Exported,
-        super::audit::Target::new("export", ask.kind.as_str())
-            .in_street(state.atlas().place_of(&code).and_then(|p| p.street)),
-        format!(
-            "{} {} {code} {} rows",
-            ask.kind.as_str(),
-            ask.format.extension(),
-            total
-        ),
-    )
-    .await?;
+    Ok((code, source, total))
+}
+
+/// Writes the file, waiting for a small one.
+async fn run(
+    state: &AppState,
+    viewer: &Viewer,
+    ask: &ExportAsk,
+    source: Source,
+    total: u64,
+) -> Result<ExportStatus, AppError> {
     forget_old(state).await;
     let id: String = (0..16)
         .map(|_| format!("{:02x}", rand::random::<u8>()))
@@ -466,6 +515,7 @@ async fn write(state: &AppState, job: &ExportJob, source: Source) -> Result<(), 
     let head: &[&str] = match job.kind {
         ExportKind::Cases => &CASE_HEAD,
         ExportKind::Patrols => &PATROL_HEAD,
+        ExportKind::Households => &crate::domain::household::SHEET_COLUMNS,
         ExportKind::Figures => &FIGURE_HEAD,
     };
     let mut sink = Sink::open(job, head).await?;
@@ -550,6 +600,64 @@ async fn write(state: &AppState, job: &ExportJob, source: Source) -> Result<(), 
                         ]
                     })
                     .collect();
+                sink.write(rows).await?;
+                job.done.fetch_add(n, Ordering::Relaxed);
+                if n < PAGE {
+                    break;
+                }
+            }
+        }
+        Source::Households(area) => {
+            use crate::domain::household::{
+                mask_id_number, mask_phone, CareTag, Housing, Relation,
+            };
+            use crate::domain::lang::Lang;
+            let mut after = 0;
+            loop {
+                let page =
+                    crate::backend::store::households::page_in(&state.db, &area, after, PAGE)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                let Some(last) = page.last() else { break };
+                after = last.0.id;
+                let n = page.len() as u64;
+                let mut rows = Vec::new();
+                for (h, members) in page {
+                    let housing = Housing::parse(&h.housing)
+                        .map(|x| x.label(Lang::Zh))
+                        .unwrap_or("");
+                    // Care tags are sensitive: the file says how many, not which.
+                    let tags = CareTag::split(&h.care_tags).len();
+                    let tags = if tags == 0 {
+                        String::new()
+                    } else {
+                        format!("{tags} 项（已隐藏）")
+                    };
+                    for (i, m) in members.iter().enumerate() {
+                        rows.push(vec![
+                            text(h.codes.grid.clone()),
+                            text(h.building.clone()),
+                            text(h.unit.clone()),
+                            text(h.room.clone()),
+                            text(if i == 0 {
+                                housing.to_string()
+                            } else {
+                                String::new()
+                            }),
+                            text(if i == 0 { tags.clone() } else { String::new() }),
+                            text(m.name.clone()),
+                            text(
+                                Relation::parse(&m.relation)
+                                    .map(|r| r.label(Lang::Zh))
+                                    .unwrap_or("")
+                                    .to_string(),
+                            ),
+                            opt_text(m.phone.as_deref().map(mask_phone)),
+                            opt_text(m.id_number.as_deref().map(mask_id_number)),
+                            Cell::Empty,
+                        ]);
+                    }
+                }
                 sink.write(rows).await?;
                 job.done.fetch_add(n, Ordering::Relaxed);
                 if n < PAGE {

@@ -10,6 +10,8 @@ pub mod departments;
 pub mod exports;
 pub mod geography;
 pub mod home;
+pub mod household_import;
+pub mod households;
 pub mod lists;
 pub mod notices;
 pub mod owners;
@@ -52,4 +54,28 @@ pub fn first_problem(problems: crate::domain::error::Problems) -> Result<(), App
         Some((field, problem)) => Err(AppError::invalid(field, problem)),
         None => Ok(()),
     }
+}
+
+/// The places the caller is staff of (code, name): each grid, community
+/// or street of their grants, every street for a district-wide role. What
+/// they may read there is `policy`'s to say (patrol work, household records).
+pub fn staff_areas(
+    state: &crate::backend::state::AppState,
+    viewer: &auth::Viewer,
+) -> Vec<(String, String)> {
+    use crate::domain::auth::Scope;
+    let atlas = state.atlas();
+    let mut codes: Vec<String> = Vec::new();
+    for g in viewer.grants.iter().filter(|g| g.role.is_place_staff()) {
+        match &g.scope {
+            Scope::Grid(c) | Scope::Community(c) | Scope::Street(c) => codes.push(c.clone()),
+            Scope::Everywhere => codes.extend(atlas.streets()),
+            _ => {}
+        }
+    }
+    codes.dedup();
+    codes
+        .into_iter()
+        .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
+        .collect()
 }

@@ -154,6 +154,7 @@ async fn view(
                 lng: v.lng,
                 at: v.at,
                 case_id: v.case_id,
+                household_id: v.household_id,
             })
             .collect(),
         track,
@@ -197,28 +198,8 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<PatrolStatus, App
             .patrol_interval_seconds
             .unwrap_or(rule::DEFAULT_INTERVAL_SECONDS),
         recent,
-        areas: areas(state, viewer),
+        areas: super::staff_areas(state, viewer),
     })
-}
-
-/// The places whose patrol work the caller may read: each grid, community
-/// or street they are staff of (every street for a district-wide role).
-fn areas(state: &AppState, viewer: &Viewer) -> Vec<(String, String)> {
-    use crate::domain::auth::Scope;
-    let atlas = state.atlas();
-    let mut codes: Vec<String> = Vec::new();
-    for g in viewer.grants.iter().filter(|g| g.role.is_place_staff()) {
-        match &g.scope {
-            Scope::Grid(c) | Scope::Community(c) | Scope::Street(c) => codes.push(c.clone()),
-            Scope::Everywhere => codes.extend(atlas.streets()),
-            _ => {}
-        }
-    }
-    codes.dedup();
-    codes
-        .into_iter()
-        .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
-        .collect()
 }
 
 /// Starts a patrol of the caller's grid; a second tap gives back the one running.
@@ -304,6 +285,11 @@ pub async fn visit(state: &AppState, viewer: &Viewer, v: NewVisit) -> Result<Pat
     if db::visit_count(&state.db, p.id).await? >= rule::MAX_VISITS as u64 {
         return Err(AppError::invalid(Field::Place, InputProblem::TooMany));
     }
+    // A household of the patrol's own grid only.
+    let household_id = match v.household_id {
+        Some(id) => Some(super::households::in_grid(state, id, &p.grid_code).await?),
+        None => None,
+    };
     db::insert_visit(
         &state.db,
         &VisitRow {
@@ -318,6 +304,7 @@ pub async fn visit(state: &AppState, viewer: &Viewer, v: NewVisit) -> Result<Pat
             lng: v.lng,
             at: Utc::now(),
             case_id: None,
+            household_id,
         },
     )
     .await?;

@@ -650,6 +650,9 @@ pub mod patrol_visit {
         /// The case the finding became (主动发现).
         #[sea_orm(nullable)]
         pub case_id: Option<i64>,
+        /// The household visited (入户走访), when the worker picked one.
+        #[sea_orm(nullable)]
+        pub household_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -1097,6 +1100,224 @@ pub mod audit_entry {
         #[sea_orm(nullable)]
         pub street_code: Option<String>,
         pub client: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod building {
+    use sea_orm::entity::prelude::*;
+
+    /// A building (楼栋) of a grid.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "buildings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub grid_code: String,
+        #[sea_orm(nullable)]
+        pub community_code: Option<String>,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub name: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod household {
+    use sea_orm::entity::prelude::*;
+
+    /// A household (户): one door of a building.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "households")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub grid_code: String,
+        #[sea_orm(nullable)]
+        pub community_code: Option<String>,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub building_id: i64,
+        pub unit: String,
+        pub room: String,
+        /// Building, unit and room as one text, for search.
+        pub door: String,
+        /// owner_occupied | rented | vacant
+        pub housing: String,
+        /// Comma list of `CareTag` names (sensitive).
+        pub care_tags: String,
+        /// The resident account that sees this household.
+        #[sea_orm(nullable)]
+        pub resident_id: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod household_member {
+    use sea_orm::entity::prelude::*;
+
+    /// A member of a household.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "household_members")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub household_id: i64,
+        pub grid_code: String,
+        #[sea_orm(nullable)]
+        pub community_code: Option<String>,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub name: String,
+        pub relation: String,
+        #[sea_orm(nullable)]
+        pub phone: Option<String>,
+        #[sea_orm(nullable)]
+        pub id_number: Option<String>,
+        pub sort: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod household_group {
+    use sea_orm::entity::prelude::*;
+
+    /// A household group (联户组) under its 联保长.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "household_groups")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub grid_code: String,
+        #[sea_orm(nullable)]
+        pub community_code: Option<String>,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub name: String,
+        /// households | shops
+        pub kind: String,
+        pub leader_name: String,
+        pub leader_phone: String,
+        /// The leader's account, when they have one.
+        #[sea_orm(nullable)]
+        pub leader_id: Option<i64>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod group_household {
+    use sea_orm::entity::prelude::*;
+
+    /// A household in a group (each in one group at most).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "group_households")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub group_id: i64,
+        pub household_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod group_task {
+    use sea_orm::entity::prelude::*;
+
+    /// A task pushed to a group (e.g. 防诈骗入户宣传).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "group_tasks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub group_id: i64,
+        pub title: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        #[sea_orm(nullable)]
+        pub due_on: Option<Date>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod group_task_mark {
+    use sea_orm::entity::prelude::*;
+
+    /// A door marked done for a task.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "group_task_marks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub task_id: i64,
+        pub household_id: i64,
+        pub by_id: i64,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod household_correction {
+    use sea_orm::entity::prelude::*;
+
+    /// A resident's request to correct their household's record.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "household_corrections")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub household_id: i64,
+        pub grid_code: String,
+        #[sea_orm(nullable)]
+        pub community_code: Option<String>,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub user_id: i64,
+        #[sea_orm(column_type = "Text")]
+        pub text: String,
+        pub done: bool,
+        pub created_at: DateTimeUtc,
+        #[sea_orm(nullable)]
+        pub handled_by: Option<i64>,
+        #[sea_orm(nullable)]
+        pub handled_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

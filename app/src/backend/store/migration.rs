@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(Whistles),
             Box::new(Patrols),
             Box::new(CaseFigures),
+            Box::new(Households),
         ]
     }
 }
@@ -1056,6 +1057,219 @@ impl MigrationTrait for CaseFigures {
                         .to_owned(),
                 )
                 .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Base information (人房信息, issue 12): buildings, households with their
+/// members, household groups (联户组) with their tasks and the doors marked
+/// done, residents' correction requests, and a patrol visit's household.
+/// Each row carries its grid, community and street so a search stays
+/// within the reader's area on one index.
+struct Households;
+
+impl MigrationName for Households {
+    fn name(&self) -> &str {
+        "m20261205_000001_households"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Households {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let null_text = |name: &'static str| ColumnDef::new(a(name)).string().null().to_owned();
+        let null_big = |name: &'static str| ColumnDef::new(a(name)).big_integer().null().to_owned();
+        let tables = [
+            Table::create()
+                .table(a("buildings"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("grid_code"))
+                .col(null_text("community_code"))
+                .col(null_text("street_code"))
+                .col(text_col("name"))
+                .col(tz_col("created_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("households"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("grid_code"))
+                .col(null_text("community_code"))
+                .col(null_text("street_code"))
+                .col(big_col("building_id"))
+                .col(text_col("unit"))
+                .col(text_col("room"))
+                .col(text_col("door"))
+                .col(text_col("housing"))
+                .col(text_col("care_tags"))
+                .col(null_big("resident_id"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("household_members"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("household_id"))
+                .col(text_col("grid_code"))
+                .col(null_text("community_code"))
+                .col(null_text("street_code"))
+                .col(text_col("name"))
+                .col(text_col("relation"))
+                .col(null_text("phone"))
+                .col(null_text("id_number"))
+                .col(big_col("sort"))
+                .to_owned(),
+            Table::create()
+                .table(a("household_groups"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("grid_code"))
+                .col(null_text("community_code"))
+                .col(null_text("street_code"))
+                .col(text_col("name"))
+                .col(text_col("kind"))
+                .col(text_col("leader_name"))
+                .col(text_col("leader_phone"))
+                .col(null_big("leader_id"))
+                .col(tz_col("created_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("group_households"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("group_id"))
+                .col(big_col("household_id"))
+                .to_owned(),
+            Table::create()
+                .table(a("group_tasks"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("group_id"))
+                .col(text_col("title"))
+                .col(ColumnDef::new(a("body")).text().not_null())
+                .col(ColumnDef::new(a("due_on")).date().null())
+                .col(big_col("created_by"))
+                .col(tz_col("created_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("group_task_marks"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("task_id"))
+                .col(big_col("household_id"))
+                .col(big_col("by_id"))
+                .col(tz_col("at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("household_corrections"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("household_id"))
+                .col(text_col("grid_code"))
+                .col(null_text("community_code"))
+                .col(null_text("street_code"))
+                .col(big_col("user_id"))
+                .col(ColumnDef::new(a("text")).text().not_null())
+                .col(ColumnDef::new(a("done")).boolean().not_null())
+                .col(tz_col("created_at", false))
+                .col(null_big("handled_by"))
+                .col(tz_col("handled_at", true))
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        add_column(manager, "patrol_visits", &mut null_big("household_id")).await?;
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_households_grid_door",
+                    "households",
+                    &["grid_code", "door"],
+                ),
+                (
+                    "idx_households_community_door",
+                    "households",
+                    &["community_code", "door"],
+                ),
+                (
+                    "idx_households_street_door",
+                    "households",
+                    &["street_code", "door"],
+                ),
+                ("idx_households_resident", "households", &["resident_id"]),
+                (
+                    "idx_household_members_household",
+                    "household_members",
+                    &["household_id"],
+                ),
+                (
+                    "idx_household_members_grid_name",
+                    "household_members",
+                    &["grid_code", "name"],
+                ),
+                (
+                    "idx_household_members_community_name",
+                    "household_members",
+                    &["community_code", "name"],
+                ),
+                (
+                    "idx_household_members_street_name",
+                    "household_members",
+                    &["street_code", "name"],
+                ),
+                (
+                    "idx_household_members_phone",
+                    "household_members",
+                    &["phone"],
+                ),
+                (
+                    "idx_household_groups_grid",
+                    "household_groups",
+                    &["grid_code"],
+                ),
+                (
+                    "idx_household_groups_leader",
+                    "household_groups",
+                    &["leader_id"],
+                ),
+                (
+                    "idx_group_households_group",
+                    "group_households",
+                    &["group_id"],
+                ),
+                ("idx_group_tasks_group", "group_tasks", &["group_id"]),
+                (
+                    "idx_household_corrections_household",
+                    "household_corrections",
+                    &["household_id"],
+                ),
+                (
+                    "idx_household_corrections_grid",
+                    "household_corrections",
+                    &["grid_code", "done"],
+                ),
+            ],
+        )
+        .await?;
+        // One building name per grid, one household per door of a building,
+        // one group per household, one mark per door and task.
+        for sql in [
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_buildings_grid_name ON buildings (grid_code, name)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_households_building_door ON households (building_id, unit, room)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_group_households_household ON group_households (household_id)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_group_task_marks_task_household ON group_task_marks (task_id, household_id)",
+        ] {
+            manager.get_connection().execute_unprepared(sql).await?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ mod entities;
 pub mod exports;
 mod frozen_schema;
 pub mod geography;
+pub mod households;
 pub mod leases;
 pub mod lists;
 pub mod meta;

@@ -278,6 +278,7 @@ pub struct VisitRow {
     pub lng: f64,
     pub at: DateTime<Utc>,
     pub case_id: Option<i64>,
+    pub household_id: Option<i64>,
 }
 
 fn visit_row(m: patrol_visit::Model) -> VisitRow {
@@ -293,6 +294,7 @@ fn visit_row(m: patrol_visit::Model) -> VisitRow {
         lng: m.lng,
         at: m.at,
         case_id: m.case_id,
+        household_id: m.household_id,
     }
 }
 
@@ -308,6 +310,7 @@ pub async fn insert_visit(db: &impl ConnectionTrait, v: &VisitRow) -> Result<Vis
         lng: Set(v.lng),
         at: Set(v.at),
         case_id: Set(None),
+        household_id: Set(v.household_id),
         ..Default::default()
     }
     .insert(db)

@@ -1,0 +1,893 @@
+//! Household records (人房信息): buildings, households and members, the
+//! household groups (联户组) with their tasks and marks, and correction
+//! requests. Every read is bounded by an [`Area`] the service derived from
+//! `policy` (staff of the area), so a store call cannot reach past it.
+
+use super::entities::{
+    building, group_household, group_task, group_task_mark, household, household_correction,
+    household_group, household_member,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// The records a reader may reach (policy: staff of the area).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Area {
+    Grid(String),
+    Community(String),
+    Street(String),
+    /// A district-wide admin.
+    Everywhere,
+}
+
+impl Area {
+    fn condition<C: ColumnTrait>(&self, grid: C, community: C, street: C) -> Condition {
+        match self {
+            Area::Grid(c) => Condition::all().add(grid.eq(c.clone())),
+            Area::Community(c) => Condition::all().add(community.eq(c.clone())),
+            Area::Street(c) => Condition::all().add(street.eq(c.clone())),
+            Area::Everywhere => Condition::all(),
+        }
+    }
+}
+
+/// Where a record lies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Codes {
+    pub grid: String,
+    pub community: Option<String>,
+    pub street: Option<String>,
+}
+
+/// A household as stored, with its building's name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub codes: Codes,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub door: String,
+    pub housing: String,
+    pub care_tags: String,
+    pub resident_id: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub name: String,
+    pub relation: String,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+}
+
+/// A household to write: its place, door, status and members in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewHousehold {
+    pub codes: Codes,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub housing: String,
+    pub care_tags: String,
+    pub resident_id: Option<i64>,
+    /// name, relation, phone, ID number
+    pub members: Vec<(String, String, Option<String>, Option<String>)>,
+}
+
+impl NewHousehold {
+    pub fn door(&self) -> String {
+        crate::domain::household::door(&self.building, &self.unit, &self.room)
+    }
+}
+
+/// Why a household could not be written.
+#[derive(Debug)]
+pub enum SaveError {
+    /// Another household has this door already.
+    DoorTaken,
+    Db(DbErr),
+}
+
+impl From<DbErr> for SaveError {
+    fn from(e: DbErr) -> Self {
+        SaveError::Db(e)
+    }
+}
+
+async fn building_id(
+    db: &impl ConnectionTrait,
+    codes: &Codes,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    use building::Column as C;
+    if let Some(b) = building::Entity::find()
+        .filter(C::GridCode.eq(codes.grid.clone()))
+        .filter(C::Name.eq(name))
+        .one(db)
+        .await?
+    {
+        return Ok(b.id);
+    }
+    Ok(building::ActiveModel {
+        grid_code: Set(codes.grid.clone()),
+        community_code: Set(codes.community.clone()),
+        street_code: Set(codes.street.clone()),
+        name: Set(name.to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+async fn household_at(
+    db: &impl ConnectionTrait,
+    building: i64,
+    unit: &str,
+    room: &str,
+) -> Result<Option<household::Model>, DbErr> {
+    use household::Column as C;
+    household::Entity::find()
+        .filter(C::BuildingId.eq(building))
+        .filter(C::Unit.eq(unit))
+        .filter(C::Room.eq(room))
+        .one(db)
+        .await
+}
+
+/// Writes one household (and its members, replacing those stored) inside
+/// `db`'s transaction; `id` names the household an edit changes.
+async fn write(
+    db: &impl ConnectionTrait,
+    h: &NewHousehold,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, SaveError> {
+    let b = building_id(db, &h.codes, &h.building, now).await?;
+    let at_door = household_at(db, b, &h.unit, &h.room).await?;
+    let id = match (id, at_door) {
+        (Some(id), Some(other)) if other.id != id => return Err(SaveError::DoorTaken),
+        (None, Some(existing)) => Some(existing.id),
+        (id, _) => id,
+    };
+    let fields = |m: &mut household::ActiveModel| {
+        m.grid_code = Set(h.codes.grid.clone());
+        m.community_code = Set(h.codes.community.clone());
+        m.street_code = Set(h.codes.street.clone());
+        m.building_id = Set(b);
+        m.unit = Set(h.unit.clone());
+        m.room = Set(h.room.clone());
+        m.door = Set(h.door());
+        m.housing = Set(h.housing.clone());
+        m.care_tags = Set(h.care_tags.clone());
+        m.resident_id = Set(h.resident_id);
+        m.updated_at = Set(now);
+    };
+    let id = match id {
+        Some(id) => {
+            let mut m = household::ActiveModel {
+                id: Set(id),
+                ..Default::default()
+            };
+            fields(&mut m);
+            m.update(db).await?;
+            household_member::Entity::delete_many()
+                .filter(household_member::Column::HouseholdId.eq(id))
+                .exec(db)
+                .await?;
+            id
+        }
+        None => {
+            let mut m = household::ActiveModel {
+                created_at: Set(now),
+                ..Default::default()
+            };
+            fields(&mut m);
+            m.insert(db).await?.id
+        }
+    };
+    let members: Vec<household_member::ActiveModel> = h
+        .members
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (name, relation, phone, id_number))| household_member::ActiveModel {
+                household_id: Set(id),
+                grid_code: Set(h.codes.grid.clone()),
+                community_code: Set(h.codes.community.clone()),
+                street_code: Set(h.codes.street.clone()),
+                name: Set(name.clone()),
+                relation: Set(relation.clone()),
+                phone: Set(phone.clone()),
+                id_number: Set(id_number.clone()),
+                sort: Set(i as i64),
+                ..Default::default()
+            },
+        )
+        .collect();
+    if !members.is_empty() {
+        household_member::Entity::insert_many(members)
+            .exec(db)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Adds a household or changes household `id`, in one transaction.
+pub async fn save<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    h: &NewHousehold,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, SaveError> {
+    let txn = db.begin().await?;
+    let id = write(&txn, h, id, now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Writes every household of a sheet in one transaction: all or nothing.
+/// A household at a door already stored has its record replaced.
+/// `progress` hears the count of households written, now and then.
+pub async fn import<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    households: &[NewHousehold],
+    now: DateTime<Utc>,
+    progress: impl Fn(u64),
+) -> Result<(), SaveError> {
+    let txn = db.begin().await?;
+    for (i, h) in households.iter().enumerate() {
+        write(&txn, h, None, now).await?;
+        if i % 200 == 199 {
+            progress(i as u64 + 1);
+        }
+    }
+    txn.commit().await?;
+    progress(households.len() as u64);
+    Ok(())
+}
+
+fn household_row(m: household::Model, building: String) -> HouseholdRow {
+    HouseholdRow {
+        id: m.id,
+        codes: Codes {
+            grid: m.grid_code,
+            community: m.community_code,
+            street: m.street_code,
+        },
+        building,
+        unit: m.unit,
+        room: m.room,
+        door: m.door,
+        housing: m.housing,
+        care_tags: m.care_tags,
+        resident_id: m.resident_id,
+        updated_at: m.updated_at,
+    }
+}
+
+fn member_row(m: household_member::Model) -> MemberRow {
+    MemberRow {
+        id: m.id,
+        household_id: m.household_id,
+        name: m.name,
+        relation: m.relation,
+        phone: m.phone,
+        id_number: m.id_number,
+    }
+}
+
+/// A household and its members in order.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(HouseholdRow, Vec<MemberRow>)>, DbErr> {
+    let Some(h) = household::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let b = building::Entity::find_by_id(h.building_id)
+        .one(db)
+        .await?
+        .map(|b| b.name)
+        .unwrap_or_default();
+    let members = members_of(db, &[id]).await?;
+    Ok(Some((household_row(h, b), members)))
+}
+
+/// The members of these households, each household's in order.
+pub async fn members_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<MemberRow>, DbErr> {
+    use household_member::Column as C;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(household_member::Entity::find()
+        .filter(C::HouseholdId.is_in(ids.to_vec()))
+        .order_by_asc(C::HouseholdId)
+        .order_by_asc(C::Sort)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(member_row)
+        .collect())
+}
+
+/// The household a resident's account sees.
+pub async fn of_resident(db: &impl ConnectionTrait, user: i64) -> Result<Option<i64>, DbErr> {
+    Ok(household::Entity::find()
+        .filter(household::Column::ResidentId.eq(user))
+        .one(db)
+        .await?
+        .map(|h| h.id))
+}
+
+/// Households in the area.
+pub async fn count_in(db: &impl ConnectionTrait, area: &Area) -> Result<u64, DbErr> {
+    use household::Column as C;
+    household::Entity::find()
+        .filter(area.condition(C::GridCode, C::CommunityCode, C::StreetCode))
+        .count(db)
+        .await
+}
+
+/// Text from `q` up: the upper end of a prefix range on an index (code
+/// points sort after every character a prefix can be followed by).
+fn prefix_end(q: &str) -> String {
+    format!("{q}\u{10FFFF}")
+}
+
+/// A household found, with the member that matched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    pub row: HouseholdRow,
+    pub members: Vec<MemberRow>,
+    pub matched: Option<i64>,
+}
+
+/// Households of the area whose door, or a member's name or phone, starts
+/// with `q` (an empty `q`: the first doors in order), at most `limit`.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    area: &Area,
+    q: &str,
+    limit: u64,
+) -> Result<Vec<Found>, DbErr> {
+    use household::Column as H;
+    use household_member::Column as M;
+    let mut matched: HashMap<i64, i64> = HashMap::new();
+    let mut ids: Vec<i64> = Vec::new();
+    if !q.is_empty() {
+        let by_person = if q.chars().all(|c| c.is_ascii_digit()) {
+            household_member::Entity::find()
+                .filter(M::Phone.gte(q))
+                .filter(M::Phone.lt(prefix_end(q)))
+                .filter(area.condition(M::GridCode, M::CommunityCode, M::StreetCode))
+        } else {
+            household_member::Entity::find()
+                .filter(area.condition(M::GridCode, M::CommunityCode, M::StreetCode))
+                .filter(M::Name.gte(q))
+                .filter(M::Name.lt(prefix_end(q)))
+        };
+        for m in by_person.limit(limit).all(db).await? {
+            if !matched.contains_key(&m.household_id) {
+                matched.insert(m.household_id, m.id);
+                ids.push(m.household_id);
+            }
+        }
+    }
+    let mut doors = household::Entity::find()
+        .filter(area.condition(H::GridCode, H::CommunityCode, H::StreetCode))
+        .order_by_asc(H::Door)
+        .limit(limit);
+    if !q.is_empty() {
+        doors = doors
+            .filter(H::Door.gte(q))
+            .filter(H::Door.lt(prefix_end(q)));
+    }
+    let mut rows: HashMap<i64, household::Model> = HashMap::new();
+    for h in doors.all(db).await? {
+        if !ids.contains(&h.id) {
+            ids.push(h.id);
+        }
+        rows.insert(h.id, h);
+    }
+    ids.truncate(limit as usize);
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|i| !rows.contains_key(i))
+        .collect();
+    if !missing.is_empty() {
+        for h in household::Entity::find()
+            .filter(H::Id.is_in(missing))
+            .all(db)
+            .await?
+        {
+            rows.insert(h.id, h);
+        }
+    }
+    let building_ids: Vec<i64> = rows.values().map(|h| h.building_id).collect();
+    let buildings: HashMap<i64, String> = if building_ids.is_empty() {
+        HashMap::new()
+    } else {
+        building::Entity::find()
+            .filter(building::Column::Id.is_in(building_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect()
+    };
+    let mut members: HashMap<i64, Vec<MemberRow>> = HashMap::new();
+    for m in members_of(db, &ids).await? {
+        members.entry(m.household_id).or_default().push(m);
+    }
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| {
+            let h = rows.remove(&id)?;
+            let b = buildings.get(&h.building_id).cloned().unwrap_or_default();
+            Some(Found {
+                members: members.remove(&id).unwrap_or_default(),
+                matched: matched.get(&id).copied(),
+                row: household_row(h, b),
+            })
+        })
+        .collect())
+}
+
+/// Every household of the area with its members, a page at a time in id
+/// order (an export).
+pub async fn page_in(
+    db: &impl ConnectionTrait,
+    area: &Area,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<(HouseholdRow, Vec<MemberRow>)>, DbErr> {
+    use household::Column as H;
+    let rows = household::Entity::find()
+        .filter(area.condition(H::GridCode, H::CommunityCode, H::StreetCode))
+        .filter(H::Id.gt(after))
+        .order_by_asc(H::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
+    let bids: Vec<i64> = rows.iter().map(|h| h.building_id).collect();
+    let buildings: HashMap<i64, String> = building::Entity::find()
+        .filter(building::Column::Id.is_in(bids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let mut members: HashMap<i64, Vec<MemberRow>> = HashMap::new();
+    for m in members_of(db, &ids).await? {
+        members.entry(m.household_id).or_default().push(m);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|h| {
+            let b = buildings.get(&h.building_id).cloned().unwrap_or_default();
+            let id = h.id;
+            (household_row(h, b), members.remove(&id).unwrap_or_default())
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- groups
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupRow {
+    pub id: i64,
+    pub codes: Codes,
+    pub name: String,
+    pub kind: String,
+    pub leader_name: String,
+    pub leader_phone: String,
+    pub leader_id: Option<i64>,
+}
+
+fn group_row(m: household_group::Model) -> GroupRow {
+    GroupRow {
+        id: m.id,
+        codes: Codes {
+            grid: m.grid_code,
+            community: m.community_code,
+            street: m.street_code,
+        },
+        name: m.name,
+        kind: m.kind,
+        leader_name: m.leader_name,
+        leader_phone: m.leader_phone,
+        leader_id: m.leader_id,
+    }
+}
+
+/// The groups of the area.
+pub async fn groups_in(db: &impl ConnectionTrait, area: &Area) -> Result<Vec<GroupRow>, DbErr> {
+    use household_group::Column as C;
+    Ok(household_group::Entity::find()
+        .filter(area.condition(C::GridCode, C::CommunityCode, C::StreetCode))
+        .order_by_asc(C::Id)
+        .limit(200)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(group_row)
+        .collect())
+}
+
+/// The groups someone leads (联保长).
+pub async fn groups_led_by(db: &impl ConnectionTrait, user: i64) -> Result<Vec<GroupRow>, DbErr> {
+    Ok(household_group::Entity::find()
+        .filter(household_group::Column::LeaderId.eq(user))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(group_row)
+        .collect())
+}
+
+pub async fn group_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<GroupRow>, DbErr> {
+    Ok(household_group::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(group_row))
+}
+
+/// The group a household is in, if any.
+pub async fn group_of(
+    db: &impl ConnectionTrait,
+    household: i64,
+) -> Result<Option<GroupRow>, DbErr> {
+    let Some(link) = group_household::Entity::find()
+        .filter(group_household::Column::HouseholdId.eq(household))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    group_by_id(db, link.group_id).await
+}
+
+/// The households of each group: (group, household) pairs.
+pub async fn doors_of(db: &impl ConnectionTrait, groups: &[i64]) -> Result<Vec<(i64, i64)>, DbErr> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(group_household::Entity::find()
+        .filter(group_household::Column::GroupId.is_in(groups.to_vec()))
+        .order_by_asc(group_household::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.group_id, l.household_id))
+        .collect())
+}
+
+/// Households as a group's doors show them: door and head (first member).
+pub async fn heads_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, (String, String)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let doors: HashMap<i64, String> = household::Entity::find()
+        .filter(household::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.door))
+        .collect();
+    let mut out = HashMap::new();
+    for m in members_of(db, ids).await? {
+        if let Some(d) = doors.get(&m.household_id) {
+            out.entry(m.household_id).or_insert((d.clone(), m.name));
+        }
+    }
+    for (id, d) in doors {
+        out.entry(id).or_insert((d, String::new()));
+    }
+    Ok(out)
+}
+
+/// Why a group could not be formed.
+#[derive(Debug)]
+pub enum GroupError {
+    /// A household is in another group already.
+    Taken(i64),
+    Db(DbErr),
+}
+
+impl From<DbErr> for GroupError {
+    fn from(e: DbErr) -> Self {
+        GroupError::Db(e)
+    }
+}
+
+/// Forms a group of these households in one transaction.
+pub async fn create_group<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    g: &GroupRow,
+    households: &[i64],
+    now: DateTime<Utc>,
+) -> Result<i64, GroupError> {
+    let txn = db.begin().await?;
+    if let Some(l) = group_household::Entity::find()
+        .filter(group_household::Column::HouseholdId.is_in(households.to_vec()))
+        .one(&txn)
+        .await?
+    {
+        return Err(GroupError::Taken(l.household_id));
+    }
+    let id = household_group::ActiveModel {
+        grid_code: Set(g.codes.grid.clone()),
+        community_code: Set(g.codes.community.clone()),
+        street_code: Set(g.codes.street.clone()),
+        name: Set(g.name.clone()),
+        kind: Set(g.kind.clone()),
+        leader_name: Set(g.leader_name.clone()),
+        leader_phone: Set(g.leader_phone.clone()),
+        leader_id: Set(g.leader_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?
+    .id;
+    group_household::Entity::insert_many(households.iter().map(|h| group_household::ActiveModel {
+        group_id: Set(id),
+        household_id: Set(*h),
+        ..Default::default()
+    }))
+    .exec(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskRow {
+    pub id: i64,
+    pub group_id: i64,
+    pub title: String,
+    pub body: String,
+    pub due_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_task(
+    db: &impl ConnectionTrait,
+    group: i64,
+    title: &str,
+    body: &str,
+    due_on: Option<NaiveDate>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    Ok(group_task::ActiveModel {
+        group_id: Set(group),
+        title: Set(title.to_string()),
+        body: Set(body.to_string()),
+        due_on: Set(due_on),
+        created_by: Set(by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+pub async fn task_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<TaskRow>, DbErr> {
+    Ok(group_task::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(task_row))
+}
+
+fn task_row(t: group_task::Model) -> TaskRow {
+    TaskRow {
+        id: t.id,
+        group_id: t.group_id,
+        title: t.title,
+        body: t.body,
+        due_on: t.due_on,
+        created_at: t.created_at,
+    }
+}
+
+/// The tasks of these groups, newest first.
+pub async fn tasks_of(db: &impl ConnectionTrait, groups: &[i64]) -> Result<Vec<TaskRow>, DbErr> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(group_task::Entity::find()
+        .filter(group_task::Column::GroupId.is_in(groups.to_vec()))
+        .order_by_desc(group_task::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(task_row)
+        .collect())
+}
+
+/// The doors marked done: (task, household) pairs.
+pub async fn marks_of(db: &impl ConnectionTrait, tasks: &[i64]) -> Result<Vec<(i64, i64)>, DbErr> {
+    if tasks.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(group_task_mark::Entity::find()
+        .filter(group_task_mark::Column::TaskId.is_in(tasks.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.task_id, m.household_id))
+        .collect())
+}
+
+/// Marks a door done or not done for a task (again: no change).
+pub async fn mark(
+    db: &impl ConnectionTrait,
+    task: i64,
+    household: i64,
+    done: bool,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use group_task_mark::Column as C;
+    if done {
+        group_task_mark::Entity::insert(group_task_mark::ActiveModel {
+            task_id: Set(task),
+            household_id: Set(household),
+            by_id: Set(by),
+            at: Set(now),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([C::TaskId, C::HouseholdId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    } else {
+        group_task_mark::Entity::delete_many()
+            .filter(C::TaskId.eq(task))
+            .filter(C::HouseholdId.eq(household))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- corrections
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CorrectionRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub codes: Codes,
+    pub user_id: i64,
+    pub text: String,
+    pub done: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+fn correction_row(m: household_correction::Model) -> CorrectionRow {
+    CorrectionRow {
+        id: m.id,
+        household_id: m.household_id,
+        codes: Codes {
+            grid: m.grid_code,
+            community: m.community_code,
+            street: m.street_code,
+        },
+        user_id: m.user_id,
+        text: m.text,
+        done: m.done,
+        created_at: m.created_at,
+    }
+}
+
+pub async fn insert_correction(
+    db: &impl ConnectionTrait,
+    household: i64,
+    codes: &Codes,
+    user: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    Ok(household_correction::ActiveModel {
+        household_id: Set(household),
+        grid_code: Set(codes.grid.clone()),
+        community_code: Set(codes.community.clone()),
+        street_code: Set(codes.street.clone()),
+        user_id: Set(user),
+        text: Set(text.to_string()),
+        done: Set(false),
+        created_at: Set(now),
+        handled_by: Set(None),
+        handled_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Open correction requests of the area, oldest first.
+pub async fn open_corrections(
+    db: &impl ConnectionTrait,
+    area: &Area,
+) -> Result<Vec<CorrectionRow>, DbErr> {
+    use household_correction::Column as C;
+    Ok(household_correction::Entity::find()
+        .filter(area.condition(C::GridCode, C::CommunityCode, C::StreetCode))
+        .filter(C::Done.eq(false))
+        .order_by_asc(C::Id)
+        .limit(100)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(correction_row)
+        .collect())
+}
+
+/// A resident's own requests, newest first.
+pub async fn corrections_by(
+    db: &impl ConnectionTrait,
+    user: i64,
+) -> Result<Vec<CorrectionRow>, DbErr> {
+    use household_correction::Column as C;
+    Ok(household_correction::Entity::find()
+        .filter(C::UserId.eq(user))
+        .order_by_desc(C::Id)
+        .limit(20)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(correction_row)
+        .collect())
+}
+
+pub async fn correction_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<CorrectionRow>, DbErr> {
+    Ok(household_correction::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(correction_row))
+}
+
+/// Marks a request handled (again: no change).
+pub async fn close_correction(
+    db: &impl ConnectionTrait,
+    id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    household_correction::ActiveModel {
+        id: Set(id),
+        done: Set(true),
+        handled_by: Set(Some(by)),
+        handled_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}

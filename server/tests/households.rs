@@ -1,0 +1,639 @@
+//! 人房信息 (issue 12 item 5) through the real router: a grid worker keeps
+//! households; a worker of another grid sees nothing; ID numbers, phones
+//! and care tags stay masked until revealed; every look, reveal, import and
+//! export is in the audit log; a sheet with bad rows is refused row by row
+//! and leaves nothing behind; a 联户组's leader ticks doors done; a resident
+//! sees their own household and asks for a correction.
+
+mod common;
+
+use app::backend::store::audit as audit_log;
+use app::domain::audit::{AuditAction, AuditFilter};
+use app::domain::auth::{Grant, Role, Scope};
+use common::{phone_of, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const GRID: &str = "370103-001-001-01";
+const NEXT_DOOR: &str = "370103-001-001-02";
+const COMMUNITY: &str = "370103-001-001";
+
+/// A valid ID number (GB 11643 check character) from 17 digits.
+fn id_number(first17: &str) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = first17
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    format!("{first17}{}", C[(sum % 11) as usize])
+}
+
+fn household(grid: &str, building: &str, room: &str, members: Value) -> Value {
+    json!({
+        "id": null,
+        "grid": grid,
+        "building": building,
+        "unit": "1单元",
+        "room": room,
+        "housing": "rented",
+        "care_tags": ["elderly_alone"],
+        "members": members,
+        "account_phone": "",
+    })
+}
+
+async fn save(app: &TestApp, c: &reqwest::Client, h: Value) -> (StatusCode, Value) {
+    app.call_json(c, "save_household", json!({ "household": h }))
+        .await
+}
+
+async fn lines(app: &TestApp, action: AuditAction, actor: i64) -> usize {
+    let filter = AuditFilter {
+        action: Some(action),
+        actor_id: Some(actor),
+        ..Default::default()
+    };
+    audit_log::page(&app.state.db, None, &filter, None, 100)
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn records(app: &TestApp, c: &reqwest::Client, area: &str, q: &str) -> (StatusCode, Value) {
+    app.call(c, "household_records", &[("area", area), ("q", q)])
+        .await
+}
+
+fn door_ids(page: &Value) -> Vec<i64> {
+    page["hits"]
+        .as_array()
+        .map(|a| a.iter().map(|h| h["id"].as_i64().unwrap()).collect())
+        .unwrap_or_default()
+}
+
+async fn a_worker_keeps_households_masked_until_revealed(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let worker_id = app.user_id(phone_of(Role::GridWorker)).await;
+    let idn = id_number("37010319800101123");
+    let (s, h) = save(
+        &app,
+        &worker,
+        household(
+            GRID,
+            "99号楼",
+            "302",
+            json!([
+                {"name": "欧阳测试", "relation": "head", "phone": "13912345678", "id_number": idn},
+                {"name": "欧阳小测", "relation": "child", "phone": "", "id_number": ""},
+            ]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{h}");
+    let id = h["id"].as_i64().unwrap();
+    // What comes back is masked: phone, ID number, care tags.
+    assert_eq!(h["members"][0]["phone"], "139****5678");
+    assert_eq!(
+        h["members"][0]["id_number"],
+        format!("370***********{}", &idn[14..])
+    );
+    assert_eq!(h["care_tags"], Value::Null);
+    assert_eq!(h["care_count"], 1);
+
+    // Found by name, by phone and by door within the worker's grid.
+    for q in ["欧阳", "1391234", "99号楼"] {
+        let (s, page) = records(&app, &worker, GRID, q).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert!(door_ids(&page).contains(&id), "{q}: {page}");
+    }
+    let (_, page) = records(&app, &worker, GRID, "欧阳小").await;
+    assert_eq!(page["hits"][0]["matched"], "欧阳小测");
+
+    // Opening is audited and still masked; a reveal shows everything, audited.
+    let before = lines(&app, AuditAction::HouseholdRead, worker_id).await;
+    let (s, v) = app
+        .call(&worker, "household", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["members"][0]["phone"], "139****5678");
+    assert_eq!(v["revealed"], false);
+    assert_eq!(
+        lines(&app, AuditAction::HouseholdRead, worker_id).await,
+        before + 1
+    );
+    assert_eq!(
+        lines(&app, AuditAction::HouseholdRevealed, worker_id).await,
+        0
+    );
+    let (s, full) = app
+        .call(&worker, "reveal_household", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{full}");
+    assert_eq!(full["members"][0]["phone"], "13912345678");
+    assert_eq!(full["members"][0]["id_number"], idn);
+    assert_eq!(full["care_tags"], json!(["elderly_alone"]));
+    assert_eq!(
+        lines(&app, AuditAction::HouseholdRevealed, worker_id).await,
+        1
+    );
+
+    // An edit that sends the masks back keeps what is stored.
+    let mut edit = v.clone();
+    let masked_members: Vec<Value> = v["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            json!({"id": m["id"], "name": m["name"], "relation": m["relation"],
+                   "phone": m["phone"].as_str().unwrap_or(""),
+                   "id_number": m["id_number"].as_str().unwrap_or("")})
+        })
+        .collect();
+    edit = json!({
+        "id": id, "grid": GRID, "building": edit["building"], "unit": edit["unit"],
+        "room": edit["room"], "housing": "owner_occupied", "care_tags": null,
+        "members": masked_members, "account_phone": "",
+    });
+    let (s, body) = save(&app, &worker, edit).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, full) = app
+        .call(&worker, "reveal_household", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(full["housing"], "owner_occupied");
+    assert_eq!(full["members"][0]["phone"], "13912345678");
+    assert_eq!(full["members"][0]["id_number"], idn);
+    assert_eq!(full["care_tags"], json!(["elderly_alone"]));
+
+    // A bad ID number is refused with a readable message.
+    let (s, body) = save(
+        &app,
+        &worker,
+        household(
+            GRID,
+            "99号楼",
+            "303",
+            json!([{"name": "王五", "relation": "head", "id_number": "370103198001011230"}]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("NotIdNumber"), "{body}");
+
+    // A worker of the next grid: nothing of this grid, not even by id.
+    let (_, other) = app
+        .person(
+            "邻格网格员",
+            &[Grant::new(Role::GridWorker, Scope::Grid(NEXT_DOOR.into())).unwrap()],
+        )
+        .await;
+    let (s, _) = app
+        .call(&other, "household", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .call(&other, "reveal_household", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = records(&app, &other, GRID, "").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, page) = records(&app, &other, NEXT_DOOR, "欧阳").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert!(door_ids(&page).is_empty(), "{page}");
+    // Nor may they write into it.
+    let (s, _) = save(
+        &app,
+        &other,
+        household(
+            GRID,
+            "98号楼",
+            "1",
+            json!([{"name": "甲", "relation": "head"}]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Departments, companies, units, party members, residents: nothing.
+    for role in [
+        Role::Department,
+        Role::PropertyCompany,
+        Role::UnitAdmin,
+        Role::PartyMember,
+        Role::Resident,
+    ] {
+        let c = app.signed_in(phone_of(role)).await;
+        let (s, _) = app.call(&c, "household", &[("id", &id.to_string())]).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{role:?}");
+        let (s, _) = records(&app, &c, GRID, "").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{role:?}");
+    }
+    // The community sees it; its instructor reads but does not write.
+    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (_, page) = records(&app, &admin, COMMUNITY, "欧阳").await;
+    assert!(door_ids(&page).contains(&id));
+    let instructor = app.signed_in(phone_of(Role::Instructor)).await;
+    let (s, _) = app
+        .call(&instructor, "household", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = save(
+        &app,
+        &instructor,
+        household(
+            GRID,
+            "98号楼",
+            "2",
+            json!([{"name": "乙", "relation": "head"}]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn a_group_leader_ticks_doors_and_sees_no_sensitive_field(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let mut ids = Vec::new();
+    for room in ["101", "102", "201"] {
+        let (s, h) = save(
+            &app,
+            &worker,
+            household(
+                GRID,
+                "97号楼",
+                room,
+                json!([{"name": format!("住户{room}"), "relation": "head", "phone": "13700001111", "id_number": id_number("37010319800101123")}]),
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{h}");
+        ids.push(h["id"].as_i64().unwrap());
+    }
+    let resident = phone_of(Role::Resident);
+    let (s, g) = app
+        .call_json(
+            &worker,
+            "create_household_group",
+            json!({"group": {"grid": GRID, "name": "97号楼联户组", "kind": "households",
+                   "leader_name": "郑丽", "leader_phone": resident, "households": ids}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    assert_eq!(g["doors"].as_array().unwrap().len(), 3);
+    let group = g["id"].as_i64().unwrap();
+    // A household is in one group at most.
+    let (s, body) = app
+        .call_json(
+            &worker,
+            "create_household_group",
+            json!({"group": {"grid": GRID, "name": "重复", "kind": "households",
+                   "leader_name": "某", "leader_phone": "13700002222", "households": [ids[0]]}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+
+    let (s, g) = app
+        .call_json(
+            &worker,
+            "push_group_task",
+            json!({"task": {"group_id": group, "title": "防诈骗入户宣传", "body": "每户发放宣传单", "due_on": null}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    let task = g["tasks"][0]["id"].as_i64().unwrap();
+
+    // The leader (a resident) sees their group: doors and names, ticks one.
+    let leader = app.signed_in(resident).await;
+    let (s, mine) = app.call(&leader, "own_household", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    let led = &mine["groups"][0];
+    assert_eq!(led["name"], "97号楼联户组");
+    assert_eq!(led["doors"][0]["head"], "住户101");
+    assert!(!led.to_string().contains("37010319800101123"), "{led}");
+    assert!(!led.to_string().contains("13700001111"), "{led}");
+    let (s, g) = app
+        .call(
+            &leader,
+            "mark_group_door",
+            &[
+                ("task_id", &task.to_string()),
+                ("household_id", &ids[1].to_string()),
+                ("done", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    assert_eq!(g["tasks"][0]["done"], json!([ids[1]]));
+    // The leader cannot push tasks; a stranger cannot tick.
+    let (s, _) = app
+        .call_json(
+            &leader,
+            "push_group_task",
+            json!({"task": {"group_id": group, "title": "x", "body": "", "due_on": null}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let member = app.signed_in(phone_of(Role::PartyMember)).await;
+    let (s, _) = app
+        .call(
+            &member,
+            "mark_group_door",
+            &[
+                ("task_id", &task.to_string()),
+                ("household_id", &ids[0].to_string()),
+                ("done", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Staff see the tick; unticking works.
+    let (s, g) = app
+        .call(
+            &worker,
+            "mark_group_door",
+            &[
+                ("task_id", &task.to_string()),
+                ("household_id", &ids[1].to_string()),
+                ("done", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    assert_eq!(g["tasks"][0]["done"], json!([]));
+}
+
+async fn a_resident_sees_their_household_and_asks_for_a_correction(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let (resident_id, resident) = app
+        .person(
+            "居民甲",
+            &[Grant::new(Role::Resident, Scope::None).unwrap()],
+        )
+        .await;
+    let phone = app::backend::store::accounts::user_by_id(&app.state.db, resident_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .phone;
+    let idn = id_number("37010319900202456");
+    let mut h = household(
+        GRID,
+        "96号楼",
+        "501",
+        json!([{"name": "居民甲", "relation": "head", "phone": phone, "id_number": idn}]),
+    );
+    h["account_phone"] = json!(phone);
+    let (s, body) = save(&app, &worker, h).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+
+    let (s, mine) = app.call(&resident, "own_household", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert_eq!(mine["household"]["room"], "501");
+    assert!(!mine.to_string().contains(&idn), "ID masked: {mine}");
+    // Another resident sees no household of theirs.
+    let other = app.signed_in(phone_of(Role::Resident)).await;
+    let (_, theirs) = app.call(&other, "own_household", &[]).await;
+    assert_eq!(theirs["household"], Value::Null);
+
+    let (s, mine) = app
+        .call(
+            &resident,
+            "ask_correction",
+            &[("text", "我家已搬入一名老人，请添加")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert_eq!(mine["corrections"][0]["done"], false);
+    let (_, page) = records(&app, &worker, GRID, "").await;
+    let c = page["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["text"] == "我家已搬入一名老人，请添加")
+        .cloned()
+        .expect("the worker sees the request");
+    assert_eq!(c["door"], "96号楼1单元501");
+    let (s, body) = app
+        .call(&worker, "close_correction", &[("id", &c["id"].to_string())])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, mine) = app.call(&resident, "own_household", &[]).await;
+    assert_eq!(mine["corrections"][0]["done"], true);
+    // A resident cannot close requests.
+    let (s, _) = app
+        .call(
+            &resident,
+            "close_correction",
+            &[("id", &c["id"].to_string())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// An XLSX of `rows` under the template's header.
+fn sheet(rows: &[[&str; 11]]) -> Vec<u8> {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in app::domain::household::SHEET_COLUMNS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+async fn import(app: &TestApp, c: &reqwest::Client, area: &str, bytes: Vec<u8>) -> Value {
+    let res = c
+        .post(app.url(&format!("/api/v1/households/import?area={area}")))
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let mut job: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{job}");
+    let id = job["id"].as_str().unwrap().to_string();
+    for _ in 0..600 {
+        if ["done", "refused", "failed"].contains(&job["stage"].as_str().unwrap_or("")) {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (s, j) = app.call(c, "import_progress", &[("id", &id)]).await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        job = j;
+    }
+    panic!("import did not finish: {job}");
+}
+
+async fn a_sheet_with_bad_rows_is_refused_row_by_row_and_leaves_nothing(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let worker_id = app.user_id(phone_of(Role::GridWorker)).await;
+    let good_id = id_number("37010319700303789");
+    let (_, before) = records(&app, &worker, GRID, "").await;
+    let total = before["total"].as_u64().unwrap();
+
+    let bad = sheet(&[
+        [
+            GRID,
+            "80号楼",
+            "1单元",
+            "101",
+            "自住",
+            "独居老人",
+            "赵一",
+            "户主",
+            "13800138000",
+            good_id.as_str(),
+            "",
+        ],
+        [
+            GRID, "80号楼", "1单元", "101", "", "", "赵二", "表亲", "", "", "",
+        ],
+        [
+            GRID, "80号楼", "1单元", "102", "借住", "", "钱三", "户主", "", "", "",
+        ],
+        [
+            NEXT_DOOR, "80号楼", "1单元", "103", "自住", "", "孙四", "户主", "", "", "",
+        ],
+        [
+            GRID, "80号楼", "1单元", "104", "自住", "", "李五", "户主", "", "123456", "",
+        ],
+    ]);
+    let job = import(&app, &worker, GRID, bad).await;
+    assert_eq!(job["stage"], "refused", "{job}");
+    let rows: Vec<(u64, String)> = job["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_u64().unwrap(),
+                p["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (3, "Relation".into()),
+            (4, "Housing".into()),
+            (5, "Place".into()),
+            (6, "IdNumber".into()),
+        ],
+        "{job}"
+    );
+    let (_, after) = records(&app, &worker, GRID, "").await;
+    assert_eq!(after["total"].as_u64().unwrap(), total, "nothing written");
+    assert_eq!(
+        lines(&app, AuditAction::HouseholdsImported, worker_id).await,
+        0
+    );
+
+    // The template reads back: its example grid is not the worker's.
+    let res = worker
+        .get(app.url("/api/v1/households/template.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let template = res.bytes().await.unwrap().to_vec();
+    let job = import(&app, &worker, GRID, template).await;
+    assert_eq!(job["stage"], "refused", "{job}");
+    assert_eq!(job["problems"][0]["row"], 2);
+    assert_eq!(job["problems"][0]["field"], "Place");
+
+    // A good sheet: two households, three people; audited.
+    let good = sheet(&[
+        [
+            GRID,
+            "80号楼",
+            "1单元",
+            "101",
+            "自住",
+            "独居老人、低保",
+            "赵一",
+            "户主",
+            "13800138000",
+            good_id.as_str(),
+            "",
+        ],
+        [
+            GRID, "80号楼", "1单元", "101", "", "", "赵二", "配偶", "", "", "",
+        ],
+        [
+            GRID, "80号楼", "1单元", "102", "出租", "", "钱三", "租户", "", "", "",
+        ],
+    ]);
+    let job = import(&app, &worker, GRID, good).await;
+    assert_eq!(job["stage"], "done", "{job}");
+    assert_eq!(job["households"], 2);
+    assert_eq!(job["members"], 3);
+    let (_, after) = records(&app, &worker, GRID, "80号楼").await;
+    assert_eq!(after["total"].as_u64().unwrap(), total + 2);
+    assert_eq!(door_ids(&after).len(), 2, "{after}");
+    assert_eq!(
+        lines(&app, AuditAction::HouseholdsImported, worker_id).await,
+        1
+    );
+
+    // Another grid's worker cannot import into this grid.
+    let (_, other) = app
+        .person(
+            "邻格网格员",
+            &[Grant::new(Role::GridWorker, Scope::Grid(NEXT_DOOR.into())).unwrap()],
+        )
+        .await;
+    let res = other
+        .post(app.url(&format!("/api/v1/households/import?area={GRID}")))
+        .body(sheet(&[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The export is audited and carries masks only.
+    let (s, job) = app
+        .call_json(
+            &worker,
+            "start_export",
+            json!({"ask": {"kind": "households", "format": "csv", "filters": {"area": GRID}}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{job}");
+    assert_eq!(lines(&app, AuditAction::Exported, worker_id).await, 1);
+    let url = job["url"]
+        .as_str()
+        .expect("a small export is ready")
+        .to_string();
+    let csv = worker
+        .get(app.url(&url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("赵一"), "{csv}");
+    assert!(csv.contains("138****8000"), "{csv}");
+    assert!(!csv.contains(&good_id), "{csv}");
+    assert!(!csv.contains("独居老人"), "{csv}");
+}
+
+on_both_backends!(
+    a_worker_keeps_households_masked_until_revealed,
+    a_group_leader_ticks_doors_and_sees_no_sensitive_field,
+    a_resident_sees_their_household_and_asks_for_a_correction,
+    a_sheet_with_bad_rows_is_refused_row_by_row_and_leaves_nothing,
+);
