@@ -309,7 +309,14 @@ async fn a_group_leader_ticks_doors_and_sees_no_sensitive_field(backend: Backend
     let leader = app.signed_in(resident).await;
     let (s, mine) = app.call(&leader, "own_household", &[]).await;
     assert_eq!(s, StatusCode::OK, "{mine}");
-    let led = &mine["groups"][0];
+    let led = mine["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "97号楼联户组")
+        .cloned()
+        .expect("the group the resident leads");
+    let led = &led;
     assert_eq!(led["name"], "97号楼联户组");
     assert_eq!(led["doors"][0]["head"], "住户101");
     assert!(!led.to_string().contains("37010319800101123"), "{led}");
@@ -395,7 +402,12 @@ async fn a_resident_sees_their_household_and_asks_for_a_correction(backend: Back
     assert_eq!(mine["household"]["room"], "501");
     assert!(!mine.to_string().contains(&idn), "ID masked: {mine}");
     // Another resident sees no household of theirs.
-    let other = app.signed_in(phone_of(Role::Resident)).await;
+    let (_, other) = app
+        .person(
+            "居民乙",
+            &[Grant::new(Role::Resident, Scope::None).unwrap()],
+        )
+        .await;
     let (_, theirs) = app.call(&other, "own_household", &[]).await;
     assert_eq!(theirs["household"], Value::Null);
 
@@ -637,3 +649,28 @@ on_both_backends!(
     a_resident_sees_their_household_and_asks_for_a_correction,
     a_sheet_with_bad_rows_is_refused_row_by_row_and_leaves_nothing,
 );
+
+/// The demo: households in the demo grid, the demo resident's own home and
+/// the two 联户组, one led by the demo resident with a task half done.
+async fn the_demo_has_households_and_two_groups(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (s, mine) = app.call(&resident, "own_household", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert_eq!(mine["household"]["building"], "1号楼");
+    assert_eq!(mine["groups"][0]["doors"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        mine["groups"][0]["tasks"][0]["done"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (s, page) = records(&app, &admin, COMMUNITY, "").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(page["total"], 72);
+    assert_eq!(page["groups"].as_array().unwrap().len(), 2);
+}
+
+on_both_backends!(the_demo_has_households_and_two_groups);

@@ -419,7 +419,7 @@ const GIVEN: [&str; 20] = [
     "涛", "明", "超", "秀兰", "霞",
 ];
 
-fn person_name(seed: usize) -> String {
+pub(crate) fn person_name(seed: usize) -> String {
     format!(
         "{}{}",
         SURNAMES[seed % 20],
@@ -669,6 +669,19 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             geography::add_staff(db, grid_id, user_id, position, duties(position), consent).await?;
         }
     }
+    // Base information is part of the district itself (tests use it too).
+    let resident_phone = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.2 == Role::Resident)
+        .map(|a| a.0)
+        .unwrap_or_default();
+    super::demo_households::seed(
+        db,
+        &demo_grids,
+        (demo_ids[&Role::Resident], resident_phone),
+        demo_ids[&Role::GridWorker],
+    )
+    .await?;
     if cases > 0 {
         let mut reporters = super::demo_cases::residents(db, 20).await?;
         reporters.push(demo_ids[&Role::Resident]);

@@ -5,6 +5,7 @@ pub mod blob;
 pub mod cache;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_households;
 pub mod demo_patrols;
 pub mod demo_wishes;
 pub mod geo;

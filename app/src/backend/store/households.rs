@@ -237,6 +237,20 @@ pub async fn save<D: ConnectionTrait + TransactionTrait>(
     Ok(id)
 }
 
+/// Writes households inside the caller's transaction (the demo seed),
+/// answering their ids in order.
+pub async fn write_all(
+    db: &impl ConnectionTrait,
+    households: &[NewHousehold],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, SaveError> {
+    let mut ids = Vec::with_capacity(households.len());
+    for h in households {
+        ids.push(write(db, h, None, now).await?);
+    }
+    Ok(ids)
+}
+
 /// Writes every household of a sheet in one transaction: all or nothing.
 /// A household at a door already stored has its record replaced.
 /// `progress` hears the count of households written, now and then.
