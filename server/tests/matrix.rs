@@ -7,9 +7,9 @@
 //! - allowed: 200, or 400/409/429 (input or state problems, which come after
 //!   the door opened); anything else (405, 415, 5xx…) is a wrong cell too;
 //! - an allowed answer carries a variant's secret (a contact phone, a wish's
-//!   address) exactly when the caller may see it, and no answer anywhere
-//!   carries the text of the private case or of the pending wish to anyone
-//!   who may not read them.
+//!   address, a household member's ID number) exactly when the caller may
+//!   see it, and no answer anywhere carries the text of the private case or
+//!   of the pending wish to anyone who may not read them.
 //!
 //! The table is checked against the server-function registry and against
 //! the `.route(` calls of `server/src/lib.rs`: a new endpoint without a row
@@ -270,6 +270,9 @@ const SERVER_FNS: &[Row] = &[
         &[
             v("demo community", Inside(AREA_ADMINS)),
             v("the caller's own", Anywhere(&[CA, SA, SYS])),
+            // privacy.md, people and households: a grid's records are its
+            // staff's and the admins' above (masked in the file, audited).
+            v("households of the demo grid", Inside(PLACE_STAFF)),
         ],
     ),
     post!(
@@ -502,6 +505,71 @@ const SERVER_FNS: &[Row] = &[
     ),
     post!("/api/wish_map", &[v("-", Everyone)]),
     post!("/api/overdue_wish_claims", &[v("-", SignedIn)]),
+    // -- households (人房信息)
+    // privacy.md, people and households: staff of the grid and the admins
+    // above read its records (instructors read only), sensitive fields
+    // masked until revealed; a resident sees only their own household;
+    // departments, companies, units and party members as such: nothing.
+    post!(
+        "/api/household_records",
+        &[
+            v("demo grid", Inside(PLACE_STAFF)),
+            // The grid's own staff are not staff of the whole community.
+            v("demo community", Inside(AREA_ADMINS)),
+            v("the caller's own", Anywhere(PLACE_STAFF)),
+        ],
+    ),
+    // Not the resident either: theirs is `own_household`, masked.
+    post!(
+        "/api/household",
+        &[v("the demo resident's home", Inside(PLACE_STAFF))]
+    ),
+    // Whoever may read the record may reveal it (audited); only a reveal
+    // carries a member's ID number in full.
+    post!(
+        "/api/reveal_household",
+        &[seen(
+            "the demo resident's home",
+            Inside(PLACE_STAFF),
+            Inside(PLACE_STAFF)
+        )],
+    ),
+    post!(
+        "/api/save_household",
+        &[v("a new door of the demo grid", Inside(COORDINATORS))]
+    ),
+    // 联户组: formed and given tasks by staff who act on the grid; the
+    // 联保长 (the demo resident) ticks doors, nothing more.
+    post!(
+        "/api/create_household_group",
+        &[v("a door already in a group", Inside(COORDINATORS))]
+    ),
+    post!(
+        "/api/push_group_task",
+        &[v("the demo resident's group", Inside(COORDINATORS))]
+    ),
+    post!(
+        "/api/mark_group_door",
+        &[v(
+            "the demo resident's group",
+            Inside(REPORTER_AND_COORDINATORS)
+        )],
+    ),
+    // One's own household (none for most callers) and corrections to it.
+    post!("/api/own_household", &[v("-", SignedIn)]),
+    post!("/api/ask_correction", &[v("-", Inside(&[RES]))]),
+    post!(
+        "/api/close_correction",
+        &[v("the demo resident's request", Inside(COORDINATORS))]
+    ),
+    // A sheet import is its starter's alone.
+    post!(
+        "/api/import_progress",
+        &[
+            v("nobody's import", Nobody),
+            v("the demo worker's import", Inside(&[GW])),
+        ],
+    ),
 ];
 
 /// Every route of `server::router` (checked against `server/src/lib.rs`).
@@ -571,6 +639,18 @@ const REST_ROUTES: &[Row] = &[
         ],
     ),
     get!("/api/v1/audit.csv", &[v("-", Anywhere(&[SA, SYS]))]),
+    // -- households (人房信息)
+    // The template holds no records: any staff of a place. An import
+    // changes a grid's records: staff who act on it (privacy.md, people
+    // and households; instructors read only).
+    get!(
+        "/api/v1/households/template.xlsx",
+        &[v("-", Anywhere(PLACE_STAFF))]
+    ),
+    post!(
+        "/api/v1/households/import",
+        &[v("into the demo grid", Inside(COORDINATORS))]
+    ),
 ];
 
 // ---------------------------------------------------------------- callers
@@ -753,6 +833,17 @@ struct Targets {
     visit_photo: i64,
     key_issue: i64,
     export_job: String,
+    /// The demo resident's home (1号楼1单元101 of the demo grid).
+    household: i64,
+    /// The ID number of a member of it, in full (see [`Ctx::secret`]).
+    id_number: String,
+    /// The 联户组 the demo resident leads, and its task.
+    group: i64,
+    group_task: i64,
+    /// A correction request of the demo resident's.
+    correction: i64,
+    /// A sheet import of the demo worker's.
+    import_job: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -846,6 +937,17 @@ impl Ctx {
             | ("/api/v1/grids.geojson", _) => Some(phone_of(INS).into()),
             // Account lists mask phones.
             ("/api/list_accounts", _) => Some(phone_of(GW).into()),
+            // A member's ID number in full: only a reveal, by staff of the
+            // place (privacy.md, people and households); the masked record,
+            // the area's page, the resident's own view and the group's
+            // never carry it.
+            ("/api/reveal_household", _)
+            | ("/api/household", _)
+            | ("/api/household_records", _)
+            | ("/api/own_household", _)
+            | ("/api/ask_correction", _)
+            | ("/api/push_group_task", _)
+            | ("/api/mark_group_door", _) => Some(self.t.id_number.clone()),
             _ => None,
         }
     }
@@ -1420,6 +1522,86 @@ async fn setup(backend: Backend) -> Ctx {
         "a project",
     );
     ctx.t.project = project.as_i64().expect("a project id");
+
+    // Household records (seeded with the demo district): the demo
+    // resident's home in the demo grid, the 联户组 they lead with its task,
+    // a correction request of theirs, and an import of the demo worker's.
+    {
+        use app::backend::store::households as records;
+        let resident = ctx
+            .callers
+            .iter()
+            .find(|c| c.role == Some(RES) && c.side == Side::Inside)
+            .expect("the demo resident")
+            .id;
+        let db = &ctx.app.state.db;
+        let home = records::of_resident(db, resident)
+            .await
+            .unwrap()
+            .expect("the demo resident's household");
+        let (row, members) = records::by_id(db, home)
+            .await
+            .unwrap()
+            .expect("the demo resident's household row");
+        assert_eq!(
+            row.codes.grid, DEMO_GRID,
+            "the demo resident lives in the demo grid"
+        );
+        let id_number = members
+            .iter()
+            .find_map(|m| m.id_number.clone())
+            .expect("an ID number in the demo resident's household");
+        let group = records::groups_led_by(db, resident)
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+            .expect("the group the demo resident leads");
+        assert_eq!(
+            group.codes.grid, DEMO_GRID,
+            "the group lies in the demo grid"
+        );
+        assert!(
+            records::doors_of(db, &[group.id])
+                .await
+                .unwrap()
+                .iter()
+                .any(|d| d.1 == home),
+            "the demo resident's home is a door of their group"
+        );
+        let task = records::tasks_of(db, &[group.id])
+            .await
+            .unwrap()
+            .first()
+            .expect("the demo group's task")
+            .id;
+        let correction = records::insert_correction(
+            db,
+            home,
+            &row.codes,
+            resident,
+            "MX更正",
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        ctx.t.household = home;
+        ctx.t.id_number = id_number;
+        ctx.t.group = group.id;
+        ctx.t.group_task = task;
+        ctx.t.correction = correction;
+    }
+    // Not a sheet: the job starts, and is refused in the background.
+    let job = must(
+        ctx.upload(
+            &ctx.inside(GW).clone(),
+            &format!("/api/v1/households/import?area={DEMO_GRID}"),
+            b"not a sheet".to_vec(),
+        )
+        .await,
+        "an import",
+    );
+    ctx.t.import_job = job["id"].as_str().expect("an import id").to_string();
     ctx
 }
 
@@ -1602,14 +1784,15 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 .await
         }
         ("/api/start_export", _) => {
-            let area = match what {
-                "demo community" => json!(DEMO_COMMUNITY),
-                _ => Value::Null,
+            let (kind, area) = match what {
+                "demo community" => ("figures", json!(DEMO_COMMUNITY)),
+                "households of the demo grid" => ("households", json!(DEMO_GRID)),
+                _ => ("figures", Value::Null),
             };
             ctx.json(
                 c,
                 "start_export",
-                json!({"ask": {"kind": "figures", "format": "csv", "filters": {"area": area}}}),
+                json!({"ask": {"kind": kind, "format": "csv", "filters": {"area": area}}}),
             )
             .await
         }
@@ -2111,6 +2294,83 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         }
         ("/api/wish_map", _) => ctx.json(c, "wish_map", json!({"filter": {}})).await,
         ("/api/overdue_wish_claims", _) => ctx.form(c, "overdue_wish_claims", none).await,
+        // -- households
+        ("/api/household_records", _) => {
+            let mut form = vec![("q", String::new())];
+            match what {
+                "demo grid" => form.push(("area", DEMO_GRID.to_string())),
+                "demo community" => form.push(("area", DEMO_COMMUNITY.to_string())),
+                "the caller's own" => {}
+                _ => return None,
+            }
+            ctx.form(c, "household_records", &form).await
+        }
+        ("/api/household", _) => ctx.form(c, "household", &[("id", id(t.household))]).await,
+        ("/api/reveal_household", _) => {
+            ctx.form(c, "reveal_household", &[("id", id(t.household))])
+                .await
+        }
+        ("/api/save_household", _) => {
+            // A building of its own per call: two first writes of one
+            // building at once would race each other.
+            ctx.json(
+                c,
+                "save_household",
+                json!({"household": {"id": null, "grid": DEMO_GRID, "building": format!("MX{n}号楼"),
+                    "unit": "", "room": "101", "housing": "owner_occupied", "care_tags": null,
+                    "members": [{"id": null, "name": "矩阵", "relation": "head", "phone": "", "id_number": ""}],
+                    "account_phone": ""}}),
+            )
+            .await
+        }
+        ("/api/create_household_group", _) => {
+            // The demo resident's home is in their group already: an
+            // allowed caller gets 400 and nothing is formed.
+            ctx.json(
+                c,
+                "create_household_group",
+                json!({"group": {"grid": DEMO_GRID, "name": "MX组", "kind": "households",
+                    "leader_name": "某某", "leader_phone": "13700000000", "households": [t.household]}}),
+            )
+            .await
+        }
+        ("/api/push_group_task", _) => {
+            ctx.json(
+                c,
+                "push_group_task",
+                json!({"task": {"group_id": t.group, "title": "MX任务", "body": "", "due_on": null}}),
+            )
+            .await
+        }
+        ("/api/mark_group_door", _) => {
+            ctx.form(
+                c,
+                "mark_group_door",
+                &[
+                    ("task_id", id(t.group_task)),
+                    ("household_id", id(t.household)),
+                    ("done", "true".to_string()),
+                ],
+            )
+            .await
+        }
+        ("/api/own_household", _) => ctx.form(c, "own_household", none).await,
+        ("/api/ask_correction", _) => {
+            ctx.form(c, "ask_correction", &[("text", "MX门牌号有误".to_string())])
+                .await
+        }
+        ("/api/close_correction", _) => {
+            ctx.form(c, "close_correction", &[("id", id(t.correction))])
+                .await
+        }
+        ("/api/import_progress", _) => {
+            let job = match what {
+                "nobody's import" => "00".repeat(16),
+                "the demo worker's import" => t.import_job.clone(),
+                _ => return None,
+            };
+            ctx.form(c, "import_progress", &[("id", job)]).await
+        }
         // -- REST
         ("/healthz", _) => ctx.get(c, "/healthz").await,
         ("/api/v1/grids.geojson", _) => ctx.get(c, "/api/v1/grids.geojson").await,
@@ -2174,6 +2434,19 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             ctx.get(c, &format!("/api/v1/units/{}/{what}", t.unit)).await
         }
         ("/api/v1/audit.csv", _) => ctx.get(c, "/api/v1/audit.csv").await,
+        ("/api/v1/households/template.xlsx", _) => {
+            ctx.get(c, "/api/v1/households/template.xlsx").await
+        }
+        ("/api/v1/households/import", _) => {
+            // Not a sheet: an allowed caller's job starts (200) and is
+            // refused in the background; nothing is written.
+            ctx.upload(
+                c,
+                &format!("/api/v1/households/import?area={DEMO_GRID}"),
+                b"not a sheet".to_vec(),
+            )
+            .await
+        }
         _ => return None,
     };
     Some(answer)

@@ -130,6 +130,10 @@ pub enum Shortcut {
     Cases,
     /// 巡查: grid staff patrol; those above them read the day's rule.
     Patrol,
+    /// 人房信息: grid staff keep household records.
+    Households,
+    /// 我的家庭: everyone else sees their own household and the 联户组 they lead.
+    MyHome,
     /// 数据看板: community, street and system admins; departments their part.
     Dashboard,
     /// 服务: dual reporting, the service record, the wish lists.
@@ -145,6 +149,8 @@ impl Shortcut {
             Shortcut::PostWish => "post_wish",
             Shortcut::Cases => "cases",
             Shortcut::Patrol => "patrol",
+            Shortcut::Households => "households",
+            Shortcut::MyHome => "my_home",
             Shortcut::Dashboard => "dashboard",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
@@ -157,6 +163,7 @@ impl Shortcut {
             Shortcut::PostWish => "/wishes/new",
             Shortcut::Cases => "/cases",
             Shortcut::Patrol => "/patrol",
+            Shortcut::Households | Shortcut::MyHome => "/households",
             Shortcut::Dashboard => "/dashboard",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
@@ -172,6 +179,9 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
     }
     if grants.iter().any(|g| g.role.is_place_staff()) {
         out.push(Shortcut::Patrol);
+        out.push(Shortcut::Households);
+    } else {
+        out.push(Shortcut::MyHome);
     }
     if grants.iter().any(|g| {
         matches!(
@@ -225,11 +235,17 @@ mod tests {
         let resident = shortcuts(&g(Role::Resident, Scope::None));
         assert_eq!(
             resident,
-            [Shortcut::Report, Shortcut::PostWish, Shortcut::Service]
+            [
+                Shortcut::Report,
+                Shortcut::PostWish,
+                Shortcut::MyHome,
+                Shortcut::Service
+            ]
         );
         let worker = shortcuts(&g(Role::GridWorker, Scope::Grid("G1".into())));
         // The grid worker keeps the roster on 管理.
         assert!(worker.contains(&Shortcut::Cases) && worker.contains(&Shortcut::Admin));
+        assert!(worker.contains(&Shortcut::Households) && !worker.contains(&Shortcut::MyHome));
         let dept = shortcuts(&g(Role::Department, Scope::Department("CG".into())));
         assert!(dept.contains(&Shortcut::Cases) && !dept.contains(&Shortcut::Admin));
         let community = shortcuts(&g(Role::CommunityAdmin, Scope::Community("C1".into())));

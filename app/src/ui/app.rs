@@ -139,6 +139,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
                     <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()}/>
                     <Route path=path!("/rosters") view={Lazy::<RostersRoute>::new()}/>
+                    <Route path=path!("/households") view={Lazy::<HouseholdsRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -31,6 +31,8 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::PostWish => T::PostWish,
         Shortcut::Cases => T::NavCases,
         Shortcut::Patrol => T::NavPatrol,
+        Shortcut::Households => T::NavHouseholds,
+        Shortcut::MyHome => T::NavMyHome,
         Shortcut::Dashboard => T::NavDashboard,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,

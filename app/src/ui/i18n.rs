@@ -128,6 +128,8 @@ texts! { T {
     OutboxPhotoRefused => "照片未能上传到事件", "A photo could not be added to case";
     NavDashboard => "数据看板", "Dashboard";
     NavPatrol => "巡查走访", "Patrol";
+    NavHouseholds => "人房信息", "Households";
+    NavMyHome => "我的家庭", "My household";
     Area => "范围", "Area";
     Category => "类别", "Category";
     OpenBoard => "查看公开栏", "Open the public board";

@@ -12,6 +12,8 @@ pub mod departments;
 pub mod form;
 pub mod grid_page;
 pub mod home;
+pub mod household_groups;
+pub mod households;
 pub mod i18n;
 pub mod live;
 pub mod map;

@@ -63,6 +63,7 @@ lazy_pages! {
     DashboardRoute => super::dashboard::DashboardPage,
     CoverageRoute => super::coverage::CoveragePage,
     RostersRoute => super::rosters::RostersPage,
+    HouseholdsRoute => super::households::HouseholdsPage,
     NoticesRoute => super::notices::NoticesPage,
 }
 

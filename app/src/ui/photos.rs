@@ -52,6 +52,13 @@ pub fn check(input: NodeRef<leptos::html::Input>) -> Result<(), AppError> {
 
 #[cfg(feature = "hydrate")]
 pub async fn upload(url: &str, file: web_sys::File) -> Result<(), UploadError> {
+    post_file(url, file).await.map(|_| ())
+}
+
+/// Posts a file as the raw body and answers the response's text (a JSON
+/// answer the caller reads), or why it failed.
+#[cfg(feature = "hydrate")]
+pub async fn post_file(url: &str, file: web_sys::File) -> Result<String, UploadError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let lang = crate::ui::i18n::use_lang().get_untracked();
@@ -69,7 +76,11 @@ pub async fn upload(url: &str, file: web_sys::File) -> Result<(), UploadError> {
         .dyn_into()
         .map_err(|_| failed())?;
     if resp.ok() {
-        return Ok(());
+        let text = match resp.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        return text.ok_or_else(failed);
     }
     // The server saying no to this photo itself: bad input (400), too large (413),
     // not an image (415). Anything else may pass later and must not cost the photo:

@@ -110,25 +110,32 @@ async fn building_id(
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
     use building::Column as C;
-    if let Some(b) = building::Entity::find()
-        .filter(C::GridCode.eq(codes.grid.clone()))
-        .filter(C::Name.eq(name))
-        .one(db)
-        .await?
-    {
-        return Ok(b.id);
-    }
-    Ok(building::ActiveModel {
+    // Written first, then read: the transaction takes SQLite's write lock
+    // on its first statement (a read first would have to upgrade, and fail
+    // when another writer committed meanwhile), and two first writes of one
+    // building cannot both insert it.
+    building::Entity::insert(building::ActiveModel {
         grid_code: Set(codes.grid.clone()),
         community_code: Set(codes.community.clone()),
         street_code: Set(codes.street.clone()),
         name: Set(name.to_string()),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(db)
-    .await?
-    .id)
+    })
+    .on_conflict(
+        OnConflict::columns([C::GridCode, C::Name])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    building::Entity::find()
+        .filter(C::GridCode.eq(codes.grid.clone()))
+        .filter(C::Name.eq(name))
+        .one(db)
+        .await?
+        .map(|b| b.id)
+        .ok_or_else(|| DbErr::RecordNotFound(format!("building {name}")))
 }
 
 async fn household_at(
@@ -639,13 +646,8 @@ pub async fn create_group<D: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<i64, GroupError> {
     let txn = db.begin().await?;
-    if let Some(l) = group_household::Entity::find()
-        .filter(group_household::Column::HouseholdId.is_in(households.to_vec()))
-        .one(&txn)
-        .await?
-    {
-        return Err(GroupError::Taken(l.household_id));
-    }
+    // The group first (a write takes SQLite's write lock at once; see
+    // `building_id`), then the check, then its doors.
     let id = household_group::ActiveModel {
         grid_code: Set(g.codes.grid.clone()),
         community_code: Set(g.codes.community.clone()),
@@ -661,6 +663,13 @@ pub async fn create_group<D: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?
     .id;
+    if let Some(l) = group_household::Entity::find()
+        .filter(group_household::Column::HouseholdId.is_in(households.to_vec()))
+        .one(&txn)
+        .await?
+    {
+        return Err(GroupError::Taken(l.household_id));
+    }
     group_household::Entity::insert_many(households.iter().map(|h| group_household::ActiveModel {
         group_id: Set(id),
         household_id: Set(*h),
