@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-coverage bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -68,6 +68,9 @@ bench-coverage:
 
 bench-cases:
 	@cargo run -q --release -p server -- bench-cases --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --clients $(or $(CLIENTS),50)
+
+bench-households:
+	@cargo run -q --release -p server -- bench-households --grids $(or $(GRIDS),2000) --people $(or $(PEOPLE),300000) --rows $(or $(ROWS),50000) --clients $(or $(CLIENTS),20)
 
 bench-wishes:
 	@cargo run -q --release -p server -- bench-wishes --grids $(or $(GRIDS),2000) --wishes $(or $(WISHES),100000) --clients $(or $(CLIENTS),50)

@@ -17,6 +17,7 @@
 
 mod bench;
 mod bench_cases;
+mod bench_households;
 mod bench_kpi;
 mod bench_wishes;
 mod coverage;
@@ -29,6 +30,8 @@ usage: server [COMMAND]
   bench-locate [--grids N] [--seconds S]
                                    measure point -> grid lookups per second
   bench-cases [--grids N] [--cases M] [--clients C]
+  bench-households [--grids N] [--people P] [--rows R] [--clients C]
+                                   measure household search and the sheet import
   bench-kpi [--grids N] [--cases M] [--points P] [--samples S]
                                    measure queues, the map layer and submissions
   bench-wishes [--grids N] [--wishes M] [--clients C]
@@ -91,6 +94,15 @@ async fn main() -> ExitCode {
                 number(&args, "--grids", 15_000).unwrap_or(15_000),
                 number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
                 number(&args, "--clients", 50).unwrap_or(50),
+            )
+            .await
+        }
+        Some("bench-households") => {
+            bench_households::run(
+                number(&args, "--grids", 2_000).unwrap_or(2_000),
+                number(&args, "--people", 300_000).unwrap_or(300_000),
+                number(&args, "--rows", 50_000).unwrap_or(50_000),
+                number(&args, "--clients", 20).unwrap_or(20),
             )
             .await
         }

@@ -49,8 +49,8 @@ pub async fn import(
     body: axum::body::Body,
 ) -> Result<Response, AppError> {
     let area = q.get("area").cloned().unwrap_or_default();
-    // The area is checked before the body is read: a stranger's 20 MB costs nothing.
-    app::backend::services::households::readable_area(&state, &viewer, area.trim())?;
+    // The caller is checked before the body is read: a stranger's 20 MB costs nothing.
+    app::backend::services::households::may_import(&state, &viewer, area.trim())?;
     let bytes = crate::rest::read_body(body, &headers, MAX_SHEET_BYTES, Field::File).await?;
     let status = household_import::start(&state, &viewer, area.trim(), bytes).await?;
     Ok(Json(status).into_response())

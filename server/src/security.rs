@@ -68,11 +68,17 @@ pub async fn body_limit(
             crate::caller::session_of(&parts, &state).await,
             Ok(Some((v, _))) if app::domain::auth::permits(&v.grants, &app::domain::auth::Action::ImportGeography)
         );
+    // A household sheet: only from staff who act on some place.
+    let sheet = path == "/api/v1/households/import"
+        && matches!(
+            crate::caller::session_of(&parts, &state).await,
+            Ok(Some((v, _))) if v.grants.iter().any(|g| app::domain::policy::ACTING_STAFF.contains(&g.role))
+        );
     let req = Request::from_parts(parts, body);
     let (limit, field) = if importer {
         (crate::MAX_IMPORT_BYTES, Field::File)
-    } else if path == "/api/v1/households/import" {
-        // The handler checks the caller before it reads a byte.
+    } else if sheet {
+        // The handler checks the area before it reads a byte.
         (
             app::backend::services::household_import::MAX_SHEET_BYTES,
             Field::File,

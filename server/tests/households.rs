@@ -101,16 +101,31 @@ async fn a_worker_keeps_households_masked_until_revealed(backend: Backend) {
         format!("370***********{}", &idn[14..])
     );
     assert_eq!(h["care_tags"], Value::Null);
-    assert_eq!(h["care_count"], 1);
 
     // Found by name, by phone and by door within the worker's grid.
-    for q in ["欧阳", "1391234", "99号楼"] {
+    for q in ["欧阳", "13912345678", "99号楼"] {
         let (s, page) = records(&app, &worker, GRID, q).await;
         assert_eq!(s, StatusCode::OK, "{page}");
         assert!(door_ids(&page).contains(&id), "{q}: {page}");
     }
     let (_, page) = records(&app, &worker, GRID, "欧阳小").await;
     assert_eq!(page["hits"][0]["matched"], "欧阳小测");
+    // Not by the start of a phone: that would complete a masked number.
+    let (_, page) = records(&app, &worker, GRID, "1391234").await;
+    assert!(!door_ids(&page).contains(&id), "{page}");
+    // The same door again is refused, not silently replaced.
+    let (s, body) = save(
+        &app,
+        &worker,
+        household(
+            GRID,
+            "99号楼",
+            "302",
+            json!([{"name": "冒名", "relation": "head"}]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
 
     // Opening is audited and still masked; a reveal shows everything, audited.
     let before = lines(&app, AuditAction::HouseholdRead, worker_id).await;
@@ -155,10 +170,24 @@ async fn a_worker_keeps_households_masked_until_revealed(backend: Backend) {
     edit = json!({
         "id": id, "grid": GRID, "building": edit["building"], "unit": edit["unit"],
         "room": edit["room"], "housing": "owner_occupied", "care_tags": null,
-        "members": masked_members, "account_phone": "",
+        "members": masked_members, "account_phone": "", "updated_at": v["updated_at"],
     });
-    let (s, body) = save(&app, &worker, edit).await;
+    let (s, body) = save(&app, &worker, edit.clone()).await;
     assert_eq!(s, StatusCode::OK, "{body}");
+    // The same form again is stale now: refused, nothing undone.
+    let (s, body) = save(&app, &worker, edit.clone()).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // An altered mask is not "keep": refused.
+    let (_, now) = app
+        .call(&worker, "household", &[("id", &id.to_string())])
+        .await;
+    let mut altered = edit.clone();
+    altered["updated_at"] = now["updated_at"].clone();
+    altered["members"][0]["id"] = now["members"][0]["id"].clone();
+    altered["members"][1]["id"] = now["members"][1]["id"].clone();
+    altered["members"][0]["phone"] = json!("139****0000");
+    let (s, body) = save(&app, &worker, altered).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     let (_, full) = app
         .call(&worker, "reveal_household", &[("id", &id.to_string())])
         .await;
@@ -401,6 +430,37 @@ async fn a_resident_sees_their_household_and_asks_for_a_correction(backend: Back
     assert_eq!(s, StatusCode::OK, "{mine}");
     assert_eq!(mine["household"]["room"], "501");
     assert!(!mine.to_string().contains(&idn), "ID masked: {mine}");
+    let hid = body["id"].as_i64().unwrap();
+    // Edited with the account shown masked: the link stays.
+    let (_, v) = app
+        .call(&worker, "household", &[("id", &hid.to_string())])
+        .await;
+    let masked_account = v["account"].as_str().unwrap().to_string();
+    assert!(masked_account.contains('*'), "{v}");
+    let edit = json!({
+        "id": hid, "grid": GRID, "building": "96号楼", "unit": "1单元", "room": "501",
+        "housing": "rented", "care_tags": null,
+        "members": [{"id": v["members"][0]["id"], "name": "居民甲", "relation": "head",
+                     "phone": v["members"][0]["phone"], "id_number": v["members"][0]["id_number"]}],
+        "account_phone": masked_account, "updated_at": v["updated_at"],
+    });
+    let (s, body2) = save(&app, &worker, edit).await;
+    assert_eq!(s, StatusCode::OK, "{body2}");
+    let (_, mine) = app.call(&resident, "own_household", &[]).await;
+    assert_eq!(mine["household"]["housing"], "rented");
+    // A staff account cannot be linked to a household; nor one account to two.
+    let mut h2 = household(
+        GRID,
+        "96号楼",
+        "502",
+        json!([{"name": "某", "relation": "head"}]),
+    );
+    h2["account_phone"] = json!(phone_of(Role::GridLeader));
+    let (s, _) = save(&app, &worker, h2.clone()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    h2["account_phone"] = json!(phone);
+    let (s, _) = save(&app, &worker, h2).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     // Another resident sees no household of theirs.
     let (_, other) = app
         .person(
@@ -552,6 +612,20 @@ async fn a_sheet_with_bad_rows_is_refused_row_by_row_and_leaves_nothing(backend:
         lines(&app, AuditAction::HouseholdsImported, worker_id).await,
         0
     );
+
+    // A stray cell a million rows down is refused as the sheet is read
+    // (its used range would be billions of cells), not unpacked.
+    let far = {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "网格编码").unwrap();
+        ws.write_string(1_048_000, 16_000, "x").unwrap();
+        ws.write_string(1_048_000, 3, "x").unwrap();
+        book.save_to_buffer().unwrap()
+    };
+    let job = import(&app, &worker, GRID, far).await;
+    assert_eq!(job["stage"], "refused", "{job}");
+    assert_eq!(job["problems"][0]["problem"], "TooMany", "{job}");
 
     // The template reads back: its example grid is not the worker's.
     let res = worker

@@ -137,6 +137,8 @@ pub enum Field {
     CareTags,
     AccountPhone,
     Leader,
+    /// What a resident asks to correct in their household's record.
+    Correction,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,6 +348,7 @@ impl Field {
             Field::CareTags => "care_tags",
             Field::AccountPhone => "account_phone",
             Field::Leader => "leader",
+            Field::Correction => "correction",
         }
     }
 
@@ -399,6 +402,7 @@ impl Field {
             Field::CareTags => ("关爱标签", "Care tags"),
             Field::AccountPhone => ("本户居民账号手机号", "Resident account's mobile"),
             Field::Leader => ("联保长", "Group leader"),
+            Field::Correction => ("更正内容", "Correction"),
         };
         lang.pick(zh, en)
     }
@@ -618,6 +622,18 @@ impl AppError {
                     }
                     (InputProblem::TooMany, false) if *field == Field::Members => {
                         "Too many (at most 30 members a household, 12 households a group).".into()
+                    }
+                    (InputProblem::TooMany, true) if *field == Field::File => {
+                        "表格行数超出上限（每次最多 10 万行、30 列）。".into()
+                    }
+                    (InputProblem::TooMany, false) if *field == Field::File => {
+                        "The sheet is too large (at most 100,000 rows and 30 columns at a time).".into()
+                    }
+                    (InputProblem::TooMany, true) if *field == Field::Correction => {
+                        "已有待处理的申请，请等处理后再提交。".into()
+                    }
+                    (InputProblem::TooMany, false) if *field == Field::Correction => {
+                        "You have requests waiting; send more once they are handled.".into()
                     }
                     (InputProblem::TooMany, true) => "照片最多 6 张。".into(),
                     (InputProblem::TooMany, false) => "At most 6 photos.".into(),

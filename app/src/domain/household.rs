@@ -336,6 +336,10 @@ pub struct HouseholdInput {
     /// household (本户居民账号); empty for none.
     #[serde(default)]
     pub account_phone: String,
+    /// When the record the form was filled from was last changed: an edit
+    /// of a record changed since is refused (it would undo the other edit).
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Whether a field as sent is still the mask shown (and so means "keep").
@@ -400,7 +404,7 @@ pub fn household_problems(h: &HouseholdInput) -> Problems {
         }
     }
     let phone = h.account_phone.trim();
-    if !phone.is_empty() && !super::person::is_mobile_number(phone) {
+    if !phone.is_empty() && !is_masked(phone) && !super::person::is_mobile_number(phone) {
         p.push((Field::AccountPhone, InputProblem::NotMobile));
     }
     p
@@ -428,9 +432,9 @@ pub struct HouseholdView {
     pub unit: String,
     pub room: String,
     pub housing: Housing,
-    /// `None` while masked; `care_count` says how many there are.
+    /// `None` while masked (not even how many: being on a care list is
+    /// itself sensitive).
     pub care_tags: Option<Vec<CareTag>>,
-    pub care_count: u32,
     pub members: Vec<MemberView>,
     /// The sensitive fields are shown in full (a reveal, audited).
     pub revealed: bool,
@@ -710,6 +714,7 @@ pub fn read_row(row: usize, cells: &[String]) -> Result<SheetRow, Vec<RowProblem
         care_tags: Some(care_tags.clone()),
         members: vec![member.clone()],
         account_phone: cell(10).to_string(),
+        updated_at: None,
     };
     for (field, problem) in household_problems(&input) {
         // One problem a field: an unknown relation is not also a missing one.
@@ -734,6 +739,9 @@ pub fn read_row(row: usize, cells: &[String]) -> Result<SheetRow, Vec<RowProblem
     }
     if is_masked(&member.id_number) {
         bad(Field::IdNumber, InputProblem::NotIdNumber);
+    }
+    if is_masked(&input.account_phone) {
+        bad(Field::AccountPhone, InputProblem::NotMobile);
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -831,7 +839,6 @@ mod tests {
             room: "501".into(),
             housing: Housing::Rented,
             care_tags: Some(vec![CareTag::ElderlyAlone]),
-            care_count: 1,
             members: vec![MemberView {
                 id: 1,
                 name: "张三".into(),
@@ -847,7 +854,6 @@ mod tests {
         }
         .masked();
         assert_eq!(v.care_tags, None);
-        assert_eq!(v.care_count, 1);
         assert_eq!(v.members[0].phone.as_deref(), Some("138****5678"));
         assert_eq!(
             v.members[0].id_number.as_deref(),
@@ -917,6 +923,7 @@ mod tests {
             care_tags: None,
             members: vec![],
             account_phone: String::new(),
+            updated_at: None,
         };
         assert!(household_problems(&h).contains(&(Field::Members, InputProblem::Required)));
         h.housing = Housing::Vacant;

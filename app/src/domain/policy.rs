@@ -310,6 +310,16 @@ pub fn group_access(
     }
 }
 
+/// Whose account may be linked to a household or lead a 联户组 (and so see
+/// it under 我的家庭): residents and party members as residents, never an
+/// account holding a staff or a body's role.
+pub fn may_see_a_household(grants: &[Grant]) -> bool {
+    !grants.is_empty()
+        && grants
+            .iter()
+            .all(|g| matches!(g.role, Role::Resident | Role::PartyMember))
+}
+
 /// A resident sees their own household (the one linked to their account)
 /// and may ask for a correction; nobody else's.
 pub fn owns_household(user_id: i64, resident: Option<i64>) -> bool {

@@ -28,7 +28,7 @@ crate::ui::i18n::texts! { Hh {
     NoHits => "没有找到住户。", "No household found.";
     Reveal => "显示敏感信息", "Show sensitive fields";
     RevealNote => "身份证号、电话和关爱标签默认隐藏；每次显示都会记入审计日志。", "ID numbers, phones and care tags are hidden; each time they are shown is written to the audit log.";
-    Hidden => "项关爱标签（已隐藏）", "care tags (hidden)";
+    Hidden => "已隐藏", "hidden";
     Edit => "编辑", "Edit";
     Account => "已关联居民账号", "Linked resident account";
     Group => "所属联户组", "Household group";
@@ -234,7 +234,6 @@ fn HouseholdCard(id: i64, grids: Vec<(String, String)>, reload: RwSignal<u32>) -
                 Ok(h) => {
                     let housing = h.housing;
                     let tags = h.care_tags.clone();
-                    let count = h.care_count;
                     view! {
                         <h2>{h.door()}</h2>
                         <p class="muted">{tr(Hh::Grid)}": "{h.grid_name.clone()}" · "{move || housing.label(lang.get())}
@@ -245,8 +244,7 @@ fn HouseholdCard(id: i64, grids: Vec<(String, String)>, reload: RwSignal<u32>) -
                             {match tags {
                                 Some(t) if t.is_empty() => "—".to_string().into_any(),
                                 Some(t) => view! { {move || t.iter().map(|x| x.label(lang.get())).collect::<Vec<_>>().join("、")} }.into_any(),
-                                None if count == 0 => "—".to_string().into_any(),
-                                None => view! { {count}" "{tr(Hh::Hidden)} }.into_any(),
+                                None => view! { {tr(Hh::Hidden)} }.into_any(),
                             }}
                         </p>
                         <table class="table members" data-testid="household-members">
@@ -331,6 +329,7 @@ fn HouseholdForm(
     });
     let e = existing.clone();
     let id = e.as_ref().map(|h| h.id);
+    let updated_at = e.as_ref().map(|h| h.updated_at);
     let grid = RwSignal::new(
         e.as_ref()
             .map(|h| h.grid_code.clone())
@@ -401,6 +400,7 @@ fn HouseholdForm(
                     .map(MemberRow::input)
                     .collect(),
                 account_phone: account.get_untracked().trim().to_string(),
+                updated_at,
             },
         });
     };

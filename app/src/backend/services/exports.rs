@@ -608,9 +608,7 @@ async fn write(state: &AppState, job: &ExportJob, source: Source) -> Result<(), 
             }
         }
         Source::Households(area) => {
-            use crate::domain::household::{
-                mask_id_number, mask_phone, CareTag, Housing, Relation,
-            };
+            use crate::domain::household::{mask_id_number, mask_phone, Housing, Relation};
             use crate::domain::lang::Lang;
             let mut after = 0;
             loop {
@@ -626,13 +624,6 @@ async fn write(state: &AppState, job: &ExportJob, source: Source) -> Result<(), 
                     let housing = Housing::parse(&h.housing)
                         .map(|x| x.label(Lang::Zh))
                         .unwrap_or("");
-                    // Care tags are sensitive: the file says how many, not which.
-                    let tags = CareTag::split(&h.care_tags).len();
-                    let tags = if tags == 0 {
-                        String::new()
-                    } else {
-                        format!("{tags} 项（已隐藏）")
-                    };
                     for (i, m) in members.iter().enumerate() {
                         rows.push(vec![
                             text(h.codes.grid.clone()),
@@ -644,7 +635,8 @@ async fn write(state: &AppState, job: &ExportJob, source: Source) -> Result<(), 
                             } else {
                                 String::new()
                             }),
-                            text(if i == 0 { tags.clone() } else { String::new() }),
+                            // Care tags are sensitive: not even whether there are any.
+                            Cell::Empty,
                             text(m.name.clone()),
                             text(
                                 Relation::parse(&m.relation)

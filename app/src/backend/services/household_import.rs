@@ -30,8 +30,14 @@ use std::time::{Duration, Instant};
 /// The largest sheet accepted, as uploaded.
 pub const MAX_SHEET_BYTES: usize = 20 * 1024 * 1024;
 /// The most a sheet may inflate to (its parts' declared sizes), so a small
-/// file cannot unpack into gigabytes.
-const MAX_INFLATED_BYTES: u64 = 400 * 1024 * 1024;
+/// file cannot unpack into gigabytes (100,000 rows take about 40 MB).
+const MAX_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
+/// Columns read; cells further right are ignored (a note beside the table).
+const MAX_COLUMNS: u32 = 30;
+
+/// One import writes at a time on this server: a sheet is one transaction,
+/// and SQLite has one writer (others wait for it).
+static WRITING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 /// How long a finished job's outcome can still be read.
 const KEEP: Duration = Duration::from_secs(3600);
 
@@ -161,11 +167,8 @@ pub async fn start(
     code: &str,
     bytes: Vec<u8>,
 ) -> Result<ImportStatus, AppError> {
+    super::households::may_import(state, viewer, code)?;
     let area = readable_area(state, viewer, code)?;
-    let place = state.atlas().place_of(code).ok_or(AppError::NotFound)?;
-    if !policy::may_keep_households(&viewer.grants, &place) {
-        return Err(AppError::Forbidden);
-    }
     if bytes.is_empty() {
         return Err(AppError::invalid(Field::File, InputProblem::Required));
     }
@@ -216,9 +219,13 @@ pub async fn start(
     Ok(job.status())
 }
 
-/// Reads a sheet's rows as text, numbered as the sheet numbers them.
+/// Reads a sheet's rows as text, numbered as the sheet numbers them, cell
+/// by cell: a sheet whose used range is huge (one stray cell far down)
+/// costs only its real cells, and one with too many rows is refused as soon
+/// as a cell lies past them.
 fn sheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, AppError> {
     use calamine::{Data, Reader, Xlsx};
+    use std::collections::BTreeMap;
     let unreadable = || AppError::invalid(Field::File, InputProblem::Unknown);
     // The declared sizes first: refuse what would inflate too far.
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
@@ -230,30 +237,44 @@ fn sheet_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, AppError> {
         return Err(AppError::invalid(Field::File, InputProblem::TooLarge));
     }
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| unreadable())?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(unreadable)?
+    let name = book.sheet_names().first().cloned().ok_or_else(unreadable)?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
         .map_err(|_| unreadable())?;
-    let first = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let text = |d: &Data| match d {
+    let text = |d: Data| match d {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) => s,
         // Phones typed as numbers: 13800005678.0 reads back as digits.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
         other => other.to_string(),
     };
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut row: Vec<String> = vec![String::new(); first_col];
-            row.extend(cells.iter().map(text));
-            (first + i + 1, row)
-        })
+    let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+        let (r, c) = cell.get_position();
+        if c >= MAX_COLUMNS {
+            continue;
+        }
+        let v = text(Data::from(cell.get_value().clone()));
+        if v.trim().is_empty() {
+            continue;
+        }
+        // The header and at most MAX_IMPORT_ROWS data rows, wherever they start.
+        let first = rows.keys().next().copied().unwrap_or(r).min(r);
+        if (r - first) as usize > rule::MAX_IMPORT_ROWS {
+            return Err(AppError::invalid(Field::File, InputProblem::TooMany));
+        }
+        let row = rows.entry(r).or_default();
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, String::new());
+        }
+        row[c as usize] = v;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(r, cells)| (r as usize + 1, cells))
         .collect())
 }
 
@@ -524,6 +545,7 @@ async fn run(
     };
     let members: u64 = households.iter().map(|h| h.members.len() as u64).sum();
     let n = households.len() as u64;
+    let _slot = WRITING.acquire().await.map_err(|e| super::internal(e))?;
     job.update(|s| {
         s.stage = ImportStage::Writing;
         s.total = n;
@@ -531,6 +553,15 @@ async fn run(
         s.households = n;
         s.members = members;
     });
+    // Audited first: an import the log cannot record does not happen.
+    record(
+        state,
+        viewer,
+        AuditAction::HouseholdsImported,
+        Target::new("area", code).in_street(state.atlas().place_of(code).and_then(|p| p.street)),
+        format!("{n} households, {members} members"),
+    )
+    .await?;
     match db::import(&state.db, &households, Utc::now(), |done| {
         job.update(|s| s.done = done)
     })
@@ -545,14 +576,6 @@ async fn run(
         }
         Err(SaveError::Db(e)) => return Err(e.into()),
     }
-    record(
-        state,
-        viewer,
-        AuditAction::HouseholdsImported,
-        Target::new("area", code).in_street(state.atlas().place_of(code).and_then(|p| p.street)),
-        format!("{n} households, {members} members"),
-    )
-    .await?;
     job.update(|s| s.stage = ImportStage::Done);
     Ok(())
 }

@@ -120,7 +120,6 @@ async fn full_view(
         unit: h.unit,
         room: h.room,
         housing: Housing::parse(&h.housing).unwrap_or(Housing::OwnerOccupied),
-        care_count: tags.len() as u32,
         care_tags: Some(tags),
         members: members
             .into_iter()
@@ -251,33 +250,71 @@ pub async fn page(
     })
 }
 
-/// Turns a form into what the store writes, keeping stored values where
-/// the form sent back a mask (a field the editor did not reveal).
+/// Turns a form into what the store writes. A field sent back exactly as
+/// its mask keeps the stored value (the editor did not reveal it); any
+/// other masked text, a member id not of this household, or one id twice
+/// is refused (a stale or altered form).
 fn to_record(
     input: &HouseholdInput,
     codes: Codes,
     stored: Option<(&HouseholdRow, &[MemberRow])>,
     resident_id: Option<i64>,
-) -> NewHousehold {
-    let kept = |id: Option<i64>| {
-        stored.and_then(|(_, ms)| id.and_then(|id| ms.iter().find(|m| m.id == id)))
-    };
+) -> Result<NewHousehold, AppError> {
+    let stored_members = stored.map(|(_, ms)| ms).unwrap_or_default();
+    let mut seen = Vec::new();
+    for id in input.members.iter().filter_map(|m| m.id) {
+        if seen.contains(&id) || !stored_members.iter().any(|m| m.id == id) {
+            return Err(AppError::WrongState);
+        }
+        seen.push(id);
+    }
     let care_tags = match (&input.care_tags, stored) {
         (Some(tags), _) => CareTag::join(tags),
         (None, Some((h, _))) => h.care_tags.clone(),
         (None, None) => String::new(),
     };
-    let keep = |value: &str, old: Option<&Option<String>>| -> Option<String> {
+    let keep = |value: &str,
+                old: Option<&String>,
+                mask: fn(&str) -> String,
+                field: Field,
+                problem: InputProblem|
+     -> Result<Option<String>, AppError> {
         let v = value.trim();
         if v.is_empty() {
-            None
+            Ok(None)
         } else if rule::is_masked(v) {
-            old.cloned().flatten()
+            match old {
+                Some(o) if mask(o) == v => Ok(Some(o.clone())),
+                _ => Err(AppError::invalid(field, problem)),
+            }
         } else {
-            Some(v.to_string())
+            Ok(Some(v.to_string()))
         }
     };
-    NewHousehold {
+    let mut members = Vec::new();
+    for m in &input.members {
+        let old =
+            m.id.and_then(|id| stored_members.iter().find(|s| s.id == id));
+        members.push((
+            m.name.trim().to_string(),
+            m.relation.unwrap_or(Relation::Other).as_str().to_string(),
+            keep(
+                &m.phone,
+                old.and_then(|o| o.phone.as_ref()),
+                rule::mask_phone,
+                Field::Phone,
+                InputProblem::NotPhone,
+            )?,
+            keep(
+                &m.id_number.to_uppercase(),
+                old.and_then(|o| o.id_number.as_ref()),
+                rule::mask_id_number,
+                Field::IdNumber,
+                InputProblem::NotIdNumber,
+            )?,
+        ));
+    }
+    Ok(NewHousehold {
         codes,
         building: input.building.trim().to_string(),
         unit: input.unit.trim().to_string(),
@@ -285,35 +322,36 @@ fn to_record(
         housing: input.housing.as_str().to_string(),
         care_tags,
         resident_id,
-        members: input
-            .members
-            .iter()
-            .map(|m| {
-                let old = kept(m.id);
-                (
-                    m.name.trim().to_string(),
-                    m.relation.unwrap_or(Relation::Other).as_str().to_string(),
-                    keep(&m.phone, old.map(|o| &o.phone)),
-                    keep(&m.id_number.to_uppercase(), old.map(|o| &o.id_number)),
-                )
-            })
-            .collect(),
-    }
+        members,
+    })
 }
 
-/// The resident account a household is linked to, by its mobile number;
-/// an unknown number is refused (no account to link).
-async fn resident_of(state: &AppState, phone: &str) -> Result<Option<i64>, AppError> {
+/// The resident account a household is linked to, by its mobile number:
+/// an account that is a resident and nothing else (never staff or a body's
+/// account), not linked to another household. Refused otherwise.
+async fn resident_of(
+    state: &AppState,
+    phone: &str,
+    household: Option<i64>,
+) -> Result<Option<i64>, AppError> {
     let phone = phone.trim();
     if phone.is_empty() {
         return Ok(None);
     }
-    match accounts::user_by_phone(&state.db, phone).await? {
-        Some(u) => Ok(Some(u.id)),
-        None => Err(AppError::invalid(
-            Field::AccountPhone,
-            InputProblem::Unknown,
-        )),
+    let refused = || AppError::invalid(Field::AccountPhone, InputProblem::Unknown);
+    let user = accounts::user_by_phone(&state.db, phone)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(refused)?;
+    let grants = accounts::grants_of(&state.db, user.id).await?;
+    if !policy::may_see_a_household(&grants) {
+        return Err(refused());
+    }
+    match db::of_resident(&state.db, user.id).await? {
+        Some(other) if Some(other) != household => {
+            Err(AppError::invalid(Field::AccountPhone, InputProblem::Taken))
+        }
+        _ => Ok(Some(user.id)),
     }
 }
 
@@ -337,21 +375,49 @@ pub async fn save(
             if !policy::may_keep_households(&viewer.grants, &old_place) {
                 return Err(AppError::Forbidden);
             }
+            // Changed since the form was filled: this edit would undo that one.
+            if input.updated_at != Some(h.updated_at) {
+                return Err(AppError::WrongState);
+            }
+            // A household of a 联户组 stays in its grid (its leader sees it).
+            if h.codes.grid != codes.grid && db::group_of(&state.db, h.id).await?.is_some() {
+                return Err(AppError::WrongState);
+            }
             Some((h, ms))
         }
         None => None,
     };
     // An unchanged link stays even when the form shows it masked.
-    let resident_id = match (&stored, rule::is_masked(&input.account_phone)) {
-        (Some((h, _)), true) => h.resident_id,
-        _ => resident_of(state, &input.account_phone).await?,
+    let resident_id = match &stored {
+        Some((h, _)) if rule::is_masked(&input.account_phone) => h.resident_id,
+        _ => resident_of(state, &input.account_phone, input.id).await?,
     };
     let rec = to_record(
         &input,
         codes,
         stored.as_ref().map(|(h, ms)| (h, ms.as_slice())),
         resident_id,
-    );
+    )?;
+    // Audited first: a change the log cannot record does not happen.
+    let linked = resident_id
+        .map(|u| format!(" resident {u}"))
+        .unwrap_or_default();
+    record(
+        state,
+        viewer,
+        AuditAction::HouseholdChanged,
+        Target::new(
+            "household",
+            input.id.map(|i| i.to_string()).unwrap_or("new".into()),
+        )
+        .in_street(place.street.clone()),
+        format!(
+            "{} {}{linked}",
+            if input.id.is_some() { "edit" } else { "add" },
+            rec.door()
+        ),
+    )
+    .await?;
     let id = match db::save(&state.db, &rec, input.id, Utc::now()).await {
         Ok(id) => id,
         Err(SaveError::DoorTaken) => {
@@ -359,14 +425,6 @@ pub async fn save(
         }
         Err(SaveError::Db(e)) => return Err(e.into()),
     };
-    record(
-        state,
-        viewer,
-        AuditAction::HouseholdChanged,
-        Target::new("household", id).in_street(place.street.clone()),
-        if input.id.is_some() { "edit" } else { "add" },
-    )
-    .await?;
     let (h, members) = db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     Ok(full_view(state, h, members, true).await?.masked())
 }
@@ -468,10 +526,31 @@ pub async fn create_group(
             _ => return Err(AppError::invalid(Field::Members, InputProblem::Unknown)),
         }
     }
+    // The 联保长 sees the group under 我的家庭 when their number is a
+    // resident's account (never a staff or a body's account: what they see
+    // as staff is another matter); otherwise the group is kept by staff alone.
     let leader_phone = g.leader_phone.trim().to_string();
-    let leader_id = accounts::user_by_phone(&state.db, &leader_phone)
-        .await?
-        .map(|u| u.id);
+    let leader_id = match accounts::user_by_phone(&state.db, &leader_phone).await? {
+        Some(u) if !u.disabled => {
+            let grants = accounts::grants_of(&state.db, u.id).await?;
+            policy::may_see_a_household(&grants).then_some(u.id)
+        }
+        _ => None,
+    };
+    // Audited first: a change the log cannot record does not happen.
+    record(
+        state,
+        viewer,
+        AuditAction::HouseholdChanged,
+        Target::new("household_group", "new").in_street(place.street.clone()),
+        format!(
+            "group {} of {} households, leader account {:?}",
+            g.name.trim(),
+            households.len(),
+            leader_id
+        ),
+    )
+    .await?;
     let row = GroupRow {
         id: 0,
         codes,
@@ -488,14 +567,6 @@ pub async fn create_group(
         }
         Err(GroupError::Db(e)) => return Err(e.into()),
     };
-    record(
-        state,
-        viewer,
-        AuditAction::HouseholdChanged,
-        Target::new("household_group", id).in_street(place.street.clone()),
-        "group",
-    )
-    .await?;
     one_group(state, viewer, id).await
 }
 
@@ -518,7 +589,15 @@ pub async fn push_task(
         _ => {}
     }
     first_problem(rule::task_problems(&t, china_date(Utc::now())))?;
-    let id = db::insert_task(
+    record(
+        state,
+        viewer,
+        AuditAction::HouseholdChanged,
+        Target::new("household_group", g.id).in_street(place.street.clone()),
+        format!("task {}", t.title.trim()),
+    )
+    .await?;
+    db::insert_task(
         &state.db,
         g.id,
         t.title.trim(),
@@ -526,14 +605,6 @@ pub async fn push_task(
         t.due_on,
         viewer.id,
         Utc::now(),
-    )
-    .await?;
-    record(
-        state,
-        viewer,
-        AuditAction::HouseholdChanged,
-        Target::new("group_task", id).in_street(place.street.clone()),
-        "task",
     )
     .await?;
     one_group(state, viewer, g.id).await
@@ -572,7 +643,6 @@ pub async fn mark_door(
     {
         return Err(AppError::NotFound);
     }
-    db::mark(&state.db, t.id, household_id, done, viewer.id, Utc::now()).await?;
     record(
         state,
         viewer,
@@ -581,6 +651,7 @@ pub async fn mark_door(
         format!("{} {household_id}", if done { "done" } else { "undone" }),
     )
     .await?;
+    db::mark(&state.db, t.id, household_id, done, viewer.id, Utc::now()).await?;
     one_group(state, viewer, g.id).await
 }
 
@@ -630,12 +701,11 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<MyHousehold, AppE
             if !policy::owns_household(viewer.id, h.resident_id) {
                 return Err(AppError::NotFound);
             }
-            let mut v = full_view(state, h, members, false).await?;
-            // The resident knows their own care tags; IDs and phones stay masked.
-            let tags = v.care_tags.clone();
-            v = v.masked();
-            v.care_tags = tags;
+            // Masked as for anyone (a shared phone should not show every ID
+            // number or care tag); the group is staff's business.
+            let mut v = full_view(state, h, members, false).await?.masked();
             v.group = None;
+            v.account = None;
             Some(v)
         }
         None => None,
@@ -657,7 +727,7 @@ pub async fn ask_correction(
     viewer: &Viewer,
     text: String,
 ) -> Result<MyHousehold, AppError> {
-    let text = super::text(&text, Field::Note, rule::MAX_CORRECTION, true)?;
+    let text = super::text(&text, Field::Correction, rule::MAX_CORRECTION, true)?;
     let id = db::of_resident(&state.db, viewer.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -672,7 +742,7 @@ pub async fn ask_correction(
         .count()
         >= 3
     {
-        return Err(AppError::invalid(Field::Note, InputProblem::TooMany));
+        return Err(AppError::invalid(Field::Correction, InputProblem::TooMany));
     }
     db::insert_correction(&state.db, h.id, &h.codes, viewer.id, &text, Utc::now()).await?;
     mine(state, viewer).await
@@ -691,7 +761,6 @@ pub async fn close_correction(state: &AppState, viewer: &Viewer, id: i64) -> Res
     if !policy::may_keep_households(&viewer.grants, &place) {
         return Err(AppError::Forbidden);
     }
-    db::close_correction(&state.db, c.id, viewer.id, Utc::now()).await?;
     record(
         state,
         viewer,
@@ -699,5 +768,18 @@ pub async fn close_correction(state: &AppState, viewer: &Viewer, id: i64) -> Res
         Target::new("household", c.household_id).in_street(place.street.clone()),
         "correction handled",
     )
-    .await
+    .await?;
+    db::close_correction(&state.db, c.id, viewer.id, Utc::now()).await?;
+    Ok(())
+}
+
+/// Whether the caller may import into area `code` (checked before the
+/// upload is read).
+pub fn may_import(state: &AppState, viewer: &Viewer, code: &str) -> Result<(), AppError> {
+    readable_area(state, viewer, code)?;
+    let place = state.atlas().place_of(code).ok_or(AppError::NotFound)?;
+    if !policy::may_keep_households(&viewer.grants, &place) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
 }

@@ -154,18 +154,26 @@ async fn household_at(
 }
 
 /// Writes one household (and its members, replacing those stored) inside
-/// `db`'s transaction; `id` names the household an edit changes.
+/// `db`'s transaction; `id` names the household an edit changes. A new
+/// household at a door already stored is refused, unless `replace` (a
+/// sheet: its rows are the record now; a blank account keeps the link).
 async fn write(
     db: &impl ConnectionTrait,
     h: &NewHousehold,
     id: Option<i64>,
+    replace: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, SaveError> {
     let b = building_id(db, &h.codes, &h.building, now).await?;
     let at_door = household_at(db, b, &h.unit, &h.room).await?;
+    let mut resident_id = h.resident_id;
     let id = match (id, at_door) {
         (Some(id), Some(other)) if other.id != id => return Err(SaveError::DoorTaken),
-        (None, Some(existing)) => Some(existing.id),
+        (None, Some(existing)) if replace => {
+            resident_id = resident_id.or(existing.resident_id);
+            Some(existing.id)
+        }
+        (None, Some(_)) => return Err(SaveError::DoorTaken),
         (id, _) => id,
     };
     let fields = |m: &mut household::ActiveModel| {
@@ -178,7 +186,7 @@ async fn write(
         m.door = Set(h.door());
         m.housing = Set(h.housing.clone());
         m.care_tags = Set(h.care_tags.clone());
-        m.resident_id = Set(h.resident_id);
+        m.resident_id = Set(resident_id);
         m.updated_at = Set(now);
     };
     let id = match id {
@@ -189,6 +197,23 @@ async fn write(
             };
             fields(&mut m);
             m.update(db).await?;
+            // Its requests follow it (a household moved to another grid).
+            household_correction::Entity::update_many()
+                .col_expr(
+                    household_correction::Column::GridCode,
+                    sea_orm::sea_query::Expr::value(h.codes.grid.clone()),
+                )
+                .col_expr(
+                    household_correction::Column::CommunityCode,
+                    sea_orm::sea_query::Expr::value(h.codes.community.clone()),
+                )
+                .col_expr(
+                    household_correction::Column::StreetCode,
+                    sea_orm::sea_query::Expr::value(h.codes.street.clone()),
+                )
+                .filter(household_correction::Column::HouseholdId.eq(id))
+                .exec(db)
+                .await?;
             household_member::Entity::delete_many()
                 .filter(household_member::Column::HouseholdId.eq(id))
                 .exec(db)
@@ -239,7 +264,7 @@ pub async fn save<D: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<i64, SaveError> {
     let txn = db.begin().await?;
-    let id = write(&txn, h, id, now).await?;
+    let id = write(&txn, h, id, false, now).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -253,7 +278,7 @@ pub async fn write_all(
 ) -> Result<Vec<i64>, SaveError> {
     let mut ids = Vec::with_capacity(households.len());
     for h in households {
-        ids.push(write(db, h, None, now).await?);
+        ids.push(write(db, h, None, false, now).await?);
     }
     Ok(ids)
 }
@@ -269,7 +294,7 @@ pub async fn import<D: ConnectionTrait + TransactionTrait>(
 ) -> Result<(), SaveError> {
     let txn = db.begin().await?;
     for (i, h) in households.iter().enumerate() {
-        write(&txn, h, None, now).await?;
+        write(&txn, h, None, true, now).await?;
         if i % 200 == 199 {
             progress(i as u64 + 1);
         }
@@ -343,7 +368,7 @@ pub async fn members_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Me
         .collect())
 }
 
-/// The household a resident's account sees.
+/// The household a resident's account sees (one at most: a unique index).
 pub async fn of_resident(db: &impl ConnectionTrait, user: i64) -> Result<Option<i64>, DbErr> {
     Ok(household::Entity::find()
         .filter(household::Column::ResidentId.eq(user))
@@ -375,8 +400,9 @@ pub struct Found {
     pub matched: Option<i64>,
 }
 
-/// Households of the area whose door, or a member's name or phone, starts
-/// with `q` (an empty `q`: the first doors in order), at most `limit`.
+/// Households of the area whose door or a member's name starts with `q`,
+/// or with a member whose phone is `q` (an empty `q`: the first doors in
+/// order), at most `limit`.
 pub async fn search(
     db: &impl ConnectionTrait,
     area: &Area,
@@ -388,10 +414,11 @@ pub async fn search(
     let mut matched: HashMap<i64, i64> = HashMap::new();
     let mut ids: Vec<i64> = Vec::new();
     if !q.is_empty() {
-        let by_person = if q.chars().all(|c| c.is_ascii_digit()) {
+        // A phone is found by the whole number only: a prefix search would
+        // let a reader complete a masked number digit by digit, unaudited.
+        let by_person = if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
             household_member::Entity::find()
-                .filter(M::Phone.gte(q))
-                .filter(M::Phone.lt(prefix_end(q)))
+                .filter(M::Phone.eq(q))
                 .filter(area.condition(M::GridCode, M::CommunityCode, M::StreetCode))
         } else {
             household_member::Entity::find()

@@ -1206,7 +1206,6 @@ impl MigrationTrait for Households {
                     "households",
                     &["street_code", "door"],
                 ),
-                ("idx_households_resident", "households", &["resident_id"]),
                 (
                     "idx_household_members_household",
                     "household_members",
@@ -1262,12 +1261,15 @@ impl MigrationTrait for Households {
         )
         .await?;
         // One building name per grid, one household per door of a building,
-        // one group per household, one mark per door and task.
+        // one group per household, one mark per door and task, one
+        // household per resident account (NULLs do not collide).
         for sql in [
             "CREATE UNIQUE INDEX IF NOT EXISTS idx_buildings_grid_name ON buildings (grid_code, name)",
             "CREATE UNIQUE INDEX IF NOT EXISTS idx_households_building_door ON households (building_id, unit, room)",
             "CREATE UNIQUE INDEX IF NOT EXISTS idx_group_households_household ON group_households (household_id)",
             "CREATE UNIQUE INDEX IF NOT EXISTS idx_group_task_marks_task_household ON group_task_marks (task_id, household_id)",
+            // A resident account sees one household, never two.
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_households_one_resident ON households (resident_id)",
         ] {
             manager.get_connection().execute_unprepared(sql).await?;
         }
