@@ -143,10 +143,12 @@ pub async fn run(grids: usize, people: usize, rows: usize, clients: usize) -> Re
         }
         let relations = ["户主", "配偶", "子女"];
         for r in 0..rows {
+            // Door d: grid d mod n, then 48 rooms to a building.
             let door = r / 3;
             let (grid, ..) = &in_street[door % in_street.len()];
-            let building = format!("导入{}号楼", door / (in_street.len() * 48) + 1);
-            let room = format!("{}", 100 + door % 48);
+            let nth = door / in_street.len();
+            let building = format!("导入{}号楼", nth / 48 + 1);
+            let room = format!("{}", 100 + nth % 48);
             let id = synthetic_id(1_000_000 + r as u64);
             let phone = format!("135{:08}", r);
             let cells: [&str; 11] = [

@@ -666,9 +666,11 @@ async fn a_sheet_with_bad_rows_is_refused_row_by_row_and_leaves_nothing(backend:
     assert_eq!(job["stage"], "done", "{job}");
     assert_eq!(job["households"], 2);
     assert_eq!(job["members"], 3);
-    let (_, after) = records(&app, &worker, GRID, "80号楼").await;
+    let (_, after) = records(&app, &worker, GRID, "").await;
     assert_eq!(after["total"].as_u64().unwrap(), total + 2);
-    assert_eq!(door_ids(&after).len(), 2, "{after}");
+    let (_, found) = records(&app, &worker, GRID, "80号楼").await;
+    assert_eq!(door_ids(&found).len(), 2, "{found}");
+    assert_eq!(found["total"], Value::Null, "a search does not count");
     assert_eq!(
         lines(&app, AuditAction::HouseholdsImported, worker_id).await,
         1
@@ -748,3 +750,48 @@ async fn the_demo_has_households_and_two_groups(backend: Backend) {
 }
 
 on_both_backends!(the_demo_has_households_and_two_groups);
+
+/// A patrol's household visit names a household of the patrol's own grid,
+/// never another grid's.
+async fn a_patrol_visit_links_a_household_of_its_grid(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (s, own) = save(
+        &app,
+        &worker,
+        household(
+            GRID,
+            "95号楼",
+            "101",
+            json!([{"name": "走访对象", "relation": "head"}]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{own}");
+    let (s, other) = save(
+        &app,
+        &admin,
+        household(
+            NEXT_DOOR,
+            "95号楼",
+            "101",
+            json!([{"name": "邻格住户", "relation": "head"}]),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{other}");
+    let (s, p) = app.call(&worker, "start_patrol", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let visit = |household: &Value| {
+        json!({"visit": {"patrol_id": p["id"], "kind": "household", "subject": "95号楼1单元101",
+            "note": "", "lat": 36.6372, "lng": 117.0135, "household_id": household["id"]}})
+    };
+    let (s, body) = app.call_json(&worker, "log_visit", visit(&other)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    let (s, body) = app.call_json(&worker, "log_visit", visit(&own)).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["visits"][0]["household_id"], own["id"]);
+}
+
+on_both_backends!(a_patrol_visit_links_a_household_of_its_grid);

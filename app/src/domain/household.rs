@@ -606,8 +606,11 @@ pub struct HouseholdsPage {
     /// The grids of the area a household may be added to (code, name).
     pub grids: Vec<(String, String)>,
     pub hits: Vec<HouseholdHit>,
-    /// Households in the area in all.
-    pub total: u64,
+    /// Households in the area in all; with the groups and the correction
+    /// requests, only on the page's first load (a search answers its hits
+    /// alone: counting a street's records on every keystroke costs more
+    /// than the search).
+    pub total: Option<u64>,
     pub groups: Vec<GroupView>,
     pub corrections: Vec<CorrectionView>,
     /// The caller may add and change records here (instructors read only).

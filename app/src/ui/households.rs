@@ -103,9 +103,11 @@ fn Records() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
+    // The page (counts, groups, requests) loads once per area; a search
+    // asks for its hits alone.
     let page = LocalResource::new(move || {
         reload.track();
-        household_records(area.get(), query.get())
+        household_records(area.get(), String::new())
     });
     let tab = RwSignal::new(Tab::Records);
     let open = RwSignal::new(None::<i64>);
@@ -133,7 +135,7 @@ fn Records() -> impl IntoView {
                                 {p.areas.iter().map(|(c, n)| view! { <option value=c.clone() selected=*c == current>{n.clone()}</option> }).collect_view()}
                             </select>
                         </label>
-                        <p class="muted">{tr(Hh::Total)}": "<strong data-testid="households-total">{p.total}</strong>
+                        <p class="muted">{tr(Hh::Total)}": "<strong data-testid="households-total">{p.total.unwrap_or_default()}</strong>
                             {(!editable).then(|| view! { " · " {tr(Hh::ReadOnly)} })}</p>
                         <div class="tabs" role="tablist">
                             {tab_button(Tab::Records, Hh::TabRecords, "tab-records")}
@@ -142,7 +144,7 @@ fn Records() -> impl IntoView {
                             {tab_button(Tab::Sheets, Hh::TabSheets, "tab-sheets")}
                         </div>
                         {move || match tab.get() {
-                            Tab::Records => view! { <RecordList page=page.get_value() typed query open adding reload/> }.into_any(),
+                            Tab::Records => view! { <RecordList page=page.get_value() area typed query open adding reload/> }.into_any(),
                             Tab::Groups => view! { <Groups page=page.get_value() reload/> }.into_any(),
                             Tab::Corrections => view! { <Corrections page=page.get_value() reload/> }.into_any(),
                             Tab::Sheets => view! { <Sheets page=page.get_value() reload/> }.into_any(),
@@ -157,6 +159,7 @@ fn Records() -> impl IntoView {
 #[component]
 fn RecordList(
     page: HouseholdsPage,
+    area: RwSignal<Option<String>>,
     typed: RwSignal<String>,
     query: RwSignal<String>,
     open: RwSignal<Option<i64>>,
@@ -166,6 +169,22 @@ fn RecordList(
     let lang = use_lang();
     let grids = page.grids.clone();
     let editable = page.editable;
+    let first = StoredValue::new(page.hits.clone());
+    let search = LocalResource::new(move || {
+        let (a, q) = (area.get(), query.get());
+        reload.track();
+        async move {
+            match q.is_empty() {
+                true => None,
+                false => Some(household_records(a, q).await),
+            }
+        }
+    });
+    let hits = move || match search.get().flatten() {
+        Some(Ok(p)) => Ok(p.hits),
+        Some(Err(e)) => Err(e),
+        None => Ok(first.get_value()),
+    };
     view! {
         <form class="search" role="search" on:submit=move |ev| { ev.prevent_default(); open.set(None); query.set(typed.get_untracked().trim().to_string()); }>
             <input type="search" bind:value=typed data-testid="households-search"
@@ -180,12 +199,12 @@ fn RecordList(
             view! { <HouseholdForm grids existing=None done=Callback::new(move |id: i64| { adding.set(false); reload.update(|v| *v += 1); open.set(Some(id)); })/> }
         })}
         {move || open.get().map(|id| view! { <HouseholdCard id grids=page.grids.clone() reload/> })}
-        {if page.hits.is_empty() {
-            view! { <p class="muted">{tr(Hh::NoHits)}</p> }.into_any()
-        } else {
-            view! {
+        {move || match hits() {
+            Err(e) => view! { <p class="form-error" role="alert">{e.message(lang.get())}</p> }.into_any(),
+            Ok(list) if list.is_empty() => view! { <p class="muted">{tr(Hh::NoHits)}</p> }.into_any(),
+            Ok(list) => view! {
                 <ul class="list households-list" data-testid="household-hits">
-                    {page.hits.iter().map(|h| {
+                    {list.iter().map(|h| {
                         let id = h.id;
                         let housing = h.housing;
                         view! {
@@ -200,7 +219,7 @@ fn RecordList(
                         }
                     }).collect_view()}
                 </ul>
-            }.into_any()
+            }.into_any(),
         }}
     }
 }

@@ -57,6 +57,9 @@ crate::ui::i18n::texts! { P {
     VisitKindLabel => "走访类型", "Kind";
     VisitSubject => "走访对象", "Household or place";
     VisitSubjectHint => "如：3号楼2单元501、惠民超市", "e.g. Bldg 3 Unit 2 No. 501, a corner shop";
+    FindHousehold => "查找住户", "Find the household";
+    LinkHousehold => "关联人房信息中的住户（选填）", "Link a household of the records (optional)";
+    NoHousehold => "不关联", "None";
     VisitsShort => "次走访", "visits";
     Walked => "巡查里程", "Distance";
     Worker => "网格员", "Worker";
@@ -341,7 +344,7 @@ fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
                 <dt>{tr(P::Walked)}</dt><dd data-testid="walked">{move || format!("{:.0} m", length.get())}</dd>
             </dl>
             {move || gps.get().map(|e| view! { <p class="form-error" role="status">{tr(P::NoGps)}" "<span class="muted small">{e}</span></p> })}
-            <VisitForm patrol_id=id last/>
+            <VisitForm patrol_id=id grid=patrol.grid_code.clone() last/>
             <Visits visits=patrol.visits.clone()/>
             <button type="button" class="big" data-testid="end-patrol" disabled=move || end.pending().get()
                 on:click=move |_| { end.dispatch(()); }>
@@ -354,8 +357,14 @@ fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
 }
 
 #[component]
-fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl IntoView {
+fn VisitForm(patrol_id: i64, grid: String, last: StoredValue<Option<(f64, f64)>>) -> impl IntoView {
     use super::photos;
+    use crate::domain::household::HouseholdHit;
+    // A household visit (入户走访) can name the household of the grid's
+    // records it was: found by the door or name typed as its subject.
+    let household = RwSignal::new(None::<i64>);
+    let found = RwSignal::new(Vec::<HouseholdHit>::new());
+    let grid = StoredValue::new(grid);
     let lang = use_lang();
     let reload = expect_context::<Reload>().0;
     let kind = RwSignal::new(VisitKind::Household.as_str().to_string());
@@ -393,7 +402,7 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
                 note: note.get_untracked(),
                 lat,
                 lng,
-                household_id: None,
+                household_id: household.get_untracked(),
             };
             let problems = visit.problems();
             if let Some((f, p)) = problems.first() {
@@ -405,6 +414,8 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
                 Ok(v) => {
                     subject.set(String::new());
                     note.set(String::new());
+                    household.set(None);
+                    found.set(Vec::new());
                     let mut failed = None;
                     if let Some(new) = v.visits.last() {
                         let url = format!("/api/v1/visits/{}/photos", new.id);
@@ -434,6 +445,35 @@ fn VisitForm(patrol_id: i64, last: StoredValue<Option<(f64, f64)>>) -> impl Into
             <label><span>{tr(P::VisitSubject)}</span>
                 <input type="text" bind:value=subject maxlength="60" data-testid="visit-subject" placeholder=move || P::VisitSubjectHint.get(lang.get())/>
             </label>
+            <Show when=move || kind.get() == VisitKind::Household.as_str()>
+                <div class="row">
+                    <button type="button" class="secondary" data-testid="find-household" on:click=move |_| {
+                        let q = subject.get_untracked().trim().to_string();
+                        leptos::task::spawn_local(async move {
+                            use crate::api::households::household_records;
+                            if let Ok(p) = household_records(Some(grid.get_value()), q).await {
+                                let _ = found.try_set(p.hits);
+                            }
+                        });
+                    }>{tr(P::FindHousehold)}</button>
+                    <Show when=move || !found.with(Vec::is_empty)>
+                        <label><span>{tr(P::LinkHousehold)}</span>
+                            <select data-testid="visit-household" on:change=move |ev| {
+                                let id = event_target_value(&ev).parse::<i64>().ok();
+                                household.set(id);
+                                if let Some(h) = found.get_untracked().iter().find(|h| Some(h.id) == id) {
+                                    subject.set(format!("{} {}", h.door, h.head).trim().to_string());
+                                }
+                            }>
+                                <option value="" selected=move || household.get().is_none()>{tr(P::NoHousehold)}</option>
+                                {move || found.get().into_iter().map(|h| view! {
+                                    <option value=h.id.to_string() selected=household.get() == Some(h.id)>{h.door.clone()}" "{h.head.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                    </Show>
+                </div>
+            </Show>
             <label><span>{tr(T::Note)}</span>
                 <textarea bind:value=note rows="2" data-testid="visit-note"></textarea>
                 <super::form::CharCount value=note max=crate::domain::patrol::MAX_NOTE/>

@@ -649,6 +649,22 @@ async fn write(state: &AppState, job: &ExportJob, source: Source) -> Result<(), 
                             Cell::Empty,
                         ]);
                     }
+                    // A vacant home has no member but is a record too.
+                    if members.is_empty() {
+                        rows.push(vec![
+                            text(h.codes.grid.clone()),
+                            text(h.building.clone()),
+                            text(h.unit.clone()),
+                            text(h.room.clone()),
+                            text(housing.to_string()),
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                            Cell::Empty,
+                        ]);
+                    }
                 }
                 sink.write(rows).await?;
                 job.done.fetch_add(n, Ordering::Relaxed);

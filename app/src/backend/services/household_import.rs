@@ -553,15 +553,20 @@ async fn run(
         s.households = n;
         s.members = members;
     });
-    // Audited first: an import the log cannot record does not happen.
-    record(
-        state,
-        viewer,
-        AuditAction::HouseholdsImported,
-        Target::new("area", code).in_street(state.atlas().place_of(code).and_then(|p| p.street)),
-        format!("{n} households, {members} members"),
-    )
-    .await?;
+    // Audited first: an import the log cannot record does not happen. One
+    // line per street the sheet touches, so each street reads its own.
+    let streets: std::collections::BTreeSet<Option<String>> =
+        households.iter().map(|h| h.codes.street.clone()).collect();
+    for street in streets {
+        record(
+            state,
+            viewer,
+            AuditAction::HouseholdsImported,
+            Target::new("area", code).in_street(street),
+            format!("{n} households, {members} members"),
+        )
+        .await?;
+    }
     match db::import(&state.db, &households, Utc::now(), |done| {
         job.update(|s| s.done = done)
     })

@@ -201,43 +201,42 @@ pub async fn page(
     let found = db::search(&state.db, &scope, &q, rule::SEARCH_LIMIT as u64).await?;
     let hits = found
         .into_iter()
-        .map(|f| {
-            let head = f
-                .members
-                .iter()
-                .find(|m| m.relation == Relation::Head.as_str())
-                .or(f.members.first())
-                .map(|m| m.name.clone())
-                .unwrap_or_default();
-            let matched = f
-                .matched
-                .and_then(|id| f.members.iter().find(|m| m.id == id))
-                .map(|m| m.name.clone())
-                .filter(|n| *n != head);
-            HouseholdHit {
-                id: f.row.id,
-                grid_code: f.row.codes.grid.clone(),
-                door: f.row.door.clone(),
-                head,
-                members: f.members.len() as u32,
-                housing: Housing::parse(&f.row.housing).unwrap_or(Housing::OwnerOccupied),
-                matched,
-            }
+        .map(|f| HouseholdHit {
+            id: f.id,
+            grid_code: f.grid,
+            door: f.door,
+            head: f.head,
+            members: f.members.max(0) as u32,
+            housing: Housing::parse(&f.housing).unwrap_or(Housing::OwnerOccupied),
+            matched: f.matched,
         })
         .collect();
-    let total = db::count_in(&state.db, &scope).await?;
+    let first_load = q.is_empty();
+    let total = match first_load {
+        true => Some(db::count_in(&state.db, &scope).await?),
+        false => None,
+    };
     let place = state.atlas().place_of(&code).unwrap_or_default();
     let editable = policy::may_keep_households(&viewer.grants, &place);
     let atlas = state.atlas();
-    let grids = atlas
-        .codes_within(&code)
-        .into_iter()
-        .filter(|c| atlas.level_of(c) == Some(Level::Grid))
-        .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
-        .collect();
-    let groups = db::groups_in(&state.db, &scope).await?;
-    let groups = group_views(state, viewer, groups).await?;
-    let corrections = corrections(state, db::open_corrections(&state.db, &scope).await?).await?;
+    let grids = match first_load {
+        true => atlas
+            .codes_within(&code)
+            .into_iter()
+            .filter(|c| atlas.level_of(c) == Some(Level::Grid))
+            .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
+            .collect(),
+        false => Vec::new(),
+    };
+    let (groups, corrections) = if first_load {
+        let groups = db::groups_in(&state.db, &scope).await?;
+        (
+            group_views(state, viewer, groups).await?,
+            corrections(state, db::open_corrections(&state.db, &scope).await?).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(HouseholdsPage {
         areas,
         area: code,

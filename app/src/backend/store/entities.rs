@@ -1151,6 +1151,10 @@ pub mod household {
         pub room: String,
         /// Building, unit and room as one text, for search.
         pub door: String,
+        /// The head's name and the count of members, kept with the row so a
+        /// search lists households without reading their members.
+        pub head: String,
+        pub members: i64,
         /// owner_occupied | rented | vacant
         pub housing: String,
         /// Comma list of `CareTag` names (sensitive).

@@ -87,6 +87,17 @@ impl NewHousehold {
     pub fn door(&self) -> String {
         crate::domain::household::door(&self.building, &self.unit, &self.room)
     }
+
+    /// The head's name: the member related as head, else the first.
+    pub fn head(&self) -> String {
+        let head = crate::domain::household::Relation::Head.as_str();
+        self.members
+            .iter()
+            .find(|m| m.1 == head)
+            .or(self.members.first())
+            .map(|m| m.0.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// Why a household could not be written.
@@ -163,8 +174,18 @@ async fn write(
     id: Option<i64>,
     replace: bool,
     now: DateTime<Utc>,
+    buildings: &mut HashMap<(String, String), i64>,
 ) -> Result<i64, SaveError> {
-    let b = building_id(db, &h.codes, &h.building, now).await?;
+    // A sheet names the same building for many doors: looked up once.
+    let key = (h.codes.grid.clone(), h.building.clone());
+    let b = match buildings.get(&key) {
+        Some(b) => *b,
+        None => {
+            let b = building_id(db, &h.codes, &h.building, now).await?;
+            buildings.insert(key, b);
+            b
+        }
+    };
     let at_door = household_at(db, b, &h.unit, &h.room).await?;
     let mut resident_id = h.resident_id;
     let id = match (id, at_door) {
@@ -184,6 +205,8 @@ async fn write(
         m.unit = Set(h.unit.clone());
         m.room = Set(h.room.clone());
         m.door = Set(h.door());
+        m.head = Set(h.head());
+        m.members = Set(h.members.len() as i64);
         m.housing = Set(h.housing.clone());
         m.care_tags = Set(h.care_tags.clone());
         m.resident_id = Set(resident_id);
@@ -264,7 +287,7 @@ pub async fn save<D: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<i64, SaveError> {
     let txn = db.begin().await?;
-    let id = write(&txn, h, id, false, now).await?;
+    let id = write(&txn, h, id, false, now, &mut HashMap::new()).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -277,8 +300,9 @@ pub async fn write_all(
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, SaveError> {
     let mut ids = Vec::with_capacity(households.len());
+    let mut buildings = HashMap::new();
     for h in households {
-        ids.push(write(db, h, None, false, now).await?);
+        ids.push(write(db, h, None, false, now, &mut buildings).await?);
     }
     Ok(ids)
 }
@@ -293,8 +317,9 @@ pub async fn import<D: ConnectionTrait + TransactionTrait>(
     progress: impl Fn(u64),
 ) -> Result<(), SaveError> {
     let txn = db.begin().await?;
+    let mut buildings = HashMap::new();
     for (i, h) in households.iter().enumerate() {
-        write(&txn, h, None, true, now).await?;
+        write(&txn, h, None, true, now, &mut buildings).await?;
         if i % 200 == 199 {
             progress(i as u64 + 1);
         }
@@ -392,17 +417,22 @@ fn prefix_end(q: &str) -> String {
     format!("{q}\u{10FFFF}")
 }
 
-/// A household found, with the member that matched.
+/// A household a search found: its door, head and size as the row keeps
+/// them, and the member whose name or phone matched.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Found {
-    pub row: HouseholdRow,
-    pub members: Vec<MemberRow>,
-    pub matched: Option<i64>,
+    pub id: i64,
+    pub grid: String,
+    pub door: String,
+    pub head: String,
+    pub members: i64,
+    pub housing: String,
+    pub matched: Option<String>,
 }
 
 /// Households of the area whose door or a member's name starts with `q`,
 /// or with a member whose phone is `q` (an empty `q`: the first doors in
-/// order), at most `limit`.
+/// order), at most `limit`. Two or three indexed reads, no member rows.
 pub async fn search(
     db: &impl ConnectionTrait,
     area: &Area,
@@ -411,7 +441,7 @@ pub async fn search(
 ) -> Result<Vec<Found>, DbErr> {
     use household::Column as H;
     use household_member::Column as M;
-    let mut matched: HashMap<i64, i64> = HashMap::new();
+    let mut matched: HashMap<i64, String> = HashMap::new();
     let mut ids: Vec<i64> = Vec::new();
     if !q.is_empty() {
         // A phone is found by the whole number only: a prefix search would
@@ -428,7 +458,7 @@ pub async fn search(
         };
         for m in by_person.limit(limit).all(db).await? {
             if !matched.contains_key(&m.household_id) {
-                matched.insert(m.household_id, m.id);
+                matched.insert(m.household_id, m.name);
                 ids.push(m.household_id);
             }
         }
@@ -464,31 +494,18 @@ pub async fn search(
             rows.insert(h.id, h);
         }
     }
-    let building_ids: Vec<i64> = rows.values().map(|h| h.building_id).collect();
-    let buildings: HashMap<i64, String> = if building_ids.is_empty() {
-        HashMap::new()
-    } else {
-        building::Entity::find()
-            .filter(building::Column::Id.is_in(building_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| (b.id, b.name))
-            .collect()
-    };
-    let mut members: HashMap<i64, Vec<MemberRow>> = HashMap::new();
-    for m in members_of(db, &ids).await? {
-        members.entry(m.household_id).or_default().push(m);
-    }
     Ok(ids
         .into_iter()
         .filter_map(|id| {
             let h = rows.remove(&id)?;
-            let b = buildings.get(&h.building_id).cloned().unwrap_or_default();
             Some(Found {
-                members: members.remove(&id).unwrap_or_default(),
-                matched: matched.get(&id).copied(),
-                row: household_row(h, b),
+                id,
+                grid: h.grid_code,
+                door: h.door,
+                matched: matched.remove(&id).filter(|n| *n != h.head),
+                head: h.head,
+                members: h.members,
+                housing: h.housing,
             })
         })
         .collect())
@@ -624,7 +641,7 @@ pub async fn doors_of(db: &impl ConnectionTrait, groups: &[i64]) -> Result<Vec<(
         .collect())
 }
 
-/// Households as a group's doors show them: door and head (first member).
+/// Households as a group's doors show them: door and head.
 pub async fn heads_of(
     db: &impl ConnectionTrait,
     ids: &[i64],
@@ -632,23 +649,13 @@ pub async fn heads_of(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let doors: HashMap<i64, String> = household::Entity::find()
+    Ok(household::Entity::find()
         .filter(household::Column::Id.is_in(ids.to_vec()))
         .all(db)
         .await?
         .into_iter()
-        .map(|h| (h.id, h.door))
-        .collect();
-    let mut out = HashMap::new();
-    for m in members_of(db, ids).await? {
-        if let Some(d) = doors.get(&m.household_id) {
-            out.entry(m.household_id).or_insert((d.clone(), m.name));
-        }
-    }
-    for (id, d) in doors {
-        out.entry(id).or_insert((d, String::new()));
-    }
-    Ok(out)
+        .map(|h| (h.id, (h.door, h.head)))
+        .collect())
 }
 
 /// Why a group could not be formed.

@@ -1107,6 +1107,8 @@ impl MigrationTrait for Households {
                 .col(text_col("unit"))
                 .col(text_col("room"))
                 .col(text_col("door"))
+                .col(text_col("head"))
+                .col(big_col("members"))
                 .col(text_col("housing"))
                 .col(text_col("care_tags"))
                 .col(null_big("resident_id"))
