@@ -51,7 +51,7 @@ pub async fn run(grids: usize, people: usize, rows: usize, clients: usize) -> Re
                         );
                         written += h.members.len();
                         households += 1;
-                        if seed % 97 == 0 {
+                        if seed.is_multiple_of(97) {
                             if let Some(m) = h.members.first() {
                                 names.push(m.0.chars().take(2).collect());
                                 if let Some(p) = &m.2 {

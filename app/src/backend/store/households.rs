@@ -457,8 +457,8 @@ pub async fn search(
                 .filter(M::Name.lt(prefix_end(q)))
         };
         for m in by_person.limit(limit).all(db).await? {
-            if !matched.contains_key(&m.household_id) {
-                matched.insert(m.household_id, m.name);
+            if let std::collections::hash_map::Entry::Vacant(e) = matched.entry(m.household_id) {
+                e.insert(m.name);
                 ids.push(m.household_id);
             }
         }
