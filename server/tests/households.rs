@@ -61,6 +61,25 @@ async fn lines(app: &TestApp, action: AuditAction, actor: i64) -> usize {
         .len()
 }
 
+async fn mark(
+    app: &TestApp,
+    c: &reqwest::Client,
+    task: i64,
+    household: i64,
+    done: bool,
+) -> (StatusCode, Value) {
+    app.call(
+        c,
+        "mark_group_door",
+        &[
+            ("task_id", &task.to_string()),
+            ("household_id", &household.to_string()),
+            ("done", if done { "true" } else { "false" }),
+        ],
+    )
+    .await
+}
+
 async fn records(app: &TestApp, c: &reqwest::Client, area: &str, q: &str) -> (StatusCode, Value) {
     app.call(c, "household_records", &[("area", area), ("q", q)])
         .await
@@ -350,17 +369,7 @@ async fn a_group_leader_ticks_doors_and_sees_no_sensitive_field(backend: Backend
     assert_eq!(led["doors"][0]["head"], "住户101");
     assert!(!led.to_string().contains("37010319800101123"), "{led}");
     assert!(!led.to_string().contains("13700001111"), "{led}");
-    let (s, g) = app
-        .call(
-            &leader,
-            "mark_group_door",
-            &[
-                ("task_id", &task.to_string()),
-                ("household_id", &ids[1].to_string()),
-                ("done", "true"),
-            ],
-        )
-        .await;
+    let (s, g) = mark(&app, &leader, task, ids[1], true).await;
     assert_eq!(s, StatusCode::OK, "{g}");
     assert_eq!(g["tasks"][0]["done"], json!([ids[1]]));
     // The leader cannot push tasks; a stranger cannot tick.
@@ -373,30 +382,10 @@ async fn a_group_leader_ticks_doors_and_sees_no_sensitive_field(backend: Backend
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let member = app.signed_in(phone_of(Role::PartyMember)).await;
-    let (s, _) = app
-        .call(
-            &member,
-            "mark_group_door",
-            &[
-                ("task_id", &task.to_string()),
-                ("household_id", &ids[0].to_string()),
-                ("done", "true"),
-            ],
-        )
-        .await;
+    let (s, _) = mark(&app, &member, task, ids[0], true).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // Staff see the tick; unticking works.
-    let (s, g) = app
-        .call(
-            &worker,
-            "mark_group_door",
-            &[
-                ("task_id", &task.to_string()),
-                ("household_id", &ids[1].to_string()),
-                ("done", "false"),
-            ],
-        )
-        .await;
+    let (s, g) = mark(&app, &worker, task, ids[1], false).await;
     assert_eq!(s, StatusCode::OK, "{g}");
     assert_eq!(g["tasks"][0]["done"], json!([]));
 }

@@ -23,7 +23,7 @@ pub struct CaseSet {
 }
 
 /// `?` placeholders as the backend wants them.
-fn sql(backend: DbBackend, text: &str) -> String {
+pub(super) fn sql(backend: DbBackend, text: &str) -> String {
     if backend != DbBackend::Postgres {
         return text.to_string();
     }

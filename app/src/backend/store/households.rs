@@ -432,83 +432,96 @@ pub struct Found {
 
 /// Households of the area whose door or a member's name starts with `q`,
 /// or with a member whose phone is `q` (an empty `q`: the first doors in
-/// order), at most `limit`. Two or three indexed reads, no member rows.
+/// order), at most `limit`: one statement, two index ranges (`(area, door)`
+/// on households, `(area, name)` or `phone` on members joined to their
+/// household), no member rows read.
 pub async fn search(
     db: &impl ConnectionTrait,
     area: &Area,
     q: &str,
     limit: u64,
 ) -> Result<Vec<Found>, DbErr> {
-    use household::Column as H;
-    use household_member::Column as M;
-    let mut matched: HashMap<i64, String> = HashMap::new();
-    let mut ids: Vec<i64> = Vec::new();
+    use sea_orm::{Statement, Value};
+    let (col, code) = match area {
+        Area::Grid(c) => (Some("grid_code"), c.clone()),
+        Area::Community(c) => (Some("community_code"), c.clone()),
+        Area::Street(c) => (Some("street_code"), c.clone()),
+        Area::Everywhere => (None, String::new()),
+    };
+    let mut values: Vec<Value> = Vec::new();
+    let within = |alias: &str, values: &mut Vec<Value>| match col {
+        Some(col) => {
+            values.push(code.clone().into());
+            format!("{alias}.{col} = ?")
+        }
+        None => "1 = 1".to_string(),
+    };
+    let fields = "h.id, h.grid_code, h.door, h.head, h.members, h.housing";
+    let mut text = String::new();
     if !q.is_empty() {
+        let area_m = within("m", &mut values);
         // A phone is found by the whole number only: a prefix search would
         // let a reader complete a masked number digit by digit, unaudited.
-        let by_person = if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            household_member::Entity::find()
-                .filter(M::Phone.eq(q))
-                .filter(area.condition(M::GridCode, M::CommunityCode, M::StreetCode))
+        let person = if q.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            values.push(q.to_string().into());
+            "m.phone = ?".to_string()
         } else {
-            household_member::Entity::find()
-                .filter(area.condition(M::GridCode, M::CommunityCode, M::StreetCode))
-                .filter(M::Name.gte(q))
-                .filter(M::Name.lt(prefix_end(q)))
+            values.push(q.to_string().into());
+            values.push(prefix_end(q).into());
+            "m.name >= ? AND m.name < ?".to_string()
         };
-        for m in by_person.limit(limit).all(db).await? {
-            if let std::collections::hash_map::Entry::Vacant(e) = matched.entry(m.household_id) {
-                e.insert(m.name);
-                ids.push(m.household_id);
+        values.push((limit as i64).into());
+        text.push_str(&format!(
+            "SELECT * FROM (SELECT {fields}, m.name AS matched FROM household_members m \
+             JOIN households h ON h.id = m.household_id \
+             WHERE {area_m} AND {person} LIMIT ?) p UNION ALL "
+        ));
+    }
+    let area_h = within("h", &mut values);
+    let door = if q.is_empty() {
+        String::new()
+    } else {
+        values.push(q.to_string().into());
+        values.push(prefix_end(q).into());
+        " AND h.door >= ? AND h.door < ?".to_string()
+    };
+    values.push((limit as i64).into());
+    text.push_str(&format!(
+        "SELECT * FROM (SELECT {fields}, CAST(NULL AS VARCHAR) AS matched FROM households h \
+         WHERE {area_h}{door} ORDER BY h.door LIMIT ?) d"
+    ));
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            super::assessment::sql(backend, &text),
+            values,
+        ))
+        .await?;
+    // Those found by a person first, then by door; each household once.
+    let mut out: Vec<Found> = Vec::new();
+    for r in rows {
+        let id: i64 = r.try_get("", "id")?;
+        let matched: Option<String> = r.try_get("", "matched")?;
+        if let Some(f) = out.iter_mut().find(|f| f.id == id) {
+            if f.matched.is_none() {
+                f.matched = matched.filter(|n| *n != f.head);
             }
+            continue;
         }
+        let head: String = r.try_get("", "head")?;
+        out.push(Found {
+            id,
+            grid: r.try_get("", "grid_code")?,
+            door: r.try_get("", "door")?,
+            matched: matched.filter(|n| *n != head),
+            head,
+            members: r.try_get("", "members")?,
+            housing: r.try_get("", "housing")?,
+        });
     }
-    let mut doors = household::Entity::find()
-        .filter(area.condition(H::GridCode, H::CommunityCode, H::StreetCode))
-        .order_by_asc(H::Door)
-        .limit(limit);
-    if !q.is_empty() {
-        doors = doors
-            .filter(H::Door.gte(q))
-            .filter(H::Door.lt(prefix_end(q)));
-    }
-    let mut rows: HashMap<i64, household::Model> = HashMap::new();
-    for h in doors.all(db).await? {
-        if !ids.contains(&h.id) {
-            ids.push(h.id);
-        }
-        rows.insert(h.id, h);
-    }
-    ids.truncate(limit as usize);
-    let missing: Vec<i64> = ids
-        .iter()
-        .copied()
-        .filter(|i| !rows.contains_key(i))
-        .collect();
-    if !missing.is_empty() {
-        for h in household::Entity::find()
-            .filter(H::Id.is_in(missing))
-            .all(db)
-            .await?
-        {
-            rows.insert(h.id, h);
-        }
-    }
-    Ok(ids
-        .into_iter()
-        .filter_map(|id| {
-            let h = rows.remove(&id)?;
-            Some(Found {
-                id,
-                grid: h.grid_code,
-                door: h.door,
-                matched: matched.remove(&id).filter(|n| *n != h.head),
-                head: h.head,
-                members: h.members,
-                housing: h.housing,
-            })
-        })
-        .collect())
+    out.truncate(limit as usize);
+    Ok(out)
 }
 
 /// Every household of the area with its members, a page at a time in id
