@@ -1311,6 +1311,16 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
     // account's name must leave timelines. The case names its owner.
     assert_eq!(last["note"], "");
     assert_eq!(after["owner"]["name"], candidates[2]["name"]);
+    // The worker it was taken from is told it is no longer theirs.
+    let (_, notes) = app.call(&worker, "my_notices", &[]).await;
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["ref_id"] == case["id"] && n["event"] == "reassigned_away"),
+        "the previous owner is told: {notes}"
+    );
     // The page the leader had is stale now: they learn someone acted.
     let (s, body) = call(&leader, args(&part_timer, &version)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");

@@ -143,6 +143,10 @@ impl NoticeView {
                 format!("事件「{t}」已交由您负责，请及时处置"),
                 format!("Case \"{t}\" is now yours to handle"),
             ),
+            (NoticeKind::Case, "reassigned_away") => (
+                format!("事件「{t}」已改由他人负责"),
+                format!("Case \"{t}\" was given to someone else"),
+            ),
             (NoticeKind::Case, "whistled") => (
                 format!("街道吹哨：事件「{t}」请贵部门签收报到"),
                 format!("The street whistled case \"{t}\" to your department"),

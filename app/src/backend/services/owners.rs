@@ -157,6 +157,20 @@ pub async fn assign(
     let Some(stored) = record_assign(state, viewer, &row, Some(owner)).await? else {
         return Err(already_handled(state, seen, row.id).await);
     };
+    // The one it was taken from learns it is no longer theirs (in the app:
+    // nothing for them to do, so no text message).
+    if let Some(previous) = row.owner_id.filter(|p| *p != viewer.id && *p != owner) {
+        let title = notice_title(state, &stored).await;
+        super::notices::notify(
+            state,
+            &[previous],
+            NoticeKind::Case,
+            stored.id,
+            "reassigned_away",
+            &title,
+        )
+        .await;
+    }
     super::audit::record(
         state,
         viewer,
