@@ -20,14 +20,8 @@ const COMMUNITY: &str = "370103-001-001";
 
 /// A valid ID number (GB 11643 check character) from 17 digits.
 fn id_number(first17: &str) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = first17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    format!("{first17}{}", C[(sum % 11) as usize])
+    let check = app::domain::household::id_check_char(first17).expect("17 digits");
+    format!("{first17}{check}")
 }
 
 fn household(grid: &str, building: &str, room: &str, members: Value) -> Value {

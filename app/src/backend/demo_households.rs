@@ -17,18 +17,12 @@ const COMMUNITY: &str = "370103-001-001";
 /// A synthetic resident ID number: the district's code, a birth date, a
 /// sequence and its check character.
 pub fn synthetic_id(seed: u64) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
     let year = 1940 + (noise(seed, 1, 5) * 70.0) as u32;
     let month = 1 + (noise(seed, 2, 5) * 12.0) as u32 % 12;
     let day = 1 + (noise(seed, 3, 5) * 28.0) as u32 % 28;
     let first = format!("370103{year:04}{month:02}{day:02}{:03}", seed % 1000);
-    let sum: u32 = first
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    format!("{first}{}", C[(sum % 11) as usize])
+    let check = crate::domain::household::id_check_char(&first).unwrap_or('0');
+    format!("{first}{check}")
 }
 
 /// A synthetic household at a door: 1–4 members, a housing status, now

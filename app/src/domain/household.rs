@@ -261,21 +261,29 @@ pub fn mask_id_number(id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// The check character (GB 11643) of an ID number's first 17 digits, or
+/// `None` when they are not 17 digits.
+pub fn id_check_char(first17: &str) -> Option<char> {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let digits: Vec<u32> = first17
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    if digits.len() != 17 {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    Some(CHECK[(sum % 11) as usize])
+}
+
 /// Whether `id` is a resident ID number (GB 11643): 17 digits and a check
 /// character (a digit or X) that matches them.
 pub fn valid_id_number(id: &str) -> bool {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() != 18 || !chars[..17].iter().all(|c| c.is_ascii_digit()) {
+    let Some((i, last)) = id.char_indices().last() else {
         return false;
-    }
-    let sum: u32 = chars[..17]
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    CHECK[(sum % 11) as usize] == chars[17].to_ascii_uppercase()
+    };
+    id_check_char(&id[..i]) == Some(last.to_ascii_uppercase())
 }
 
 /// A phone kept in the records: a mobile (11 digits from 1) or a landline

@@ -8,7 +8,6 @@
 
 use super::audit::{record, Target};
 use super::auth::Viewer;
-use super::households::readable_area;
 use crate::backend::state::AppState;
 use crate::backend::store::{
     accounts,
@@ -167,8 +166,7 @@ pub async fn start(
     code: &str,
     bytes: Vec<u8>,
 ) -> Result<ImportStatus, AppError> {
-    super::households::may_import(state, viewer, code)?;
-    let area = readable_area(state, viewer, code)?;
+    let area = super::households::may_import(state, viewer, code)?;
     if bytes.is_empty() {
         return Err(AppError::invalid(Field::File, InputProblem::Required));
     }

@@ -772,13 +772,13 @@ pub async fn close_correction(state: &AppState, viewer: &Viewer, id: i64) -> Res
     Ok(())
 }
 
-/// Whether the caller may import into area `code` (checked before the
-/// upload is read).
-pub fn may_import(state: &AppState, viewer: &Viewer, code: &str) -> Result<(), AppError> {
-    readable_area(state, viewer, code)?;
+/// The area `code` names if the caller may import into it (checked before
+/// the upload is read).
+pub fn may_import(state: &AppState, viewer: &Viewer, code: &str) -> Result<Area, AppError> {
+    let area = readable_area(state, viewer, code)?;
     let place = state.atlas().place_of(code).ok_or(AppError::NotFound)?;
     if !policy::may_keep_households(&viewer.grants, &place) {
         return Err(AppError::Forbidden);
     }
-    Ok(())
+    Ok(area)
 }
