@@ -5,6 +5,7 @@ pub mod account;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod boundaries;
 pub mod cases;
 pub mod departments;
 pub mod geography;

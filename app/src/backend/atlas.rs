@@ -599,6 +599,8 @@ impl Atlas {
             .iter()
             .enumerate()
             .filter(|(_, r)| matches!(r.level, Level::Grid | Level::Community | Level::Street))
+            // A retired grid (merged away, or a drawn grid undone) has no outline.
+            .filter(|(_, r)| r.level != Level::Grid || r.shape.is_some())
             .filter_map(|(i, r)| {
                 let code = r.code.to_lowercase();
                 let rank = if code == q {

@@ -169,7 +169,13 @@ pub fn refuse_overlaps(regions: &[NewRegion], atlas: &Atlas) -> Result<(), Impor
     if file.is_empty() {
         return Ok(());
     }
-    let replaced: HashSet<&str> = file.iter().map(|(c, _)| *c).collect();
+    // Every grid of the list is replaced, also one given no outline (a
+    // grid an edit retires): its stored outline no longer counts.
+    let replaced: HashSet<&str> = regions
+        .iter()
+        .filter(|r| r.level == Level::Grid)
+        .map(|r| r.code.as_str())
+        .collect();
     let stored: Vec<(&str, &geo::MultiPolygon<f64>)> = atlas
         .grid_outlines()
         .into_iter()

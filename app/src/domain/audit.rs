@@ -59,10 +59,12 @@ pub enum AuditAction {
     /// A household record, a 联户组 or its task was added or changed, or a
     /// correction request handled.
     HouseholdChanged,
+    /// A grid boundary was drawn, reshaped, split, merged or restored.
+    BoundaryChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -86,6 +88,7 @@ impl AuditAction {
         AuditAction::HouseholdRead,
         AuditAction::HouseholdsImported,
         AuditAction::HouseholdChanged,
+        AuditAction::BoundaryChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +116,7 @@ impl AuditAction {
             AuditAction::HouseholdRead => "household_read",
             AuditAction::HouseholdsImported => "households_imported",
             AuditAction::HouseholdChanged => "household_changed",
+            AuditAction::BoundaryChanged => "boundary_changed",
         }
     }
 
@@ -145,6 +149,7 @@ impl AuditAction {
             AuditAction::HouseholdRead => ("查看人房信息", "Household record opened"),
             AuditAction::HouseholdsImported => ("导入人房信息", "Households imported"),
             AuditAction::HouseholdChanged => ("维护人房信息", "Household record changed"),
+            AuditAction::BoundaryChanged => ("调整网格边界", "Grid boundary changed"),
         };
         lang.pick(zh, en)
     }

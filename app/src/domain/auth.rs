@@ -231,6 +231,9 @@ pub enum Action {
     /// Run the coverage check (gaps and overlaps) of an area; the whole
     /// geography is `Place::default()`, a system admin's alone.
     CheckCoverage(Place),
+    /// Draw, reshape, split or merge grids, or restore an earlier version
+    /// (网格边界调整): the street of the place and system admins.
+    EditBoundaries(Place),
     /// Disable or enable an account (停用/启用账号). `holder` is every grant
     /// the account holds; `own` is true when the caller is the account.
     ManageAccount { holder: Vec<PlacedGrant>, own: bool },
@@ -323,6 +326,9 @@ pub fn permits(grants: &[Grant], action: &Action) -> bool {
                 matches!(g.role, Role::CommunityAdmin | Role::StreetAdmin) && g.scope.covers(place)
             })
         }
+        Action::EditBoundaries(place) => grants
+            .iter()
+            .any(|g| g.role == Role::StreetAdmin && g.scope.covers(place)),
         Action::CreateAccount { role, place } => grants
             .iter()
             .any(|g| delegable_by(g.role, *role) && g.scope.covers(place)),

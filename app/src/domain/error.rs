@@ -49,6 +49,8 @@ pub enum AppError {
         problem: InputProblem,
     },
     Import(ImportError),
+    /// A boundary edit or undo refused (`domain::boundary`).
+    Boundary(super::boundary::BoundaryProblem),
     /// Something broke on our side; the server log has the cause.
     Internal,
     /// The request never reached the function or its answer never came back.
@@ -252,6 +254,7 @@ impl AppError {
                 | AppError::AlreadyClaimed { .. }
                 | AppError::Transport(_)
                 | AppError::Import(_)
+                | AppError::Boundary(_)
         )
     }
 }
@@ -432,6 +435,7 @@ impl AppError {
             AppError::WrongState => "wrong_state",
             AppError::Invalid { .. } => "invalid_input",
             AppError::Import(_) => "import_refused",
+            AppError::Boundary(_) => "boundary_refused",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
             AppError::Busy { .. } => "busy",
@@ -467,6 +471,13 @@ impl AppError {
             | AppError::Full
             | AppError::WrongState => 409,
             AppError::Invalid { .. } | AppError::Import(_) => 400,
+            AppError::Boundary(p) => {
+                if p.conflict() {
+                    409
+                } else {
+                    400
+                }
+            }
             AppError::Internal | AppError::Transport(_) => 500,
             AppError::Busy { .. } => 503,
             AppError::ConsentRequired => 400,
@@ -668,6 +679,7 @@ impl AppError {
                 }
             }
             AppError::Import(e) => e.message(lang),
+            AppError::Boundary(p) => p.message(lang),
             AppError::Internal => lang
                 .pick(
                     "服务器出错了，请稍后再试。",
@@ -1017,6 +1029,7 @@ mod tests {
             AppError::WrongState,
             AppError::invalid(Field::Name, InputProblem::Required),
             AppError::Import(ImportError::file(ImportProblem::Empty)),
+            AppError::Boundary(crate::domain::boundary::BoundaryProblem::NoChange),
             AppError::Internal,
             AppError::Transport(String::new()),
             AppError::Busy {
@@ -1043,6 +1056,7 @@ mod tests {
                 | AppError::WrongState
                 | AppError::Invalid { .. }
                 | AppError::Import(_)
+                | AppError::Boundary(_)
                 | AppError::Internal
                 | AppError::Transport(_)
                 | AppError::Busy { .. }

@@ -24,6 +24,7 @@ pub mod alarm;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod boundary;
 pub mod case;
 pub mod code;
 pub mod deadline;

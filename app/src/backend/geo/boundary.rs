@@ -117,12 +117,23 @@ pub fn parse_stored(text: &str) -> Option<MultiPolygon<f64>> {
 /// Writes a multipolygon as the smallest GeoJSON geometry: a Polygon when it
 /// has one part.
 pub fn to_geojson(mp: &MultiPolygon<f64>) -> Value {
+    geojson_rounded(mp, round6)
+}
+
+/// As [`to_geojson`] to seven decimals (~1 cm): an edited grid keeps the
+/// vertices it shares with its neighbours exactly as they were stored
+/// (boundary files and the demo carry seven), so the edit leaves no sliver.
+pub fn to_geojson_fine(mp: &MultiPolygon<f64>) -> Value {
+    geojson_rounded(mp, |x| (x * 1e7).round() / 1e7)
+}
+
+fn geojson_rounded(mp: &MultiPolygon<f64>, round: fn(f64) -> f64) -> Value {
     let poly = |p: &Polygon<f64>| -> Value {
         std::iter::once(p.exterior())
             .chain(p.interiors())
             .map(|r| {
                 r.0.iter()
-                    .map(|c| serde_json::json!([round6(c.x), round6(c.y)]))
+                    .map(|c| serde_json::json!([round(c.x), round(c.y)]))
                     .collect::<Value>()
             })
             .collect()

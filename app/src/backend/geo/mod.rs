@@ -2,4 +2,5 @@
 
 pub mod boundary;
 pub mod coverage;
+pub mod edit;
 pub mod index;

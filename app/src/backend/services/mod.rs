@@ -4,6 +4,7 @@ pub mod activities;
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod boundaries;
 pub mod cases;
 pub mod deadlines;
 pub mod departments;

@@ -62,7 +62,7 @@ pub(super) fn from_model(m: case_record::Model) -> CaseRow {
     row(m)
 }
 
-fn row(m: case_record::Model) -> CaseRow {
+pub(super) fn row(m: case_record::Model) -> CaseRow {
     CaseRow {
         id: m.id,
         category_id: m.category_id,

@@ -1329,3 +1329,60 @@ pub mod household_correction {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod boundary_change {
+    use sea_orm::entity::prelude::*;
+
+    /// One boundary edit (draw, reshape, split, merge) or the undo of one;
+    /// its grids' outlines before and after are `boundary_version` rows.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "boundary_changes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kind: String,
+        /// The street of the grids touched (for the street's history and
+        /// its admins' undo); none for changes across streets.
+        #[sea_orm(nullable, indexed)]
+        pub street_code: Option<String>,
+        pub actor_id: i64,
+        pub actor_name: String,
+        pub created_at: DateTimeUtc,
+        /// The restore that undid this change.
+        #[sea_orm(nullable)]
+        pub undone_by: Option<i64>,
+        /// For a restore: the change it undid.
+        #[sea_orm(nullable)]
+        pub restores: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod boundary_version {
+    use sea_orm::entity::prelude::*;
+
+    /// One grid's outline before and after a change (GeoJSON as stored;
+    /// empty: no area, a grid not yet drawn or retired).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "boundary_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(indexed)]
+        pub change_id: i64,
+        pub region_code: String,
+        #[sea_orm(column_type = "Text")]
+        pub before: String,
+        #[sea_orm(column_type = "Text")]
+        pub after: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

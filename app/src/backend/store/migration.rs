@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(Patrols),
             Box::new(CaseFigures),
             Box::new(Households),
+            Box::new(BoundaryVersions),
         ]
     }
 }
@@ -1276,5 +1277,74 @@ impl MigrationTrait for Households {
             manager.get_connection().execute_unprepared(sql).await?;
         }
         Ok(())
+    }
+}
+
+/// Boundary editing (issue 12): each change with who made it and when, and
+/// each grid's outline before and after it, so any change can be undone.
+struct BoundaryVersions;
+
+impl MigrationName for BoundaryVersions {
+    fn name(&self) -> &str {
+        "m20261206_000001_boundary_versions"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for BoundaryVersions {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let null_big = |name: &'static str| ColumnDef::new(a(name)).big_integer().null().to_owned();
+        let tables = [
+            Table::create()
+                .table(a("boundary_changes"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("kind"))
+                .col(ColumnDef::new(a("street_code")).string().null())
+                .col(big_col("actor_id"))
+                .col(text_col("actor_name"))
+                .col(tz_col("created_at", false))
+                .col(null_big("undone_by"))
+                .col(null_big("restores"))
+                .to_owned(),
+            Table::create()
+                .table(a("boundary_versions"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("change_id"))
+                .col(text_col("region_code"))
+                .col(ColumnDef::new(a("before")).text().not_null())
+                .col(ColumnDef::new(a("after")).text().not_null())
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_boundary_changes_street",
+                    "boundary_changes",
+                    &["street_code", "id"],
+                ),
+                (
+                    "idx_boundary_versions_change",
+                    "boundary_versions",
+                    &["change_id"],
+                ),
+                (
+                    "idx_boundary_versions_region",
+                    "boundary_versions",
+                    &["region_code"],
+                ),
+            ],
+        )
+        .await
     }
 }

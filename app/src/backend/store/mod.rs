@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod assessment;
 pub mod audit;
+pub mod boundaries;
 pub mod cases;
 mod entities;
 pub mod exports;

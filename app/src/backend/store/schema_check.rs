@@ -118,5 +118,7 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, visit_photo::Entity, &mut out).await?;
     check(db, key_issue::Entity, &mut out).await?;
     check(db, key_issue_review::Entity, &mut out).await?;
+    check(db, boundary_change::Entity, &mut out).await?;
+    check(db, boundary_version::Entity, &mut out).await?;
     Ok(out)
 }
