@@ -401,6 +401,39 @@ const SERVER_FNS: &[Row] = &[
         ],
     ),
     post!("/api/locate_point", &[v("-", Everyone)]),
+    // 网格边界调整: the street of the place and system admins edit
+    // boundaries and undo changes; nobody else reads the editor's outlines
+    // or the history (who changed what).
+    post!(
+        "/api/boundary_editor",
+        &[
+            v("demo street", Inside(&[SA, SYS])),
+            v("the caller's own", Anywhere(&[SA, SYS])),
+        ],
+    ),
+    post!(
+        "/api/editable_outline",
+        &[v("demo grid", Inside(&[SA, SYS]))]
+    ),
+    post!(
+        "/api/save_boundary",
+        &[
+            v("a crossed outline for the demo grid", Inside(&[SA, SYS])),
+            v(
+                "a crossed grid drawn in the demo community",
+                Inside(&[SA, SYS])
+            ),
+        ],
+    ),
+    post!(
+        "/api/boundary_change",
+        &[v("a change in the demo street", Inside(&[SA, SYS]))]
+    ),
+    // The change was undone in setup: an allowed caller gets 409.
+    post!(
+        "/api/undo_boundary_change",
+        &[v("a change in the demo street", Inside(&[SA, SYS]))]
+    ),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
     post!("/api/unread_notices", &[v("-", SignedIn)]),
@@ -844,6 +877,8 @@ struct Targets {
     correction: i64,
     /// A sheet import of the demo worker's.
     import_job: String,
+    /// A boundary change in the demo street, already undone.
+    boundary_change: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1602,6 +1637,29 @@ async fn setup(backend: Backend) -> Ctx {
         "an import",
     );
     ctx.t.import_job = job["id"].as_str().expect("an import id").to_string();
+
+    // A grid drawn in the demo community far from every other, then undone:
+    // the geography is as it was and the change stays in the history.
+    let sa = ctx.inside(SA).clone();
+    let drawn = must(
+        ctx.json(
+            &sa,
+            "save_boundary",
+            json!({"edit": {"Draw": {"grid": "370103-001-001-MX", "name": "矩阵网格", "kind": "base", "community": DEMO_COMMUNITY, "ring": [[36.5, 116.5], [36.5, 116.501], [36.501, 116.501]]}}}),
+        )
+        .await,
+        "a drawn grid",
+    );
+    ctx.t.boundary_change = drawn["change_id"].as_i64().expect("a change id");
+    must(
+        ctx.form(
+            &sa,
+            "undo_boundary_change",
+            &[("id", ctx.t.boundary_change.to_string())],
+        )
+        .await,
+        "the drawn grid undone",
+    );
     ctx
 }
 
@@ -2003,6 +2061,42 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         ("/api/import_geography", _) => {
             // Not GeoJSON: an allowed caller gets 400 and nothing changes.
             ctx.json(c, "import_geography", json!({"geojson": "not geojson"}))
+                .await
+        }
+        ("/api/boundary_editor", _) => {
+            let area = match what {
+                "demo street" => vec![("area", DEMO_STREET.to_string())],
+                _ => vec![],
+            };
+            ctx.form(c, "boundary_editor", &area).await
+        }
+        ("/api/editable_outline", _) => {
+            ctx.form(c, "editable_outline", &[("code", DEMO_GRID.to_string())])
+                .await
+        }
+        ("/api/save_boundary", "a crossed outline for the demo grid") => {
+            // A bow tie: an allowed caller gets 400 and nothing changes.
+            ctx.json(
+                c,
+                "save_boundary",
+                json!({"edit": {"Reshape": {"grid": DEMO_GRID, "parts": [[[[36.63, 117.01], [36.64, 117.02], [36.63, 117.02], [36.64, 117.01]]]], "stamp": "0"}}}),
+            )
+            .await
+        }
+        ("/api/save_boundary", _) => {
+            ctx.json(
+                c,
+                "save_boundary",
+                json!({"edit": {"Draw": {"grid": format!("370103-001-001-M{n}"), "name": "矩阵", "kind": "base", "community": DEMO_COMMUNITY, "ring": [[36.5, 116.5], [36.6, 116.6], [36.5, 116.6], [36.6, 116.5]]}}}),
+            )
+            .await
+        }
+        ("/api/boundary_change", _) => {
+            ctx.form(c, "boundary_change", &[("id", id(t.boundary_change))])
+                .await
+        }
+        ("/api/undo_boundary_change", _) => {
+            ctx.form(c, "undo_boundary_change", &[("id", id(t.boundary_change))])
                 .await
         }
         ("/api/locate_point", _) => {
