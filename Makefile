@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -63,6 +63,9 @@ bench-kpi:
 	@cargo run -q --release -p server -- bench-kpi --grids $(or $(GRIDS),15000) --cases $(or $(CASES),1000000) --points $(or $(POINTS),5000000) --samples $(or $(SAMPLES),50)
 
 # The coverage check (四至清晰): a generated city whole and per community.
+bench-boundaries:
+	@cargo run -q --release -p server -- bench-boundaries --grids $(or $(GRIDS),15000) --samples $(or $(SAMPLES),20)
+
 bench-coverage:
 	@cargo run -q --release -p server -- bench-coverage --grids $(or $(GRIDS),15000) --samples $(or $(SAMPLES),100)
 

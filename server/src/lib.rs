@@ -235,6 +235,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(rest::healthz))
         .route("/api/v1/grids.geojson", get(rest::grids_geojson))
+        .route("/api/v1/areas.geojson", get(rest::areas_geojson))
         .route("/api/v1/locate", get(rest::locate))
         .route("/api/v1/stream", get(rest::case_stream))
         .route("/api/v1/board.json", get(rest::board_json))

@@ -16,6 +16,7 @@
 //! All commands use `DATABASE_URL` (default `sqlite://data/gridlink.db`).
 
 mod bench;
+mod bench_boundaries;
 mod bench_cases;
 mod bench_households;
 mod bench_kpi;
@@ -41,6 +42,8 @@ usage: server [COMMAND]
                                    exits non-zero when it finds any
   bench-coverage [--grids N] [--samples S]
                                    time the coverage check of a generated city
+  bench-boundaries [--grids N] [--samples S]
+                                   time a boundary edit (split and undo) in a city
   create-admin --phone P --name N  create a system admin; the password comes from
                                    GRIDLINK_ADMIN_PASSWORD or one line on stdin
 Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
@@ -94,6 +97,13 @@ async fn main() -> ExitCode {
                 number(&args, "--grids", 15_000).unwrap_or(15_000),
                 number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
                 number(&args, "--clients", 50).unwrap_or(50),
+            )
+            .await
+        }
+        Some("bench-boundaries") => {
+            bench_boundaries::run(
+                number(&args, "--grids", 15_000).unwrap_or(15_000),
+                number(&args, "--samples", 20).unwrap_or(20),
             )
             .await
         }

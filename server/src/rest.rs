@@ -47,6 +47,20 @@ pub async fn grids_geojson(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// `GET /api/v1/areas.geojson`: street and community outlines (code, name,
+/// level) for the public map, which draws them by zoom level.
+pub async fn areas_geojson(State(state): State<AppState>) -> Response {
+    let body = state.atlas().areas_json().to_string();
+    (
+        [
+            (header::CONTENT_TYPE, "application/geo+json; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// `GET /api/v1/locate?lat=…&lng=…`: `{"grid": {...}}`, or `{"grid": null}`
 /// outside every grid; 400 `invalid_input` (`coordinates`) for bad ones.
 pub async fn locate(

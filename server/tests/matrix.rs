@@ -609,6 +609,8 @@ const SERVER_FNS: &[Row] = &[
 const REST_ROUTES: &[Row] = &[
     get!("/healthz", &[v("-", Everyone)]),
     get!("/api/v1/grids.geojson", &[v("-", Everyone)]),
+    // Street and community outlines: codes and names, nobody's data.
+    get!("/api/v1/areas.geojson", &[v("-", Everyone)]),
     get!("/api/v1/locate", &[v("-", Everyone)]),
     get!("/api/v1/stream", &[v("-", SignedIn)]),
     get!("/api/v1/board.json", &[v("-", Everyone)]),
@@ -2468,6 +2470,7 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         // -- REST
         ("/healthz", _) => ctx.get(c, "/healthz").await,
         ("/api/v1/grids.geojson", _) => ctx.get(c, "/api/v1/grids.geojson").await,
+        ("/api/v1/areas.geojson", _) => ctx.get(c, "/api/v1/areas.geojson").await,
         ("/api/v1/locate", _) => {
             ctx.get(c, &format!("/api/v1/locate?lat={}&lng={}", HOME.0, HOME.1))
                 .await

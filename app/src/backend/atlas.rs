@@ -43,6 +43,8 @@ pub struct Atlas {
     compounds: HashMap<usize, Vec<CompoundPublic>>,
     index: GridIndex,
     layer: String,
+    /// Street and community outlines for the public map (`/api/v1/areas.geojson`).
+    areas_layer: String,
     version: i64,
 }
 
@@ -188,6 +190,7 @@ impl Atlas {
             compounds,
             index,
             layer: String::new(),
+            areas_layer: String::new(),
             version: 0,
             located: Vec::new(),
         };
@@ -204,7 +207,14 @@ impl Atlas {
             })
             .collect();
         atlas.layer = atlas.render_layer();
+        atlas.areas_layer = atlas.render_areas();
         atlas
+    }
+
+    /// A grid without an outline: merged away, or a drawn grid undone. It
+    /// keeps its code and history but is in no list of an area's grids.
+    fn retired(&self, i: usize) -> bool {
+        self.regions[i].level == Level::Grid && self.regions[i].shape.is_none()
     }
 
     fn ancestor(&self, i: usize, level: Level) -> Option<usize> {
@@ -232,6 +242,28 @@ impl Atlas {
     /// The public grid layer (`/api/v1/grids.geojson`), rendered once per rebuild.
     pub fn layer_json(&self) -> &str {
         &self.layer
+    }
+
+    /// The street and community outline layer, rendered once per rebuild:
+    /// codes, names and outlines, nothing else.
+    pub fn areas_json(&self) -> &str {
+        &self.areas_layer
+    }
+
+    fn render_areas(&self) -> String {
+        let features: Vec<Value> = self
+            .regions
+            .iter()
+            .filter(|r| matches!(r.level, Level::Street | Level::Community))
+            .filter_map(|r| {
+                Some(json!({
+                    "type": "Feature",
+                    "geometry": boundary::to_geojson(r.shape.as_ref()?),
+                    "properties": {"code": r.code, "name": r.name, "level": r.level.as_str()},
+                }))
+            })
+            .collect();
+        json!({"type": "FeatureCollection", "features": features}).to_string()
     }
 
     fn render_layer(&self) -> String {
@@ -305,7 +337,7 @@ impl Atlas {
                 .to_string(),
             grids_checked: scope
                 .iter()
-                .filter(|&&i| self.regions[i].level == Level::Grid)
+                .filter(|&&i| self.regions[i].level == Level::Grid && !self.retired(i))
                 .count(),
             tolerance_m2,
             findings,
@@ -335,9 +367,8 @@ impl Atlas {
     }
 
     pub fn grid_count(&self) -> usize {
-        self.regions
-            .iter()
-            .filter(|r| r.level == Level::Grid)
+        (0..self.regions.len())
+            .filter(|&i| self.regions[i].level == Level::Grid && !self.retired(i))
             .count()
     }
 
@@ -475,11 +506,9 @@ impl Atlas {
         let Some(&top) = self.by_code.get(code) else {
             return Vec::new();
         };
-        let mut out: Vec<String> = self
-            .regions
-            .iter()
-            .filter(|r| r.parent == Some(top))
-            .map(|r| r.code.clone())
+        let mut out: Vec<String> = (0..self.regions.len())
+            .filter(|&i| self.regions[i].parent == Some(top) && !self.retired(i))
+            .map(|i| self.regions[i].code.clone())
             .collect();
         out.sort();
         out
@@ -518,13 +547,13 @@ impl Atlas {
         self.by_code.get(code).map(|&i| self.regions[i].id)
     }
 
-    /// Codes of a region and of every region below it.
+    /// Codes of a region and of every region below it (retired grids left out).
     pub fn codes_within(&self, code: &str) -> Vec<String> {
         let Some(&top) = self.by_code.get(code) else {
             return Vec::new();
         };
         (0..self.regions.len())
-            .filter(|&i| self.ancestor_or_self(i, top))
+            .filter(|&i| self.ancestor_or_self(i, top) && (i == top || !self.retired(i)))
             .map(|i| self.regions[i].code.clone())
             .collect()
     }
@@ -599,8 +628,7 @@ impl Atlas {
             .iter()
             .enumerate()
             .filter(|(_, r)| matches!(r.level, Level::Grid | Level::Community | Level::Street))
-            // A retired grid (merged away, or a drawn grid undone) has no outline.
-            .filter(|(_, r)| r.level != Level::Grid || r.shape.is_some())
+            .filter(|(i, _)| !self.retired(*i))
             .filter_map(|(i, r)| {
                 let code = r.code.to_lowercase();
                 let rank = if code == q {

@@ -31,6 +31,7 @@ crate::ui::i18n::texts! { Ad {
     CategoriesTitle => "问题类别", "Case categories";
     CreateAccountTitle => "创建工作人员账号", "Create a staff account";
     CoverageLink => "网格覆盖检查（盲区与重叠）", "Grid coverage check (gaps and overlaps)";
+    BoundariesLink => "网格边界调整（新建、拆分、合并、撤销）", "Grid boundaries (draw, split, merge, undo)";
     CreateButton => "创建", "Create";
     Created => "账号已创建。", "Account created.";
     DayNameHint => "名称，如 国庆节", "Name, e.g. National Day";
@@ -66,6 +67,7 @@ pub fn AdminPage() -> impl IntoView {
                     return view! { <p class="notice">{tr(Ad::AdminOnly)}</p> }.into_any();
                 }
                 let sysadmin = user.as_ref().is_some_and(|u| u.has(Role::SystemAdmin));
+                let edits_boundaries = sysadmin || user.as_ref().is_some_and(|u| u.has(Role::StreetAdmin));
                 // The same rule the server applies to account creation: the
                 // form offers only these roles, and is not shown without any.
                 let roles = user.as_ref().map(|u| delegable_roles(&u.grants)).unwrap_or_default();
@@ -80,6 +82,9 @@ pub fn AdminPage() -> impl IntoView {
                         })}
                         {manages_accounts.then(|| view! {
                             <p><A href="/coverage" attr:data-testid="coverage-link">{tr(Ad::CoverageLink)}</A></p>
+                            {edits_boundaries.then(|| view! {
+                                <p><A href="/boundaries" attr:data-testid="boundaries-link">{tr(Ad::BoundariesLink)}</A></p>
+                            })}
                             <p><A href="/rosters" attr:data-testid="rosters-link">{tr(Ad::RostersLink)}</A></p>
                         })}
                         <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/><DepartmentPanel/></Show>

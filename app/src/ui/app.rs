@@ -138,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/patrol") view={Lazy::<PatrolRoute>::new()}/>
                     <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
                     <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()}/>
+                    <Route path=path!("/boundaries") view={Lazy::<BoundariesRoute>::new()}/>
                     <Route path=path!("/rosters") view={Lazy::<RostersRoute>::new()}/>
                     <Route path=path!("/households") view={Lazy::<HouseholdsRoute>::new()}/>
                 </Routes>

@@ -257,6 +257,10 @@ pub fn action_done_label(action: &str, lang: Lang) -> String {
             "took it on and solved it at once",
         ),
         "auto_escalate" => ("逾期自动升级", "moved up a level automatically (overdue)"),
+        "rehome" => (
+            "网格边界调整，归入新网格",
+            "moved to another grid (boundary change)",
+        ),
         "whistle_accept" => ("签收了吹哨任务", "accepted the whistle"),
         "whistle_send_back" => ("退回了吹哨任务", "sent the whistle back"),
         "whistle_report" => ("报到了办理情况", "reported its part"),

@@ -5,6 +5,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod boot;
+pub mod boundaries;
 pub mod cases;
 pub mod coverage;
 pub mod dashboard;

@@ -62,6 +62,7 @@ lazy_pages! {
     PatrolRoute => super::patrol::PatrolPage,
     DashboardRoute => super::dashboard::DashboardPage,
     CoverageRoute => super::coverage::CoveragePage,
+    BoundariesRoute => super::boundaries::BoundariesPage,
     RostersRoute => super::rosters::RostersPage,
     HouseholdsRoute => super::households::HouseholdsPage,
     NoticesRoute => super::notices::NoticesPage,

@@ -32,15 +32,17 @@ mod imp {
         #[wasm_bindgen(js_namespace = L, js_name = tileLayer)]
         fn l_tile_layer(url: &str, options: &JsValue) -> leaflet::Layer;
         #[wasm_bindgen(js_namespace = L, js_name = layerGroup)]
-        fn l_layer_group() -> leaflet::Layer;
+        pub(crate) fn l_layer_group() -> leaflet::Layer;
         #[wasm_bindgen(js_namespace = L, js_name = marker)]
-        fn l_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
+        pub(crate) fn l_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
         #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
-        fn l_div_icon(options: &JsValue) -> JsValue;
+        pub(crate) fn l_div_icon(options: &JsValue) -> JsValue;
         #[wasm_bindgen(js_namespace = L, js_name = circleMarker)]
-        fn l_circle_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
+        pub(crate) fn l_circle_marker(at: &leaflet::LatLng, options: &JsValue) -> leaflet::Layer;
         #[wasm_bindgen(js_namespace = L, js_name = polygon)]
-        fn l_polygon(latlngs: &JsValue, options: &JsValue) -> leaflet::Layer;
+        pub(crate) fn l_polygon(latlngs: &JsValue, options: &JsValue) -> leaflet::Layer;
+        #[wasm_bindgen(js_namespace = L, js_name = polyline)]
+        pub(crate) fn l_polyline(latlngs: &JsValue, options: &JsValue) -> leaflet::Layer;
 
     }
 
@@ -63,22 +65,24 @@ mod imp {
     #[wasm_bindgen]
     extern "C" {
         /// Any Leaflet object, for the methods the `leaflet` crate does not bind.
-        type Obj;
+        pub(crate) type Obj;
         #[wasm_bindgen(method, js_name = on)]
-        fn on(this: &Obj, kind: &str, f: &JsValue);
+        pub(crate) fn on(this: &Obj, kind: &str, f: &JsValue);
         #[wasm_bindgen(method, js_name = remove)]
-        fn remove(this: &Obj);
+        pub(crate) fn remove(this: &Obj);
         #[wasm_bindgen(method, js_name = getBounds)]
-        fn get_bounds(this: &Obj) -> leaflet::LatLngBounds;
+        pub(crate) fn get_bounds(this: &Obj) -> leaflet::LatLngBounds;
         #[wasm_bindgen(method, js_name = addLayer)]
-        fn add_layer(this: &Obj, layer: &JsValue);
+        pub(crate) fn add_layer(this: &Obj, layer: &JsValue);
         #[wasm_bindgen(method, js_name = setStyle)]
-        fn set_style(this: &Obj, style: &JsValue);
+        pub(crate) fn set_style(this: &Obj, style: &JsValue);
+        #[wasm_bindgen(method, js_name = getLatLng)]
+        pub(crate) fn get_lat_lng(this: &Obj) -> leaflet::LatLng;
         #[wasm_bindgen(method, js_name = bringToFront)]
         fn bring_to_front(this: &Obj);
     }
 
-    fn h(v: &impl AsRef<JsValue>) -> &Obj {
+    pub(crate) fn h(v: &impl AsRef<JsValue>) -> &Obj {
         v.as_ref().unchecked_ref()
     }
 
@@ -99,7 +103,7 @@ mod imp {
     /// Labels (grid codes) appear from this zoom on, so a city-wide view stays light.
     const LABEL_ZOOM: f64 = 14.5;
 
-    fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    pub(crate) fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
         let o = Object::new();
         for (k, v) in pairs {
             let _ = Reflect::set(&o, &JsValue::from_str(k), v);
@@ -107,7 +111,7 @@ mod imp {
         o.into()
     }
 
-    fn get(v: &JsValue, path: &[&str]) -> JsValue {
+    pub(crate) fn get(v: &JsValue, path: &[&str]) -> JsValue {
         path.iter().fold(v.clone(), |cur, k| {
             Reflect::get(&cur, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
         })
@@ -182,7 +186,7 @@ mod imp {
     }
 
     /// A handle on the live map, so calls on it run with LIVE released.
-    fn map() -> Option<leaflet::Map> {
+    pub(crate) fn map() -> Option<leaflet::Map> {
         LIVE.with(|l| l.borrow().as_ref().map(|live| live.map.clone()))
     }
 
@@ -328,6 +332,22 @@ mod imp {
             let _ = perf.mark("gridlink:map-ready");
         }
         Ok(count)
+    }
+
+    /// Takes the grid layer and its labels off the map (before drawing a
+    /// fresh copy of the layer, after an edit).
+    pub fn drop_grids() {
+        let old = LIVE.with(|l| {
+            let mut guard = l.borrow_mut();
+            let live = guard.as_mut()?;
+            live.picked = None;
+            live.labels_shown = false;
+            Some((live.grids.take(), live.labels.take()))
+        });
+        if let Some((grids, labels)) = old {
+            grids.into_iter().for_each(|g| h(&g).remove());
+            labels.into_iter().for_each(|g| h(&g).remove());
+        }
     }
 
     /// Shows a [south, west, north, east] box.

@@ -2,6 +2,8 @@
 //! community, locate me, and a card for the tapped grid.
 
 pub(crate) mod driver;
+pub(crate) mod editor;
+mod outlines;
 
 use super::grid_page::{kind_label, StaffList};
 use super::i18n::{tr, use_lang, T};
@@ -30,6 +32,15 @@ pub struct GridProps {
 #[leptos::lazy]
 fn grid_props(json: String) -> Option<GridProps> {
     serde_json::from_str(&json).ok()
+}
+
+/// Street and community outlines over the grids (their own chunk: the map
+/// is usable before they arrive, and a failure leaves it as it is).
+#[leptos::lazy]
+async fn area_outlines(url: &'static str) {
+    if let Err(e) = outlines::draw(url).await {
+        leptos::logging::warn!("area outlines: {e}");
+    }
 }
 
 /// Which grid a point lies in (its own chunk, fetched when "locate me" is used).
@@ -106,7 +117,10 @@ fn GridMap(
                 return;
             }
             match driver::load_grids("/api/v1/grids.geojson").await {
-                Ok(n) => _ = drawn.try_set(Some(n)),
+                Ok(n) => {
+                    drawn.try_set(Some(n));
+                    area_outlines("/api/v1/areas.geojson").await;
+                }
                 Err(_) => _ = failed.try_set(true),
             }
         });
