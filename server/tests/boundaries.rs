@@ -120,6 +120,28 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     assert_eq!(rehomes(&moved), vec![format!("{GRID} → {NEW}")]);
     assert_eq!(rehomes(&case(&app, &resident, id).await).len(), 1);
 
+    // Someone on the new grid's roster: undoing the split would strand them.
+    let member = phone_of(Role::PartyMember);
+    let (s, body) = app
+        .call_json(
+            &street,
+            "change_roster",
+            json!({"change": {"Set": {"grid": NEW, "phone": member, "position": "part_time", "duties": "巡查"}}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, body) = undo(&app, &street, &done["change_id"]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Boundary"]["StillHolds"]["staff"], 1, "{body}");
+    let (s, body) = app
+        .call_json(
+            &street,
+            "change_roster",
+            json!({"change": {"Remove": {"grid": NEW, "phone": member}}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+
     // The editor that loaded the grid before the split is out of date.
     let stale =
         json!({"Reshape": {"grid": GRID, "parts": before["parts"], "stamp": before["stamp"]}});
@@ -287,13 +309,34 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    // Undo the draw: the grid is retired, the case goes back to no grid's
-    // keeping — it stays in the strip's grid of record until a grid holds it.
+    // Undoing the draw would leave the case in no grid: refused, in words.
     let (s, body) = undo(&app, &street, &drawn["change_id"]).await;
-    assert_eq!(s, StatusCode::OK, "{body}");
-    assert_eq!(located(&app, in_strip).await, Value::Null);
-    // Undo the reshape: the grid is whole again and the case is home.
-    let (s, body) = undo(&app, &street, &done["change_id"]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Boundary"]["CasesLeft"]["cases"], 1, "{body}");
+    // Another street's admin may neither draw in this community nor merge
+    // or undo here.
+    let (_, outsider) = app
+        .person(
+            "外街道管理员",
+            &[app::domain::auth::Grant::new(
+                Role::StreetAdmin,
+                app::domain::auth::Scope::Street("370103-002".into()),
+            )
+            .unwrap()],
+        )
+        .await;
+    let far = json!({"Draw": {"grid": "370103-001-001-S4", "name": "越界", "kind": "base", "community": "370103-001-001", "ring": [[36.5, 116.5], [36.5, 116.501], [36.501, 116.501]]}});
+    let (s, _) = edit(&app, &outsider, far).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = undo(&app, &outsider, &drawn["change_id"]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Merging the strip back into the grid takes the case home.
+    let now = outline(&app, &street, GRID).await;
+    let strip_now = outline(&app, &street, "370103-001-001-S2").await;
+    let merge = json!({"Merge": {"grid": GRID, "other": "370103-001-001-S2", "stamp": now["stamp"], "other_stamp": strip_now["stamp"]}});
+    let (s, _) = edit(&app, &outsider, merge.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, body) = edit(&app, &street, merge).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["moved_cases"], 1);
     assert_eq!(located(&app, in_strip).await, GRID);
@@ -306,14 +349,25 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
             format!("370103-001-001-S2 → {GRID}")
         ]
     );
-    // The retired code can be drawn again.
+    // A retired grid's code is never given to a new grid: it still names
+    // the old grid's history.
     let (s, body) = edit(
         &app,
         &street,
         json!({"Draw": {"grid": "370103-001-001-S2", "name": "东侧条带网格", "kind": "base", "community": "370103-001-001", "ring": [[36.5, 116.5], [36.5, 116.501], [36.501, 116.501]]}}),
     )
     .await;
-    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["Boundary"]["CodeTaken"].is_string(), "{body}");
+    // Nor can a retired grid be edited (an undo brings it back).
+    let (s, _) = app
+        .call(
+            &street,
+            "editable_outline",
+            &[("code", "370103-001-001-S2")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 on_both_backends!(

@@ -217,6 +217,11 @@ impl Atlas {
         self.regions[i].level == Level::Grid && self.regions[i].shape.is_none()
     }
 
+    /// Whether a code names a retired grid.
+    pub fn retired_grid(&self, code: &str) -> bool {
+        self.by_code.get(code).is_some_and(|&i| self.retired(i))
+    }
+
     fn ancestor(&self, i: usize, level: Level) -> Option<usize> {
         let mut cur = Some(i);
         while let Some(c) = cur {

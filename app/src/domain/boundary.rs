@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 /// The most vertices one edited boundary may have (a drawn grid has tens;
 /// imported outlines with thousands are reshaped by importing a file).
 pub const MAX_VERTICES: usize = 5_000;
+/// The most parts of an outline, and rings (outer ring and holes) of a part.
+pub const MAX_PARTS: usize = 100;
 /// The most points of a split line.
 pub const MAX_LINE_POINTS: usize = 200;
 /// The longest grid name.
@@ -203,6 +205,13 @@ pub enum BoundaryProblem {
     AlreadyUndone,
     /// Nothing would change.
     NoChange,
+    /// The map kept changing while the edit was worked out (busy editors).
+    MapChanged,
+    /// A grid would be retired while open cases in it lie in no other grid.
+    CasesLeft {
+        grid: String,
+        cases: u64,
+    },
 }
 
 impl BoundaryProblem {
@@ -213,6 +222,7 @@ impl BoundaryProblem {
             BoundaryProblem::ChangedMeanwhile { .. }
                 | BoundaryProblem::LaterChange { .. }
                 | BoundaryProblem::AlreadyUndone
+                | BoundaryProblem::MapChanged
         )
     }
 
@@ -249,6 +259,14 @@ impl BoundaryProblem {
             (AlreadyUndone, false) => "This change was already undone.".into(),
             (NoChange, true) => "边界没有变化。".into(),
             (NoChange, false) => "The boundary did not change.".into(),
+            (MapChanged, true) => "地图刚有其他修改，请重新载入后再试。".into(),
+            (MapChanged, false) => "The map changed meanwhile; reload and try again.".into(),
+            (CasesLeft { grid, cases }, true) => format!(
+                "网格 {grid} 还有 {cases} 件在办事件不在其他任何网格内，请先处理或改派后再调整。"
+            ),
+            (CasesLeft { grid, cases }, false) => format!(
+                "Grid {grid} still has {cases} open case(s) that no other grid would hold; settle or move them first."
+            ),
         };
         if zh {
             format!("{text}未保存。")

@@ -98,7 +98,7 @@ fn Editor() -> impl IntoView {
     let picked = RwSignal::new(None::<String>);
     let other = RwSignal::new(None::<String>);
     let loaded = RwSignal::new(None::<GridOutline>);
-    let parts = RwSignal::new(Vec::<Vec<Vec<[f64; 2]>>>::new());
+    let parts = RwSignal::new(editor::Parts::new());
     let points = RwSignal::new(Vec::<[f64; 2]>::new());
     let deleting = RwSignal::new(false);
     let (code, name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
@@ -135,7 +135,13 @@ fn Editor() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match editable_outline(grid).await {
+            let asked = grid.clone();
+            let answer = editable_outline(grid).await;
+            // Another grid picked meanwhile: this outline is not wanted.
+            if picked.get_untracked().as_deref() != Some(asked.as_str()) {
+                return;
+            }
+            match answer {
                 Ok(o) => {
                     editor::frame(&o.parts);
                     parts.try_set(o.parts.clone());
@@ -189,7 +195,7 @@ fn Editor() -> impl IntoView {
         }
         match mode.get() {
             Mode::Reshape => {
-                let changed: Rc<dyn Fn(Vec<Vec<Vec<[f64; 2]>>>)> = Rc::new(move |p| parts.set(p));
+                let changed: Rc<dyn Fn(editor::Parts)> = Rc::new(move |p| parts.set(p));
                 editor::edit_parts(parts.get(), deleting.get(), changed);
             }
             Mode::Draw => points.with(|p| editor::path(p, true)),
@@ -225,8 +231,11 @@ fn Editor() -> impl IntoView {
         }
     };
     let save = move |_| {
-        let stamp = loaded.get_untracked().map(|o| o.stamp).unwrap_or_default();
-        let grid = picked.get_untracked().unwrap_or_default();
+        // The grid whose outline was loaded (and stamped), whatever was tapped since.
+        let (grid, stamp) = loaded
+            .get_untracked()
+            .map(|o| (o.code, o.stamp))
+            .unwrap_or_default();
         let edit = match mode.get_untracked() {
             Mode::Reshape => BoundaryEdit::Reshape {
                 grid,
@@ -286,7 +295,12 @@ fn Editor() -> impl IntoView {
                 let current = d.area.clone();
                 view! {
                     <label class="actions"><span>{tr(Bd::Street)}</span>
-                        <select data-testid="boundary-area" on:change=move |ev| area.set(Some(event_target_value(&ev)))>
+                        <select data-testid="boundary-area" on:change=move |ev| {
+                            reset();
+                            picked.set(None);
+                            community.set(String::new());
+                            area.set(Some(event_target_value(&ev)));
+                        }>
                             {d.choices.iter().map(|(c, n)| view! { <option value=c.clone() selected=*c == current>{n.clone()}</option> }).collect_view()}
                         </select>
                     </label>
@@ -423,10 +437,17 @@ fn ChangeLine(
             }
         });
     };
+    let busy = RwSignal::new(false);
     let undo = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match undo_boundary_change(id).await {
+            let answer = undo_boundary_change(id).await;
+            busy.try_set(false);
+            match answer {
                 Ok(_) => {
                     driver::show_shapes(Vec::new());
                     round.try_update(|r| *r += 1);
@@ -447,7 +468,7 @@ fn ChangeLine(
             <span class="actions">
                 <button type="button" title=move || format!("{} / {}", tr(Bd::Before)(), tr(Bd::After)()) on:click=compare>{tr(Bd::Compare)}</button>
                 {if standing {
-                    view! { <button type="button" data-testid="undo-change" on:click=undo>{tr(Bd::Undo)}</button> }.into_any()
+                    view! { <button type="button" data-testid="undo-change" disabled=move || busy.get() on:click=undo>{tr(Bd::Undo)}</button> }.into_any()
                 } else {
                     view! { <small>{tr(Bd::Undone)}</small> }.into_any()
                 }}

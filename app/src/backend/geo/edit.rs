@@ -4,7 +4,7 @@
 
 use super::boundary;
 use super::coverage::area_m2;
-use crate::domain::boundary::{BoundaryProblem, Ring, MAX_VERTICES};
+use crate::domain::boundary::{BoundaryProblem, Ring, MAX_PARTS, MAX_VERTICES};
 use crate::domain::geography::COVERAGE_TOLERANCE_M2;
 use geo::algorithm::bool_ops::BooleanOps;
 use geo::algorithm::validation::Validation;
@@ -59,7 +59,17 @@ pub fn checked(geometry: &Value) -> Result<(MultiPolygon<f64>, String), Boundary
                 .sum::<usize>()
         })
         .unwrap_or(0);
-    if vertices > MAX_VERTICES {
+    // Parts are compared pairwise and rings checked against each other: cap
+    // them as well as the vertices.
+    let polys = geometry["coordinates"].as_array().map_or(0, Vec::len);
+    let rings = geometry["coordinates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| p.as_array().map_or(0, Vec::len))
+        .max()
+        .unwrap_or(0);
+    if vertices > MAX_VERTICES || polys > MAX_PARTS || rings > MAX_PARTS {
         return Err(BoundaryProblem::TooManyPoints);
     }
     let shape = boundary::parse(geometry).map_err(BoundaryProblem::Shape)?;

@@ -26,8 +26,8 @@ use crate::domain::boundary::{
     new_grid_problem, stamp, BoundaryChangeView, BoundaryDesk, BoundaryEdit, BoundaryOutcome,
     BoundaryProblem, ChangeDetail, ChangeKind, GridOutline, VersionView, MAX_LINE_POINTS,
 };
-use crate::domain::error::AppError;
-use crate::domain::geography::Level;
+use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::geography::{valid_lat_lng, Level};
 use chrono::Utc;
 use geo::{BoundingRect, Intersects, MultiPolygon, Point};
 use std::sync::Arc;
@@ -37,6 +37,16 @@ const HISTORY: u64 = 30;
 
 fn refused(p: BoundaryProblem) -> AppError {
     AppError::Boundary(p)
+}
+
+/// Runs geometry work (boolean operations, validation) on the blocking
+/// pool: an outline of thousands of vertices takes milliseconds to tens of
+/// milliseconds, which must not stall the async workers.
+async fn off<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!("boundary geometry: {e}");
+        AppError::Internal
+    })
 }
 
 fn may_edit(viewer: &Viewer, place: Place) -> Result<(), AppError> {
@@ -50,7 +60,8 @@ fn may_edit(viewer: &Viewer, place: Place) -> Result<(), AppError> {
 /// A grid the atlas knows, with its place.
 fn grid_place(atlas: &Atlas, code: &str) -> Result<(String, Place), AppError> {
     let code = code.trim().to_ascii_uppercase();
-    if atlas.level_of(&code) != Some(Level::Grid) {
+    // A retired grid has no outline to edit; an undo brings it back.
+    if atlas.level_of(&code) != Some(Level::Grid) || atlas.retired_grid(&code) {
         return Err(AppError::NotFound);
     }
     let place = atlas.place_of(&code).ok_or(AppError::NotFound)?;
@@ -174,6 +185,11 @@ fn street_place(change: &ChangeRow) -> Place {
     }
 }
 
+/// An outline the editor sent, checked like an imported one (off the async workers).
+async fn checked_geometry(g: serde_json::Value) -> Result<(MultiPolygon<f64>, String), AppError> {
+    off(move || edit::checked(&g)).await?.map_err(refused)
+}
+
 /// What an edit will write, before it is checked against the others.
 struct Plan {
     kind: ChangeKind,
@@ -190,20 +206,31 @@ pub async fn save(
     viewer: &Viewer,
     edit: BoundaryEdit,
 ) -> Result<BoundaryOutcome, AppError> {
-    let atlas = state.atlas();
-    let plan = plan(state, &atlas, viewer, edit).await?;
-    let change = ChangeWrite {
-        kind: plan.kind.as_str().to_string(),
-        street: plan.street.clone(),
-        actor_id: viewer.id,
-        actor_name: viewer.name.clone(),
-        restores: None,
-    };
-    match write(state, &atlas, viewer, change, plan.writes, &plan.new_grids).await? {
-        Ok(done) => Ok(done),
-        Err(Saved::Stale(grid)) => Err(refused(BoundaryProblem::ChangedMeanwhile { grid })),
-        Err(_) => Err(refused(BoundaryProblem::AlreadyUndone)),
+    // Checked against this server's map; when the geography moved on
+    // meanwhile (another edit, another server) the map is brought up to
+    // date and the edit worked out again, once.
+    for _ in 0..2 {
+        let atlas = state.atlas();
+        let plan = plan(state, &atlas, viewer, edit.clone()).await?;
+        let change = ChangeWrite {
+            kind: plan.kind.as_str().to_string(),
+            street: plan.street.clone(),
+            actor_id: viewer.id,
+            actor_name: viewer.name.clone(),
+            restores: None,
+        };
+        match write(state, &atlas, viewer, change, plan.writes, &plan.new_grids).await? {
+            Ok(done) => return Ok(done),
+            Err(Saved::Stale(grid)) => {
+                return Err(refused(BoundaryProblem::ChangedMeanwhile { grid }))
+            }
+            Err(Saved::Moved) => {
+                state.sync_atlas().await?;
+            }
+            Err(_) => return Err(refused(BoundaryProblem::AlreadyUndone)),
+        }
     }
+    Err(refused(BoundaryProblem::MapChanged))
 }
 
 /// Works out an edit's outlines: permission first, then the shapes.
@@ -227,11 +254,13 @@ async fn plan(
         Ok::<_, AppError>((shape, text))
     };
     let checked = |shape: &MultiPolygon<f64>| {
-        edit::checked(&boundary::to_geojson_fine(shape)).map_err(refused)
+        let g = boundary::to_geojson_fine(shape);
+        async move { off(move || edit::checked(&g)).await?.map_err(refused) }
     };
-    // A new grid's code must be free, or a retired grid's (no outline).
+    // A new grid's code must never have been used: a retired grid's code
+    // still names its grants, cases and records.
     let free = |code: &str| {
-        if atlas.level_of(code).is_some() && atlas.bbox_of(code) != Some([0.0; 4]) {
+        if atlas.level_of(code).is_some() {
             Err(refused(BoundaryProblem::CodeTaken(code.to_string())))
         } else {
             Ok(())
@@ -241,7 +270,7 @@ async fn plan(
         BoundaryEdit::Reshape { grid, parts, stamp } => {
             let (grid, place) = grid_place(atlas, &grid)?;
             may_edit(viewer, place.clone())?;
-            let (_, text) = edit::checked(&edit::geometry_of(&parts)).map_err(refused)?;
+            let (_, text) = checked_geometry(edit::geometry_of(&parts)).await?;
             if stored(grid.clone(), stamp.clone()).await?.1 == text {
                 return Err(refused(BoundaryProblem::NoChange));
             }
@@ -272,7 +301,7 @@ async fn plan(
             may_edit(viewer, place.clone())?;
             let code = new_grid_problem(&grid, &name).map_err(refused)?;
             free(&code)?;
-            let (_, text) = edit::checked(&edit::geometry_of(&[vec![ring]])).map_err(refused)?;
+            let (_, text) = checked_geometry(edit::geometry_of(&[vec![ring]])).await?;
             Ok(Plan {
                 kind,
                 street: place.street,
@@ -304,9 +333,17 @@ async fn plan(
                 return Err(refused(BoundaryProblem::TooManyPoints));
             }
             let (shape, _) = stored(grid.clone(), stamp.clone()).await?;
-            let (keep, cut) = edit::split(&shape, &line).map_err(refused)?;
-            let (_, keep) = checked(&keep)?;
-            let (_, cut) = checked(&cut)?;
+            if !line.iter().all(|p| valid_lat_lng(p[0], p[1])) {
+                return Err(AppError::invalid(
+                    Field::Coordinates,
+                    InputProblem::OutOfRange,
+                ));
+            }
+            let (keep, cut) = off(move || edit::split(&shape, &line))
+                .await?
+                .map_err(refused)?;
+            let (_, keep) = checked(&keep).await?;
+            let (_, cut) = checked(&cut).await?;
             let community = place.community.clone().unwrap_or_default();
             Ok(Plan {
                 kind,
@@ -361,8 +398,11 @@ async fn plan(
             }
             let (a, _) = stored(grid.clone(), stamp.clone()).await?;
             let (b, _) = stored(other.clone(), other_stamp.clone()).await?;
-            let joined = edit::merge(&a, &b, (&grid, &other)).map_err(refused)?;
-            let (_, text) = checked(&joined)?;
+            let codes = (grid.clone(), other.clone());
+            let joined = off(move || edit::merge(&a, &b, (&codes.0, &codes.1)))
+                .await?
+                .map_err(refused)?;
+            let (_, text) = checked(&joined).await?;
             Ok(Plan {
                 kind,
                 street: place.street,
@@ -392,6 +432,10 @@ async fn plan(
 pub async fn undo(state: &AppState, viewer: &Viewer, id: i64) -> Result<BoundaryOutcome, AppError> {
     let (change, versions) = db::change(&state.db, id).await?.ok_or(AppError::NotFound)?;
     may_edit(viewer, street_place(&change))?;
+    let atlas = state.atlas();
+    for v in &versions {
+        may_edit(viewer, atlas.place_of(&v.grid).unwrap_or_default())?;
+    }
     if change.undone_by.is_some() {
         return Err(refused(BoundaryProblem::AlreadyUndone));
     }
@@ -412,17 +456,23 @@ pub async fn undo(state: &AppState, viewer: &Viewer, id: i64) -> Result<Boundary
         actor_name: viewer.name.clone(),
         restores: Some(id),
     };
-    let atlas = state.atlas();
     match write(state, &atlas, viewer, restore, writes, &[]).await? {
         Ok(done) => Ok(done),
         Err(Saved::Stale(grid)) => Err(refused(BoundaryProblem::LaterChange { grid })),
+        // Checked against an older map: the next try sees the new one.
+        Err(Saved::Moved) => {
+            state.sync_atlas().await?;
+            Err(refused(BoundaryProblem::MapChanged))
+        }
         Err(_) => Err(refused(BoundaryProblem::AlreadyUndone)),
     }
 }
 
 /// Checks the new outlines against every other grid, works out which open
 /// cases change grid, writes it all, then rebuilds the atlas and tells the
-/// cases' new owners.
+/// cases' new owners. A grid left without an outline (merged away, an undone
+/// draw or split) must hold nobody and nothing, and no open case that no
+/// other grid would take.
 async fn write(
     state: &AppState,
     atlas: &Arc<Atlas>,
@@ -431,6 +481,19 @@ async fn write(
     writes: Vec<GridWrite>,
     new_grids: &[(String, String)],
 ) -> Result<Result<BoundaryOutcome, Saved>, AppError> {
+    for w in writes.iter().filter(|w| w.boundary.is_empty()) {
+        let Some(id) = atlas.region_id(&w.code) else {
+            continue;
+        };
+        let (staff, households) = db::holdings(&state.db, id, &w.code).await?;
+        if staff + households > 0 {
+            return Err(refused(BoundaryProblem::StillHolds {
+                grid: w.code.clone(),
+                staff,
+                households,
+            }));
+        }
+    }
     let shapes: Vec<(String, Option<MultiPolygon<f64>>)> = writes
         .iter()
         .map(|w| (w.code.clone(), boundary::parse_stored(&w.boundary)))
@@ -450,21 +513,39 @@ async fn write(
         })
         .collect();
     let everyone = atlas.clone();
-    tokio::task::spawn_blocking(move || import::refuse_overlaps(&regions, &everyone))
-        .await
-        .map_err(|e| {
-            tracing::error!("overlap check: {e}");
-            AppError::Internal
-        })?
+    off(move || import::refuse_overlaps(&regions, &everyone))
+        .await?
         .map_err(|e| refused(BoundaryProblem::Shape(e.problem)))?;
-    let moves = moves(state, atlas, viewer, &shapes, new_grids).await?;
-    let saved = db::save(&state.db, &change, &writes, &moves, Utc::now()).await?;
+    let (moves, stranded) = moves(state, atlas, viewer, &change, &shapes, new_grids).await?;
+    let retiring: Vec<&str> = writes
+        .iter()
+        .filter(|w| w.boundary.is_empty())
+        .map(|w| w.code.as_str())
+        .collect();
+    if let Some(grid) = retiring.iter().find(|g| stranded.iter().any(|s| s == *g)) {
+        return Err(refused(BoundaryProblem::CasesLeft {
+            grid: grid.to_string(),
+            cases: stranded.iter().filter(|s| s == grid).count() as u64,
+        }));
+    }
+    let saved = db::save(
+        &state.db,
+        atlas.version(),
+        &change,
+        &writes,
+        &moves,
+        Utc::now(),
+    )
+    .await?;
     let Saved::Done { change: id, moved } = saved else {
         return Ok(Err(saved));
     };
-    state.refresh_atlas().await?;
+    // Written: what follows must not make a saved change look refused.
+    if let Err(e) = state.refresh_atlas().await {
+        tracing::error!(error = %e, "atlas rebuild after a boundary change (the 5 s watch retries)");
+    }
     let grids: Vec<String> = writes.iter().map(|w| w.code.clone()).collect();
-    record(
+    if let Err(e) = record(
         state,
         viewer,
         AuditAction::BoundaryChanged,
@@ -476,9 +557,12 @@ async fn write(
             moved.len()
         ),
     )
-    .await?;
+    .await
+    {
+        tracing::error!(error = ?e, change = id, "audit line of a saved boundary change");
+    }
     for case in &moved {
-        if let Some(row) = case_by_id(&state.db, *case).await? {
+        if let Ok(Some(row)) = case_by_id(&state.db, *case).await {
             announce(state, &row);
             tell_owner(state, viewer, &row).await;
         }
@@ -493,14 +577,17 @@ async fn write(
 /// The open cases whose grid changes with these outlines: a point inside
 /// a changed grid's new outline goes there; a point that was in a changed
 /// grid and is now outside every new outline goes to whichever other grid
-/// holds it (none: it stays where it is).
+/// holds it. Only cases of the changed grids, of the change's street or of
+/// no grid move: a case another street holds stays with it. Also answers the
+/// grids of the changed cases that no grid would take (they stay put).
 async fn moves(
     state: &AppState,
     atlas: &Atlas,
     viewer: &Viewer,
+    change: &ChangeWrite,
     shapes: &[(String, Option<MultiPolygon<f64>>)],
     new_grids: &[(String, String)],
-) -> Result<Vec<CaseMove>, AppError> {
+) -> Result<(Vec<CaseMove>, Vec<String>), AppError> {
     let codes: Vec<String> = shapes.iter().map(|(c, _)| c.clone()).collect();
     let mut bbox: Option<[f64; 4]> = None;
     let boxes = shapes
@@ -521,11 +608,18 @@ async fn moves(
         });
     }
     let Some(bbox) = bbox else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let candidates = db::open_cases_near(&state.db, &codes, bbox).await?;
-    let mut out = Vec::new();
+    let (mut out, mut stranded) = (Vec::new(), Vec::new());
     for case in candidates {
+        let ours = match &case.grid_code {
+            None => true,
+            Some(g) => codes.contains(g) || case.street_code == change.street,
+        };
+        if !ours {
+            continue;
+        }
         let point = Point::new(case.lng, case.lat);
         let now_in = shapes
             .iter()
@@ -537,7 +631,10 @@ async fn moves(
                     .map(|g| g.code.clone())
                     .filter(|c| !codes.contains(c))
             });
-        let Some(grid) = now_in else { continue };
+        let Some(grid) = now_in else {
+            stranded.extend(case.grid_code.clone());
+            continue;
+        };
         if case.grid_code.as_deref() == Some(grid.as_str()) {
             continue;
         }
@@ -554,7 +651,11 @@ async fn moves(
         out.push(CaseMove {
             id: case.id,
             from: case.grid_code.clone(),
-            company: atlas.company_at(&grid, case.lat, case.lng),
+            // The compounds stay with their grid: a case keeps the company
+            // it was with unless the new grid has a compound around it.
+            company: atlas
+                .company_at(&grid, case.lat, case.lng)
+                .or(case.company_id),
             community: place.community.clone(),
             street: place.street.clone(),
             owner,
@@ -572,5 +673,5 @@ async fn moves(
             grid,
         });
     }
-    Ok(out)
+    Ok((out, stranded))
 }

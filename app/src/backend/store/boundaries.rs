@@ -4,7 +4,7 @@
 
 use super::cases::{append, row as case_row, CaseRow, NewEvent};
 use super::entities::{
-    boundary_change, boundary_version, case_record, grid_staff, household, region,
+    boundary_change, boundary_version, case_record, grid_staff, household, region, role_grant,
 };
 use crate::domain::boundary::stamp;
 use crate::domain::case::CaseStatus;
@@ -88,20 +88,31 @@ pub enum Saved {
     Stale(String),
     /// The change to undo was undone meanwhile.
     Undone,
+    /// The geography changed after `seen` was read (another edit, a roster
+    /// change, another server): the checks ran against an older map.
+    Moved,
 }
 
-/// Writes a change. Nothing is written unless every grid still has the
-/// outline it was edited from.
+/// Writes a change. Nothing is written unless the geography is still at
+/// version `seen` (the one the overlap check and the case moves were worked
+/// out on) and every grid still has the outline it was edited from.
 pub async fn save<C: ConnectionTrait + TransactionTrait>(
     db: &C,
+    seen: i64,
     change: &ChangeWrite,
     grids: &[GridWrite],
     moves: &[CaseMove],
     now: DateTime<Utc>,
 ) -> Result<Saved, DbErr> {
     let txn = db.begin().await?;
-    // A write first: SQLite then holds the write lock from the start and a
-    // concurrent edit waits instead of failing to upgrade its snapshot.
+    // The version bump first: it is a write (SQLite takes its write lock
+    // now, so a concurrent edit waits instead of failing to upgrade its
+    // snapshot) and on PostgreSQL it locks the version row until commit, so
+    // geography writes go one at a time and each sees the one before.
+    super::meta::bump(&txn, super::meta::GEOGRAPHY).await?;
+    if super::meta::version(&txn, super::meta::GEOGRAPHY).await? != seen + 1 {
+        return Ok(Saved::Moved);
+    }
     let id = boundary_change::ActiveModel {
         kind: Set(change.kind.clone()),
         street_code: Set(change.street.clone()),
@@ -121,14 +132,10 @@ pub async fn save<C: ConnectionTrait + TransactionTrait>(
             .one(&txn)
             .await?;
         let before = match (&found, &g.expect, &g.new) {
-            (Some(r), Some(want), _) if stamp(&r.boundary) == *want => r.boundary.clone(),
-            // A new grid takes a free code, or a retired grid's (no outline).
+            (Some(r), Some(want), None) if stamp(&r.boundary) == *want => r.boundary.clone(),
+            // A new grid takes a code never used: an old code still names
+            // the grants, cases and records of the grid it was.
             (None, None, Some(_)) => String::new(),
-            (Some(r), None, Some(_))
-                if r.boundary.is_empty() && r.level == Level::Grid.as_str() =>
-            {
-                String::new()
-            }
             _ => return Ok(Saved::Stale(g.code.clone())),
         };
         let mut am = match found {
@@ -214,7 +221,6 @@ pub async fn save<C: ConnectionTrait + TransactionTrait>(
             moved.push(m.id);
         }
     }
-    super::meta::bump(&txn, super::meta::GEOGRAPHY).await?;
     txn.commit().await?;
     Ok(Saved::Done { change: id, moved })
 }
@@ -252,16 +258,23 @@ pub async fn open_cases_near(
         .collect())
 }
 
-/// What still hangs on a grid: people on its roster, household records.
+/// What still hangs on a grid: people on its roster or holding a role
+/// scoped to it, household records.
 pub async fn holdings(
     db: &impl ConnectionTrait,
     grid_id: i64,
     grid: &str,
 ) -> Result<(u64, u64), DbErr> {
-    let staff = grid_staff::Entity::find()
+    let rostered = grid_staff::Entity::find()
         .filter(grid_staff::Column::GridId.eq(grid_id))
         .count(db)
         .await?;
+    let granted = role_grant::Entity::find()
+        .filter(role_grant::Column::ScopeKind.eq("grid"))
+        .filter(role_grant::Column::ScopeRef.eq(grid))
+        .count(db)
+        .await?;
+    let staff = std::cmp::max(rostered, granted);
     let households = household::Entity::find()
         .filter(household::Column::GridCode.eq(grid))
         .count(db)

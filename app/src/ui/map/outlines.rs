@@ -5,7 +5,8 @@
 
 /// Community outlines appear from this zoom on; further out they would
 /// crowd the street lines.
-pub const COMMUNITY_ZOOM: f64 = 13.0;
+#[cfg(feature = "hydrate")]
+const COMMUNITY_ZOOM: f64 = 13.0;
 
 #[cfg(feature = "hydrate")]
 pub async fn draw(url: &str) -> Result<(), String> {
