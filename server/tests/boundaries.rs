@@ -55,6 +55,23 @@ fn rehomes(case: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The resident's private case at a point: its id (asserted filed).
+async fn file_at(app: &TestApp, resident: &Client, at: P, text: &str) -> i64 {
+    let (s, filed) = report_case(app, resident, (at[0], at[1]), text, false).await;
+    assert_eq!(s, StatusCode::OK, "{filed}");
+    filed["id"].as_i64().unwrap()
+}
+
+/// A street admin of the other demo street.
+async fn other_street_admin(app: &TestApp) -> Client {
+    let grant = app::domain::auth::Grant::new(
+        Role::StreetAdmin,
+        app::domain::auth::Scope::Street("370103-002".into()),
+    )
+    .unwrap();
+    app.person("外街道管理员", &[grant]).await.1
+}
+
 async fn edit(app: &TestApp, c: &Client, edit: Value) -> (StatusCode, Value) {
     app.call_json(c, "save_boundary", json!({ "edit": edit }))
         .await
@@ -76,17 +93,8 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     let centre = mix(mix(ring[0], ring[2], 0.5), mix(ring[1], ring[3], 0.5), 0.5);
     let east = mix(ring[1], ring[2], 0.5);
     let near_east = mix(centre, east, 0.85);
-    let (s, filed) = report_case(
-        &app,
-        &resident,
-        (near_east[0], near_east[1]),
-        "边界调整测试：路灯不亮",
-        false,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{filed}");
-    let id = filed["id"].as_i64().unwrap();
-    assert_eq!(filed["grid_code"], GRID);
+    let id = file_at(&app, &resident, near_east, "边界调整测试：路灯不亮").await;
+    assert_eq!(case(&app, &street, id).await["grid_code"], GRID);
 
     // A line along the east side, 70 % of the way out, well past both ends.
     let q = mix(centre, east, 0.7);
@@ -227,16 +235,7 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     assert_eq!(detail["versions"][1]["grid"], NEW);
     assert_eq!(detail["versions"][1]["before"], json!([]), "a new grid");
     // The other street's admin sees none of it.
-    let (_, outsider) = app
-        .person(
-            "外街道管理员",
-            &[app::domain::auth::Grant::new(
-                Role::StreetAdmin,
-                app::domain::auth::Scope::Street("370103-002".into()),
-            )
-            .unwrap()],
-        )
-        .await;
+    let outsider = other_street_admin(&app).await;
     let (s, _) = undo(&app, &outsider, &merged["change_id"]).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = app
@@ -270,16 +269,7 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
         ring[3],
     ];
     let in_strip = mix(mix(ring[1], ring[2], 0.5), mix(ring[0], ring[3], 0.5), 0.2);
-    let (s, filed) = report_case(
-        &app,
-        &resident,
-        (in_strip[0], in_strip[1]),
-        "边界调整测试：井盖松动",
-        false,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{filed}");
-    let id = filed["id"].as_i64().unwrap();
+    let id = file_at(&app, &resident, in_strip, "边界调整测试：井盖松动").await;
     let (s, done) = edit(
         &app,
         &street,
@@ -315,16 +305,7 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     assert_eq!(body["Boundary"]["CasesLeft"]["cases"], 1, "{body}");
     // Another street's admin may neither draw in this community nor merge
     // or undo here.
-    let (_, outsider) = app
-        .person(
-            "外街道管理员",
-            &[app::domain::auth::Grant::new(
-                Role::StreetAdmin,
-                app::domain::auth::Scope::Street("370103-002".into()),
-            )
-            .unwrap()],
-        )
-        .await;
+    let outsider = other_street_admin(&app).await;
     let far = json!({"Draw": {"grid": "370103-001-001-S4", "name": "越界", "kind": "base", "community": "370103-001-001", "ring": [[36.5, 116.5], [36.5, 116.501], [36.501, 116.501]]}});
     let (s, _) = edit(&app, &outsider, far).await;
     assert_eq!(s, StatusCode::FORBIDDEN);

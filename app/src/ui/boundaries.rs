@@ -11,7 +11,6 @@ use super::session::use_session;
 use crate::api::boundaries::{
     boundary_change, boundary_editor, editable_outline, save_boundary, undo_boundary_change,
 };
-use crate::api::geography::map_settings;
 use crate::domain::auth::Role;
 use crate::domain::boundary::{BoundaryChangeView, BoundaryEdit, BoundaryOutcome, GridOutline};
 use crate::domain::error::AppError;
@@ -161,10 +160,6 @@ fn Editor() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let tile = map_settings()
-                .await
-                .ok()
-                .and_then(|s| s.tile_url.map(|u| (u, s.tile_attribution)));
             let on_pick = move |props: String| {
                 let code = serde_json::from_str::<serde_json::Value>(&props)
                     .ok()
@@ -175,10 +170,7 @@ fn Editor() -> impl IntoView {
                     _ => {}
                 }
             };
-            if driver::leaflet().await
-                && driver::mount("boundary-map", tile, on_pick)
-                && driver::load_grids("/api/v1/grids.geojson").await.is_ok()
-            {
+            if super::map::grid_map("boundary-map", on_pick).await {
                 driver::on_tap(move |lat, lng| {
                     if matches!(mode.get_untracked(), Mode::Draw | Mode::Split) {
                         points.update(|p| p.push([lat, lng]));

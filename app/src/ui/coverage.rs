@@ -6,7 +6,7 @@ use super::auth::SignInPrompt;
 use super::i18n::{tr, use_lang, T};
 use super::map::driver;
 use super::session::use_session;
-use crate::api::geography::{check_coverage, map_settings};
+use crate::api::geography::check_coverage;
 use crate::domain::geography::{CoverageFinding, CoverageKind, CoverageReport};
 #[allow(unused_imports)]
 use crate::ui::i18n::Words as _;
@@ -149,12 +149,7 @@ fn CoverageMap(shown: RwSignal<Option<CoverageReport>>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let tile = map_settings()
-                .await
-                .ok()
-                .and_then(|s| s.tile_url.map(|u| (u, s.tile_attribution)));
-            let mounted = driver::leaflet().await && driver::mount("coverage-map", tile, |_| {});
-            if !mounted || driver::load_grids("/api/v1/grids.geojson").await.is_err() {
+            if !super::map::grid_map("coverage-map", |_| {}).await {
                 failed.try_set(true);
                 return;
             }

@@ -255,8 +255,8 @@ mod imp {
         });
     }
 
-    /// Fetches the public grid layer and draws it; returns how many grids.
-    pub async fn load_grids(url: &str) -> Result<usize, String> {
+    /// Fetches a GeoJSON layer: the collection and its features.
+    pub(crate) async fn fetch_features(url: &str) -> Result<(JsValue, Array), String> {
         let window = web_sys::window().ok_or("no window")?;
         let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
             .await
@@ -272,6 +272,12 @@ mod imp {
         let features: Array = get(&data, &["features"])
             .dyn_into()
             .map_err(|_| "no features")?;
+        Ok((data, features))
+    }
+
+    /// Fetches the public grid layer and draws it; returns how many grids.
+    pub async fn load_grids(url: &str) -> Result<usize, String> {
+        let (data, features) = fetch_features(url).await?;
         let count = features.length() as usize;
         let style = Closure::<dyn Fn(JsValue) -> JsValue>::new(|f: JsValue| {
             let prop = |k| get(&f, &["properties", k]).as_string().unwrap_or_default();

@@ -34,6 +34,19 @@ fn grid_props(json: String) -> Option<GridProps> {
     serde_json::from_str(&json).ok()
 }
 
+/// Mounts a grid map in the element `id` with the configured tiles and draws
+/// the public grid layer (the admin pages' maps); false when it could not
+/// (the page was left, Leaflet or the layer did not load).
+pub async fn grid_map(id: &str, on_pick: impl Fn(String) + 'static) -> bool {
+    let tile = map_settings()
+        .await
+        .ok()
+        .and_then(|s| s.tile_url.map(|u| (u, s.tile_attribution)));
+    driver::leaflet().await
+        && driver::mount(id, tile, on_pick)
+        && driver::load_grids("/api/v1/grids.geojson").await.is_ok()
+}
+
 /// Street and community outlines over the grids (their own chunk: the map
 /// is usable before they arrive, and a failure leaves it as it is).
 #[leptos::lazy]

@@ -10,11 +10,9 @@ const COMMUNITY_ZOOM: f64 = 13.0;
 
 #[cfg(feature = "hydrate")]
 pub async fn draw(url: &str) -> Result<(), String> {
-    use super::driver::{get, h, map, obj};
+    use super::driver::{fetch_features, get, h, map, obj};
     use js_sys::{Array, Object, Reflect};
     use wasm_bindgen::prelude::*;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
 
     #[wasm_bindgen]
     extern "C" {
@@ -22,21 +20,7 @@ pub async fn draw(url: &str) -> Result<(), String> {
         fn l_geo_json(data: &JsValue, options: &JsValue) -> leaflet::Layer;
     }
 
-    let window = web_sys::window().ok_or("no window")?;
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|e| format!("{e:?}"))?
-        .dyn_into()
-        .map_err(|_| "not a response")?;
-    if !resp.ok() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let data = JsFuture::from(resp.json().map_err(|e| format!("{e:?}"))?)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let features: Array = get(&data, &["features"])
-        .dyn_into()
-        .map_err(|_| "no features")?;
+    let (_, features) = fetch_features(url).await?;
     let of_level = |level: &str| -> JsValue {
         let picked: Array = features
             .iter()
