@@ -140,7 +140,14 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     assert_eq!(s, StatusCode::OK, "{body}");
     let (s, body) = undo(&app, &street, &done["change_id"]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["StillHolds"]["staff"], 1, "{body}");
+    assert_eq!(body["Boundary"]["problem"], "still_holds", "{body}");
+    assert!(
+        body["Boundary"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("1 名在岗人员"),
+        "{body}"
+    );
     let (s, body) = app
         .call_json(
             &street,
@@ -164,7 +171,11 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body.to_string().contains("Overlap"), "{body}");
+    assert_eq!(body["Boundary"]["problem"], "overlap", "{body}");
+    assert!(
+        body["Boundary"]["zh"].as_str().unwrap().contains(NEW),
+        "names the other grid: {body}"
+    );
     // The neighbour still has its staff: it cannot be merged away.
     let other = outline(&app, &street, NEIGHBOUR).await;
     let (s, body) = edit(
@@ -174,7 +185,7 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["Boundary"]["StillHolds"].is_object(), "{body}");
+    assert_eq!(body["Boundary"]["problem"], "still_holds", "{body}");
 
     // Merging the new grid back moves the case home; undoing the merge
     // moves it out again; undoing the split brings everything back.
@@ -290,7 +301,7 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     // The same code again is taken; a crossed outline is refused.
     let (s, body) = edit(&app, &street, draw).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["Boundary"]["CodeTaken"].is_string(), "{body}");
+    assert_eq!(body["Boundary"]["problem"], "code_taken", "{body}");
     let bow = vec![ring[0], ring[2], ring[1], ring[3]];
     let (s, body) = edit(
         &app,
@@ -302,7 +313,14 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     // Undoing the draw would leave the case in no grid: refused, in words.
     let (s, body) = undo(&app, &street, &drawn["change_id"]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["CasesLeft"]["cases"], 1, "{body}");
+    assert_eq!(body["Boundary"]["problem"], "cases_left", "{body}");
+    assert!(
+        body["Boundary"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("1 件在办事件"),
+        "{body}"
+    );
     // Another street's admin may neither draw in this community nor merge
     // or undo here.
     let outsider = other_street_admin(&app).await;
@@ -339,7 +357,7 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["Boundary"]["CodeTaken"].is_string(), "{body}");
+    assert_eq!(body["Boundary"]["problem"], "code_taken", "{body}");
     // Nor can a retired grid be edited (an undo brings it back).
     let (s, _) = app
         .call(

@@ -166,8 +166,9 @@ pub struct BoundaryOutcome {
     pub moved_cases: usize,
 }
 
-/// Why an edit or an undo was refused. Nothing is written when it is.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Why an edit or an undo was refused. Nothing is written when it is. It
+/// travels as a [`Refusal`], worded on the server.
+#[derive(Clone, Debug, PartialEq)]
 pub enum BoundaryProblem {
     /// The outline itself is wrong (too few points, crossing itself…) or
     /// it would overlap another grid.
@@ -214,7 +215,55 @@ pub enum BoundaryProblem {
     },
 }
 
+/// A refused edit as it travels: the problem's stable name and its sentence
+/// in both languages, worded on the server. The browser only shows it, so
+/// the first download carries neither the wording of every refusal nor a
+/// decoder for each of them (`AppError` is in every page).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// [`BoundaryProblem::code`].
+    pub problem: String,
+    pub zh: String,
+    pub en: String,
+    /// Answered 409 (what happened meanwhile) rather than 400.
+    pub conflict: bool,
+}
+
+impl From<BoundaryProblem> for Refusal {
+    fn from(p: BoundaryProblem) -> Refusal {
+        Refusal {
+            problem: p.code().to_string(),
+            zh: p.message(Lang::Zh),
+            en: p.message(Lang::En),
+            conflict: p.conflict(),
+        }
+    }
+}
+
 impl BoundaryProblem {
+    /// The problem's stable name on the wire.
+    pub fn code(&self) -> &'static str {
+        use BoundaryProblem::*;
+        match self {
+            Shape(ImportProblem::Overlap { .. }) => "overlap",
+            Shape(_) => "shape",
+            TooManyPoints => "too_many_points",
+            BadCode(_) => "bad_code",
+            CodeTaken(_) => "code_taken",
+            BadName => "bad_name",
+            LineMissesGrid => "line_misses_grid",
+            NotNeighbours { .. } => "not_neighbours",
+            OtherCommunity { .. } => "other_community",
+            StillHolds { .. } => "still_holds",
+            ChangedMeanwhile { .. } => "changed_meanwhile",
+            LaterChange { .. } => "later_change",
+            AlreadyUndone => "already_undone",
+            NoChange => "no_change",
+            MapChanged => "map_changed",
+            CasesLeft { .. } => "cases_left",
+        }
+    }
+
     /// 409 for the ones about what happened meanwhile, 400 for the rest.
     pub fn conflict(&self) -> bool {
         matches!(

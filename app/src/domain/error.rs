@@ -50,7 +50,7 @@ pub enum AppError {
     },
     Import(ImportError),
     /// A boundary edit or undo refused (`domain::boundary`).
-    Boundary(super::boundary::BoundaryProblem),
+    Boundary(super::boundary::Refusal),
     /// Something broke on our side; the server log has the cause.
     Internal,
     /// The request never reached the function or its answer never came back.
@@ -471,8 +471,8 @@ impl AppError {
             | AppError::Full
             | AppError::WrongState => 409,
             AppError::Invalid { .. } | AppError::Import(_) => 400,
-            AppError::Boundary(p) => {
-                if p.conflict() {
+            AppError::Boundary(r) => {
+                if r.conflict {
                     409
                 } else {
                     400
@@ -679,7 +679,10 @@ impl AppError {
                 }
             }
             AppError::Import(e) => e.message(lang),
-            AppError::Boundary(p) => p.message(lang),
+            AppError::Boundary(r) => match lang {
+                Lang::Zh => r.zh.clone(),
+                Lang::En => r.en.clone(),
+            },
             AppError::Internal => lang
                 .pick(
                     "服务器出错了，请稍后再试。",
@@ -1029,7 +1032,7 @@ mod tests {
             AppError::WrongState,
             AppError::invalid(Field::Name, InputProblem::Required),
             AppError::Import(ImportError::file(ImportProblem::Empty)),
-            AppError::Boundary(crate::domain::boundary::BoundaryProblem::NoChange),
+            AppError::Boundary(crate::domain::boundary::BoundaryProblem::NoChange.into()),
             AppError::Internal,
             AppError::Transport(String::new()),
             AppError::Busy {

@@ -160,15 +160,16 @@ fn Editor() -> impl IntoView {
             return;
         }
         spawn_local(async move {
+            // The tapped grid's code, read by the map page's own (lazy) reader.
             let on_pick = move |props: String| {
-                let code = serde_json::from_str::<serde_json::Value>(&props)
-                    .ok()
-                    .and_then(|v| v["code"].as_str().map(str::to_string));
-                match mode.get_untracked() {
-                    Mode::Idle => picked.set(code),
-                    Mode::Merge => other.set(code),
-                    _ => {}
-                }
+                spawn_local(async move {
+                    let code = super::map::grid_props(props).await.map(|p| p.code);
+                    match mode.get_untracked() {
+                        Mode::Idle => _ = picked.try_set(code),
+                        Mode::Merge => _ = other.try_set(code),
+                        _ => {}
+                    }
+                });
             };
             if super::map::grid_map("boundary-map", on_pick).await {
                 driver::on_tap(move |lat, lng| {

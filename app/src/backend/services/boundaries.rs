@@ -36,7 +36,7 @@ use std::sync::Arc;
 const HISTORY: u64 = 30;
 
 fn refused(p: BoundaryProblem) -> AppError {
-    AppError::Boundary(p)
+    AppError::Boundary(p.into())
 }
 
 /// Runs geometry work (boolean operations, validation) on the blocking

@@ -30,7 +30,7 @@ pub struct GridProps {
 /// The tapped grid's properties, read from the layer's JSON (its own chunk:
 /// reading them is needed only once someone taps a grid).
 #[leptos::lazy]
-fn grid_props(json: String) -> Option<GridProps> {
+pub(crate) fn grid_props(json: String) -> Option<GridProps> {
     serde_json::from_str(&json).ok()
 }
 
