@@ -142,6 +142,11 @@ impl Settings {
             config: Config {
                 tile_url: var("GRIDLINK_TILE_URL"),
                 tile_attribution: var("GRIDLINK_TILE_ATTRIBUTION"),
+                data_key: var("GRIDLINK_DATA_KEY")
+                    .map(|k| app::backend::sealed::parse_key(&k))
+                    .transpose()
+                    .map_err(|e| format!("GRIDLINK_DATA_KEY: {e}"))?,
+                data_key_file: var("GRIDLINK_DATA_KEY_FILE").map(Into::into),
                 public_url: var("GRIDLINK_PUBLIC_URL")
                     .map(|u| u.trim().trim_end_matches('/').to_string()),
                 secure_cookies: var("GRIDLINK_SECURE_COOKIES")

@@ -67,6 +67,7 @@ fn cli(app: &TestApp, args: &[&str]) -> (bool, String) {
         .arg("check-coverage")
         .args(args)
         .env("DATABASE_URL", &app.database_url)
+        .env("GRIDLINK_DATA_KEY", "5a".repeat(32))
         .env("RUST_LOG", "error")
         .output()
         .unwrap();

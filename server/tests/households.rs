@@ -163,6 +163,24 @@ async fn a_worker_keeps_households_masked_until_revealed(backend: Backend) {
     assert_eq!(full["members"][0]["phone"], "13912345678");
     assert_eq!(full["members"][0]["id_number"], idn);
     assert_eq!(full["care_tags"], json!(["elderly_alone"]));
+    // At rest the ID number is sealed: the database holds no trace of it.
+    {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = &app.state.db;
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT id_number FROM household_members WHERE id_number IS NOT NULL",
+            ))
+            .await
+            .unwrap();
+        assert!(!rows.is_empty());
+        for r in rows {
+            let stored: String = r.try_get("", "id_number").unwrap();
+            assert!(stored.starts_with(app::backend::sealed::PREFIX), "{stored}");
+            assert!(!stored.contains(&idn[..10]), "{stored}");
+        }
+    }
     assert_eq!(
         lines(&app, AuditAction::HouseholdRevealed, worker_id).await,
         1
@@ -778,3 +796,56 @@ async fn a_patrol_visit_links_a_household_of_its_grid(backend: Backend) {
 }
 
 on_both_backends!(a_patrol_visit_links_a_household_of_its_grid);
+
+/// A database from before sealing (ID numbers in clear) is sealed when a
+/// server starts on it, and the records read the same.
+async fn id_numbers_stored_in_clear_are_sealed_at_start(backend: Backend) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::demo(backend).await;
+    let clear = "11010519491231002X";
+    let db = &app.state.db;
+    let sql = |s: &str| Statement::from_string(db.get_database_backend(), s.to_string());
+    db.execute_raw(sql(&format!(
+        "UPDATE household_members SET id_number = '{clear}' WHERE id = (SELECT MIN(id) FROM household_members)"
+    )))
+    .await
+    .unwrap();
+    // A second server on the same database (an upgrade, a restart).
+    let again = TestApp::at(app.database_url.clone()).await;
+    let rows = again
+        .state
+        .db
+        .query_all_raw(sql(
+            "SELECT id_number FROM household_members WHERE id_number IS NOT NULL",
+        ))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        let stored: String = r.try_get("", "id_number").unwrap();
+        assert!(stored.starts_with(app::backend::sealed::PREFIX), "{stored}");
+    }
+    // And it reads back as it was.
+    let row = again
+        .state
+        .db
+        .query_one_raw(sql(
+            "SELECT household_id FROM household_members WHERE id = (SELECT MIN(id) FROM household_members)",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let household: i64 = row.try_get("", "household_id").unwrap();
+    let (_, members) = app::backend::store::households::by_id(&again.state.db, household)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.id_number.as_deref() == Some(clear)),
+        "{members:?}"
+    );
+}
+
+on_both_backends!(id_numbers_stored_in_clear_are_sealed_at_start);

@@ -16,6 +16,7 @@ pub mod photo;
 pub mod poster;
 pub mod ratelimit;
 pub mod request;
+pub mod sealed;
 pub mod services;
 pub mod sms;
 pub mod state;

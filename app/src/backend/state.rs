@@ -36,6 +36,11 @@ pub struct Config {
     /// `https://wgt.example.gov.cn`): printed posters' QR codes point there.
     /// None: the address the request came in on.
     pub public_url: Option<String>,
+    /// The key of sealed fields (`GRIDLINK_DATA_KEY`, 64 hex digits); none:
+    /// the key file ([`Config::data_key_file`]), made on first start.
+    pub data_key: Option<super::sealed::DataKey>,
+    /// Where the key file is (`GRIDLINK_DATA_KEY_FILE`; `data/gridlink.key`).
+    pub data_key_file: Option<std::path::PathBuf>,
 }
 
 /// The deadline scheduler's settings (`services::deadlines`).
@@ -163,6 +168,22 @@ impl AppState {
         super::services::cases::seed_categories(&db)
             .await
             .map_err(|e| StoreError::Custom(e.to_string()))?;
+        let key = match config.data_key {
+            Some(k) => k,
+            None => super::sealed::key_file(
+                config
+                    .data_key_file
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("data/gridlink.key")),
+            )
+            .map_err(StoreError::Custom)?,
+        };
+        super::sealed::install(key);
+        // Values stored before sealing began are sealed now, once.
+        let sealed = super::store::households::seal_clear_ids(&db).await?;
+        if sealed > 0 {
+            tracing::info!(sealed, "household ID numbers sealed");
+        }
         let atlas = Atlas::load(&db).await?;
         let config_sms = config.sms;
         Ok(AppState {

@@ -121,6 +121,10 @@ impl TestApp {
             .and_then(|p| std::path::Path::new(p).parent())
             .map(|p| p.to_path_buf());
         let config = Config {
+            // One key for every app of a test process (the first installed stays).
+            data_key: config
+                .data_key
+                .or(Some(app::backend::sealed::DataKey([0x5a; 32]))),
             photo_dir: Some(
                 config
                     .photo_dir

@@ -7,6 +7,7 @@ use super::entities::{
     building, group_household, group_task, group_task_mark, household, household_correction,
     household_group, household_member,
 };
+use crate::backend::sealed;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -252,25 +253,26 @@ async fn write(
             m.insert(db).await?.id
         }
     };
-    let members: Vec<household_member::ActiveModel> = h
-        .members
-        .iter()
-        .enumerate()
-        .map(
-            |(i, (name, relation, phone, id_number))| household_member::ActiveModel {
-                household_id: Set(id),
-                grid_code: Set(h.codes.grid.clone()),
-                community_code: Set(h.codes.community.clone()),
-                street_code: Set(h.codes.street.clone()),
-                name: Set(name.clone()),
-                relation: Set(relation.clone()),
-                phone: Set(phone.clone()),
-                id_number: Set(id_number.clone()),
-                sort: Set(i as i64),
-                ..Default::default()
-            },
-        )
-        .collect();
+    let mut members: Vec<household_member::ActiveModel> = Vec::with_capacity(h.members.len());
+    for (i, (name, relation, phone, id_number)) in h.members.iter().enumerate() {
+        members.push(household_member::ActiveModel {
+            household_id: Set(id),
+            grid_code: Set(h.codes.grid.clone()),
+            community_code: Set(h.codes.community.clone()),
+            street_code: Set(h.codes.street.clone()),
+            name: Set(name.clone()),
+            relation: Set(relation.clone()),
+            phone: Set(phone.clone()),
+            // Sealed: a copy of the database does not carry ID numbers.
+            id_number: Set(id_number
+                .as_deref()
+                .map(sealed::seal)
+                .transpose()
+                .map_err(DbErr::Custom)?),
+            sort: Set(i as i64),
+            ..Default::default()
+        });
+    }
     if !members.is_empty() {
         household_member::Entity::insert_many(members)
             .exec(db)
@@ -355,8 +357,34 @@ fn member_row(m: household_member::Model) -> MemberRow {
         name: m.name,
         relation: m.relation,
         phone: m.phone,
-        id_number: m.id_number,
+        // A value that does not open (another key) reads as absent, and says so.
+        id_number: m.id_number.and_then(|s| {
+            sealed::open(&s)
+                .map_err(|e| tracing::error!(member = m.id, "ID number: {e}"))
+                .ok()
+        }),
     }
+}
+
+/// Seals ID numbers stored before sealing began; answers how many.
+pub async fn seal_clear_ids(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let clear = household_member::Entity::find()
+        .filter(household_member::Column::IdNumber.is_not_null())
+        .filter(household_member::Column::IdNumber.not_like(format!("{}%", sealed::PREFIX)))
+        .all(db)
+        .await?;
+    for m in &clear {
+        let Some(id) = &m.id_number else { continue };
+        household_member::Entity::update_many()
+            .col_expr(
+                household_member::Column::IdNumber,
+                sea_orm::sea_query::Expr::value(sealed::seal(id).map_err(DbErr::Custom)?),
+            )
+            .filter(household_member::Column::Id.eq(m.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(clear.len())
 }
 
 /// A household and its members in order.
