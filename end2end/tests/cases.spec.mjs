@@ -115,6 +115,11 @@ test('a new report is named to its grid worker, who is told, and the leader reas
   await open(worker, `/case/${id}`);
   await expect(worker.getByTestId('owner')).toContainText('网格员 张伟');
   await expect(worker.getByTestId('assign')).toHaveCount(0);
+  // The place on a map, and navigation to it for the worker going there.
+  await expect(worker.locator('#case-map')).toHaveAttribute('data-drawn', '1');
+  await expect(worker.locator('#case-map .me-dot')).toBeAttached();
+  await expect(worker.getByTestId('navigate')).toHaveAttribute('href', /^https:\/\/uri\.amap\.com\/marker\?position=117\.\d+,36\.\d+&coordinate=wgs84/);
+  await expect(worker.getByTestId('contact').locator('a[href^="tel:"]')).toBeVisible();
 
   const leader = await (await browser.newContext({ ...phone, baseURL })).newPage();
   await login(leader, '13800000004');
@@ -136,6 +141,10 @@ test('a new report is named to its grid worker, who is told, and the leader reas
   await expect(resident.getByTestId('case')).toBeVisible();
   await expect(resident.getByTestId('owner')).toHaveCount(0);
   await expect(resident.getByTestId('timeline')).not.toContainText('改派');
+  // A stranger reads the board's view: no navigation to a blurred place.
+  const stranger = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await open(stranger, `/case/${id}`);
+  await expect(stranger.getByTestId('navigate')).toHaveCount(0);
 });
 
 // Issue 10, 立即解决: the grid worker settles a new report on the spot in one step

@@ -936,6 +936,10 @@ pub struct CaseView {
     pub description: String,
     pub lat: f64,
     pub lng: f64,
+    /// `lat`/`lng` are the exact place (staff, handlers, the reporter), not
+    /// the board's ~100 m blur: the page then offers navigation to it.
+    #[serde(default)]
+    pub exact_place: bool,
     pub grid_code: Option<String>,
     pub community_code: Option<String>,
     pub source: CaseSource,

@@ -402,6 +402,7 @@ pub(super) async fn view(
         description: row.description.clone(),
         lat,
         lng,
+        exact_place: access.exact_place(),
         grid_code: row.grid_code.clone(),
         community_code: row.community_code.clone(),
         source: CaseSource::parse(&row.source).unwrap_or(CaseSource::Resident),

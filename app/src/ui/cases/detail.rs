@@ -19,6 +19,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 // This page's own words: they load with its code (`i18n::Words`).
 crate::ui::i18n::texts! { De {
     CallReporter => "联系反映人", "Call the reporter";
+    Navigate => "导航到现场", "Navigate there";
+    OpenInMaps => "在地图应用中打开", "Open in a maps app";
+    Place => "位置", "Place";
     CaseNo => "事件编号", "Case no.";
     CaseOwner => "负责人", "Owner";
     ChooseDepartment => "请选择职能部门", "Choose a department";
@@ -171,6 +174,7 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                     </dd>
                 })}
             </dl>
+            <CasePlace lat=case.lat lng=case.lng exact=case.exact_place/>
             <Show when={let n = case.photos.len(); move || n > 0}>
                 <div class="photos" data-testid="photos">
                     {photos.iter().map(|p| {
@@ -533,4 +537,41 @@ fn SolveNow(case: CaseView) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Where the case is: a small map with the point over the grids, and for
+/// readers of the exact place (staff, handlers, the reporter) links that
+/// hand it to a navigation app (Amap takes WGS-84 with `coordinate=wgs84`;
+/// `geo:` opens whatever maps app the phone has).
+#[component]
+fn CasePlace(lat: f64, lng: f64, exact: bool) -> impl IntoView {
+    use super::super::map::{driver, grid_map};
+    let drawn = RwSignal::new(false);
+    Effect::new(move |once: Option<()>| {
+        if once.is_some() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if grid_map("case-map", |_| {}).await {
+                driver::mark_me(lat, lng, true);
+                drawn.try_set(true);
+            }
+        });
+    });
+    on_cleanup(driver::unmount);
+    let amap = format!(
+        "https://uri.amap.com/marker?position={lng:.6},{lat:.6}&coordinate=wgs84&callnative=1"
+    );
+    let geo = format!("geo:{lat:.6},{lng:.6}?q={lat:.6},{lng:.6}");
+    view! {
+        <section class="case-place" aria-label=tr(De::Place)>
+            <div id="case-map" class="case-map" data-drawn=move || drawn.get().then_some("1")></div>
+            {exact.then(|| view! {
+                <p class="actions">
+                    <a class="button" data-testid="navigate" href=amap target="_blank" rel="noopener">{tr(De::Navigate)}</a>
+                    <a class="button" href=geo>{tr(De::OpenInMaps)}</a>
+                </p>
+            })}
+        </section>
+    }
 }
