@@ -13,7 +13,14 @@ use common::{phone_of, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-const ROWS: usize = 100_000;
+/// Cases exported: 100,000 in `make test`; `GRIDLINK_EXPORT_ROWS=1000000`
+/// for the budget's full million (docs/performance.md).
+fn rows() -> usize {
+    std::env::var("GRIDLINK_EXPORT_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
 const STREET: &str = "370103-001";
 
 /// The resident set size of this process, in KiB.
@@ -32,7 +39,7 @@ fn rss_kib() -> u64 {
 async fn fill(app: &TestApp, category: i64) {
     let start = Utc.with_ymd_and_hms(2025, 3, 1, 2, 0, 0).unwrap();
     let mut batch = Vec::with_capacity(10_000);
-    for i in 0..ROWS {
+    for i in 0..rows() {
         let created = start + Duration::seconds((i as i64 * 26) % (30 * 86_400));
         batch.push(store::CaseRow {
             id: 0,
@@ -91,10 +98,22 @@ async fn export_100000_cases(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{warm}");
-    assert!(
-        warm["url"].is_string(),
-        "a small export is ready at once: {warm}"
-    );
+    if rows() <= 300_000 {
+        assert!(
+            warm["url"].is_string(),
+            "a small export is ready at once: {warm}"
+        );
+    } else {
+        // A million cases make a day's export a background job too: let it end.
+        let id = warm["id"].as_str().unwrap_or_default().to_string();
+        while !warm["url"].is_string() {
+            let (_, st) = app.call(&admin, "export_status", &[("id", &id)]).await;
+            if st["url"].is_string() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
     let before = rss_kib();
     let (s, job) = app
         .call_json(
@@ -104,7 +123,7 @@ async fn export_100000_cases(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{job}");
-    assert_eq!(job["rows_total"], ROWS as u64);
+    assert_eq!(job["rows_total"], rows() as u64);
     assert!(job["url"].is_null(), "above 10,000 rows: in the background");
     let id = job["id"].as_str().unwrap().to_string();
     // Another person cannot see or take it.
@@ -131,8 +150,9 @@ async fn export_100000_cases(backend: Backend) {
     let secs = started.elapsed().as_secs_f64();
     let grown_mb = (peak.saturating_sub(before)) as f64 / 1024.0;
     println!(
-        "export of {ROWS} cases: {secs:.1} s, {:.0} rows/s, RSS grew {grown_mb:.1} MB",
-        ROWS as f64 / secs
+        "export of {} cases: {secs:.1} s, {:.0} rows/s, RSS grew {grown_mb:.1} MB",
+        rows(),
+        rows() as f64 / secs
     );
     assert!(grown_mb <= 50.0, "memory stays flat: grew {grown_mb:.1} MB");
 
@@ -172,8 +192,8 @@ async fn export_100000_cases(backend: Backend) {
         "编号,类别,问题描述,来源,状态,办理层级,职能部门,网格,社区,街道,上报时间,办理期限,办结时间,是否按期,评价星级\r\n"
     ));
     assert!(text.contains("\"第0号, \"\"样例\"\"\n楼道杂物\""), "{text}");
-    assert_eq!(records, ROWS + 1, "the header and every case, once");
-    assert!(total > ROWS * 50);
+    assert_eq!(records, rows() + 1, "the header and every case, once");
+    assert!(total > rows() * 50);
 
     // A small workbook is ready when the call answers.
     let (s, small) = app
@@ -208,7 +228,7 @@ async fn export_100000_cases(backend: Backend) {
         lines.iter().any(|l| l["detail"]
             .as_str()
             .unwrap()
-            .contains(&format!("cases csv {STREET} {ROWS} rows"))),
+            .contains(&format!("cases csv {STREET} {} rows", rows()))),
         "{log}"
     );
 }
