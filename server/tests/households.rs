@@ -810,6 +810,10 @@ async fn id_numbers_stored_in_clear_are_sealed_at_start(backend: Backend) {
     )))
     .await
     .unwrap();
+    // As a database from before sealing: no record of the one-time pass.
+    db.execute_raw(sql("DELETE FROM meta WHERE key = 'ids_sealed'"))
+        .await
+        .unwrap();
     // A second server on the same database (an upgrade, a restart).
     let again = TestApp::at(app.database_url.clone()).await;
     let rows = again

@@ -63,7 +63,8 @@ pub fn key_file(path: &Path) -> Result<DataKey, String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let text: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let mut text = String::with_capacity(64);
+    push_hex(&mut text, key.iter());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -79,6 +80,13 @@ pub fn key_file(path: &Path) -> Result<DataKey, String> {
         "made a new data key for sealed fields; back it up apart from the database"
     );
     Ok(DataKey(key))
+}
+
+fn push_hex<'a>(out: &mut String, bytes: impl Iterator<Item = &'a u8>) {
+    use std::fmt::Write;
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
 }
 
 fn key() -> Result<&'static LessSafeKey, String> {
@@ -98,9 +106,7 @@ pub fn seal(plain: &str) -> Result<String, String> {
         .map_err(|_| "sealing failed".to_string())?;
     let mut out = String::with_capacity(PREFIX.len() + 2 * (NONCE_LEN + data.len()));
     out.push_str(PREFIX);
-    for b in nonce.iter().chain(&data) {
-        out.push_str(&format!("{b:02x}"));
-    }
+    push_hex(&mut out, nonce.iter().chain(&data));
     Ok(out)
 }
 

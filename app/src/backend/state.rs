@@ -179,9 +179,11 @@ impl AppState {
             .map_err(StoreError::Custom)?,
         };
         super::sealed::install(key);
-        // Values stored before sealing began are sealed now, once.
-        let sealed = super::store::households::seal_clear_ids(&db).await?;
-        if sealed > 0 {
+        // Values stored before sealing began are sealed once; a start after
+        // that reads one meta row instead of scanning every member.
+        if super::store::meta::version(&db, super::store::meta::IDS_SEALED).await? == 0 {
+            let sealed = super::store::households::seal_clear_ids(&db).await?;
+            super::store::meta::set(&db, super::store::meta::IDS_SEALED, 1).await?;
             tracing::info!(sealed, "household ID numbers sealed");
         }
         let atlas = Atlas::load(&db).await?;

@@ -74,10 +74,9 @@ pub fn checked(geometry: &Value) -> Result<(MultiPolygon<f64>, String), Boundary
     }
     let shape = boundary::parse(geometry).map_err(BoundaryProblem::Shape)?;
     // Stored rounded to ~1 cm: check what will be read back, not the input.
-    let text = boundary::to_geojson_fine(&shape).to_string();
-    let stored = boundary::parse(&serde_json::from_str(&text).unwrap_or(Value::Null))
-        .map_err(BoundaryProblem::Shape)?;
-    Ok((stored, text))
+    let rounded = boundary::to_geojson_fine(&shape);
+    let stored = boundary::parse(&rounded).map_err(BoundaryProblem::Shape)?;
+    Ok((stored, rounded.to_string()))
 }
 
 /// Drops parts and holes under the coverage tolerance: slivers a boolean

@@ -10,7 +10,7 @@
 use super::audit::{record, Target};
 use super::auth::Viewer;
 use super::cases::{acting_role, announce};
-use super::owners::{owner_for, tell_owner};
+use super::owners::{candidates, tell_owner};
 use crate::backend::atlas::Atlas;
 use crate::backend::geo::{boundary, edit};
 use crate::backend::import;
@@ -21,15 +21,18 @@ use crate::backend::store::boundaries::{
 use crate::backend::store::cases::{case_by_id, NewEvent};
 use crate::backend::store::geography::NewRegion;
 use crate::domain::audit::AuditAction;
-use crate::domain::auth::{permits, Action, Place, Role};
+use crate::domain::auth::{permits, Action, Place, Role, Scope};
 use crate::domain::boundary::{
     new_grid_problem, stamp, BoundaryChangeView, BoundaryDesk, BoundaryEdit, BoundaryOutcome,
     BoundaryProblem, ChangeDetail, ChangeKind, GridOutline, VersionView, MAX_LINE_POINTS,
 };
 use crate::domain::error::{AppError, Field, InputProblem};
+use crate::domain::geography::StaffPosition;
 use crate::domain::geography::{valid_lat_lng, Level};
+use crate::domain::policy;
 use chrono::Utc;
 use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Changes listed on the editor's page.
@@ -95,8 +98,10 @@ pub async fn desk(
         viewer
             .grants
             .iter()
-            .filter(|g| g.role == Role::StreetAdmin)
-            .filter_map(|g| g.scope.to_parts().1.into())
+            .filter_map(|g| match (g.role, &g.scope) {
+                (Role::StreetAdmin, Scope::Street(s)) => Some(s.clone()),
+                _ => None,
+            })
             .collect()
     };
     let choices: Vec<(String, String)> = streets
@@ -610,9 +615,10 @@ async fn moves(
     let Some(bbox) = bbox else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let candidates = db::open_cases_near(&state.db, &codes, bbox).await?;
+    let nearby = db::open_cases_near(&state.db, &codes, bbox).await?;
     let (mut out, mut stranded) = (Vec::new(), Vec::new());
-    for case in candidates {
+    let mut rosters: HashMap<String, Vec<(i64, StaffPosition)>> = HashMap::new();
+    for case in nearby {
         let ours = match &case.grid_code {
             None => true,
             Some(g) => codes.contains(g) || case.street_code == change.street,
@@ -646,7 +652,16 @@ async fn moves(
             },
             None => atlas.place_of(&grid).unwrap_or_default(),
         };
-        let owner = owner_for(state, Some(&grid), case.owner_id).await?;
+        // Each target grid's roster read once, however many cases go there.
+        if !rosters.contains_key(&grid) {
+            let roster: Vec<_> = candidates(state, &grid)
+                .await?
+                .into_iter()
+                .map(|s| (s.user_id, s.position))
+                .collect();
+            rosters.insert(grid.clone(), roster);
+        }
+        let owner = policy::owner_among(&rosters[&grid], case.owner_id);
         let from = case.grid_code.clone().unwrap_or_default();
         out.push(CaseMove {
             id: case.id,

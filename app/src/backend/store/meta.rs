@@ -6,6 +6,8 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 /// The geography (boundaries and public rosters) the atlas is built from.
 pub const GEOGRAPHY: &str = "geography";
+/// 1 once the ID numbers stored before sealing began were sealed.
+pub const IDS_SEALED: &str = "ids_sealed";
 
 /// Increments a counter; call inside the transaction that made the change.
 pub async fn bump(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
