@@ -356,7 +356,11 @@ async fn a_running_server_picks_up_imports_made_elsewhere(backend: Backend) {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: "target/site".into(),
         output_name: "gridlink".into(),
-        config: Default::default(),
+        // The test process's key (no key file left in the source tree).
+        config: app::backend::state::Config {
+            data_key: Some(app::backend::sealed::DataKey([0x5a; 32])),
+            ..Default::default()
+        },
     };
     let other = server::state(&settings).await.unwrap();
     services::geography::import_geojson(&other, None, &sample().to_string())
