@@ -418,7 +418,100 @@ async fn the_lead_sending_back_returns_the_case_to_the_street(backend: Backend) 
     assert!(detail(&app, &sj, &back).await.1["whistle"].is_null());
 }
 
+/// Departments answer at once and both land; the deadline warning reaches an
+/// assisting department still owing its part; a part still owed when the
+/// street closes out ends as 结束时未报到.
+async fn parts_answered_at_once_and_a_part_left_unreported(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let cg = app.signed_in(phone_of(Role::Department)).await;
+    let sj_grant = Grant::new(Role::Department, Scope::Department("SJ".into())).unwrap();
+    let (_, sj) = app.person("区市场监管局 李科员", &[sj_grant.clone()]).await;
+    let hb_grant = Grant::new(Role::Department, Scope::Department("XF".into())).unwrap();
+    let (_, hb) = app.person("区消防救援大队 张队员", &[hb_grant]).await;
+    let case = confirmed(&app, &street, "夜市油烟扰民，摊位占道").await;
+    let (s, case) = act(
+        &app,
+        &street,
+        &case,
+        json!({"dispatch": "department"}),
+        json!({"department": "CG", "assisting": ["SJ", "XF"]}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+
+    // Three departments answer the same version of the case at once.
+    let (a, b, c) = tokio::join!(
+        step(&app, &cg, &case, "accept", json!({})),
+        step(&app, &sj, &case, "accept", json!({})),
+        step(
+            &app,
+            &hb,
+            &case,
+            "send_back",
+            json!({"note": "不涉及消防职责"})
+        ),
+    );
+    for (who, (s, body)) in [("CG", a), ("SJ", b), ("XF", c)] {
+        assert_eq!(s, StatusCode::OK, "{who}: {body}");
+    }
+    let (_, case) = detail(&app, &street, &case).await;
+    assert_eq!(part(&case, "CG")["state"], "accepted");
+    assert_eq!(part(&case, "SJ")["state"], "accepted");
+    assert_eq!(part(&case, "XF")["state"], "sent_back");
+    assert_eq!(case["status"], "in_progress");
+    // A second tap of the same answer is still refused.
+    let (s, _) = step(&app, &sj, &case, "accept", json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // The deadline warning reaches the lead and SJ, which owes its report;
+    // XF, which sent its part back, hears nothing more.
+    let row = app::backend::store::cases::case_by_id(&app.state.db, case["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let warn_at = row.alarm_at.expect("a whistled case has an alarm");
+    let r = app::backend::services::deadlines::sweep(&app.state, warn_at + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(r.warned, 1, "{r:?}");
+    assert!(told(&app, &cg, &case["id"], "due_soon").await);
+    assert!(told(&app, &sj, &case["id"], "due_soon").await);
+    assert!(!told(&app, &hb, &case["id"], "due_soon").await);
+
+    // The lead reports; the street closes out with SJ's part still owed.
+    let (s, case) = step(
+        &app,
+        &cg,
+        &case,
+        "report",
+        json!({"note": "已取缔占道摊位"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let (s, case) = step(
+        &app,
+        &street,
+        &case,
+        "close_out",
+        json!({"note": "核查：已整改", "ratings": [
+            {"department": "CG", "stars": 5},
+            {"department": "SJ", "stars": 2},
+            {"department": "XF", "stars": 3}
+        ]}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_eq!(part(&case, "CG")["state"], "reported");
+    assert_eq!(part(&case, "SJ")["state"], "lapsed", "{case}");
+    assert!(part(&case, "SJ")["reported_at"].is_null());
+    assert_eq!(part(&case, "XF")["state"], "sent_back");
+    let (_, seen) = detail(&app, &sj, &case).await;
+    assert_eq!(seen["whistle"]["steps"], json!([]), "nothing left to do");
+}
+
 on_both_backends!(
     four_steps_with_a_lead_and_an_assisting_department,
-    the_lead_sending_back_returns_the_case_to_the_street
+    the_lead_sending_back_returns_the_case_to_the_street,
+    parts_answered_at_once_and_a_part_left_unreported
 );

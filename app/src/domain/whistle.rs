@@ -42,6 +42,9 @@ pub enum PartState {
     SentBack,
     /// 联动: the department reported its part.
     Reported,
+    /// The whistle ended (closed out, taken back or returned by the lead)
+    /// before this department answered or reported: its part is over.
+    Lapsed,
 }
 
 /// A step of a whistle after the call.
@@ -68,6 +71,7 @@ names!(PartState {
     Accepted => "accepted", "已签收", "Accepted";
     SentBack => "sent_back", "已退回", "Sent back";
     Reported => "reported", "已报到", "Reported";
+    Lapsed => "lapsed", "结束时未报到", "Ended before reporting";
 });
 
 names!(WhistleStep {
@@ -91,6 +95,13 @@ pub struct PartFacts {
 pub struct WhistleFacts {
     pub state: WhistleState,
     pub parts: Vec<PartFacts>,
+}
+
+impl PartState {
+    /// Still owing an answer or a report while the whistle runs.
+    pub fn owing(self) -> bool {
+        matches!(self, PartState::Called | PartState::Accepted)
+    }
 }
 
 impl WhistleFacts {

@@ -108,10 +108,28 @@ pub(super) async fn recipients(state: &AppState, row: &db::CaseRow) -> Vec<i64> 
         }
         Some(DispatchLevel::Community) => community_admins(state, row).await,
         Some(DispatchLevel::Street) => Vec::new(),
-        Some(DispatchLevel::Department) => match row.department.clone() {
-            Some(d) => holders(state, d, Role::Department).await,
-            None => Vec::new(),
-        },
+        Some(DispatchLevel::Department) => {
+            // The lead, and the assisting departments still owing their part
+            // (one that reported or sent it back has nothing left to hurry).
+            let mut departments: Vec<String> = row.department.iter().cloned().collect();
+            match crate::backend::store::whistles::latest_of_case(&state.db, row.id).await {
+                Ok(Some(w)) => departments.extend(
+                    w.parts
+                        .into_iter()
+                        .filter(|p| !p.lead && p.state.owing())
+                        .map(|p| p.department),
+                ),
+                Ok(None) => {}
+                Err(e) => {
+                    internal(e);
+                }
+            }
+            let mut to = Vec::new();
+            for d in departments {
+                to.extend(holders(state, d, Role::Department).await);
+            }
+            to
+        }
         Some(DispatchLevel::Company) => match row.company_id {
             Some(c) => holders(state, c.to_string(), Role::PropertyCompany).await,
             None => Vec::new(),

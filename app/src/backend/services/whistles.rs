@@ -122,6 +122,43 @@ pub async fn step(
     viewer: &Viewer,
     req: StepRequest,
 ) -> Result<CaseView, AppError> {
+    // A department answers for its own part: what counts is that part's
+    // state, read afresh on each try, not the case version the user saw (two
+    // departments answering at once both land; the one that lost the race
+    // decides again). The street's close-out and recall judge the whole
+    // whistle as the user saw it, so those keep the version check.
+    let own_part = matches!(
+        req.step,
+        WhistleStep::Accept | WhistleStep::SendBack | WhistleStep::Report
+    );
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt(state, viewer, &req, own_part).await? {
+            Attempt::Done(view) => return Ok(*view),
+            Attempt::Raced(_) if own_part && tries < RACE_TRIES => continue,
+            Attempt::Raced(seen) => return Err(already_handled(state, seen, req.case_id).await),
+        }
+    }
+}
+
+/// How often a department's step is tried again after another step on the
+/// same case landed between its read and its write.
+const RACE_TRIES: usize = 3;
+
+enum Attempt {
+    Done(Box<CaseView>),
+    /// The case changed between the read and the write (with the access the
+    /// reader had).
+    Raced(CaseAccess),
+}
+
+async fn attempt(
+    state: &AppState,
+    viewer: &Viewer,
+    req: &StepRequest,
+    own_part: bool,
+) -> Result<Attempt, AppError> {
     let (row, seen) = readable(state, Some(viewer), req.case_id).await?;
     let case = facts(&row);
     let actor = super::cases::actor(viewer);
@@ -144,7 +181,7 @@ pub async fn step(
             }
             Err(Refusal::WrongState) => return Err(already_handled(state, seen, row.id).await),
         };
-    if row.version != req.version {
+    if row.version != req.version && !own_part {
         return Err(already_handled(state, seen, row.id).await);
     }
     let note = req.note.trim().to_string();
@@ -230,7 +267,7 @@ pub async fn step(
         public,
     };
     if !db::apply(&state.db, row.id, row.version, &change, &event, now).await? {
-        return Err(already_handled(state, seen, row.id).await);
+        return Ok(Attempt::Raced(seen));
     }
     if req.step == WhistleStep::CloseOut {
         // The after photos of the departments that reported show with the
@@ -277,7 +314,9 @@ pub async fn step(
     .await;
     super::cases::audit_step(state, viewer, &row, req.step.as_str()).await?;
     let seen = super::cases::access(Some(viewer), &stored);
-    view(state, Some(viewer), seen, stored).await
+    Ok(Attempt::Done(Box::new(
+        view(state, Some(viewer), seen, stored).await?,
+    )))
 }
 
 /// The case's latest whistle as a reader with internal access sees it, with

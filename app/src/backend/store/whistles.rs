@@ -156,7 +156,7 @@ pub(super) async fn write(
                 PartState::SentBack => update
                     .col_expr(P::Reason, Expr::value(text.clone()))
                     .col_expr(P::AnsweredAt, Expr::value(now)),
-                PartState::Accepted | PartState::Called => {
+                PartState::Accepted | PartState::Called | PartState::Lapsed => {
                     update.col_expr(P::AnsweredAt, Expr::value(now))
                 }
             };
@@ -204,6 +204,18 @@ async fn set_state(
     closed: Option<(i64, DateTime<Utc>, String)>,
 ) -> Result<(), DbErr> {
     use whistle::Column as W;
+    if state != WhistleState::Open {
+        // The parts still owing an answer or a report end with the whistle,
+        // so no department is left reading 待签收 on a finished case (their
+        // answer and report times stay empty: the figures count them unanswered).
+        use whistle_part::Column as P;
+        whistle_part::Entity::update_many()
+            .col_expr(P::State, Expr::value(PartState::Lapsed.as_str()))
+            .filter(P::WhistleId.eq(id))
+            .filter(P::State.is_in([PartState::Called.as_str(), PartState::Accepted.as_str()]))
+            .exec(db)
+            .await?;
+    }
     let mut update = whistle::Entity::update_many().col_expr(W::State, Expr::value(state.as_str()));
     if let Some((by, at, result)) = closed {
         update = update
