@@ -98,6 +98,26 @@ pub fn watch_deadlines(state: AppState) {
     });
 }
 
+/// How often patrols left running past their time are ended.
+const PATROL_SWEEP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Every ten minutes, ends patrols left running past `patrol::MAX_HOURS`
+/// (`services::patrols::end_left_running`).
+pub fn watch_patrols(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PATROL_SWEEP);
+        loop {
+            tick.tick().await;
+            use app::backend::services::patrols;
+            match patrols::end_left_running(&state, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(patrols = n, "patrols left running ended"),
+                Err(e) => tracing::warn!(error = ?e, "patrol sweep failed"),
+            }
+        }
+    });
+}
+
 /// How often sessions past their end or idle too long are deleted. Such a
 /// session is refused when used anyway; this keeps the table small.
 const SESSION_PURGE: std::time::Duration = std::time::Duration::from_secs(600);

@@ -192,6 +192,7 @@ async fn serve() -> Result<(), String> {
     server::watch_geography(state.clone());
     server::watch_overdue_claims(state.clone());
     server::watch_sessions(state.clone());
+    server::watch_patrols(state.clone());
     server::watch_deadlines(state.clone());
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await

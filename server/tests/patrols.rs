@@ -374,6 +374,87 @@ async fn a_patrol_left_running_ends_by_itself(backend: Backend) {
     // count towards the day's rule.
     assert_eq!(seen["ended_at"], seen["started_at"]);
     assert_eq!(seen["counts"], false);
+
+    // One its owner never comes back to is ended by the server's sweep, at
+    // its last point (here past its 12 hours: at the 12th), once.
+    let (_, p) = start(&app, &worker).await;
+    let (s, _) = points(
+        &app,
+        &worker,
+        &p["id"],
+        json!([point(HOME.0, HOME.1, Utc::now())]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let at = backdate(&app, &p["id"], 14 * 60).await;
+    use app::backend::services::patrols::end_left_running;
+    assert_eq!(
+        end_left_running(&app.state, Utc::now() - Duration::hours(3))
+            .await
+            .unwrap(),
+        0,
+        "not yet 12 hours"
+    );
+    assert_eq!(end_left_running(&app.state, Utc::now()).await.unwrap(), 1);
+    assert_eq!(
+        end_left_running(&app.state, Utc::now()).await.unwrap(),
+        0,
+        "once"
+    );
+    let row = app::backend::store::patrols::by_id(&app.state.db, p["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.ended_at.map(|t| t.timestamp()),
+        Some((at + Duration::hours(12)).timestamp()),
+        "ended at its last point, at most 12 hours in"
+    );
+}
+
+/// A worker of two grids patrols either; a grid not theirs is refused.
+async fn a_worker_of_two_grids_patrols_each(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let grants = [
+        Grant::new(Role::GridWorker, Scope::Grid(GRID.into())).unwrap(),
+        Grant::new(Role::GridWorker, Scope::Grid(OTHER_GRID.into())).unwrap(),
+    ];
+    let (_, worker) = app.person("两网格网格员", &grants).await;
+    let (s, mine) = app.call(&worker, "my_patrols", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    let codes: Vec<&str> = mine["grids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g[0].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, [GRID, OTHER_GRID]);
+    let (s, _) = app
+        .call(&worker, "start_patrol", &[("grid", "370103-001-002-01")])
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not one of theirs");
+    let (s, p) = app
+        .call(&worker, "start_patrol", &[("grid", OTHER_GRID)])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["grid_code"], OTHER_GRID);
+    // The patrol of the second grid takes visits like any other.
+    let (s, body) = points(
+        &app,
+        &worker,
+        &p["id"],
+        json!([point(HOME.0, HOME.1, Utc::now())]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, body) = app
+        .call(
+            &worker,
+            "end_patrol",
+            &[("patrol_id", &p["id"].to_string())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
 }
 
 async fn each_grid_keeps_its_key_issues(backend: Backend) {
@@ -434,9 +515,51 @@ async fn each_grid_keeps_its_key_issues(backend: Backend) {
             .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
+
+    // The list is capped: 50 unresolved issues a grid, 200 reviews an issue.
+    use app::backend::store::patrols as store;
+    use app::domain::patrol::{MAX_OPEN_ISSUES, MAX_REVIEWS};
+    let row = store::issue_by_id(&app.state.db, item["id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    for i in 1..MAX_OPEN_ISSUES {
+        let mut more = row.clone();
+        more.title = format!("第{i}项隐患");
+        store::insert_issue(&app.state.db, &more).await.unwrap();
+    }
+    let more = json!({"issue": {"grid_code": GRID, "category_id": cat, "title": "又一项隐患", "risk": "low"}});
+    let (s, body) = app.call_json(&worker, "add_key_issue", more).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Invalid"]["field"], "KeyIssue");
+    let (s, list) = app.call(&worker, "key_issues", &[("grid", GRID)]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len() as u64, MAX_OPEN_ISSUES);
+    let review = store::ReviewRow {
+        issue_id: row.id,
+        kind: "note".into(),
+        text: "跟进".into(),
+        author_name: "网格员 张伟".into(),
+        at: Utc::now(),
+    };
+    for _ in 1..MAX_REVIEWS {
+        store::review(&app.state.db, row.id, &review, 0, None, None)
+            .await
+            .unwrap();
+    }
+    let (s, body) = app
+        .call_json(
+            &worker,
+            "review_key_issue",
+            json!({"review": {"issue_id": item["id"], "kind": "note", "text": "再跟进"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Invalid"]["field"], "Review");
 }
 
 on_both_backends!(
+    a_worker_of_two_grids_patrols_each,
     a_worker_patrols_logs_a_visit_files_a_finding_and_ends,
     a_removed_worker_patrols_no_more_and_photos_are_phone_sized,
     a_patrol_left_running_ends_by_itself,

@@ -15,12 +15,15 @@ pub async fn my_patrols() -> Result<PatrolStatus, AppError> {
         .await
 }
 
-/// Starts a patrol of the caller's grid (the one running, if any).
+/// Starts a patrol of one of the caller's grids (their first when `grid` is
+/// left out; the one running, if any).
 #[server(prefix = "/api", endpoint = "start_patrol")]
-pub async fn start_patrol() -> Result<PatrolView, AppError> {
+pub async fn start_patrol(grid: Option<String>) -> Result<PatrolView, AppError> {
     use crate::backend::{request as req, services};
-    req::signed_in(|state, viewer| async move { services::patrols::start(&state, &viewer).await })
-        .await
+    req::signed_in(|state, viewer| async move {
+        services::patrols::start(&state, &viewer, grid.as_deref()).await
+    })
+    .await
 }
 
 /// Points the phone recorded on the caller's running patrol.

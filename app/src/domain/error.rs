@@ -141,6 +141,10 @@ pub enum Field {
     Leader,
     /// What a resident asks to correct in their household's record.
     Correction,
+    /// A grid's key issues (重点问题).
+    KeyIssue,
+    /// A key issue's dated reviews (研判记录).
+    Review,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,6 +356,8 @@ impl Field {
             Field::AccountPhone => "account_phone",
             Field::Leader => "leader",
             Field::Correction => "correction",
+            Field::KeyIssue => "key_issue",
+            Field::Review => "review",
         }
     }
 
@@ -406,6 +412,8 @@ impl Field {
             Field::AccountPhone => ("本户居民账号手机号", "Resident account's mobile"),
             Field::Leader => ("联保长", "Group leader"),
             Field::Correction => ("更正内容", "Correction"),
+            Field::KeyIssue => ("重点问题", "Key issues"),
+            Field::Review => ("研判记录", "Reviews"),
         };
         lang.pick(zh, en)
     }
@@ -646,8 +654,20 @@ impl AppError {
                     (InputProblem::TooMany, false) if *field == Field::Correction => {
                         "You have requests waiting; send more once they are handled.".into()
                     }
-                    (InputProblem::TooMany, true) => "照片最多 6 张。".into(),
-                    (InputProblem::TooMany, false) => "At most 6 photos.".into(),
+                    (InputProblem::TooMany, true) if *field == Field::Photo => {
+                        "照片最多 6 张。".into()
+                    }
+                    (InputProblem::TooMany, false) if *field == Field::Photo => {
+                        "At most 6 photos.".into()
+                    }
+                    (InputProblem::TooMany, true) if *field == Field::Time => {
+                        "今天的巡查次数已达上限。".into()
+                    }
+                    (InputProblem::TooMany, false) if *field == Field::Time => {
+                        "Today's patrols have reached the limit.".into()
+                    }
+                    (InputProblem::TooMany, true) => format!("{f}数量已达上限。"),
+                    (InputProblem::TooMany, false) => format!("{f}: the limit is reached."),
                     (InputProblem::InPast, true) => format!("{f}不能早于今天。"),
                     (InputProblem::InPast, false) => format!("{f} cannot be in the past."),
                     (InputProblem::Taken, true) => format!("该{f}已登记过。"),

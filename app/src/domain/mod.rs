@@ -6,7 +6,7 @@ macro_rules! names {
     ($t:ty { $($v:ident => $s:literal, $zh:literal, $en:literal;)* }) => {
         impl $t {
             pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $(<$t>::$v => $s),* }
             }
             pub fn parse(s: &str) -> Option<$t> {

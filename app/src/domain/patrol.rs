@@ -34,6 +34,12 @@ pub const DEFAULT_INTERVAL_SECONDS: u32 = 30;
 pub const MAX_ACCURACY_M: f64 = 100.0;
 /// Steps implying more than this speed are GPS jumps, not walking or cycling.
 const MAX_SPEED_M_PER_S: f64 = 15.0;
+/// Key issues a grid keeps unresolved at once: a list to work from.
+pub const MAX_OPEN_ISSUES: u64 = 50;
+/// Resolved key issues the list shows besides the unresolved ones.
+pub const SHOWN_RESOLVED: u64 = 50;
+/// Dated reviews one key issue keeps (four years of weekly analyses).
+pub const MAX_REVIEWS: u64 = 200;
 pub const MAX_SUBJECT: usize = 60;
 pub const MAX_NOTE: usize = 500;
 pub const MAX_TITLE: usize = 60;
@@ -236,6 +242,9 @@ pub struct PatrolTally {
 pub struct PatrolStatus {
     /// The grid the caller patrols (their first grid), if any.
     pub grid_code: Option<String>,
+    /// Every grid the caller patrols (code, name): a worker of two grids
+    /// chooses one when starting.
+    pub grids: Vec<(String, String)>,
     pub running: Option<PatrolView>,
     /// Patrols today that count (see [`counts`]).
     pub today: u32,

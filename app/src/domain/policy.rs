@@ -225,10 +225,25 @@ pub fn may_file(grants: &[Grant], source: CaseSource, place: &Place) -> bool {
 /// The grid a user patrols (巡查): the first grid they work as its worker
 /// or leader.
 pub fn patrol_grid(grants: &[Grant]) -> Option<&str> {
-    grants.iter().find_map(|g| match (&g.scope, g.role) {
-        (Scope::Grid(code), Role::GridWorker | Role::GridLeader) => Some(code.as_str()),
-        _ => None,
-    })
+    patrol_grids(grants).next()
+}
+
+/// Every grid the user patrols (a worker of two grids patrols each), in the
+/// order of their grants, each once.
+pub fn patrol_grids(grants: &[Grant]) -> impl Iterator<Item = &str> {
+    grants
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, g)| match (&g.scope, g.role) {
+            (Scope::Grid(code), Role::GridWorker | Role::GridLeader)
+                if !grants[..i].iter().any(|e| {
+                    e.scope == g.scope && matches!(e.role, Role::GridWorker | Role::GridLeader)
+                }) =>
+            {
+                Some(code.as_str())
+            }
+            _ => None,
+        })
 }
 
 /// Reading a patrol: its track and visits are the worker's personal data

@@ -50,6 +50,7 @@ crate::ui::i18n::texts! { P {
     RuleDone => "已达标", "Done";
     RuleNotDone => "未达标", "Not yet";
     StartPatrol => "开始巡查", "Start patrol";
+    PatrolGrid => "巡查网格", "Grid to patrol";
     StartedAt => "开始于", "Started";
     StatusUnchanged => "状态不变", "Status unchanged";
     Title => "标题", "Title";
@@ -109,12 +110,12 @@ fn PatrolHome() -> impl IntoView {
                                     } else {
                                         view! { <span class="flag due-soon">{tr(P::RuleNotDone)}</span> }.into_any()
                                     }}
-                                    <code>{g}</code>
+                                    <code>{if s.grids.len() > 1 { s.grids.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join("、") } else { g }}</code>
                                 </p>
                             })}
                             {match (grid.is_some(), s.running.clone()) {
                                 (true, Some(p)) => view! { <Running patrol=p interval=s.interval_seconds/> }.into_any(),
-                                (true, None) => view! { <StartButton/> }.into_any(),
+                                (true, None) => view! { <StartButton grids=s.grids.clone()/> }.into_any(),
                                 (false, _) => ().into_any(),
                             }}
                             {(!s.recent.is_empty()).then(|| view! {
@@ -153,10 +154,13 @@ fn PatrolLine(patrol: PatrolView) -> impl IntoView {
     }
 }
 
+/// The start button; a worker of several grids first picks the grid (the
+/// first is chosen already).
 #[component]
-fn StartButton() -> impl IntoView {
+fn StartButton(grids: Vec<(String, String)>) -> impl IntoView {
     let reload = expect_context::<Reload>().0;
-    let start = Action::new(|_: &()| start_patrol());
+    let grid = RwSignal::new(grids.first().map(|g| g.0.clone()));
+    let start = Action::new(|grid: &Option<String>| start_patrol(grid.clone()));
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = start.value().get() {
@@ -165,8 +169,15 @@ fn StartButton() -> impl IntoView {
     });
     view! {
         <p class="hint">{tr(P::PatrolStartHint)}</p>
+        {(grids.len() > 1).then(|| view! {
+            <label class="field">{tr(P::PatrolGrid)}
+                <select data-testid="patrol-grid" on:change=move |ev| grid.set(Some(event_target_value(&ev)))>
+                    {grids.iter().map(|(c, n)| view! { <option value=c.clone()>{format!("{n}（{c}）")}</option> }).collect_view()}
+                </select>
+            </label>
+        })}
         <button type="button" class="primary big" data-testid="start-patrol" disabled=move || start.pending().get()
-            on:click=move |_| { start.dispatch(()); }>
+            on:click=move |_| { start.dispatch(grid.get_untracked()); }>
             {tr(P::StartPatrol)}
         </button>
         <ErrorLine error/>
@@ -338,6 +349,7 @@ fn Running(patrol: PatrolView, interval: u32) -> impl IntoView {
             <p class="case-head">
                 <span class="badge status-in_progress">{tr(P::PatrolRunning)}</span>
                 <span class="muted">{tr(P::StartedAt)}" "{short_time(started)}</span>
+                <code data-testid="patrol-grid-code">{patrol.grid_code.clone()}</code>
             </p>
             <dl class="facts">
                 <dt>{tr(P::TrackPoints)}</dt><dd data-testid="points">{move || points.get()}</dd>

@@ -23,9 +23,19 @@ use crate::domain::patrol::{
 use crate::domain::policy;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 
-/// The grid the caller patrols and its place, or Forbidden.
-fn patrol_grid(state: &AppState, viewer: &Viewer) -> Result<(String, Place), AppError> {
-    let code = policy::patrol_grid(&viewer.grants).ok_or(AppError::Forbidden)?;
+/// The grid the caller patrols (the one chosen among theirs, else their
+/// first) and its place, or Forbidden.
+fn patrol_grid(
+    state: &AppState,
+    viewer: &Viewer,
+    chosen: Option<&str>,
+) -> Result<(String, Place), AppError> {
+    let mut grids = policy::patrol_grids(&viewer.grants);
+    let code = match chosen {
+        Some(c) => grids.find(|g| *g == c),
+        None => grids.next(),
+    }
+    .ok_or(AppError::Forbidden)?;
     let place = state.atlas().place_of(code).ok_or(AppError::NotFound)?;
     Ok((code.to_string(), place))
 }
@@ -53,13 +63,33 @@ async fn running(
     if now < rule::runs_until(p.started_at) {
         return Ok(Some(p));
     }
-    // Ended where the phone last recorded it (or at its start, without points).
+    end_left(state, &p).await?;
+    Ok(None)
+}
+
+/// Ends a patrol left running past its time where the phone last recorded
+/// it (or at its start, without points); false when it had ended meanwhile.
+async fn end_left(state: &AppState, p: &PatrolRow) -> Result<bool, AppError> {
     let at = db::last_point_at(&state.db, p.id)
         .await?
         .unwrap_or(p.started_at)
         .clamp(p.started_at, rule::runs_until(p.started_at));
-    db::end(&state.db, p.id, at).await?;
-    Ok(None)
+    Ok(db::end(&state.db, p.id, at).await?)
+}
+
+/// Ends every patrol left running past `patrol::MAX_HOURS` (a phone put
+/// away, a worker who never came back to the app), so the day's figures and
+/// the supervisors' lists do not wait for its owner to call again. Each end
+/// is conditional: servers running this together end each patrol once.
+pub async fn end_left_running(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let before = now - chrono::Duration::hours(rule::MAX_HOURS);
+    let mut ended = 0;
+    for p in db::running_started_before(&state.db, before, 500).await? {
+        if end_left(state, &p).await? {
+            ended += 1;
+        }
+    }
+    Ok(ended)
 }
 
 /// The patrol `id` as `viewer` may read it: their own, or one of a grid
@@ -106,7 +136,7 @@ async fn own_running(state: &AppState, viewer: &Viewer, id: i64) -> Result<Patro
     };
     // Someone no longer on the grid's staff patrols it no more: their
     // running patrol ends here.
-    if policy::patrol_grid(&viewer.grants) != Some(r.grid_code.as_str()) {
+    if !policy::patrol_grids(&viewer.grants).any(|g| g == r.grid_code) {
         db::end(&state.db, r.id, Utc::now()).await?;
         return Err(AppError::Forbidden);
     }
@@ -173,7 +203,14 @@ fn visit_photo_ref(id: i64) -> PhotoRef {
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
 pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<PatrolStatus, AppError> {
     let now = Utc::now();
-    let grid = policy::patrol_grid(&viewer.grants).map(str::to_string);
+    let atlas = state.atlas();
+    let grids: Vec<(String, String)> = policy::patrol_grids(&viewer.grants)
+        .map(|g| {
+            let name = atlas.name_of(g).unwrap_or(g).to_string();
+            (g.to_string(), name)
+        })
+        .collect();
+    let grid = grids.first().map(|g| g.0.clone());
     let (from, to) = day_bounds(china_date(now));
     let today = db::started_between(&state.db, &[viewer.id], &[], from, to).await?;
     let run = running(state, viewer.id, now).await?;
@@ -187,6 +224,7 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<PatrolStatus, App
     }
     Ok(PatrolStatus {
         grid_code: grid,
+        grids,
         running: running_view,
         today: today
             .iter()
@@ -202,10 +240,15 @@ pub async fn mine(state: &AppState, viewer: &Viewer) -> Result<PatrolStatus, App
     })
 }
 
-/// Starts a patrol of the caller's grid; a second tap gives back the one running.
+/// Starts a patrol of one of the caller's grids (`grid`, else their first);
+/// a second tap gives back the one running.
 #[tracing::instrument(skip_all, fields(user = viewer.id))]
-pub async fn start(state: &AppState, viewer: &Viewer) -> Result<PatrolView, AppError> {
-    let (code, place) = patrol_grid(state, viewer)?;
+pub async fn start(
+    state: &AppState,
+    viewer: &Viewer,
+    grid: Option<&str>,
+) -> Result<PatrolView, AppError> {
+    let (code, place) = patrol_grid(state, viewer, grid)?;
     let now = Utc::now();
     if let Some(p) = running(state, viewer.id, now).await? {
         return view(state, p, viewer.name.clone(), false).await;
@@ -564,6 +607,11 @@ pub async fn add_issue(
     {
         return Err(AppError::invalid(Field::Category, InputProblem::Unknown));
     }
+    // (Two entries at the same moment may pass the count together: the cap
+    // keeps the list workable, it is not an exact quota.)
+    if db::open_issue_count(&state.db, &issue.grid_code).await? >= rule::MAX_OPEN_ISSUES {
+        return Err(AppError::invalid(Field::KeyIssue, InputProblem::TooMany));
+    }
     let staff = super::owners::candidates(state, &issue.grid_code).await?;
     let owner = match issue.owner_id {
         Some(o) if staff.iter().any(|s| s.user_id == o) => Some(o),
@@ -616,6 +664,9 @@ pub async fn review_issue(
         return Err(AppError::Forbidden);
     }
     let text = super::text(&review.text, Field::Note, rule::MAX_NOTE, true)?;
+    if db::review_count(&state.db, issue.id).await? >= rule::MAX_REVIEWS {
+        return Err(AppError::invalid(Field::Review, InputProblem::TooMany));
+    }
     db::review(
         &state.db,
         issue.id,

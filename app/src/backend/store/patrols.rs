@@ -117,6 +117,24 @@ pub async fn running_of(
         .map(patrol_row))
 }
 
+/// Patrols still running that started before `before` (the partial index of
+/// running patrols keeps this small), at most `limit`.
+pub async fn running_started_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<PatrolRow>, DbErr> {
+    Ok(patrol::Entity::find()
+        .filter(patrol::Column::EndedAt.is_null())
+        .filter(patrol::Column::StartedAt.lt(before))
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(patrol_row)
+        .collect())
+}
+
 /// Stores points of a running patrol and what they add to its length, in
 /// one transaction, if the patrol still runs and its last counted point is
 /// still `seen_last` (another upload did not land meanwhile). Points already
@@ -492,19 +510,35 @@ pub async fn issue_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Ke
         .map(issue_row))
 }
 
-/// A grid's key issues: open ones first, then the highest risk, newest first.
+/// A grid's key issues: the unresolved ones (capped by
+/// `patrol::MAX_OPEN_ISSUES`) and the latest `patrol::SHOWN_RESOLVED`
+/// resolved ones; unresolved first, then the highest risk, newest first.
 pub async fn issues_of(db: &impl ConnectionTrait, grid: &str) -> Result<Vec<KeyIssueRow>, DbErr> {
+    use crate::domain::patrol::SHOWN_RESOLVED;
+    use key_issue::Column as K;
     let mut rows: Vec<KeyIssueRow> = key_issue::Entity::find()
-        .filter(key_issue::Column::GridCode.eq(grid))
-        .order_by_desc(key_issue::Column::Id)
+        .filter(K::GridCode.eq(grid))
+        .filter(K::Status.ne(RESOLVED))
+        .order_by_desc(K::Id)
         .all(db)
         .await?
         .into_iter()
         .map(issue_row)
         .collect();
+    rows.extend(
+        key_issue::Entity::find()
+            .filter(K::GridCode.eq(grid))
+            .filter(K::Status.eq(RESOLVED))
+            .order_by_desc(K::Id)
+            .limit(SHOWN_RESOLVED)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(issue_row),
+    );
     let rank = |r: &KeyIssueRow| {
         (
-            r.status == "resolved",
+            r.status == RESOLVED,
             match r.risk.as_str() {
                 "high" => 0,
                 "medium" => 1,
@@ -514,6 +548,25 @@ pub async fn issues_of(db: &impl ConnectionTrait, grid: &str) -> Result<Vec<KeyI
     };
     rows.sort_by_key(rank);
     Ok(rows)
+}
+
+const RESOLVED: &str = crate::domain::patrol::IssueStatus::Resolved.as_str();
+
+/// How many of a grid's key issues are not yet resolved.
+pub async fn open_issue_count(db: &impl ConnectionTrait, grid: &str) -> Result<u64, DbErr> {
+    key_issue::Entity::find()
+        .filter(key_issue::Column::GridCode.eq(grid))
+        .filter(key_issue::Column::Status.ne(RESOLVED))
+        .count(db)
+        .await
+}
+
+/// How many reviews a key issue has.
+pub async fn review_count(db: &impl ConnectionTrait, issue_id: i64) -> Result<u64, DbErr> {
+    key_issue_review::Entity::find()
+        .filter(key_issue_review::Column::IssueId.eq(issue_id))
+        .count(db)
+        .await
 }
 
 pub async fn reviews_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<ReviewRow>, DbErr> {
