@@ -15,4 +15,5 @@ pub mod notices;
 pub mod patrols;
 pub mod service;
 pub mod staff;
+pub mod topics;
 pub mod wishes;

@@ -61,10 +61,13 @@ pub enum AuditAction {
     HouseholdChanged,
     /// A grid boundary was drawn, reshaped, split, merged or restored.
     BoundaryChanged,
+    /// A community step on a deliberation topic (review, meeting, result,
+    /// progress, threshold) or a paper ballot entered by staff.
+    TopicStep,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -89,6 +92,7 @@ impl AuditAction {
         AuditAction::HouseholdsImported,
         AuditAction::HouseholdChanged,
         AuditAction::BoundaryChanged,
+        AuditAction::TopicStep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -117,6 +121,7 @@ impl AuditAction {
             AuditAction::HouseholdsImported => "households_imported",
             AuditAction::HouseholdChanged => "household_changed",
             AuditAction::BoundaryChanged => "boundary_changed",
+            AuditAction::TopicStep => "topic_step",
         }
     }
 
@@ -150,6 +155,7 @@ impl AuditAction {
             AuditAction::HouseholdsImported => ("导入人房信息", "Households imported"),
             AuditAction::HouseholdChanged => ("维护人房信息", "Household record changed"),
             AuditAction::BoundaryChanged => ("调整网格边界", "Grid boundary changed"),
+            AuditAction::TopicStep => ("议事协商", "Deliberation step"),
         };
         lang.pick(zh, en)
     }

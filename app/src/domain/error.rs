@@ -145,6 +145,13 @@ pub enum Field {
     KeyIssue,
     /// A key issue's dated reviews (研判记录).
     Review,
+    /// Deliberation (四步议事): a meeting's minutes, the options put to a
+    /// vote, a vote, a second (附议), a topic.
+    Minutes,
+    Options,
+    Vote,
+    Second,
+    Topic,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -358,6 +365,11 @@ impl Field {
             Field::Correction => "correction",
             Field::KeyIssue => "key_issue",
             Field::Review => "review",
+            Field::Minutes => "minutes",
+            Field::Options => "options",
+            Field::Vote => "vote",
+            Field::Second => "second",
+            Field::Topic => "topic",
         }
     }
 
@@ -414,6 +426,11 @@ impl Field {
             Field::Correction => ("更正内容", "Correction"),
             Field::KeyIssue => ("重点问题", "Key issues"),
             Field::Review => ("研判记录", "Reviews"),
+            Field::Minutes => ("会议纪要", "Minutes"),
+            Field::Options => ("表决选项", "Options"),
+            Field::Vote => ("投票", "Vote"),
+            Field::Second => ("附议", "Seconding"),
+            Field::Topic => ("议题", "Topics"),
         };
         lang.pick(zh, en)
     }
@@ -594,6 +611,36 @@ impl AppError {
             AppError::Invalid { field, problem } => {
                 let f = field.label(lang);
                 match (problem, zh) {
+                    (InputProblem::Taken, true) if *field == Field::Vote => {
+                        "您（或您家）已经投过票了。".into()
+                    }
+                    (InputProblem::Taken, false) if *field == Field::Vote => {
+                        "You (or your household) have already voted.".into()
+                    }
+                    (InputProblem::Unknown, true) if *field == Field::Vote => {
+                        "一户一票：只有关联了本社区住户信息的账号可以投票，请联系社区。".into()
+                    }
+                    (InputProblem::Unknown, false) if *field == Field::Vote => {
+                        "One vote per household: only accounts linked to a household of this community may vote; ask the community.".into()
+                    }
+                    (InputProblem::OutOfRange, true) if *field == Field::Vote => {
+                        "现在不在投票时间内。".into()
+                    }
+                    (InputProblem::OutOfRange, false) if *field == Field::Vote => {
+                        "Voting is not open now.".into()
+                    }
+                    (InputProblem::Taken, true) if *field == Field::Second => {
+                        "您已经附议过了。".into()
+                    }
+                    (InputProblem::Taken, false) if *field == Field::Second => {
+                        "You have already seconded this topic.".into()
+                    }
+                    (InputProblem::Unknown, true) if *field == Field::Second => {
+                        "不能附议自己提出的议题。".into()
+                    }
+                    (InputProblem::Unknown, false) if *field == Field::Second => {
+                        "You cannot second your own topic.".into()
+                    }
                     (InputProblem::Required, true) if *field == Field::AfterPhoto => {
                         "请先拍一张处置后的照片。".into()
                     }

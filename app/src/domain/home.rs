@@ -136,6 +136,8 @@ pub enum Shortcut {
     MyHome,
     /// 数据看板: community, street and system admins; departments their part.
     Dashboard,
+    /// 议事协商: everyone proposes, seconds and votes; the community runs it.
+    Topics,
     /// 服务: dual reporting, the service record, the wish lists.
     Service,
     /// 管理: admins who hand out roles (community, street, system).
@@ -152,6 +154,7 @@ impl Shortcut {
             Shortcut::Households => "households",
             Shortcut::MyHome => "my_home",
             Shortcut::Dashboard => "dashboard",
+            Shortcut::Topics => "topics",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
         }
@@ -165,6 +168,7 @@ impl Shortcut {
             Shortcut::Patrol => "/patrol",
             Shortcut::Households | Shortcut::MyHome => "/households",
             Shortcut::Dashboard => "/dashboard",
+            Shortcut::Topics => "/topics",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
         }
@@ -191,6 +195,7 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
     }) {
         out.push(Shortcut::Dashboard);
     }
+    out.push(Shortcut::Topics);
     out.push(Shortcut::Service);
     if policy::opens_admin(grants) {
         out.push(Shortcut::Admin);
@@ -239,6 +244,7 @@ mod tests {
                 Shortcut::Report,
                 Shortcut::PostWish,
                 Shortcut::MyHome,
+                Shortcut::Topics,
                 Shortcut::Service
             ]
         );

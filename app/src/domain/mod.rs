@@ -40,6 +40,7 @@ pub mod patrol;
 pub mod person;
 pub mod policy;
 pub mod staff;
+pub mod topic;
 pub mod unit;
 pub mod whistle;
 pub mod wish;

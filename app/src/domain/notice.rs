@@ -13,6 +13,7 @@ pub enum NoticeKind {
     Unit,
     Member,
     Activity,
+    Topic,
 }
 
 impl NoticeKind {
@@ -23,6 +24,7 @@ impl NoticeKind {
             NoticeKind::Unit => "unit",
             NoticeKind::Member => "member",
             NoticeKind::Activity => "activity",
+            NoticeKind::Topic => "topic",
         }
     }
 
@@ -33,6 +35,7 @@ impl NoticeKind {
             NoticeKind::Unit,
             NoticeKind::Member,
             NoticeKind::Activity,
+            NoticeKind::Topic,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -75,6 +78,7 @@ impl NoticeView {
             NoticeKind::Wish => format!("/wish/{}", self.ref_id),
             NoticeKind::Unit | NoticeKind::Member => "/service".to_string(),
             NoticeKind::Activity => "/volunteer".to_string(),
+            NoticeKind::Topic => format!("/topics/{}", self.ref_id),
         }
     }
 
@@ -194,6 +198,26 @@ impl NoticeView {
             (NoticeKind::Activity, "attended") => (
                 format!("您已在活动「{t}」签到，服务时长已记录"),
                 format!("You checked in at \"{t}\"; your hours are credited"),
+            ),
+            (NoticeKind::Topic, "proposed") => (
+                format!("居民提出了议题「{t}」，待审核"),
+                format!("A resident proposed topic \"{t}\"; please review"),
+            ),
+            (NoticeKind::Topic, "agenda") => (
+                format!("议题「{t}」附议已达到人数，已列入议程"),
+                format!("Topic \"{t}\" has enough seconds and is on the agenda"),
+            ),
+            (NoticeKind::Topic, "approve") => (
+                format!("您的议题「{t}」已通过审核，正在征集附议"),
+                format!("Your topic \"{t}\" was approved and collects seconds"),
+            ),
+            (NoticeKind::Topic, "hide") => (
+                format!("您的议题「{t}」未予公开，请查看原因"),
+                format!("Your topic \"{t}\" was hidden; see why"),
+            ),
+            (NoticeKind::Topic, "publish") => (
+                format!("议题「{t}」的表决结果已公布"),
+                format!("The result of topic \"{t}\" is published"),
             ),
             (_, other) => (format!("「{t}」：{other}"), format!("\"{t}\": {other}")),
         };

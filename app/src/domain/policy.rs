@@ -277,6 +277,55 @@ pub fn may_keep_key_issues(grants: &[Grant], place: &Place) -> bool {
     holds_at(grants, &ACTING_STAFF, place)
 }
 
+// ---------------------------------------------------------------- deliberation
+
+/// Running a community's deliberation (四步议事): reviewing and hiding
+/// topics, the meeting and its vote, paper ballots, the result and its
+/// implementation, the seconding threshold. The community and the admins
+/// above it.
+pub fn may_run_topics(grants: &[Grant], place: &Place) -> bool {
+    holds_at(
+        grants,
+        &[Role::CommunityAdmin, Role::StreetAdmin, Role::SystemAdmin],
+        place,
+    )
+}
+
+/// The places whose every topic (unpublished ones too) a user reads: what
+/// [`may_run_topics`] allows, as a list filter (`all` for system admins).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TopicStaffScope {
+    pub all: bool,
+    pub streets: Vec<String>,
+    pub communities: Vec<String>,
+}
+
+pub fn topic_staff_scope(grants: &[Grant]) -> TopicStaffScope {
+    let mut out = TopicStaffScope::default();
+    for g in grants {
+        match (g.role, &g.scope) {
+            (Role::SystemAdmin, _) => out.all = true,
+            (Role::StreetAdmin, Scope::Street(s)) => out.streets.push(s.clone()),
+            (Role::CommunityAdmin, Scope::Community(c)) => out.communities.push(c.clone()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reading a topic: a public one (reviewed, not hidden) anyone, signed in or
+/// not; one awaiting review or hidden only its proposer and those who run
+/// the community's deliberation (privacy.md: topics are public after review).
+pub fn may_see_topic(
+    user: Option<i64>,
+    grants: &[Grant],
+    proposer: i64,
+    public: bool,
+    place: &Place,
+) -> bool {
+    public || user == Some(proposer) || may_run_topics(grants, place)
+}
+
 // ---------------------------------------------------------------- households
 
 /// Reading a place's household records (人房信息): staff of the place and

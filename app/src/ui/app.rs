@@ -141,6 +141,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/boundaries") view={Lazy::<BoundariesRoute>::new()}/>
                     <Route path=path!("/rosters") view={Lazy::<RostersRoute>::new()}/>
                     <Route path=path!("/households") view={Lazy::<HouseholdsRoute>::new()}/>
+                    <Route path=path!("/topics") view={Lazy::<TopicsRoute>::new()}/>
+                    <Route path=path!("/topics/:id") view={Lazy::<TopicRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -34,6 +34,7 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::Households => T::NavHouseholds,
         Shortcut::MyHome => T::NavMyHome,
         Shortcut::Dashboard => T::NavDashboard,
+        Shortcut::Topics => T::NavTopics,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,
     }

@@ -144,6 +144,7 @@ texts! { T {
     Retire => "停用", "Retire";
     Restore => "恢复", "Restore";
     NavService => "服务", "Service";
+    NavTopics => "议事", "Topics";
     NavNotices => "消息", "Inbox";
     WallTitle => "微心愿墙", "Wish wall";
     PostWish => "我要许愿", "Post a wish";

@@ -31,4 +31,5 @@ pub mod rosters;
 pub mod scroll;
 pub mod service;
 pub mod session;
+pub mod topics;
 pub mod wishes;

@@ -66,6 +66,8 @@ lazy_pages! {
     RostersRoute => super::rosters::RostersPage,
     HouseholdsRoute => super::households::HouseholdsPage,
     NoticesRoute => super::notices::NoticesPage,
+    TopicsRoute => super::topics::TopicsPage,
+    TopicRoute => super::topics::TopicPage,
 }
 
 /// Starts preloading once the page has settled (`settled`: it never competes with

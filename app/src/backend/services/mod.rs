@@ -19,6 +19,7 @@ pub mod owners;
 pub mod patrols;
 pub mod photos;
 pub mod staff;
+pub mod topics;
 pub mod units;
 pub mod urge;
 pub mod whistles;

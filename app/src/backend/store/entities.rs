@@ -1386,3 +1386,168 @@ pub mod boundary_version {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod topic {
+    use sea_orm::entity::prelude::*;
+
+    /// A deliberation topic (议题) through its four steps.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topics")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub community_code: String,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub proposer_id: i64,
+        pub title: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        /// `domain::topic::Stage`
+        pub stage: String,
+        pub seconds: i32,
+        #[sea_orm(nullable)]
+        pub hidden_reason: Option<String>,
+        #[sea_orm(nullable)]
+        pub agenda_at: Option<DateTimeUtc>,
+        #[sea_orm(nullable)]
+        pub meeting_kind: Option<String>,
+        #[sea_orm(nullable)]
+        pub meeting_at: Option<DateTimeUtc>,
+        #[sea_orm(nullable)]
+        pub meeting_place: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub minutes: Option<String>,
+        #[sea_orm(nullable)]
+        pub vote_mode: Option<String>,
+        #[sea_orm(nullable)]
+        pub opens_at: Option<DateTimeUtc>,
+        #[sea_orm(nullable)]
+        pub closes_at: Option<DateTimeUtc>,
+        pub votes: i64,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub decision: Option<String>,
+        #[sea_orm(nullable)]
+        pub decided_at: Option<DateTimeUtc>,
+        pub progress: i32,
+        #[sea_orm(nullable)]
+        pub case_id: Option<i64>,
+        #[sea_orm(nullable)]
+        pub project_id: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod topic_second {
+    use sea_orm::entity::prelude::*;
+
+    /// A second (附议): one per person and topic (a unique index).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_seconds")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub topic_id: i64,
+        pub user_id: i64,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod topic_option {
+    use sea_orm::entity::prelude::*;
+
+    /// An option put to a vote, with its count.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_options")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub topic_id: i64,
+        pub label: String,
+        pub position: i32,
+        pub votes: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod topic_voter {
+    use sea_orm::entity::prelude::*;
+
+    /// Who voted on a topic (turnout: the one-vote rule's key), never what
+    /// they chose.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_voters")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub topic_id: i64,
+        /// `u:{account}`, `h:{household}` or `m:{household member}`.
+        pub voter_key: String,
+        pub paper: bool,
+        #[sea_orm(nullable)]
+        pub entered_by: Option<i64>,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod topic_update {
+    use sea_orm::entity::prelude::*;
+
+    /// A line of a decision's implementation (落实进展).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_updates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub topic_id: i64,
+        pub progress: i32,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+        pub author_id: i64,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod topic_threshold {
+    use sea_orm::entity::prelude::*;
+
+    /// The seconds a community's topics need to go onto its agenda.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "topic_thresholds")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub community_code: String,
+        pub threshold: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -430,6 +430,26 @@ pub async fn of_resident(db: &impl ConnectionTrait, user: i64) -> Result<Option<
         .map(|h| h.id))
 }
 
+/// The household of `community` whose record lists `phone` among its
+/// members (the first, should two list it): a resident's household without
+/// their account being linked to it.
+pub async fn of_member_phone(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    community: &str,
+) -> Result<Option<i64>, DbErr> {
+    use household_member::Column as M;
+    household_member::Entity::find()
+        .filter(M::Phone.eq(phone))
+        .filter(M::CommunityCode.eq(community))
+        .order_by_asc(M::HouseholdId)
+        .select_only()
+        .column(M::HouseholdId)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// Households in the area.
 pub async fn count_in(db: &impl ConnectionTrait, area: &Area) -> Result<u64, DbErr> {
     use household::Column as C;

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(CaseFigures),
             Box::new(Households),
             Box::new(BoundaryVersions),
+            Box::new(Deliberation),
         ]
     }
 }
@@ -1346,5 +1347,134 @@ impl MigrationTrait for BoundaryVersions {
             ],
         )
         .await
+    }
+}
+
+/// Deliberation (四步议事, issue 11): topics with their meeting, minutes,
+/// vote and implementation; seconds; options with their counts; who voted
+/// (turnout, never what they chose: a ballot only adds to its option's
+/// count); implementation updates; each community's seconding threshold.
+struct Deliberation;
+
+impl MigrationName for Deliberation {
+    fn name(&self) -> &str {
+        "m20261207_000001_deliberation"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Deliberation {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let null_text = |name: &'static str| ColumnDef::new(a(name)).text().null().to_owned();
+        let null_str = |name: &'static str| ColumnDef::new(a(name)).string().null().to_owned();
+        let null_big = |name: &'static str| ColumnDef::new(a(name)).big_integer().null().to_owned();
+        let int = |name: &'static str| ColumnDef::new(a(name)).integer().not_null().to_owned();
+        let tables = [
+            Table::create()
+                .table(a("topics"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("community_code"))
+                .col(null_str("street_code"))
+                .col(big_col("proposer_id"))
+                .col(text_col("title"))
+                .col(ColumnDef::new(a("body")).text().not_null())
+                .col(text_col("stage"))
+                .col(int("seconds"))
+                .col(null_str("hidden_reason"))
+                .col(tz_col("agenda_at", true))
+                .col(null_str("meeting_kind"))
+                .col(tz_col("meeting_at", true))
+                .col(null_str("meeting_place"))
+                .col(null_text("minutes"))
+                .col(null_str("vote_mode"))
+                .col(tz_col("opens_at", true))
+                .col(tz_col("closes_at", true))
+                .col(big_col("votes"))
+                .col(null_text("decision"))
+                .col(tz_col("decided_at", true))
+                .col(int("progress"))
+                .col(null_big("case_id"))
+                .col(null_big("project_id"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("topic_seconds"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("topic_id"))
+                .col(big_col("user_id"))
+                .col(tz_col("at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("topic_options"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("topic_id"))
+                .col(text_col("label"))
+                .col(int("position"))
+                .col(big_col("votes"))
+                .to_owned(),
+            Table::create()
+                .table(a("topic_voters"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("topic_id"))
+                .col(text_col("voter_key"))
+                .col(ColumnDef::new(a("paper")).boolean().not_null())
+                .col(null_big("entered_by"))
+                .col(tz_col("at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("topic_updates"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("topic_id"))
+                .col(int("progress"))
+                .col(ColumnDef::new(a("note")).text().not_null())
+                .col(big_col("author_id"))
+                .col(tz_col("at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("topic_thresholds"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("community_code"))
+                .col(int("threshold"))
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        indexes(
+            manager,
+            &[
+                ("idx_topics_community", "topics", &["community_code", "id"]),
+                (
+                    "idx_topics_proposer",
+                    "topics",
+                    &["proposer_id", "created_at"],
+                ),
+                ("idx_topic_options_topic", "topic_options", &["topic_id"]),
+                ("idx_topic_updates_topic", "topic_updates", &["topic_id"]),
+            ],
+        )
+        .await?;
+        // The one-vote and one-second rules are the database's: two taps,
+        // two phones or two servers cannot both land.
+        for sql in [
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_topic_seconds_one ON topic_seconds (topic_id, user_id)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_topic_voters_one ON topic_voters (topic_id, voter_key)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS idx_topic_thresholds_community ON topic_thresholds (community_code)",
+        ] {
+            manager.get_connection().execute_unprepared(sql).await?;
+        }
+        Ok(())
     }
 }

@@ -21,6 +21,7 @@ pub mod patrols;
 pub mod photos;
 pub mod rosters;
 pub mod schema_check;
+pub mod topics;
 pub mod units;
 pub mod whistles;
 pub mod wishes;

@@ -120,5 +120,11 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, key_issue_review::Entity, &mut out).await?;
     check(db, boundary_change::Entity, &mut out).await?;
     check(db, boundary_version::Entity, &mut out).await?;
+    check(db, topic::Entity, &mut out).await?;
+    check(db, topic_second::Entity, &mut out).await?;
+    check(db, topic_option::Entity, &mut out).await?;
+    check(db, topic_voter::Entity, &mut out).await?;
+    check(db, topic_update::Entity, &mut out).await?;
+    check(db, topic_threshold::Entity, &mut out).await?;
     Ok(out)
 }
