@@ -434,6 +434,46 @@ const SERVER_FNS: &[Row] = &[
         "/api/undo_boundary_change",
         &[v("a change in the demo street", Inside(&[SA, SYS]))]
     ),
+    // 四步议事: anyone signed in proposes, seconds and votes (the rules of
+    // the vote answer 400); public topics are read by everyone, one awaiting
+    // review by its proposer and the community side only; the community
+    // side takes the steps, enters paper ballots and sets the threshold.
+    post!(
+        "/api/propose_topic",
+        &[v("a topic in the demo community", SignedIn)]
+    ),
+    post!("/api/topics", &[v("-", Everyone)]),
+    post!(
+        "/api/topic_detail",
+        &[
+            seen(
+                "the topic awaiting review",
+                Inside(WISHER_AND_COMMUNITY),
+                Inside(WISHER_AND_COMMUNITY)
+            ),
+            v("the topic being voted on", Everyone),
+        ],
+    ),
+    post!(
+        "/api/second_topic",
+        &[v("the topic collecting seconds", SignedIn)]
+    ),
+    post!("/api/cast_vote", &[v("the topic being voted on", SignedIn)]),
+    post!(
+        "/api/paper_ballot",
+        &[v(
+            "the topic being voted on, the demo household",
+            Inside(AREA_ADMINS)
+        )]
+    ),
+    post!(
+        "/api/topic_step",
+        &[v("approve the topic for review", Inside(AREA_ADMINS))]
+    ),
+    post!(
+        "/api/topic_threshold",
+        &[v("demo community", Inside(AREA_ADMINS))]
+    ),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
     post!("/api/unread_notices", &[v("-", SignedIn)]),
@@ -881,6 +921,14 @@ struct Targets {
     import_job: String,
     /// A boundary change in the demo street, already undone.
     boundary_change: i64,
+    /// The demo resident's topics in the demo community: one awaiting
+    /// review (never reviewed), one for the review step, one collecting
+    /// seconds, one being voted on (one vote per household).
+    topic_pending: i64,
+    topic_review: i64,
+    topic_seconding: i64,
+    topic_voting: i64,
+    topic_option: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -967,6 +1015,8 @@ impl Ctx {
             // The reporter's phone: the contact, for staff of the place.
             ("/api/case_detail", _) => Some(phone_of(RES).into()),
             ("/api/wish_detail", _) => Some(ADDRESS.into()),
+            // A topic awaiting review: its proposer and the community side.
+            ("/api/topic_detail", "the topic awaiting review") => Some("MX待审议题".into()),
             // The instructor did not consent to a public phone.
             ("/api/grid_roster", _)
             | ("/api/grid_page", _)
@@ -1653,6 +1703,38 @@ async fn setup(backend: Backend) -> Ctx {
         "a drawn grid",
     );
     ctx.t.boundary_change = drawn["change_id"].as_i64().expect("a change id");
+
+    // Topics of the demo resident, in the stages the cells need.
+    let res = ctx.inside(RES).clone();
+    let ca = ctx.inside(CA).clone();
+    let pending = propose(&ctx, &res, "MX待审议题").await;
+    let review = propose(&ctx, &res, "待审核议题").await;
+    let seconding = propose(&ctx, &res, "征集附议议题").await;
+    let voting = propose(&ctx, &res, "表决议题").await;
+    for t in [seconding, voting] {
+        must(
+            ctx.json(&ca, "topic_step", json!({"id": t, "step": "approve"}))
+                .await,
+            "a topic approved",
+        );
+    }
+    let now = chrono::Utc::now();
+    let opened = must(
+        ctx.json(
+            &ca,
+            "topic_step",
+            json!({"id": voting, "step": {"discuss": {"kind": "council", "held_at": now,
+                "place": "议事厅", "minutes": "纪要", "options": ["同意", "不同意"],
+                "mode": "household", "opens_at": now, "closes_at": now + chrono::Duration::days(1)}}}),
+        )
+        .await,
+        "a vote opened",
+    );
+    ctx.t.topic_option = id_of(&opened["options"][0]);
+    ctx.t.topic_pending = pending;
+    ctx.t.topic_review = review;
+    ctx.t.topic_seconding = seconding;
+    ctx.t.topic_voting = voting;
     must(
         ctx.form(
             &sa,
@@ -1663,6 +1745,19 @@ async fn setup(backend: Backend) -> Ctx {
         "the drawn grid undone",
     );
     ctx
+}
+
+/// A topic the demo resident proposes in the demo community.
+async fn propose(ctx: &Ctx, res: &Client, title: &str) -> i64 {
+    id_of(&must(
+        ctx.json(
+            res,
+            "propose_topic",
+            json!({"topic": {"community_code": DEMO_COMMUNITY, "title": title, "body": "议题说明"}}),
+        )
+        .await,
+        "a topic",
+    ))
 }
 
 // ------------------------------------------------------------------ cells
@@ -2064,6 +2159,66 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             // Not GeoJSON: an allowed caller gets 400 and nothing changes.
             ctx.json(c, "import_geography", json!({"geojson": "not geojson"}))
                 .await
+        }
+        ("/api/propose_topic", _) => {
+            ctx.json(
+                c,
+                "propose_topic",
+                json!({"topic": {"community_code": DEMO_COMMUNITY, "title": format!("议题{n}"), "body": "说明"}}),
+            )
+            .await
+        }
+        ("/api/topics", _) => ctx.form(c, "topics", none).await,
+        ("/api/topic_detail", "the topic awaiting review") => {
+            ctx.form(c, "topic_detail", &[("id", id(t.topic_pending))])
+                .await
+        }
+        ("/api/topic_detail", _) => {
+            ctx.form(c, "topic_detail", &[("id", id(t.topic_voting))])
+                .await
+        }
+        ("/api/second_topic", _) => {
+            ctx.form(c, "second_topic", &[("id", id(t.topic_seconding))])
+                .await
+        }
+        ("/api/cast_vote", _) => {
+            ctx.form(
+                c,
+                "cast_vote",
+                &[("id", id(t.topic_voting)), ("option", id(t.topic_option))],
+            )
+            .await
+        }
+        ("/api/paper_ballot", _) => {
+            ctx.form(
+                c,
+                "paper_ballot",
+                &[
+                    ("id", id(t.topic_voting)),
+                    ("option", id(t.topic_option)),
+                    ("household", id(t.household)),
+                ],
+            )
+            .await
+        }
+        ("/api/topic_step", _) => {
+            ctx.json(
+                c,
+                "topic_step",
+                json!({"id": t.topic_review, "step": "approve"}),
+            )
+            .await
+        }
+        ("/api/topic_threshold", _) => {
+            ctx.form(
+                c,
+                "topic_threshold",
+                &[
+                    ("community", DEMO_COMMUNITY.to_string()),
+                    ("threshold", "5".to_string()),
+                ],
+            )
+            .await
         }
         ("/api/boundary_editor", _) => {
             let area = match what {

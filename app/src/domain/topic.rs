@@ -25,7 +25,7 @@ pub const MAX_THRESHOLD: u32 = 500;
 /// A vote runs at most this long.
 pub const MAX_VOTING_DAYS: i64 = 30;
 /// Topics one person may propose a day (a list to deliberate, not a wall).
-pub const MAX_PROPOSALS_PER_DAY: u64 = 3;
+pub const MAX_PROPOSALS_PER_DAY: u64 = 5;
 /// Topics a list page shows.
 pub const PAGE: u64 = 20;
 

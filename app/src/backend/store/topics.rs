@@ -508,26 +508,30 @@ pub async fn threshold_of(
         .await
 }
 
-/// Sets a community's seconding threshold.
+/// Sets a community's seconding threshold (two admins saving at once: the
+/// second insert meets the unique index and updates instead).
 pub async fn set_threshold(
     db: &impl ConnectionTrait,
     community: &str,
     n: i32,
 ) -> Result<(), DbErr> {
-    let updated = topic_threshold::Entity::update_many()
-        .col_expr(topic_threshold::Column::Threshold, Expr::value(n))
-        .filter(topic_threshold::Column::CommunityCode.eq(community))
-        .exec(db)
-        .await?
-        .rows_affected;
-    if updated == 0 {
-        topic_threshold::ActiveModel {
-            community_code: Set(community.to_string()),
-            threshold: Set(n),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+    let added = topic_threshold::ActiveModel {
+        community_code: Set(community.to_string()),
+        threshold: Set(n),
+        ..Default::default()
     }
-    Ok(())
+    .insert(db)
+    .await;
+    match added {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => {
+            topic_threshold::Entity::update_many()
+                .col_expr(topic_threshold::Column::Threshold, Expr::value(n))
+                .filter(topic_threshold::Column::CommunityCode.eq(community))
+                .exec(db)
+                .await?;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
