@@ -426,7 +426,7 @@ async fn parts_answered_at_once_and_a_part_left_unreported(backend: Backend) {
     let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
     let cg = app.signed_in(phone_of(Role::Department)).await;
     let sj_grant = Grant::new(Role::Department, Scope::Department("SJ".into())).unwrap();
-    let (_, sj) = app.person("区市场监管局 李科员", &[sj_grant.clone()]).await;
+    let (_, sj) = app.person("区市场监管局 李科员", &[sj_grant]).await;
     let hb_grant = Grant::new(Role::Department, Scope::Department("XF".into())).unwrap();
     let (_, hb) = app.person("区消防救援大队 张队员", &[hb_grant]).await;
     let case = confirmed(&app, &street, "夜市油烟扰民，摊位占道").await;

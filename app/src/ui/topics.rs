@@ -284,13 +284,7 @@ fn TopicCard(topic: TopicView, reload: RwSignal<u32>) -> impl IntoView {
         }
     });
     let shown = t.seconds.min(t.threshold);
-    let share = |n: u64| {
-        if t.votes == 0 {
-            0
-        } else {
-            n * 100 / t.votes
-        }
-    };
+    let share = |n: u64| (n * 100).checked_div(t.votes).unwrap_or(0);
     view! {
         <article class="card case topic" data-testid="topic" data-stage=t.stage.as_str()>
             <p class="case-head">
