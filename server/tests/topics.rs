@@ -444,4 +444,53 @@ async fn one_vote_per_household(backend: Backend) {
     assert_eq!(t["votes"], 1);
 }
 
-on_both_backends!(four_steps_from_proposal_to_result, one_vote_per_household);
+/// A first `make run` shows topics in every step (the demo with its cases).
+async fn the_demo_shows_every_step(backend: Backend) {
+    let app = TestApp::empty(backend).await;
+    assert!(app::backend::demo::seed_if_empty(&app.state.db, 60)
+        .await
+        .unwrap());
+    app.state.refresh_atlas().await.unwrap();
+    let stages = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["stage"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, public) = app.call(&app.client(), "topics", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{public}");
+    let seen = stages(&public);
+    for stage in [
+        "seconding",
+        "agenda",
+        "voting",
+        "decided",
+        "implementing",
+        "done",
+    ] {
+        assert!(seen.iter().any(|s| s == stage), "{stage} in {seen:?}");
+    }
+    assert!(
+        !seen.iter().any(|s| s == "proposed"),
+        "awaiting review is not public"
+    );
+    let community = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (_, all) = app.call(&community, "topics", &[]).await;
+    assert!(stages(&all).iter().any(|s| s == "proposed"));
+    let voting = public
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["stage"] == "voting")
+        .unwrap();
+    let (_, t) = detail(&app, &community, &voting["id"]).await;
+    assert_eq!(t["votes"], 23, "{t}");
+    assert_eq!(t["mode"], "household");
+}
+
+on_both_backends!(
+    four_steps_from_proposal_to_result,
+    one_vote_per_household,
+    the_demo_shows_every_step
+);

@@ -697,6 +697,7 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
             &unit_ids,
         )
         .await?;
+        super::demo_topics::seed(db, &reporters, demo_ids[&Role::CommunityAdmin]).await?;
     }
     super::store::commit(txn).await?;
     Ok(true)

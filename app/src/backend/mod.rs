@@ -7,6 +7,7 @@ pub mod demo;
 pub mod demo_cases;
 pub mod demo_households;
 pub mod demo_patrols;
+pub mod demo_topics;
 pub mod demo_wishes;
 pub mod geo;
 pub mod http;

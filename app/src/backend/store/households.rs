@@ -450,6 +450,23 @@ pub async fn of_member_phone(
         .await
 }
 
+/// Up to `limit` households of a community, oldest first (the demo's voters).
+pub async fn ids_in_community(
+    db: &impl ConnectionTrait,
+    community: &str,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    household::Entity::find()
+        .filter(household::Column::CommunityCode.eq(community))
+        .order_by_asc(household::Column::Id)
+        .limit(limit)
+        .select_only()
+        .column(household::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Households in the area.
 pub async fn count_in(db: &impl ConnectionTrait, area: &Area) -> Result<u64, DbErr> {
     use household::Column as C;
