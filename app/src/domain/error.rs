@@ -629,6 +629,12 @@ impl AppError {
                     (InputProblem::OutOfRange, false) if *field == Field::Vote => {
                         "Voting is not open now.".into()
                     }
+                    (InputProblem::InPast, true) if *field == Field::Vote => {
+                        "投票尚未结束，截止后才能公布结果。".into()
+                    }
+                    (InputProblem::InPast, false) if *field == Field::Vote => {
+                        "Voting is still open; publish the result after it closes.".into()
+                    }
                     (InputProblem::Taken, true) if *field == Field::Second => {
                         "您已经附议过了。".into()
                     }

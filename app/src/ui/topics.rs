@@ -400,9 +400,11 @@ fn StaffPanel(topic: TopicView, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// `datetime-local` text (China time) to a moment.
+/// `datetime-local` text (China time, with or without seconds) to a moment.
 fn local_moment(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .ok()?;
     t.and_local_timezone(crate::domain::deadline::china())
         .single()
         .map(|t| t.with_timezone(&chrono::Utc))
@@ -472,7 +474,7 @@ fn DiscussForm(
                     {VoteMode::ALL.iter().map(|m| view! { <option value=m.as_str()>{move || m.label(lang.get())}</option> }).collect_view()}
                 </select>
             </label>
-            <label><span>{tr(Tp::ClosesAt)}</span><input type="datetime-local" bind:value=closes data-testid="closes-at"/></label>
+            <label><span>{tr(Tp::ClosesAt)}</span><input type="datetime-local" step="1" bind:value=closes data-testid="closes-at"/></label>
             <FieldError problems field=Field::Time/>
             <button type="submit" class="primary" data-testid="open-vote" disabled=move || act.pending().get()>{tr(Tp::OpenVote)}</button>
         </form>

@@ -462,7 +462,7 @@ pub async fn step(
     };
     let to = decide(&facts, &step, now).map_err(|n| match n {
         NotNow::WrongStage => AppError::WrongState,
-        NotNow::StillVoting => AppError::invalid(Field::Time, InputProblem::InPast),
+        NotNow::StillVoting => AppError::invalid(Field::Vote, InputProblem::InPast),
     })?;
     let text = super::text;
     let options: Vec<String> = match &step {
