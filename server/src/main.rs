@@ -20,6 +20,7 @@ mod bench_boundaries;
 mod bench_cases;
 mod bench_households;
 mod bench_kpi;
+mod bench_topics;
 mod bench_wishes;
 mod coverage;
 
@@ -37,6 +38,8 @@ usage: server [COMMAND]
                                    measure queues, the map layer and submissions
   bench-wishes [--grids N] [--wishes M] [--clients C]
                                    measure the wish wall and claims
+  bench-topics [--grids N] [--topics T] [--votes V] [--clients C]
+                                   measure a topic's tally and the topic list
   check-coverage [--area CODE] [--tolerance M2]
                                    print gaps and overlaps (四至清晰、不留盲区、避免重叠);
                                    exits non-zero when it finds any
@@ -129,6 +132,15 @@ async fn main() -> ExitCode {
             bench_wishes::run(
                 number(&args, "--grids", 2_000).unwrap_or(2_000),
                 number(&args, "--wishes", 100_000).unwrap_or(100_000),
+                number(&args, "--clients", 50).unwrap_or(50),
+            )
+            .await
+        }
+        Some("bench-topics") => {
+            bench_topics::run(
+                number(&args, "--grids", 2_000).unwrap_or(2_000),
+                number(&args, "--topics", 100_000).unwrap_or(100_000),
+                number(&args, "--votes", 50_000).unwrap_or(50_000),
                 number(&args, "--clients", 50).unwrap_or(50),
             )
             .await
