@@ -91,6 +91,43 @@ async fn close_vote(app: &TestApp, id: &Value) {
     .unwrap();
 }
 
+/// Puts these accounts on the demo grid's household records (25 to a
+/// household, one door each); answers each account's (household, member).
+async fn on_records(
+    app: &TestApp,
+    worker: &Client,
+    accounts: &[i64],
+    building: &str,
+) -> Vec<(i64, i64)> {
+    let mut out = Vec::new();
+    for (door, chunk) in accounts.chunks(25).enumerate() {
+        let mut members = Vec::new();
+        for (i, id) in chunk.iter().enumerate() {
+            let phone = app::backend::store::accounts::user_by_id(&app.state.db, *id)
+                .await
+                .unwrap()
+                .unwrap()
+                .phone;
+            let relation = if i == 0 { "head" } else { "other" };
+            members.push(json!({"name": format!("住户{i}"), "relation": relation, "phone": phone, "id_number": ""}));
+        }
+        let (s, h) = app
+            .call_json(
+                worker,
+                "save_household",
+                json!({"household": {"id": null, "grid": GRID, "building": building, "unit": "1单元",
+                    "room": format!("{}", 101 + door), "housing": "owner_occupied", "care_tags": [],
+                    "account_phone": "", "members": members}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{h}");
+        for m in h["members"].as_array().unwrap() {
+            out.push((h["id"].as_i64().unwrap(), m["id"].as_i64().unwrap()));
+        }
+    }
+    out
+}
+
 async fn topic_audit_lines(app: &TestApp, actor: i64) -> Vec<String> {
     let filter = AuditFilter {
         action: Some(AuditAction::TopicStep),
@@ -137,6 +174,11 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     assert!(!list.as_array().unwrap().iter().any(|l| l["id"] == id));
     let (_, list) = app.call(&community, "topics", &[]).await;
     assert!(list.as_array().unwrap().iter().any(|l| l["id"] == id));
+    let (_, list) = app.call(&proposer, "topics", &[]).await;
+    assert!(
+        list.as_array().unwrap().iter().any(|l| l["id"] == id),
+        "the proposer's own list shows it"
+    );
     assert_eq!(
         step(&app, &worker, &id, json!("approve")).await.0,
         StatusCode::NOT_FOUND,
@@ -176,10 +218,19 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_eq!(body["Invalid"]["field"], "Second");
+    let (s, body) = app
+        .call(&stranger, "second_topic", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "not on the community's records");
+    assert_eq!(body["Invalid"]["field"], "Second");
     let mut neighbours = Vec::new();
+    let mut neighbour_ids = Vec::new();
     for i in 0..4 {
-        neighbours.push(app.person(&format!("邻居{i}"), &resident()).await.1);
+        let (uid, c) = app.person(&format!("邻居{i}"), &resident()).await;
+        neighbours.push(c);
+        neighbour_ids.push(uid);
     }
+    on_records(&app, &worker, &neighbour_ids, "20号楼").await;
     let id_text = id.to_string();
     let form = [("id", id_text.as_str())];
     let calls = neighbours
@@ -211,14 +262,37 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "one option is no choice");
     assert_eq!(body["Invalid"]["field"], "Options");
+    let later = Utc::now() + Duration::days(3650);
+    let (s, body) = step(
+        &app,
+        &community,
+        &id,
+        json!({"discuss": {
+        "kind": "council", "held_at": Utc::now(), "place": "议事厅", "minutes": "纪要",
+        "options": ["同意", "不同意"], "mode": "resident",
+        "opens_at": later, "closes_at": later + Duration::days(1)}}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a vote that never comes");
+    assert_eq!(body["Invalid"]["field"], "Time");
     let (s, t) = step(&app, &community, &id, discussion("resident")).await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["stage"], "voting");
     let (yes, no) = (t["options"][0]["id"].clone(), t["options"][1]["id"].clone());
     let mut voters = Vec::new();
+    let mut voter_ids = Vec::new();
     for i in 0..100 {
-        voters.push(app.person(&format!("投票居民{i}"), &resident()).await.1);
+        let (uid, c) = app.person(&format!("投票居民{i}"), &resident()).await;
+        voters.push(c);
+        voter_ids.push(uid);
     }
+    let listed = on_records(&app, &worker, &voter_ids, "21号楼").await;
+    // Someone not on the records does not vote.
+    let (s, body) = vote(&app, &stranger, &id, &yes).await;
+    assert_eq!(
+        (s, &body["Invalid"]["problem"]),
+        (StatusCode::BAD_REQUEST, &json!("Unknown"))
+    );
     let calls = voters.iter().enumerate().flat_map(|(i, c)| {
         let first = if i % 3 == 0 { &no } else { &yes };
         [vote(&app, c, &id, first), vote(&app, c, &id, &yes)]
@@ -273,10 +347,61 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         (StatusCode::BAD_REQUEST, &json!("Taken"))
     );
     let lines = topic_audit_lines(&app, community_id).await;
-    assert!(lines.contains(&"paper_ballot m".to_string()), "{lines:?}");
+    let slip = format!(
+        "paper_ballot household {} member {}",
+        h["id"], h["members"][0]["id"]
+    );
+    assert!(lines.contains(&slip), "{lines:?}");
     assert!(
         !lines.iter().any(|l| l.contains("同意")),
         "no choice in the log"
+    );
+    // A resident who voted online has no paper ballot too.
+    let (household, member) = listed[0];
+    let (s, body) = app
+        .call(
+            &community,
+            "paper_ballot",
+            &[
+                ("id", &id.to_string()),
+                ("option", &no.to_string()),
+                ("household", &household.to_string()),
+                ("member", &member.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (s, &body["Invalid"]["problem"]),
+        (StatusCode::BAD_REQUEST, &json!("Taken"))
+    );
+    // Nor is a household of another community's ballot entered here.
+    let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let (s, far) = app
+        .call_json(
+            &admin,
+            "save_household",
+            json!({"household": {"id": null, "grid": "370103-002-001-01", "building": "9号楼",
+                "unit": "1单元", "room": "101", "housing": "owner_occupied", "care_tags": [],
+                "account_phone": "",
+                "members": [{"name": "外社区住户", "relation": "head", "phone": "", "id_number": ""}]}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{far}");
+    let (s, body) = app
+        .call(
+            &community,
+            "paper_ballot",
+            &[
+                ("id", &id.to_string()),
+                ("option", &no.to_string()),
+                ("household", &far["id"].to_string()),
+                ("member", &far["members"][0]["id"].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (s, &body["Invalid"]["field"]),
+        (StatusCode::BAD_REQUEST, &json!("Address"))
     );
 
     // The result only after the window; then no more votes.
@@ -326,6 +451,17 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     assert_eq!(
         (&t["stage"], &t["progress"]),
         (&json!("implementing"), &json!(40))
+    );
+    let (s, body) = step(
+        &app,
+        &community,
+        &id,
+        json!({"progress": {"progress": 50, "note": "x", "case_id": 999999}}),
+    )
+    .await;
+    assert_eq!(
+        (s, &body["Invalid"]["field"]),
+        (StatusCode::BAD_REQUEST, &json!("LinkedCase"))
     );
     let (s, _) = step(
         &app,

@@ -675,10 +675,21 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         .find(|a| a.2 == Role::Resident)
         .map(|a| a.0)
         .unwrap_or_default();
+    let member_phone = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.2 == Role::PartyMember)
+        .map(|a| a.0)
+        .unwrap_or_default();
+    let worker_phone = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.2 == Role::GridWorker)
+        .map(|a| a.0)
+        .unwrap_or_default();
     super::demo_households::seed(
         db,
         &demo_grids,
         (demo_ids[&Role::Resident], resident_phone),
+        (member_phone, worker_phone),
         demo_ids[&Role::GridWorker],
     )
     .await?;

@@ -84,6 +84,7 @@ pub async fn seed(
     db: &super::store::Txn,
     grids: &[DemoGrid],
     resident: (i64, &str),
+    (party_member, worker_phone): (&str, &str),
     worker: i64,
 ) -> Result<(), AppError> {
     let err = |e: SaveError| match e {
@@ -135,6 +136,25 @@ pub async fn seed(
                     Some(synthetic_id(9_002)),
                 ),
             ];
+            // The demo party member lives next door, 1号楼1单元102: on the
+            // records, so he seconds and votes on the community's topics.
+            let next_door = &mut households[1];
+            next_door.housing = Housing::OwnerOccupied.as_str().to_string();
+            next_door.members = vec![(
+                "党员 吴磊".to_string(),
+                Relation::Head.as_str().to_string(),
+                Some(party_member.to_string()),
+                Some(synthetic_id(9_003)),
+            )];
+            // And the demo grid worker lives in 1号楼1单元201.
+            let worker_home = &mut households[2];
+            worker_home.housing = Housing::OwnerOccupied.as_str().to_string();
+            worker_home.members = vec![(
+                "网格员 张伟".to_string(),
+                Relation::Head.as_str().to_string(),
+                Some(worker_phone.to_string()),
+                Some(synthetic_id(9_004)),
+            )];
         }
         let ids = db::write_all(db, &households, now).await.map_err(err)?;
         first_grid_ids.push(ids);

@@ -107,6 +107,7 @@ pub struct AppState {
     pub notices: tokio::sync::broadcast::Sender<Noticed>,
     /// First pages of the public wish wall (see `services::wishes`).
     pub(crate) wall_cache: Arc<super::services::wishes::WallCache>,
+    pub(crate) topic_cache: Arc<super::services::topics::ListCache>,
     /// Case map layers by place (see `services::cases::map_points`).
     pub(crate) case_layers: Arc<super::services::cases::LayerCache>,
     /// Text messages to staff phones (`backend::sms`).
@@ -207,6 +208,7 @@ impl AppState {
             case_events: tokio::sync::broadcast::channel(1024).0,
             notices: tokio::sync::broadcast::channel(1024).0,
             wall_cache: Arc::new(super::services::wishes::wall_cache()),
+            topic_cache: Arc::new(super::services::topics::list_cache()),
             case_layers: Arc::new(super::services::cases::layer_cache()),
             case_settings: Arc::new(RwLock::new(None)),
             sms: super::sms::gateway(config_sms),

@@ -152,6 +152,9 @@ pub enum Field {
     Vote,
     Second,
     Topic,
+    /// The case or project of the three lists a decision is carried out by.
+    LinkedCase,
+    LinkedProject,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,6 +373,8 @@ impl Field {
             Field::Vote => "vote",
             Field::Second => "second",
             Field::Topic => "topic",
+            Field::LinkedCase => "linked_case",
+            Field::LinkedProject => "linked_project",
         }
     }
 
@@ -431,6 +436,8 @@ impl Field {
             Field::Vote => ("投票", "Vote"),
             Field::Second => ("附议", "Seconding"),
             Field::Topic => ("议题", "Topics"),
+            Field::LinkedCase => ("关联事件", "Linked case"),
+            Field::LinkedProject => ("关联项目", "Linked project"),
         };
         lang.pick(zh, en)
     }
@@ -618,10 +625,10 @@ impl AppError {
                         "You (or your household) have already voted.".into()
                     }
                     (InputProblem::Unknown, true) if *field == Field::Vote => {
-                        "一户一票：只有关联了本社区住户信息的账号可以投票，请联系社区。".into()
+                        "只有登记在本社区住户信息中的居民可以投票（按账号手机号核对），请联系社区。".into()
                     }
                     (InputProblem::Unknown, false) if *field == Field::Vote => {
-                        "One vote per household: only accounts linked to a household of this community may vote; ask the community.".into()
+                        "Only residents on this community's household records may vote (checked by the account's phone); ask the community.".into()
                     }
                     (InputProblem::OutOfRange, true) if *field == Field::Vote => {
                         "现在不在投票时间内。".into()
@@ -634,6 +641,12 @@ impl AppError {
                     }
                     (InputProblem::InPast, false) if *field == Field::Vote => {
                         "Voting is still open; publish the result after it closes.".into()
+                    }
+                    (InputProblem::OutOfRange, true) if *field == Field::Second => {
+                        "只有登记在本社区住户信息中的居民可以附议（按账号手机号核对），请联系社区。".into()
+                    }
+                    (InputProblem::OutOfRange, false) if *field == Field::Second => {
+                        "Only residents on this community's household records may second (checked by the account's phone).".into()
                     }
                     (InputProblem::Taken, true) if *field == Field::Second => {
                         "您已经附议过了。".into()

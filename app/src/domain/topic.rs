@@ -169,9 +169,15 @@ impl Discussion {
         }) {
             p.push((Field::Options, InputProblem::Unknown));
         }
+        // The meeting was held (today at the latest, within the year); the
+        // vote opens within a month and lasts at most a month, so every
+        // vote closes and its result can be published.
         if self.closes_at <= self.opens_at
             || self.closes_at <= now
+            || self.opens_at > now + Duration::days(MAX_VOTING_DAYS)
             || self.closes_at - self.opens_at > Duration::days(MAX_VOTING_DAYS)
+            || self.held_at > now + Duration::days(1)
+            || self.held_at < now - Duration::days(365)
         {
             p.push((Field::Time, InputProblem::OutOfRange));
         }
@@ -243,20 +249,14 @@ pub fn vote_open(
         && closes_at.is_some_and(|c| now < c)
 }
 
-/// Who a vote counts for: the one-vote rule's key. Online, a resident counts
-/// as their account or (一户一票) their household record; a paper ballot
-/// names the household record, and (一人一票) the member of it.
-pub fn voter_key(
-    mode: VoteMode,
-    account: Option<i64>,
-    household: Option<i64>,
-    member: Option<i64>,
-) -> Option<String> {
-    match (mode, account, household, member) {
-        (VoteMode::Household, _, Some(h), _) => Some(format!("h:{h}")),
-        (VoteMode::Resident, Some(a), _, _) => Some(format!("u:{a}")),
-        (VoteMode::Resident, None, Some(_), Some(m)) => Some(format!("m:{m}")),
-        _ => None,
+/// Who a vote counts for: the one-vote rule's key, the same online and on
+/// paper. A voter is who the community's household records say: 一户一票
+/// counts their household, 一人一票 the member of it they are.
+pub fn voter_key(mode: VoteMode, household: i64, member: Option<i64>) -> Option<String> {
+    match (mode, member) {
+        (VoteMode::Household, _) => Some(format!("h:{household}")),
+        (VoteMode::Resident, Some(m)) => Some(format!("m:{m}")),
+        (VoteMode::Resident, None) => None,
     }
 }
 
@@ -409,18 +409,14 @@ mod tests {
         assert!(!vote_open(Stage::Voting, o, o, now), "closed");
         assert!(!vote_open(Stage::Decided, o, c, now));
         assert_eq!(
-            voter_key(VoteMode::Household, Some(7), Some(3), None),
+            voter_key(VoteMode::Household, 3, Some(9)),
             Some("h:3".into())
         );
-        assert_eq!(voter_key(VoteMode::Household, Some(7), None, None), None);
         assert_eq!(
-            voter_key(VoteMode::Resident, Some(7), Some(3), None),
-            Some("u:7".into())
-        );
-        assert_eq!(
-            voter_key(VoteMode::Resident, None, Some(3), Some(9)),
+            voter_key(VoteMode::Resident, 3, Some(9)),
             Some("m:9".into())
         );
+        assert_eq!(voter_key(VoteMode::Resident, 3, None), None);
     }
 
     #[test]
@@ -444,5 +440,12 @@ mod tests {
         d.options = vec!["同意".into(), "不同意".into()];
         d.closes_at = now + Duration::days(31);
         assert_eq!(d.problems(now), [(Field::Time, InputProblem::OutOfRange)]);
+        d.opens_at = now + Duration::days(3650);
+        d.closes_at = d.opens_at + Duration::days(3);
+        assert_eq!(
+            d.problems(now),
+            [(Field::Time, InputProblem::OutOfRange)],
+            "a vote that never comes"
+        );
     }
 }

@@ -82,37 +82,45 @@ async fn community_admins(state: &AppState, community: &str) -> Vec<i64> {
     }
 }
 
-/// The one-vote key of `viewer` on a topic voted in `mode`, or why they may
-/// not vote: 一户一票 needs an account linked to a household of the community.
+/// Where `viewer` stands on `community`'s household records: their
+/// household (the one linked to their account, else the one listing their
+/// phone) and the member listed with their phone, if any. Seconds and votes
+/// are for the community's residents.
+async fn on_records(
+    state: &AppState,
+    viewer: &Viewer,
+    community: &str,
+) -> Result<Option<(i64, Option<i64>)>, AppError> {
+    let listed = households::member_of_phone(&state.db, &viewer.phone, community).await?;
+    let linked = match households::of_resident(&state.db, viewer.id).await? {
+        Some(id) => households::by_id(&state.db, id)
+            .await?
+            .filter(|(h, _)| h.codes.community.as_deref() == Some(community))
+            .map(|(h, members)| {
+                let me = members
+                    .iter()
+                    .find(|m| m.phone.as_deref() == Some(viewer.phone.as_str()))
+                    .map(|m| m.id);
+                (h.id, me)
+            }),
+        None => None,
+    };
+    Ok(linked.or(listed.map(|(h, m)| (h, Some(m)))))
+}
+
+/// The one-vote key of `viewer` on a topic of `community` voted in `mode`,
+/// or why they may not vote: 一户一票 counts their household, 一人一票 the
+/// member listed with their phone. Paper ballots use the same keys, so
+/// nobody votes twice.
 async fn online_key(
     state: &AppState,
     viewer: &Viewer,
     mode: VoteMode,
     community: &str,
 ) -> Result<String, AppError> {
-    let household = match mode {
-        VoteMode::Resident => None,
-        VoteMode::Household => {
-            // The household linked to the account, else the one whose record
-            // lists the account's phone: family members share one vote.
-            let linked = match households::of_resident(&state.db, viewer.id).await? {
-                Some(id) => households::by_id(&state.db, id)
-                    .await?
-                    .filter(|(h, _)| h.codes.community.as_deref() == Some(community))
-                    .map(|(h, _)| h.id),
-                None => None,
-            };
-            let home = match linked {
-                Some(h) => Some(h),
-                None => households::of_member_phone(&state.db, &viewer.phone, community).await?,
-            };
-            match home {
-                Some(h) => Some(h),
-                None => return Err(AppError::invalid(Field::Vote, InputProblem::Unknown)),
-            }
-        }
-    };
-    voter_key(mode, Some(viewer.id), household, None)
+    on_records(state, viewer, community)
+        .await?
+        .and_then(|(h, m)| voter_key(mode, h, m))
         .ok_or(AppError::invalid(Field::Vote, InputProblem::Unknown))
 }
 
@@ -259,6 +267,16 @@ pub async fn propose(
     detail(state, Some(viewer), id).await
 }
 
+/// The public list's pages, the same for every reader: forgotten when a
+/// topic changes stage here, at most 5 s old otherwise (seconds and vote
+/// counts on the list may lag that long; a topic's page is always live).
+pub type ListCache =
+    crate::backend::cache::ReadCache<(Option<String>, Option<i64>), Vec<TopicLine>>;
+
+pub fn list_cache() -> ListCache {
+    ListCache::new(std::time::Duration::from_secs(5), 1000)
+}
+
 /// A page of topics, newest first: the public ones, with the caller's own
 /// and (staff) their communities' unpublished ones.
 pub async fn list(
@@ -270,27 +288,56 @@ pub async fn list(
     let community = community
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| !c.is_empty());
-    let atlas = state.atlas();
     let staff = viewer
         .map(|v| policy::topic_staff_scope(&v.grants))
         .unwrap_or_default();
-    let scope = ListScope {
-        staff: &staff,
-        proposer: viewer.map(|v| v.id),
-    };
-    let rows = db::page(&state.db, community.as_deref(), &scope, before, rule::PAGE).await?;
-    let mut thresholds: Vec<(String, u32)> = Vec::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let t = match thresholds.iter().find(|(c, _)| *c == r.community_code) {
-            Some((_, t)) => *t,
-            None => {
-                let t = threshold(state, &r.community_code).await?;
-                thresholds.push((r.community_code.clone(), t));
-                t
-            }
+    if staff.all || !staff.streets.is_empty() || !staff.communities.is_empty() {
+        let scope = ListScope {
+            staff: &staff,
+            proposer: viewer.map(|v| v.id),
         };
-        out.push(TopicLine {
+        let rows = db::page(&state.db, community.as_deref(), &scope, before, rule::PAGE).await?;
+        return lines(state, rows).await;
+    }
+    // Everyone else reads the public page (cached) and their own unpublished
+    // topics, merged newest first.
+    let public = state
+        .topic_cache
+        .get_or_fill((community.clone(), before), || async {
+            let scope = ListScope {
+                staff: &staff,
+                proposer: None,
+            };
+            let rows =
+                db::page(&state.db, community.as_deref(), &scope, before, rule::PAGE).await?;
+            lines(state, rows).await
+        })
+        .await?;
+    let Some(v) = viewer else {
+        return Ok(public.as_ref().clone());
+    };
+    let own =
+        db::own_unpublished(&state.db, v.id, community.as_deref(), before, rule::PAGE).await?;
+    if own.is_empty() {
+        return Ok(public.as_ref().clone());
+    }
+    let mut all = lines(state, own).await?;
+    all.extend(public.iter().cloned());
+    all.sort_by_key(|l| std::cmp::Reverse(l.id));
+    all.truncate(rule::PAGE as usize);
+    Ok(all)
+}
+
+/// List lines of stored topics, with each community's threshold read at once.
+async fn lines(state: &AppState, rows: Vec<TopicRow>) -> Result<Vec<TopicLine>, AppError> {
+    let mut communities: Vec<String> = rows.iter().map(|r| r.community_code.clone()).collect();
+    communities.sort();
+    communities.dedup();
+    let set = db::thresholds_of(&state.db, &communities).await?;
+    let atlas = state.atlas();
+    Ok(rows
+        .into_iter()
+        .map(|r| TopicLine {
             id: r.id,
             community_name: atlas
                 .name_of(&r.community_code)
@@ -298,15 +345,18 @@ pub async fn list(
                 .to_string(),
             stage: stage(&r),
             seconds: r.seconds.max(0) as u32,
-            threshold: t,
+            threshold: set
+                .iter()
+                .find(|(c, _)| *c == r.community_code)
+                .map(|(_, n)| (*n).max(1) as u32)
+                .unwrap_or(rule::DEFAULT_THRESHOLD),
             votes: r.votes.max(0) as u64,
             progress: r.progress.clamp(0, 100) as u8,
             hidden: r.hidden_reason.is_some(),
             created_at: r.created_at,
             title: r.title,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// A topic's whole path (its public result page).
@@ -330,6 +380,12 @@ pub async fn second(state: &AppState, viewer: &Viewer, id: i64) -> Result<TopicV
     if row.hidden_reason.is_some() || !matches!(stage(&row), Stage::Seconding | Stage::Agenda) {
         return Err(AppError::WrongState);
     }
+    if on_records(state, viewer, &row.community_code)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::invalid(Field::Second, InputProblem::OutOfRange));
+    }
     let needed = threshold(state, &row.community_code).await?;
     let outcome = db::second(
         &state.db,
@@ -342,7 +398,9 @@ pub async fn second(state: &AppState, viewer: &Viewer, id: i64) -> Result<TopicV
     .await?;
     match outcome {
         Seconded::Already => return Err(AppError::invalid(Field::Second, InputProblem::Taken)),
+        Seconded::Closed => return Err(AppError::WrongState),
         Seconded::Counted { onto_agenda: true } => {
+            state.topic_cache.clear();
             let mut to = community_admins(state, &row.community_code).await;
             to.push(row.proposer_id);
             notify(state, &to, NoticeKind::Topic, id, "agenda", &row.title).await;
@@ -354,7 +412,9 @@ pub async fn second(state: &AppState, viewer: &Viewer, id: i64) -> Result<TopicV
 
 /// A resident's vote, while the window is open: one per resident or per
 /// household, as the topic says.
-#[tracing::instrument(skip_all, fields(user = viewer.id, topic = id))]
+// (No user in the span: a debug log of the ballot's statements would tie
+// them to the option.)
+#[tracing::instrument(skip_all, fields(topic = id))]
 pub async fn vote(
     state: &AppState,
     viewer: &Viewer,
@@ -387,6 +447,7 @@ async fn count(
         Ballot::Counted => Ok(()),
         Ballot::Already => Err(AppError::invalid(Field::Vote, InputProblem::Taken)),
         Ballot::NoOption => Err(AppError::invalid(Field::Options, InputProblem::Unknown)),
+        Ballot::Closed => Err(AppError::invalid(Field::Vote, InputProblem::OutOfRange)),
     }
 }
 
@@ -394,7 +455,7 @@ async fn count(
 /// it names the household record (and, 一人一票, the member of it who
 /// voted), so the one-vote rule holds for paper too. Audited, without the
 /// option chosen.
-#[tracing::instrument(skip_all, fields(user = viewer.id, topic = id))]
+#[tracing::instrument(skip_all, fields(topic = id))]
 pub async fn paper_ballot(
     state: &AppState,
     viewer: &Viewer,
@@ -409,8 +470,9 @@ pub async fn paper_ballot(
     }
     let mode = row.vote_mode.as_deref().and_then(VoteMode::parse);
     let now = Utc::now();
-    let Some(mode) = mode.filter(|_| vote_open(stage(&row), row.opens_at, row.closes_at, now))
-    else {
+    let open =
+        row.hidden_reason.is_none() && vote_open(stage(&row), row.opens_at, row.closes_at, now);
+    let Some(mode) = mode.filter(|_| open) else {
         return Err(AppError::invalid(Field::Vote, InputProblem::OutOfRange));
     };
     let Some((h, members)) = households::by_id(&state.db, household).await? else {
@@ -426,15 +488,20 @@ pub async fn paper_ballot(
             return Err(AppError::invalid(Field::Members, InputProblem::Unknown))
         }
     };
-    let key = voter_key(mode, None, Some(h.id), member)
+    let key = voter_key(mode, h.id, member)
         .ok_or(AppError::invalid(Field::Vote, InputProblem::Unknown))?;
     count(state, id, option, &key, Some(viewer.id), now).await?;
+    // Who voted on paper (turnout, to check against the slips), never what
+    // they chose.
     record(
         state,
         viewer,
         AuditAction::TopicStep,
         Target::new("topic", id).in_street(row.street_code.clone()),
-        format!("paper_ballot {}", key.split(':').next().unwrap_or("")),
+        match member {
+            Some(m) => format!("paper_ballot household {} member {m}", h.id),
+            None => format!("paper_ballot household {}", h.id),
+        },
     )
     .await?;
     detail(state, Some(viewer), id).await
@@ -501,17 +568,22 @@ pub async fn step(
                 return Err(AppError::invalid(Field::Progress, InputProblem::OutOfRange));
             }
             text(&p.note, Field::Note, rule::MAX_REASON, true)?;
+            // What carries the decision out is the community's own: a case
+            // or project of another place is refused as unknown.
+            let own = Some(row.community_code.as_str());
             if let Some(c) = p.case_id {
-                if crate::backend::store::cases::case_by_id(&state.db, c)
-                    .await?
-                    .is_none()
-                {
-                    return Err(AppError::invalid(Field::MergeTarget, InputProblem::Unknown));
+                let case = crate::backend::store::cases::case_by_id(&state.db, c).await?;
+                if case.as_ref().and_then(|c| c.community_code.as_deref()) != own {
+                    return Err(AppError::invalid(Field::LinkedCase, InputProblem::Unknown));
                 }
             }
             if let Some(pid) = p.project_id {
-                if lists::project_by_id(&state.db, pid).await?.is_none() {
-                    return Err(AppError::invalid(Field::Value, InputProblem::Unknown));
+                let project = lists::project_by_id(&state.db, pid).await?;
+                if project.as_ref().map(|p| p.community_code.as_str()) != own {
+                    return Err(AppError::invalid(
+                        Field::LinkedProject,
+                        InputProblem::Unknown,
+                    ));
                 }
             }
             StepWrite::Progress {
@@ -526,6 +598,7 @@ pub async fn step(
     if !db::step(&state.db, id, from.as_str(), to.as_str(), &write, now).await? {
         return Err(AppError::WrongState);
     }
+    state.topic_cache.clear();
     record(
         state,
         viewer,
@@ -574,6 +647,13 @@ pub async fn set_threshold(
         return Err(AppError::invalid(Field::Value, InputProblem::OutOfRange));
     }
     db::set_threshold(&state.db, &community, n as i32).await?;
+    // A lowered threshold puts the topics already past it on the agenda.
+    let moved = db::onto_agenda_at(&state.db, &community, n as i32, Utc::now()).await?;
+    state.topic_cache.clear();
+    let admins = community_admins(state, &community).await;
+    for (id, title) in &moved {
+        notify(state, &admins, NoticeKind::Topic, *id, "agenda", title).await;
+    }
     record(
         state,
         viewer,

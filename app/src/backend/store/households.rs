@@ -430,21 +430,22 @@ pub async fn of_resident(db: &impl ConnectionTrait, user: i64) -> Result<Option<
         .map(|h| h.id))
 }
 
-/// The household of `community` whose record lists `phone` among its
-/// members (the first, should two list it): a resident's household without
-/// their account being linked to it.
-pub async fn of_member_phone(
+/// The household and member of `community` whose record lists `phone`
+/// (the first, should two list it): who a resident is on the records.
+pub async fn member_of_phone(
     db: &impl ConnectionTrait,
     phone: &str,
     community: &str,
-) -> Result<Option<i64>, DbErr> {
+) -> Result<Option<(i64, i64)>, DbErr> {
     use household_member::Column as M;
     household_member::Entity::find()
         .filter(M::Phone.eq(phone))
         .filter(M::CommunityCode.eq(community))
         .order_by_asc(M::HouseholdId)
+        .order_by_asc(M::Id)
         .select_only()
         .column(M::HouseholdId)
+        .column(M::Id)
         .into_tuple()
         .one(db)
         .await

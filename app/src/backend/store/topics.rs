@@ -186,6 +186,37 @@ pub async fn page(
         .collect())
 }
 
+/// The caller's own topics that are not public (awaiting review or
+/// hidden), newest first, before topic `before`: what a resident's list adds
+/// to the public page.
+pub async fn own_unpublished(
+    db: &impl ConnectionTrait,
+    user: i64,
+    community: Option<&str>,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<TopicRow>, DbErr> {
+    use topic::Column as T;
+    let mut q = topic::Entity::find().filter(T::ProposerId.eq(user)).filter(
+        Condition::any()
+            .add(T::HiddenReason.is_not_null())
+            .add(T::Stage.eq(crate::domain::topic::Stage::Proposed.as_str())),
+    );
+    if let Some(c) = community {
+        q = q.filter(T::CommunityCode.eq(c));
+    }
+    if let Some(b) = before {
+        q = q.filter(T::Id.lt(b));
+    }
+    Ok(q.order_by_desc(T::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
 /// What a second did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seconded {
@@ -195,6 +226,8 @@ pub enum Seconded {
         onto_agenda: bool,
     },
     Already,
+    /// The topic no longer collects seconds.
+    Closed,
 }
 
 /// Adds a second and, when the count reaches `threshold`, moves the topic
@@ -226,11 +259,22 @@ pub async fn second<C: ConnectionTrait + TransactionTrait>(
         }
         Err(e) => return Err(e),
     }
-    topic::Entity::update_many()
+    // Counted only while the topic still collects seconds (not hidden or
+    // taken up meanwhile): the check the service made, made again under the
+    // write.
+    let counted = topic::Entity::update_many()
         .col_expr(T::Seconds, Expr::col(T::Seconds).add(1))
         .filter(T::Id.eq(topic_id))
+        .filter(T::Stage.is_in([from, to]))
+        .filter(T::HiddenReason.is_null())
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected
+        == 1;
+    if !counted {
+        txn.rollback().await?;
+        return Ok(Seconded::Closed);
+    }
     let moved = topic::Entity::update_many()
         .col_expr(T::Stage, Expr::value(to))
         .col_expr(T::AgendaAt, Expr::value(now))
@@ -268,6 +312,8 @@ pub enum Ballot {
     Already,
     /// No such option on this topic.
     NoOption,
+    /// The vote is not open (closed, published or hidden meanwhile).
+    Closed,
 }
 
 /// Counts a ballot: records the voter's key (unique per topic) and adds one
@@ -282,12 +328,19 @@ pub async fn vote<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<Ballot, DbErr> {
     let txn = db.begin().await?;
     // The first statement writes, so SQLite takes the write lock at once.
+    // Turnout keeps the day only: an exact time beside a live tally would
+    // tell a watcher what one voter chose.
+    let day = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc())
+        .unwrap_or(now);
     let added = topic_voter::ActiveModel {
         topic_id: Set(topic_id),
         voter_key: Set(voter_key.to_string()),
         paper: Set(entered_by.is_some()),
         entered_by: Set(entered_by),
-        at: Set(now),
+        at: Set(day),
         ..Default::default()
     }
     .insert(&txn)
@@ -299,6 +352,24 @@ pub async fn vote<C: ConnectionTrait + TransactionTrait>(
             return Ok(Ballot::Already);
         }
         Err(e) => return Err(e),
+    }
+    // The window and the stage, checked again under the write: a ballot
+    // that meets a publish or a hide lands before it or not at all.
+    use topic::Column as T;
+    let open = topic::Entity::update_many()
+        .col_expr(T::Votes, Expr::col(T::Votes).add(1))
+        .filter(T::Id.eq(topic_id))
+        .filter(T::Stage.eq(crate::domain::topic::Stage::Voting.as_str()))
+        .filter(T::HiddenReason.is_null())
+        .filter(T::OpensAt.lte(now))
+        .filter(T::ClosesAt.gt(now))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !open {
+        txn.rollback().await?;
+        return Ok(Ballot::Closed);
     }
     use topic_option::Column as O;
     let counted = topic_option::Entity::update_many()
@@ -313,12 +384,6 @@ pub async fn vote<C: ConnectionTrait + TransactionTrait>(
         txn.rollback().await?;
         return Ok(Ballot::NoOption);
     }
-    use topic::Column as T;
-    topic::Entity::update_many()
-        .col_expr(T::Votes, Expr::col(T::Votes).add(1))
-        .filter(T::Id.eq(topic_id))
-        .exec(&txn)
-        .await?;
     txn.commit().await?;
     Ok(Ballot::Counted)
 }
@@ -450,6 +515,10 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
         }
     };
     let mut u = u.filter(T::Id.eq(id)).filter(T::Stage.eq(from));
+    if let StepWrite::Progress { progress, .. } = w {
+        // Two updates read the same progress: the lower one does not land.
+        u = u.filter(T::Progress.lte(*progress));
+    }
     if !matches!(w, StepWrite::Hide { .. }) {
         u = u.filter(T::HiddenReason.is_null());
     }
@@ -494,6 +563,24 @@ pub async fn step<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
+/// The seconding thresholds these communities set (the others keep the default).
+pub async fn thresholds_of(
+    db: &impl ConnectionTrait,
+    communities: &[String],
+) -> Result<Vec<(String, i32)>, DbErr> {
+    if communities.is_empty() {
+        return Ok(Vec::new());
+    }
+    topic_threshold::Entity::find()
+        .filter(topic_threshold::Column::CommunityCode.is_in(communities.to_vec()))
+        .select_only()
+        .column(topic_threshold::Column::CommunityCode)
+        .column(topic_threshold::Column::Threshold)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// The community's seconding threshold, if it set one.
 pub async fn threshold_of(
     db: &impl ConnectionTrait,
@@ -523,15 +610,54 @@ pub async fn set_threshold(
     .insert(db)
     .await;
     match added {
-        Ok(_) => Ok(()),
+        Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
             topic_threshold::Entity::update_many()
                 .col_expr(topic_threshold::Column::Threshold, Expr::value(n))
                 .filter(topic_threshold::Column::CommunityCode.eq(community))
                 .exec(db)
                 .await?;
-            Ok(())
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
     }
+    Ok(())
+}
+
+/// Moves the community's topics that have `n` seconds or more onto the
+/// agenda (a lowered threshold); answers their ids and titles.
+pub async fn onto_agenda_at(
+    db: &impl ConnectionTrait,
+    community: &str,
+    n: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    use crate::domain::topic::Stage;
+    use topic::Column as T;
+    let due: Vec<(i64, String)> = topic::Entity::find()
+        .filter(T::CommunityCode.eq(community))
+        .filter(T::Stage.eq(Stage::Seconding.as_str()))
+        .filter(T::HiddenReason.is_null())
+        .filter(T::Seconds.gte(n))
+        .select_only()
+        .column(T::Id)
+        .column(T::Title)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut moved = Vec::new();
+    for (id, title) in due {
+        let done = topic::Entity::update_many()
+            .col_expr(T::Stage, Expr::value(Stage::Agenda.as_str()))
+            .col_expr(T::AgendaAt, Expr::value(now))
+            .filter(T::Id.eq(id))
+            .filter(T::Stage.eq(Stage::Seconding.as_str()))
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+        if done {
+            moved.push((id, title));
+        }
+    }
+    Ok(moved)
 }
