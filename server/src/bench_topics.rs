@@ -5,7 +5,8 @@
 //! topic list's first page at `--clients` concurrent callers (service layer,
 //! no HTTP).
 
-use crate::bench_cases::{city, load};
+use crate::bench_cases::{city, load, viewer};
+use app::domain::auth::{Role, Scope};
 
 use app::backend::services::topics;
 use app::backend::store::topics::{self as db, NewTopicRow, StepWrite};
@@ -145,16 +146,60 @@ pub async fn run(grids: usize, count: usize, votes: usize, clients: usize) -> Re
 
     println!("{clients} concurrent callers, 40 calls each; first page (20 topics), newest first:");
     let community = communities[0].clone();
-    for (name, filter) in [
-        ("topic list, all communities", None),
-        ("topic list, one community", Some(community)),
+    // A guest and a signed-in resident read the cached public page (the
+    // resident's own unpublished topics are one indexed query more); a
+    // community admin reads their communities' whole list, uncached.
+    let resident = viewer(2_000_000, Role::Resident, Scope::None);
+    let admin = viewer(
+        2_000_001,
+        Role::CommunityAdmin,
+        Scope::Community(community.clone()),
+    );
+    for (name, who, filter) in [
+        ("guest, all communities", None, None),
+        ("guest, one community", None, Some(community.clone())),
+        ("resident, all communities", Some(resident.clone()), None),
+        (
+            "community admin, own community",
+            Some(admin),
+            Some(community.clone()),
+        ),
     ] {
         let state = state.clone();
         load(name, clients, 40, move |_| {
-            let (state, filter) = (state.clone(), filter.clone());
-            async move { topics::list(&state, None, filter, None).await.is_ok() }
+            let (state, filter, who) = (state.clone(), filter.clone(), who.clone());
+            async move {
+                topics::list(&state, who.as_ref(), filter, None)
+                    .await
+                    .is_ok()
+            }
         })
         .await;
+    }
+    // The public page while topics change stage 20 times a second (every
+    // change forgets the cached pages): the figure for a busy city.
+    {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (state, stop) = (state.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    state.forget_topic_pages();
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            })
+        };
+        let reader = state.clone();
+        load("guest, all, 20 changes/s", clients, 400, move |_| {
+            let state = reader.clone();
+            async move {
+                tokio::task::yield_now().await;
+                topics::list(&state, None, None, None).await.is_ok()
+            }
+        })
+        .await;
+        stop.store(true, Ordering::Relaxed);
+        let _ = writer.await;
     }
     let _ = std::fs::remove_dir_all(crate::bench_cases::bench_dir());
     Ok(())

@@ -222,6 +222,11 @@ impl AppState {
         self.atlas.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// Forgets the cached topic list pages (a bench simulating changes).
+    pub fn forget_topic_pages(&self) {
+        self.topic_cache.clear();
+    }
+
     /// Rebuilds the snapshot after boundaries or rosters changed.
     pub async fn refresh_atlas(&self) -> Result<(), StoreError> {
         let _one_at_a_time = self.rebuild.lock().await;

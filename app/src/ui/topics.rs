@@ -74,7 +74,8 @@ crate::ui::i18n::texts! { Tp {
     Publish => "公布表决结果", "Publish the result";
     AddProgress => "更新落实进度", "Update progress";
     Note => "进展说明", "Note";
-    Threshold => "本社区列入议程所需附议人数", "Seconds this community's topics need";
+    Threshold => "列入议程所需附议人数", "Seconds a topic needs for the agenda";
+    ThresholdN => "附议人数", "Seconds";
     Save => "保存", "Save";
     Saved => "已保存。", "Saved.";
     Back => "全部议题", "All topics";
@@ -86,14 +87,15 @@ pub fn TopicsPage() -> impl IntoView {
     let session = use_session();
     let community = RwSignal::new(String::new());
     let pages = RwSignal::new(Vec::<TopicLine>::new());
-    let before = RwSignal::new(None::<i64>);
+    // The cursor belongs to the community it was taken in: a new community
+    // starts from the first page at once.
+    let before = RwSignal::new(None::<(String, i64)>);
     let done = RwSignal::new(false);
     let page = LocalResource::new(move || {
         let c = community.get();
-        let b = before.get();
+        let b = before.get().filter(|(bc, _)| *bc == c).map(|(_, id)| id);
         async move { topics(Some(c).filter(|c| !c.is_empty()), b).await }
     });
-    // A new community starts the list again.
     Effect::new(move |prev: Option<String>| {
         let c = community.get();
         if prev.is_some_and(|p| p != c) {
@@ -127,7 +129,10 @@ pub fn TopicsPage() -> impl IntoView {
             </ul>
             {move || (page.get().is_some() && pages.with(Vec::is_empty)).then(|| view! { <p class="notice">{tr(Tp::Empty)}</p> })}
             <Show when=move || !done.get() && !pages.with(Vec::is_empty)>
-                <button type="button" on:click=move |_| before.set(pages.with_untracked(|p| p.last().map(|t| t.id)))>{tr(Tp::More)}</button>
+                <button type="button" on:click=move |_| {
+                    let last = pages.with_untracked(|p| p.last().map(|t| t.id));
+                    before.set(last.map(|id| (community.get_untracked(), id)));
+                }>{tr(Tp::More)}</button>
             </Show>
             {move || match session.current() {
                 None => view! { <SignInPrompt/> }.into_any(),
@@ -229,7 +234,9 @@ fn ThresholdForm() -> impl IntoView {
         }>
             <h2>{tr(Tp::Threshold)}</h2>
             <label><span>{tr(T::Community)}</span><CommunitySelect value=community/></label>
-            <input type="number" inputmode="numeric" min="1" max="500" bind:value=n data-testid="threshold"/>
+            <label><span>{tr(Tp::ThresholdN)}</span>
+                <input type="number" inputmode="numeric" min="1" max="500" bind:value=n data-testid="threshold"/>
+            </label>
             <ErrorLine error/>
             {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="notice">{tr(Tp::Saved)}</p> })}
             <button type="submit" disabled=move || save.pending().get()>{tr(Tp::Save)}</button>
