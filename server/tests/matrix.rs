@@ -62,6 +62,9 @@ const MARK_WISH: &str = "MX待审心愿";
 const ADDRESS: &str = "MX幸福里3号楼2单元301";
 /// The hotline caller's number (staff of the place only).
 const HOTLINE_PHONE: &str = "13912340000";
+/// The demo company 1 (the demo company account's) and its contact phone.
+const DEMO_COMPANY: &str = "泉城红心物业服务有限公司";
+const COMPANY_PHONE: &str = "0531-86001001";
 /// Calls in flight at once (all cells of one variant run together).
 const CONCURRENCY: usize = 4;
 
@@ -474,6 +477,37 @@ const SERVER_FNS: &[Row] = &[
         "/api/topic_threshold",
         &[v("demo community", Inside(AREA_ADMINS))]
     ),
+    // 物业联盟: the public list never carries a contact; a company's desk
+    // (its tasks, figures and the contact phone) is for its own staff and
+    // the street keeping it; the street keeps records, gives compounds of
+    // its own area and opens staff accounts.
+    post!("/api/alliance", &[v("-", Everyone)]),
+    post!(
+        "/api/company_desk",
+        &[seen(
+            "the demo company",
+            Inside(&[CO, SA, SYS]),
+            Inside(&[CO, SA, SYS])
+        )],
+    ),
+    post!(
+        "/api/save_company",
+        &[
+            v("the demo company's record", Inside(&[SA, SYS])),
+            v("a new company in the demo street", Inside(&[SA, SYS])),
+        ],
+    ),
+    post!(
+        "/api/assign_compound",
+        &[v(
+            "the demo company's compound in the demo grid",
+            Inside(&[SA, SYS])
+        )],
+    ),
+    post!(
+        "/api/add_company_staff",
+        &[v("staff of the demo company", Inside(&[SA, SYS]))],
+    ),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
     post!("/api/unread_notices", &[v("-", SignedIn)]),
@@ -878,6 +912,22 @@ fn spot_of(app: &TestApp, company: i64) -> (f64, f64) {
     panic!("no compound of company {company} in the demo grid")
 }
 
+/// The compound `company` manages in the demo grid.
+async fn compound_of(app: &TestApp, company: i64) -> i64 {
+    let grid = app
+        .state
+        .atlas()
+        .region_id(DEMO_GRID)
+        .expect("the demo grid");
+    app::backend::store::geography::compounds(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.grid_id == grid && c.company_id == Some(company))
+        .expect("a compound of the demo company in the demo grid")
+        .id
+}
+
 /// The objects the cells aim at, all in the demo area.
 #[derive(Default)]
 struct Targets {
@@ -886,6 +936,9 @@ struct Targets {
     top_category: i64,
     department_id: i64,
     company_spot: (f64, f64),
+    /// The demo company and its compound in the demo grid.
+    company: i64,
+    compound: i64,
     private_case: i64,
     board_case: i64,
     company_case: i64,
@@ -1022,6 +1075,8 @@ impl Ctx {
             | ("/api/grid_page", _)
             | ("/api/grid_poster", _)
             | ("/api/v1/grids.geojson", _) => Some(phone_of(INS).into()),
+            // A company's contact: its desk only, never the public list.
+            ("/api/alliance", _) | ("/api/company_desk", _) => Some(COMPANY_PHONE.into()),
             // Account lists mask phones.
             ("/api/list_accounts", _) => Some(phone_of(GW).into()),
             // A member's ID number in full: only a reveal, by staff of the
@@ -1361,6 +1416,8 @@ async fn setup(backend: Backend) -> Ctx {
         t: Targets {
             unit,
             company_spot: spot_of(&app, company),
+            company,
+            compound: compound_of(&app, company).await,
             ..Default::default()
         },
         app,
@@ -2206,6 +2263,43 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 c,
                 "topic_step",
                 json!({"id": t.topic_review, "step": "approve"}),
+            )
+            .await
+        }
+        ("/api/alliance", _) => ctx.form(c, "alliance", none).await,
+        ("/api/company_desk", _) => {
+            ctx.form(c, "company_desk", &[("id", id(t.company))]).await
+        }
+        ("/api/save_company", _) => {
+            let (company, name) = match what {
+                "the demo company's record" => (Some(t.company), DEMO_COMPANY.to_string()),
+                _ => (None, format!("矩阵物业{n}")),
+            };
+            ctx.json(
+                c,
+                "save_company",
+                json!({"company": {"id": company, "name": name, "alliance": true, "party_org": "泉城红心物业党支部", "contact_name": "周经理", "contact_phone": COMPANY_PHONE, "street_code": DEMO_STREET}}),
+            )
+            .await
+        }
+        ("/api/assign_compound", _) => {
+            // Already the company's: an allowed caller changes nothing.
+            ctx.form(
+                c,
+                "assign_compound",
+                &[
+                    ("company", id(t.company)),
+                    ("compound", id(t.compound)),
+                    ("manage", "true".to_string()),
+                ],
+            )
+            .await
+        }
+        ("/api/add_company_staff", _) => {
+            ctx.json(
+                c,
+                "add_company_staff",
+                json!({"staff": {"company_id": t.company, "phone": fresh_phone(), "name": format!("矩阵物业员{n}"), "password": PASSWORD}}),
             )
             .await
         }

@@ -2,6 +2,7 @@
 //! service, and maps the result; the rules live in `domain` and `backend`.
 
 pub mod account;
+pub mod alliance;
 pub mod assessment;
 pub mod audit;
 pub mod auth;

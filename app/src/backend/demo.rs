@@ -458,15 +458,51 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         }
     };
 
+    // The three companies' records are kept by the first street; two are
+    // in the alliance, with the party branch each joined.
     let companies = [
-        ("泉城红心物业服务有限公司", true, "QCHX"),
-        ("舜华物业管理有限公司", true, "SHWY"),
-        ("历山物业服务有限公司", false, "LSWY"),
+        (
+            "泉城红心物业服务有限公司",
+            true,
+            "QCHX",
+            "泉城红心物业党支部",
+            "周经理",
+            "0531-86001001",
+        ),
+        (
+            "舜华物业管理有限公司",
+            true,
+            "SHWY",
+            "红色物业联盟第一联合党支部",
+            "吴经理",
+            "0531-86001002",
+        ),
+        (
+            "历山物业服务有限公司",
+            false,
+            "LSWY",
+            "",
+            "郑经理",
+            "0531-86001003",
+        ),
     ];
     let mut company_ids = Vec::new();
-    for (name, alliance, code) in companies {
+    for (name, alliance, code, party_org, contact, phone) in companies {
         let id = geography::insert_company(db, name, alliance).await?;
         geography::set_company_code(db, id, code).await?;
+        super::store::alliance::save_company(
+            db,
+            &crate::domain::alliance::CompanyForm {
+                id: Some(id),
+                name: name.into(),
+                alliance,
+                party_org: party_org.into(),
+                contact_name: contact.into(),
+                contact_phone: phone.into(),
+                street_code: format!("{DISTRICT_CODE}-001"),
+            },
+        )
+        .await?;
         company_ids.push(id);
     }
     let units = [

@@ -64,10 +64,13 @@ pub enum AuditAction {
     /// A community step on a deliberation topic (review, meeting, result,
     /// progress, threshold) or a paper ballot entered by staff.
     TopicStep,
+    /// A property company's record kept, or a compound given to a company
+    /// (物业联盟).
+    CompanyKept,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -93,6 +96,7 @@ impl AuditAction {
         AuditAction::HouseholdChanged,
         AuditAction::BoundaryChanged,
         AuditAction::TopicStep,
+        AuditAction::CompanyKept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +126,7 @@ impl AuditAction {
             AuditAction::HouseholdChanged => "household_changed",
             AuditAction::BoundaryChanged => "boundary_changed",
             AuditAction::TopicStep => "topic_step",
+            AuditAction::CompanyKept => "company_kept",
         }
     }
 
@@ -156,6 +161,7 @@ impl AuditAction {
             AuditAction::HouseholdChanged => ("维护人房信息", "Household record changed"),
             AuditAction::BoundaryChanged => ("调整网格边界", "Grid boundary changed"),
             AuditAction::TopicStep => ("议事协商", "Deliberation step"),
+            AuditAction::CompanyKept => ("物业联盟维护", "Property company kept"),
         };
         lang.pick(zh, en)
     }

@@ -155,6 +155,14 @@ pub enum Field {
     /// The case or project of the three lists a decision is carried out by.
     LinkedCase,
     LinkedProject,
+    /// A property company's contact person (联系人).
+    ContactName,
+    /// The street that keeps a record.
+    Street,
+    /// A property company.
+    Company,
+    /// A compound (小区).
+    Compound,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -375,6 +383,10 @@ impl Field {
             Field::Topic => "topic",
             Field::LinkedCase => "linked_case",
             Field::LinkedProject => "linked_project",
+            Field::ContactName => "contact_name",
+            Field::Street => "street",
+            Field::Company => "company",
+            Field::Compound => "compound",
         }
     }
 
@@ -438,6 +450,10 @@ impl Field {
             Field::Topic => ("议题", "Topics"),
             Field::LinkedCase => ("关联事件", "Linked case"),
             Field::LinkedProject => ("关联项目", "Linked project"),
+            Field::ContactName => ("联系人", "Contact"),
+            Field::Street => ("街道", "Street"),
+            Field::Company => ("物业公司", "Property company"),
+            Field::Compound => ("小区", "Compound"),
         };
         lang.pick(zh, en)
     }
@@ -1214,6 +1230,10 @@ mod tests {
             Field::Assisting,
             Field::RequiredBy,
             Field::Report,
+            Field::ContactName,
+            Field::Street,
+            Field::Company,
+            Field::Compound,
         ];
         let codes: HashSet<&str> = fields.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), fields.len());

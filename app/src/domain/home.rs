@@ -138,6 +138,9 @@ pub enum Shortcut {
     Dashboard,
     /// 议事协商: everyone proposes, seconds and votes; the community runs it.
     Topics,
+    /// 物业联盟: a company's staff open their desk; street and system admins
+    /// keep the companies.
+    Alliance,
     /// 服务: dual reporting, the service record, the wish lists.
     Service,
     /// 管理: admins who hand out roles (community, street, system).
@@ -155,6 +158,7 @@ impl Shortcut {
             Shortcut::MyHome => "my_home",
             Shortcut::Dashboard => "dashboard",
             Shortcut::Topics => "topics",
+            Shortcut::Alliance => "alliance",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
         }
@@ -169,6 +173,7 @@ impl Shortcut {
             Shortcut::Households | Shortcut::MyHome => "/households",
             Shortcut::Dashboard => "/dashboard",
             Shortcut::Topics => "/topics",
+            Shortcut::Alliance => "/alliance",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
         }
@@ -196,6 +201,11 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
         out.push(Shortcut::Dashboard);
     }
     out.push(Shortcut::Topics);
+    if policy::company_of(grants).is_some()
+        || policy::company_streets(grants).is_none_or(|s| !s.is_empty())
+    {
+        out.push(Shortcut::Alliance);
+    }
     out.push(Shortcut::Service);
     if policy::opens_admin(grants) {
         out.push(Shortcut::Admin);
@@ -258,6 +268,16 @@ mod tests {
         assert!(community.contains(&Shortcut::Cases) && community.contains(&Shortcut::Admin));
         let admin = shortcuts(&g(Role::SystemAdmin, Scope::Everywhere));
         assert!(admin.contains(&Shortcut::Admin));
+        // 物业联盟: the company's staff and the streets keeping companies.
+        assert!(admin.contains(&Shortcut::Alliance));
+        assert!(
+            shortcuts(&g(Role::PropertyCompany, Scope::Company(1))).contains(&Shortcut::Alliance)
+        );
+        assert!(shortcuts(&g(Role::StreetAdmin, Scope::Street("S1".into())))
+            .contains(&Shortcut::Alliance));
+        assert!(
+            !community.contains(&Shortcut::Alliance) && !resident.contains(&Shortcut::Alliance)
+        );
         let member = shortcuts(&g(Role::PartyMember, Scope::Unit(1)));
         assert!(!member.contains(&Shortcut::Cases) && !member.contains(&Shortcut::Admin));
     }

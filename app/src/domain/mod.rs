@@ -21,6 +21,7 @@ macro_rules! names {
 
 pub mod activity;
 pub mod alarm;
+pub mod alliance;
 pub mod assessment;
 pub mod audit;
 pub mod auth;

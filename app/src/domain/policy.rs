@@ -65,6 +65,54 @@ pub fn company_of(grants: &[Grant]) -> Option<i64> {
     })
 }
 
+// ------------------------------------------------------------- alliance
+
+/// Keeping a property company's record (物业联盟): system admins, and the
+/// admins of the street that keeps it. A record kept by no street (made
+/// before streets kept them) is a system admin's.
+pub fn may_keep_company(grants: &[Grant], street: Option<&str>) -> bool {
+    is_system_admin(grants)
+        || street.is_some_and(|s| {
+            holds_at(
+                grants,
+                &[Role::StreetAdmin],
+                &Place {
+                    street: Some(s.to_string()),
+                    ..Place::default()
+                },
+            )
+        })
+}
+
+/// A company's desk (its tasks, figures, contact and staff): its own
+/// staff, and whoever keeps its record.
+pub fn may_see_company_desk(grants: &[Grant], company: i64, street: Option<&str>) -> bool {
+    company_of(grants) == Some(company) || may_keep_company(grants, street)
+}
+
+/// Which company manages a compound is decided where the compound lies: by
+/// the admins of its street (and system admins).
+pub fn may_assign_compound(grants: &[Grant], compound: &Place) -> bool {
+    holds_at(grants, &[Role::StreetAdmin, Role::SystemAdmin], compound)
+}
+
+/// The streets where these grants add companies; `None` means every street
+/// (a system admin).
+pub fn company_streets(grants: &[Grant]) -> Option<Vec<String>> {
+    if is_system_admin(grants) {
+        return None;
+    }
+    Some(
+        grants
+            .iter()
+            .filter_map(|g| match (g.role, &g.scope) {
+                (Role::StreetAdmin, Scope::Street(s)) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 // ---------------------------------------------------------------- cases
 
 /// On the public board (公开栏): the reporter ticked 公开, and the case is
@@ -679,6 +727,36 @@ mod tests {
 
     fn g(role: Role, scope: Scope) -> Vec<Grant> {
         vec![Grant::new(role, scope).unwrap()]
+    }
+
+    #[test]
+    fn a_company_record_is_its_streets_and_its_desk_also_its_staffs() {
+        let street = g(Role::StreetAdmin, Scope::Street("S1".into()));
+        let other = g(Role::StreetAdmin, Scope::Street("S2".into()));
+        let sys = g(Role::SystemAdmin, Scope::Everywhere);
+        let staff = g(Role::PropertyCompany, Scope::Company(7));
+        let community = g(Role::CommunityAdmin, Scope::Community("C1".into()));
+        assert!(may_keep_company(&street, Some("S1")));
+        assert!(!may_keep_company(&other, Some("S1")));
+        assert!(!may_keep_company(&street, None));
+        assert!(may_keep_company(&sys, None));
+        assert!(!may_keep_company(&staff, Some("S1")));
+        assert!(!may_keep_company(&community, Some("S1")));
+        assert!(may_see_company_desk(&staff, 7, Some("S1")));
+        assert!(!may_see_company_desk(&staff, 8, Some("S1")));
+        assert!(may_see_company_desk(&street, 8, Some("S1")));
+        assert!(!may_see_company_desk(&other, 8, Some("S1")));
+        let compound = Place {
+            grid: Some("G1".into()),
+            community: Some("C1".into()),
+            street: Some("S1".into()),
+        };
+        assert!(may_assign_compound(&street, &compound));
+        assert!(!may_assign_compound(&other, &compound));
+        assert!(!may_assign_compound(&community, &compound));
+        assert_eq!(company_streets(&street), Some(vec!["S1".to_string()]));
+        assert_eq!(company_streets(&sys), None);
+        assert_eq!(company_streets(&staff), Some(vec![]));
     }
 
     #[test]

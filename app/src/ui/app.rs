@@ -143,6 +143,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households") view={Lazy::<HouseholdsRoute>::new()}/>
                     <Route path=path!("/topics") view={Lazy::<TopicsRoute>::new()}/>
                     <Route path=path!("/topics/:id") view={Lazy::<TopicRoute>::new()}/>
+                    <Route path=path!("/alliance") view={Lazy::<AllianceRoute>::new()}/>
+                    <Route path=path!("/alliance/:id") view={Lazy::<CompanyRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -35,6 +35,7 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::MyHome => T::NavMyHome,
         Shortcut::Dashboard => T::NavDashboard,
         Shortcut::Topics => T::NavTopics,
+        Shortcut::Alliance => T::NavAlliance,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,
     }

@@ -145,6 +145,7 @@ texts! { T {
     Restore => "恢复", "Restore";
     NavService => "服务", "Service";
     NavTopics => "议事", "Topics";
+    NavAlliance => "物业联盟", "Alliance";
     NavNotices => "消息", "Inbox";
     WallTitle => "微心愿墙", "Wish wall";
     PostWish => "我要许愿", "Post a wish";

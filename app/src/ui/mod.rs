@@ -1,6 +1,7 @@
 //! Components and pages. They render and call server functions; nothing more.
 
 pub mod admin;
+pub mod alliance;
 pub mod app;
 pub mod audit;
 pub mod auth;

@@ -68,6 +68,8 @@ lazy_pages! {
     NoticesRoute => super::notices::NoticesPage,
     TopicsRoute => super::topics::TopicsPage,
     TopicRoute => super::topics::TopicPage,
+    AllianceRoute => super::alliance::AlliancePage,
+    CompanyRoute => super::alliance::CompanyPage,
 }
 
 /// Starts preloading once the page has settled (`settled`: it never competes with

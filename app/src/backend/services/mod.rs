@@ -1,6 +1,7 @@
 //! Use cases: each checks who is asking, then reads or writes through the store.
 
 pub mod activities;
+pub mod alliance;
 pub mod assessment;
 pub mod audit;
 pub mod auth;

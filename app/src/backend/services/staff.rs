@@ -98,7 +98,39 @@ pub async fn create_account(
     ) {
         return Err(AppError::Forbidden);
     }
-    let reg = Registration::new(&form.phone, &form.password, &form.name);
+    let grant = Grant::new(form.role, scope)
+        .ok_or(AppError::invalid(Field::Scope, InputProblem::Unknown))?;
+    if form.position.is_some() && form.role.scope_kind() != ScopeKind::Grid {
+        return Err(AppError::invalid(Field::Position, InputProblem::Unknown));
+    }
+    let id = open_account(
+        state,
+        viewer,
+        (&form.phone, &form.name, &form.password),
+        grant,
+        place.street.clone(),
+    )
+    .await?;
+    if let (Some(position), Some(grid)) = (form.position, place.grid.as_deref()) {
+        let grid_id = state.atlas().region_id(grid).ok_or(AppError::NotFound)?;
+        geography::add_staff(&state.db, grid_id, id, position, "", false).await?;
+        state.refresh_atlas().await?;
+    }
+    Ok(())
+}
+
+/// Opens an account holding one staff grant, after the registration rules
+/// every account meets; audited with the street it lies in. A phone
+/// already registered answers `PhoneTaken`. The caller has checked
+/// that `viewer` may hand the grant out.
+pub(super) async fn open_account(
+    state: &AppState,
+    viewer: &Viewer,
+    (phone, name, password): (&str, &str, &str),
+    grant: Grant,
+    street: Option<String>,
+) -> Result<i64, AppError> {
+    let reg = Registration::new(phone, password, name);
     reg.validate().map_err(|e| {
         from_validation(
             &e,
@@ -109,11 +141,6 @@ pub async fn create_account(
             ],
         )
     })?;
-    let grant = Grant::new(form.role, scope)
-        .ok_or(AppError::invalid(Field::Scope, InputProblem::Unknown))?;
-    if form.position.is_some() && form.role.scope_kind() != ScopeKind::Grid {
-        return Err(AppError::invalid(Field::Position, InputProblem::Unknown));
-    }
     let hash = password::hash(reg.password)
         .await
         .map_err(|e| internal(e))?;
@@ -130,16 +157,11 @@ pub async fn create_account(
         state,
         viewer,
         AuditAction::AccountCreated,
-        Target::new("user", id).in_street(place.street.clone()),
-        format!("{} {}", form.role.as_str(), grant_scope_text(&grant)),
+        Target::new("user", id).in_street(street),
+        format!("{} {}", grant.role.as_str(), grant_scope_text(&grant)),
     )
     .await?;
-    if let (Some(position), Some(grid)) = (form.position, place.grid.as_deref()) {
-        let grid_id = state.atlas().region_id(grid).ok_or(AppError::NotFound)?;
-        geography::add_staff(&state.db, grid_id, id, position, "", false).await?;
-        state.refresh_atlas().await?;
-    }
-    Ok(())
+    Ok(id)
 }
 
 fn grant_scope_text(grant: &Grant) -> String {

@@ -58,7 +58,7 @@ impl CaseSet {
     }
 }
 
-async fn query(
+pub(super) async fn query(
     db: &impl ConnectionTrait,
     text: &str,
     values: Vec<Value>,
@@ -72,7 +72,7 @@ async fn query(
     .await
 }
 
-fn int(r: &QueryResult, col: &str) -> Result<u64, DbErr> {
+pub(super) fn int(r: &QueryResult, col: &str) -> Result<u64, DbErr> {
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0).max(0) as u64)
 }
 

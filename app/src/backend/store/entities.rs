@@ -48,6 +48,17 @@ pub mod property_company {
         /// trust migration; older rows have none until an admin sets one).
         #[sea_orm(nullable)]
         pub code: Option<String>,
+        /// The street that keeps the record (its admins edit it).
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        /// 党组织.
+        #[sea_orm(nullable)]
+        pub party_org: Option<String>,
+        /// The contact (for the street and the company only).
+        #[sea_orm(nullable)]
+        pub contact_name: Option<String>,
+        #[sea_orm(nullable)]
+        pub contact_phone: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

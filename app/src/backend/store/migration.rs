@@ -30,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(Households),
             Box::new(BoundaryVersions),
             Box::new(Deliberation),
+            Box::new(Alliance),
         ]
     }
 }
@@ -1476,5 +1477,58 @@ impl MigrationTrait for Deliberation {
             manager.get_connection().execute_unprepared(sql).await?;
         }
         Ok(())
+    }
+}
+
+/// The red-property alliance (issue 11): a company's record is kept by a
+/// street and carries its party organisation and a contact (private to the
+/// street and the company). Companies that manage compounds already are
+/// given the street of their first compound; the rest wait for a system
+/// admin.
+struct Alliance;
+
+impl MigrationName for Alliance {
+    fn name(&self) -> &str {
+        "m20261208_000001_alliance"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Alliance {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["street_code", "party_org", "contact_name", "contact_phone"] {
+            add_column(
+                manager,
+                "property_companies",
+                ColumnDef::new(Alias::new(name)).string().null(),
+            )
+            .await?;
+        }
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE property_companies SET street_code = (\
+                 SELECT s.code FROM compounds c \
+                 JOIN regions g ON g.id = c.grid_id \
+                 JOIN regions m ON m.id = g.parent_id \
+                 JOIN regions s ON s.id = m.parent_id \
+                 WHERE c.company_id = property_companies.id ORDER BY c.id LIMIT 1) \
+                 WHERE street_code IS NULL",
+            )
+            .await?;
+        // The company figures read a company's own tasks on one index.
+        indexes(
+            manager,
+            &[(
+                "idx_cases_company_level",
+                "cases",
+                &["company_id", "level", "status"],
+            )],
+        )
+        .await
     }
 }

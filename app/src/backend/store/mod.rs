@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod alliance;
 pub mod assessment;
 pub mod audit;
 pub mod boundaries;
