@@ -264,6 +264,124 @@ async fn a_street_keeps_its_companies_and_the_public_sees_no_contact(backend: Ba
         .await
         .unwrap();
     assert_eq!(lines.len(), 5, "two added, one edited, two compound moves");
+    let edit_line = lines
+        .iter()
+        .find(|l| l.detail.starts_with("edited"))
+        .expect("the edit's line");
+    // The edit sent a shorter name, another branch, contact and phone.
+    assert_eq!(
+        edit_line.detail, "edited: name, party_org, contact_name, contact_phone",
+        "names of fields, never their values"
+    );
+}
+
+/// A spot in grid `code` inside a compound of `company`.
+fn spot_in(app: &TestApp, code: &str, company: i64) -> (f64, f64) {
+    let atlas = app.state.atlas();
+    let [lat0, lng0, lat1, lng1] = atlas.bbox_of(code).expect("the grid");
+    for i in 0..=80 {
+        for j in 0..=80 {
+            let (lat, lng) = (
+                lat0 + (lat1 - lat0) * i as f64 / 80.0,
+                lng0 + (lng1 - lng0) * j as f64 / 80.0,
+            );
+            if atlas.company_at(code, lat, lng) == Some(company) {
+                return (lat, lng);
+            }
+        }
+    }
+    panic!("no compound of company {company} in {code}")
+}
+
+async fn a_keeper_sees_the_tasks_of_its_own_area_only(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let staff = app.signed_in(phone_of(Role::PropertyCompany)).await;
+    let street = app.signed_in(phone_of(Role::StreetAdmin)).await;
+    let system = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let own = must(app.call(&staff, "alliance", &[]).await, "alliance")["own"]
+        .as_i64()
+        .unwrap();
+
+    // A system admin gives the company (kept by the first street) a
+    // compound in the second street.
+    let sys_desk = must(desk(&app, &system, own).await, "desk");
+    let far = sys_desk["assignable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["grid_code"].as_str().unwrap().starts_with(OTHER_STREET))
+        .expect("a compound in the second street")
+        .clone();
+    let (compound, grid) = (
+        far["id"].as_i64().unwrap(),
+        far["grid_code"].as_str().unwrap(),
+    );
+    // The street keeping the record may not give away another street's compound.
+    assert_eq!(
+        assign(&app, &street, own, compound, true).await.0,
+        StatusCode::FORBIDDEN
+    );
+    must(assign(&app, &system, own, compound, true).await, "assign");
+    let grant = Grant::new(Role::GridWorker, Scope::Grid(grid.into())).unwrap();
+    let (_, worker) = app.person("第二街道 网格员", &[grant]).await;
+    let spot = spot_in(&app, grid, own);
+    let case = must(
+        report_case(&app, &resident, spot, "外街小区电梯故障", false).await,
+        "report",
+    );
+    let case = must(
+        act(&app, &worker, &case, json!("confirm"), json!({})).await,
+        "confirm",
+    );
+    let case = must(
+        act(
+            &app,
+            &worker,
+            &case,
+            json!({"dispatch": "company"}),
+            json!({}),
+        )
+        .await,
+        "dispatch to the company",
+    );
+    let listed = |d: &Value| {
+        d["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["case_id"] == case["id"])
+    };
+    assert!(
+        listed(&must(desk(&app, &staff, own).await, "desk")),
+        "its own staff"
+    );
+    assert!(
+        listed(&must(desk(&app, &system, own).await, "desk")),
+        "system admin"
+    );
+    let kept = must(desk(&app, &street, own).await, "desk");
+    assert!(
+        !listed(&kept),
+        "the keeping street does not see a case of another street: {kept}"
+    );
+    assert!(
+        kept["figures"]["open"].as_u64().unwrap() >= 1,
+        "the sums still count it"
+    );
+
+    // A move only lands from the company it was read with.
+    use app::backend::store::alliance as store;
+    assert!(
+        !store::set_compound_company(&app.state.db, compound, Some(own + 1000), None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store::set_compound_company(&app.state.db, compound, Some(own), None)
+            .await
+            .unwrap()
+    );
 }
 
 /// Walks a case reported in the company's compound to the company.
@@ -374,4 +492,5 @@ async fn the_desk_lists_tasks_overdue_first_and_adds_up_results(backend: Backend
 on_both_backends!(
     a_street_keeps_its_companies_and_the_public_sees_no_contact,
     the_desk_lists_tasks_overdue_first_and_adds_up_results,
+    a_keeper_sees_the_tasks_of_its_own_area_only,
 );

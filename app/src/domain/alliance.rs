@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_NAME: usize = 60;
 pub const MAX_PARTY_ORG: usize = 60;
 pub const MAX_CONTACT: usize = 30;
+/// A landline with its area code and extension fits: 0531-86001001-123.
+pub const MAX_PHONE: usize = 20;
 /// Tasks a workspace lists at once (overdue first, then the soonest due).
 pub const MAX_TASKS: u64 = 200;
 
@@ -44,7 +46,9 @@ impl CompanyForm {
             p.push((Field::ContactName, x));
         }
         let phone = self.contact_phone.trim();
-        if !phone.is_empty() && !valid_record_phone(phone) {
+        if phone.chars().count() > MAX_PHONE {
+            p.push((Field::Phone, InputProblem::TooLong));
+        } else if !phone.is_empty() && !valid_record_phone(phone) {
             p.push((Field::Phone, InputProblem::NotPhone));
         }
         if self.street_code.trim().is_empty() {
@@ -175,6 +179,8 @@ pub struct CompanyDesk {
     pub compounds: Vec<CompoundLine>,
     /// Compounds of the keeper's area managed by someone else or nobody.
     pub assignable: Vec<CompoundLine>,
+    /// The streets the keeper may move the record to (code, name).
+    pub streets: Vec<(String, String)>,
     pub staff: Vec<StaffLine>,
     pub figures: CompanyFigures,
     /// Open tasks, overdue first, then the soonest due.

@@ -77,8 +77,54 @@ pub enum ClaimLimitKind {
     GivenBack,
 }
 
+/// A unit-only enum that travels as its variant's name (`"Phone"`), as
+/// serde's derive would send it, with one table of names. The derived
+/// decoder is a string match of its own for every decoder the browser
+/// carries (JSON from text, from bytes…), and every page carries these
+/// enums inside `AppError`: one table keeps them small in the first download.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $t:ident { $($(#[$vm:meta])* $v:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        pub enum $t { $($(#[$vm])* $v,)* }
+
+        impl $t {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$t] = &[$($t::$v),*];
+
+            /// The variant's name, as it travels.
+            pub fn name(self) -> &'static str {
+                match self { $($t::$v => stringify!($v)),* }
+            }
+        }
+
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = String::deserialize(d)?;
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.name() == name)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&name, &[]))
+            }
+        }
+    };
+}
+
+wire_enum! {
 /// Form fields named in validation messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Phone,
     Password,
@@ -159,13 +205,12 @@ pub enum Field {
     ContactName,
     /// The street that keeps a record.
     Street,
-    /// A property company.
-    Company,
     /// A compound (小区).
     Compound,
 }
+}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+wire_enum! {
 pub enum InputProblem {
     Required,
     NotMobile,
@@ -190,6 +235,7 @@ pub enum InputProblem {
     NotPhone,
     /// Not a valid resident ID number (its check character does not match).
     NotIdNumber,
+}
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
@@ -385,7 +431,6 @@ impl Field {
             Field::LinkedProject => "linked_project",
             Field::ContactName => "contact_name",
             Field::Street => "street",
-            Field::Company => "company",
             Field::Compound => "compound",
         }
     }
@@ -452,7 +497,6 @@ impl Field {
             Field::LinkedProject => ("关联项目", "Linked project"),
             Field::ContactName => ("联系人", "Contact"),
             Field::Street => ("街道", "Street"),
-            Field::Company => ("物业公司", "Property company"),
             Field::Compound => ("小区", "Compound"),
         };
         lang.pick(zh, en)
@@ -1193,65 +1237,11 @@ mod tests {
     #[test]
     fn fields_and_problems_have_their_own_snake_case_codes() {
         use std::collections::HashSet;
-        let fields = [
-            Field::Phone,
-            Field::Password,
-            Field::Name,
-            Field::Role,
-            Field::Scope,
-            Field::Position,
-            Field::Duties,
-            Field::Coordinates,
-            Field::Query,
-            Field::File,
-            Field::Description,
-            Field::Category,
-            Field::Rating,
-            Field::Reason,
-            Field::Department,
-            Field::Photo,
-            Field::Title,
-            Field::Story,
-            Field::Value,
-            Field::WantedBy,
-            Field::Community,
-            Field::Unit,
-            Field::PartyOrg,
-            Field::Address,
-            Field::Capacity,
-            Field::Time,
-            Field::Hours,
-            Field::Progress,
-            Field::Note,
-            Field::Place,
-            Field::MergeTarget,
-            Field::Result,
-            Field::Fulfilment,
-            Field::Assisting,
-            Field::RequiredBy,
-            Field::Report,
-            Field::ContactName,
-            Field::Street,
-            Field::Company,
-            Field::Compound,
-        ];
+        let fields = Field::ALL;
         let codes: HashSet<&str> = fields.iter().map(|f| f.code()).collect();
         assert_eq!(codes.len(), fields.len());
         assert!(codes.iter().all(|c| snake_case(c)), "{codes:?}");
-        let problems = [
-            InputProblem::Required,
-            InputProblem::NotMobile,
-            InputProblem::PasswordLength,
-            InputProblem::TooLong,
-            InputProblem::Unknown,
-            InputProblem::OutOfRange,
-            InputProblem::TooLarge,
-            InputProblem::NotImage,
-            InputProblem::TooMany,
-            InputProblem::InPast,
-            InputProblem::Taken,
-            InputProblem::TooManyPixels,
-        ];
+        let problems = InputProblem::ALL;
         let codes: HashSet<&str> = problems.iter().map(|p| p.code()).collect();
         assert_eq!(codes.len(), problems.len());
         assert!(codes.iter().all(|c| snake_case(c)), "{codes:?}");
@@ -1263,6 +1253,32 @@ mod tests {
         let codes: HashSet<&str> = kinds.iter().map(|k| k.code()).collect();
         assert_eq!(codes.len(), kinds.len());
         assert!(codes.iter().all(|c| snake_case(c)), "{codes:?}");
+    }
+
+    #[test]
+    fn fields_and_problems_travel_by_their_variant_names() {
+        for f in Field::ALL {
+            let text = serde_json::to_string(f).unwrap();
+            assert_eq!(text, format!("\"{f:?}\""));
+            assert_eq!(serde_json::from_str::<Field>(&text).unwrap(), *f);
+            assert_eq!(
+                serde_json::from_slice::<Field>(text.as_bytes()).unwrap(),
+                *f
+            );
+        }
+        for p in InputProblem::ALL {
+            let text = serde_json::to_string(p).unwrap();
+            assert_eq!(serde_json::from_str::<InputProblem>(&text).unwrap(), *p);
+        }
+        assert_eq!(
+            serde_json::to_value(AppError::invalid(
+                Field::AfterPhoto,
+                InputProblem::NotIdNumber
+            ))
+            .unwrap(),
+            serde_json::json!({"Invalid": {"field": "AfterPhoto", "problem": "NotIdNumber"}})
+        );
+        assert!(serde_json::from_str::<Field>("\"Nonsense\"").is_err());
     }
 
     #[test]

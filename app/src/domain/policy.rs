@@ -84,10 +84,26 @@ pub fn may_keep_company(grants: &[Grant], street: Option<&str>) -> bool {
         })
 }
 
+/// Whether the user is on the staff of this property company (a user may
+/// answer for several).
+pub fn works_for_company(grants: &[Grant], company: i64) -> bool {
+    grants
+        .iter()
+        .any(|g| g.role == Role::PropertyCompany && g.scope == Scope::Company(company))
+}
+
 /// A company's desk (its tasks, figures, contact and staff): its own
 /// staff, and whoever keeps its record.
 pub fn may_see_company_desk(grants: &[Grant], company: i64, street: Option<&str>) -> bool {
-    company_of(grants) == Some(company) || may_keep_company(grants, street)
+    works_for_company(grants, company) || may_keep_company(grants, street)
+}
+
+/// A task on a company's desk: listed to the company's own staff, and to
+/// a keeper only where the case lies in the keeper's area — a company may
+/// manage compounds beyond the street keeping its record, and a case is
+/// for the staff of its place (privacy.md).
+pub fn may_see_company_task(grants: &[Grant], company: i64, place: Option<&Place>) -> bool {
+    works_for_company(grants, company) || place.is_some_and(|p| staff_of(grants, p))
 }
 
 /// Which company manages a compound is decided where the compound lies: by

@@ -54,6 +54,9 @@ crate::ui::i18n::texts! { Al {
     AssignTitle => "分配小区", "Give a compound";
     Assign => "划入本公司", "Give to this company";
     Remove => "移出", "Take away";
+    RemoveAsk => "确定把这个小区移出本公司吗？此后该小区的事件不再派给本公司。", "Take this compound away from the company? Its cases will no longer go to it.";
+    AssignPick => "选择要划入的小区", "Compound to give";
+    PasswordHint => "8到64个字符；请告知本人首次登录后修改。", "8 to 64 characters; ask them to change it after signing in.";
     Staff => "公司账号", "Staff accounts";
     NoStaff => "暂无账号。", "No accounts yet.";
     AddStaff => "新增账号", "Add an account";
@@ -182,7 +185,7 @@ fn CompanyEditor(
     Effect::new(move |_| {
         if let Some(Ok(d)) = submit.value().get() {
             match saved {
-                Some(s) => s.set(Some(d)),
+                Some(s) => show_saved(s, d),
                 None => navigate(&format!("/alliance/{}", d.company.id), Default::default()),
             }
         }
@@ -195,7 +198,7 @@ fn CompanyEditor(
             }
         }>
             <h2>{if editing { tr(Al::Edit) } else { tr(Al::Add) }}</h2>
-            <label><span>{tr(Al::Name)}</span><input type="text" bind:value=name data-testid="company-name"/></label>
+            <label><span>{tr(Al::Name)}</span><input type="text" bind:value=name data-testid="company-name" maxlength="60"/></label>
             <FieldError problems field=Field::Name/>
             <label class="check"><input type="checkbox" bind:checked=member/><span>{tr(Al::InAlliance)}</span></label>
             <label><span>{tr(Al::PartyOrg)}</span><input type="text" bind:value=party/></label>
@@ -211,7 +214,6 @@ fn CompanyEditor(
             </label>
             <FieldError problems field=Field::Street/>
             <ErrorLine error/>
-            {move || (editing && matches!(submit.value().get(), Some(Ok(_)))).then(|| view! { <p class="notice">{tr(Al::Saved)}</p> })}
             <button type="submit" class="primary" disabled=move || submit.pending().get() data-testid="save-company">
                 {move || Al::Save.get(lang.get())}
             </button>
@@ -232,8 +234,11 @@ pub fn CompanyPage() -> impl IntoView {
     };
     let session = use_session();
     let lang = use_lang();
-    // A step on the desk answers with the desk as it is now.
+    // A step on the desk answers with the desk as it is now; the desk is
+    // drawn again from it, so the word that it was saved lives out here.
     let fresh = RwSignal::new(None::<CompanyDesk>);
+    let saved = RwSignal::new(false);
+    provide_context(Saved(saved));
     let desk = Resource::new(id, desk_of_company);
     Effect::new(move |_| {
         if let Some(Ok(d)) = desk.get() {
@@ -246,10 +251,23 @@ pub fn CompanyPage() -> impl IntoView {
             {move || session.current().is_none().then(|| view! { <SignInPrompt/> })}
             <Suspense fallback=|| ()>
                 {move || desk.get().and_then(Result::err).map(|e| view! { <p class="form-error">{e.message(lang.get())}</p> })}
+                {move || saved.get().then(|| view! { <p class="notice" role="status" data-testid="desk-saved">{tr(Al::Saved)}</p> })}
                 {move || fresh.get().map(|d| view! { <Desk desk=d fresh/> })}
             </Suspense>
         </section>
     }
+}
+
+/// Set when a step on the desk was saved.
+#[derive(Clone, Copy)]
+struct Saved(RwSignal<bool>);
+
+/// Shows the desk as a step left it, with the word that it was saved.
+fn show_saved(fresh: RwSignal<Option<CompanyDesk>>, desk: CompanyDesk) {
+    if let Some(Saved(s)) = use_context::<Saved>() {
+        s.set(true);
+    }
+    fresh.set(Some(desk));
 }
 
 #[component]
@@ -258,6 +276,8 @@ fn Desk(desk: CompanyDesk, fresh: RwSignal<Option<CompanyDesk>>) -> impl IntoVie
     let percent = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{:.0}%", x * 100.0));
     let company = desk.company.clone();
     let whole = desk.clone();
+    let lang = use_lang();
+    let remove_error = RwSignal::new(None::<crate::domain::error::AppError>);
     view! {
         <h1 data-testid="company-title">{company.name.clone()}</h1>
         <p class="muted small">
@@ -290,8 +310,15 @@ fn Desk(desk: CompanyDesk, fresh: RwSignal<Option<CompanyDesk>>) -> impl IntoVie
                     <li>{c.name.clone()}<span class="muted small">" · "{c.grid_name.clone()}</span>
                         {desk.may_keep.then(|| view! {
                             " "<button type="button" class="link" on:click=move |_| {
+                                let ask = Al::RemoveAsk.get(lang.get_untracked());
+                                if !window().confirm_with_message(ask).unwrap_or(false) {
+                                    return;
+                                }
                                 leptos::task::spawn_local(async move {
-                                    if let Ok(d) = assign_compound(company_id, cid, false).await { fresh.set(Some(d)); }
+                                    match assign_compound(company_id, cid, false).await {
+                                        Ok(d) => show_saved(fresh, d),
+                                        Err(e) => remove_error.set(Some(e)),
+                                    }
                                 });
                             }>{tr(Al::Remove)}</button>
                         })}
@@ -299,8 +326,9 @@ fn Desk(desk: CompanyDesk, fresh: RwSignal<Option<CompanyDesk>>) -> impl IntoVie
                 }
             }).collect_view()}
         </ul>
+        <ErrorLine error=remove_error/>
         {desk.may_keep.then(|| {
-            let streets = desk.street_code.clone().map(|s| (s.clone(), company.street.clone().unwrap_or(s))).into_iter().collect::<Vec<_>>();
+            let streets = desk.streets.clone();
             view! {
                 <AssignForm company=company.id choices=desk.assignable.clone() fresh/>
                 <StaffForm company=company.id staff=desk.staff.clone() fresh/>
@@ -341,7 +369,7 @@ fn AssignForm(
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(d)) = submit.value().get() {
-            fresh.set(Some(d));
+            show_saved(fresh, d);
         }
     });
     view! {
@@ -352,7 +380,7 @@ fn AssignForm(
             }
         }>
             <h2>{tr(Al::AssignTitle)}</h2>
-            <label><span>{tr(Al::Compounds)}</span>
+            <label><span>{tr(Al::AssignPick)}</span>
                 <select bind:value=chosen data-testid="assign-compound">
                     <option value="">{tr(Al::Choose)}</option>
                     {choices.into_iter().map(|c| {
@@ -380,7 +408,7 @@ fn StaffForm(
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(d)) = submit.value().get() {
-            fresh.set(Some(d));
+            show_saved(fresh, d);
         }
     });
     view! {
@@ -399,9 +427,10 @@ fn StaffForm(
                 {staff.into_iter().map(|s| view! { <li>{s.name}" "<span class="muted small">{s.phone_masked}</span></li> }).collect_view()}
             </ul>
             <h3>{tr(Al::AddStaff)}</h3>
-            <label><span>{tr(Al::StaffName)}</span><input type="text" bind:value=name autocomplete="off"/></label>
-            <label><span>{tr(Al::StaffPhone)}</span><input type="tel" inputmode="tel" bind:value=phone autocomplete="off"/></label>
-            <label><span>{tr(Al::Password)}</span><input type="password" bind:value=password autocomplete="new-password"/></label>
+            <label><span>{tr(Al::StaffName)}</span><input type="text" bind:value=name autocomplete="off" maxlength="30"/></label>
+            <label><span>{tr(Al::StaffPhone)}</span><input type="tel" inputmode="numeric" bind:value=phone autocomplete="off" maxlength="11"/></label>
+            <label><span>{tr(Al::Password)}</span><input type="password" bind:value=password autocomplete="new-password" maxlength="64" aria-describedby="staff-password-hint"/></label>
+            <p class="muted small" id="staff-password-hint">{tr(Al::PasswordHint)}</p>
             <ErrorLine error/>
             <button type="submit" disabled=move || submit.pending().get()>{tr(Al::AddStaff)}</button>
         </form>

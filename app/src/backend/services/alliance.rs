@@ -94,20 +94,24 @@ pub async fn overview(state: &AppState, viewer: Option<&Viewer>) -> Result<Allia
         .map(|c| line(state, c, &compounds))
         .collect();
     let grants: &[Grant] = viewer.map(|v| v.grants.as_slice()).unwrap_or(&[]);
+    Ok(AllianceView {
+        companies,
+        streets: keeper_streets(state, grants),
+        own: policy::company_of(grants),
+    })
+}
+
+/// The streets where these grants keep company records (code, name).
+fn keeper_streets(state: &AppState, grants: &[Grant]) -> Vec<(String, String)> {
     let atlas = state.atlas();
     let codes = match policy::company_streets(grants) {
         None => atlas.streets(),
         Some(s) => s,
     };
-    let streets = codes
+    codes
         .into_iter()
         .filter_map(|c| atlas.name_of(&c).map(|n| (c.clone(), n.to_string())))
-        .collect();
-    Ok(AllianceView {
-        companies,
-        streets,
-        own: policy::company_of(grants),
-    })
+        .collect()
 }
 
 async fn company_or_404(state: &AppState, id: i64) -> Result<CompanyRow, AppError> {
@@ -139,9 +143,14 @@ pub async fn desk(state: &AppState, viewer: &Viewer, id: i64) -> Result<CompanyD
     };
     let now = Utc::now();
     let figures = db::figures(&state.db, id, now).await?;
+    let atlas = state.atlas();
     let mut tasks: Vec<TaskLine> = db::open_tasks(&state.db, id, MAX_TASKS)
         .await?
         .into_iter()
+        .filter(|t| {
+            let place = t.grid_code.as_deref().and_then(|g| atlas.place_of(g));
+            policy::may_see_company_task(&viewer.grants, id, place.as_ref())
+        })
         .map(|t| TaskLine {
             case_id: t.case_id,
             category: t.category,
@@ -152,7 +161,13 @@ pub async fn desk(state: &AppState, viewer: &Viewer, id: i64) -> Result<CompanyD
             grid_code: t.grid_code,
         })
         .collect();
+    drop(atlas);
     order_tasks(&mut tasks);
+    let streets = if may_keep {
+        keeper_streets(state, &viewer.grants)
+    } else {
+        Vec::new()
+    };
     Ok(CompanyDesk {
         company: line(state, &company, &compounds),
         street_code: company.street_code,
@@ -161,6 +176,7 @@ pub async fn desk(state: &AppState, viewer: &Viewer, id: i64) -> Result<CompanyD
         may_keep,
         compounds: own,
         assignable,
+        streets,
         staff,
         figures,
         tasks,
@@ -192,15 +208,17 @@ pub async fn save(
     mut form: CompanyForm,
 ) -> Result<CompanyDesk, AppError> {
     form.street_code = form.street_code.trim().to_string();
+    let mut before = None;
     if let Some(id) = form.id {
         let company = company_or_404(state, id).await?;
         if !policy::may_keep_company(&viewer.grants, company.street_code.as_deref()) {
-            return Err(if policy::company_of(&viewer.grants) == Some(id) {
+            return Err(if policy::works_for_company(&viewer.grants, id) {
                 AppError::Forbidden
             } else {
                 AppError::NotFound
             });
         }
+        before = Some(company);
     } else if policy::company_streets(&viewer.grants).is_some_and(|s| s.is_empty()) {
         return Err(AppError::Forbidden);
     }
@@ -219,15 +237,59 @@ pub async fn save(
     let id = db::save_company(&state.db, &form)
         .await?
         .ok_or(AppError::invalid(Field::Name, InputProblem::Taken))?;
+    let detail = match &before {
+        None => "added".to_string(),
+        Some(b) => format!("edited: {}", changed_fields(b, &form).join(", ")),
+    };
     record(
         state,
         viewer,
         AuditAction::CompanyKept,
         Target::new("company", id).in_street(Some(form.street_code.clone())),
-        if form.id.is_some() { "edited" } else { "added" },
+        &detail,
     )
     .await?;
+    // A record handed to another street leaves a line in the old one too.
+    if let Some(old) = before
+        .and_then(|b| b.street_code)
+        .filter(|s| *s != form.street_code)
+    {
+        record(
+            state,
+            viewer,
+            AuditAction::CompanyKept,
+            Target::new("company", id).in_street(Some(old)),
+            format!("moved to {}", form.street_code),
+        )
+        .await?;
+    }
     desk(state, viewer, id).await
+}
+
+/// The names of the fields an edit changes (the audit line says which,
+/// never the values: a contact's phone is personal data).
+fn changed_fields(before: &CompanyRow, after: &CompanyForm) -> Vec<&'static str> {
+    let text = |o: &Option<String>| o.clone().unwrap_or_default();
+    [
+        ("name", before.name != after.name.trim()),
+        ("alliance", before.alliance != after.alliance),
+        (
+            "party_org",
+            text(&before.party_org) != after.party_org.trim(),
+        ),
+        (
+            "contact_name",
+            text(&before.contact_name) != after.contact_name.trim(),
+        ),
+        (
+            "contact_phone",
+            text(&before.contact_phone) != after.contact_phone.trim(),
+        ),
+        ("street", text(&before.street_code) != after.street_code),
+    ]
+    .into_iter()
+    .filter_map(|(f, changed)| changed.then_some(f))
+    .collect()
 }
 
 /// Gives a compound to the company whose desk this is (`manage`), or takes
@@ -243,6 +305,11 @@ pub async fn assign_compound(
     let target = company_or_404(state, company).await?;
     if !policy::may_see_company_desk(&viewer.grants, company, target.street_code.as_deref()) {
         return Err(AppError::NotFound);
+    }
+    // Only street and system admins give compounds; anyone else learns
+    // nothing about which compound ids exist.
+    if policy::company_streets(&viewer.grants).is_some_and(|s| s.is_empty()) {
+        return Err(AppError::Forbidden);
     }
     let row = db::compound(&state.db, compound)
         .await?
@@ -263,7 +330,11 @@ pub async fn assign_compound(
         return desk(state, viewer, company).await;
     };
     if row.company_id != to {
-        db::set_compound_company(&state.db, compound, to).await?;
+        // Moved only from the company read above: two admins at once do
+        // not undo each other unseen.
+        if !db::set_compound_company(&state.db, compound, row.company_id, to).await? {
+            return Err(AppError::WrongState);
+        }
         state.refresh_atlas().await?;
         record(
             state,
@@ -291,7 +362,7 @@ pub async fn add_staff(
 ) -> Result<CompanyDesk, AppError> {
     let company = company_or_404(state, form.company_id).await?;
     if !policy::may_keep_company(&viewer.grants, company.street_code.as_deref()) {
-        return Err(if policy::company_of(&viewer.grants) == Some(company.id) {
+        return Err(if policy::works_for_company(&viewer.grants, company.id) {
             AppError::Forbidden
         } else {
             AppError::NotFound

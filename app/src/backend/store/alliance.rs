@@ -115,13 +115,20 @@ pub async fn compound(db: &impl ConnectionTrait, id: i64) -> Result<Option<Compo
         }))
 }
 
-/// Gives a compound to a company (or to none); the atlas reloads from the
-/// geography's bumped stamp, so cases reported from then on go to it.
+/// Gives a compound to a company (or to none) if it is still `from`'s;
+/// false when it is not (someone moved it meanwhile). The atlas reloads
+/// from the geography's bumped stamp, so cases reported from then on go
+/// to the new company.
 pub async fn set_compound_company<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     compound_id: i64,
+    from: Option<i64>,
     company: Option<i64>,
 ) -> Result<bool, DbErr> {
+    let was = match from {
+        Some(c) => compound::Column::CompanyId.eq(c),
+        None => compound::Column::CompanyId.is_null(),
+    };
     let txn = db.begin().await?;
     let changed = compound::Entity::update_many()
         .col_expr(
@@ -129,6 +136,7 @@ pub async fn set_compound_company<C: ConnectionTrait + TransactionTrait>(
             sea_orm::sea_query::Expr::value(company),
         )
         .filter(compound::Column::Id.eq(compound_id))
+        .filter(was)
         .exec(&txn)
         .await?
         .rows_affected;
