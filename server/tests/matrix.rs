@@ -533,6 +533,23 @@ const SERVER_FNS: &[Row] = &[
     post!("/api/add_project", &[v("-", Inside(AREA_ADMINS))]),
     post!("/api/set_project_progress", &[v("-", Inside(AREA_ADMINS))]),
     post!("/api/suggest_resources", &[v("-", Everyone)]),
+    // The lists' loop: the need's community takes a resource up, closes the
+    // need and edits a project's links (a closed need answers 409).
+    post!(
+        "/api/accept_resource",
+        &[v(
+            "a unit's resource for the demo need",
+            Inside(AREA_ADMINS)
+        )]
+    ),
+    post!(
+        "/api/close_need",
+        &[v("the demo need", Inside(AREA_ADMINS))]
+    ),
+    post!(
+        "/api/link_project",
+        &[v("the demo project", Inside(AREA_ADMINS))]
+    ),
     // -- staff accounts and rosters
     post!(
         "/api/grid_roster",
@@ -956,6 +973,7 @@ struct Targets {
     activity: i64,
     need: i64,
     project: i64,
+    resource: i64,
     patrol: i64,
     visit: i64,
     visit_photo: i64,
@@ -1666,6 +1684,21 @@ async fn setup(backend: Backend) -> Ctx {
         "a project",
     );
     ctx.t.project = project.as_i64().expect("a project id");
+    let offered = must(
+        ctx.form(
+            ctx.inside(UA),
+            "add_resource",
+            &[
+                ("category", "care".to_string()),
+                ("title", "上门陪伴".to_string()),
+                ("detail", String::new()),
+                ("availability", "周末".to_string()),
+            ],
+        )
+        .await,
+        "a resource",
+    );
+    ctx.t.resource = id_of(&offered);
 
     // Household records (seeded with the demo district): the demo
     // resident's home in the demo grid, the 联户组 they lead with its task,
@@ -2535,6 +2568,23 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                     ("status", "active".to_string()),
                     ("progress", "50".to_string()),
                 ],
+            )
+            .await
+        }
+        ("/api/accept_resource", _) => {
+            ctx.form(
+                c,
+                "accept_resource",
+                &[("need_id", id(t.need)), ("resource_id", id(t.resource))],
+            )
+            .await
+        }
+        ("/api/close_need", _) => ctx.form(c, "close_need", &[("need_id", id(t.need))]).await,
+        ("/api/link_project", _) => {
+            ctx.json(
+                c,
+                "link_project",
+                json!({"project_id": t.project, "needs": [t.need], "resources": [t.resource]}),
             )
             .await
         }

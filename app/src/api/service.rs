@@ -234,3 +234,38 @@ pub async fn suggest_resources(need_id: i64) -> Result<Vec<ResourceItem>, AppErr
     use crate::backend::{request, services};
     request::open(|state| async move { services::lists::suggest_for(&state, need_id).await }).await
 }
+
+/// The community takes up a suggested resource for a need: it joins the
+/// need's project (made when there is none) and the unit is told.
+#[server(prefix = "/api", endpoint = "accept_resource")]
+pub async fn accept_resource(need_id: i64, resource_id: i64) -> Result<i64, AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::lists::accept_resource(&state, &viewer, need_id, resource_id).await
+    })
+    .await
+}
+
+/// The community closes a need that is met.
+#[server(prefix = "/api", endpoint = "close_need")]
+pub async fn close_need(need_id: i64) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::lists::close_need(&state, &viewer, need_id).await
+    })
+    .await
+}
+
+/// The community sets the needs and resources a project links.
+#[server(prefix = "/api", endpoint = "link_project", input = server_fn::codec::Json)]
+pub async fn link_project(
+    project_id: i64,
+    #[server(default)] needs: Vec<i64>,
+    #[server(default)] resources: Vec<i64>,
+) -> Result<(), AppError> {
+    use crate::backend::{request, services};
+    request::signed_in(|state, viewer| async move {
+        services::lists::link_project(&state, &viewer, project_id, needs, resources).await
+    })
+    .await
+}

@@ -67,10 +67,13 @@ pub enum AuditAction {
     /// A property company's record kept, or a compound given to a company
     /// (物业联盟).
     CompanyKept,
+    /// The three lists' loop: a resource taken up for a need, a need
+    /// closed, a project's links changed (三张清单).
+    ListsKept,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -97,6 +100,7 @@ impl AuditAction {
         AuditAction::BoundaryChanged,
         AuditAction::TopicStep,
         AuditAction::CompanyKept,
+        AuditAction::ListsKept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +131,7 @@ impl AuditAction {
             AuditAction::BoundaryChanged => "boundary_changed",
             AuditAction::TopicStep => "topic_step",
             AuditAction::CompanyKept => "company_kept",
+            AuditAction::ListsKept => "lists_kept",
         }
     }
 
@@ -162,6 +167,7 @@ impl AuditAction {
             AuditAction::BoundaryChanged => ("调整网格边界", "Grid boundary changed"),
             AuditAction::TopicStep => ("议事协商", "Deliberation step"),
             AuditAction::CompanyKept => ("物业联盟维护", "Property company kept"),
+            AuditAction::ListsKept => ("三张清单维护", "Three lists kept"),
         };
         lang.pick(zh, en)
     }

@@ -183,6 +183,10 @@ impl NoticeView {
                     format!("Your report \"{t}\" moved on: {}", label(Lang::En)),
                 )
             }
+            (NoticeKind::Unit, "resource_accepted") => (
+                format!("社区采纳了贵单位的资源「{t}」，已纳入服务项目"),
+                format!("A community took up your resource \"{t}\" into a project"),
+            ),
             (NoticeKind::Unit | NoticeKind::Member, "submitted") => (
                 format!("「{t}」提交了双报到申请，待审核"),
                 format!("\"{t}\" applied for dual reporting; please review"),

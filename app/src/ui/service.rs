@@ -47,6 +47,12 @@ crate::ui::i18n::texts! { Sv {
     Leaderboard => "积分榜", "Leaderboard";
     Ledger => "服务台账", "Service ledger";
     LinkNeeds => "关联需求", "Needs";
+    LinkResources => "关联资源", "Resources";
+    EditLinks => "编辑关联", "Edit links";
+    Accept => "采纳", "Take up";
+    Accepted => "已采纳，已纳入项目并通知单位。", "Taken up into the project; the unit is told.";
+    CloseNeed => "已满足，关闭", "Met: close";
+    NeedClosed => "已关闭", "Closed";
     MemberHint => "在职党员向居住地社区报到，审核通过后可认领心愿、参加志愿服务并获得积分。", "In-service party members report to the community they live in; once approved they can claim wishes, volunteer and earn points.";
     Members => "报到党员", "Members";
     Membership => "双报到", "Dual reporting";
@@ -717,6 +723,7 @@ pub fn ListsPage() -> impl IntoView {
                 Ok(l) => {
                     let may_edit = l.may_edit;
                     let needs = l.needs.clone();
+                    let resources = l.resources.clone();
                     view! {
                         <h2>{tr(Sv::Needs)}</h2>
                         <Show when=move || may_edit>
@@ -729,8 +736,12 @@ pub fn ListsPage() -> impl IntoView {
                                     <li>
                                         <strong>{n.title.clone()}</strong>" "<span class="badge">{move || cat.label(lang.get())}</span>
                                         {n.wish_id.map(|w| view! { " " <A href=format!("/wish/{w}")>"#"{w}</A> })}
+                                        {(!n.open).then(|| view! { " "<span class="badge" data-testid="need-closed">{tr(Sv::NeedClosed)}</span> })}
                                         <p class="muted small">{n.detail.clone()}</p>
-                                        <Suggestions need_id=n.id/>
+                                        {n.open.then(|| view! {
+                                            <Suggestions need_id=n.id may_edit reload/>
+                                            {may_edit.then(|| view! { <CloseNeedButton need_id=n.id reload/> })}
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -747,19 +758,25 @@ pub fn ListsPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <h2>{tr(Sv::Projects)}</h2>
-                        <Show when=move || may_edit>
+                        {may_edit.then(|| view! {
                             <details><summary>{tr(Sv::AddProject)}</summary><ProjectForm community needs=needs.clone() reload/></details>
-                        </Show>
+                        })}
                         <ul class="plain" data-testid="projects">
                             {l.projects.into_iter().map(|p| {
                                 let status = p.status;
                                 view! {
-                                    <li><strong>{p.title.clone()}</strong>" "<span class="badge">{move || status.label(lang.get())}</span>
+                                    <li data-title=p.title.clone()><strong>{p.title.clone()}</strong>" "<span class="badge">{move || status.label(lang.get())}</span>
                                         <progress max="100" value=p.progress.to_string()></progress>" "{p.progress}"%"
                                         <span class="muted small">" "{p.units.join("、")}</span>
-                                        <Show when=move || may_edit>
+                                        <span class="muted small" data-testid="project-resources">
+                                            {resources.iter().filter(|r| p.resources.contains(&r.id)).map(|r| format!(" · {}", r.title)).collect::<String>()}
+                                        </span>
+                                        {may_edit.then(|| view! {
                                             <ProgressEditor project_id=p.id progress=p.progress status reload/>
-                                        </Show>
+                                            <details><summary>{tr(Sv::EditLinks)}</summary>
+                                                <LinkEditor project_id=p.id linked_needs=p.needs.clone() linked_resources=p.resources.clone() needs=needs.clone() resources=resources.clone() reload/>
+                                            </details>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -773,7 +790,7 @@ pub fn ListsPage() -> impl IntoView {
 }
 
 #[component]
-fn Suggestions(need_id: i64) -> impl IntoView {
+fn Suggestions(need_id: i64, may_edit: bool, reload: RwSignal<u32>) -> impl IntoView {
     let open = RwSignal::new(false);
     let list = LocalResource::new(move || {
         let on = open.get();
@@ -785,6 +802,13 @@ fn Suggestions(need_id: i64) -> impl IntoView {
             }
         }
     });
+    let accept = ServerAction::<AcceptResource>::new();
+    let error = Signal::derive(move || accept.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = accept.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
     view! {
         <button type="button" class="link" on:click=move |_| open.update(|o| *o = !*o)>{tr(Sv::Suggest)}</button>
         {move || list.get().flatten().map(|l| if l.is_empty() {
@@ -792,10 +816,87 @@ fn Suggestions(need_id: i64) -> impl IntoView {
         } else {
             view! {
                 <ul class="plain small" data-testid="suggestions">
-                    {l.into_iter().map(|r| view! { <li>{r.title}" · "{r.unit_name}" · "{r.community_name}" · "{r.availability}</li> }).collect_view()}
+                    {l.into_iter().map(|r| {
+                        let resource_id = r.id;
+                        view! {
+                            <li>{r.title}" · "{r.unit_name}" · "{r.community_name}" · "{r.availability}
+                                {may_edit.then(|| view! { " "<button type="button" data-testid="accept-resource" on:click=move |_| { accept.dispatch(AcceptResource { need_id, resource_id }); }>{tr(Sv::Accept)}</button> })}
+                            </li>
+                        }
+                    }).collect_view()}
                 </ul>
+                {move || matches!(accept.value().get(), Some(Ok(_))).then(|| view! { <p class="notice" role="status">{tr(Sv::Accepted)}</p> })}
+                <ErrorLine error/>
             }.into_any()
         })}
+    }
+}
+
+#[component]
+fn CloseNeedButton(need_id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    let close = ServerAction::<CloseNeed>::new();
+    let error = Signal::derive(move || close.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = close.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    view! {
+        <button type="button" class="link" data-testid="close-need" disabled=move || close.pending().get()
+            on:click=move |_| { close.dispatch(CloseNeed { need_id }); }>{tr(Sv::CloseNeed)}</button>
+        <ErrorLine error/>
+    }
+}
+
+/// Ticks the needs and resources a project links.
+#[component]
+fn LinkEditor(
+    project_id: i64,
+    linked_needs: Vec<i64>,
+    linked_resources: Vec<i64>,
+    needs: Vec<crate::domain::lists::NeedItem>,
+    resources: Vec<crate::domain::lists::ResourceItem>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let picked_needs = RwSignal::new(linked_needs);
+    let picked_resources = RwSignal::new(linked_resources);
+    let save = ServerAction::<LinkProject>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            reload.update(|v| *v += 1);
+        }
+    });
+    let tick = |set: RwSignal<Vec<i64>>, id: i64, title: String| {
+        view! {
+            <label class="check">
+                <input type="checkbox" prop:checked=move || set.with(|p| p.contains(&id)) on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    set.update(|p| if on { if !p.contains(&id) { p.push(id) } } else { p.retain(|x| *x != id) });
+                }/>
+                <span>{title}</span>
+            </label>
+        }
+    };
+    view! {
+        <div class="form" data-testid="link-editor">
+            <fieldset>
+                <legend>{tr(Sv::LinkNeeds)}</legend>
+                {needs.into_iter().map(|n| tick(picked_needs, n.id, n.title)).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>{tr(Sv::LinkResources)}</legend>
+                {resources.into_iter().map(|r| tick(picked_resources, r.id, format!("{}（{}）", r.title, r.unit_name))).collect_view()}
+            </fieldset>
+            <button type="button" class="primary" data-testid="save-links" disabled=move || save.pending().get() on:click=move |_| {
+                save.dispatch(LinkProject {
+                    project_id,
+                    needs: picked_needs.get_untracked(),
+                    resources: picked_resources.get_untracked(),
+                });
+            }>{tr(T::Save)}</button>
+            <ErrorLine error/>
+        </div>
     }
 }
 

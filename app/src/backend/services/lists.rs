@@ -1,15 +1,19 @@
 //! The three lists (三张清单): communities keep needs and projects, units
 //! publish resources; a need is matched to resources nearest first.
 
+use super::audit::{record, Target};
 use super::auth::Viewer;
+use super::notices::notify;
 use super::text;
 use crate::backend::state::AppState;
 use crate::backend::store::lists::{self as db, NeedRow, ProjectRow, ResourceRow};
-use crate::backend::store::units;
-use crate::domain::auth::Role;
+use crate::backend::store::{accounts, units};
+use crate::domain::audit::AuditAction;
+use crate::domain::auth::{Role, Scope};
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::geography::Level;
 use crate::domain::lists::*;
+use crate::domain::notice::NoticeKind;
 use crate::domain::unit::Review;
 use crate::domain::wish::{community_side, unit_of};
 use chrono::Utc;
@@ -216,13 +220,7 @@ pub async fn add_project(
     {
         return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
     }
-    let mut units: Vec<i64> = all_resources
-        .iter()
-        .filter(|r| resources.contains(&r.id))
-        .map(|r| r.unit_id)
-        .collect();
-    units.sort_unstable();
-    units.dedup();
+    let units = units_of(&resources, &all_resources);
     let now = Utc::now();
     let project = ProjectRow {
         id: 0,
@@ -290,4 +288,182 @@ pub async fn suggest_for(state: &AppState, need_id: i64) -> Result<Vec<ResourceI
         .into_iter()
         .cloned()
         .collect())
+}
+
+/// The street of a community, for the audit line.
+fn street_of(state: &AppState, community: &str) -> Option<String> {
+    state.atlas().place_of(community).and_then(|p| p.street)
+}
+
+/// The units of some resources, once each.
+fn units_of(resources: &[i64], all: &[ResourceRow]) -> Vec<i64> {
+    let mut units: Vec<i64> = all
+        .iter()
+        .filter(|r| resources.contains(&r.id))
+        .map(|r| r.unit_id)
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    units
+}
+
+/// The community takes up a resource for one of its open needs: the
+/// resource joins the need's project (a new one named after the need when
+/// it has none), and the unit's admins are told. Returns the project.
+#[tracing::instrument(skip_all, fields(user = viewer.id, need = need_id, resource = resource_id))]
+pub async fn accept_resource(
+    state: &AppState,
+    viewer: &Viewer,
+    need_id: i64,
+    resource_id: i64,
+) -> Result<i64, AppError> {
+    let need = db::need_by_id(&state.db, need_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !editor(state, Some(viewer), &need.community_code) {
+        return Err(AppError::Forbidden);
+    }
+    if !need.open {
+        return Err(AppError::WrongState);
+    }
+    let all = db::resources(&state.db, None).await?;
+    let resource = all
+        .iter()
+        .find(|r| r.id == resource_id)
+        .ok_or(AppError::invalid(Field::Value, InputProblem::Unknown))?
+        .clone();
+    let now = Utc::now();
+    let project_id = match db::projects_of_need(&state.db, need.id).await?.first() {
+        Some(&id) => {
+            let mut p = db::project_by_id(&state.db, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !p.resources.contains(&resource.id) {
+                p.resources.push(resource.id);
+                p.units = units_of(&p.resources, &all);
+                if !db::set_links(&state.db, &p, now).await? {
+                    return Err(AppError::WrongState);
+                }
+            }
+            id
+        }
+        None => {
+            db::insert_project(
+                &state.db,
+                &ProjectRow {
+                    id: 0,
+                    community_code: need.community_code.clone(),
+                    title: need.title.clone(),
+                    detail: need.detail.clone(),
+                    status: ProjectStatus::Planning,
+                    progress: 0,
+                    needs: vec![need.id],
+                    resources: vec![resource.id],
+                    units: vec![resource.unit_id],
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?
+        }
+    };
+    record(
+        state,
+        viewer,
+        AuditAction::ListsKept,
+        Target::new("need", need.id).in_street(street_of(state, &need.community_code)),
+        format!("resource {} into project {project_id}", resource.id),
+    )
+    .await?;
+    let admins: Vec<i64> = accounts::users_scoped_to(&state.db, &[resource.unit_id.to_string()])
+        .await?
+        .into_iter()
+        .filter(|(u, g)| {
+            g.role == Role::UnitAdmin && g.scope == Scope::Unit(resource.unit_id) && !u.disabled
+        })
+        .map(|(u, _)| u.id)
+        .collect();
+    notify(
+        state,
+        &admins,
+        NoticeKind::Unit,
+        resource.id,
+        "resource_accepted",
+        &resource.title,
+    )
+    .await;
+    Ok(project_id)
+}
+
+/// The community closes a need that is met.
+#[tracing::instrument(skip_all, fields(user = viewer.id, need = need_id))]
+pub async fn close_need(state: &AppState, viewer: &Viewer, need_id: i64) -> Result<(), AppError> {
+    let need = db::need_by_id(&state.db, need_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !editor(state, Some(viewer), &need.community_code) {
+        return Err(AppError::Forbidden);
+    }
+    if !db::close_need(&state.db, need.id).await? {
+        return Err(AppError::WrongState);
+    }
+    record(
+        state,
+        viewer,
+        AuditAction::ListsKept,
+        Target::new("need", need.id).in_street(street_of(state, &need.community_code)),
+        "closed",
+    )
+    .await
+}
+
+/// The community sets which of its needs and which resources a project
+/// links (the resources' units follow).
+#[tracing::instrument(skip_all, fields(user = viewer.id, project = project_id))]
+pub async fn link_project(
+    state: &AppState,
+    viewer: &Viewer,
+    project_id: i64,
+    mut needs: Vec<i64>,
+    mut resources: Vec<i64>,
+) -> Result<(), AppError> {
+    let mut p = db::project_by_id(&state.db, project_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !editor(state, Some(viewer), &p.community_code) {
+        return Err(AppError::Forbidden);
+    }
+    for ids in [&mut needs, &mut resources] {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() > 50 {
+            return Err(AppError::invalid(Field::Note, InputProblem::TooMany));
+        }
+    }
+    let own = db::needs(&state.db, Some(std::slice::from_ref(&p.community_code))).await?;
+    if !needs.iter().all(|n| own.iter().any(|x| x.id == *n)) {
+        return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
+    }
+    let all = db::resources(&state.db, None).await?;
+    if !resources.iter().all(|r| all.iter().any(|x| x.id == *r)) {
+        return Err(AppError::invalid(Field::Value, InputProblem::Unknown));
+    }
+    p.units = units_of(&resources, &all);
+    p.needs = needs;
+    p.resources = resources;
+    if !db::set_links(&state.db, &p, Utc::now()).await? {
+        return Err(AppError::NotFound);
+    }
+    record(
+        state,
+        viewer,
+        AuditAction::ListsKept,
+        Target::new("project", p.id).in_street(street_of(state, &p.community_code)),
+        format!(
+            "links: {} needs, {} resources",
+            p.needs.len(),
+            p.resources.len()
+        ),
+    )
+    .await
 }

@@ -141,6 +141,85 @@ pub async fn set_progress(
     Ok(res.rows_affected == 1)
 }
 
+/// Replaces a project's links (needs, resources, the resources' units) in
+/// one transaction; false when there is no such project.
+pub async fn set_links<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    p: &ProjectRow,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    // The write comes first: on SQLite a transaction that reads and then
+    // writes fails at once if another connection wrote in between.
+    let txn = db.begin().await?;
+    let touched = project::Entity::update_many()
+        .col_expr(project::Column::UpdatedAt, Expr::value(now))
+        .filter(project::Column::Id.eq(p.id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if touched != 1 {
+        return Ok(false);
+    }
+    project_link::Entity::delete_many()
+        .filter(project_link::Column::ProjectId.eq(p.id))
+        .exec(&txn)
+        .await?;
+    let links = p
+        .needs
+        .iter()
+        .map(|i| ("need", *i))
+        .chain(p.resources.iter().map(|i| ("resource", *i)))
+        .chain(p.units.iter().map(|i| ("unit", *i)));
+    for (kind, ref_id) in links {
+        project_link::ActiveModel {
+            project_id: Set(p.id),
+            kind: Set(kind.to_string()),
+            ref_id: Set(ref_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// The projects linking a need, oldest first.
+pub async fn projects_of_need(db: &impl ConnectionTrait, need: i64) -> Result<Vec<i64>, DbErr> {
+    let mut ids: Vec<i64> = project_link::Entity::find()
+        .filter(project_link::Column::Kind.eq("need"))
+        .filter(project_link::Column::RefId.eq(need))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.project_id)
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// Closes a need (it is met); false when it was closed already.
+pub async fn close_need(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    Ok(need::Entity::update_many()
+        .col_expr(need::Column::Open, Expr::value(false))
+        .filter(need::Column::Id.eq(id))
+        .filter(need::Column::Open.eq(true))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Closes the open needs born of a wish (the wish is done or gone).
+pub async fn close_needs_of_wish(db: &impl ConnectionTrait, wish: i64) -> Result<u64, DbErr> {
+    Ok(need::Entity::update_many()
+        .col_expr(need::Column::Open, Expr::value(false))
+        .filter(need::Column::WishId.eq(wish))
+        .filter(need::Column::Open.eq(true))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 pub async fn project_by_id(
     db: &impl ConnectionTrait,
     id: i64,

@@ -237,6 +237,13 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     if let Some(c) = credit {
         super::units::credit(&txn, c).await?;
     }
+    // A need born of the wish closes with it (三张清单), in the same write.
+    if matches!(
+        event.to_status,
+        WishStatus::Closed | WishStatus::Withdrawn | WishStatus::Rejected
+    ) {
+        super::lists::close_needs_of_wish(&txn, id).await?;
+    }
     txn.commit().await?;
     Ok(true)
 }
