@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A role a user holds. A user may hold several, each with its own scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     /// 居民
     Resident,

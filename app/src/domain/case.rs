@@ -9,8 +9,7 @@ use super::person::is_mobile_number;
 use serde::{Deserialize, Serialize};
 
 /// Where a case stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CaseStatus {
     /// 收集: reported, waiting for staff to confirm it.
     Reported,
@@ -96,8 +95,7 @@ impl CaseStatus {
 }
 
 /// The level a case is dispatched to. Each has its own time limit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DispatchLevel {
     /// 立即解决: solved inside the grid (1 working day by default).
     Grid,
@@ -790,8 +788,7 @@ mod tests {
 }
 
 /// Where a case came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CaseSource {
     /// A resident on their phone.
     Resident,

@@ -9,6 +9,52 @@ use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use std::fmt;
 
+/// A unit-only enum that travels as its variant's name (`"Phone"`), as
+/// serde's derive would send it, with one table of names. The derived
+/// decoder is a string match of its own for every decoder the browser
+/// carries (JSON from text, from bytes…), and every page carries these
+/// enums inside `AppError`: one table keeps them small in the first download.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $t:ident { $($(#[$vm:meta])* $v:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        pub enum $t { $($(#[$vm])* $v,)* }
+
+        impl $t {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$t] = &[$($t::$v),*];
+
+            /// The variant's name, as it travels.
+            pub fn name(self) -> &'static str {
+                match self { $($t::$v => stringify!($v)),* }
+            }
+        }
+
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let name = String::deserialize(d)?;
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.name() == name)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&name, &[]))
+            }
+        }
+    };
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AppError {
     NotSignedIn,
@@ -66,8 +112,8 @@ pub enum AppError {
     WrongPassword,
 }
 
+wire_enum! {
 /// Which claim limit was reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClaimLimitKind {
     /// Too many wishes claimed and not yet fulfilled.
     OpenClaims,
@@ -76,51 +122,6 @@ pub enum ClaimLimitKind {
     /// This wish was given back by the same claimer less than a day ago.
     GivenBack,
 }
-
-/// A unit-only enum that travels as its variant's name (`"Phone"`), as
-/// serde's derive would send it, with one table of names. The derived
-/// decoder is a string match of its own for every decoder the browser
-/// carries (JSON from text, from bytes…), and every page carries these
-/// enums inside `AppError`: one table keeps them small in the first download.
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* pub enum $t:ident { $($(#[$vm:meta])* $v:ident,)* }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq)]
-        pub enum $t { $($(#[$vm])* $v,)* }
-
-        impl $t {
-            /// Every variant, in declaration order.
-            pub const ALL: &'static [$t] = &[$($t::$v),*];
-
-            /// The variant's name, as it travels.
-            pub fn name(self) -> &'static str {
-                match self { $($t::$v => stringify!($v)),* }
-            }
-        }
-
-        impl fmt::Debug for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.name())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let name = String::deserialize(d)?;
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.name() == name)
-                    .ok_or_else(|| serde::de::Error::unknown_variant(&name, &[]))
-            }
-        }
-    };
 }
 
 wire_enum! {

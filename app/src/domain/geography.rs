@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A level of the hierarchy. Every level has codes, names and boundaries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {
     District,
     Street,
