@@ -217,7 +217,21 @@ async fn a_taken_up_resource_joins_the_needs_project_and_the_unit_is_told(backen
     let lines = audit_log::page(&app.state.db, None, &filter, None, 20)
         .await
         .unwrap();
-    assert_eq!(lines.len(), 5, "three take-ups, one link edit, one close");
+    assert_eq!(
+        lines.len(),
+        4,
+        "two take-ups (a second tap records nothing), one link edit, one close"
+    );
+    let told = must(app.call(&unit, "my_notices", &[]).await, "notices");
+    assert_eq!(
+        told.as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["event"] == "resource_accepted" && n["title"] == "周末阅读辅导")
+            .count(),
+        1,
+        "the unit is told once: {told}"
+    );
 }
 
 async fn a_wish_born_need_closes_with_its_wish(backend: Backend) {
@@ -262,9 +276,91 @@ async fn a_wish_born_need_closes_with_its_wish(backend: Backend) {
         "withdraw",
     );
     assert_eq!(open(&lists(&app).await), false, "closed with its wish");
+    // A need cannot be born of a wish that has ended: it would stay open.
+    let (s, body) = app
+        .call(
+            &admin,
+            "add_need",
+            &[
+                ("community", community().as_str()),
+                ("category", "education"),
+                ("title", "游泳"),
+                ("wish_id", wish_id.to_string().as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+}
+
+async fn take_ups_at_once_make_one_project_and_a_done_one_is_left_alone(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let unit = app.signed_in(phone_of(Role::UnitAdmin)).await;
+    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let mut offers = Vec::new();
+    for i in 0..6 {
+        offers.push(resource(&app, &unit, &format!("志愿辅导{i}")).await);
+    }
+    let need_id = need(&app, &admin, "社区四点半课堂", None).await;
+    // Six take-ups of one need at once: one project, each resource once.
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    for r in offers.clone() {
+        let (app, admin) = (app.clone(), admin.clone());
+        tasks.push(tokio::spawn(async move {
+            must(accept(&app, &admin, need_id, r).await, "take up")
+                .as_i64()
+                .unwrap()
+        }));
+    }
+    let mut projects = Vec::new();
+    for t in tasks {
+        projects.push(t.await.unwrap());
+    }
+    projects.dedup();
+    assert_eq!(projects.len(), 1, "one project: {projects:?}");
+    let project = projects[0];
+    let l = lists(&app).await;
+    let p = l["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == project)
+        .unwrap()
+        .clone();
+    assert_eq!(p["resources"].as_array().unwrap().len(), 6, "{p}");
+    assert_eq!(
+        l["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["title"] == "社区四点半课堂")
+            .count(),
+        1
+    );
+
+    // Once the project is done, a new take-up starts a new project.
+    must(
+        app.call(
+            &admin,
+            "set_project_progress",
+            &[
+                ("project_id", &project.to_string()),
+                ("status", "done"),
+                ("progress", "100"),
+            ],
+        )
+        .await,
+        "done",
+    );
+    let more = resource(&app, &unit, "暑期托管").await;
+    let next = must(accept(&app, &admin, need_id, more).await, "take up")
+        .as_i64()
+        .unwrap();
+    assert_ne!(next, project, "a done project is left as it was");
 }
 
 on_both_backends!(
     a_taken_up_resource_joins_the_needs_project_and_the_unit_is_told,
     a_wish_born_need_closes_with_its_wish,
+    take_ups_at_once_make_one_project_and_a_done_one_is_left_alone,
 );

@@ -53,6 +53,7 @@ crate::ui::i18n::texts! { Sv {
     Accepted => "已采纳，已纳入项目并通知单位。", "Taken up into the project; the unit is told.";
     CloseNeed => "已满足，关闭", "Met: close";
     NeedClosed => "已关闭", "Closed";
+    CloseNeedAsk => "确定这项需求已经满足并关闭吗？关闭后不能重新打开。", "Close this need as met? It cannot be opened again.";
     MemberHint => "在职党员向居住地社区报到，审核通过后可认领心愿、参加志愿服务并获得积分。", "In-service party members report to the community they live in; once approved they can claim wishes, volunteer and earn points.";
     Members => "报到党员", "Members";
     Membership => "双报到", "Dual reporting";
@@ -802,6 +803,7 @@ fn Suggestions(need_id: i64, may_edit: bool, reload: RwSignal<u32>) -> impl Into
             }
         }
     });
+    let lang = use_lang();
     let accept = ServerAction::<AcceptResource>::new();
     let error = Signal::derive(move || accept.value().get().and_then(Result::err));
     Effect::new(move |_| {
@@ -818,9 +820,11 @@ fn Suggestions(need_id: i64, may_edit: bool, reload: RwSignal<u32>) -> impl Into
                 <ul class="plain small" data-testid="suggestions">
                     {l.into_iter().map(|r| {
                         let resource_id = r.id;
+                        let title = r.title.clone();
                         view! {
                             <li>{r.title}" · "{r.unit_name}" · "{r.community_name}" · "{r.availability}
-                                {may_edit.then(|| view! { " "<button type="button" data-testid="accept-resource" on:click=move |_| { accept.dispatch(AcceptResource { need_id, resource_id }); }>{tr(Sv::Accept)}</button> })}
+                                {may_edit.then(|| view! { " "<button type="button" data-testid="accept-resource" aria-label=format!("{}「{}」", Sv::Accept.get(lang.get_untracked()), title)
+                                    disabled=move || accept.pending().get() on:click=move |_| { accept.dispatch(AcceptResource { need_id, resource_id }); }>{tr(Sv::Accept)}</button> })}
                             </li>
                         }
                     }).collect_view()}
@@ -834,6 +838,7 @@ fn Suggestions(need_id: i64, may_edit: bool, reload: RwSignal<u32>) -> impl Into
 
 #[component]
 fn CloseNeedButton(need_id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_lang();
     let close = ServerAction::<CloseNeed>::new();
     let error = Signal::derive(move || close.value().get().and_then(Result::err));
     Effect::new(move |_| {
@@ -843,7 +848,13 @@ fn CloseNeedButton(need_id: i64, reload: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <button type="button" class="link" data-testid="close-need" disabled=move || close.pending().get()
-            on:click=move |_| { close.dispatch(CloseNeed { need_id }); }>{tr(Sv::CloseNeed)}</button>
+            on:click=move |_| {
+                // A closed need cannot be opened again: ask first.
+                let ask = Sv::CloseNeedAsk.get(lang.get_untracked());
+                if window().confirm_with_message(ask).unwrap_or(false) {
+                    close.dispatch(CloseNeed { need_id });
+                }
+            }>{tr(Sv::CloseNeed)}</button>
         <ErrorLine error/>
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::geography::Level;
 use crate::domain::lists::*;
 use crate::domain::notice::NoticeKind;
 use crate::domain::unit::Review;
-use crate::domain::wish::{community_side, unit_of};
+use crate::domain::wish::{community_side, unit_of, WishStatus};
 use chrono::Utc;
 use std::collections::HashMap;
 
@@ -136,8 +136,15 @@ pub async fn add_need(
     // A need from a wish names one of this community's wishes.
     if let Some(w) = wish_id {
         let wish = crate::backend::store::wishes::by_id(&state.db, w).await?;
-        if wish.is_none_or(|x| x.community_code != community) {
+        let Some(wish) = wish.filter(|x| x.community_code == community) else {
             return Err(AppError::invalid(Field::Title, InputProblem::Unknown));
+        };
+        // Its needs close when the wish ends; one born after would stay open.
+        if matches!(
+            wish.status,
+            WishStatus::Closed | WishStatus::Withdrawn | WishStatus::Rejected
+        ) {
+            return Err(AppError::WrongState);
         }
     }
     let row = NeedRow {
@@ -308,8 +315,9 @@ fn units_of(resources: &[i64], all: &[ResourceRow]) -> Vec<i64> {
 }
 
 /// The community takes up a resource for one of its open needs: the
-/// resource joins the need's project (a new one named after the need when
-/// it has none), and the unit's admins are told. Returns the project.
+/// resource joins the need's project that is not done yet (a new one named
+/// after the need when there is none), and the unit's admins are told.
+/// Returns the project.
 #[tracing::instrument(skip_all, fields(user = viewer.id, need = need_id, resource = resource_id))]
 pub async fn accept_resource(
     state: &AppState,
@@ -332,40 +340,11 @@ pub async fn accept_resource(
         .find(|r| r.id == resource_id)
         .ok_or(AppError::invalid(Field::Value, InputProblem::Unknown))?
         .clone();
-    let now = Utc::now();
-    let project_id = match db::projects_of_need(&state.db, need.id).await?.first() {
-        Some(&id) => {
-            let mut p = db::project_by_id(&state.db, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !p.resources.contains(&resource.id) {
-                p.resources.push(resource.id);
-                p.units = units_of(&p.resources, &all);
-                if !db::set_links(&state.db, &p, now).await? {
-                    return Err(AppError::WrongState);
-                }
-            }
-            id
-        }
-        None => {
-            db::insert_project(
-                &state.db,
-                &ProjectRow {
-                    id: 0,
-                    community_code: need.community_code.clone(),
-                    title: need.title.clone(),
-                    detail: need.detail.clone(),
-                    status: ProjectStatus::Planning,
-                    progress: 0,
-                    needs: vec![need.id],
-                    resources: vec![resource.id],
-                    units: vec![resource.unit_id],
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?
-        }
+    let project_id = match db::take_up(&state.db, need.id, &resource, Utc::now()).await? {
+        db::TakenUp::NeedClosed => return Err(AppError::WrongState),
+        // Taken up before (a second tap): nothing new to record or tell.
+        db::TakenUp::Already { project } => return Ok(project),
+        db::TakenUp::Linked { project, .. } => project,
     };
     record(
         state,
@@ -451,8 +430,10 @@ pub async fn link_project(
     p.units = units_of(&resources, &all);
     p.needs = needs;
     p.resources = resources;
+    // Changed since it was read (another editor, a take-up): say so
+    // rather than undo their change.
     if !db::set_links(&state.db, &p, Utc::now()).await? {
-        return Err(AppError::NotFound);
+        return Err(AppError::WrongState);
     }
     record(
         state,

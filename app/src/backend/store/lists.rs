@@ -142,7 +142,8 @@ pub async fn set_progress(
 }
 
 /// Replaces a project's links (needs, resources, the resources' units) in
-/// one transaction; false when there is no such project.
+/// one transaction; false when there is no such project or it changed since
+/// `p` was read.
 pub async fn set_links<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     p: &ProjectRow,
@@ -151,9 +152,12 @@ pub async fn set_links<C: ConnectionTrait + TransactionTrait>(
     // The write comes first: on SQLite a transaction that reads and then
     // writes fails at once if another connection wrote in between.
     let txn = db.begin().await?;
+    // Only over the project as it was read: an edit meanwhile (a resource
+    // taken up, another editor) is not silently undone.
     let touched = project::Entity::update_many()
         .col_expr(project::Column::UpdatedAt, Expr::value(now))
         .filter(project::Column::Id.eq(p.id))
+        .filter(project::Column::UpdatedAt.eq(p.updated_at))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -183,18 +187,126 @@ pub async fn set_links<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
-/// The projects linking a need, oldest first.
-pub async fn projects_of_need(db: &impl ConnectionTrait, need: i64) -> Result<Vec<i64>, DbErr> {
-    let mut ids: Vec<i64> = project_link::Entity::find()
+/// What taking a resource up for a need did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TakenUp {
+    /// Linked into this project (made for it when `new`).
+    Linked { project: i64, new: bool },
+    /// It was in the need's project already.
+    Already { project: i64 },
+    /// The need is closed (or gone).
+    NeedClosed,
+}
+
+/// Takes a resource up for an open need in one transaction: into the
+/// need's oldest project that is not done, or into a new project named
+/// after the need. The first statement writes the need's row, so two
+/// take-ups of one need take turns (a row lock on PostgreSQL, the write
+/// lock on SQLite) and never make two projects.
+pub async fn take_up<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    need_id: i64,
+    resource: &ResourceRow,
+    now: DateTime<Utc>,
+) -> Result<TakenUp, DbErr> {
+    let txn = db.begin().await?;
+    let held = need::Entity::update_many()
+        .col_expr(need::Column::Open, Expr::value(true))
+        .filter(need::Column::Id.eq(need_id))
+        .filter(need::Column::Open.eq(true))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if held != 1 {
+        return Ok(TakenUp::NeedClosed);
+    }
+    let Some(need) = need::Entity::find_by_id(need_id).one(&txn).await? else {
+        return Ok(TakenUp::NeedClosed);
+    };
+    let linked: Vec<i64> = project_link::Entity::find()
         .filter(project_link::Column::Kind.eq("need"))
-        .filter(project_link::Column::RefId.eq(need))
-        .all(db)
+        .filter(project_link::Column::RefId.eq(need_id))
+        .all(&txn)
         .await?
         .into_iter()
         .map(|l| l.project_id)
         .collect();
-    ids.sort_unstable();
-    Ok(ids)
+    let open_project = project::Entity::find()
+        .filter(project::Column::Id.is_in(linked))
+        .filter(project::Column::Status.ne(ProjectStatus::Done.as_str()))
+        .filter(project::Column::CommunityCode.eq(need.community_code.clone()))
+        .order_by_asc(project::Column::Id)
+        .one(&txn)
+        .await?;
+    let (project_id, new) = match open_project {
+        Some(p) => {
+            let there = project_link::Entity::find()
+                .filter(project_link::Column::ProjectId.eq(p.id))
+                .filter(project_link::Column::Kind.eq("resource"))
+                .filter(project_link::Column::RefId.eq(resource.id))
+                .one(&txn)
+                .await?;
+            if there.is_some() {
+                return Ok(TakenUp::Already { project: p.id });
+            }
+            (p.id, false)
+        }
+        None => {
+            let id = project::ActiveModel {
+                community_code: Set(need.community_code.clone()),
+                title: Set(need.title.clone()),
+                detail: Set(need.detail.clone()),
+                status: Set(ProjectStatus::Planning.as_str().to_string()),
+                progress: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+            .id;
+            project_link::ActiveModel {
+                project_id: Set(id),
+                kind: Set("need".into()),
+                ref_id: Set(need_id),
+            }
+            .insert(&txn)
+            .await?;
+            (id, true)
+        }
+    };
+    project_link::ActiveModel {
+        project_id: Set(project_id),
+        kind: Set("resource".into()),
+        ref_id: Set(resource.id),
+    }
+    .insert(&txn)
+    .await?;
+    let unit_there = project_link::Entity::find()
+        .filter(project_link::Column::ProjectId.eq(project_id))
+        .filter(project_link::Column::Kind.eq("unit"))
+        .filter(project_link::Column::RefId.eq(resource.unit_id))
+        .one(&txn)
+        .await?;
+    if unit_there.is_none() {
+        project_link::ActiveModel {
+            project_id: Set(project_id),
+            kind: Set("unit".into()),
+            ref_id: Set(resource.unit_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    project::Entity::update_many()
+        .col_expr(project::Column::UpdatedAt, Expr::value(now))
+        .filter(project::Column::Id.eq(project_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(TakenUp::Linked {
+        project: project_id,
+        new,
+    })
 }
 
 /// Closes a need (it is met); false when it was closed already.
