@@ -86,6 +86,41 @@ pub async fn insert_resource(db: &impl ConnectionTrait, r: &ResourceRow) -> Resu
     .id)
 }
 
+/// One link of a project (a need, a resource or a unit).
+async fn link(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    kind: &str,
+    ref_id: i64,
+) -> Result<(), DbErr> {
+    project_link::ActiveModel {
+        project_id: Set(project_id),
+        kind: Set(kind.to_string()),
+        ref_id: Set(ref_id),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Every link `p` names, under `project_id`.
+async fn insert_links(
+    db: &impl ConnectionTrait,
+    project_id: i64,
+    p: &ProjectRow,
+) -> Result<(), DbErr> {
+    let links = p
+        .needs
+        .iter()
+        .map(|i| ("need", *i))
+        .chain(p.resources.iter().map(|i| ("resource", *i)))
+        .chain(p.units.iter().map(|i| ("unit", *i)));
+    for (kind, ref_id) in links {
+        link(db, project_id, kind, ref_id).await?;
+    }
+    Ok(())
+}
+
 /// Stores a project with its links in one transaction.
 pub async fn insert_project<C: ConnectionTrait + TransactionTrait>(
     db: &C,
@@ -105,21 +140,7 @@ pub async fn insert_project<C: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?
     .id;
-    let links = p
-        .needs
-        .iter()
-        .map(|i| ("need", *i))
-        .chain(p.resources.iter().map(|i| ("resource", *i)))
-        .chain(p.units.iter().map(|i| ("unit", *i)));
-    for (kind, ref_id) in links {
-        project_link::ActiveModel {
-            project_id: Set(id),
-            kind: Set(kind.to_string()),
-            ref_id: Set(ref_id),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    insert_links(&txn, id, p).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -168,21 +189,7 @@ pub async fn set_links<C: ConnectionTrait + TransactionTrait>(
         .filter(project_link::Column::ProjectId.eq(p.id))
         .exec(&txn)
         .await?;
-    let links = p
-        .needs
-        .iter()
-        .map(|i| ("need", *i))
-        .chain(p.resources.iter().map(|i| ("resource", *i)))
-        .chain(p.units.iter().map(|i| ("unit", *i)));
-    for (kind, ref_id) in links {
-        project_link::ActiveModel {
-            project_id: Set(p.id),
-            kind: Set(kind.to_string()),
-            ref_id: Set(ref_id),
-        }
-        .insert(&txn)
-        .await?;
-    }
+    insert_links(&txn, p.id, p).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -265,23 +272,11 @@ pub async fn take_up<C: ConnectionTrait + TransactionTrait>(
             .insert(&txn)
             .await?
             .id;
-            project_link::ActiveModel {
-                project_id: Set(id),
-                kind: Set("need".into()),
-                ref_id: Set(need_id),
-            }
-            .insert(&txn)
-            .await?;
+            link(&txn, id, "need", need_id).await?;
             (id, true)
         }
     };
-    project_link::ActiveModel {
-        project_id: Set(project_id),
-        kind: Set("resource".into()),
-        ref_id: Set(resource.id),
-    }
-    .insert(&txn)
-    .await?;
+    link(&txn, project_id, "resource", resource.id).await?;
     let unit_there = project_link::Entity::find()
         .filter(project_link::Column::ProjectId.eq(project_id))
         .filter(project_link::Column::Kind.eq("unit"))
@@ -289,13 +284,7 @@ pub async fn take_up<C: ConnectionTrait + TransactionTrait>(
         .one(&txn)
         .await?;
     if unit_there.is_none() {
-        project_link::ActiveModel {
-            project_id: Set(project_id),
-            kind: Set("unit".into()),
-            ref_id: Set(resource.unit_id),
-        }
-        .insert(&txn)
-        .await?;
+        link(&txn, project_id, "unit", resource.unit_id).await?;
     }
     project::Entity::update_many()
         .col_expr(project::Column::UpdatedAt, Expr::value(now))
