@@ -83,5 +83,6 @@ test('物业联盟: a stranger sees the companies without contacts, the street a
   await expect(staff.getByTestId('staff-form')).toHaveCount(0);
   await fits(staff);
   await task.click();
-  await expect(staff).toHaveURL(new RegExp(`/cases/${id}$`));
+  await expect(staff).toHaveURL(new RegExp(`/case/${id}$`));
+  await expect(staff.getByTestId('timeline')).toBeVisible();
 });

@@ -49,17 +49,24 @@ pub fn watch_geography(state: AppState) {
     });
 }
 
-/// Every few minutes, tells communities about claims past their date.
+/// Every few minutes, tells communities about claims past their date, and
+/// communities and owners about joint-meeting resolutions past theirs
+/// (each once: the stores mark rows on their own terms).
 pub fn watch_overdue_claims(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            use app::backend::services::wishes;
+            use app::backend::services::{meetings, wishes};
             match wishes::flag_overdue_claims(&state, wishes::today()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(claims = n, "overdue wish claims flagged"),
                 Err(e) => tracing::warn!(error = ?e, "overdue claim check failed"),
+            }
+            match meetings::flag_overdue(&state, wishes::today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(resolutions = n, "overdue resolutions flagged"),
+                Err(e) => tracing::warn!(error = ?e, "overdue resolution check failed"),
             }
         }
     });

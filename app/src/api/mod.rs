@@ -12,6 +12,7 @@ pub mod departments;
 pub mod geography;
 pub mod home;
 pub mod households;
+pub mod meetings;
 pub mod notices;
 pub mod patrols;
 pub mod service;

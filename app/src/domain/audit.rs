@@ -70,10 +70,13 @@ pub enum AuditAction {
     /// The three lists' loop: a resource taken up for a need, a need
     /// closed, a project's links changed (三张清单).
     ListsKept,
+    /// A joint meeting (物业联席会) convened or recorded, a resolution
+    /// written or withdrawn, or its progress reported.
+    MeetingKept,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -101,6 +104,7 @@ impl AuditAction {
         AuditAction::TopicStep,
         AuditAction::CompanyKept,
         AuditAction::ListsKept,
+        AuditAction::MeetingKept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -132,6 +136,7 @@ impl AuditAction {
             AuditAction::TopicStep => "topic_step",
             AuditAction::CompanyKept => "company_kept",
             AuditAction::ListsKept => "lists_kept",
+            AuditAction::MeetingKept => "meeting_kept",
         }
     }
 
@@ -168,6 +173,7 @@ impl AuditAction {
             AuditAction::TopicStep => ("议事协商", "Deliberation step"),
             AuditAction::CompanyKept => ("物业联盟维护", "Property company kept"),
             AuditAction::ListsKept => ("三张清单维护", "Three lists kept"),
+            AuditAction::MeetingKept => ("物业联席会", "Joint meeting kept"),
         };
         lang.pick(zh, en)
     }

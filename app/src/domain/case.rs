@@ -974,6 +974,10 @@ pub struct CaseView {
     /// it concerns (`policy::CaseAccess::internal`).
     #[serde(default)]
     pub whistle: Option<super::whistle::WhistleView>,
+    /// The joint meeting (物业联席会) that took the case up, for readers it
+    /// concerns (the page says 列入联席会决议 and links to it).
+    #[serde(default)]
+    pub joint_meeting: Option<i64>,
 }
 
 /// A case's named owner, or a candidate to become it.

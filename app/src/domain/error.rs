@@ -208,6 +208,15 @@ pub enum Field {
     Street,
     /// A compound (小区).
     Compound,
+    /// Joint meetings (物业联席会): the companies invited, the owners'
+    /// committee, the resident representatives, the agenda, a resolution
+    /// and the date it is due.
+    Company,
+    Committee,
+    Representatives,
+    Agenda,
+    Resolution,
+    Due,
 }
 }
 
@@ -433,6 +442,12 @@ impl Field {
             Field::ContactName => "contact_name",
             Field::Street => "street",
             Field::Compound => "compound",
+            Field::Company => "company",
+            Field::Committee => "committee",
+            Field::Representatives => "representatives",
+            Field::Agenda => "agenda",
+            Field::Resolution => "resolution",
+            Field::Due => "due",
         }
     }
 
@@ -499,6 +514,12 @@ impl Field {
             Field::ContactName => ("联系人", "Contact"),
             Field::Street => ("街道", "Street"),
             Field::Compound => ("小区", "Compound"),
+            Field::Company => ("物业公司", "Companies"),
+            Field::Committee => ("业委会", "Owners' committee"),
+            Field::Representatives => ("居民代表", "Resident representatives"),
+            Field::Agenda => ("议程", "Agenda"),
+            Field::Resolution => ("决议内容", "Resolution"),
+            Field::Due => ("完成时限", "Due date"),
         };
         lang.pick(zh, en)
     }

@@ -141,6 +141,9 @@ pub enum Shortcut {
     /// 物业联盟: a company's staff open their desk; street and system admins
     /// keep the companies.
     Alliance,
+    /// 物业联席会: the community side convenes; companies, units and
+    /// departments follow the resolutions they own.
+    Meetings,
     /// 服务: dual reporting, the service record, the wish lists.
     Service,
     /// 管理: admins who hand out roles (community, street, system).
@@ -159,6 +162,7 @@ impl Shortcut {
             Shortcut::Dashboard => "dashboard",
             Shortcut::Topics => "topics",
             Shortcut::Alliance => "alliance",
+            Shortcut::Meetings => "meetings",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
         }
@@ -174,6 +178,7 @@ impl Shortcut {
             Shortcut::Dashboard => "/dashboard",
             Shortcut::Topics => "/topics",
             Shortcut::Alliance => "/alliance",
+            Shortcut::Meetings => "/meetings",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
         }
@@ -205,6 +210,14 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
         || policy::company_streets(grants).is_none_or(|s| !s.is_empty())
     {
         out.push(Shortcut::Alliance);
+    }
+    let runs = policy::topic_staff_scope(grants);
+    if runs.all
+        || !runs.streets.is_empty()
+        || !runs.communities.is_empty()
+        || !policy::resolution_owners(grants).is_empty()
+    {
+        out.push(Shortcut::Meetings);
     }
     out.push(Shortcut::Service);
     if policy::opens_admin(grants) {
@@ -277,6 +290,11 @@ mod tests {
             .contains(&Shortcut::Alliance));
         assert!(
             !community.contains(&Shortcut::Alliance) && !resident.contains(&Shortcut::Alliance)
+        );
+        // 物业联席会: the community side and the owners of resolutions.
+        assert!(community.contains(&Shortcut::Meetings) && !resident.contains(&Shortcut::Meetings));
+        assert!(
+            shortcuts(&g(Role::PropertyCompany, Scope::Company(1))).contains(&Shortcut::Meetings)
         );
         let member = shortcuts(&g(Role::PartyMember, Scope::Unit(1)));
         assert!(!member.contains(&Shortcut::Cases) && !member.contains(&Shortcut::Admin));

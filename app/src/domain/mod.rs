@@ -59,6 +59,7 @@ pub mod home;
 pub mod household;
 pub mod lang;
 pub mod lists;
+pub mod meeting;
 pub mod notice;
 pub mod patrol;
 pub mod person;

@@ -14,6 +14,8 @@ pub enum NoticeKind {
     Member,
     Activity,
     Topic,
+    /// A joint meeting (物业联席会) or one of its resolutions.
+    Meeting,
 }
 
 impl NoticeKind {
@@ -25,6 +27,7 @@ impl NoticeKind {
             NoticeKind::Member => "member",
             NoticeKind::Activity => "activity",
             NoticeKind::Topic => "topic",
+            NoticeKind::Meeting => "meeting",
         }
     }
 
@@ -36,6 +39,7 @@ impl NoticeKind {
             NoticeKind::Member,
             NoticeKind::Activity,
             NoticeKind::Topic,
+            NoticeKind::Meeting,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -79,6 +83,7 @@ impl NoticeView {
             NoticeKind::Unit | NoticeKind::Member => "/service".to_string(),
             NoticeKind::Activity => "/volunteer".to_string(),
             NoticeKind::Topic => format!("/topics/{}", self.ref_id),
+            NoticeKind::Meeting => format!("/meetings/{}", self.ref_id),
         }
     }
 
@@ -202,6 +207,18 @@ impl NoticeView {
             (NoticeKind::Activity, "attended") => (
                 format!("您已在活动「{t}」签到，服务时长已记录"),
                 format!("You checked in at \"{t}\"; your hours are credited"),
+            ),
+            (NoticeKind::Meeting, "invited") => (
+                format!("贵单位受邀参加物业联席会「{t}」"),
+                format!("You are invited to joint meeting \"{t}\""),
+            ),
+            (NoticeKind::Meeting, "resolution") => (
+                format!("联席会决议「{t}」由贵单位负责落实，请按期完成"),
+                format!("Joint-meeting resolution \"{t}\" is yours to carry out"),
+            ),
+            (NoticeKind::Meeting, "resolution_overdue") => (
+                format!("联席会决议「{t}」已超期未完成，请尽快落实"),
+                format!("Joint-meeting resolution \"{t}\" is past its due date"),
             ),
             (NoticeKind::Topic, "proposed") => (
                 format!("居民提出了议题「{t}」，待审核"),

@@ -10,6 +10,7 @@
 use super::auth::{delegable_roles, Grant, Place, Role, Scope};
 use super::case::{CaseFacts, CaseSource, CaseStatus, DispatchLevel, Queue};
 use super::geography::StaffPosition;
+use super::meeting::{Owner, OwnerKind};
 use super::wish::unit_of;
 
 fn holds_at(grants: &[Grant], roles: &[Role], place: &Place) -> bool {
@@ -388,6 +389,73 @@ pub fn may_see_topic(
     place: &Place,
 ) -> bool {
     public || user == Some(proposer) || may_run_topics(grants, place)
+}
+
+// ---------------------------------------------------------------- joint meetings
+
+/// Convening and keeping a community's joint meetings (物业联席会) and
+/// writing their resolutions: the community and the admins above it.
+pub fn may_run_meetings(grants: &[Grant], place: &Place) -> bool {
+    holds_at(
+        grants,
+        &[Role::CommunityAdmin, Role::StreetAdmin, Role::SystemAdmin],
+        place,
+    )
+}
+
+/// Whether the grants answer for a resolution's owner: the company's
+/// staff, the unit's admins, the department's staff, the community's
+/// admins (and those above, who run its meetings).
+pub fn owns_resolution(grants: &[Grant], owner: &Owner, place: &Place) -> bool {
+    match owner.kind {
+        OwnerKind::Company => owner
+            .reference
+            .parse()
+            .is_ok_and(|c| works_for_company(grants, c)),
+        OwnerKind::Unit => owner.reference.parse().is_ok_and(|u: i64| {
+            grants
+                .iter()
+                .any(|g| g.role == Role::UnitAdmin && g.scope == Scope::Unit(u))
+        }),
+        OwnerKind::Department => departments_of(grants).any(|d| d == owner.reference),
+        OwnerKind::Community => may_run_meetings(grants, place),
+    }
+}
+
+/// A joint-meeting resolution: the community and the owner named on it
+/// (privacy.md). Its owner and the community report its progress.
+pub fn may_see_resolution(grants: &[Grant], owner: &Owner, place: &Place) -> bool {
+    may_run_meetings(grants, place) || owns_resolution(grants, owner, place)
+}
+
+/// A joint meeting (its agenda, attendance and minutes): the community,
+/// the companies invited, and the owners of its resolutions — each of whom
+/// reads only their own resolutions.
+pub fn may_see_meeting(grants: &[Grant], place: &Place, invited: &[i64], owners: &[Owner]) -> bool {
+    may_run_meetings(grants, place)
+        || invited.iter().any(|c| works_for_company(grants, *c))
+        || owners.iter().any(|o| owns_resolution(grants, o, place))
+}
+
+/// The owners whose resolutions these grants answer for, as a list filter
+/// beside [`topic_staff_scope`] (the community side reads every meeting of
+/// its area): companies, units and departments.
+pub fn resolution_owners(grants: &[Grant]) -> Vec<Owner> {
+    grants
+        .iter()
+        .filter_map(|g| match (g.role, &g.scope) {
+            (Role::PropertyCompany, Scope::Company(c)) => Some(Owner::company(*c)),
+            (Role::UnitAdmin, Scope::Unit(u)) => Some(Owner {
+                kind: OwnerKind::Unit,
+                reference: u.to_string(),
+            }),
+            (Role::Department, Scope::Department(d)) => Some(Owner {
+                kind: OwnerKind::Department,
+                reference: d.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- households

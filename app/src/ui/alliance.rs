@@ -343,7 +343,7 @@ fn Task(task: TaskLine) -> impl IntoView {
     let lang = use_lang();
     let status = CaseStatus::parse(&task.status);
     view! {
-        <A href=format!("/cases/{}", task.case_id) attr:data-testid="company-task" attr:data-overdue=task.overdue.to_string()>
+        <A href=format!("/case/{}", task.case_id) attr:data-testid="company-task" attr:data-overdue=task.overdue.to_string()>
             <span class="case-head">
                 {task.overdue.then(|| view! { <span class="flag overdue">{tr(Al::Overdue)}</span> })}
                 <strong>{task.category.clone()}</strong>

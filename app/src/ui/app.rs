@@ -145,6 +145,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/topics/:id") view={Lazy::<TopicRoute>::new()}/>
                     <Route path=path!("/alliance") view={Lazy::<AllianceRoute>::new()}/>
                     <Route path=path!("/alliance/:id") view={Lazy::<CompanyRoute>::new()}/>
+                    <Route path=path!("/meetings") view={Lazy::<MeetingsRoute>::new()}/>
+                    <Route path=path!("/meetings/:id") view={Lazy::<MeetingRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

@@ -72,3 +72,19 @@ impl Checked {
         self.problems.into()
     }
 }
+
+/// `datetime-local` text (China time, with or without seconds) to a moment.
+pub fn local_moment(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
+        .ok()?;
+    t.and_local_timezone(crate::domain::deadline::china())
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+pub fn local_input(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&crate::domain::deadline::china())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}

@@ -36,6 +36,7 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::Dashboard => T::NavDashboard,
         Shortcut::Topics => T::NavTopics,
         Shortcut::Alliance => T::NavAlliance,
+        Shortcut::Meetings => T::NavMeetings,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,
     }

@@ -146,6 +146,7 @@ texts! { T {
     NavService => "服务", "Service";
     NavTopics => "议事", "Topics";
     NavAlliance => "物业联盟", "Alliance";
+    NavMeetings => "联席会", "Joint meetings";
     NavNotices => "消息", "Inbox";
     WallTitle => "微心愿墙", "Wish wall";
     PostWish => "我要许愿", "Post a wish";

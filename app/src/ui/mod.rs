@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod live;
 pub mod map;
 pub mod me;
+pub mod meetings;
 pub mod notices;
 pub mod outbox;
 pub mod paged;

@@ -70,6 +70,8 @@ lazy_pages! {
     TopicRoute => super::topics::TopicPage,
     AllianceRoute => super::alliance::AlliancePage,
     CompanyRoute => super::alliance::CompanyPage,
+    MeetingsRoute => super::meetings::MeetingsPage,
+    MeetingRoute => super::meetings::MeetingPage,
 }
 
 /// Starts preloading once the page has settled (`settled`: it never competes with

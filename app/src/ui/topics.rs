@@ -5,7 +5,7 @@
 //! counts only, never who seconded or voted.
 
 use super::auth::{ErrorLine, SignInPrompt};
-use super::form::{CharCount, Checked, FieldError};
+use super::form::{local_input, local_moment, CharCount, Checked, FieldError};
 use super::i18n::{short_time, tr, use_lang, T};
 use super::session::use_session;
 use super::wishes::CommunitySelect;
@@ -405,22 +405,6 @@ fn StaffPanel(topic: TopicView, reload: RwSignal<u32>) -> impl IntoView {
             <ErrorLine error/>
         </section>
     }
-}
-
-/// `datetime-local` text (China time, with or without seconds) to a moment.
-fn local_moment(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M"))
-        .ok()?;
-    t.and_local_timezone(crate::domain::deadline::china())
-        .single()
-        .map(|t| t.with_timezone(&chrono::Utc))
-}
-
-fn local_input(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&crate::domain::deadline::china())
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
 }
 
 #[component]

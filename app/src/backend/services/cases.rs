@@ -396,6 +396,7 @@ pub(super) async fn view(
     let photo_rows = crate::backend::store::photos::of_case(&state.db, row.id).await?;
     let photos = photo_refs(&photo_rows, &row, access);
     let whistle = super::whistles::for_view(state, viewer, access, &row, &photo_rows).await?;
+    let joint_meeting = super::meetings::meeting_of_case(state, viewer, row.id).await?;
     Ok(CaseView {
         id: row.id,
         category: s.category,
@@ -425,6 +426,7 @@ pub(super) async fn view(
         may_urge,
         urged,
         whistle,
+        joint_meeting,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod home;
 pub mod household_import;
 pub mod households;
 pub mod lists;
+pub mod meetings;
 pub mod notices;
 pub mod owners;
 pub mod patrols;

@@ -1562,3 +1562,163 @@ pub mod topic_threshold {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod joint_meeting {
+    use sea_orm::entity::prelude::*;
+
+    /// A joint meeting (物业联席会) a community convened.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "joint_meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub community_code: String,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub title: String,
+        pub starts_at: DateTimeUtc,
+        pub place: String,
+        /// 业委会, as written.
+        #[sea_orm(nullable)]
+        pub committee: Option<String>,
+        /// 居民代表, as written.
+        #[sea_orm(nullable)]
+        pub representatives: Option<String>,
+        pub committee_present: bool,
+        pub representatives_present: i32,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub minutes: Option<String>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod joint_meeting_company {
+    use sea_orm::entity::prelude::*;
+
+    /// A company invited to a meeting, and whether it came.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "joint_meeting_companies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub company_id: i64,
+        pub present: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod joint_meeting_compound {
+    use sea_orm::entity::prelude::*;
+
+    /// A compound a meeting is about.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "joint_meeting_compounds")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub compound_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod joint_meeting_item {
+    use sea_orm::entity::prelude::*;
+
+    /// An agenda item: a case, a topic or free words.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "joint_meeting_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub position: i32,
+        /// `domain::meeting::ItemKind`
+        pub kind: String,
+        #[sea_orm(nullable)]
+        pub ref_id: Option<i64>,
+        pub title: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod joint_resolution {
+    use sea_orm::entity::prelude::*;
+
+    /// A meeting's resolution (决议) and where its carrying-out stands.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "joint_resolutions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub community_code: String,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        /// `domain::meeting::OwnerKind`
+        pub owner_kind: String,
+        pub owner_ref: String,
+        pub due_on: Date,
+        pub progress: i32,
+        /// `domain::meeting::ResolutionStatus`
+        pub status: String,
+        #[sea_orm(nullable)]
+        pub case_id: Option<i64>,
+        pub overdue_noticed: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod joint_resolution_update {
+    use sea_orm::entity::prelude::*;
+
+    /// A progress report on a resolution.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "joint_resolution_updates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub resolution_id: i64,
+        pub progress: i32,
+        pub status: String,
+        #[sea_orm(column_type = "Text")]
+        pub note: String,
+        pub author_id: i64,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -31,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(BoundaryVersions),
             Box::new(Deliberation),
             Box::new(Alliance),
+            Box::new(JointMeetings),
         ]
     }
 }
@@ -1530,5 +1531,177 @@ impl MigrationTrait for Alliance {
             )],
         )
         .await
+    }
+}
+
+/// Joint meetings (物业联席会, issue 11): a community's meeting with its
+/// compounds, invited companies (and whether each came), agenda items and
+/// minutes; its resolutions, each with an owner, a due date, progress and
+/// a status, flagged once when overdue; and the progress reports.
+struct JointMeetings;
+
+impl MigrationName for JointMeetings {
+    fn name(&self) -> &str {
+        "m20261209_000001_joint_meetings"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for JointMeetings {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let null_text = |name: &'static str| ColumnDef::new(a(name)).text().null().to_owned();
+        let null_str = |name: &'static str| ColumnDef::new(a(name)).string().null().to_owned();
+        let null_big = |name: &'static str| ColumnDef::new(a(name)).big_integer().null().to_owned();
+        let int = |name: &'static str| ColumnDef::new(a(name)).integer().not_null().to_owned();
+        let flag = |name: &'static str| ColumnDef::new(a(name)).boolean().not_null().to_owned();
+        let tables = [
+            Table::create()
+                .table(a("joint_meetings"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("community_code"))
+                .col(null_str("street_code"))
+                .col(text_col("title"))
+                .col(tz_col("starts_at", false))
+                .col(text_col("place"))
+                .col(null_str("committee"))
+                .col(null_str("representatives"))
+                .col(flag("committee_present"))
+                .col(int("representatives_present"))
+                .col(null_text("minutes"))
+                .col(big_col("created_by"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .col(big_col("version"))
+                .to_owned(),
+            Table::create()
+                .table(a("joint_meeting_companies"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("meeting_id"))
+                .col(big_col("company_id"))
+                .col(flag("present"))
+                .to_owned(),
+            Table::create()
+                .table(a("joint_meeting_compounds"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("meeting_id"))
+                .col(big_col("compound_id"))
+                .to_owned(),
+            Table::create()
+                .table(a("joint_meeting_items"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("meeting_id"))
+                .col(int("position"))
+                .col(text_col("kind"))
+                .col(null_big("ref_id"))
+                .col(text_col("title"))
+                .to_owned(),
+            Table::create()
+                .table(a("joint_resolutions"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("meeting_id"))
+                .col(text_col("community_code"))
+                .col(null_str("street_code"))
+                .col(ColumnDef::new(a("body")).text().not_null())
+                .col(text_col("owner_kind"))
+                .col(text_col("owner_ref"))
+                .col(ColumnDef::new(a("due_on")).date().not_null())
+                .col(int("progress"))
+                .col(text_col("status"))
+                .col(null_big("case_id"))
+                .col(flag("overdue_noticed"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .col(big_col("version"))
+                .to_owned(),
+            Table::create()
+                .table(a("joint_resolution_updates"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("resolution_id"))
+                .col(int("progress"))
+                .col(text_col("status"))
+                .col(ColumnDef::new(a("note")).text().not_null())
+                .col(big_col("author_id"))
+                .col(tz_col("at", false))
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_joint_meetings_community",
+                    "joint_meetings",
+                    &["community_code", "starts_at"],
+                ),
+                (
+                    "idx_joint_meeting_companies_company",
+                    "joint_meeting_companies",
+                    &["company_id"],
+                ),
+                (
+                    "idx_joint_meeting_compounds_meeting",
+                    "joint_meeting_compounds",
+                    &["meeting_id"],
+                ),
+                (
+                    "idx_joint_meeting_items_meeting",
+                    "joint_meeting_items",
+                    &["meeting_id"],
+                ),
+                (
+                    "idx_joint_meeting_items_ref",
+                    "joint_meeting_items",
+                    &["kind", "ref_id"],
+                ),
+                (
+                    "idx_joint_resolutions_meeting",
+                    "joint_resolutions",
+                    &["meeting_id"],
+                ),
+                (
+                    "idx_joint_resolutions_owner",
+                    "joint_resolutions",
+                    &["owner_kind", "owner_ref"],
+                ),
+                (
+                    "idx_joint_resolutions_due",
+                    "joint_resolutions",
+                    &["status", "due_on"],
+                ),
+                (
+                    "idx_joint_resolutions_case",
+                    "joint_resolutions",
+                    &["case_id"],
+                ),
+                (
+                    "idx_joint_resolution_updates_resolution",
+                    "joint_resolution_updates",
+                    &["resolution_id"],
+                ),
+            ],
+        )
+        .await?;
+        // A company is invited once; the database decides.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX IF NOT EXISTS idx_joint_meeting_companies_one \
+                 ON joint_meeting_companies (meeting_id, company_id)",
+            )
+            .await?;
+        Ok(())
     }
 }

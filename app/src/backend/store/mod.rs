@@ -15,6 +15,7 @@ pub mod geography;
 pub mod households;
 pub mod leases;
 pub mod lists;
+pub mod meetings;
 pub mod meta;
 mod migration;
 pub mod notices;

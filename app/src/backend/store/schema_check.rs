@@ -126,5 +126,11 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, topic_voter::Entity, &mut out).await?;
     check(db, topic_update::Entity, &mut out).await?;
     check(db, topic_threshold::Entity, &mut out).await?;
+    check(db, joint_meeting::Entity, &mut out).await?;
+    check(db, joint_meeting_company::Entity, &mut out).await?;
+    check(db, joint_meeting_compound::Entity, &mut out).await?;
+    check(db, joint_meeting_item::Entity, &mut out).await?;
+    check(db, joint_resolution::Entity, &mut out).await?;
+    check(db, joint_resolution_update::Entity, &mut out).await?;
     Ok(out)
 }

@@ -18,6 +18,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 // This page's own words: they load with its code (`i18n::Words`).
 crate::ui::i18n::texts! { De {
+    JointMeeting => "列入联席会决议", "Taken up by a joint meeting";
     CallReporter => "联系反映人", "Call the reporter";
     Navigate => "导航到现场", "Navigate there";
     OpenInMaps => "在地图应用中打开", "Open in a maps app";
@@ -191,6 +192,9 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                     }).collect_view()}
                 </div>
             </Show>
+            {case.joint_meeting.map(|m| view! {
+                <p class="notice" data-testid="joint-mark"><A href=format!("/meetings/{m}")>{tr(De::JointMeeting)}</A></p>
+            })}
             <SolveNow case=case.clone()/>
             <super::whistle::WhistlePanel case=case.clone()/>
             <Actions case=case.clone()/>
