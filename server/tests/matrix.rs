@@ -65,6 +65,8 @@ const HOTLINE_PHONE: &str = "13912340000";
 /// The demo company 1 (the demo company account's) and its contact phone.
 const DEMO_COMPANY: &str = "泉城红心物业服务有限公司";
 const COMPANY_PHONE: &str = "0531-86001001";
+/// A joint-meeting resolution the demo community owns.
+const COMMUNITY_RESOLUTION: &str = "MX社区决议";
 /// Calls in flight at once (all cells of one variant run together).
 const CONCURRENCY: usize = 4;
 
@@ -507,6 +509,40 @@ const SERVER_FNS: &[Row] = &[
     post!(
         "/api/add_company_staff",
         &[v("staff of the demo company", Inside(&[SA, SYS]))],
+    ),
+    // Joint meetings (物业联席会): the community side keeps them; the invited
+    // company reads the meeting and its own resolution, never the
+    // community's (privacy.md: resolutions are the community's and their
+    // owners').
+    post!(
+        "/api/joint_meetings",
+        &[seen("-", SignedIn, Inside(AREA_ADMINS))]
+    ),
+    post!(
+        "/api/joint_meeting",
+        &[seen(
+            "the demo meeting",
+            Inside(&[CO, CA, SA, SYS]),
+            Inside(AREA_ADMINS)
+        )],
+    ),
+    post!(
+        "/api/save_joint_meeting",
+        &[
+            v("the demo meeting", Inside(AREA_ADMINS)),
+            v("a new meeting in the demo community", Inside(AREA_ADMINS)),
+        ],
+    ),
+    post!(
+        "/api/keep_resolution",
+        &[v("a resolution of the demo meeting", Inside(AREA_ADMINS))],
+    ),
+    post!(
+        "/api/report_resolution",
+        &[v(
+            "the demo company's resolution",
+            Inside(&[CO, CA, SA, SYS])
+        )],
     ),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
@@ -1000,6 +1036,10 @@ struct Targets {
     topic_seconding: i64,
     topic_voting: i64,
     topic_option: i64,
+    /// A joint meeting of the demo community inviting the demo company,
+    /// with a resolution the company owns and one the community owns.
+    meeting: i64,
+    company_resolution: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1049,6 +1089,36 @@ impl Ctx {
         send(c.post(self.app.url(&format!("/api/{f}"))).json(&body)).await
     }
 
+    /// The demo meeting's version now (read by a system admin), so an
+    /// allowed edit is not refused for a stale one.
+    async fn meeting_version(&self) -> i64 {
+        let a = self
+            .form(
+                self.inside(SYS),
+                "joint_meeting",
+                &[("id", self.t.meeting.to_string())],
+            )
+            .await;
+        must(a, "the meeting")["version"].as_i64().unwrap_or(0)
+    }
+
+    /// The demo company's resolution's version now.
+    async fn resolution_version(&self) -> i64 {
+        let a = self
+            .form(
+                self.inside(SYS),
+                "joint_meeting",
+                &[("id", self.t.meeting.to_string())],
+            )
+            .await;
+        let v = must(a, "the meeting");
+        v["resolutions"]
+            .as_array()
+            .and_then(|l| l.iter().find(|r| r["id"] == self.t.company_resolution))
+            .and_then(|r| r["version"].as_i64())
+            .unwrap_or(0)
+    }
+
     async fn get(&self, c: &Client, path: &str) -> Answer {
         send(c.get(self.app.url(path))).await
     }
@@ -1088,6 +1158,10 @@ impl Ctx {
             ("/api/wish_detail", _) => Some(ADDRESS.into()),
             // A topic awaiting review: its proposer and the community side.
             ("/api/topic_detail", "the topic awaiting review") => Some("MX待审议题".into()),
+            // The community's own resolution: the community side only.
+            ("/api/joint_meetings", _) | ("/api/joint_meeting", _) => {
+                Some(COMMUNITY_RESOLUTION.into())
+            }
             // The instructor did not consent to a public phone.
             ("/api/grid_roster", _)
             | ("/api/grid_page", _)
@@ -1825,6 +1899,43 @@ async fn setup(backend: Backend) -> Ctx {
     ctx.t.topic_review = review;
     ctx.t.topic_seconding = seconding;
     ctx.t.topic_voting = voting;
+    // A joint meeting of the demo community, the demo company invited.
+    let meeting = must(
+        ctx.json(
+            &ca,
+            "save_joint_meeting",
+            json!({"meeting": {"id": null, "version": 0, "community_code": DEMO_COMMUNITY,
+                "title": "矩阵联席会", "starts_at": now, "place": "社区会议室", "compounds": [],
+                "companies": [ctx.t.company], "committee": "", "representatives": "", "agenda": [],
+                "minutes": "", "present": [], "committee_present": false, "representatives_present": 0}}),
+        )
+        .await,
+        "a joint meeting",
+    );
+    ctx.t.meeting = id_of(&meeting);
+    let due = now.date_naive() + chrono::Duration::days(30);
+    for (text, owner) in [
+        (
+            "物业决议",
+            json!({"kind": "company", "reference": ctx.t.company.to_string()}),
+        ),
+        (
+            COMMUNITY_RESOLUTION,
+            json!({"kind": "community", "reference": DEMO_COMMUNITY}),
+        ),
+    ] {
+        let kept = must(
+            ctx.json(
+                &ca,
+                "keep_resolution",
+                json!({"resolution": {"id": null, "meeting_id": ctx.t.meeting, "version": 0,
+                    "text": text, "owner": owner, "due_on": due, "case_id": null, "dropped": false}}),
+            )
+            .await,
+            "a resolution",
+        );
+        ctx.t.company_resolution = id_of(&kept["resolutions"][0]);
+    }
     must(
         ctx.form(
             &sa,
@@ -2585,6 +2696,47 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 c,
                 "link_project",
                 json!({"project_id": t.project, "needs": [t.need], "resources": [t.resource]}),
+            )
+            .await
+        }
+        ("/api/joint_meetings", _) => ctx.form(c, "joint_meetings", none).await,
+        ("/api/joint_meeting", _) => {
+            ctx.form(c, "joint_meeting", &[("id", id(t.meeting))]).await
+        }
+        ("/api/save_joint_meeting", _) => {
+            let (meeting, version) = match what {
+                "the demo meeting" => (Some(t.meeting), ctx.meeting_version().await),
+                _ => (None, 0),
+            };
+            ctx.json(
+                c,
+                "save_joint_meeting",
+                json!({"meeting": {"id": meeting, "version": version, "community_code": DEMO_COMMUNITY,
+                    "title": format!("矩阵联席会{n}"), "starts_at": chrono::Utc::now(), "place": "社区会议室",
+                    "compounds": [], "companies": [t.company], "committee": "", "representatives": "",
+                    "agenda": [], "minutes": "", "present": [], "committee_present": false,
+                    "representatives_present": 0}}),
+            )
+            .await
+        }
+        ("/api/keep_resolution", _) => {
+            let due = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+            ctx.json(
+                c,
+                "keep_resolution",
+                json!({"resolution": {"id": null, "meeting_id": t.meeting, "version": 0,
+                    "text": format!("矩阵决议{n}"), "owner": {"kind": "company", "reference": t.company.to_string()},
+                    "due_on": due, "case_id": null, "dropped": false}}),
+            )
+            .await
+        }
+        ("/api/report_resolution", _) => {
+            let version = ctx.resolution_version().await;
+            ctx.json(
+                c,
+                "report_resolution",
+                json!({"progress": {"resolution_id": t.company_resolution, "version": version,
+                    "progress": 40, "note": "矩阵进度"}}),
             )
             .await
         }

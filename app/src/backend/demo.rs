@@ -745,6 +745,8 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         )
         .await?;
         super::demo_topics::seed(db, &reporters, demo_ids[&Role::CommunityAdmin]).await?;
+        // After the cases: the meeting takes one of them up.
+        super::demo_meetings::seed(db, demo_ids[&Role::CommunityAdmin], &company_ids[..2]).await?;
     }
     super::store::commit(txn).await?;
     Ok(true)

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod demo;
 pub mod demo_cases;
 pub mod demo_households;
+pub mod demo_meetings;
 pub mod demo_patrols;
 pub mod demo_topics;
 pub mod demo_wishes;

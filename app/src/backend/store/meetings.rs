@@ -625,7 +625,7 @@ pub async fn meeting_of_case(db: &impl ConnectionTrait, case: i64) -> Result<Opt
 }
 
 /// The community's open cases a meeting may take up (id, category and
-/// first words), newest first.
+/// first words), newest first: offered to the community side only.
 pub async fn open_cases_in(
     db: &impl ConnectionTrait,
     community: &str,
@@ -652,8 +652,10 @@ pub async fn open_cases_in(
         .collect()
 }
 
-/// Titles of these open cases of a community (the agenda names them as
-/// the server reads them); cases elsewhere or closed are left out.
+/// How the agenda names these cases of a community: category and number,
+/// never the reporter's words (invited companies read the agenda, and a
+/// case's text is for the staff of its place and its handler). Cases of
+/// another community are left out.
 pub async fn case_titles(
     db: &impl ConnectionTrait,
     community: &str,
@@ -668,7 +670,7 @@ pub async fn case_titles(
     let rows = query(
         db,
         &format!(
-            "SELECT c.id, c.description, k.name AS category FROM cases c \
+            "SELECT c.id, k.name AS category FROM cases c \
              JOIN case_categories k ON k.id = c.category_id \
              WHERE c.community_code = ? AND c.id IN ({marks})"
         ),
@@ -679,9 +681,7 @@ pub async fn case_titles(
         .map(|r| {
             let id: i64 = r.try_get("", "id")?;
             let category: String = r.try_get("", "category")?;
-            let text: String = r.try_get("", "description")?;
-            let words: String = text.chars().take(30).collect();
-            Ok((id, format!("{category}：{words}")))
+            Ok((id, format!("{category} #{id}")))
         })
         .collect()
 }
