@@ -84,8 +84,8 @@ fn field_of(answer: &(StatusCode, Value)) -> String {
 }
 
 /// A meeting of the demo community with a resident's case and a free item
-/// on its agenda, company 1 invited; resolutions for company 1 (on the
-/// case), company 2 and the community.
+/// on its agenda, companies 1 and 2 invited; resolutions for company 1 (on
+/// the case), company 2 and the community.
 struct Setup {
     id: i64,
     case: i64,
@@ -109,7 +109,7 @@ async fn convene(app: &TestApp, ca: &Client) -> Setup {
         app.call_json(
             ca,
             "save_joint_meeting",
-            meeting_form(None, 0, agenda, json!([1])),
+            meeting_form(None, 0, agenda, json!([1, 2])),
         )
         .await,
         "convene",
@@ -179,8 +179,8 @@ async fn each_owner_sees_only_its_own_resolutions(backend: Backend) {
         .await;
     let s = convene(&app, &ca).await;
 
-    // The community reads every resolution; the invited company its own
-    // only; company 2, not invited but owning one, its own only.
+    // The community reads every resolution; each invited company its own
+    // only.
     let whole = must(meeting(&app, &ca, s.id).await, "the community's view");
     assert_eq!(texts(&whole), [COMPANY_TEXT, OTHER_TEXT, COMMUNITY_TEXT]);
     let own = must(meeting(&app, &staff, s.id).await, "company 1's view");
@@ -303,9 +303,21 @@ async fn each_owner_sees_only_its_own_resolutions(backend: Backend) {
     );
     assert_eq!(done["resolutions"][0]["status"], "done");
     let (status, bad) = app
-        .call_json(&staff, "report_resolution", report(99, 101))
+        .call_json(&ca, "report_resolution", report(99, 101))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    // Done, the owner cannot take it back; the community can reopen it.
+    let version = done["resolutions"][0]["version"].as_i64().unwrap();
+    let (status, _) = app
+        .call_json(&staff, "report_resolution", report(version, 80))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "an owner does not reopen");
+    let reopened = must(
+        app.call_json(&ca, "report_resolution", report(version, 80))
+            .await,
+        "the community reopens",
+    );
+    assert_eq!(reopened["resolutions"][0]["status"], "in_progress");
 
     // Withdrawn resolutions take no more progress.
     let other = &whole["resolutions"][1];
@@ -357,6 +369,10 @@ async fn a_meeting_refuses_what_it_cannot_hold(backend: Backend) {
     let nobody = json!({"kind": "company", "reference": "999"});
     let unknown = resolution(&app, &ca, s.id, "无主决议", nobody, None).await;
     assert!(field_of(&unknown) == "Owner", "{}", unknown.1);
+    // A company carries out only what it was invited to decide.
+    let absent = json!({"kind": "company", "reference": "3"});
+    let refused = resolution(&app, &ca, s.id, "未参会物业的决议", absent, None).await;
+    assert!(field_of(&refused) == "Owner", "{}", refused.1);
     let off = resolution(
         &app,
         &ca,
@@ -419,8 +435,8 @@ async fn a_meeting_refuses_what_it_cannot_hold(backend: Backend) {
     let now = must(meeting(&app, &ca, s.id).await, "recorded");
     assert_eq!(now["minutes"], "会议商定：物业两周内完成划线。");
     assert_eq!(now["companies"].as_array().unwrap().len(), 2);
-    // Company 2 is newly invited: its staff are told (none in the demo),
-    // company 1's staff were told once, at convening.
+    // Recording the meeting again tells nobody again: company 1's staff
+    // were told once, at convening.
     let staff = app.signed_in(phone_of(Role::PropertyCompany)).await;
     let notices = must(app.call(&staff, "my_notices", &[]).await, "notices");
     let invited = notices

@@ -16,6 +16,10 @@ use chrono::{Duration, Utc};
 const COMMUNITY: &str = "370103-001-001";
 const STREET: &str = "370103-001";
 
+/// A demo resolution: its words, owner, due date (days from today) and
+/// the progress reports on it.
+type DemoResolution = (&'static str, Owner, i64, &'static [(u8, &'static str)]);
+
 fn free(title: &str) -> AgendaItem {
     AgendaItem {
         kind: ItemKind::Free,
@@ -81,8 +85,7 @@ pub async fn seed(db: &Txn, admin: i64, companies: &[i64]) -> Result<(), AppErro
     let meeting = db::insert_meeting(db, &write(&held)).await?;
     let first = companies.first().copied().unwrap_or(1).to_string();
     let second = companies.get(1).copied().unwrap_or(1).to_string();
-    // (text, owner, due in days from today, progress reports)
-    let resolutions: [(&str, Owner, i64, &[(u8, &str)]); 4] = [
+    let resolutions: [DemoResolution; 4] = [
         (
             "清理3号楼、5号楼楼道堆物，重新划设消防通道标线",
             owner(OwnerKind::Company, &first),
@@ -123,12 +126,12 @@ pub async fn seed(db: &Txn, admin: i64, companies: &[i64]) -> Result<(), AppErro
             },
         )
         .await?;
-        let mut version = 1;
         for (n, (progress, note)) in reports.iter().enumerate() {
             let at = now - Duration::days(10 - n as i64 * 3);
             let status = ResolutionStatus::after_progress(*progress);
+            // A new resolution is version 1; each report adds one.
+            let version = 1 + n as i64;
             db::report_progress(db, id, version, *progress, status, note, admin, at).await?;
-            version += 1;
         }
     }
     let next = MeetingForm {

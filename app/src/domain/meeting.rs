@@ -187,7 +187,7 @@ impl MeetingForm {
         if self.compounds.len() > MAX_COMPOUNDS {
             p.push((Field::Compound, InputProblem::TooMany));
         }
-        if self.companies.len() > MAX_INVITED {
+        if self.companies.len() > MAX_INVITED || self.present.len() > MAX_INVITED {
             p.push((Field::Company, InputProblem::TooMany));
         } else if self.present.iter().any(|c| !self.companies.contains(c)) {
             // Only an invited company can be recorded as present.

@@ -216,6 +216,10 @@ impl NoticeView {
                 format!("联席会决议「{t}」由贵单位负责落实，请按期完成"),
                 format!("Joint-meeting resolution \"{t}\" is yours to carry out"),
             ),
+            (NoticeKind::Meeting, "resolution_done") => (
+                format!("联席会决议「{t}」已报告完成，请核实"),
+                format!("Joint-meeting resolution \"{t}\" was reported done"),
+            ),
             (NoticeKind::Meeting, "resolution_overdue") => (
                 format!("联席会决议「{t}」已超期未完成，请尽快落实"),
                 format!("Joint-meeting resolution \"{t}\" is past its due date"),

@@ -67,6 +67,7 @@ crate::ui::i18n::texts! { Mt {
     Save => "保存", "Save";
     Saved => "已保存。", "Saved.";
     History => "落实记录", "History";
+    NoPersonal => "参会物业公司和决议责任单位都能看到会议记录，请勿填写居民姓名、电话、门牌等个人信息。", "Invited companies and resolution owners read this record: do not write residents' names, phones or flat numbers.";
 }}
 
 #[component]
@@ -193,9 +194,14 @@ struct Page {
 }
 
 impl Page {
+    /// The step landed: the page redrawn from the answer, and a word that
+    /// stays at the bottom of the screen (the forms are long on a phone)
+    /// for a few seconds.
     fn show(self, m: MeetingView) {
         self.saved.set(true);
         self.fresh.set(Some(m));
+        let saved = self.saved;
+        set_timeout(move || saved.set(false), std::time::Duration::from_secs(4));
     }
 }
 
@@ -227,8 +233,8 @@ pub fn MeetingPage() -> impl IntoView {
             {move || session.current().is_none().then(|| view! { <SignInPrompt/> })}
             <Suspense fallback=|| ()>
                 {move || meeting.get().and_then(Result::err).map(|e| view! { <p class="form-error">{e.message(lang.get())}</p> })}
-                {move || page.saved.get().then(|| view! { <p class="notice" role="status" data-testid="meeting-saved">{tr(Mt::Saved)}</p> })}
                 {move || page.fresh.get().map(|m| view! { <Meeting meeting=m page/> })}
+                {move || page.saved.get().then(|| view! { <p class="toast" role="status" data-testid="meeting-saved">{tr(Mt::Saved)}</p> })}
             </Suspense>
         </section>
     }
@@ -299,8 +305,8 @@ fn Meeting(meeting: MeetingView, page: Page) -> impl IntoView {
         {keeper.map(|k| {
             let choices = k.choices.clone().unwrap_or_default();
             view! {
-                <ResolutionEditor meeting=k.clone() choices=choices.clone() page/>
-                <MeetingEditor meeting=k choices page/>
+                <MeetingEditor meeting=k.clone() choices=choices.clone() page/>
+                <ResolutionEditor meeting=k choices page/>
             }
         })}
     }
@@ -596,7 +602,11 @@ fn MeetingEditor(meeting: MeetingView, choices: MeetingChoices, page: Page) -> i
             committee: committee.get(),
             committee_present: committee_present.get(),
             representatives: representatives.get(),
-            representatives_present: came.get().trim().parse().unwrap_or(u32::MAX),
+            // Left empty, nobody was counted; not a number, it is refused.
+            representatives_present: match came.get().trim() {
+                "" => 0,
+                n => n.parse().unwrap_or(u32::MAX),
+            },
             agenda,
             minutes: minutes.get(),
             ..kept.get_value()
@@ -619,6 +629,7 @@ fn MeetingEditor(meeting: MeetingView, choices: MeetingChoices, page: Page) -> i
             }
         }>
             <h2>{tr(Mt::Record)}</h2>
+            <p class="hint">{tr(Mt::NoPersonal)}</p>
             <label><span>{tr(Mt::MeetingTitle)}</span><input type="text" bind:value=title maxlength="60"/></label>
             <FieldError problems field=Field::Title/>
             <label><span>{tr(Mt::StartsAt)}</span><input type="datetime-local" bind:value=starts/></label>
@@ -646,7 +657,7 @@ fn MeetingEditor(meeting: MeetingView, choices: MeetingChoices, page: Page) -> i
             <label class="check"><input type="checkbox" bind:checked=committee_present/><span>{tr(Mt::Committee)}" "{tr(Mt::Present)}</span></label>
             <FieldError problems field=Field::Committee/>
             <label><span>{tr(Mt::Representatives)}</span><input type="text" bind:value=representatives maxlength="200"/></label>
-            <label><span>{tr(Mt::Representatives)}" "{tr(Mt::PresentCount)}</span><input type="number" inputmode="numeric" min="0" bind:value=came/></label>
+            <label><span>{tr(Mt::Representatives)}" "{tr(Mt::PresentCount)}</span><input type="number" inputmode="numeric" min="0" max="500" bind:value=came/></label>
             <FieldError problems field=Field::Representatives/>
             {(!case_choices.is_empty()).then(|| view! {
                 <fieldset>

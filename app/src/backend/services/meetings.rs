@@ -369,14 +369,23 @@ async fn choices(
     community: &str,
     names: &Names,
 ) -> Result<MeetingChoices, AppError> {
+    let compounds = compounds_in(state, community).await?;
+    // The companies managing the community's compounds first: those a
+    // meeting of the community invites.
+    let local: Vec<i64> = geography::compounds(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| compounds.iter().any(|(id, _)| *id == c.id))
+        .filter_map(|c| c.company_id)
+        .collect();
     let mut companies: Vec<(i64, String)> = names
         .companies
         .iter()
         .map(|(i, n)| (*i, n.clone()))
         .collect();
-    companies.sort();
+    companies.sort_by_key(|(i, _)| (!local.contains(i), *i));
     Ok(MeetingChoices {
-        compounds: compounds_in(state, community).await?,
+        compounds,
         companies,
         cases: db::open_cases_in(&state.db, community, CANDIDATES).await?,
         topics: db::agenda_topics(&state.db, community, CANDIDATES).await?,
@@ -429,7 +438,7 @@ pub async fn save(
     }
     form.companies = unique(&form.companies);
     form.compounds = unique(&form.compounds);
-    form.agenda = unique(&form.agenda);
+    form.present = unique(&form.present);
     let companies: Vec<i64> = alliance::companies(&state.db)
         .await?
         .iter()
@@ -447,6 +456,18 @@ pub async fn save(
         return Err(AppError::invalid(Field::Compound, InputProblem::Unknown));
     }
     name_agenda(state, &mut form).await?;
+    // One line per case, topic or wording, however the client sent them.
+    let mut seen = Vec::new();
+    form.agenda.retain(|i| {
+        let key = (
+            i.kind,
+            i.ref_id,
+            i.ref_id.is_none().then(|| i.title.clone()),
+        );
+        let fresh = !seen.contains(&key);
+        seen.push(key);
+        fresh
+    });
     let now = Utc::now();
     let write = MeetingWrite {
         form: &form,
@@ -570,13 +591,47 @@ pub async fn keep_resolution(
         return Err(AppError::Forbidden);
     }
     first_problem(form.problems(today()))?;
-    let names = Names::load(state).await?;
-    let owners = owners_for(state, &meeting.community_code, &names).await?;
-    if !owners.iter().any(|(o, _)| *o == form.owner) {
-        return Err(AppError::invalid(Field::Owner, InputProblem::Unknown));
+    let before = match form.id {
+        Some(id) => Some(
+            existing
+                .iter()
+                .find(|r| r.id == id)
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    if let Some(b) = before {
+        // Only what is still to be carried out is edited or withdrawn.
+        if !b.status.is_open() {
+            return Err(AppError::WrongState);
+        }
+        if b.due_on != form.due_on && form.due_on < today() {
+            return Err(AppError::invalid(Field::Due, InputProblem::InPast));
+        }
+    }
+    // What the resolution had may stay even when it would no longer be
+    // offered (a unit since withdrawn, a case taken off the agenda).
+    if before.is_none_or(|b| b.owner != form.owner) {
+        let names = Names::load(state).await?;
+        let owners = owners_for(state, &meeting.community_code, &names).await?;
+        // A company carries out what it was invited to decide.
+        let invited = match form.owner.kind {
+            OwnerKind::Company => form
+                .owner
+                .reference
+                .parse::<i64>()
+                .is_ok_and(|c| meeting.companies.iter().any(|(i, _)| *i == c)),
+            _ => true,
+        };
+        if !invited || !owners.iter().any(|(o, _)| *o == form.owner) {
+            return Err(AppError::invalid(Field::Owner, InputProblem::Unknown));
+        }
     }
     // A resolution settles a case the meeting took up, nothing else.
-    if let Some(case) = form.case_id {
+    if let Some(case) = form
+        .case_id
+        .filter(|c| before.is_none_or(|b| b.case_id != Some(*c)))
+    {
         let on_agenda = meeting
             .agenda
             .iter()
@@ -595,21 +650,24 @@ pub async fn keep_resolution(
         case_id: form.case_id,
         at: Utc::now(),
     };
-    let (id, new_owner) = match form.id {
-        Some(id) => {
-            let Some(before) = existing.iter().find(|r| r.id == id) else {
-                return Err(AppError::NotFound);
-            };
-            if before.status == ResolutionStatus::Dropped {
-                return Err(AppError::WrongState);
-            }
-            let moved = before.due_on != form.due_on;
-            if !db::update_resolution(&state.db, id, form.version, &write, form.dropped, moved)
-                .await?
+    let (id, new_owner) = match before {
+        Some(b) => {
+            let owner_moved = b.owner != form.owner;
+            let due_moved = b.due_on != form.due_on;
+            if !db::update_resolution(
+                &state.db,
+                b.id,
+                form.version,
+                &write,
+                form.dropped,
+                due_moved,
+                owner_moved,
+            )
+            .await?
             {
                 return Err(AppError::WrongState);
             }
-            (id, before.owner != form.owner && !form.dropped)
+            (b.id, owner_moved && !form.dropped)
         }
         None => (db::insert_resolution(&state.db, &write).await?, true),
     };
@@ -656,7 +714,12 @@ pub async fn report(
     if !policy::may_see_resolution(&viewer.grants, &r.owner, &place) {
         return Err(AppError::NotFound);
     }
-    if r.status == ResolutionStatus::Dropped {
+    // Withdrawn, it takes nothing; done, only the community reopens it (an
+    // owner does not undo what it reported finished).
+    let reopens = r.status == ResolutionStatus::Done;
+    if r.status == ResolutionStatus::Dropped
+        || (reopens && !policy::may_run_meetings(&viewer.grants, &place))
+    {
         return Err(AppError::WrongState);
     }
     first_problem(form.problems())?;
@@ -689,6 +752,22 @@ pub async fn report(
         ),
     )
     .await?;
+    if status == ResolutionStatus::Done && !reopens {
+        let to: Vec<i64> = reviewers_of(state, &r.community_code)
+            .await
+            .into_iter()
+            .filter(|u| *u != viewer.id)
+            .collect();
+        notify(
+            state,
+            &to,
+            NoticeKind::Meeting,
+            r.meeting_id,
+            "resolution_done",
+            &short(&r.body),
+        )
+        .await;
+    }
     detail(state, viewer, r.meeting_id).await
 }
 
@@ -726,12 +805,14 @@ pub async fn meeting_of_case(
     let Some(viewer) = viewer else {
         return Ok(None);
     };
-    let Some(id) = db::meeting_of_case(&state.db, case).await? else {
-        return Ok(None);
-    };
-    match readable(state, viewer, id).await {
-        Ok(_) => Ok(Some(id)),
-        Err(AppError::NotFound) => Ok(None),
-        Err(e) => Err(e),
+    // The newest the reader is concerned by: an earlier meeting they sat
+    // in still says so when a later one did not invite them.
+    for id in db::meetings_of_case(&state.db, case).await? {
+        match readable(state, viewer, id).await {
+            Ok(_) => return Ok(Some(id)),
+            Err(AppError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
     }
+    Ok(None)
 }

@@ -450,6 +450,7 @@ pub async fn update_resolution(
     w: &ResolutionWrite,
     dropped: bool,
     due_moved: bool,
+    owner_moved: bool,
 ) -> Result<bool, DbErr> {
     let mut q = jr::Entity::update_many()
         .col_expr(jr::Column::Body, Expr::value(w.body.clone()))
@@ -465,8 +466,15 @@ pub async fn update_resolution(
             Expr::value(ResolutionStatus::Dropped.as_str()),
         );
     }
-    if due_moved {
+    if due_moved || owner_moved {
         q = q.col_expr(jr::Column::OverdueNoticed, Expr::value(false));
+    }
+    // A new owner starts from nothing: the old owner's progress is not theirs.
+    if owner_moved && !dropped {
+        q = q.col_expr(jr::Column::Progress, Expr::value(0)).col_expr(
+            jr::Column::Status,
+            Expr::value(ResolutionStatus::Open.as_str()),
+        );
     }
     Ok(q.filter(jr::Column::Id.eq(id))
         .filter(jr::Column::Version.eq(version))
@@ -495,6 +503,8 @@ pub async fn report_progress<C: ConnectionTrait + TransactionTrait>(
         .col_expr(jr::Column::Status, Expr::value(status.as_str()))
         .col_expr(jr::Column::UpdatedAt, Expr::value(at))
         .col_expr(jr::Column::Version, Expr::value(version + 1))
+        // Done, it can never be overdue; open again, it may be once more.
+        .col_expr(jr::Column::OverdueNoticed, Expr::value(!status.is_open()))
         .filter(jr::Column::Id.eq(id))
         .filter(jr::Column::Version.eq(version))
         .exec(&txn)
@@ -599,29 +609,35 @@ pub async fn take_new_overdue(
         .collect())
 }
 
-/// The latest meeting that took a case up: by a resolution naming it, or
-/// else by an agenda item.
-pub async fn meeting_of_case(db: &impl ConnectionTrait, case: i64) -> Result<Option<i64>, DbErr> {
-    let by_resolution: Option<i64> = jr::Entity::find()
+/// The meetings that took a case up, newest first: by a resolution naming
+/// it (withdrawn ones aside), then by agenda items.
+pub async fn meetings_of_case(db: &impl ConnectionTrait, case: i64) -> Result<Vec<i64>, DbErr> {
+    let mut out: Vec<i64> = jr::Entity::find()
         .select_only()
         .column(jr::Column::MeetingId)
         .filter(jr::Column::CaseId.eq(case))
+        .filter(jr::Column::Status.ne(ResolutionStatus::Dropped.as_str()))
         .order_by_desc(jr::Column::Id)
+        .limit(10)
         .into_tuple()
-        .one(db)
+        .all(db)
         .await?;
-    if by_resolution.is_some() {
-        return Ok(by_resolution);
-    }
-    jmi::Entity::find()
+    let items: Vec<i64> = jmi::Entity::find()
         .select_only()
         .column(jmi::Column::MeetingId)
         .filter(jmi::Column::Kind.eq(ItemKind::Case.as_str()))
         .filter(jmi::Column::RefId.eq(case))
         .order_by_desc(jmi::Column::Id)
+        .limit(10)
         .into_tuple()
-        .one(db)
-        .await
+        .all(db)
+        .await?;
+    for m in items {
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    Ok(out)
 }
 
 /// The community's open cases a meeting may take up (id, category and
@@ -672,7 +688,8 @@ pub async fn case_titles(
         &format!(
             "SELECT c.id, k.name AS category FROM cases c \
              JOIN case_categories k ON k.id = c.category_id \
-             WHERE c.community_code = ? AND c.id IN ({marks})"
+             WHERE c.community_code = ? AND c.status NOT IN ('rejected', 'merged') \
+             AND c.id IN ({marks})"
         ),
         values,
     )
@@ -705,7 +722,8 @@ pub async fn agenda_topics(
         .await
 }
 
-/// Titles of these topics of a community.
+/// Titles of these public topics of a community (reviewed and not
+/// hidden: the agenda is read by invited companies and owners).
 pub async fn topic_titles(
     db: &impl ConnectionTrait,
     community: &str,
@@ -719,6 +737,8 @@ pub async fn topic_titles(
         .columns([topic::Column::Id, topic::Column::Title])
         .filter(topic::Column::CommunityCode.eq(community))
         .filter(topic::Column::Id.is_in(ids.to_vec()))
+        .filter(topic::Column::Stage.ne(Stage::Proposed.as_str()))
+        .filter(topic::Column::HiddenReason.is_null())
         .into_tuple()
         .all(db)
         .await?;
