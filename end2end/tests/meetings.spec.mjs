@@ -41,7 +41,7 @@ test('物业联席会: the community convenes and records a meeting with a case 
   // The community: from its home to the meetings, convenes one leaving the
   // community as the form shows it.
   await login(community, '13800000003');
-  await community.getByRole('link', { name: '联席会' }).first().click();
+  await community.getByTestId('shortcut-meetings').click();
   await expect(community).toHaveURL(/\/meetings$/);
   const convene = community.getByTestId('convene-form');
   await convene.getByTestId('convene').click();

@@ -49,15 +49,16 @@ pub fn watch_geography(state: AppState) {
     });
 }
 
-/// Every few minutes, tells communities about claims past their date, and
-/// communities and owners about joint-meeting resolutions past theirs
-/// (each once: the stores mark rows on their own terms).
+/// Every few minutes, tells communities about claims past their date,
+/// communities and owners about joint-meeting resolutions past theirs, and
+/// borrowers and communities about 共享小屋 loans past theirs (each once:
+/// the stores mark rows on their own terms).
 pub fn watch_overdue_claims(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            use app::backend::services::{meetings, wishes};
+            use app::backend::services::{meetings, sharing, wishes};
             match wishes::flag_overdue_claims(&state, wishes::today()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(claims = n, "overdue wish claims flagged"),
@@ -67,6 +68,11 @@ pub fn watch_overdue_claims(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(resolutions = n, "overdue resolutions flagged"),
                 Err(e) => tracing::warn!(error = ?e, "overdue resolution check failed"),
+            }
+            match sharing::flag_overdue(&state, wishes::today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(loans = n, "overdue shed loans reminded"),
+                Err(e) => tracing::warn!(error = ?e, "overdue loan check failed"),
             }
         }
     });

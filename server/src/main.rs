@@ -235,7 +235,7 @@ async fn import_geo(args: &[String]) -> Result<(), String> {
     let state = server::state(&settings).await?;
     let summary = services::geography::import_geojson(&state, None, &text)
         .await
-        .map_err(|e| format!("{}\n{}", e.message(Lang::Zh), e.message(Lang::En)))?;
+        .map_err(|e| format!("{}\n{}", e.detail(Lang::Zh), e.detail(Lang::En)))?;
     println!(
         "Imported {} districts, {} streets, {} communities, {} grids into {}.",
         summary.districts,
@@ -260,7 +260,7 @@ async fn gen_city(args: &[String]) -> Result<(), String> {
     let state = server::state(&settings).await?;
     let summary = services::geography::import_geojson(&state, None, &text)
         .await
-        .map_err(|e| e.message(Lang::En))?;
+        .map_err(|e| e.detail(Lang::En))?;
     println!(
         "Generated {} communities and {} grids into {}.",
         summary.communities,
@@ -308,7 +308,7 @@ async fn create_admin(args: &[String]) -> Result<(), String> {
     let state = server::state(&settings).await?;
     let id = services::auth::create_admin(&state, &phone, &name, &password)
         .await
-        .map_err(|e| format!("{}\n{}", e.message(Lang::Zh), e.message(Lang::En)))?;
+        .map_err(|e| format!("{}\n{}", e.detail(Lang::Zh), e.detail(Lang::En)))?;
     println!(
         "Created system admin #{id} {} ({}) in {}. Sign in with that number and password.",
         name.trim(),

@@ -161,7 +161,7 @@ async fn an_overlapping_import_is_refused_naming_both_grids(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     let err: app::domain::error::AppError = serde_json::from_value(body.clone()).unwrap();
-    let message = err.message(app::domain::lang::Lang::Zh);
+    let message = err.detail(app::domain::lang::Lang::Zh);
     assert!(
         message.contains("P1-01-01-D") && message.contains("P1-01-01-C"),
         "{message}"

@@ -201,7 +201,7 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
             .unwrap_or_else(|| problem.get(variant).is_some());
         assert!(named, "expected {variant}, got {body}");
         let err: app::domain::error::AppError = serde_json::from_value(body.clone()).unwrap();
-        let message = err.message(app::domain::lang::Lang::Zh);
+        let message = err.detail(app::domain::lang::Lang::Zh);
         assert!(message.contains(zh), "{variant}: {message}");
         assert!(message.contains("未写入任何数据"), "{message}");
         assert_eq!(
@@ -221,7 +221,7 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
         .await
         .unwrap_err();
     assert!(err
-        .message(app::domain::lang::Lang::En)
+        .detail(app::domain::lang::Lang::En)
         .contains("FeatureCollection"));
 }
 

@@ -544,6 +544,21 @@ const SERVER_FNS: &[Row] = &[
             Inside(&[CO, CA, SA, SYS])
         )],
     ),
+    // The 共享小屋: anyone sees what is in, anyone signed in borrows; the
+    // community keeps it, records returns and reads who has what.
+    post!("/api/sharing", &[seen("-", Everyone, Inside(AREA_ADMINS))]),
+    post!(
+        "/api/keep_shed_item",
+        &[
+            v("the demo shed's item", Inside(AREA_ADMINS)),
+            v("a new item in the demo shed", Inside(AREA_ADMINS)),
+        ],
+    ),
+    post!("/api/borrow_item", &[v("the demo shed's item", SignedIn)]),
+    post!(
+        "/api/return_loan",
+        &[v("the demo resident's loan", Inside(AREA_ADMINS))]
+    ),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
     post!("/api/unread_notices", &[v("-", SignedIn)]),
@@ -1040,6 +1055,9 @@ struct Targets {
     /// with a resolution the company owns and one the community owns.
     meeting: i64,
     company_resolution: i64,
+    /// A thing in the demo community's 共享小屋 and the demo resident's loan of it.
+    shed_item: i64,
+    loan: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1158,6 +1176,15 @@ impl Ctx {
             ("/api/wish_detail", _) => Some(ADDRESS.into()),
             // A topic awaiting review: its proposer and the community side.
             ("/api/topic_detail", "the topic awaiting review") => Some("MX待审议题".into()),
+            // Who borrowed: the community side only.
+            ("/api/sharing", _) => Some(
+                demo::DEMO_ACCOUNTS
+                    .iter()
+                    .find(|a| a.2 == RES)
+                    .map(|a| a.1)
+                    .unwrap_or_default()
+                    .into(),
+            ),
             // The community's own resolution: the community side only.
             ("/api/joint_meetings", _) | ("/api/joint_meeting", _) => {
                 Some(COMMUNITY_RESOLUTION.into())
@@ -1899,6 +1926,31 @@ async fn setup(backend: Backend) -> Ctx {
     ctx.t.topic_review = review;
     ctx.t.topic_seconding = seconding;
     ctx.t.topic_voting = voting;
+    // A thing in the demo community's shed, the demo resident borrowing one.
+    let shed = must(
+        ctx.json(
+            &ca,
+            "keep_shed_item",
+            json!({"item": {"id": null, "community_code": DEMO_COMMUNITY, "name": "矩阵梯子",
+                "note": "", "total": 100, "loan_days": 7}}),
+        )
+        .await,
+        "a shed item",
+    );
+    ctx.t.shed_item = id_of(&shed["items"][0]);
+    let lent = must(
+        ctx.form(
+            &res,
+            "borrow_item",
+            &[
+                ("item_id", ctx.t.shed_item.to_string()),
+                ("quantity", "1".into()),
+            ],
+        )
+        .await,
+        "a loan",
+    );
+    ctx.t.loan = id_of(&lent["my_loans"][0]);
     // A joint meeting of the demo community, the demo company invited.
     let meeting = must(
         ctx.json(
@@ -2698,6 +2750,31 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
                 json!({"project_id": t.project, "needs": [t.need], "resources": [t.resource]}),
             )
             .await
+        }
+        ("/api/sharing", _) => ctx.form(c, "sharing", none).await,
+        ("/api/keep_shed_item", _) => {
+            let item = match what {
+                "the demo shed's item" => Some(t.shed_item),
+                _ => None,
+            };
+            ctx.json(
+                c,
+                "keep_shed_item",
+                json!({"item": {"id": item, "community_code": DEMO_COMMUNITY, "name": format!("矩阵物品{n}"),
+                    "note": "", "total": 100, "loan_days": 7}}),
+            )
+            .await
+        }
+        ("/api/borrow_item", _) => {
+            ctx.form(
+                c,
+                "borrow_item",
+                &[("item_id", id(t.shed_item)), ("quantity", "1".into())],
+            )
+            .await
+        }
+        ("/api/return_loan", _) => {
+            ctx.form(c, "return_loan", &[("loan_id", id(t.loan))]).await
         }
         ("/api/joint_meetings", _) => ctx.form(c, "joint_meetings", none).await,
         ("/api/joint_meeting", _) => {

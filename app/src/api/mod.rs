@@ -16,6 +16,7 @@ pub mod meetings;
 pub mod notices;
 pub mod patrols;
 pub mod service;
+pub mod sharing;
 pub mod staff;
 pub mod topics;
 pub mod wishes;

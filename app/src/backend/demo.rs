@@ -747,6 +747,9 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         super::demo_topics::seed(db, &reporters, demo_ids[&Role::CommunityAdmin]).await?;
         // After the cases: the meeting takes one of them up.
         super::demo_meetings::seed(db, demo_ids[&Role::CommunityAdmin], &company_ids[..2]).await?;
+        // The demo resident (last of the reporters) has the late ladder.
+        let borrowers: Vec<i64> = reporters.iter().rev().copied().collect();
+        super::demo_sharing::seed(db, &borrowers).await?;
     }
     super::store::commit(txn).await?;
     Ok(true)

@@ -8,6 +8,7 @@ pub mod demo_cases;
 pub mod demo_households;
 pub mod demo_meetings;
 pub mod demo_patrols;
+pub mod demo_sharing;
 pub mod demo_topics;
 pub mod demo_wishes;
 pub mod geo;

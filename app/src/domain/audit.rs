@@ -73,10 +73,12 @@ pub enum AuditAction {
     /// A joint meeting (物业联席会) convened or recorded, a resolution
     /// written or withdrawn, or its progress reported.
     MeetingKept,
+    /// A 共享小屋's thing added or changed, or a loan's return recorded.
+    SharingKept,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -105,6 +107,7 @@ impl AuditAction {
         AuditAction::CompanyKept,
         AuditAction::ListsKept,
         AuditAction::MeetingKept,
+        AuditAction::SharingKept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +140,7 @@ impl AuditAction {
             AuditAction::CompanyKept => "company_kept",
             AuditAction::ListsKept => "lists_kept",
             AuditAction::MeetingKept => "meeting_kept",
+            AuditAction::SharingKept => "sharing_kept",
         }
     }
 
@@ -174,6 +178,7 @@ impl AuditAction {
             AuditAction::CompanyKept => ("物业联盟维护", "Property company kept"),
             AuditAction::ListsKept => ("三张清单维护", "Three lists kept"),
             AuditAction::MeetingKept => ("物业联席会", "Joint meeting kept"),
+            AuditAction::SharingKept => ("共享小屋", "Sharing shed kept"),
         };
         lang.pick(zh, en)
     }

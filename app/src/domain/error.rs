@@ -217,6 +217,12 @@ pub enum Field {
     Agenda,
     Resolution,
     Due,
+    /// The 共享小屋: a thing's name, its stock, how long a loan runs, and
+    /// how many pieces one loan takes.
+    Item,
+    Stock,
+    LoanDays,
+    Quantity,
 }
 }
 
@@ -448,6 +454,10 @@ impl Field {
             Field::Agenda => "agenda",
             Field::Resolution => "resolution",
             Field::Due => "due",
+            Field::Item => "item",
+            Field::Stock => "stock",
+            Field::LoanDays => "loan_days",
+            Field::Quantity => "quantity",
         }
     }
 
@@ -520,6 +530,10 @@ impl Field {
             Field::Agenda => ("议程", "Agenda"),
             Field::Resolution => ("决议内容", "Resolution"),
             Field::Due => ("完成时限", "Due date"),
+            Field::Item => ("物品名称", "Item"),
+            Field::Stock => ("库存数量", "Stock"),
+            Field::LoanDays => ("借用天数", "Loan days"),
+            Field::Quantity => ("借用数量", "Quantity"),
         };
         lang.pick(zh, en)
     }
@@ -846,7 +860,14 @@ impl AppError {
                     }
                 }
             }
-            AppError::Import(e) => e.message(lang),
+            // The feature and its problem are worded by `detail`, on the
+            // pages that import (their words stay out of every page's code).
+            AppError::Import(_) => lang
+                .pick(
+                    "边界文件有误，导入已取消，未写入任何数据。",
+                    "The boundary file has a problem. Nothing was imported.",
+                )
+                .into(),
             AppError::Boundary(r) => match lang {
                 Lang::Zh => r.zh.clone(),
                 Lang::En => r.en.clone(),
@@ -879,6 +900,17 @@ impl AppError {
             AppError::WrongPassword => lang
                 .pick("密码不正确。", "That password is not correct.")
                 .into(),
+        }
+    }
+}
+
+impl AppError {
+    /// What went wrong, with an import's feature and problem spelled out
+    /// (the import page and the command line); otherwise `message`.
+    pub fn detail(&self, lang: Lang) -> String {
+        match self {
+            AppError::Import(e) => e.message(lang),
+            other => other.message(lang),
         }
     }
 }
@@ -1173,6 +1205,11 @@ mod tests {
         assert!(e
             .message(Lang::En)
             .starts_with("Feature 3 (code G-01): The boundary intersects itself."));
+        // The import page words the feature (`detail`); every other page
+        // carries only the general line.
+        let err = AppError::Import(e.clone());
+        assert_eq!(err.detail(Lang::Zh), e.message(Lang::Zh));
+        assert!(err.message(Lang::Zh).contains("未写入任何数据"));
     }
 
     /// One of each variant. The match below has no catch-all: a new variant

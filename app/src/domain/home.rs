@@ -144,6 +144,8 @@ pub enum Shortcut {
     /// 物业联席会: the community side convenes; companies, units and
     /// departments follow the resolutions they own.
     Meetings,
+    /// 共享小屋: everyone borrows; the community keeps it.
+    Sharing,
     /// 服务: dual reporting, the service record, the wish lists.
     Service,
     /// 管理: admins who hand out roles (community, street, system).
@@ -163,6 +165,7 @@ impl Shortcut {
             Shortcut::Topics => "topics",
             Shortcut::Alliance => "alliance",
             Shortcut::Meetings => "meetings",
+            Shortcut::Sharing => "sharing",
             Shortcut::Service => "service",
             Shortcut::Admin => "admin",
         }
@@ -179,6 +182,7 @@ impl Shortcut {
             Shortcut::Topics => "/topics",
             Shortcut::Alliance => "/alliance",
             Shortcut::Meetings => "/meetings",
+            Shortcut::Sharing => "/sharing",
             Shortcut::Service => "/service",
             Shortcut::Admin => "/admin",
         }
@@ -219,6 +223,7 @@ pub fn shortcuts(grants: &[Grant]) -> Vec<Shortcut> {
     {
         out.push(Shortcut::Meetings);
     }
+    out.push(Shortcut::Sharing);
     out.push(Shortcut::Service);
     if policy::opens_admin(grants) {
         out.push(Shortcut::Admin);
@@ -268,6 +273,7 @@ mod tests {
                 Shortcut::PostWish,
                 Shortcut::MyHome,
                 Shortcut::Topics,
+                Shortcut::Sharing,
                 Shortcut::Service
             ]
         );

@@ -64,6 +64,7 @@ pub mod notice;
 pub mod patrol;
 pub mod person;
 pub mod policy;
+pub mod sharing;
 pub mod staff;
 pub mod topic;
 pub mod unit;

@@ -16,6 +16,8 @@ pub enum NoticeKind {
     Topic,
     /// A joint meeting (物业联席会) or one of its resolutions.
     Meeting,
+    /// A loan out of a 共享小屋.
+    Sharing,
 }
 
 impl NoticeKind {
@@ -28,6 +30,7 @@ impl NoticeKind {
             NoticeKind::Activity => "activity",
             NoticeKind::Topic => "topic",
             NoticeKind::Meeting => "meeting",
+            NoticeKind::Sharing => "sharing",
         }
     }
 
@@ -40,6 +43,7 @@ impl NoticeKind {
             NoticeKind::Activity,
             NoticeKind::Topic,
             NoticeKind::Meeting,
+            NoticeKind::Sharing,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -84,6 +88,7 @@ impl NoticeView {
             NoticeKind::Activity => "/volunteer".to_string(),
             NoticeKind::Topic => format!("/topics/{}", self.ref_id),
             NoticeKind::Meeting => format!("/meetings/{}", self.ref_id),
+            NoticeKind::Sharing => "/sharing".to_string(),
         }
     }
 
@@ -207,6 +212,14 @@ impl NoticeView {
             (NoticeKind::Activity, "attended") => (
                 format!("您已在活动「{t}」签到，服务时长已记录"),
                 format!("You checked in at \"{t}\"; your hours are credited"),
+            ),
+            (NoticeKind::Sharing, "loan_overdue") => (
+                format!("您从共享小屋借用的「{t}」已到期，请尽快归还"),
+                format!("\"{t}\" you borrowed from the sharing shed is due back"),
+            ),
+            (NoticeKind::Sharing, _) => (
+                format!("共享小屋的「{t}」借出逾期未还"),
+                format!("\"{t}\" from the sharing shed is overdue"),
             ),
             (NoticeKind::Meeting, "invited") => (
                 format!("贵单位受邀参加物业联席会「{t}」"),

@@ -458,6 +458,19 @@ pub fn resolution_owners(grants: &[Grant]) -> Vec<Owner> {
         .collect()
 }
 
+// ---------------------------------------------------------------- sharing
+
+/// Keeping a community's 共享小屋 (its things, and taking them back): the
+/// community and the admins above it; the loans list with borrowers'
+/// names is theirs too.
+pub fn may_keep_shed(grants: &[Grant], place: &Place) -> bool {
+    holds_at(
+        grants,
+        &[Role::CommunityAdmin, Role::StreetAdmin, Role::SystemAdmin],
+        place,
+    )
+}
+
 // ---------------------------------------------------------------- households
 
 /// Reading a place's household records (人房信息): staff of the place and

@@ -103,6 +103,7 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn ImportPanel() -> impl IntoView {
     let import = ServerAction::<ImportGeography>::new();
+    let lang = use_lang();
     let text = RwSignal::new(String::new());
     let error = Signal::derive(move || import.value().get().and_then(Result::err));
     let on_file = move |ev: leptos::ev::Event| {
@@ -135,7 +136,8 @@ fn ImportPanel() -> impl IntoView {
             >
                 {move || if import.pending().get() { tr(T::Working)() } else { tr(Ad::ImportButton)() }}
             </button>
-            <ErrorLine error/>
+            // The import's own words: which feature, what is wrong with it.
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.detail(lang.get())}</p> })}
             {move || import.value().get().and_then(Result::ok).map(|s| view! {
                 <p class="ok">{tr(Ad::Imported)}{format!("{} / {} / {} / {}", s.districts, s.streets, s.communities, s.grids)}</p>
                 // Gaps do not stop an import (a district comes in community by

@@ -147,6 +147,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/alliance/:id") view={Lazy::<CompanyRoute>::new()}/>
                     <Route path=path!("/meetings") view={Lazy::<MeetingsRoute>::new()}/>
                     <Route path=path!("/meetings/:id") view={Lazy::<MeetingRoute>::new()}/>
+                    <Route path=path!("/sharing") view={Lazy::<SharingRoute>::new()}/>
                 </Routes>
             </main>
         </Router>

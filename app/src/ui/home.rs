@@ -37,6 +37,7 @@ pub fn shortcut_label(s: Shortcut) -> T {
         Shortcut::Topics => T::NavTopics,
         Shortcut::Alliance => T::NavAlliance,
         Shortcut::Meetings => T::NavMeetings,
+        Shortcut::Sharing => T::NavSharing,
         Shortcut::Service => T::NavService,
         Shortcut::Admin => T::NavAdmin,
     }

@@ -147,6 +147,7 @@ texts! { T {
     NavTopics => "议事", "Topics";
     NavAlliance => "物业联盟", "Alliance";
     NavMeetings => "联席会", "Joint meetings";
+    NavSharing => "共享小屋", "Sharing shed";
     NavNotices => "消息", "Inbox";
     WallTitle => "微心愿墙", "Wish wall";
     PostWish => "我要许愿", "Post a wish";

@@ -33,5 +33,6 @@ pub mod rosters;
 pub mod scroll;
 pub mod service;
 pub mod session;
+pub mod sharing;
 pub mod topics;
 pub mod wishes;

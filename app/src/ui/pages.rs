@@ -72,6 +72,7 @@ lazy_pages! {
     CompanyRoute => super::alliance::CompanyPage,
     MeetingsRoute => super::meetings::MeetingsPage,
     MeetingRoute => super::meetings::MeetingPage,
+    SharingRoute => super::sharing::SharingPage,
 }
 
 /// Starts preloading once the page has settled (`settled`: it never competes with

@@ -20,6 +20,7 @@ pub mod notices;
 pub mod owners;
 pub mod patrols;
 pub mod photos;
+pub mod sharing;
 pub mod staff;
 pub mod topics;
 pub mod units;

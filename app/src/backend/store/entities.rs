@@ -1722,3 +1722,62 @@ pub mod joint_resolution_update {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod shed_item {
+    use sea_orm::entity::prelude::*;
+
+    /// A thing in a community's 共享小屋 and its stock.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "shed_items")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub community_code: String,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub name: String,
+        #[sea_orm(nullable)]
+        pub note: Option<String>,
+        pub total: i32,
+        /// Pieces in the shed now (`total` less those out on loan).
+        pub available: i32,
+        pub loan_days: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod shed_loan {
+    use sea_orm::entity::prelude::*;
+
+    /// A loan out of a 共享小屋.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "shed_loans")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub item_id: i64,
+        pub community_code: String,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub borrower_id: i64,
+        pub quantity: i32,
+        pub due_on: Date,
+        pub borrowed_at: DateTimeUtc,
+        #[sea_orm(nullable)]
+        pub returned_at: Option<DateTimeUtc>,
+        #[sea_orm(nullable)]
+        pub returned_by: Option<i64>,
+        pub overdue_noticed: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -32,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(Deliberation),
             Box::new(Alliance),
             Box::new(JointMeetings),
+            Box::new(SharingShed),
         ]
     }
 }
@@ -1703,5 +1704,91 @@ impl MigrationTrait for JointMeetings {
             )
             .await?;
         Ok(())
+    }
+}
+
+/// The 共享小屋 (issue 11): each community's things to borrow with their
+/// stock (`available` never below zero: a loan takes pieces only where
+/// there are enough, in one conditional write) and the loans, reminded
+/// once when overdue.
+struct SharingShed;
+
+impl MigrationName for SharingShed {
+    fn name(&self) -> &str {
+        "m20261210_000001_sharing_shed"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for SharingShed {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let null_str = |name: &'static str| ColumnDef::new(a(name)).string().null().to_owned();
+        let null_big = |name: &'static str| ColumnDef::new(a(name)).big_integer().null().to_owned();
+        let int = |name: &'static str| ColumnDef::new(a(name)).integer().not_null().to_owned();
+        let tables = [
+            Table::create()
+                .table(a("shed_items"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("community_code"))
+                .col(null_str("street_code"))
+                .col(text_col("name"))
+                .col(null_str("note"))
+                .col(int("total"))
+                .col(int("available"))
+                .col(int("loan_days"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("shed_loans"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("item_id"))
+                .col(text_col("community_code"))
+                .col(null_str("street_code"))
+                .col(big_col("borrower_id"))
+                .col(int("quantity"))
+                .col(ColumnDef::new(a("due_on")).date().not_null())
+                .col(tz_col("borrowed_at", false))
+                .col(tz_col("returned_at", true))
+                .col(null_big("returned_by"))
+                .col(ColumnDef::new(a("overdue_noticed")).boolean().not_null())
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_shed_items_community",
+                    "shed_items",
+                    &["community_code"],
+                ),
+                (
+                    "idx_shed_loans_borrower",
+                    "shed_loans",
+                    &["borrower_id", "returned_at"],
+                ),
+                (
+                    "idx_shed_loans_community",
+                    "shed_loans",
+                    &["community_code", "returned_at"],
+                ),
+                (
+                    "idx_shed_loans_due",
+                    "shed_loans",
+                    &["overdue_noticed", "due_on"],
+                ),
+            ],
+        )
+        .await
     }
 }

@@ -23,6 +23,7 @@ pub mod patrols;
 pub mod photos;
 pub mod rosters;
 pub mod schema_check;
+pub mod sharing;
 pub mod topics;
 pub mod units;
 pub mod whistles;

@@ -132,5 +132,7 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, joint_meeting_item::Entity, &mut out).await?;
     check(db, joint_resolution::Entity, &mut out).await?;
     check(db, joint_resolution_update::Entity, &mut out).await?;
+    check(db, shed_item::Entity, &mut out).await?;
+    check(db, shed_loan::Entity, &mut out).await?;
     Ok(out)
 }
