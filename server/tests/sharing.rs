@@ -168,6 +168,16 @@ async fn a_shed_lends_what_it_holds_and_no_more(backend: Backend) {
     assert_eq!(body["Invalid"]["problem"], "TooMany");
     let (s, _) = borrow(&app, &ca, tables, MAX_BORROW_PLUS_ONE).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "more than a loan may take");
+    // …also when one person asks ten times at once.
+    let (_, eager) = app.crowd(1).await.remove(0);
+    let answers = futures::future::join_all((0..10).map(|_| borrow(&app, &eager, tables, 1))).await;
+    let ok = answers.iter().filter(|a| a.0 == StatusCode::OK).count();
+    assert_eq!(
+        ok,
+        5,
+        "{:?}",
+        answers.iter().map(|a| &a.1).collect::<Vec<_>>()
+    );
 
     let filter = AuditFilter {
         action: Some(AuditAction::SharingKept),

@@ -4,14 +4,17 @@ use crate::domain::error::AppError;
 use crate::domain::sharing::{SharingView, ShedItemForm};
 use leptos::prelude::*;
 
-/// What the sheds hold (anyone); the caller's loans; for a community's
-/// keepers the loans out of its shed with the borrowers' names.
+/// What a community's shed holds (anyone; the first shed when none is
+/// named); the caller's loans; for a community's keepers the loans out of
+/// its shed with the borrowers' names.
 #[server(prefix = "/api", endpoint = "sharing")]
-pub async fn sharing() -> Result<SharingView, AppError> {
+pub async fn sharing(
+    #[server(default)] community: Option<String>,
+) -> Result<SharingView, AppError> {
     use crate::backend::{request, services};
-    request::guest(
-        |state, viewer| async move { services::sharing::view(&state, viewer.as_ref()).await },
-    )
+    request::guest(|state, viewer| async move {
+        services::sharing::view(&state, viewer.as_ref(), community).await
+    })
     .await
 }
 

@@ -90,10 +90,14 @@ pub fn loan_overdue(returned: bool, due_on: NaiveDate, today: NaiveDate) -> bool
     !returned && due_on < today
 }
 
-/// The sharing page: the sheds' things, the reader's loans, and for the
+/// The sharing page: one shed's things, the reader's loans, and for the
 /// community the loans out of the sheds it keeps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SharingView {
+    /// The community whose shed is shown (code), and every community with
+    /// a shed or kept by the reader (code, name) to pick another.
+    pub community: Option<String>,
+    pub sheds: Vec<(String, String)>,
     pub items: Vec<ShedItem>,
     pub my_loans: Vec<Loan>,
     /// Loans still out of the sheds the reader keeps, overdue first.

@@ -8,7 +8,7 @@ use super::form::{Checked, FieldError};
 use super::i18n::{short_time, tr, use_lang};
 use super::session::use_session;
 use crate::api::sharing::{borrow_item, keep_shed_item, return_loan, sharing};
-use crate::domain::error::{AppError, Field};
+use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::sharing::{Loan, SharingView, ShedItem, ShedItemForm, MAX_BORROW};
 #[allow(unused_imports)]
 use crate::ui::i18n::Words as _;
@@ -39,26 +39,51 @@ crate::ui::i18n::texts! { Sh {
     Community => "社区", "Community";
     Name => "物品名称", "Name";
     Note => "说明", "Note";
-    Total => "库存数量", "Stock";
+    Total => "总数（含借出）", "Total (with those out)";
     LoanDays => "借用天数", "Loan days";
     Save => "保存", "Save";
     Borrowed => "借用成功，请到共享小屋领取。", "Borrowed: collect it at the shed.";
     Saved => "已保存。", "Saved.";
+    Paused => "暂停借用", "Not lent now";
+    Gone => "刚被借走了，在馆数量已更新。", "Just borrowed by someone else; the count is updated.";
+    TooManyOut => "您已有 5 件物品未归还，请先归还再借。", "You have 5 things out; bring one back first.";
+    BelowOut => "总数不能少于借出中的件数。", "The total cannot be below the pieces out on loan.";
+    Shed => "查看社区", "Shed of";
 }}
 
-/// The page as the last step left it, and what that step did.
+/// The page as the last step left it, what that step did (or why it did
+/// not: true), and the community whose shed is shown.
 #[derive(Clone, Copy)]
 struct Page {
     fresh: RwSignal<Option<SharingView>>,
-    said: RwSignal<Option<Sh>>,
+    said: RwSignal<Option<(bool, String)>>,
+    community: RwSignal<Option<String>>,
+    lang: RwSignal<crate::domain::lang::Lang>,
 }
 
 impl Page {
+    fn say(self, failed: bool, text: String) {
+        self.said.set(Some((failed, text)));
+        let s = self.said;
+        set_timeout(move || s.set(None), std::time::Duration::from_secs(5));
+    }
+
     fn show(self, v: SharingView, said: Sh) {
         self.fresh.set(Some(v));
-        self.said.set(Some(said));
-        let s = self.said;
-        set_timeout(move || s.set(None), std::time::Duration::from_secs(4));
+        self.say(false, said.get(self.lang.get_untracked()).to_string());
+    }
+
+    /// A step refused: why, and the shed as it is now (someone else may
+    /// have borrowed what the page still showed).
+    fn refused(self, text: String) {
+        self.say(true, text);
+        let community = self.community.get_untracked();
+        let fresh = self.fresh;
+        leptos::task::spawn_local(async move {
+            if let Ok(v) = sharing(community).await {
+                fresh.set(Some(v));
+            }
+        });
     }
 }
 
@@ -69,8 +94,10 @@ pub fn SharingPage() -> impl IntoView {
     let page = Page {
         fresh: RwSignal::new(None),
         said: RwSignal::new(None),
+        community: RwSignal::new(None),
+        lang,
     };
-    let data = Resource::new(|| (), |_| sharing());
+    let data = Resource::new(move || page.community.get(), sharing);
     Effect::new(move |_| {
         if let Some(Ok(v)) = data.get() {
             page.fresh.set(Some(v));
@@ -86,7 +113,9 @@ pub fn SharingPage() -> impl IntoView {
                     let signed_in = session.current().is_some();
                     view! { <Shed view=v page signed_in/> }
                 })}
-                {move || page.said.get().map(|s| view! { <p class="toast" role="status" data-testid="sharing-said">{tr(s)}</p> })}
+                {move || page.said.get().map(|(failed, text)| view! {
+                    <p class="toast" class:failed=failed role="status" data-testid="sharing-said">{text}</p>
+                })}
             </Suspense>
             {move || session.current().is_none().then(|| view! { <SignInPrompt/> })}
         </section>
@@ -97,7 +126,18 @@ pub fn SharingPage() -> impl IntoView {
 fn Shed(view: SharingView, page: Page, signed_in: bool) -> impl IntoView {
     let keeps: Vec<String> = view.communities.iter().map(|c| c.0.clone()).collect();
     let communities = view.communities.clone();
+    let shown = RwSignal::new(view.community.clone().unwrap_or_default());
+    let sheds = view.sheds.clone();
     view! {
+        {(sheds.len() > 1).then(|| view! {
+            <label class="inline"><span>{tr(Sh::Shed)}</span>
+                <select bind:value=shown data-testid="shed-community" on:change=move |_| {
+                    page.community.set(Some(shown.get_untracked()));
+                }>
+                    {sheds.iter().map(|(c, n)| view! { <option value=c.clone()>{n.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+        })}
         {view.items.is_empty().then(|| view! { <p class="notice">{tr(Sh::Empty)}</p> })}
         <ul class="case-list" data-testid="shed-items">
             {view.items.into_iter().map(|i| {
@@ -127,19 +167,30 @@ fn Shed(view: SharingView, page: Page, signed_in: bool) -> impl IntoView {
 fn Item(item: ShedItem, page: Page, signed_in: bool, keeper: bool) -> impl IntoView {
     let most = item.available.min(MAX_BORROW);
     let quantity = RwSignal::new("1".to_string());
-    let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    let lang = use_lang();
     let id = item.id;
     let borrow = move |_| {
         let n = quantity.get_untracked().parse().unwrap_or(1);
         busy.set(true);
         leptos::task::spawn_local(async move {
             match borrow_item(id, n).await {
-                Ok(v) => {
-                    error.set(None);
-                    page.show(v, Sh::Borrowed);
+                Ok(v) => page.show(v, Sh::Borrowed),
+                Err(e) => {
+                    let l = lang.get_untracked();
+                    let why = match &e {
+                        AppError::Invalid {
+                            field: Field::Quantity,
+                            problem: InputProblem::OutOfRange,
+                        } => Sh::Gone.get(l).to_string(),
+                        AppError::Invalid {
+                            field: Field::Quantity,
+                            problem: InputProblem::TooMany,
+                        } => Sh::TooManyOut.get(l).to_string(),
+                        other => other.message(l),
+                    };
+                    page.refused(why);
                 }
-                Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
@@ -155,7 +206,8 @@ fn Item(item: ShedItem, page: Page, signed_in: bool, keeper: bool) -> impl IntoV
                 {(!item.note.is_empty()).then(|| view! { " · "{item.note.clone()} })}
             </p>
             {signed_in.then(|| if most == 0 {
-                view! { <p class="muted small">{tr(Sh::AllOut)}</p> }.into_any()
+                let word = if item.total == 0 { Sh::Paused } else { Sh::AllOut };
+                view! { <p class="muted small">{tr(word)}</p> }.into_any()
             } else {
                 view! {
                     <div class="form inline">
@@ -170,7 +222,6 @@ fn Item(item: ShedItem, page: Page, signed_in: bool, keeper: bool) -> impl IntoV
                     </div>
                 }.into_any()
             })}
-            <ErrorLine error/>
             {edit.map(|i| {
                 let communities = vec![(i.community_code.clone(), i.community.clone())];
                 view! {
@@ -263,7 +314,18 @@ fn ItemForm(
     let checked = Checked::new(move || draft().problems());
     let problems = checked.problems();
     let submit = Action::new(|f: &ShedItemForm| keep_shed_item(f.clone()));
+    let lang = use_lang();
+    // The server's refusal of a total below what is out, in the form's words.
     let error = Signal::derive(move || submit.value().get().and_then(Result::err));
+    let below = move || {
+        matches!(
+            error.get(),
+            Some(AppError::Invalid {
+                field: Field::Stock,
+                problem: InputProblem::OutOfRange
+            })
+        )
+    };
     Effect::new(move |_| {
         if let Some(Ok(v)) = submit.value().get() {
             page.show(v, Sh::Saved);
@@ -293,7 +355,11 @@ fn ItemForm(
             <FieldError problems field=Field::Stock/>
             <label><span>{tr(Sh::LoanDays)}</span><input type="number" inputmode="numeric" min="1" max="90" bind:value=days/></label>
             <FieldError problems field=Field::LoanDays/>
-            <ErrorLine error/>
+            {move || if below() {
+                view! { <p class="form-error" role="alert">{Sh::BelowOut.get(lang.get())}</p> }.into_any()
+            } else {
+                view! { <ErrorLine error/> }.into_any()
+            }}
             <button type="submit" class="primary" disabled=move || submit.pending().get() data-testid="save-shed-item">{tr(Sh::Save)}</button>
         </form>
     }

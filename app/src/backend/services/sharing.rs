@@ -9,7 +9,7 @@ use super::auth::Viewer;
 use super::first_problem;
 use super::notices::{notify, reviewers_of};
 use crate::backend::state::AppState;
-use crate::backend::store::sharing::{self as db, ItemRow, LoanRow, NewLoan};
+use crate::backend::store::sharing::{self as db, ItemRow, LoanRow, NewLoan, Refused};
 use crate::backend::store::units;
 use crate::domain::audit::AuditAction;
 use crate::domain::auth::Place;
@@ -77,14 +77,53 @@ fn loan_views(
         .collect()
 }
 
-/// The sharing page: every shed's things; the reader's loans; for keepers
-/// the loans out of their sheds with the borrowers' names.
-pub async fn view(state: &AppState, viewer: Option<&Viewer>) -> Result<SharingView, AppError> {
-    let rows = db::items(&state.db, LISTED).await?;
-    let names: HashMap<i64, String> = rows.iter().map(|i| (i.id, i.name.clone())).collect();
+/// The sharing page: one community's shed (`community`, else the first
+/// the reader keeps, else the first there is); the reader's loans; for
+/// keepers the loans out of their sheds with the borrowers' names.
+pub async fn view(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    community: Option<String>,
+) -> Result<SharingView, AppError> {
+    let grants = viewer.map(|v| v.grants.as_slice()).unwrap_or(&[]);
+    let kept: Vec<(String, String)> = {
+        let atlas = state.atlas();
+        atlas
+            .communities()
+            .into_iter()
+            .filter(|c| {
+                !grants.is_empty()
+                    && atlas
+                        .place_of(&c.code)
+                        .is_some_and(|p| policy::may_keep_shed(grants, &p))
+            })
+            .map(|c| (c.code, c.name))
+            .collect()
+    };
+    let mut codes = db::shed_communities(&state.db).await?;
+    for (c, _) in &kept {
+        if !codes.contains(c) {
+            codes.push(c.clone());
+        }
+    }
+    codes.sort();
+    let sheds: Vec<(String, String)> = codes
+        .iter()
+        .map(|c| (c.clone(), community_name(state, c)))
+        .collect();
+    let shown = community
+        .filter(|c| codes.contains(c))
+        .or_else(|| kept.first().map(|k| k.0.clone()))
+        .or_else(|| codes.first().cloned());
+    let rows = match &shown {
+        Some(c) => db::items_in(&state.db, c, LISTED).await?,
+        None => Vec::new(),
+    };
     let items = rows.iter().map(|i| item_view(state, i)).collect();
     let Some(viewer) = viewer else {
         return Ok(SharingView {
+            community: shown,
+            sheds,
             items,
             my_loans: Vec::new(),
             kept_loans: Vec::new(),
@@ -92,8 +131,6 @@ pub async fn view(state: &AppState, viewer: Option<&Viewer>) -> Result<SharingVi
         });
     };
     let mine = db::loans_of(&state.db, viewer.id, LISTED).await?;
-    let mut my_loans = loan_views(state, mine, &names, None);
-    my_loans.sort_by_key(|l| (l.returned_at.is_some(), !l.overdue, l.due_on));
     // The community side, as one filter: the same admins run its meetings
     // and deliberation.
     let scope = policy::topic_staff_scope(&viewer.grants);
@@ -105,26 +142,21 @@ pub async fn view(state: &AppState, viewer: Option<&Viewer>) -> Result<SharingVi
                 .is_some_and(|p| policy::may_keep_shed(&viewer.grants, &p))
         })
         .collect();
+    let things: Vec<i64> = mine.iter().chain(out.iter()).map(|l| l.item_id).collect();
+    let names = db::item_names(&state.db, &things).await?;
+    let mut my_loans = loan_views(state, mine, &names, None);
+    my_loans.sort_by_key(|l| (l.returned_at.is_some(), !l.overdue, l.due_on));
     let borrowers: Vec<i64> = out.iter().map(|l| l.borrower_id).collect();
     let who = units::user_names(&state.db, &borrowers).await?;
     let mut kept_loans = loan_views(state, out, &names, Some(&who));
     order_loans(&mut kept_loans);
-    let atlas = state.atlas();
-    let communities = atlas
-        .communities()
-        .into_iter()
-        .filter(|c| {
-            atlas
-                .place_of(&c.code)
-                .is_some_and(|p| policy::may_keep_shed(&viewer.grants, &p))
-        })
-        .map(|c| (c.code, c.name))
-        .collect();
     Ok(SharingView {
+        community: shown,
+        sheds,
         items,
         my_loans,
         kept_loans,
-        communities,
+        communities: kept,
     })
 }
 
@@ -189,7 +221,7 @@ pub async fn keep_item(
         what,
     )
     .await?;
-    view(state, Some(viewer)).await
+    view(state, Some(viewer), Some(form.community_code)).await
 }
 
 /// A signed-in person borrows pieces of a thing for its loan period.
@@ -203,11 +235,8 @@ pub async fn borrow(
     let item = db::item(&state.db, item_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !(1..=MAX_BORROW).contains(&quantity) || quantity > item.total {
+    if !(1..=MAX_BORROW).contains(&quantity) {
         return Err(AppError::invalid(Field::Quantity, InputProblem::OutOfRange));
-    }
-    if db::open_loans_of(&state.db, viewer.id).await? >= MAX_OPEN_LOANS {
-        return Err(AppError::invalid(Field::Quantity, InputProblem::TooMany));
     }
     let loan = NewLoan {
         item_id,
@@ -218,11 +247,17 @@ pub async fn borrow(
         due_on: today() + Duration::days(item.loan_days as i64),
         at: Utc::now(),
     };
-    if db::borrow(&state.db, &loan).await?.is_none() {
+    match db::borrow(&state.db, &loan, MAX_OPEN_LOANS).await? {
+        Ok(_) => {}
+        Err(Refused::TooManyOut) => {
+            return Err(AppError::invalid(Field::Quantity, InputProblem::TooMany));
+        }
         // Fewer left than asked for (someone borrowed meanwhile).
-        return Err(AppError::invalid(Field::Quantity, InputProblem::OutOfRange));
+        Err(Refused::NotEnough) => {
+            return Err(AppError::invalid(Field::Quantity, InputProblem::OutOfRange));
+        }
     }
-    view(state, Some(viewer)).await
+    view(state, Some(viewer), Some(item.community_code)).await
 }
 
 /// The community records that a loan came back; its pieces go back in.
@@ -256,7 +291,7 @@ pub async fn give_back(
         format!("returned: item {} x{}", loan.item_id, loan.quantity),
     )
     .await?;
-    view(state, Some(viewer)).await
+    view(state, Some(viewer), Some(loan.community_code)).await
 }
 
 /// Reminds the borrower and the community of each loan past its date, once.

@@ -1744,6 +1744,7 @@ impl MigrationTrait for SharingShed {
                 .col(int("loan_days"))
                 .col(tz_col("created_at", false))
                 .col(tz_col("updated_at", false))
+                .check(Expr::cust("available >= 0 AND available <= total"))
                 .to_owned(),
             Table::create()
                 .table(a("shed_loans"))
@@ -1759,6 +1760,7 @@ impl MigrationTrait for SharingShed {
                 .col(tz_col("returned_at", true))
                 .col(null_big("returned_by"))
                 .col(ColumnDef::new(a("overdue_noticed")).boolean().not_null())
+                .check(Expr::cust("quantity > 0"))
                 .to_owned(),
         ];
         for t in tables {

@@ -35,10 +35,14 @@ fn item_row(m: shed_item::Model) -> ItemRow {
     }
 }
 
-/// The things of every shed, by community then name.
-pub async fn items(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<ItemRow>, DbErr> {
+/// The things of one community's shed, in the order they were added.
+pub async fn items_in(
+    db: &impl ConnectionTrait,
+    community: &str,
+    limit: u64,
+) -> Result<Vec<ItemRow>, DbErr> {
     Ok(shed_item::Entity::find()
-        .order_by_asc(shed_item::Column::CommunityCode)
+        .filter(shed_item::Column::CommunityCode.eq(community))
         .order_by_asc(shed_item::Column::Id)
         .limit(limit)
         .all(db)
@@ -46,6 +50,36 @@ pub async fn items(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<ItemRow>
         .into_iter()
         .map(item_row)
         .collect())
+}
+
+/// The communities that have a shed, by code.
+pub async fn shed_communities(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    shed_item::Entity::find()
+        .select_only()
+        .column(shed_item::Column::CommunityCode)
+        .distinct()
+        .order_by_asc(shed_item::Column::CommunityCode)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Names of things by id (a person's loans may be from any shed).
+pub async fn item_names(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, String)> = shed_item::Entity::find()
+        .select_only()
+        .columns([shed_item::Column::Id, shed_item::Column::Name])
+        .filter(shed_item::Column::Id.is_in(ids.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn item(db: &impl ConnectionTrait, id: i64) -> Result<Option<ItemRow>, DbErr> {
@@ -93,7 +127,7 @@ pub async fn update_item(
     f: &ShedItemForm,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let delta = f.total as i64 - was as i64;
+    let delta = f.total as i32 - was as i32;
     use shed_item::Column as C;
     Ok(shed_item::Entity::update_many()
         .col_expr(C::Name, Expr::value(f.name.trim()))
@@ -149,14 +183,38 @@ pub struct NewLoan {
     pub at: DateTime<Utc>,
 }
 
-/// Takes the pieces and writes the loan in one transaction whose first
-/// statement is the conditional take: `None` when the shed has fewer left.
+/// Why a loan was not made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The person has `max_open` loans out already.
+    TooManyOut,
+    /// The shed has fewer pieces left than asked for.
+    NotEnough,
+}
+
+/// Takes the pieces and writes the loan in one transaction. Its first
+/// statement writes the borrower's own row (a no-op that locks it, on
+/// PostgreSQL per person, on SQLite the whole database), so one person's
+/// loans at once are counted one after another against `max_open`; then
+/// the conditional take.
 pub async fn borrow<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     loan: &NewLoan,
-) -> Result<Option<i64>, DbErr> {
+    max_open: u64,
+) -> Result<Result<i64, Refused>, DbErr> {
     use shed_item::Column as I;
     let txn = db.begin().await?;
+    super::entities::user::Entity::update_many()
+        .col_expr(
+            super::entities::user::Column::Id,
+            Expr::col(super::entities::user::Column::Id),
+        )
+        .filter(super::entities::user::Column::Id.eq(loan.borrower_id))
+        .exec(&txn)
+        .await?;
+    if open_loans_of(&txn, loan.borrower_id).await? >= max_open {
+        return Ok(Err(Refused::TooManyOut));
+    }
     let taken = shed_item::Entity::update_many()
         .col_expr(
             I::Available,
@@ -168,7 +226,7 @@ pub async fn borrow<C: ConnectionTrait + TransactionTrait>(
         .await?
         .rows_affected;
     if taken == 0 {
-        return Ok(None);
+        return Ok(Err(Refused::NotEnough));
     }
     let id = shed_loan::ActiveModel {
         item_id: Set(loan.item_id),
@@ -187,7 +245,7 @@ pub async fn borrow<C: ConnectionTrait + TransactionTrait>(
     .await?
     .id;
     txn.commit().await?;
-    Ok(Some(id))
+    Ok(Ok(id))
 }
 
 pub async fn loan(db: &impl ConnectionTrait, id: i64) -> Result<Option<LoanRow>, DbErr> {
