@@ -64,8 +64,10 @@ pub fn CasePage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let case = Resource::new(move || (id(), reload.get()), |(id, _)| case_detail(id));
     provide_context(CaseReload(reload));
-    // Typed text survives reloads (live updates re-render the card).
+    // Typed text and picked choices survive reloads (live updates re-render
+    // the card: a step elsewhere must not wipe a half-filled whistle).
     provide_context(CaseNote(RwSignal::new(String::new())));
+    provide_context(CaseChoices::default());
     // While 立即解决 sends its photos, the card must not be rebuilt under it: each
     // photo is itself a live change of this case.
     let solving = RwSignal::new(false);
@@ -137,6 +139,37 @@ pub struct CaseReload(pub RwSignal<u32>);
 /// The note being typed on the case page.
 #[derive(Clone, Copy)]
 pub struct CaseNote(pub RwSignal<String>);
+
+/// The step's choices as picked so far (the department, its assistants, the
+/// date it must answer by, the case to merge into), kept across reloads
+/// like [`CaseNote`] and cleared once a step lands.
+#[derive(Clone, Copy)]
+pub struct CaseChoices {
+    department: RwSignal<String>,
+    assisting: RwSignal<Vec<String>>,
+    required_by: RwSignal<String>,
+    merge_into: RwSignal<String>,
+}
+
+impl Default for CaseChoices {
+    fn default() -> Self {
+        CaseChoices {
+            department: RwSignal::new(String::new()),
+            assisting: RwSignal::new(Vec::new()),
+            required_by: RwSignal::new(String::new()),
+            merge_into: RwSignal::new(String::new()),
+        }
+    }
+}
+
+impl CaseChoices {
+    fn clear(self) {
+        self.department.set(String::new());
+        self.assisting.set(Vec::new());
+        self.required_by.set(String::new());
+        self.merge_into.set(String::new());
+    }
+}
 
 /// 立即解决 is sending: live reloads wait until it is done.
 #[derive(Clone, Copy)]
@@ -231,15 +264,19 @@ fn Actions(case: CaseView) -> impl IntoView {
         .unwrap_or_else(|| RwSignal::new(String::new()));
     let stars = RwSignal::new("5".to_string());
     // Nothing chosen until the user picks one of the district's departments.
-    let department = RwSignal::new(String::new());
-    let assisting = RwSignal::new(Vec::<String>::new());
-    let required_by = RwSignal::new(String::new());
-    let merge_into = RwSignal::new(String::new());
+    let choices = use_context::<CaseChoices>().unwrap_or_default();
+    let CaseChoices {
+        department,
+        assisting,
+        required_by,
+        merge_into,
+    } = choices;
     let act = Action::new(|r: &ActRequest| act_on_case(r.clone()));
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let (Some(Ok(_)), Some(r)) = (act.value().get(), reload) {
             note.set(String::new());
+            choices.clear();
             r.update(|v| *v += 1);
         }
     });
