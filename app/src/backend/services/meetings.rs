@@ -7,8 +7,8 @@
 
 use super::audit::{record, Target};
 use super::auth::Viewer;
-use super::first_problem;
 use super::notices::{notify, reviewers_of};
+use super::{community_place, first_problem};
 use crate::backend::state::AppState;
 use crate::backend::store::meetings::{
     self as db, MeetingRow, MeetingWrite, ResolutionRow, ResolutionWrite,
@@ -31,14 +31,6 @@ use std::collections::HashMap;
 
 fn today() -> NaiveDate {
     china_date(Utc::now())
-}
-
-/// The place of a community by its code; none for a code that is not one.
-fn community_place(state: &AppState, code: &str) -> Option<Place> {
-    state
-        .atlas()
-        .place_of(code)
-        .filter(|p| p.community.as_deref() == Some(code) && p.grid.is_none())
 }
 
 fn place_of(state: &AppState, code: &str) -> Place {

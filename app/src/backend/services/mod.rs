@@ -54,6 +54,17 @@ pub fn text(s: &str, field: Field, max: usize, required: bool) -> Result<String,
 }
 
 /// Refuses a form with the first of its problems (the form itself shows them all).
+/// The place of a community by its code; none for a code that is not one.
+pub(crate) fn community_place(
+    state: &crate::backend::state::AppState,
+    code: &str,
+) -> Option<crate::domain::auth::Place> {
+    state
+        .atlas()
+        .place_of(code)
+        .filter(|p| p.community.as_deref() == Some(code) && p.grid.is_none())
+}
+
 pub fn first_problem(problems: crate::domain::error::Problems) -> Result<(), AppError> {
     match problems.into_iter().next() {
         Some((field, problem)) => Err(AppError::invalid(field, problem)),

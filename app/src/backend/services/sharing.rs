@@ -6,13 +6,12 @@
 
 use super::audit::{record, Target};
 use super::auth::Viewer;
-use super::first_problem;
 use super::notices::{notify, reviewers_of};
+use super::{community_place, first_problem};
 use crate::backend::state::AppState;
 use crate::backend::store::sharing::{self as db, ItemRow, LoanRow, NewLoan, Refused};
 use crate::backend::store::units;
 use crate::domain::audit::AuditAction;
-use crate::domain::auth::Place;
 use crate::domain::deadline::china_date;
 use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::notice::NoticeKind;
@@ -26,14 +25,6 @@ use std::collections::HashMap;
 
 fn today() -> NaiveDate {
     china_date(Utc::now())
-}
-
-/// The place of a community by its code; none for a code that is not one.
-fn community_place(state: &AppState, code: &str) -> Option<Place> {
-    state
-        .atlas()
-        .place_of(code)
-        .filter(|p| p.community.as_deref() == Some(code) && p.grid.is_none())
 }
 
 fn community_name(state: &AppState, code: &str) -> String {

@@ -250,13 +250,7 @@ pub async fn meetings_for(
 ) -> Result<Vec<MeetingRow>, DbErr> {
     let mut q = jm::Entity::find();
     if !staff.all {
-        let mut any = Condition::any();
-        if !staff.streets.is_empty() {
-            any = any.add(jm::Column::StreetCode.is_in(staff.streets.clone()));
-        }
-        if !staff.communities.is_empty() {
-            any = any.add(jm::Column::CommunityCode.is_in(staff.communities.clone()));
-        }
+        let mut any = super::in_area(staff, jm::Column::StreetCode, jm::Column::CommunityCode);
         if !companies.is_empty() {
             any = any.add(
                 jm::Column::Id.in_subquery(
@@ -378,13 +372,7 @@ pub async fn open_resolutions_for(
     let open = [ResolutionStatus::Open, ResolutionStatus::InProgress].map(|s| s.as_str());
     let mut q = jr::Entity::find().filter(jr::Column::Status.is_in(open));
     if !staff.all {
-        let mut any = Condition::any();
-        if !staff.streets.is_empty() {
-            any = any.add(jr::Column::StreetCode.is_in(staff.streets.clone()));
-        }
-        if !staff.communities.is_empty() {
-            any = any.add(jr::Column::CommunityCode.is_in(staff.communities.clone()));
-        }
+        let mut any = super::in_area(staff, jr::Column::StreetCode, jr::Column::CommunityCode);
         if !owners.is_empty() {
             any = any.add(owned_by(owners));
         }

@@ -35,6 +35,24 @@ use std::time::Duration;
 
 pub use sea_orm::DatabaseConnection as Db;
 pub use sea_orm::DatabaseTransaction as Txn;
+
+/// Rows of the streets and communities a staff scope covers
+/// (`policy::topic_staff_scope` as a filter), by the table's two columns;
+/// empty when the scope names none (the caller adds its own ways in).
+pub(crate) fn in_area<C: sea_orm::ColumnTrait>(
+    scope: &crate::domain::policy::TopicStaffScope,
+    street: C,
+    community: C,
+) -> sea_orm::Condition {
+    let mut any = sea_orm::Condition::any();
+    if !scope.streets.is_empty() {
+        any = any.add(street.is_in(scope.streets.clone()));
+    }
+    if !scope.communities.is_empty() {
+        any = any.add(community.is_in(scope.communities.clone()));
+    }
+    any
+}
 pub use sea_orm::DbErr as StoreError;
 
 /// A database failure becomes `AppError::Internal`, so `?` works on store

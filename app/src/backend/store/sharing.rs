@@ -324,13 +324,11 @@ pub async fn open_loans_in(
 ) -> Result<Vec<LoanRow>, DbErr> {
     let mut q = shed_loan::Entity::find().filter(shed_loan::Column::ReturnedAt.is_null());
     if !scope.all {
-        let mut any = Condition::any();
-        if !scope.streets.is_empty() {
-            any = any.add(shed_loan::Column::StreetCode.is_in(scope.streets.clone()));
-        }
-        if !scope.communities.is_empty() {
-            any = any.add(shed_loan::Column::CommunityCode.is_in(scope.communities.clone()));
-        }
+        let any = super::in_area(
+            scope,
+            shed_loan::Column::StreetCode,
+            shed_loan::Column::CommunityCode,
+        );
         if any.is_empty() {
             return Ok(Vec::new());
         }
