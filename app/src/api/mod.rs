@@ -9,6 +9,7 @@ pub mod auth;
 pub mod boundaries;
 pub mod cases;
 pub mod departments;
+pub mod exchange;
 pub mod geography;
 pub mod home;
 pub mod households;

@@ -750,6 +750,8 @@ pub async fn seed_if_empty(db: &Db, cases: usize) -> Result<bool, AppError> {
         // The demo resident (last of the reporters) has the late ladder.
         let borrowers: Vec<i64> = reporters.iter().rev().copied().collect();
         super::demo_sharing::seed(db, &borrowers).await?;
+        super::demo_sharing::seed_exchange(db, &borrowers, demo_ids[&Role::UnitAdmin], unit_ids[0])
+            .await?;
     }
     super::store::commit(txn).await?;
     Ok(true)

@@ -13,7 +13,8 @@ pub enum AuditAction {
     CaseStep,
     /// Staff opened a case with the reporter's name and phone.
     CaseRead,
-    /// A wish's contact (name, phone, address) was shown to its claimer.
+    /// A wish's contact (name, phone, address) was shown to its claimer,
+    /// or a 置换-分享 side's to the other side.
     ContactReveal,
     /// A staff account was created.
     AccountCreated,

@@ -251,6 +251,8 @@ pub enum InputProblem {
     NotPhone,
     /// Not a valid resident ID number (its check character does not match).
     NotIdNumber,
+    /// A public text that carries a phone number.
+    HasPhone,
 }
 }
 
@@ -379,6 +381,7 @@ impl InputProblem {
             InputProblem::OutsideGrid => "outside_grid",
             InputProblem::NotPhone => "not_phone",
             InputProblem::NotIdNumber => "not_id_number",
+            InputProblem::HasPhone => "has_phone",
         }
     }
 }
@@ -855,6 +858,8 @@ impl AppError {
                     (InputProblem::NotIdNumber, false) => {
                         "An ID number has 18 characters and a matching check character (a digit or X).".into()
                     }
+                    (InputProblem::HasPhone, true) => format!("{f}里不能写电话号码。"),
+                    (InputProblem::HasPhone, false) => format!("{f} cannot carry a phone number."),
                     (InputProblem::OutsideGrid, false) => {
                         "The place is outside this grid. Pick a point inside it; report other places from the home page.".into()
                     }

@@ -53,6 +53,7 @@ pub mod case;
 pub mod code;
 pub mod deadline;
 pub mod error;
+pub mod exchange;
 pub mod export;
 pub mod geography;
 pub mod home;

@@ -217,6 +217,26 @@ impl NoticeView {
                 format!("您从共享小屋借用的「{t}」已到期，请尽快归还"),
                 format!("\"{t}\" you borrowed from the sharing shed is due back"),
             ),
+            (NoticeKind::Sharing, "swap_asked") => (
+                format!("有人回应了您发布的「{t}」，请决定是否同意"),
+                format!("Someone answered your post \"{t}\"; agree or decline"),
+            ),
+            (NoticeKind::Sharing, "swap_agreed") => (
+                format!("「{t}」的发布者同意了，双方可查看联系方式"),
+                format!("\"{t}\": the author agreed; you may see each other's contact"),
+            ),
+            (NoticeKind::Sharing, "swap_declined") => (
+                format!("「{t}」的发布者婉拒了您的回应"),
+                format!("\"{t}\": the author declined your answer"),
+            ),
+            (NoticeKind::Sharing, "swap_withdrawn") => (
+                format!("「{t}」的约定已被对方取消"),
+                format!("\"{t}\": the other side called it off"),
+            ),
+            (NoticeKind::Sharing, "swap_removed") => (
+                format!("您发布的「{t}」已被社区撤下，原因见置换分享页"),
+                format!("The community took \"{t}\" down; the reason is on the sharing page"),
+            ),
             (NoticeKind::Sharing, _) => (
                 format!("共享小屋的「{t}」借出逾期未还"),
                 format!("\"{t}\" from the sharing shed is overdue"),

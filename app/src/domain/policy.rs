@@ -9,6 +9,7 @@
 
 use super::auth::{delegable_roles, Grant, Place, Role, Scope};
 use super::case::{CaseFacts, CaseSource, CaseStatus, DispatchLevel, Queue};
+use super::exchange::MatchFacts;
 use super::geography::StaffPosition;
 use super::meeting::{Owner, OwnerKind};
 use super::wish::unit_of;
@@ -469,6 +470,18 @@ pub fn may_keep_shed(grants: &[Grant], place: &Place) -> bool {
         &[Role::CommunityAdmin, Role::StreetAdmin, Role::SystemAdmin],
         place,
     )
+}
+
+/// The other side's name and phone in a 置换-分享 deal: the two sides
+/// only, and only once both agreed and while the deal is under way.
+pub fn may_see_exchange_contact(user: i64, deal: &MatchFacts) -> bool {
+    deal.is_side(user) && deal.under_way()
+}
+
+/// Taking a 置换-分享 post down (with a reason its author sees): the
+/// community's admins, as for its shed.
+pub fn may_take_down_post(grants: &[Grant], place: &Place) -> bool {
+    may_keep_shed(grants, place)
 }
 
 // ---------------------------------------------------------------- households

@@ -9,6 +9,7 @@ pub mod boundaries;
 pub mod cases;
 pub mod deadlines;
 pub mod departments;
+pub mod exchange;
 pub mod exports;
 pub mod geography;
 pub mod home;
@@ -53,7 +54,6 @@ pub fn text(s: &str, field: Field, max: usize, required: bool) -> Result<String,
     }
 }
 
-/// Refuses a form with the first of its problems (the form itself shows them all).
 /// The place of a community by its code; none for a code that is not one.
 pub(crate) fn community_place(
     state: &crate::backend::state::AppState,
@@ -65,6 +65,7 @@ pub(crate) fn community_place(
         .filter(|p| p.community.as_deref() == Some(code) && p.grid.is_none())
 }
 
+/// Refuses a form with the first of its problems (the form itself shows them all).
 pub fn first_problem(problems: crate::domain::error::Problems) -> Result<(), AppError> {
     match problems.into_iter().next() {
         Some((field, problem)) => Err(AppError::invalid(field, problem)),

@@ -606,6 +606,7 @@ pub async fn anonymise_user<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<u64, DbErr> {
     let txn = db.begin().await?;
     delete_sessions_of(&txn, user_id, None).await?;
+    super::exchange::withdraw_person(&txn, user_id).await?;
     role_grant::Entity::delete_many()
         .filter(role_grant::Column::UserId.eq(user_id))
         .exec(&txn)

@@ -1781,3 +1781,62 @@ pub mod shed_loan {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod exchange_post {
+    use sea_orm::entity::prelude::*;
+
+    /// A 置换-分享 offer or ask (kind, deal, thing and status as their
+    /// snake_case names).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "exchange_posts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kind: String,
+        pub deal: String,
+        pub thing: String,
+        pub community_code: String,
+        #[sea_orm(nullable)]
+        pub street_code: Option<String>,
+        pub title: String,
+        #[sea_orm(nullable)]
+        pub detail: Option<String>,
+        pub author_id: i64,
+        /// The unit it is posted for (its name is shown; a resident's is not).
+        #[sea_orm(nullable)]
+        pub unit_id: Option<i64>,
+        pub status: String,
+        #[sea_orm(nullable)]
+        pub removed_reason: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod exchange_match {
+    use sea_orm::entity::prelude::*;
+
+    /// An answer to a 置换-分享 post and the step it stands at.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "exchange_matches")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub post_id: i64,
+        pub responder_id: i64,
+        pub message: String,
+        pub step: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -33,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(Alliance),
             Box::new(JointMeetings),
             Box::new(SharingShed),
+            Box::new(ExchangePosts),
         ]
     }
 }
@@ -1788,6 +1789,96 @@ impl MigrationTrait for SharingShed {
                     "idx_shed_loans_due",
                     "shed_loans",
                     &["overdue_noticed", "due_on"],
+                ),
+            ],
+        )
+        .await
+    }
+}
+
+/// 置换-分享 between people (issue 11): offers and asks, and the answers
+/// to them. One answer per person per post (a unique index); an answer
+/// moves step by step with conditional writes.
+struct ExchangePosts;
+
+impl MigrationName for ExchangePosts {
+    fn name(&self) -> &str {
+        "m20261211_000001_exchange_posts"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for ExchangePosts {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let null_str = |name: &'static str| ColumnDef::new(a(name)).string().null().to_owned();
+        let null_big = |name: &'static str| ColumnDef::new(a(name)).big_integer().null().to_owned();
+        let tables = [
+            Table::create()
+                .table(a("exchange_posts"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("kind"))
+                .col(text_col("deal"))
+                .col(text_col("thing"))
+                .col(text_col("community_code"))
+                .col(null_str("street_code"))
+                .col(text_col("title"))
+                .col(null_str("detail"))
+                .col(big_col("author_id"))
+                .col(null_big("unit_id"))
+                .col(text_col("status"))
+                .col(null_str("removed_reason"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .to_owned(),
+            Table::create()
+                .table(a("exchange_matches"))
+                .if_not_exists()
+                .col(id_col())
+                .col(big_col("post_id"))
+                .col(big_col("responder_id"))
+                .col(text_col("message"))
+                .col(text_col("step"))
+                .col(tz_col("created_at", false))
+                .col(tz_col("updated_at", false))
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_exchange_matches_post_responder")
+                    .table(a("exchange_matches"))
+                    .col(a("post_id"))
+                    .col(a("responder_id"))
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        indexes(
+            manager,
+            &[
+                (
+                    "idx_exchange_posts_community",
+                    "exchange_posts",
+                    &["community_code", "status"],
+                ),
+                (
+                    "idx_exchange_posts_author",
+                    "exchange_posts",
+                    &["author_id", "status"],
+                ),
+                (
+                    "idx_exchange_matches_responder",
+                    "exchange_matches",
+                    &["responder_id", "step"],
                 ),
             ],
         )

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod boundaries;
 pub mod cases;
 mod entities;
+pub mod exchange;
 pub mod exports;
 mod frozen_schema;
 pub mod geography;
@@ -53,6 +54,24 @@ pub(crate) fn in_area<C: sea_orm::ColumnTrait>(
     }
     any
 }
+/// Opens a person's own writes one after another: a transaction's first
+/// statement, a no-op write on the person's account row (on PostgreSQL it
+/// locks that row; on SQLite the whole database), so counting their open
+/// things and adding one cannot race another of their requests.
+pub(crate) async fn lock_person(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+    use entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Id,
+            sea_orm::sea_query::Expr::col(user::Column::Id),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub use sea_orm::DbErr as StoreError;
 
 /// A database failure becomes `AppError::Internal`, so `?` works on store

@@ -134,5 +134,7 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, joint_resolution_update::Entity, &mut out).await?;
     check(db, shed_item::Entity, &mut out).await?;
     check(db, shed_loan::Entity, &mut out).await?;
+    check(db, exchange_post::Entity, &mut out).await?;
+    check(db, exchange_match::Entity, &mut out).await?;
     Ok(out)
 }

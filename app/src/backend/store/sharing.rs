@@ -192,11 +192,9 @@ pub enum Refused {
     NotEnough,
 }
 
-/// Takes the pieces and writes the loan in one transaction. Its first
-/// statement writes the borrower's own row (a no-op that locks it, on
-/// PostgreSQL per person, on SQLite the whole database), so one person's
-/// loans at once are counted one after another against `max_open`; then
-/// the conditional take.
+/// Takes the pieces and writes the loan in one transaction. It starts by
+/// locking the borrower (`lock_person`), so one person's loans at once are
+/// counted one after another against `max_open`; then the conditional take.
 pub async fn borrow<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     loan: &NewLoan,
@@ -204,14 +202,7 @@ pub async fn borrow<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<Result<i64, Refused>, DbErr> {
     use shed_item::Column as I;
     let txn = db.begin().await?;
-    super::entities::user::Entity::update_many()
-        .col_expr(
-            super::entities::user::Column::Id,
-            Expr::col(super::entities::user::Column::Id),
-        )
-        .filter(super::entities::user::Column::Id.eq(loan.borrower_id))
-        .exec(&txn)
-        .await?;
+    super::lock_person(&txn, loan.borrower_id).await?;
     if open_loans_of(&txn, loan.borrower_id).await? >= max_open {
         return Ok(Err(Refused::TooManyOut));
     }
