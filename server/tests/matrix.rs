@@ -559,6 +559,29 @@ const SERVER_FNS: &[Row] = &[
         "/api/return_loan",
         &[v("the demo resident's loan", Inside(AREA_ADMINS))]
     ),
+    // 置换-分享: anyone reads the board (never a name or a phone); anyone
+    // signed in posts and answers; only the two sides of a deal step it
+    // and, once both agreed, see each other's contact; its author or the
+    // community closes a post.
+    post!("/api/exchanges", &[seen("-", Everyone, Nobody)]),
+    post!("/api/post_exchange", &[v("-", SignedIn)]),
+    post!("/api/answer_exchange", &[v("another's post", SignedIn)]),
+    post!(
+        "/api/exchange_step",
+        &[v("the demo resident's agreed deal", Inside(&[RES]))]
+    ),
+    post!(
+        "/api/close_exchange",
+        &[v("the demo resident's post", Inside(&[RES, CA, SA, SYS]))]
+    ),
+    post!(
+        "/api/exchange_contact",
+        &[seen(
+            "the demo resident's agreed deal",
+            Inside(&[RES]),
+            Inside(&[RES])
+        )]
+    ),
     // -- notices: their addressee only
     post!("/api/my_notices", &[v("-", SignedIn)]),
     post!("/api/unread_notices", &[v("-", SignedIn)]),
@@ -1058,6 +1081,15 @@ struct Targets {
     /// A thing in the demo community's 共享小屋 and the demo resident's loan of it.
     shed_item: i64,
     loan: i64,
+    /// 置换-分享: a post by an account no caller is; two of its author's
+    /// posts the demo resident answered and the author agreed to (one to
+    /// step, one to read the contact of); the author's phone; a post of
+    /// the demo resident's.
+    swap_post: i64,
+    swap_step: i64,
+    swap_contact: i64,
+    swap_author_phone: String,
+    own_post: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1185,6 +1217,10 @@ impl Ctx {
                     .unwrap_or_default()
                     .into(),
             ),
+            // The other side of an agreed deal: that side only, never the board.
+            ("/api/exchanges", _) | ("/api/exchange_contact", _) => {
+                Some(self.t.swap_author_phone.clone())
+            }
             // The community's own resolution: the community side only.
             ("/api/joint_meetings", _) | ("/api/joint_meeting", _) => {
                 Some(COMMUNITY_RESOLUTION.into())
@@ -1951,6 +1987,63 @@ async fn setup(backend: Backend) -> Ctx {
         "a loan",
     );
     ctx.t.loan = id_of(&lent["my_loans"][0]);
+    // 置换-分享 posts by an account no caller is; the demo resident answers
+    // two and the author agrees; a post of the demo resident's own.
+    let (author_id, author_phone) = new_account(
+        &ctx.app,
+        &ctx.hash,
+        "矩阵发布人",
+        &[Grant::new(RES, Scope::None).unwrap()],
+    )
+    .await;
+    let author = session_for(&ctx.app, author_id).await;
+    let swap = |title: &str| {
+        json!({"post": {"kind": "offer", "deal": "lend", "thing": "item",
+            "community_code": DEMO_COMMUNITY, "title": title, "detail": "", "for_unit": false}})
+    };
+    let mut deals = Vec::new();
+    for title in ["矩阵出借一", "矩阵出借二", "矩阵出借三"] {
+        let post = must(
+            ctx.json(&author, "post_exchange", swap(title)).await,
+            "a post",
+        );
+        deals.push(post.as_i64().unwrap());
+    }
+    ctx.t.swap_post = deals[0];
+    let mut agreed = Vec::new();
+    for post in &deals[1..] {
+        let answer = must(
+            ctx.form(
+                &res,
+                "answer_exchange",
+                &[
+                    ("post_id", post.to_string()),
+                    ("message", "矩阵想借".into()),
+                ],
+            )
+            .await,
+            "an answer",
+        );
+        let m = answer.as_i64().unwrap();
+        must(
+            ctx.form(
+                &author,
+                "exchange_step",
+                &[("match_id", m.to_string()), ("action", "agree".into())],
+            )
+            .await,
+            "agreed",
+        );
+        agreed.push(m);
+    }
+    ctx.t.swap_step = agreed[0];
+    ctx.t.swap_contact = agreed[1];
+    ctx.t.swap_author_phone = author_phone;
+    let own = must(
+        ctx.json(&res, "post_exchange", swap("矩阵自己的")).await,
+        "own post",
+    );
+    ctx.t.own_post = own.as_i64().unwrap();
     // A joint meeting of the demo community, the demo company invited.
     let meeting = must(
         ctx.json(
@@ -2752,6 +2845,49 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             .await
         }
         ("/api/sharing", _) => ctx.form(c, "sharing", none).await,
+        ("/api/exchanges", _) => ctx.form(c, "exchanges", none).await,
+        ("/api/post_exchange", _) => {
+            ctx.json(
+                c,
+                "post_exchange",
+                json!({"post": {"kind": "ask", "deal": "give", "thing": "skill",
+                    "community_code": DEMO_COMMUNITY, "title": format!("矩阵求助{n}"),
+                    "detail": "", "for_unit": false}}),
+            )
+            .await
+        }
+        ("/api/answer_exchange", _) => {
+            ctx.form(
+                c,
+                "answer_exchange",
+                &[("post_id", id(t.swap_post)), ("message", "矩阵回应".into())],
+            )
+            .await
+        }
+        ("/api/exchange_step", _) => {
+            ctx.form(
+                c,
+                "exchange_step",
+                &[("match_id", id(t.swap_step)), ("action", "hand_over".into())],
+            )
+            .await
+        }
+        ("/api/close_exchange", _) => {
+            ctx.form(
+                c,
+                "close_exchange",
+                &[("post_id", id(t.own_post)), ("reason", "矩阵撤下".into())],
+            )
+            .await
+        }
+        ("/api/exchange_contact", _) => {
+            ctx.form(
+                c,
+                "exchange_contact",
+                &[("match_id", id(t.swap_contact))],
+            )
+            .await
+        }
         ("/api/keep_shed_item", _) => {
             let item = match what {
                 "the demo shed's item" => Some(t.shed_item),
