@@ -1,7 +1,8 @@
 //! 置换-分享 (`/sharing`): the communities' 共享小屋 — what each holds and
 //! how many are in (anyone), borrowing (signed in), the reader's loans; for
 //! the community the loans out with who has them, recording returns, and
-//! keeping the inventory.
+//! keeping the inventory. Below it, residents' own offers and asks
+//! (`exchange`).
 
 use super::auth::{ErrorLine, SignInPrompt};
 use super::form::{Checked, FieldError};
@@ -119,6 +120,7 @@ pub fn SharingPage() -> impl IntoView {
             </Suspense>
             {move || session.current().is_none().then(|| view! { <SignInPrompt/> })}
         </section>
+        <super::exchange::ExchangeSection/>
     }
 }
 
