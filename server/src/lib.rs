@@ -8,6 +8,7 @@ mod rest;
 mod rest_audit;
 mod rest_export;
 mod rest_households;
+mod rest_open311;
 mod rest_service;
 mod security;
 
@@ -277,6 +278,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/locate", get(rest::locate))
         .route("/api/v1/stream", get(rest::case_stream))
         .route("/api/v1/board.json", get(rest::board_json))
+        .route("/open311/v2/{file}", get(rest_open311::top))
+        .route(
+            "/open311/v2/services/{file}",
+            get(rest_open311::service_definition),
+        )
+        .route("/open311/v2/requests/{file}", get(rest_open311::request))
         .route(
             "/api/v1/cases/{id}/photos",
             axum::routing::post(rest::upload_photo),

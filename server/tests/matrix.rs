@@ -779,6 +779,16 @@ const REST_ROUTES: &[Row] = &[
     get!("/api/v1/locate", &[v("-", Everyone)]),
     get!("/api/v1/stream", &[v("-", SignedIn)]),
     get!("/api/v1/board.json", &[v("-", Everyone)]),
+    // Open311: the board's cases as the spec's documents, for anyone.
+    get!(
+        "/open311/v2/{file}",
+        &[v("discovery", Everyone), v("requests", Everyone)]
+    ),
+    get!("/open311/v2/services/{file}", &[v("-", Everyone)]),
+    get!(
+        "/open311/v2/requests/{file}",
+        &[v("board case", Everyone), v("private case", Nobody)]
+    ),
     post!(
         "/api/v1/cases/{id}/photos",
         &[
@@ -3141,6 +3151,20 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         }
         ("/api/v1/stream", _) => send_head(c.get(ctx.app.url("/api/v1/stream"))).await,
         ("/api/v1/board.json", _) => ctx.get(c, "/api/v1/board.json").await,
+        ("/open311/v2/{file}", "discovery") => ctx.get(c, "/open311/v2/discovery.json").await,
+        ("/open311/v2/{file}", _) => ctx.get(c, "/open311/v2/requests.xml").await,
+        ("/open311/v2/services/{file}", _) => {
+            ctx.get(c, &format!("/open311/v2/services/{}.json", t.category))
+                .await
+        }
+        ("/open311/v2/requests/{file}", "board case") => {
+            ctx.get(c, &format!("/open311/v2/requests/{}.xml", t.board_case))
+                .await
+        }
+        ("/open311/v2/requests/{file}", _) => {
+            ctx.get(c, &format!("/open311/v2/requests/{}.json", t.private_case))
+                .await
+        }
         ("/api/v1/cases/{id}/photos", w) if w.starts_with("handling photo") => {
             let case = if w.ends_with("company case") {
                 t.company_case

@@ -14,6 +14,7 @@ pub mod demo_wishes;
 pub mod geo;
 pub mod http;
 pub mod import;
+pub mod open311;
 pub mod password;
 pub mod photo;
 pub mod poster;

@@ -18,6 +18,7 @@ pub mod households;
 pub mod lists;
 pub mod meetings;
 pub mod notices;
+pub mod open311;
 pub mod owners;
 pub mod patrols;
 pub mod photos;

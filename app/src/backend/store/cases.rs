@@ -531,6 +531,8 @@ pub struct Filter {
     /// Only cases the deadline sweep has taken this far (`domain::alarm`).
     pub alarm_stage: Option<i16>,
     pub since: Option<DateTime<Utc>>,
+    /// Only cases reported at or before this moment (Open311's `end_date`).
+    pub until: Option<DateTime<Utc>>,
     /// Soonest deadline first (keyset on deadline and id), else newest first.
     pub by_deadline: bool,
     /// With `by_deadline`: the deadline of the last row seen (with its id).
@@ -638,6 +640,9 @@ fn narrowed(
     }
     if let Some(t) = filter.since {
         q = q.filter(C::CreatedAt.gte(t));
+    }
+    if let Some(t) = filter.until {
+        q = q.filter(C::CreatedAt.lte(t));
     }
     if let Some(a) = after {
         q = q.filter(C::Id.lt(a));

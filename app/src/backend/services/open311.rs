@@ -1,0 +1,349 @@
+//! Open311 GeoReport v2, what anyone may read (issue 13): discovery, the
+//! service list from our two-level catalogue (`group` = the first level,
+//! `service_code` = the category's id, stable across renames), service
+//! definitions, and the public cases as service requests — exactly what
+//! the public board shows (`policy::on_public_board`): no description, no
+//! person, places blurred as on the board.
+
+use super::cases::{photo_ref, settings};
+use crate::backend::open311::{Open311Error, Val};
+use crate::backend::state::AppState;
+use crate::backend::store::cases::{self as db, CaseRow, Filter, Scope};
+use crate::backend::store::photos;
+use crate::domain::case::{blur, CaseStatus};
+use crate::domain::error::AppError;
+use crate::domain::lang::Lang;
+use crate::domain::policy;
+use chrono::{DateTime, Duration, FixedOffset, SecondsFormat, Utc};
+use std::collections::HashMap;
+
+/// The window `requests` covers when no dates are given (the spec's 90 days).
+pub const WINDOW_DAYS: i64 = 90;
+/// At most this many requests in one answer (the spec's 1,000).
+pub const CAP: u64 = 1000;
+/// When this endpoint's interface last changed (discovery's `changeset`).
+pub const CHANGESET: &str = "2026-12-03T00:00:00Z";
+
+/// China time, with its zone, as the spec's ISO 8601 wants.
+fn time(t: DateTime<Utc>) -> Val {
+    let china = FixedOffset::east_opt(8 * 3600).expect("a valid offset");
+    Val::str(
+        t.with_timezone(&china)
+            .to_rfc3339_opts(SecondsFormat::Secs, false),
+    )
+}
+
+/// `discovery`: where the v2 endpoint is and what it speaks.
+pub fn discovery(base: &str, changeset: DateTime<Utc>) -> Val {
+    Val::Rec(vec![
+        ("changeset", time(changeset)),
+        ("contact", Val::str("网格通 GridLink")),
+        (
+            "key_service",
+            Val::str("API keys are issued by the district's system administrators."),
+        ),
+        (
+            "endpoints",
+            Val::List(
+                "endpoint",
+                vec![Val::Rec(vec![
+                    (
+                        "specification",
+                        Val::str("http://wiki.open311.org/GeoReport_v2"),
+                    ),
+                    ("url", Val::str(format!("{base}/open311/v2"))),
+                    ("changeset", time(changeset)),
+                    ("type", Val::str("production")),
+                    (
+                        "formats",
+                        Val::List(
+                            "format",
+                            vec![Val::str("text/xml"), Val::str("application/json")],
+                        ),
+                    ),
+                ])],
+            ),
+        ),
+    ])
+}
+
+/// Every active category under an active first level, as a service.
+pub async fn services(state: &AppState) -> Result<Val, AppError> {
+    let s = settings(state).await?;
+    let groups: HashMap<i64, &str> = s
+        .categories
+        .iter()
+        .filter(|c| c.parent_id.is_none() && c.active)
+        .map(|c| (c.id, c.name.as_str()))
+        .collect();
+    let list = s
+        .categories
+        .iter()
+        .filter(|c| c.active)
+        .filter_map(|c| {
+            let group = groups.get(&c.parent_id?)?;
+            Some(Val::Rec(vec![
+                ("service_code", Val::str(c.id.to_string())),
+                ("service_name", Val::str(c.name.clone())),
+                ("description", Val::str(format!("{group} · {}", c.name))),
+                // No extra attributes: a definition lists none.
+                ("metadata", Val::Bool(false)),
+                ("type", Val::str("realtime")),
+                ("keywords", Val::str(format!("{group}, {}", c.name))),
+                ("group", Val::str(*group)),
+            ]))
+        })
+        .collect();
+    Ok(Val::List("service", list))
+}
+
+/// A service's definition (its attributes: none), or none for a code that
+/// is no active service.
+pub async fn definition(state: &AppState, code: &str) -> Result<Option<Val>, AppError> {
+    let s = settings(state).await?;
+    let found = code.parse::<i64>().ok().and_then(|id| {
+        s.categories
+            .iter()
+            .find(|c| c.id == id && c.active && c.parent_id.is_some())
+    });
+    Ok(found.map(|c| {
+        Val::Rec(vec![
+            ("service_code", Val::str(c.id.to_string())),
+            ("attributes", Val::List("attribute", Vec::new())),
+        ])
+    }))
+}
+
+/// The filters of `GET requests`, as the spec names them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequestQuery {
+    pub ids: Vec<i64>,
+    pub service_code: Option<i64>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    /// `open` (true) or `closed` (false).
+    pub open: Option<bool>,
+}
+
+impl RequestQuery {
+    /// Reads the spec's parameters; a value that is none of theirs is a 400.
+    pub fn parse(q: &HashMap<String, String>) -> Result<RequestQuery, Open311Error> {
+        let text = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+        let bad = |what: &str| Open311Error::new(400, format!("{what} is not valid"));
+        let date = |k: &str| -> Result<Option<DateTime<Utc>>, Open311Error> {
+            text(k)
+                .map(|s| {
+                    DateTime::parse_from_rfc3339(s)
+                        .map(|t| t.with_timezone(&Utc))
+                        .map_err(|_| bad(k))
+                })
+                .transpose()
+        };
+        let ids = match text("service_request_id") {
+            Some(s) => s
+                .split(',')
+                .map(|x| {
+                    x.trim()
+                        .parse::<i64>()
+                        .map_err(|_| bad("service_request_id"))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+        if ids.len() as u64 > CAP {
+            return Err(bad("service_request_id"));
+        }
+        let service_code = text("service_code")
+            .map(|s| s.parse::<i64>().map_err(|_| bad("service_code")))
+            .transpose()?;
+        let open = match text("status") {
+            None => None,
+            Some("open") => Some(true),
+            Some("closed") => Some(false),
+            Some(_) => return Err(bad("status")),
+        };
+        let (start, end) = (date("start_date")?, date("end_date")?);
+        if let (Some(s), Some(e)) = (start, end) {
+            if s > e {
+                return Err(bad("start_date"));
+            }
+        }
+        Ok(RequestQuery {
+            ids,
+            service_code,
+            start,
+            end,
+            open,
+        })
+    }
+
+    /// The span asked for, the 90-day default filling what is not given.
+    pub fn window(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let span = Duration::days(WINDOW_DAYS);
+        match (self.start, self.end) {
+            (Some(s), Some(e)) => (s, e),
+            (Some(s), None) => (s, s + span),
+            (None, Some(e)) => (e - span, e),
+            (None, None) => (now - span, now),
+        }
+    }
+}
+
+/// Our statuses on the board, as the spec's two.
+fn statuses(open: bool) -> Vec<CaseStatus> {
+    CaseStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open() == open && policy::on_public_board(true, *s))
+        .collect()
+}
+
+/// Public service requests: the ids asked for, else those the filters and
+/// window select, newest first, at most [`CAP`]. `base` makes photo links
+/// absolute.
+pub async fn requests(state: &AppState, base: &str, q: &RequestQuery) -> Result<Val, AppError> {
+    let rows: Vec<CaseRow> = if q.ids.is_empty() {
+        let (since, until) = q.window(Utc::now());
+        let filter = Filter {
+            statuses: q.open.map(statuses).unwrap_or_default(),
+            category_ids: q.service_code.into_iter().collect(),
+            since: Some(since),
+            until: Some(until),
+            ..Default::default()
+        };
+        db::page(&state.db, &Scope::Public, &filter, None, CAP).await?
+    } else {
+        // The spec: with ids, every other parameter is ignored.
+        let mut rows = Vec::new();
+        for id in &q.ids {
+            if let Some(r) = db::case_by_id(&state.db, *id).await? {
+                if policy::on_public_board(r.public, r.status) {
+                    rows.push(r);
+                }
+            }
+        }
+        rows
+    };
+    Ok(Val::List("request", documents(state, base, &rows).await?))
+}
+
+/// One public request as a one-element list, or none when it is not public.
+pub async fn request(state: &AppState, base: &str, id: i64) -> Result<Option<Val>, AppError> {
+    let q = RequestQuery {
+        ids: vec![id],
+        ..Default::default()
+    };
+    Ok(match requests(state, base, &q).await? {
+        Val::List(_, items) if items.is_empty() => None,
+        list => Some(list),
+    })
+}
+
+async fn documents(state: &AppState, base: &str, rows: &[CaseRow]) -> Result<Vec<Val>, AppError> {
+    let s = settings(state).await?;
+    let names: HashMap<i64, &str> = s
+        .categories
+        .iter()
+        .map(|c| (c.id, c.name.as_str()))
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let photos = photos::of_cases(&state.db, &ids).await?;
+    let atlas = state.atlas();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let media = photos
+                .iter()
+                .find(|p| p.case_id == r.id && p.public)
+                .map(|p| format!("{base}{}", photo_ref(p).url));
+            let open = r.status.is_open();
+            let area = r
+                .community_code
+                .as_deref()
+                .or(r.street_code.as_deref())
+                .and_then(|c| atlas.name_of(c))
+                .map(str::to_string);
+            Val::Rec(vec![
+                ("service_request_id", Val::str(r.id.to_string())),
+                ("status", Val::str(if open { "open" } else { "closed" })),
+                ("status_notes", Val::str(r.status.label(Lang::Zh))),
+                (
+                    "service_name",
+                    Val::opt(names.get(&r.category_id).map(|n| n.to_string())),
+                ),
+                ("service_code", Val::str(r.category_id.to_string())),
+                // What the resident wrote is not on the board: not here either.
+                ("description", Val::Null),
+                ("agency_responsible", Val::Null),
+                ("service_notice", Val::Null),
+                ("requested_datetime", time(r.created_at)),
+                ("updated_datetime", time(r.updated_at)),
+                (
+                    "expected_datetime",
+                    match r.due_at.filter(|_| open) {
+                        Some(t) => time(t),
+                        None => Val::Null,
+                    },
+                ),
+                // The community, never an exact address.
+                ("address", Val::opt(area)),
+                ("address_id", Val::Null),
+                ("zipcode", Val::Null),
+                ("lat", Val::Num(blur(r.lat))),
+                ("long", Val::Num(blur(r.lng))),
+                ("media_url", Val::opt(media)),
+            ])
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Result<RequestQuery, Open311Error> {
+        RequestQuery::parse(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_spec_parameters_are_read_and_bad_ones_refused() {
+        let q = query(&[
+            ("service_request_id", "3, 5"),
+            ("status", "open"),
+            ("start_date", "2026-11-01T00:00:00+08:00"),
+        ])
+        .unwrap();
+        assert_eq!(q.ids, vec![3, 5]);
+        assert_eq!(q.open, Some(true));
+        let (s, e) = q.window(Utc::now());
+        assert_eq!(e - s, Duration::days(WINDOW_DAYS));
+        for bad in [
+            ("status", "pending"),
+            ("start_date", "yesterday"),
+            ("service_code", "abc"),
+            ("service_request_id", "1,x"),
+        ] {
+            assert_eq!(query(&[bad]).unwrap_err().status, 400, "{bad:?}");
+        }
+        let backwards = query(&[
+            ("start_date", "2026-12-01T00:00:00Z"),
+            ("end_date", "2026-11-01T00:00:00Z"),
+        ]);
+        assert!(backwards.is_err());
+    }
+
+    #[test]
+    fn open_and_closed_cover_the_board_and_nothing_else() {
+        let open = statuses(true);
+        let closed = statuses(false);
+        assert!(open.contains(&CaseStatus::InProgress));
+        assert!(closed.contains(&CaseStatus::Closed));
+        assert!(!closed.contains(&CaseStatus::Rejected));
+        assert!(!closed.contains(&CaseStatus::Merged));
+        assert_eq!(open.len() + closed.len(), CaseStatus::ALL.len() - 2);
+    }
+}

@@ -1,0 +1,141 @@
+//! Open311 GeoReport v2 at `/open311/v2/` (issue 13), the read side:
+//! `discovery`, `services`, `services/{code}` and `requests`,
+//! `requests/{id}`, each as `.json` or `.xml`. Errors are the spec's
+//! `errors/error{code, description}` in the format asked for (JSON when the
+//! path names none). The documents are `app::backend::services::open311`'s.
+
+use crate::extract::ApiQuery;
+use app::backend::open311::{Format, Open311Error, Val};
+use app::backend::services::open311 as service;
+use app::backend::AppState;
+use app::domain::error::AppError;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+
+/// A document in the format asked for, with the spec's content type.
+fn answer(status: u16, format: Format, root: &str, doc: &Val) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(header::CONTENT_TYPE, format.content_type())],
+        doc.render(format, root),
+    )
+        .into_response()
+}
+
+fn refuse(format: Format, e: Open311Error) -> Response {
+    answer(e.status, format, "errors", &e.doc())
+}
+
+/// Our own failures worded the spec's way (the server log has the cause).
+fn failed(format: Format, e: AppError) -> Response {
+    let status = match e {
+        AppError::NotFound => 404,
+        AppError::Busy { .. } => 503,
+        _ => 500,
+    };
+    refuse(
+        format,
+        Open311Error::new(status, e.message(app::domain::lang::Lang::En)),
+    )
+}
+
+/// The file asked for, split into its name and format; a name with neither
+/// `.json` nor `.xml` is a 404 (in JSON).
+fn split(file: &str) -> Result<(&str, Format), Response> {
+    Format::split(file)
+        .ok_or_else(|| refuse(Format::Json, Open311Error::new(404, "use .json or .xml")))
+}
+
+/// Where this server is reached: `GRIDLINK_PUBLIC_URL`, else the request's
+/// host (photo links and discovery's endpoint are absolute).
+fn base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// `GET /open311/v2/{discovery|services|requests}.{json|xml}`.
+pub async fn top(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
+) -> Response {
+    let (name, format) = match split(&file) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let base = base(&state, &headers);
+    match name {
+        "discovery" => answer(
+            200,
+            format,
+            "discovery",
+            &service::discovery(&base, service::CHANGESET.parse().unwrap_or_default()),
+        ),
+        "services" => match service::services(&state).await {
+            Ok(doc) => answer(200, format, "services", &doc),
+            Err(e) => failed(format, e),
+        },
+        "requests" => {
+            let query = match service::RequestQuery::parse(&q) {
+                Ok(query) => query,
+                Err(e) => return refuse(format, e),
+            };
+            match service::requests(&state, &base, &query).await {
+                Ok(doc) => answer(200, format, "service_requests", &doc),
+                Err(e) => failed(format, e),
+            }
+        }
+        _ => refuse(format, Open311Error::new(404, "no such document")),
+    }
+}
+
+/// `GET /open311/v2/services/{code}.{json|xml}`: a service definition.
+pub async fn service_definition(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Response {
+    let (code, format) = match split(&file) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match service::definition(&state, code).await {
+        Ok(Some(doc)) => answer(200, format, "service_definition", &doc),
+        Ok(None) => refuse(format, Open311Error::new(404, "no such service_code")),
+        Err(e) => failed(format, e),
+    }
+}
+
+/// `GET /open311/v2/requests/{id}.{json|xml}`: one public request, as a
+/// one-element list.
+pub async fn request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (id, format) = match split(&file) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let not_found = || refuse(format, Open311Error::new(404, "no such service_request_id"));
+    let Ok(id) = id.parse::<i64>() else {
+        return not_found();
+    };
+    match service::request(&state, &base(&state, &headers), id).await {
+        Ok(Some(doc)) => answer(200, format, "service_requests", &doc),
+        Ok(None) => not_found(),
+        Err(e) => failed(format, e),
+    }
+}
