@@ -41,11 +41,9 @@ fn failed(format: Format, e: AppError) -> Response {
     )
 }
 
-/// The file asked for, split into its name and format; a name with neither
-/// `.json` nor `.xml` is a 404 (in JSON).
-fn split(file: &str) -> Result<(&str, Format), Response> {
-    Format::split(file)
-        .ok_or_else(|| refuse(Format::Json, Open311Error::new(404, "use .json or .xml")))
+/// A file with neither `.json` nor `.xml`: a 404 (in JSON).
+fn unknown_format() -> Response {
+    refuse(Format::Json, Open311Error::new(404, "use .json or .xml"))
 }
 
 /// Where this server is reached: `GRIDLINK_PUBLIC_URL`, else the request's
@@ -72,9 +70,8 @@ pub async fn top(
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<HashMap<String, String>>,
 ) -> Response {
-    let (name, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((name, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     let base = base(&state, &headers);
     match name {
@@ -107,9 +104,8 @@ pub async fn service_definition(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Response {
-    let (code, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((code, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     match service::definition(&state, code).await {
         Ok(Some(doc)) => answer(200, format, "service_definition", &doc),
@@ -125,9 +121,8 @@ pub async fn request(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let (id, format) = match split(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
+    let Some((id, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     let not_found = || refuse(format, Open311Error::new(404, "no such service_request_id"));
     let Ok(id) = id.parse::<i64>() else {

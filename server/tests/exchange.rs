@@ -196,22 +196,44 @@ async fn contact_details_appear_only_after_both_sides_agree(backend: Backend) {
     assert_eq!(step(&app, &a, m, "return").await, StatusCode::OK);
     assert_eq!(contact(&app, &a, m).await.0, StatusCode::CONFLICT);
 
-    // Two agrees at once on another answer: one lands.
+    // Two more answers; agreeing to both at once: a thing goes to one
+    // person at a time, so one lands and the other is refused (the author
+    // cannot collect every answerer's phone by agreeing to all).
     let (c_id, c) = app.person("王大哥", &[resident()]).await;
     let second = must(answer(&app, &c, drill, "我也想借").await, "C's answer")
         .as_i64()
         .unwrap();
+    let (e_id, e) = app.person("孙阿姨", &[resident()]).await;
+    let fourth = must(answer(&app, &e, drill, "我也借").await, "E's answer")
+        .as_i64()
+        .unwrap();
     let (x, y) = tokio::join!(
         step(&app, &a, second, "agree"),
-        step(&app, &a, second, "agree")
+        step(&app, &a, fourth, "agree")
     );
     let mut got = [x, y];
     got.sort();
-    assert_eq!(got, [StatusCode::OK, StatusCode::CONFLICT]);
+    assert_eq!(got, [StatusCode::OK, StatusCode::BAD_REQUEST]);
+    let (agreed_one, other) = if x == StatusCode::OK {
+        (second, fourth)
+    } else {
+        (fourth, second)
+    };
+    assert_eq!(
+        step(&app, &a, other, "agree").await,
+        StatusCode::BAD_REQUEST
+    );
+    // Once that deal is off, the other may be agreed.
+    assert_eq!(step(&app, &a, agreed_one, "withdraw").await, StatusCode::OK);
+    assert_eq!(step(&app, &a, other, "agree").await, StatusCode::OK);
+    let other_person = if other == second { c_id } else { e_id };
 
     // A deleted account's live deals are withdrawn: no contact of theirs.
-    accounts::anonymise_user(&app.state.db, c_id).await.unwrap();
-    assert_eq!(contact(&app, &a, second).await.0, StatusCode::CONFLICT);
+    assert_eq!(contact(&app, &a, other).await.0, StatusCode::OK);
+    accounts::anonymise_user(&app.state.db, other_person)
+        .await
+        .unwrap();
+    assert_eq!(contact(&app, &a, other).await.0, StatusCode::CONFLICT);
 
     // Closing the post declines what still waits on it.
     let (_, d) = app.person("赵同学", &[resident()]).await;
@@ -237,6 +259,41 @@ async fn contact_details_appear_only_after_both_sides_agree(backend: Backend) {
         .unwrap()
         .iter()
         .any(|p| p["id"] == drill));
+    let told = must(app.call(&d, "my_notices", &[]).await, "D's notices");
+    assert!(told.to_string().contains("swap_declined"), "{told}");
+    // A closed post takes no answers.
+    assert_eq!(
+        answer(&app, &stranger, drill, "还能借吗").await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The author's own data download carries their post, not who answered.
+    let mine: Value = a
+        .get(app.url("/api/my_data"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(mine["exchange_posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == drill));
+    assert!(!mine.to_string().contains("李师傅"));
+    let theirs: Value = b
+        .get(app.url("/api/my_data"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs["exchange_answers"][0]["message"],
+        "周六上午想借用一下"
+    );
 }
 
 async fn the_community_takes_posts_down_and_limits_hold(backend: Backend) {
@@ -320,7 +377,34 @@ async fn the_community_takes_posts_down_and_limits_hold(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(lines.len(), 1);
-    // With one closed, one more may be posted.
+    // A deal agreed on a post the community takes down is called off: no
+    // contact is handed out for a removed post.
+    let (_, b) = app.person("周大姐", &[resident()]).await;
+    let other_id = answers
+        .iter()
+        .filter(|x| x.0 == StatusCode::OK)
+        .map(|x| x.1.as_i64().unwrap())
+        .find(|p| *p != id)
+        .unwrap();
+    let m = must(answer(&app, &b, other_id, "想要").await, "an answer")
+        .as_i64()
+        .unwrap();
+    assert_eq!(step(&app, &a, m, "agree").await, StatusCode::OK);
+    assert_eq!(contact(&app, &b, m).await.0, StatusCode::OK);
+    must(
+        app.call(
+            &ca,
+            "close_exchange",
+            &[("post_id", &other_id.to_string()), ("reason", "疑似诈骗")],
+        )
+        .await,
+        "taken down",
+    );
+    assert_eq!(contact(&app, &b, m).await.0, StatusCode::CONFLICT);
+    let told = must(app.call(&b, "my_notices", &[]).await, "notices");
+    assert!(told.to_string().contains("swap_withdrawn"), "{told}");
+
+    // With two closed, one more may be posted.
     must(
         post(&app, &a, offer("旧书再来", "give")).await,
         "room again",

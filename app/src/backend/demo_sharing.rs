@@ -147,6 +147,10 @@ pub async fn seed_exchange(
     unit: i64,
 ) -> Result<(), AppError> {
     let now = Utc::now();
+    let no_limit = exchange::PostLimits {
+        open: u64::MAX,
+        a_day: u64::MAX,
+    };
     let mut ids = Vec::new();
     for (i, (kind, deal, thing, title, detail, author)) in OFFERS.into_iter().enumerate() {
         let (author, unit) = match author {
@@ -167,7 +171,7 @@ pub async fn seed_exchange(
         };
         let at = now - Duration::hours(6 * (OFFERS.len() - i) as i64);
         if let Ok(id) =
-            exchange::insert_post(db, &form, author, unit, Some(STREET.into()), u64::MAX, at)
+            exchange::insert_post(db, &form, author, unit, Some(STREET.into()), no_limit, at)
                 .await?
         {
             ids.push((i, id));

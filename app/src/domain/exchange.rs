@@ -14,8 +14,16 @@ pub const MAX_DETAIL: usize = 300;
 pub const MAX_MESSAGE: usize = 200;
 /// Open posts one person may have at once.
 pub const MAX_OPEN_POSTS: u64 = 10;
+/// Posts one person may make in a day (closing and posting again does not
+/// get round the open limit for long).
+pub const MAX_POSTS_A_DAY: u64 = 20;
 /// Answers one person may have waiting or under way at once.
 pub const MAX_LIVE_ANSWERS: u64 = 10;
+/// Deals under way on one post at once: a thing goes to one person at a
+/// time; a skill may be shared with a few. An author cannot collect the
+/// phones of everyone who answers by agreeing to all of them.
+pub const MAX_DEALS_ITEM: u64 = 1;
+pub const MAX_DEALS_SKILL: u64 = 5;
 /// Posts and answers a page lists.
 pub const LISTED: u64 = 200;
 
@@ -108,22 +116,76 @@ names!(MatchStep {
     Returned => "returned",
 });
 
-/// Whether a text carries what looks like a phone number: seven digits or
-/// more in a row (spaces and dashes between them allowed, full-width too).
-/// Public posts must not: the platform hands contacts over itself.
+/// A digit as people write one: ASCII, full-width, or a Chinese numeral.
+fn digit(c: char) -> Option<u8> {
+    match c {
+        '0'..='9' => Some(c as u8 - b'0'),
+        '０'..='９' => Some((c as u32 - '０' as u32) as u8),
+        '零' | '〇' => Some(0),
+        '一' | '幺' => Some(1),
+        '二' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    }
+}
+
+/// Whether a run of digits (as written, separators dropped) holds a phone
+/// number: a mobile (1, then 3–9, then nine more) or a landline with its
+/// area code (0 and 9–11 more). Dates, prices and ranges do not.
+fn holds_phone(run: &[u8]) -> bool {
+    let mobile = run
+        .windows(11)
+        .any(|w| w[0] == 1 && (3..=9).contains(&w[1]));
+    let landline = run.first() == Some(&0) && (10..=12).contains(&run.len());
+    mobile || landline
+}
+
+/// Whether a text carries what looks like a phone number, however it is
+/// spaced (spaces, dashes, dots, slashes, brackets, zero-width characters
+/// between the digits) or written (full-width, Chinese numerals). Public
+/// posts must not: the platform hands contacts over itself.
 pub fn carries_phone(text: &str) -> bool {
-    let mut run = 0;
+    let mut run: Vec<u8> = Vec::new();
     for c in text.chars() {
-        if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-            run += 1;
-            if run >= 7 {
+        if let Some(d) = digit(c) {
+            run.push(d);
+        } else if !run.is_empty()
+            && (c.is_whitespace()
+                || matches!(
+                    c,
+                    '-' | '－'
+                        | '—'
+                        | '.'
+                        | '．'
+                        | '/'
+                        | '('
+                        | ')'
+                        | '（'
+                        | '）'
+                        | '、'
+                        | '_'
+                        | '\u{200b}'
+                        | '\u{200c}'
+                        | '\u{200d}'
+                        | '\u{2060}'
+                        | '\u{feff}'
+                ))
+        {
+            // A separator inside a number: the run goes on.
+        } else {
+            if holds_phone(&run) {
                 return true;
             }
-        } else if !(run > 0 && matches!(c, ' ' | '-' | '－')) {
-            run = 0;
+            run.clear();
         }
     }
-    false
+    holds_phone(&run)
 }
 
 /// A new post as its author writes it.
@@ -203,6 +265,8 @@ pub struct Match {
     pub updated_at: DateTime<Utc>,
     /// The reader wrote the post (true) or the answer.
     pub author_side: bool,
+    /// A lent thing: it comes back after the handover.
+    pub comes_back: bool,
     /// What the reader may do now ([`decide`] over the reader's side).
     pub actions: Vec<MatchAction>,
     /// Both sides have agreed and the deal is under way: the reader may
@@ -242,6 +306,7 @@ pub struct MatchFacts {
     pub responder: i64,
     pub kind: PostKind,
     pub deal: Deal,
+    pub thing: Thing,
     pub post_open: bool,
     pub step: MatchStep,
 }
@@ -255,6 +320,20 @@ impl MatchFacts {
         }
     }
 
+    /// A lent thing comes back; a gift, a swap or a skill is done once
+    /// handed over.
+    pub fn comes_back(&self) -> bool {
+        self.deal == Deal::Lend && self.thing == Thing::Item
+    }
+
+    /// Deals under way one post may have at once.
+    pub fn max_deals(&self) -> u64 {
+        match self.thing {
+            Thing::Item => MAX_DEALS_ITEM,
+            Thing::Skill => MAX_DEALS_SKILL,
+        }
+    }
+
     pub fn is_side(&self, user: i64) -> bool {
         user == self.author || user == self.responder
     }
@@ -262,7 +341,7 @@ impl MatchFacts {
     /// The deal is agreed and not yet done: the contacts are shown.
     pub fn under_way(&self) -> bool {
         matches!(self.step, MatchStep::Agreed)
-            || (self.step == MatchStep::Handed && self.deal == Deal::Lend)
+            || (self.step == MatchStep::Handed && self.comes_back())
     }
 }
 
@@ -290,13 +369,13 @@ pub fn decide(user: i64, f: &MatchFacts, action: MatchAction) -> Result<MatchSte
         (A::Withdraw, S::Agreed) => (true, S::Withdrawn),
         (A::HandOver, S::Agreed) => (
             true,
-            if f.deal == Deal::Lend {
+            if f.comes_back() {
                 S::Handed
             } else {
                 S::Returned
             },
         ),
-        (A::Return, S::Handed) if f.deal == Deal::Lend => (user == f.lender(), S::Returned),
+        (A::Return, S::Handed) if f.comes_back() => (user == f.lender(), S::Returned),
         _ => {
             // The other side's step is not theirs, whatever the step.
             let theirs = match action {
@@ -332,12 +411,6 @@ pub fn actions(user: i64, f: &MatchFacts) -> Vec<MatchAction> {
     .collect()
 }
 
-/// A give or swap ends at the handover: its final step is stored as
-/// `Returned` ("done"); the page words it by the deal.
-pub fn done(step: MatchStep) -> bool {
-    step == MatchStep::Returned
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +421,7 @@ mod tests {
             responder: 2,
             kind,
             deal,
+            thing: Thing::Item,
             post_open: true,
             step,
         }
@@ -357,10 +431,16 @@ mod tests {
     fn phone_numbers_are_found_in_text() {
         assert!(carries_phone("电话13800000001"));
         assert!(carries_phone("打 138 0000 0001"));
-        assert!(carries_phone("0531-8600100"));
-        assert!(carries_phone("１３８００００００"));
+        assert!(carries_phone("0531-86001001"));
+        assert!(carries_phone("１３８０００００００１"));
+        assert!(carries_phone("138.0000.0001"));
+        assert!(carries_phone("(138)0000/0001"));
+        assert!(carries_phone("138\u{200b}0000\u{3000}0001"));
+        assert!(carries_phone("一三八零零零零零零零一"));
         assert!(!carries_phone("2米梯子，3楼-2单元，借期7天"));
         assert!(!carries_phone("2026年12月"));
+        assert!(!carries_phone("借期 2026-12-01 至 2027-01-01"));
+        assert!(!carries_phone("1000-2000元，编号 1234567"));
     }
 
     #[test]
@@ -425,6 +505,14 @@ mod tests {
         let gift = facts(PostKind::Offer, Deal::Give, S::Agreed);
         assert_eq!(decide(2, &gift, A::HandOver), Ok(S::Returned));
         assert!(!facts(PostKind::Offer, Deal::Give, S::Returned).under_way());
+        // A skill "lent" is done once given: nothing comes back.
+        let skill = MatchFacts {
+            thing: Thing::Skill,
+            ..agreed
+        };
+        assert_eq!(decide(1, &skill, A::HandOver), Ok(S::Returned));
+        assert_eq!(skill.max_deals(), MAX_DEALS_SKILL);
+        assert_eq!(agreed.max_deals(), MAX_DEALS_ITEM);
         assert!(!facts(PostKind::Offer, Deal::Give, S::Asked).under_way());
     }
 }

@@ -88,6 +88,8 @@ impl NoticeView {
             NoticeKind::Activity => "/volunteer".to_string(),
             NoticeKind::Topic => format!("/topics/{}", self.ref_id),
             NoticeKind::Meeting => format!("/meetings/{}", self.ref_id),
+            // A deal waits on the page's answers; a loan on the shed.
+            NoticeKind::Sharing if self.event.starts_with("swap") => "/sharing#deals".to_string(),
             NoticeKind::Sharing => "/sharing".to_string(),
         }
     }

@@ -96,6 +96,50 @@ pub struct PersonalData {
     pub activities: Vec<OwnSignup>,
     /// Their report (报到) as an in-service party member, if any.
     pub party_member: Option<OwnMembership>,
+    /// 置换-分享: their posts, and their answers to others' posts (who
+    /// answered theirs is the other person's data, not theirs).
+    #[serde(default)]
+    pub exchange_posts: Vec<OwnExchangePost>,
+    #[serde(default)]
+    pub exchange_answers: Vec<OwnExchangeAnswer>,
+    /// Their loans from the communities' 共享小屋.
+    #[serde(default)]
+    pub loans: Vec<OwnLoan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnExchangePost {
+    pub id: i64,
+    pub kind: super::exchange::PostKind,
+    pub deal: super::exchange::Deal,
+    pub thing: super::exchange::Thing,
+    pub community_code: String,
+    pub title: String,
+    pub detail: String,
+    pub status: super::exchange::PostStatus,
+    pub removed_reason: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnExchangeAnswer {
+    pub id: i64,
+    pub post_id: i64,
+    pub message: String,
+    pub step: super::exchange::MatchStep,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OwnLoan {
+    pub id: i64,
+    pub item_id: i64,
+    pub community_code: String,
+    pub quantity: u32,
+    pub borrowed_at: chrono::DateTime<chrono::Utc>,
+    pub due_on: chrono::NaiveDate,
+    pub returned_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -69,8 +69,13 @@ crate::ui::i18n::texts! { Ex {
     Agree => "同意", "Agree";
     Decline => "婉拒", "Decline";
     Withdraw => "取消", "Call off";
-    HandOver => "已交接", "Handed over";
-    TakeBack => "已归还", "It came back";
+    HandOver => "确认已交接", "Confirm handover";
+    TakeBack => "确认已归还", "Confirm it came back";
+    DeclineAsk => "确认婉拒这条回应？", "Decline this answer?";
+    WithdrawAsk => "确认取消这次约定？对方会收到通知。", "Call this off? The other side is told.";
+    Full => "这条发布已有约定在进行，请先完成或取消再同意新的回应。", "A deal on this post is under way; finish or call it off before agreeing to another.";
+    TakenDown => "已被撤下", "Taken down";
+    More => "更多", "More";
     ShowContact => "查看联系方式", "Show contact";
     ToYou => "有人回应了您的发布", "An answer to your post";
     Yours => "您的回应", "Your answer";
@@ -102,15 +107,16 @@ fn thing_word(t: Thing) -> Ex {
     }
 }
 
-/// A step in words: a gift or swap that changed hands is done, not returned.
-fn step_word(s: MatchStep, deal: Deal) -> Ex {
+/// A step in words: a gift, swap or skill that changed hands is done,
+/// not returned.
+fn step_word(s: MatchStep, comes_back: bool) -> Ex {
     match s {
         MatchStep::Asked => Ex::Asked,
         MatchStep::Agreed => Ex::Agreed,
         MatchStep::Declined => Ex::Declined,
         MatchStep::Withdrawn => Ex::Withdrawn,
         MatchStep::Handed => Ex::Handed,
-        MatchStep::Returned if deal == Deal::Lend => Ex::Returned,
+        MatchStep::Returned if comes_back => Ex::Returned,
         MatchStep::Returned => Ex::Done,
     }
 }
@@ -140,6 +146,10 @@ fn refusal(e: &AppError, lang: Lang) -> String {
             field: Field::Note,
             problem: InputProblem::TooMany,
         } => Ex::TooManyAnswers,
+        AppError::Invalid {
+            field: Field::Quantity,
+            problem: InputProblem::TooMany,
+        } => Ex::Full,
         other => return other.message(lang),
     };
     word.get(lang).to_string()
@@ -220,7 +230,25 @@ fn BoardView(view: ExchangeView, board: Board, signed_in: bool) -> impl IntoView
         ..
     } = view;
     let filter = board.community;
+    let total = posts.len();
+    let shown = RwSignal::new(PAGE);
     view! {
+        // What waits on the reader first (posting, their deals), then the board.
+        {signed_in.then(|| view! {
+            <details class="card">
+                <summary data-testid="exchange-new">{tr(Ex::NewPost)}</summary>
+                <PostFormView communities=communities.clone() unit=unit.clone() board/>
+            </details>
+            <h3 id="deals">{tr(Ex::Deals)}</h3>
+            {matches.is_empty().then(|| view! { <p class="muted small">{tr(Ex::NoDeals)}</p> })}
+            <ul class="plain" data-testid="exchange-deals">
+                {matches.into_iter().map(|m| view! { <li><DealCard deal=m board/></li> }).collect_view()}
+            </ul>
+            <h3>{tr(Ex::Mine)}</h3>
+            <ul class="plain" data-testid="exchange-mine">
+                {mine.into_iter().map(|p| view! { <li><MyPost post=p board/></li> }).collect_view()}
+            </ul>
+        })}
         <label class="inline"><span>{tr(Ex::Community)}</span>
             <select prop:value=move || filter.get() data-testid="exchange-community" on:change=move |ev| {
                 filter.set(event_target_value(&ev));
@@ -231,28 +259,21 @@ fn BoardView(view: ExchangeView, board: Board, signed_in: bool) -> impl IntoView
         </label>
         {posts.is_empty().then(|| view! { <p class="notice">{tr(Ex::Empty)}</p> })}
         <ul class="case-list" data-testid="exchange-posts">
-            {posts.into_iter().map(|p| {
+            {posts.into_iter().enumerate().map(|(i, p)| {
                 let moderator = !p.mine && moderates.contains(&p.community_code);
-                view! { <li><PostCard post=p board signed_in moderator/></li> }
+                // A phone shows a page of posts at a time.
+                view! { <li hidden=move || i >= shown.get()><PostCard post=p board signed_in moderator/></li> }
             }).collect_view()}
         </ul>
-        {signed_in.then(|| view! {
-            <h3>{tr(Ex::Deals)}</h3>
-            {matches.is_empty().then(|| view! { <p class="muted small">{tr(Ex::NoDeals)}</p> })}
-            <ul class="plain" data-testid="exchange-deals">
-                {matches.into_iter().map(|m| view! { <li><DealCard deal=m board/></li> }).collect_view()}
-            </ul>
-            <h3>{tr(Ex::Mine)}</h3>
-            <ul class="plain" data-testid="exchange-mine">
-                {mine.into_iter().map(|p| view! { <li><MyPost post=p board/></li> }).collect_view()}
-            </ul>
-            <details class="card">
-                <summary data-testid="exchange-new">{tr(Ex::NewPost)}</summary>
-                <PostFormView communities=communities.clone() unit=unit.clone() board/>
-            </details>
+        {(total > PAGE).then(|| view! {
+            <button type="button" hidden=move || shown.get() >= total data-testid="exchange-more"
+                on:click=move |_| shown.update(|n| *n += PAGE)>{tr(Ex::More)}</button>
         })}
     }
 }
+
+/// Posts a phone shows before "more".
+const PAGE: usize = 20;
 
 /// The badges every post carries: offer or ask, how, what.
 #[component]
@@ -273,7 +294,8 @@ fn PostCard(post: Post, board: Board, signed_in: bool, moderator: bool) -> impl 
         PostKind::Ask => Ex::Help,
     };
     let may_answer = signed_in && !post.mine && post.answered.is_none();
-    let answered = post.answered.map(|s| step_word(s, post.deal));
+    let comes_back = post.deal == Deal::Lend && post.thing == Thing::Item;
+    let answered = post.answered.map(|s| step_word(s, comes_back));
     view! {
         <div class="card" data-testid="exchange-post" data-title=post.title.clone()>
             <p class="case-head">
@@ -374,7 +396,8 @@ fn MyPost(post: Post, board: Board) -> impl IntoView {
     };
     let status = match post.status {
         PostStatus::Open => Ex::Open,
-        PostStatus::Closed | PostStatus::Removed => Ex::Closed,
+        PostStatus::Closed => Ex::Closed,
+        PostStatus::Removed => Ex::TakenDown,
     };
     view! {
         <div class="card" data-testid="my-post" data-status=post.status.as_str()>
@@ -410,10 +433,32 @@ fn DealCard(deal: Match, board: Board) -> impl IntoView {
     } else {
         Ex::Yours
     };
+    let busy = RwSignal::new(false);
+    let lang = board.lang;
+    let take = move |a: MatchAction| {
+        let ask = match a {
+            MatchAction::Decline => Some(Ex::DeclineAsk),
+            MatchAction::Withdraw => Some(Ex::WithdrawAsk),
+            _ => None,
+        };
+        if let Some(ask) = ask {
+            if !window()
+                .confirm_with_message(ask.get(lang.get_untracked()))
+                .unwrap_or(false)
+            {
+                return;
+            }
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            board.after(exchange_step(id, a).await, Ex::Saved);
+            busy.set(false);
+        });
+    };
     view! {
         <div class="card" data-testid="exchange-deal" data-step=deal.step.as_str()>
             <p class="case-head">
-                <span class="badge">{tr(step_word(deal.step, deal.deal))}</span>
+                <span class="badge">{tr(step_word(deal.step, deal.comes_back))}</span>
                 <strong>{deal.post_title.clone()}</strong>
             </p>
             <p class="muted small">{tr(side)}" · "{short_time(deal.created_at)}</p>
@@ -431,11 +476,8 @@ fn DealCard(deal: Match, board: Board) -> impl IntoView {
                 {deal.actions.into_iter().map(|a| {
                     let primary = matches!(a, MatchAction::Agree | MatchAction::HandOver | MatchAction::Return);
                     view! {
-                        <button type="button" class:primary=primary data-testid=format!("deal-{}", action_slug(a)) on:click=move |_| {
-                            leptos::task::spawn_local(async move {
-                                board.after(exchange_step(id, a).await, Ex::Saved);
-                            });
-                        }>{tr(action_word(a))}</button>
+                        <button type="button" class:primary=primary disabled=move || busy.get()
+                            data-testid=format!("deal-{}", action_slug(a)) on:click=move |_| take(a)>{tr(action_word(a))}</button>
                     }
                 }).collect_view()}
             </div>

@@ -8,7 +8,7 @@ use super::auth::Viewer;
 use super::notices::notify;
 use super::{community_place, first_problem};
 use crate::backend::state::AppState;
-use crate::backend::store::exchange::{self as db, MatchRow, PostRow, Refused};
+use crate::backend::store::exchange::{self as db, MatchRow, PostLimits, PostRow, Refused};
 use crate::backend::store::{accounts, units};
 use crate::domain::audit::AuditAction;
 use crate::domain::auth::Role;
@@ -16,6 +16,7 @@ use crate::domain::error::{AppError, Field, InputProblem};
 use crate::domain::exchange::{
     actions, decide, message_problem, Contact, ExchangeView, Match, MatchAction, MatchFacts,
     MatchStep, Post, PostForm, PostStatus, Refusal, LISTED, MAX_LIVE_ANSWERS, MAX_OPEN_POSTS,
+    MAX_POSTS_A_DAY,
 };
 use crate::domain::notice::NoticeKind;
 use crate::domain::policy;
@@ -33,6 +34,7 @@ fn facts(post: &PostRow, m: &MatchRow) -> MatchFacts {
         responder: m.responder_id,
         kind: post.kind,
         deal: post.deal,
+        thing: post.thing,
         post_open: post.status == PostStatus::Open,
         step: m.step,
     }
@@ -157,6 +159,7 @@ pub async fn view(
                 created_at: m.created_at,
                 updated_at: m.updated_at,
                 author_side: post.author_id == user,
+                comes_back: f.comes_back(),
                 actions: actions(user, &f),
                 contact_ready: policy::may_see_exchange_contact(user, &f),
             })
@@ -209,7 +212,10 @@ pub async fn post(state: &AppState, viewer: &Viewer, form: PostForm) -> Result<i
         viewer.id,
         unit,
         place.street,
-        MAX_OPEN_POSTS,
+        PostLimits {
+            open: MAX_OPEN_POSTS,
+            a_day: MAX_POSTS_A_DAY,
+        },
         Utc::now(),
     )
     .await?
@@ -250,6 +256,8 @@ pub async fn answer(
         Ok(id) => id,
         Err(Refused::Answered) => return Err(AppError::invalid(Field::Note, InputProblem::Taken)),
         Err(Refused::TooMany) => return Err(AppError::invalid(Field::Note, InputProblem::TooMany)),
+        // Closed or taken down meanwhile.
+        Err(_) => return Err(AppError::NotFound),
     };
     notify(
         state,
@@ -280,7 +288,18 @@ pub async fn step(
         Refusal::NotYours => AppError::Forbidden,
         Refusal::WrongStep => AppError::WrongState,
     })?;
-    if !db::move_answer(&state.db, m.id, m.step, next, Utc::now()).await? {
+    let now = Utc::now();
+    if action == MatchAction::Agree {
+        match db::agree(&state.db, &m, f.max_deals(), now).await? {
+            Ok(()) => {}
+            // As many deals under way as the post may have.
+            Err(Refused::Full) => {
+                return Err(AppError::invalid(Field::Quantity, InputProblem::TooMany))
+            }
+            // Closed, taken down or answered meanwhile.
+            Err(_) => return Err(AppError::WrongState),
+        }
+    } else if !db::move_answer(&state.db, m.id, m.step, next, now).await? {
         return Err(AppError::WrongState);
     }
     let other = if viewer.id == f.author {
@@ -332,9 +351,10 @@ pub async fn close(
         .ok_or(AppError::NotFound)?;
     let now = Utc::now();
     if post.author_id == viewer.id {
-        if !db::close_post(&state.db, post.id, PostStatus::Closed, None, now).await? {
-            return Err(AppError::WrongState);
-        }
+        let closed = db::close_post(&state.db, post.id, PostStatus::Closed, None, now)
+            .await?
+            .ok_or(AppError::WrongState)?;
+        tell_closed(state, &post, &closed).await;
         return Ok(());
     }
     let moderates = community_place(state, &post.community_code)
@@ -343,7 +363,7 @@ pub async fn close(
         return Err(AppError::NotFound);
     }
     let reason = super::text(&reason, Field::Reason, MAX_REASON, true)?;
-    if !db::close_post(
+    let closed = db::close_post(
         &state.db,
         post.id,
         PostStatus::Removed,
@@ -351,9 +371,7 @@ pub async fn close(
         now,
     )
     .await?
-    {
-        return Err(AppError::WrongState);
-    }
+    .ok_or(AppError::WrongState)?;
     record(
         state,
         viewer,
@@ -371,7 +389,21 @@ pub async fn close(
         &post.title,
     )
     .await;
+    tell_closed(state, &post, &closed).await;
     Ok(())
+}
+
+/// Those a close left without a deal are told: their answer was declined,
+/// or their agreed deal called off.
+async fn tell_closed(state: &AppState, post: &PostRow, closed: &db::Closed) {
+    for (who, event) in [
+        (&closed.declined, "swap_declined"),
+        (&closed.withdrawn, "swap_withdrawn"),
+    ] {
+        if !who.is_empty() {
+            notify(state, who, NoticeKind::Sharing, post.id, event, &post.title).await;
+        }
+    }
 }
 
 /// The other side's name and phone (and unit), once both agreed and while

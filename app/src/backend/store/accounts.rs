@@ -391,6 +391,10 @@ pub async fn backdate_sessions(
 
 /// Everything kept about one user, for their own download. `None` when
 /// there is no such user.
+/// A bound on a person's own rows that no person reaches (a LIMIT that
+/// every database takes).
+const EVERY_ROW: u64 = 1_000_000;
+
 pub async fn personal_data(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -572,6 +576,47 @@ pub async fn personal_data(
             created_at: m.created_at,
         });
 
+    let exchange_posts = super::exchange::posts_of(db, user_id, EVERY_ROW)
+        .await?
+        .into_iter()
+        .map(|p| crate::domain::person::OwnExchangePost {
+            id: p.id,
+            kind: p.kind,
+            deal: p.deal,
+            thing: p.thing,
+            community_code: p.community_code,
+            title: p.title,
+            detail: p.detail,
+            status: p.status,
+            removed_reason: p.removed_reason,
+            created_at: p.created_at,
+        })
+        .collect();
+    let exchange_answers = super::exchange::answers_by(db, user_id, EVERY_ROW)
+        .await?
+        .into_iter()
+        .map(|a| crate::domain::person::OwnExchangeAnswer {
+            id: a.id,
+            post_id: a.post_id,
+            message: a.message,
+            step: a.step,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        })
+        .collect();
+    let loans = super::sharing::loans_of(db, user_id, EVERY_ROW)
+        .await?
+        .into_iter()
+        .map(|l| crate::domain::person::OwnLoan {
+            id: l.id,
+            item_id: l.item_id,
+            community_code: l.community_code,
+            quantity: l.quantity,
+            borrowed_at: l.borrowed_at,
+            due_on: l.due_on,
+            returned_at: l.returned_at,
+        })
+        .collect();
     Ok(Some(PersonalData {
         exported_at: now,
         profile: Profile {
@@ -590,6 +635,9 @@ pub async fn personal_data(
         credits,
         activities,
         party_member,
+        exchange_posts,
+        exchange_answers,
+        loans,
     }))
 }
 

@@ -56,26 +56,60 @@ pub enum Refused {
     TooMany,
     /// They answered this post already.
     Answered,
+    /// The post is closed or taken down (meanwhile, perhaps).
+    Closed,
+    /// The post has as many deals under way as it may.
+    Full,
+    /// The answer moved meanwhile.
+    Moved,
 }
 
-/// Writes a post unless its author has `max_open` open already.
+/// Locks an open post's row for the rest of the transaction (a no-op
+/// write): false when it is not open. Closing writes the same row first,
+/// so an answer or an agreement and a close happen one after the other.
+async fn hold_open_post(db: &impl ConnectionTrait, post: i64) -> Result<bool, DbErr> {
+    use exchange_post::Column as P;
+    Ok(exchange_post::Entity::update_many()
+        .col_expr(P::Id, Expr::col(P::Id))
+        .filter(P::Id.eq(post))
+        .filter(P::Status.eq(PostStatus::Open.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// How many posts a person may have: open at once, and made in a day.
+#[derive(Clone, Copy, Debug)]
+pub struct PostLimits {
+    pub open: u64,
+    pub a_day: u64,
+}
+
+/// Writes a post unless its author is at either limit.
 pub async fn insert_post<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     f: &PostForm,
     author: i64,
     unit: Option<i64>,
     street: Option<String>,
-    max_open: u64,
+    limits: PostLimits,
     at: DateTime<Utc>,
 ) -> Result<Result<i64, Refused>, DbErr> {
+    use exchange_post::Column as P;
     let txn = db.begin().await?;
     super::lock_person(&txn, author).await?;
     let open = exchange_post::Entity::find()
-        .filter(exchange_post::Column::AuthorId.eq(author))
-        .filter(exchange_post::Column::Status.eq(PostStatus::Open.as_str()))
+        .filter(P::AuthorId.eq(author))
+        .filter(P::Status.eq(PostStatus::Open.as_str()))
         .count(&txn)
         .await?;
-    if open >= max_open {
+    let today = exchange_post::Entity::find()
+        .filter(P::AuthorId.eq(author))
+        .filter(P::CreatedAt.gt(at - chrono::Duration::days(1)))
+        .count(&txn)
+        .await?;
+    if open >= limits.open || today >= limits.a_day {
         return Ok(Err(Refused::TooMany));
     }
     let detail = f.detail.trim();
@@ -159,9 +193,52 @@ pub async fn posts_of(
         .collect())
 }
 
+/// Whom a close left without a deal: answers declined, and (on a take-down)
+/// agreed deals called off, by the person who answered.
+#[derive(Clone, Debug, Default)]
+pub struct Closed {
+    pub declined: Vec<i64>,
+    pub withdrawn: Vec<i64>,
+}
+
+async fn responders_at(
+    db: &impl ConnectionTrait,
+    post: i64,
+    step: MatchStep,
+) -> Result<Vec<i64>, DbErr> {
+    exchange_match::Entity::find()
+        .select_only()
+        .column(exchange_match::Column::ResponderId)
+        .filter(exchange_match::Column::PostId.eq(post))
+        .filter(exchange_match::Column::Step.eq(step.as_str()))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+async fn move_all(
+    db: &impl ConnectionTrait,
+    post: i64,
+    from: MatchStep,
+    to: MatchStep,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use exchange_match::Column as M;
+    exchange_match::Entity::update_many()
+        .col_expr(M::Step, Expr::value(to.as_str()))
+        .col_expr(M::UpdatedAt, Expr::value(at))
+        .filter(M::PostId.eq(post))
+        .filter(M::Step.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Closes an open post (its author: `Closed`; the community: `Removed`
-/// with a reason) and declines the answers still waiting on it, in one
-/// transaction whose first statement is the conditional close: false when
+/// with a reason) and declines the answers still waiting on it; a post
+/// taken down also calls off the deals agreed on it and not yet handed
+/// over (no contact is shown for a post the community removed). One
+/// transaction whose first statement is the conditional close: none when
 /// it was no longer open.
 pub async fn close_post<C: ConnectionTrait + TransactionTrait>(
     db: &C,
@@ -169,7 +246,7 @@ pub async fn close_post<C: ConnectionTrait + TransactionTrait>(
     status: PostStatus,
     reason: Option<String>,
     at: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Closed>, DbErr> {
     use exchange_post::Column as P;
     let txn = db.begin().await?;
     let closed = exchange_post::Entity::update_many()
@@ -182,18 +259,19 @@ pub async fn close_post<C: ConnectionTrait + TransactionTrait>(
         .await?
         .rows_affected;
     if closed == 0 {
-        return Ok(false);
+        return Ok(None);
     }
-    use exchange_match::Column as M;
-    exchange_match::Entity::update_many()
-        .col_expr(M::Step, Expr::value(MatchStep::Declined.as_str()))
-        .col_expr(M::UpdatedAt, Expr::value(at))
-        .filter(M::PostId.eq(id))
-        .filter(M::Step.eq(MatchStep::Asked.as_str()))
-        .exec(&txn)
-        .await?;
+    let mut out = Closed {
+        declined: responders_at(&txn, id, MatchStep::Asked).await?,
+        withdrawn: Vec::new(),
+    };
+    move_all(&txn, id, MatchStep::Asked, MatchStep::Declined, at).await?;
+    if status == PostStatus::Removed {
+        out.withdrawn = responders_at(&txn, id, MatchStep::Agreed).await?;
+        move_all(&txn, id, MatchStep::Agreed, MatchStep::Withdrawn, at).await?;
+    }
     txn.commit().await?;
-    Ok(true)
+    Ok(Some(out))
 }
 
 #[derive(Clone, Debug)]
@@ -239,6 +317,9 @@ pub async fn insert_answer<C: ConnectionTrait + TransactionTrait>(
     use exchange_match::Column as M;
     let txn = db.begin().await?;
     super::lock_person(&txn, responder).await?;
+    if !hold_open_post(&txn, post_id).await? {
+        return Ok(Err(Refused::Closed));
+    }
     let again = exchange_match::Entity::find()
         .filter(M::PostId.eq(post_id))
         .filter(M::ResponderId.eq(responder))
@@ -343,6 +424,35 @@ pub async fn move_answer(
         == 1)
 }
 
+/// The author agrees to an answer: while the post is open (its row held
+/// for the transaction) and has fewer than `max_deals` deals under way,
+/// and the answer still waits.
+pub async fn agree<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    answer: &MatchRow,
+    max_deals: u64,
+    at: DateTime<Utc>,
+) -> Result<Result<(), Refused>, DbErr> {
+    use exchange_match::Column as M;
+    let txn = db.begin().await?;
+    if !hold_open_post(&txn, answer.post_id).await? {
+        return Ok(Err(Refused::Closed));
+    }
+    let under_way = exchange_match::Entity::find()
+        .filter(M::PostId.eq(answer.post_id))
+        .filter(M::Step.is_in([MatchStep::Agreed.as_str(), MatchStep::Handed.as_str()]))
+        .count(&txn)
+        .await?;
+    if under_way >= max_deals {
+        return Ok(Err(Refused::Full));
+    }
+    if !move_answer(&txn, answer.id, MatchStep::Asked, MatchStep::Agreed, at).await? {
+        return Ok(Err(Refused::Moved));
+    }
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
 /// Where a person's answers to these posts stand, by post.
 pub fn steps_by_post(answers: &[MatchRow]) -> HashMap<i64, MatchStep> {
     answers.iter().map(|a| (a.post_id, a.step)).collect()
@@ -350,7 +460,8 @@ pub fn steps_by_post(answers: &[MatchRow]) -> HashMap<i64, MatchStep> {
 
 /// A deleted account's part: its open posts close and its live answers,
 /// on either side, are withdrawn (nobody is left waiting on a person who
-/// is gone, and no contact of theirs is shown again).
+/// is gone, and no contact of theirs is shown again); what they wrote to
+/// others (their posts' details, their answers' messages) is blanked.
 pub async fn withdraw_person(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
     let now = Utc::now();
     let theirs: Vec<i64> = exchange_post::Entity::find()
@@ -368,6 +479,19 @@ pub async fn withdraw_person(db: &impl ConnectionTrait, user_id: i64) -> Result<
         .col_expr(exchange_post::Column::UpdatedAt, Expr::value(now))
         .filter(exchange_post::Column::AuthorId.eq(user_id))
         .filter(exchange_post::Column::Status.eq(PostStatus::Open.as_str()))
+        .exec(db)
+        .await?;
+    exchange_post::Entity::update_many()
+        .col_expr(
+            exchange_post::Column::Detail,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(exchange_post::Column::AuthorId.eq(user_id))
+        .exec(db)
+        .await?;
+    exchange_match::Entity::update_many()
+        .col_expr(exchange_match::Column::Message, Expr::value(""))
+        .filter(exchange_match::Column::ResponderId.eq(user_id))
         .exec(db)
         .await?;
     use exchange_match::Column as M;
