@@ -1,6 +1,7 @@
 //! Open311 GeoReport v2 at `/open311/v2/` (issue 13), the read side:
-//! `discovery`, `services`, `services/{code}` and `requests`,
-//! `requests/{id}`, each as `.json` or `.xml`. Errors are the spec's
+//! `discovery`, `services`, `services/{code}`, `requests`, `requests/{id}`
+//! and FixMyStreet's `servicerequestupdates`, each as `.json` or `.xml`;
+//! `openapi.json` describes them. Errors are the spec's
 //! `errors/error{code, description}` in the format asked for (JSON when the
 //! path names none). The documents are `app::backend::services::open311`'s.
 
@@ -95,6 +96,21 @@ pub async fn top(
                 Err(e) => failed(format, e),
             }
         }
+        "servicerequestupdates" => {
+            let query = match service::RequestQuery::parse(&q) {
+                Ok(query) => query,
+                Err(e) => return refuse(format, e),
+            };
+            match service::updates(&state, &query).await {
+                Ok(doc) => answer(200, format, "service_request_updates", &doc),
+                Err(e) => failed(format, e),
+            }
+        }
+        "openapi" if format == Format::Json => (
+            [(header::CONTENT_TYPE, format.content_type())],
+            service::openapi(&base).to_string(),
+        )
+            .into_response(),
         _ => refuse(format, Open311Error::new(404, "no such document")),
     }
 }

@@ -782,7 +782,12 @@ const REST_ROUTES: &[Row] = &[
     // Open311: the board's cases as the spec's documents, for anyone.
     get!(
         "/open311/v2/{file}",
-        &[v("discovery", Everyone), v("requests", Everyone)]
+        &[
+            v("discovery", Everyone),
+            v("requests", Everyone),
+            v("updates", Everyone),
+            v("openapi", Everyone)
+        ]
     ),
     get!("/open311/v2/services/{file}", &[v("-", Everyone)]),
     get!(
@@ -3152,6 +3157,10 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         ("/api/v1/stream", _) => send_head(c.get(ctx.app.url("/api/v1/stream"))).await,
         ("/api/v1/board.json", _) => ctx.get(c, "/api/v1/board.json").await,
         ("/open311/v2/{file}", "discovery") => ctx.get(c, "/open311/v2/discovery.json").await,
+        ("/open311/v2/{file}", "updates") => {
+            ctx.get(c, "/open311/v2/servicerequestupdates.xml").await
+        }
+        ("/open311/v2/{file}", "openapi") => ctx.get(c, "/open311/v2/openapi.json").await,
         ("/open311/v2/{file}", _) => ctx.get(c, "/open311/v2/requests.xml").await,
         ("/open311/v2/services/{file}", _) => {
             ctx.get(c, &format!("/open311/v2/services/{}.json", t.category))

@@ -7,7 +7,7 @@
 mod common;
 
 use app::domain::auth::Role;
-use common::{category, phone_of, report_case, Backend, TestApp};
+use common::{act, category, phone_of, report_case, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -244,6 +244,55 @@ async fn every_endpoint_in_both_formats(backend: Backend) {
     refused(&app, "nonsense", 404).await;
     let (s, _, _) = get(&app, "services.csv").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // servicerequestupdates: the public steps of public cases only.
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    for case in [&public, &private] {
+        let (s, body) = act(&app, &worker, case, json!("confirm"), json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+    }
+    let updates = json_of(&app, "servicerequestupdates.json").await;
+    let list = updates.as_array().unwrap();
+    let steps: Vec<&Value> = list
+        .iter()
+        .filter(|u| u["service_request_id"] == public_id.as_str())
+        .collect();
+    assert!(steps.len() >= 2, "report and confirm: {updates}");
+    for u in &steps {
+        assert_eq!(u["status"], "open");
+        assert!(u["update_id"].is_string() && u["description"].is_string());
+        assert!(u["updated_datetime"].as_str().unwrap().ends_with("+08:00"));
+    }
+    assert!(!list
+        .iter()
+        .any(|u| u["service_request_id"] == private_id.as_str()));
+    let x = xml_of(&app, "servicerequestupdates.xml").await;
+    assert!(
+        x.contains("<service_request_updates><request_update><update_id>"),
+        "{x}"
+    );
+    let none = json_of(
+        &app,
+        "servicerequestupdates.json?start_date=2099-01-01T00:00:00Z",
+    )
+    .await;
+    assert_eq!(none, json!([]));
+
+    // The OpenAPI document names every path, and each path answers.
+    let doc = json_of(&app, "openapi.json").await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(paths.len(), 6, "{paths:?}");
+    for p in paths {
+        let path = p
+            .trim_start_matches('/')
+            .replace("{service_code}", &code_s)
+            .replace("{service_request_id}", &public_id);
+        for f in ["json", "xml"] {
+            let (s, _, body) = get(&app, &path.replace("{format}", f)).await;
+            assert_eq!(s, StatusCode::OK, "{path} {f}: {body}");
+        }
+    }
 }
 
 on_both_backends!(every_endpoint_in_both_formats);

@@ -262,11 +262,11 @@ fn BoardView(view: ExchangeView, board: Board, signed_in: bool) -> impl IntoView
             {posts.into_iter().enumerate().map(|(i, p)| {
                 let moderator = !p.mine && moderates.contains(&p.community_code);
                 // A phone shows a page of posts at a time.
-                view! { <li hidden=move || i >= shown.get()><PostCard post=p board signed_in moderator/></li> }
+                view! { <li hidden={move || i >= shown.get()}><PostCard post=p board signed_in moderator/></li> }
             }).collect_view()}
         </ul>
         {(total > PAGE).then(|| view! {
-            <button type="button" hidden=move || shown.get() >= total data-testid="exchange-more"
+            <button type="button" hidden={move || shown.get() >= total} data-testid="exchange-more"
                 on:click=move |_| shown.update(|n| *n += PAGE)>{tr(Ex::More)}</button>
         })}
     }

@@ -238,6 +238,41 @@ pub async fn request(state: &AppState, base: &str, id: i64) -> Result<Option<Val
     })
 }
 
+/// `servicerequestupdates` (the extension FixMyStreet speaks): the public
+/// steps of public cases in the window, oldest first, at most [`CAP`] —
+/// what the public case page's timeline shows, nobody's name.
+pub async fn updates(state: &AppState, q: &RequestQuery) -> Result<Val, AppError> {
+    let (since, until) = q.window(Utc::now());
+    let rows = db::public_updates(&state.db, since, until, CAP).await?;
+    Ok(Val::List(
+        "request_update",
+        rows.into_iter()
+            .map(|u| {
+                let said = if u.note.trim().is_empty() {
+                    u.to_status.label(Lang::Zh).to_string()
+                } else {
+                    u.note
+                };
+                Val::Rec(vec![
+                    ("update_id", Val::str(u.id.to_string())),
+                    ("service_request_id", Val::str(u.case_id.to_string())),
+                    (
+                        "status",
+                        Val::str(if u.to_status.is_open() {
+                            "open"
+                        } else {
+                            "closed"
+                        }),
+                    ),
+                    ("updated_datetime", time(u.created_at)),
+                    ("description", Val::str(said)),
+                    ("media_url", Val::Null),
+                ])
+            })
+            .collect(),
+    ))
+}
+
 async fn documents(state: &AppState, base: &str, rows: &[CaseRow]) -> Result<Vec<Val>, AppError> {
     let s = settings(state).await?;
     let names: HashMap<i64, &str> = s
@@ -346,4 +381,101 @@ mod tests {
         assert!(!closed.contains(&CaseStatus::Merged));
         assert_eq!(open.len() + closed.len(), CaseStatus::ALL.len() - 2);
     }
+}
+
+/// The OpenAPI 3 document of this endpoint (`/open311/v2/openapi.json`).
+pub fn openapi(base: &str) -> serde_json::Value {
+    use serde_json::json;
+    let format = json!({"name": "format", "in": "path", "required": true,
+        "schema": {"type": "string", "enum": ["json", "xml"]},
+        "description": "json (application/json) or xml (text/xml)"});
+    let date = |name: &str, what: &str| {
+        json!({"name": name, "in": "query", "required": false,
+            "schema": {"type": "string", "format": "date-time"}, "description": what})
+    };
+    let window = [
+        date(
+            "start_date",
+            "Earliest time (ISO 8601 with zone); the window is 90 days by default.",
+        ),
+        date("end_date", "Latest time (ISO 8601 with zone)."),
+    ];
+    let list_of = |schema: &str| {
+        json!({"description": "OK", "content": {
+            "application/json": {"schema": {"type": "array", "items": {"$ref": format!("#/components/schemas/{schema}")}}},
+            "text/xml": {"schema": {"type": "string"}}}})
+    };
+    let errors = json!({"description": "errors/error{code, description}", "content": {
+        "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Error"}}},
+        "text/xml": {"schema": {"type": "string"}}}});
+    let text = json!({"type": "string"});
+    let nullable = json!({"type": "string", "nullable": true});
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "网格通 GridLink — Open311 GeoReport v2",
+            "version": "2",
+            "description": "The public cases of the district as Open311 service requests \
+                (http://wiki.open311.org/GeoReport_v2): places blurred to about 100 m, no \
+                description and no person, as on the public board."
+        },
+        "servers": [{"url": format!("{base}/open311/v2")}],
+        "paths": {
+            "/discovery.{format}": {"get": {"summary": "Where the endpoint is and what it speaks",
+                "parameters": [format],
+                "responses": {"200": {"description": "OK", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Discovery"}},
+                    "text/xml": {"schema": {"type": "string"}}}}}}},
+            "/services.{format}": {"get": {"summary": "The service list: the case catalogue's items, grouped by its first level",
+                "parameters": [format], "responses": {"200": list_of("Service")}}},
+            "/services/{service_code}.{format}": {"get": {"summary": "A service definition (no attributes)",
+                "parameters": [{"name": "service_code", "in": "path", "required": true, "schema": text}, format],
+                "responses": {"200": {"description": "OK", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ServiceDefinition"}},
+                    "text/xml": {"schema": {"type": "string"}}}}, "404": errors}}},
+            "/requests.{format}": {"get": {"summary": "Public service requests, newest first, at most 1,000",
+                "parameters": [format,
+                    {"name": "service_request_id", "in": "query", "required": false, "schema": text,
+                        "description": "Comma-separated ids; every other parameter is then ignored."},
+                    {"name": "service_code", "in": "query", "required": false, "schema": text},
+                    {"name": "status", "in": "query", "required": false,
+                        "schema": {"type": "string", "enum": ["open", "closed"]}},
+                    window[0], window[1]],
+                "responses": {"200": list_of("ServiceRequest"), "400": errors}}},
+            "/requests/{service_request_id}.{format}": {"get": {"summary": "One public request, as a one-element list",
+                "parameters": [{"name": "service_request_id", "in": "path", "required": true, "schema": text}, format],
+                "responses": {"200": list_of("ServiceRequest"), "404": errors}}},
+            "/servicerequestupdates.{format}": {"get": {"summary": "Public steps of public requests (the extension FixMyStreet speaks), oldest first, at most 1,000",
+                "parameters": [format, window[0], window[1]],
+                "responses": {"200": list_of("RequestUpdate"), "400": errors}}}
+        },
+        "components": {"schemas": {
+            "Discovery": {"type": "object", "properties": {
+                "changeset": text, "contact": text, "key_service": text,
+                "endpoints": {"type": "array", "items": {"type": "object", "properties": {
+                    "specification": text, "url": text, "changeset": text, "type": text,
+                    "formats": {"type": "array", "items": text}}}}}},
+            "Service": {"type": "object", "properties": {
+                "service_code": text, "service_name": text, "description": text,
+                "metadata": {"type": "boolean"}, "type": {"type": "string", "enum": ["realtime", "batch", "blackbox"]},
+                "keywords": text, "group": text}},
+            "ServiceDefinition": {"type": "object", "properties": {
+                "service_code": text, "attributes": {"type": "array", "items": {"type": "object"}}}},
+            "ServiceRequest": {"type": "object", "properties": {
+                "service_request_id": text, "status": {"type": "string", "enum": ["open", "closed"]},
+                "status_notes": text, "service_name": nullable, "service_code": text,
+                "description": nullable, "agency_responsible": nullable, "service_notice": nullable,
+                "requested_datetime": {"type": "string", "format": "date-time"},
+                "updated_datetime": {"type": "string", "format": "date-time"},
+                "expected_datetime": {"type": "string", "format": "date-time", "nullable": true},
+                "address": nullable, "address_id": nullable, "zipcode": nullable,
+                "lat": {"type": "number"}, "long": {"type": "number"}, "media_url": nullable}},
+            "RequestUpdate": {"type": "object", "properties": {
+                "update_id": text, "service_request_id": text,
+                "status": {"type": "string", "enum": ["open", "closed"]},
+                "updated_datetime": {"type": "string", "format": "date-time"},
+                "description": text, "media_url": nullable}},
+            "Error": {"type": "object", "properties": {"code": {"type": "integer"}, "description": text}}
+        }}
+    })
 }

@@ -482,6 +482,56 @@ pub async fn append_once_since<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
+/// A public step of a public case (Open311's `servicerequestupdates`).
+#[derive(Clone, Debug)]
+pub struct UpdateRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub to_status: CaseStatus,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The public steps, in `[since, until]`, of the cases on the public board
+/// (`policy::on_public_board`), oldest first, at most `limit`.
+pub async fn public_updates(
+    db: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<UpdateRow>, DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let board = Query::select()
+        .column(Alias::new("id"))
+        .from(Alias::new("cases"))
+        .and_where(Expr::col(Alias::new("public")).eq(true))
+        .and_where(
+            Expr::col(Alias::new("status"))
+                .is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
+        )
+        .to_owned();
+    use case_event::Column as E;
+    Ok(case_event::Entity::find()
+        .filter(E::Public.eq(true))
+        .filter(E::CreatedAt.gte(since))
+        .filter(E::CreatedAt.lte(until))
+        .filter(E::CaseId.in_subquery(board))
+        .order_by_asc(E::CreatedAt)
+        .order_by_asc(E::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| UpdateRow {
+            id: e.id,
+            case_id: e.case_id,
+            to_status: CaseStatus::parse(&e.to_status).unwrap_or(CaseStatus::Reported),
+            note: e.note,
+            created_at: e.created_at,
+        })
+        .collect())
+}
+
 pub async fn events(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<EventRow>, DbErr> {
     Ok(case_event::Entity::find()
         .filter(case_event::Column::CaseId.eq(case_id))

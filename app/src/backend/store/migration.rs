@@ -34,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(JointMeetings),
             Box::new(SharingShed),
             Box::new(ExchangePosts),
+            Box::new(CaseEventTimes),
         ]
     }
 }
@@ -1881,6 +1882,32 @@ impl MigrationTrait for ExchangePosts {
                     &["responder_id", "step"],
                 ),
             ],
+        )
+        .await
+    }
+}
+
+/// Open311's `servicerequestupdates` reads the public steps of a window of
+/// time across every case: an index on when a step was taken keeps that
+/// read from scanning the whole timeline table.
+struct CaseEventTimes;
+
+impl MigrationName for CaseEventTimes {
+    fn name(&self) -> &str {
+        "m20261212_000001_case_event_times"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for CaseEventTimes {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        indexes(
+            manager,
+            &[("idx_case_events_created_at", "case_events", &["created_at"])],
         )
         .await
     }
