@@ -331,58 +331,6 @@ async fn documents(state: &AppState, base: &str, rows: &[CaseRow]) -> Result<Vec
         .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn query(pairs: &[(&str, &str)]) -> Result<RequestQuery, Open311Error> {
-        RequestQuery::parse(
-            &pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
-    }
-
-    #[test]
-    fn the_spec_parameters_are_read_and_bad_ones_refused() {
-        let q = query(&[
-            ("service_request_id", "3, 5"),
-            ("status", "open"),
-            ("start_date", "2026-11-01T00:00:00+08:00"),
-        ])
-        .unwrap();
-        assert_eq!(q.ids, vec![3, 5]);
-        assert_eq!(q.open, Some(true));
-        let (s, e) = q.window(Utc::now());
-        assert_eq!(e - s, Duration::days(WINDOW_DAYS));
-        for bad in [
-            ("status", "pending"),
-            ("start_date", "yesterday"),
-            ("service_code", "abc"),
-            ("service_request_id", "1,x"),
-        ] {
-            assert_eq!(query(&[bad]).unwrap_err().status, 400, "{bad:?}");
-        }
-        let backwards = query(&[
-            ("start_date", "2026-12-01T00:00:00Z"),
-            ("end_date", "2026-11-01T00:00:00Z"),
-        ]);
-        assert!(backwards.is_err());
-    }
-
-    #[test]
-    fn open_and_closed_cover_the_board_and_nothing_else() {
-        let open = statuses(true);
-        let closed = statuses(false);
-        assert!(open.contains(&CaseStatus::InProgress));
-        assert!(closed.contains(&CaseStatus::Closed));
-        assert!(!closed.contains(&CaseStatus::Rejected));
-        assert!(!closed.contains(&CaseStatus::Merged));
-        assert_eq!(open.len() + closed.len(), CaseStatus::ALL.len() - 2);
-    }
-}
-
 /// The OpenAPI 3 document of this endpoint (`/open311/v2/openapi.json`).
 pub fn openapi(base: &str) -> serde_json::Value {
     use serde_json::json;
@@ -478,4 +426,56 @@ pub fn openapi(base: &str) -> serde_json::Value {
             "Error": {"type": "object", "properties": {"code": {"type": "integer"}, "description": text}}
         }}
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Result<RequestQuery, Open311Error> {
+        RequestQuery::parse(
+            &pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_spec_parameters_are_read_and_bad_ones_refused() {
+        let q = query(&[
+            ("service_request_id", "3, 5"),
+            ("status", "open"),
+            ("start_date", "2026-11-01T00:00:00+08:00"),
+        ])
+        .unwrap();
+        assert_eq!(q.ids, vec![3, 5]);
+        assert_eq!(q.open, Some(true));
+        let (s, e) = q.window(Utc::now());
+        assert_eq!(e - s, Duration::days(WINDOW_DAYS));
+        for bad in [
+            ("status", "pending"),
+            ("start_date", "yesterday"),
+            ("service_code", "abc"),
+            ("service_request_id", "1,x"),
+        ] {
+            assert_eq!(query(&[bad]).unwrap_err().status, 400, "{bad:?}");
+        }
+        let backwards = query(&[
+            ("start_date", "2026-12-01T00:00:00Z"),
+            ("end_date", "2026-11-01T00:00:00Z"),
+        ]);
+        assert!(backwards.is_err());
+    }
+
+    #[test]
+    fn open_and_closed_cover_the_board_and_nothing_else() {
+        let open = statuses(true);
+        let closed = statuses(false);
+        assert!(open.contains(&CaseStatus::InProgress));
+        assert!(closed.contains(&CaseStatus::Closed));
+        assert!(!closed.contains(&CaseStatus::Rejected));
+        assert!(!closed.contains(&CaseStatus::Merged));
+        assert_eq!(open.len() + closed.len(), CaseStatus::ALL.len() - 2);
+    }
 }
