@@ -11,7 +11,8 @@ use app::backend::services::open311 as service;
 use app::backend::AppState;
 use app::domain::error::AppError;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
@@ -19,7 +20,13 @@ use std::collections::HashMap;
 fn answer(status: u16, format: Format, root: &str, doc: &Val) -> Response {
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(header::CONTENT_TYPE, format.content_type())],
+        [
+            (header::CONTENT_TYPE, format.content_type()),
+            // Links in the documents follow the request's host: no shared
+            // cache may hand one host's answer to another.
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::VARY, "Host"),
+        ],
         doc.render(format, root),
     )
         .into_response()
@@ -47,34 +54,24 @@ fn unknown_format() -> Response {
     refuse(Format::Json, Open311Error::new(404, "use .json or .xml"))
 }
 
-/// Where this server is reached: `GRIDLINK_PUBLIC_URL`, else the request's
-/// host (photo links and discovery's endpoint are absolute).
-fn base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
+/// Where this server is reached (`request::base_of`: the configured
+/// address, else a trusted proxy's forwarded host and scheme, else a plain
+/// `Host`): photo links and discovery's endpoint are absolute.
+fn base(state: &AppState, parts: &Parts) -> String {
+    app::backend::request::base_of(state, Some(parts)).0
 }
 
 /// `GET /open311/v2/{discovery|services|requests}.{json|xml}`.
 pub async fn top(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    headers: HeaderMap,
     ApiQuery(q): ApiQuery<HashMap<String, String>>,
+    parts: Parts,
 ) -> Response {
     let Some((name, format)) = Format::split(&file) else {
         return unknown_format();
     };
-    let base = base(&state, &headers);
+    let base = base(&state, &parts);
     match name {
         "discovery" => answer(
             200,
@@ -97,11 +94,11 @@ pub async fn top(
             }
         }
         "servicerequestupdates" => {
-            let query = match service::RequestQuery::parse(&q) {
-                Ok(query) => query,
+            let window = match service::UpdateQuery::parse(&q) {
+                Ok(w) => w,
                 Err(e) => return refuse(format, e),
             };
-            match service::updates(&state, &query).await {
+            match service::updates(&state, &window).await {
                 Ok(doc) => answer(200, format, "service_request_updates", &doc),
                 Err(e) => failed(format, e),
             }
@@ -135,7 +132,7 @@ pub async fn service_definition(
 pub async fn request(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    headers: HeaderMap,
+    parts: Parts,
 ) -> Response {
     let Some((id, format)) = Format::split(&file) else {
         return unknown_format();
@@ -144,7 +141,7 @@ pub async fn request(
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
-    match service::request(&state, &base(&state, &headers), id).await {
+    match service::request(&state, &base(&state, &parts), id).await {
         Ok(Some(doc)) => answer(200, format, "service_requests", &doc),
         Ok(None) => not_found(),
         Err(e) => failed(format, e),

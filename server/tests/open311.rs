@@ -219,6 +219,35 @@ async fn every_endpoint_in_both_formats(backend: Backend) {
         .any(|r| r["service_request_id"] == id));
     let future = json_of(&app, "requests.json?start_date=2099-01-01T00:00:00Z").await;
     assert_eq!(future, json!([]));
+    // The spec's comma lists; a zone's `+` sent unencoded.
+    let both = json_of(&app, "requests.json?status=open,closed").await;
+    assert!(both
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["service_request_id"] == public_id.as_str()));
+    // A day ago in Beijing time, so the default 90-day span from it covers now.
+    let since = (chrono::Utc::now() - chrono::Duration::days(1))
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("%Y-%m-%dT%H:%M:%S%:z");
+    let plus = json_of(&app, &format!("requests.json?start_date={since}")).await;
+    assert!(plus
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["service_request_id"] == public_id.as_str()));
+    let codes = json_of(&app, &format!("requests.json?service_code=999999,{code}")).await;
+    assert!(codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["service_request_id"] == public_id.as_str()));
+    let twice = json_of(
+        &app,
+        &format!("requests.json?service_request_id={id},{id},{id}"),
+    )
+    .await;
+    assert_eq!(twice.as_array().unwrap().len(), 1);
     let old = json_of(&app, "requests.json?end_date=2020-01-01T00:00:00%2B08:00").await;
     assert_eq!(old, json!([]));
     for bad in ["status=pending", "start_date=yesterday", "service_code=x"] {
@@ -247,8 +276,11 @@ async fn every_endpoint_in_both_formats(backend: Backend) {
 
     // servicerequestupdates: the public steps of public cases only.
     let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    // A staff note naming someone's phone is on the case page's public
+    // timeline, but not sent in bulk.
+    let note = json!({"note": "已联系王女士 138 0000 0099，明天处理"});
     for case in [&public, &private] {
-        let (s, body) = act(&app, &worker, case, json!("confirm"), json!({})).await;
+        let (s, body) = act(&app, &worker, case, json!("confirm"), note.clone()).await;
         assert_eq!(s, StatusCode::OK, "{body}");
     }
     let updates = json_of(&app, "servicerequestupdates.json").await;
@@ -266,6 +298,7 @@ async fn every_endpoint_in_both_formats(backend: Backend) {
     assert!(!list
         .iter()
         .any(|u| u["service_request_id"] == private_id.as_str()));
+    assert!(!updates.to_string().contains("0099"), "{updates}");
     let x = xml_of(&app, "servicerequestupdates.xml").await;
     assert!(
         x.contains("<service_request_updates><request_update><update_id>"),

@@ -124,6 +124,7 @@ fn escape_into(s: &str, out: &mut String) {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 cannot carry at all are dropped.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }

@@ -33,6 +33,12 @@ pub fn path() -> String {
 /// it forwarded; else this request's `Host` (or HTTP/2 authority). Only a
 /// plain host[:port] is taken from a request.
 pub fn public_base(state: &AppState) -> (String, bool) {
+    base_of(state, use_context::<Parts>().as_ref())
+}
+
+/// [`public_base`] for a request's parts outside a server function (the
+/// REST handlers), or none.
+pub fn base_of(state: &AppState, parts: Option<&Parts>) -> (String, bool) {
     if let Some(u) = state.config.public_url.as_deref().filter(|u| !u.is_empty()) {
         return (u.to_string(), true);
     }
@@ -48,25 +54,15 @@ pub fn public_base(state: &AppState) -> (String, bool) {
             .and_then(|v| v.to_str().ok())
             .map(|v| v.split(',').next().unwrap_or_default().trim().to_string())
     };
-    let parts = use_context::<Parts>();
-    let proxied = parts.as_ref().is_some_and(|p| {
+    let proxied = parts.is_some_and(|p| {
         p.extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .is_some_and(|c| state.config.trusted_proxies.contains(c.0.ip()))
     });
-    let forwarded = |name| {
-        parts
-            .as_ref()
-            .filter(|_| proxied)
-            .and_then(|p| header(p, name))
-    };
+    let forwarded = |name| parts.filter(|_| proxied).and_then(|p| header(p, name));
     let host = forwarded("x-forwarded-host")
-        .or_else(|| parts.as_ref().and_then(|p| header(p, "host")))
-        .or_else(|| {
-            parts
-                .as_ref()
-                .and_then(|p| p.uri.authority().map(|a| a.to_string()))
-        })
+        .or_else(|| parts.and_then(|p| header(p, "host")))
+        .or_else(|| parts.and_then(|p| p.uri.authority().map(|a| a.to_string())))
         .filter(|h| plain(h))
         .unwrap_or_else(|| "localhost:3000".into());
     let scheme = match forwarded("x-forwarded-proto").as_deref() {

@@ -1,9 +1,10 @@
 //! Open311 GeoReport v2, what anyone may read (issue 13): discovery, the
 //! service list from our two-level catalogue (`group` = the first level,
 //! `service_code` = the category's id, stable across renames), service
-//! definitions, and the public cases as service requests — exactly what
-//! the public board shows (`policy::on_public_board`): no description, no
-//! person, places blurred as on the board.
+//! definitions, and the public cases as service requests — the cases the
+//! public board shows (`policy::on_public_board`), with what their public
+//! page shows of them (status, deadline, community) and no description,
+//! no person, places blurred as on the board.
 
 use super::cases::{photo_ref, settings};
 use crate::backend::open311::{Open311Error, Val};
@@ -114,11 +115,49 @@ pub async fn definition(state: &AppState, code: &str) -> Result<Option<Val>, App
     }))
 }
 
+/// A time the spec's way (ISO 8601 with its zone). A `+hh:mm` zone sent
+/// unencoded in a query arrives with a space for its `+`: read as meant.
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .or_else(|_| {
+            let n = s.len();
+            let fixed = match s.get(n.saturating_sub(6)..n.saturating_sub(5)) {
+                Some(" ") => format!("{}+{}", &s[..n - 6], &s[n - 5..]),
+                _ => s.to_string(),
+            };
+            DateTime::parse_from_rfc3339(&fixed)
+        })
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// `start_date` and `end_date`, read alike by `requests` and the updates.
+type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+fn dates(q: &HashMap<String, String>) -> Result<Window, Open311Error> {
+    let read = |k: &str| -> Result<Option<DateTime<Utc>>, Open311Error> {
+        match q.get(k).map(|s| s.trim_start()) {
+            Some(v) if !v.trim().is_empty() => parse_time(v.trim_end_matches(['\n', '\r', '\t']))
+                .map(Some)
+                .ok_or_else(|| Open311Error::new(400, format!("{k} is not valid"))),
+            _ => Ok(None),
+        }
+    };
+    let (start, end) = (read("start_date")?, read("end_date")?);
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(Open311Error::new(400, "start_date is after end_date"));
+        }
+    }
+    Ok((start, end))
+}
+
 /// The filters of `GET requests`, as the spec names them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestQuery {
     pub ids: Vec<i64>,
-    pub service_code: Option<i64>,
+    /// Any of these services (the spec: comma-delimited).
+    pub service_codes: Vec<i64>,
     pub start: Option<DateTime<Utc>>,
     pub end: Option<DateTime<Utc>>,
     /// `open` (true) or `closed` (false).
@@ -130,50 +169,44 @@ impl RequestQuery {
     pub fn parse(q: &HashMap<String, String>) -> Result<RequestQuery, Open311Error> {
         let text = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
         let bad = |what: &str| Open311Error::new(400, format!("{what} is not valid"));
-        let date = |k: &str| -> Result<Option<DateTime<Utc>>, Open311Error> {
-            text(k)
-                .map(|s| {
-                    DateTime::parse_from_rfc3339(s)
-                        .map(|t| t.with_timezone(&Utc))
-                        .map_err(|_| bad(k))
-                })
-                .transpose()
+        // The spec's lists are comma-delimited.
+        let numbers = |k: &str| -> Result<Vec<i64>, Open311Error> {
+            let mut out: Vec<i64> = match text(k) {
+                Some(s) => s
+                    .split(',')
+                    .map(|x| x.trim().parse::<i64>().map_err(|_| bad(k)))
+                    .collect::<Result<_, _>>()?,
+                None => Vec::new(),
+            };
+            out.sort_unstable();
+            out.dedup();
+            Ok(out)
         };
-        let ids = match text("service_request_id") {
-            Some(s) => s
-                .split(',')
-                .map(|x| {
-                    x.trim()
-                        .parse::<i64>()
-                        .map_err(|_| bad("service_request_id"))
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            None => Vec::new(),
-        };
+        let ids = numbers("service_request_id")?;
         if ids.len() as u64 > CAP {
             return Err(bad("service_request_id"));
         }
-        let service_code = text("service_code")
-            .map(|s| s.parse::<i64>().map_err(|_| bad("service_code")))
-            .transpose()?;
-        let open = match text("status") {
-            None => None,
-            Some("open") => Some(true),
-            Some("closed") => Some(false),
-            Some(_) => return Err(bad("status")),
-        };
-        let (start, end) = (date("start_date")?, date("end_date")?);
-        if let (Some(s), Some(e)) = (start, end) {
-            if s > e {
-                return Err(bad("start_date"));
+        let service_codes = numbers("service_code")?;
+        let mut open = (false, false);
+        for s in text("status").map(|s| s.split(',')).into_iter().flatten() {
+            match s.trim().to_ascii_lowercase().as_str() {
+                "open" => open.0 = true,
+                "closed" => open.1 = true,
+                _ => return Err(bad("status")),
             }
         }
+        let (start, end) = dates(q)?;
         Ok(RequestQuery {
             ids,
-            service_code,
+            service_codes,
             start,
             end,
-            open,
+            // Both (or neither) asked for: no narrowing.
+            open: match open {
+                (true, false) => Some(true),
+                (false, true) => Some(false),
+                _ => None,
+            },
         })
     }
 
@@ -205,23 +238,15 @@ pub async fn requests(state: &AppState, base: &str, q: &RequestQuery) -> Result<
         let (since, until) = q.window(Utc::now());
         let filter = Filter {
             statuses: q.open.map(statuses).unwrap_or_default(),
-            category_ids: q.service_code.into_iter().collect(),
+            category_ids: q.service_codes.clone(),
             since: Some(since),
             until: Some(until),
             ..Default::default()
         };
         db::page(&state.db, &Scope::Public, &filter, None, CAP).await?
     } else {
-        // The spec: with ids, every other parameter is ignored.
-        let mut rows = Vec::new();
-        for id in &q.ids {
-            if let Some(r) = db::case_by_id(&state.db, *id).await? {
-                if policy::on_public_board(r.public, r.status) {
-                    rows.push(r);
-                }
-            }
-        }
-        rows
+        // The spec: with ids, every other parameter is ignored. One read.
+        db::public_by_ids(&state.db, &q.ids).await?
     };
     Ok(Val::List("request", documents(state, base, &rows).await?))
 }
@@ -238,17 +263,41 @@ pub async fn request(state: &AppState, base: &str, id: i64) -> Result<Option<Val
     })
 }
 
+/// The window of `servicerequestupdates`: its dates only (other
+/// parameters are the requests' and are ignored here).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UpdateQuery {
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl UpdateQuery {
+    pub fn parse(q: &HashMap<String, String>) -> Result<UpdateQuery, Open311Error> {
+        let (start, end) = dates(q)?;
+        Ok(UpdateQuery { start, end })
+    }
+
+    /// A client that names no start asks what changed lately: the last day.
+    pub fn window(&self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let end = self.end.unwrap_or(now);
+        (self.start.unwrap_or(end - Duration::days(1)), end)
+    }
+}
+
 /// `servicerequestupdates` (the extension FixMyStreet speaks): the public
 /// steps of public cases in the window, oldest first, at most [`CAP`] —
-/// what the public case page's timeline shows, nobody's name.
-pub async fn updates(state: &AppState, q: &RequestQuery) -> Result<Val, AppError> {
+/// what the public case page's timeline shows, nobody's name. A note that
+/// carries a phone number is not sent in bulk: the status says the step.
+pub async fn updates(state: &AppState, q: &UpdateQuery) -> Result<Val, AppError> {
     let (since, until) = q.window(Utc::now());
     let rows = db::public_updates(&state.db, since, until, CAP).await?;
     Ok(Val::List(
         "request_update",
         rows.into_iter()
             .map(|u| {
-                let said = if u.note.trim().is_empty() {
+                let said = if u.note.trim().is_empty()
+                    || crate::domain::exchange::carries_phone(&u.note)
+                {
                     u.to_status.label(Lang::Zh).to_string()
                 } else {
                     u.note
@@ -281,15 +330,20 @@ async fn documents(state: &AppState, base: &str, rows: &[CaseRow]) -> Result<Vec
         .map(|c| (c.id, c.name.as_str()))
         .collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let photos = photos::of_cases(&state.db, &ids).await?;
+    // Each case's first public photo.
+    let mut first_photo: HashMap<i64, String> = HashMap::new();
+    for p in photos::of_cases(&state.db, &ids).await? {
+        if p.public {
+            first_photo
+                .entry(p.case_id)
+                .or_insert_with(|| format!("{base}{}", photo_ref(&p).url));
+        }
+    }
     let atlas = state.atlas();
     Ok(rows
         .iter()
         .map(|r| {
-            let media = photos
-                .iter()
-                .find(|p| p.case_id == r.id && p.public)
-                .map(|p| format!("{base}{}", photo_ref(p).url));
+            let media = first_photo.get(&r.id).cloned();
             let open = r.status.is_open();
             let area = r
                 .community_code
@@ -444,12 +498,18 @@ mod tests {
     #[test]
     fn the_spec_parameters_are_read_and_bad_ones_refused() {
         let q = query(&[
-            ("service_request_id", "3, 5"),
+            ("service_request_id", "5, 3,5"),
             ("status", "open"),
-            ("start_date", "2026-11-01T00:00:00+08:00"),
+            ("service_code", "7,2"),
+            // A `+` sent unencoded arrives as a space.
+            ("start_date", "2026-11-01T00:00:00 08:00"),
         ])
         .unwrap();
         assert_eq!(q.ids, vec![3, 5]);
+        assert_eq!(q.service_codes, vec![2, 7]);
+        assert_eq!(q.start, Some("2026-10-31T16:00:00Z".parse().unwrap()));
+        assert_eq!(query(&[("status", "open,closed")]).unwrap().open, None);
+        assert_eq!(query(&[("status", "CLOSED")]).unwrap().open, Some(false));
         assert_eq!(q.open, Some(true));
         let (s, e) = q.window(Utc::now());
         assert_eq!(e - s, Duration::days(WINDOW_DAYS));

@@ -482,6 +482,23 @@ pub async fn append_once_since<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
+/// The cases among `ids` that the public board shows
+/// (`policy::on_public_board`), in one read.
+pub async fn public_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<CaseRow>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(case_record::Entity::find()
+        .filter(in_scope(db, &Scope::Public).await?)
+        .filter(case_record::Column::Id.is_in(ids.to_vec()))
+        .order_by_desc(case_record::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
 /// A public step of a public case (Open311's `servicerequestupdates`).
 #[derive(Clone, Debug)]
 pub struct UpdateRow {
@@ -501,12 +518,18 @@ pub async fn public_updates(
     limit: u64,
 ) -> Result<Vec<UpdateRow>, DbErr> {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-    let board = Query::select()
-        .column(Alias::new("id"))
-        .from(Alias::new("cases"))
-        .and_where(Expr::col(Alias::new("public")).eq(true))
+    // Per step, whether its case is on the board (a correlated EXISTS: the
+    // window's steps are few, the board's cases many).
+    let (cases, events) = (Alias::new("cases"), Alias::new("case_events"));
+    let on_board = Query::select()
+        .expr(Expr::val(1))
+        .from(cases.clone())
         .and_where(
-            Expr::col(Alias::new("status"))
+            Expr::col((cases.clone(), Alias::new("id"))).equals((events, Alias::new("case_id"))),
+        )
+        .and_where(Expr::col((cases.clone(), Alias::new("public"))).eq(true))
+        .and_where(
+            Expr::col((cases, Alias::new("status")))
                 .is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]),
         )
         .to_owned();
@@ -515,7 +538,7 @@ pub async fn public_updates(
         .filter(E::Public.eq(true))
         .filter(E::CreatedAt.gte(since))
         .filter(E::CreatedAt.lte(until))
-        .filter(E::CaseId.in_subquery(board))
+        .filter(Expr::exists(on_board))
         .order_by_asc(E::CreatedAt)
         .order_by_asc(E::Id)
         .limit(limit)
