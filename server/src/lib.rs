@@ -278,7 +278,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/locate", get(rest::locate))
         .route("/api/v1/stream", get(rest::case_stream))
         .route("/api/v1/board.json", get(rest::board_json))
-        .route("/open311/v2/{file}", get(rest_open311::top))
+        .route(
+            "/open311/v2/{file}",
+            get(rest_open311::top).post(rest_open311::post_top),
+        )
         .route(
             "/open311/v2/services/{file}",
             get(rest_open311::service_definition),
@@ -348,7 +351,13 @@ pub fn router(state: AppState) -> Router {
             security::security_headers,
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path only: queries carry API keys (Open311's
+        // `api_key`) and what people searched for, neither for the logs.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
         .with_state(state)
 }
 

@@ -12,6 +12,8 @@
 //! server create-admin --phone P --name N
 //!                                create a system admin (password from
 //!                                GRIDLINK_ADMIN_PASSWORD or one line on stdin)
+//! server open311-key --name APP  register an Open311 client application
+//!                                and print its API key (shown this once)
 //! ```
 //! All commands use `DATABASE_URL` (default `sqlite://data/gridlink.db`).
 
@@ -49,6 +51,8 @@ usage: server [COMMAND]
                                    time a boundary edit (split and undo) in a city
   create-admin --phone P --name N  create a system admin; the password comes from
                                    GRIDLINK_ADMIN_PASSWORD or one line on stdin
+  open311-key --name APP           register an Open311 client application and print its
+                                   API key (shown this once; revoke it on /admin)
 Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, GRIDLINK_* (see README).";
 
 use app::backend::{demo, services};
@@ -86,6 +90,7 @@ async fn main() -> ExitCode {
         Some("import-geo") => import_geo(&args).await,
         Some("gen-city") => gen_city(&args).await,
         Some("create-admin") => create_admin(&args).await,
+        Some("open311-key") => open311_key(&args).await,
         Some("check-coverage") => coverage::check(&args).await,
         Some("bench-coverage") => coverage::bench(
             number(&args, "--grids", 15_000).unwrap_or(15_000),
@@ -150,7 +155,7 @@ async fn main() -> ExitCode {
             number(&args, "--seconds", 3).unwrap_or(3) as u64,
         ),
         Some(other) => Err(format!(
-            "unknown command {other}; try serve, import-geo, gen-city, check-coverage, create-admin or help"
+            "unknown command {other}; try serve, import-geo, gen-city, check-coverage, create-admin, open311-key or help"
         )),
     };
     match result {
@@ -294,6 +299,26 @@ async fn admin_password() -> Result<String, String> {
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// Registers an Open311 client and prints its key: the only time the key
+/// is shown (the database keeps its hash).
+async fn open311_key(args: &[String]) -> Result<(), String> {
+    const USE: &str = "usage: server open311-key --name APP";
+    let name = flag(args, "--name").ok_or(USE)?;
+    let settings = Settings::from_env()?;
+    let state = server::state(&settings).await?;
+    let made = services::open311_clients::register_cli(&state, &name)
+        .await
+        .map_err(|e| format!("{}\n{}", e.detail(Lang::Zh), e.detail(Lang::En)))?;
+    eprintln!(
+        "Registered Open311 client #{} {} in {}. Its API key (shown this once):",
+        made.client.id,
+        made.client.name,
+        server::redact(&settings.database_url)
+    );
+    println!("{}", made.key);
+    Ok(())
 }
 
 /// `create-admin --phone P --name N`: the first account of a real

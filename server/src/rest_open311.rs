@@ -10,7 +10,8 @@ use app::backend::open311::{Format, Open311Error, Val};
 use app::backend::services::open311 as service;
 use app::backend::AppState;
 use app::domain::error::AppError;
-use axum::extract::{Path, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,7 +34,14 @@ fn answer(status: u16, format: Format, root: &str, doc: &Val) -> Response {
 }
 
 fn refuse(format: Format, e: Open311Error) -> Response {
-    answer(e.status, format, "errors", &e.doc())
+    let mut res = answer(e.status, format, "errors", &e.doc());
+    if let Some(secs) = e.retry_after {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            secs.to_string().parse().expect("digits"),
+        );
+    }
+    res
 }
 
 /// Our own failures worded the spec's way (the server log has the cause).
@@ -88,7 +96,11 @@ pub async fn top(
                 Ok(query) => query,
                 Err(e) => return refuse(format, e),
             };
-            match service::requests(&state, &base, &query).await {
+            let client = match service::reader(&state, &q).await {
+                Ok(c) => c,
+                Err(e) => return refuse(format, e),
+            };
+            match service::requests(&state, &base, &query, client.as_ref()).await {
                 Ok(doc) => answer(200, format, "service_requests", &doc),
                 Err(e) => failed(format, e),
             }
@@ -98,7 +110,11 @@ pub async fn top(
                 Ok(w) => w,
                 Err(e) => return refuse(format, e),
             };
-            match service::updates(&state, &window).await {
+            let client = match service::reader(&state, &q).await {
+                Ok(c) => c,
+                Err(e) => return refuse(format, e),
+            };
+            match service::updates(&state, &window, client.as_ref()).await {
                 Ok(doc) => answer(200, format, "service_request_updates", &doc),
                 Err(e) => failed(format, e),
             }
@@ -132,6 +148,7 @@ pub async fn service_definition(
 pub async fn request(
     State(state): State<AppState>,
     Path(file): Path<String>,
+    ApiQuery(q): ApiQuery<HashMap<String, String>>,
     parts: Parts,
 ) -> Response {
     let Some((id, format)) = Format::split(&file) else {
@@ -141,9 +158,46 @@ pub async fn request(
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
-    match service::request(&state, &base(&state, &parts), id).await {
+    let client = match service::reader(&state, &q).await {
+        Ok(c) => c,
+        Err(e) => return refuse(format, e),
+    };
+    match service::request(&state, &base(&state, &parts), id, client.as_ref()).await {
         Ok(Some(doc)) => answer(200, format, "service_requests", &doc),
         Ok(None) => not_found(),
         Err(e) => failed(format, e),
+    }
+}
+
+/// `POST /open311/v2/requests.{json|xml}`: a client application files a
+/// case (form-encoded fields; `api_key` in the body or the query).
+pub async fn post_top(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    ApiQuery(mut q): ApiQuery<HashMap<String, String>>,
+    body: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let Some((name, format)) = Format::split(&file) else {
+        return unknown_format();
+    };
+    if name != "requests" {
+        let mut res = refuse(format, Open311Error::new(405, "only requests takes a POST"));
+        res.headers_mut()
+            .insert(header::ALLOW, axum::http::HeaderValue::from_static("GET"));
+        return res;
+    }
+    let Ok(Form(fields)) = body else {
+        return refuse(
+            format,
+            Open311Error::new(
+                400,
+                "send the fields form-encoded (application/x-www-form-urlencoded)",
+            ),
+        );
+    };
+    q.extend(fields);
+    match service::post_request(&state, &q).await {
+        Ok(doc) => answer(200, format, "service_requests", &doc),
+        Err(e) => refuse(format, e),
     }
 }

@@ -372,6 +372,13 @@ const SERVER_FNS: &[Row] = &[
     post!("/api/department_catalogue", &[v("-", Inside(SYSTEM))]),
     post!("/api/add_department", &[v("-", Inside(SYSTEM))]),
     post!("/api/edit_department", &[v("-", Inside(SYSTEM))]),
+    // Open311 client applications: system admins keep them.
+    post!("/api/open311_clients", &[v("-", Inside(SYSTEM))]),
+    post!("/api/register_open311_client", &[v("-", Inside(SYSTEM))]),
+    post!(
+        "/api/revoke_open311_client",
+        &[v("a registered client", Inside(SYSTEM))]
+    ),
     // -- geography
     post!("/api/map_settings", &[v("-", Everyone)]),
     post!("/api/search_places", &[v("-", Everyone)]),
@@ -786,7 +793,11 @@ const REST_ROUTES: &[Row] = &[
             v("discovery", Everyone),
             v("requests", Everyone),
             v("updates", Everyone),
-            v("openapi", Everyone)
+            v("openapi", Everyone),
+            // Filing takes a client's key: no session opens it, a
+            // system admin's neither.
+            v("file a request without a key", Nobody),
+            v("file a request with a wrong key", Nobody),
         ]
     ),
     get!("/open311/v2/services/{file}", &[v("-", Everyone)]),
@@ -1105,6 +1116,8 @@ struct Targets {
     swap_contact: i64,
     swap_author_phone: String,
     own_post: i64,
+    /// An Open311 client application (registered from the command line).
+    open311_client: i64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1623,6 +1636,12 @@ async fn setup(backend: Backend) -> Ctx {
         .find(|d| d["code"] == "CG")
         .and_then(|d| d["id"].as_i64())
         .expect("department CG");
+    ctx.t.open311_client =
+        app::backend::services::open311_clients::register_cli(&ctx.app.state, "MX应用")
+            .await
+            .expect("an Open311 client")
+            .client
+            .id;
 
     // Cases of the demo resident in the demo grid, with photos.
     let p = must(
@@ -2463,6 +2482,15 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
         // -- departments
         ("/api/departments", _) => ctx.form(c, "departments", none).await,
         ("/api/department_catalogue", _) => ctx.form(c, "department_catalogue", none).await,
+        ("/api/open311_clients", _) => ctx.form(c, "open311_clients", none).await,
+        ("/api/register_open311_client", _) => {
+            ctx.form(c, "register_open311_client", &[("name", format!("MX应用{n}"))])
+                .await
+        }
+        ("/api/revoke_open311_client", _) => {
+            ctx.form(c, "revoke_open311_client", &[("id", id(t.open311_client))])
+                .await
+        }
         ("/api/add_department", _) => {
             ctx.form(
                 c,
@@ -3161,6 +3189,22 @@ async fn run_cell(ctx: &Ctx, path: &str, what: &str, who: &Caller, n: usize) -> 
             ctx.get(c, "/open311/v2/servicerequestupdates.xml").await
         }
         ("/open311/v2/{file}", "openapi") => ctx.get(c, "/open311/v2/openapi.json").await,
+        ("/open311/v2/{file}", w) if w.starts_with("file a request") => {
+            let mut form = vec![
+                ("service_code", id(t.category)),
+                ("lat", HOME.0.to_string()),
+                ("long", HOME.1.to_string()),
+                ("description", "矩阵测试：路灯不亮".to_string()),
+            ];
+            if w.ends_with("wrong key") {
+                form.push(("api_key", "0".repeat(64)));
+            }
+            send(
+                c.post(ctx.app.url("/open311/v2/requests.json"))
+                    .form(&form),
+            )
+            .await
+        }
         ("/open311/v2/{file}", _) => ctx.get(c, "/open311/v2/requests.xml").await,
         ("/open311/v2/services/{file}", _) => {
             ctx.get(c, &format!("/open311/v2/services/{}.json", t.category))

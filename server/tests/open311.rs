@@ -9,6 +9,7 @@ mod common;
 use app::domain::auth::Role;
 use common::{act, category, phone_of, report_case, Backend, TestApp};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
 /// The middle of the demo grid.
@@ -329,3 +330,310 @@ async fn every_endpoint_in_both_formats(backend: Backend) {
 }
 
 on_both_backends!(every_endpoint_in_both_formats);
+
+/// POSTs a request: the status, the content type and the body.
+async fn post(app: &TestApp, format: &str, form: &[(&str, String)]) -> (u16, String, String) {
+    let res = reqwest::Client::new()
+        .post(app.url(&format!("/open311/v2/requests.{format}")))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .map(|h| h.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, kind, res.text().await.unwrap())
+}
+
+async fn post_refused(app: &TestApp, form: &[(&str, String)], status: u16, says: &str) {
+    let (s, kind, body) = post(app, "json", form).await;
+    assert_eq!(s, status, "{form:?}: {body}");
+    assert!(kind.starts_with("application/json"), "{kind}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v[0]["code"], status, "{body}");
+    assert!(
+        v[0]["description"].as_str().unwrap().contains(says),
+        "{says} in {body}"
+    );
+    let (s, kind, body) = post(app, "xml", form).await;
+    assert_eq!(s, status, "{body}");
+    assert!(kind.starts_with("text/xml"), "{kind}");
+    assert!(
+        body.contains(&format!("<errors><error><code>{status}</code>")),
+        "{body}"
+    );
+}
+
+/// Filing through Open311: only with a live client key; the spec's fields;
+/// the case lands in the grid worker's queue with source "open311", runs
+/// the whole loop, and its client follows it (its own private case, by key)
+/// through `requests/{id}` and `servicerequestupdates`; nobody else reads
+/// it; a revoked key files nothing more.
+async fn filing_through_open311(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let code = category(&app, &worker).await;
+    let made = app::backend::services::open311_clients::register_cli(&app.state, "12345平台")
+        .await
+        .unwrap();
+    let key = made.key.clone();
+    assert_eq!(key.len(), 64);
+    let fields = |k: Option<&str>| -> Vec<(&'static str, String)> {
+        let mut f = vec![
+            ("service_code", code.to_string()),
+            ("lat", HOME.0.to_string()),
+            ("long", HOME.1.to_string()),
+            ("description", "O311井盖缺失，行人易跌".to_string()),
+            ("media_url", "https://example.org/p/1.jpg".to_string()),
+            ("phone", "13800001234".to_string()),
+            ("first_name", "李".to_string()),
+            ("email", "li@example.org".to_string()),
+        ];
+        if let Some(k) = k {
+            f.push(("api_key", k.to_string()));
+        }
+        f
+    };
+    let with = |k: &'static str, v: &str| -> Vec<(&'static str, String)> {
+        let mut f = fields(Some(&key));
+        f.retain(|(n, _)| *n != k);
+        if !v.is_empty() {
+            f.push((k, v.to_string()));
+        }
+        f
+    };
+
+    // Refusals, each with its status and the spec's error body.
+    post_refused(&app, &fields(None), 403, "api_key").await;
+    post_refused(&app, &fields(Some(&"0".repeat(64))), 403, "api_key").await;
+    post_refused(&app, &fields(Some("short")), 403, "api_key").await;
+    post_refused(&app, &with("service_code", "999999"), 400, "service_code").await;
+    post_refused(&app, &with("service_code", ""), 400, "service_code").await;
+    post_refused(&app, &with("lat", ""), 400, "lat and long").await;
+    // Beijing: in China, outside every grid of this district.
+    let mut outside = with("lat", "39.9042");
+    outside.retain(|(n, _)| *n != "long");
+    outside.push(("long", "116.4074".into()));
+    post_refused(&app, &outside, 400, "outside every grid").await;
+    post_refused(&app, &with("description", ""), 400, "description").await;
+    post_refused(
+        &app,
+        &with("media_url", "javascript:alert(1)"),
+        400,
+        "media_url",
+    )
+    .await;
+    post_refused(&app, &with("phone", "12345"), 400, "phone").await;
+    // Not form-encoded: said so, in the spec's shape.
+    let res = reqwest::Client::new()
+        .post(app.url("/open311/v2/requests.json"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.text().await.unwrap().contains("form-encoded"));
+    assert_eq!(
+        app.state
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.state.db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM open311_cases",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap(),
+        0,
+        "no refusal made a case"
+    );
+
+    // Filed, in both formats; a cross-site page's Origin does not matter
+    // (no cookie is read here), nor the key's letter case.
+    let res = reqwest::Client::new()
+        .post(app.url("/open311/v2/requests.json"))
+        .header("origin", "https://elsewhere.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&fields(Some(&key.to_ascii_uppercase())))
+        .send()
+        .await
+        .unwrap();
+    let (s, kind, body) = (
+        res.status().as_u16(),
+        res.headers()["content-type"].to_str().unwrap().to_string(),
+        res.text().await.unwrap(),
+    );
+    assert_eq!(s, 200, "{body}");
+    assert!(kind.starts_with("application/json"));
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let id = v[0]["service_request_id"].as_str().unwrap().to_string();
+    assert!(v[0]["service_notice"].is_string() && v[0]["account_id"].is_null());
+    let (s, kind, x) = post(&app, "xml", &fields(Some(&key))).await;
+    assert_eq!(s, 200, "{x}");
+    assert!(kind.starts_with("text/xml"));
+    assert!(
+        x.contains("<service_requests><request><service_request_id>"),
+        "{x}"
+    );
+
+    // In the grid worker's queue, source open311, the phone for staff only.
+    let (s, case) = app.call(&worker, "case_detail", &[("id", &id)]).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_eq!(case["source"], "open311");
+    assert_eq!(case["status"], "reported");
+    assert_eq!(case["grid_code"], "370103-001-001-01");
+    assert!(case.to_string().contains("13800001234"), "{case}");
+    assert!(!case.to_string().contains("li@example.org"));
+    assert!(case["timeline"][0]["actor"]
+        .as_str()
+        .unwrap()
+        .contains("12345平台"));
+    let (s, queue) = app
+        .call_json(
+            &worker,
+            "case_queue",
+            json!({"queue": {"grid": "370103-001-001-01"}, "statuses": [], "after": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        queue.to_string().contains(&format!("\"id\":{id}")),
+        "{queue}"
+    );
+    // Private: not on the board, not for a reader without the key.
+    refused(&app, &format!("requests/{id}"), 404).await;
+    let everyone = json_of(&app, "requests.json").await;
+    assert!(!everyone
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["service_request_id"] == id.as_str()));
+    // Its client reads it back, blurred, with the media_url it sent.
+    let mine = json_of(&app, &format!("requests/{id}.json?api_key={key}")).await;
+    assert_eq!(mine[0]["service_request_id"], id.as_str());
+    assert_eq!(mine[0]["status"], "open");
+    assert_eq!(mine[0]["media_url"], "https://example.org/p/1.jpg");
+    assert!(mine[0]["description"].is_null());
+    assert_ne!(mine[0]["lat"], json!(HOME.0));
+    // Another client does not read it; this client reads no resident's
+    // private case.
+    let other = app::backend::services::open311_clients::register_cli(&app.state, "别家平台")
+        .await
+        .unwrap();
+    let (s, _, body) = get(&app, &format!("requests/{id}.json?api_key={}", other.key)).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (s, private) = report_case(&app, &resident, HOME, "O311居民私密", false).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _, body) = get(
+        &app,
+        &format!("requests/{}.json?api_key={key}", private["id"]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    let theirs = json_of(&app, &format!("requests.json?api_key={}", other.key)).await;
+    assert!(
+        !theirs.to_string().contains(&format!("\"{id}\"")),
+        "{theirs}"
+    );
+    let listed = json_of(&app, &format!("requests.json?api_key={key}")).await;
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["service_request_id"] == id.as_str()));
+    let (s, _, body) = get(
+        &app,
+        &format!("requests/{id}.json?api_key={}", "0".repeat(64)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a wrong key is told so: {body}");
+
+    // The whole loop, by the grid's own staff.
+    let mut case = case;
+    for (action, extra) in [
+        (json!("confirm"), json!({})),
+        (json!({"dispatch": "grid"}), json!({})),
+        (json!("accept"), json!({})),
+        (json!("resolve"), json!({"note": "已补装井盖"})),
+        (json!("feedback"), json!({"note": "已回访"})),
+        (json!("close"), json!({})),
+    ] {
+        let (s, body) = act(&app, &worker, &case, action.clone(), extra).await;
+        assert_eq!(s, StatusCode::OK, "{action}: {body}");
+        case = body;
+    }
+    assert_eq!(case["status"], "closed");
+    // Its updates reach its client, the last one closed; not the public.
+    let updates = json_of(&app, &format!("servicerequestupdates.json?api_key={key}")).await;
+    let steps: Vec<&Value> = updates
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["service_request_id"] == id.as_str())
+        .collect();
+    assert!(steps.len() >= 6, "{updates}");
+    assert_eq!(steps.last().unwrap()["status"], "closed");
+    assert!(
+        steps.iter().any(|u| u["description"] == "已补装井盖"),
+        "{updates}"
+    );
+    let public = json_of(&app, "servicerequestupdates.json").await;
+    assert!(!public
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["service_request_id"] == id.as_str()));
+    let x = xml_of(&app, &format!("servicerequestupdates.xml?api_key={key}")).await;
+    assert!(x.contains(&format!("<service_request_id>{id}</service_request_id>")));
+
+    // The admin's list counts what it filed; a revoked key files nothing.
+    let admin = app.signed_in(phone_of(Role::SystemAdmin)).await;
+    let (s, list) = app.call(&admin, "open311_clients", &[]).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let ours = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == made.client.id)
+        .unwrap();
+    assert_eq!(ours["filed"], 2);
+    assert_eq!(ours["key_tail"], &key[60..]);
+    assert!(
+        !list.to_string().contains(&key),
+        "the key is never shown again"
+    );
+    let (s, body) = app
+        .call(
+            &admin,
+            "revoke_open311_client",
+            &[("id", &made.client.id.to_string())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    post_refused(&app, &fields(Some(&key)), 403, "api_key").await;
+    let (s, _, _) = get(&app, &format!("servicerequestupdates.json?api_key={key}")).await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a revoked key reads nothing either"
+    );
+    // A key registered on the page works at once.
+    let (s, fresh) = app
+        .call(&admin, "register_open311_client", &[("name", "网格通测试")])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{fresh}");
+    let (s, _, body) = post(&app, "json", &fields(Some(fresh["key"].as_str().unwrap()))).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, _) = app
+        .call(&worker, "register_open311_client", &[("name", "越权")])
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+on_both_backends!(filing_through_open311);

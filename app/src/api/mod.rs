@@ -15,6 +15,7 @@ pub mod home;
 pub mod households;
 pub mod meetings;
 pub mod notices;
+pub mod open311;
 pub mod patrols;
 pub mod service;
 pub mod sharing;

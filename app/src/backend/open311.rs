@@ -136,6 +136,8 @@ fn escape_into(s: &str, out: &mut String) {
 pub struct Open311Error {
     pub status: u16,
     pub description: String,
+    /// A 429's wait, in seconds (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl Open311Error {
@@ -143,6 +145,15 @@ impl Open311Error {
         Open311Error {
             status,
             description: description.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Too many requests: try again in `secs` seconds.
+    pub fn too_many(secs: u64) -> Open311Error {
+        Open311Error {
+            retry_after: Some(secs),
+            ..Open311Error::new(429, format!("too many requests: try again in {secs} s"))
         }
     }
 

@@ -97,6 +97,9 @@ pub struct AppState {
     pub login_by_phone_client: Arc<RateLimiter>,
     /// Registrations per client address.
     pub register_by_ip: Arc<RateLimiter>,
+    /// Reports per Open311 client application, a minute and a day.
+    pub open311_posts: Arc<RateLimiter>,
+    pub open311_posts_daily: Arc<RateLimiter>,
     /// One rebuild at a time, so an older snapshot never replaces a newer one.
     rebuild: Arc<tokio::sync::Mutex<()>>,
     /// Case settings cached for a few seconds (see `services::cases`).
@@ -204,6 +207,14 @@ impl AppState {
             login_by_phone: Arc::new(RateLimiter::new(20, Duration::from_secs(15 * 60))),
             login_by_phone_client: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
+            open311_posts: Arc::new(RateLimiter::new(
+                crate::domain::open311::POSTS_A_MINUTE,
+                Duration::from_secs(60),
+            )),
+            open311_posts_daily: Arc::new(RateLimiter::new(
+                crate::domain::open311::POSTS_A_DAY,
+                Duration::from_secs(24 * 60 * 60),
+            )),
             rebuild: Arc::new(tokio::sync::Mutex::new(())),
             case_events: tokio::sync::broadcast::channel(1024).0,
             notices: tokio::sync::broadcast::channel(1024).0,

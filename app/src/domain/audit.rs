@@ -76,10 +76,12 @@ pub enum AuditAction {
     MeetingKept,
     /// A 共享小屋's thing added or changed, or a loan's return recorded.
     SharingKept,
+    /// An Open311 client application registered or its key revoked.
+    Open311Client,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 29] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::CaseStep,
         AuditAction::CaseRead,
         AuditAction::ContactReveal,
@@ -109,6 +111,7 @@ impl AuditAction {
         AuditAction::ListsKept,
         AuditAction::MeetingKept,
         AuditAction::SharingKept,
+        AuditAction::Open311Client,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -142,6 +145,7 @@ impl AuditAction {
             AuditAction::ListsKept => "lists_kept",
             AuditAction::MeetingKept => "meeting_kept",
             AuditAction::SharingKept => "sharing_kept",
+            AuditAction::Open311Client => "open311_client",
         }
     }
 
@@ -180,6 +184,7 @@ impl AuditAction {
             AuditAction::ListsKept => ("三张清单维护", "Three lists kept"),
             AuditAction::MeetingKept => ("物业联席会", "Joint meeting kept"),
             AuditAction::SharingKept => ("共享小屋", "Sharing shed kept"),
+            AuditAction::Open311Client => ("Open311接入管理", "Open311 client kept"),
         };
         lang.pick(zh, en)
     }

@@ -796,6 +796,8 @@ pub enum CaseSource {
     Patrol,
     /// 12345: staff entering a hotline call.
     Hotline,
+    /// Another system filing through Open311 with its API key (issue 13).
+    Open311,
 }
 
 impl CaseSource {
@@ -804,7 +806,18 @@ impl CaseSource {
             CaseSource::Resident => "resident",
             CaseSource::Patrol => "patrol",
             CaseSource::Hotline => "hotline",
+            CaseSource::Open311 => "open311",
         }
+    }
+
+    pub fn label(self, lang: super::lang::Lang) -> &'static str {
+        let (zh, en) = match self {
+            CaseSource::Resident => ("居民上报", "Resident"),
+            CaseSource::Patrol => ("主动发现", "Patrol"),
+            CaseSource::Hotline => ("12345热线", "12345 hotline"),
+            CaseSource::Open311 => ("Open311接入", "Open311"),
+        };
+        lang.pick(zh, en)
     }
 
     pub fn parse(s: &str) -> Option<CaseSource> {
@@ -812,6 +825,7 @@ impl CaseSource {
             CaseSource::Resident,
             CaseSource::Patrol,
             CaseSource::Hotline,
+            CaseSource::Open311,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -853,6 +867,16 @@ impl NewCase {
                 .contact_phone
                 .as_deref()
                 .is_some_and(|p| is_mobile_number(p.trim()))
+        {
+            out.push((Field::Phone, InputProblem::NotMobile));
+        }
+        // Another system's user may leave their number out; one given must be a mobile.
+        if self.source == CaseSource::Open311
+            && self
+                .contact_phone
+                .as_deref()
+                .map(str::trim)
+                .is_some_and(|p| !p.is_empty() && !is_mobile_number(p))
         {
             out.push((Field::Phone, InputProblem::NotMobile));
         }

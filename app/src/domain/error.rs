@@ -206,6 +206,8 @@ pub enum Field {
     ContactName,
     /// The street that keeps a record.
     Street,
+    /// An Open311 client application's name.
+    AppName,
     /// A compound (小区).
     Compound,
     /// Joint meetings (物业联席会): the companies invited, the owners'
@@ -450,6 +452,7 @@ impl Field {
             Field::LinkedProject => "linked_project",
             Field::ContactName => "contact_name",
             Field::Street => "street",
+            Field::AppName => "app_name",
             Field::Compound => "compound",
             Field::Company => "company",
             Field::Committee => "committee",
@@ -526,6 +529,7 @@ impl Field {
             Field::LinkedProject => ("关联项目", "Linked project"),
             Field::ContactName => ("联系人", "Contact"),
             Field::Street => ("街道", "Street"),
+            Field::AppName => ("应用名称", "Application name"),
             Field::Compound => ("小区", "Compound"),
             Field::Company => ("物业公司", "Companies"),
             Field::Committee => ("业委会", "Owners' committee"),

@@ -62,6 +62,7 @@ pub mod lang;
 pub mod lists;
 pub mod meeting;
 pub mod notice;
+pub mod open311;
 pub mod patrol;
 pub mod person;
 pub mod policy;
@@ -133,6 +134,7 @@ mod wire_tests {
             CaseSource::Resident,
             CaseSource::Patrol,
             CaseSource::Hotline,
+            CaseSource::Open311,
         ]);
     }
 }

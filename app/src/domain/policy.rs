@@ -283,7 +283,21 @@ pub fn may_file(grants: &[Grant], source: CaseSource, place: &Place) -> bool {
             ],
             place,
         ),
+        // Only through a registered client's API key, never by a person.
+        CaseSource::Open311 => false,
     }
+}
+
+/// What an Open311 client reads of a case: what the public board shows,
+/// and the cases it filed itself, whatever became of them (it follows them
+/// to tell its user). Places are blurred and no person is named either way.
+pub fn open311_sees(public: bool, status: CaseStatus, filed_by_asker: bool) -> bool {
+    filed_by_asker || on_public_board(public, status)
+}
+
+/// Who registers and revokes Open311 client applications: system admins.
+pub fn may_manage_open311(grants: &[Grant]) -> bool {
+    is_system_admin(grants)
 }
 
 // ---------------------------------------------------------------- patrols
@@ -814,6 +828,23 @@ pub fn opens_admin(grants: &[Grant]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_open311_client_reads_the_board_and_its_own() {
+        // Another's private case: never.
+        assert!(!open311_sees(false, CaseStatus::Reported, false));
+        // The board's: yes; a rejected one leaves the board.
+        assert!(open311_sees(true, CaseStatus::Confirmed, false));
+        assert!(!open311_sees(true, CaseStatus::Rejected, false));
+        // Its own, whatever became of it.
+        assert!(open311_sees(false, CaseStatus::Rejected, true));
+        // Nobody files as Open311 through the form, not a system admin either.
+        let admin = [Grant::new(Role::SystemAdmin, Scope::Everywhere).unwrap()];
+        assert!(!may_file(&admin, CaseSource::Open311, &place()));
+        assert!(may_manage_open311(&admin));
+        let street = [Grant::new(Role::StreetAdmin, Scope::Street("S1".into())).unwrap()];
+        assert!(!may_manage_open311(&street));
+    }
 
     fn place() -> Place {
         Place {

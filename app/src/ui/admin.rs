@@ -87,7 +87,7 @@ pub fn AdminPage() -> impl IntoView {
                             })}
                             <p><A href="/rosters" attr:data-testid="rosters-link">{tr(Ad::RostersLink)}</A></p>
                         })}
-                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/><DepartmentPanel/></Show>
+                        <Show when=move || sysadmin><ImportPanel/><DeadlinePanel/><CategoryPanel/><DepartmentPanel/><super::open311::Open311Panel/></Show>
                         {manages_accounts.then(|| view! {
                             <CreateAccountPanel roles=roles.clone()/>
                             <AccountsPanel/>

@@ -295,12 +295,7 @@ pub fn due_label(d: DueState) -> T {
 }
 
 pub fn source_label(s: CaseSource, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        CaseSource::Resident => ("居民上报", "Resident"),
-        CaseSource::Patrol => ("主动发现", "Patrol"),
-        CaseSource::Hotline => ("12345热线", "12345 hotline"),
-    };
-    lang.pick(zh, en)
+    s.label(lang)
 }
 
 /// Local (China) time for display: 11-22 09:30.

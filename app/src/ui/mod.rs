@@ -23,6 +23,7 @@ pub mod map;
 pub mod me;
 pub mod meetings;
 pub mod notices;
+pub mod open311;
 pub mod outbox;
 pub mod paged;
 pub mod pages;

@@ -74,7 +74,10 @@ fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
         db::Scope::Department(d) => row.department.as_ref() == Some(d) || row.assisting.contains(d),
         db::Scope::Company(c) => row.company_id == Some(*c),
         // The public layer holds every public case.
-        db::Scope::Public | db::Scope::Reporter(_) | db::Scope::Following(_) => true,
+        db::Scope::Public
+        | db::Scope::Reporter(_)
+        | db::Scope::Following(_)
+        | db::Scope::Open311(_) => true,
     }
 }
 
@@ -445,15 +448,10 @@ async fn resent(
     view(state, Some(viewer), seen, first).await
 }
 
-/// A resident reports; a grid worker files from patrol; staff enter a
-/// hotline call. The case lands in its grid (or the community or street
-/// queue when the point is in no grid).
-#[tracing::instrument(skip_all, fields(user = viewer.id))]
-pub async fn report(
-    state: &AppState,
-    viewer: &Viewer,
-    form: NewCase,
-) -> Result<CaseView, AppError> {
+/// A report checked and placed: where it lands and the case row it makes
+/// (not yet written, no reporter, no owner). People's reports and those
+/// other systems file through Open311 go through the same checks.
+async fn placed(state: &AppState, form: &NewCase) -> Result<(Place, db::CaseRow), AppError> {
     first_problem(form.problems())?;
     let description = form.description.trim().to_string();
     let settings = settings(state).await?;
@@ -489,19 +487,22 @@ pub async fn report(
             ));
         }
     }
-    if !policy::may_file(&viewer.grants, form.source, &place) {
-        return Err(AppError::Forbidden);
-    }
-    // A hotline case's number was checked with the form's other problems.
+    // A hotline case's number was checked with the form's other problems;
+    // another system may pass on its user's number (checked likewise).
     let contact_phone = match form.source {
         CaseSource::Resident | CaseSource::Patrol => None,
-        CaseSource::Hotline => form.contact_phone.as_deref().map(|p| p.trim().to_string()),
+        CaseSource::Hotline | CaseSource::Open311 => form
+            .contact_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string),
     };
     let now = Utc::now();
     let first_level = first_level(place.grid.is_some());
     // The grid has its own limit to confirm and settle a fresh case.
     let (due, alarm) = settings.deadline(now, first_level);
-    let mut row = db::CaseRow {
+    let row = db::CaseRow {
         id: 0,
         category_id: form.category_id,
         description,
@@ -515,7 +516,7 @@ pub async fn report(
         community_code: place.community.clone(),
         street_code: place.street.clone(),
         source: form.source.as_str().to_string(),
-        reporter_id: (form.source == CaseSource::Resident).then_some(viewer.id),
+        reporter_id: None,
         contact_phone,
         public: form.public,
         status: CaseStatus::Reported,
@@ -529,13 +530,63 @@ pub async fn report(
         version: 0,
         created_at: now,
         updated_at: now,
-        // Named below, once it is sure to be a new case.
         owner_id: None,
         alarm_stage: alarm.0,
         alarm_at: alarm.1,
         assisting: Vec::new(),
         resolution: None,
     };
+    Ok((place, row))
+}
+
+/// A case another system files through Open311 with a registered client's
+/// key: placed like any report, entering the same loop, its source
+/// "open311". Nobody's account reports it: the timeline names the client.
+#[tracing::instrument(skip_all, fields(client = client.id))]
+pub async fn report_open311(
+    state: &AppState,
+    client: &crate::backend::store::open311::Client,
+    form: NewCase,
+    media_url: Option<String>,
+) -> Result<i64, AppError> {
+    if form.source != CaseSource::Open311 {
+        return Err(AppError::Forbidden);
+    }
+    let (place, mut row) = placed(state, &form).await?;
+    row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
+    let event = db::NewEvent {
+        actor_id: None,
+        actor_name: format!("{}（Open311）", client.name),
+        actor_role: Role::Resident.as_str().to_string(),
+        action: "report".into(),
+        from_status: None,
+        to_status: CaseStatus::Reported,
+        note: String::new(),
+        public: true,
+    };
+    let id = db::insert_open311(&state.db, &row, &event, client.id, media_url.as_deref()).await?;
+    let stored = db::case_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    announce(state, &stored);
+    super::owners::tell_owner_of(state, None, &stored).await;
+    Ok(id)
+}
+
+/// A resident reports; a grid worker files from patrol; staff enter a
+/// hotline call. The case lands in its grid (or the community or street
+/// queue when the point is in no grid).
+#[tracing::instrument(skip_all, fields(user = viewer.id))]
+pub async fn report(
+    state: &AppState,
+    viewer: &Viewer,
+    form: NewCase,
+) -> Result<CaseView, AppError> {
+    let (place, mut row) = placed(state, &form).await?;
+    if !policy::may_file(&viewer.grants, form.source, &place) {
+        return Err(AppError::Forbidden);
+    }
+    row.reporter_id = (form.source == CaseSource::Resident).then_some(viewer.id);
     let event = db::NewEvent {
         actor_id: Some(viewer.id),
         actor_name: viewer.name.clone(),

@@ -298,12 +298,7 @@ fn opt_text(s: Option<impl Into<String>>) -> Cell {
 }
 
 fn source_name(s: &str) -> String {
-    match CaseSource::parse(s) {
-        Some(CaseSource::Resident) => "居民上报".into(),
-        Some(CaseSource::Patrol) => "主动发现".into(),
-        Some(CaseSource::Hotline) => "12345热线".into(),
-        None => s.into(),
-    }
+    CaseSource::parse(s).map_or_else(|| s.into(), |c| c.label(Lang::Zh).into())
 }
 
 fn level_name(l: Option<DispatchLevel>) -> String {

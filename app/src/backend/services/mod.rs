@@ -19,6 +19,7 @@ pub mod lists;
 pub mod meetings;
 pub mod notices;
 pub mod open311;
+pub mod open311_clients;
 pub mod owners;
 pub mod patrols;
 pub mod photos;

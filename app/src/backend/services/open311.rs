@@ -10,6 +10,7 @@ use super::cases::{photo_ref, settings};
 use crate::backend::open311::{Open311Error, Val};
 use crate::backend::state::AppState;
 use crate::backend::store::cases::{self as db, CaseRow, Filter, Scope};
+use crate::backend::store::open311::{self, Client};
 use crate::backend::store::photos;
 use crate::domain::case::{blur, CaseStatus};
 use crate::domain::error::AppError;
@@ -222,42 +223,60 @@ impl RequestQuery {
     }
 }
 
-/// Our statuses on the board, as the spec's two.
-fn statuses(open: bool) -> Vec<CaseStatus> {
+/// Our statuses as the spec's two: those the board shows, or for a client
+/// reading its own cases too, every one (its rejected case is closed).
+fn statuses(open: bool, client: bool) -> Vec<CaseStatus> {
     CaseStatus::ALL
         .into_iter()
-        .filter(|s| s.is_open() == open && policy::on_public_board(true, *s))
+        .filter(|s| s.is_open() == open && (client || policy::on_public_board(true, *s)))
         .collect()
 }
 
 /// Public service requests: the ids asked for, else those the filters and
 /// window select, newest first, at most [`CAP`]. `base` makes photo links
 /// absolute.
-pub async fn requests(state: &AppState, base: &str, q: &RequestQuery) -> Result<Val, AppError> {
+pub async fn requests(
+    state: &AppState,
+    base: &str,
+    q: &RequestQuery,
+    client: Option<&Client>,
+) -> Result<Val, AppError> {
+    let scope = match client {
+        Some(c) => Scope::Open311(c.id),
+        None => Scope::Public,
+    };
     let rows: Vec<CaseRow> = if q.ids.is_empty() {
         let (since, until) = q.window(Utc::now());
         let filter = Filter {
-            statuses: q.open.map(statuses).unwrap_or_default(),
+            statuses: q
+                .open
+                .map(|o| statuses(o, client.is_some()))
+                .unwrap_or_default(),
             category_ids: q.service_codes.clone(),
             since: Some(since),
             until: Some(until),
             ..Default::default()
         };
-        db::page(&state.db, &Scope::Public, &filter, None, CAP).await?
+        db::page(&state.db, &scope, &filter, None, CAP).await?
     } else {
         // The spec: with ids, every other parameter is ignored. One read.
-        db::public_by_ids(&state.db, &q.ids).await?
+        db::by_ids_in(&state.db, &scope, &q.ids).await?
     };
     Ok(Val::List("request", documents(state, base, &rows).await?))
 }
 
 /// One public request as a one-element list, or none when it is not public.
-pub async fn request(state: &AppState, base: &str, id: i64) -> Result<Option<Val>, AppError> {
+pub async fn request(
+    state: &AppState,
+    base: &str,
+    id: i64,
+    client: Option<&Client>,
+) -> Result<Option<Val>, AppError> {
     let q = RequestQuery {
         ids: vec![id],
         ..Default::default()
     };
-    Ok(match requests(state, base, &q).await? {
+    Ok(match requests(state, base, &q, client).await? {
         Val::List(_, items) if items.is_empty() => None,
         list => Some(list),
     })
@@ -288,9 +307,13 @@ impl UpdateQuery {
 /// steps of public cases in the window, oldest first, at most [`CAP`] —
 /// what the public case page's timeline shows, nobody's name. A note that
 /// carries a phone number is not sent in bulk: the status says the step.
-pub async fn updates(state: &AppState, q: &UpdateQuery) -> Result<Val, AppError> {
+pub async fn updates(
+    state: &AppState,
+    q: &UpdateQuery,
+    client: Option<&Client>,
+) -> Result<Val, AppError> {
     let (since, until) = q.window(Utc::now());
-    let rows = db::public_updates(&state.db, since, until, CAP).await?;
+    let rows = db::public_updates(&state.db, client.map(|c| c.id), since, until, CAP).await?;
     Ok(Val::List(
         "request_update",
         rows.into_iter()
@@ -339,11 +362,16 @@ async fn documents(state: &AppState, base: &str, rows: &[CaseRow]) -> Result<Vec
                 .or_insert_with(|| format!("{base}{}", photo_ref(&p).url));
         }
     }
+    // Else the address a client sent with the case (kept as given).
+    let mut sent = open311::media_urls(&state.db, &ids).await?;
     let atlas = state.atlas();
     Ok(rows
         .iter()
         .map(|r| {
-            let media = first_photo.get(&r.id).cloned();
+            let media = first_photo
+                .get(&r.id)
+                .cloned()
+                .or_else(|| sent.remove(&r.id));
             let open = r.status.is_open();
             let area = r
                 .community_code
@@ -412,6 +440,9 @@ pub fn openapi(base: &str) -> serde_json::Value {
         "text/xml": {"schema": {"type": "string"}}}});
     let text = json!({"type": "string"});
     let nullable = json!({"type": "string", "nullable": true});
+    let key = json!({"name": "api_key", "in": "query", "required": false, "schema": text,
+        "description": "A client application's key: the requests it filed are read too. An unknown or revoked key is a 403."});
+    let field = |name: &str, what: &str| json!({"type": "string", "description": format!("{name}: {what}")});
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -442,14 +473,27 @@ pub fn openapi(base: &str) -> serde_json::Value {
                     {"name": "service_code", "in": "query", "required": false, "schema": text},
                     {"name": "status", "in": "query", "required": false,
                         "schema": {"type": "string", "enum": ["open", "closed"]}},
-                    window[0], window[1]],
-                "responses": {"200": list_of("ServiceRequest"), "400": errors}}},
-            "/requests/{service_request_id}.{format}": {"get": {"summary": "One public request, as a one-element list",
-                "parameters": [{"name": "service_request_id", "in": "path", "required": true, "schema": text}, format],
-                "responses": {"200": list_of("ServiceRequest"), "404": errors}}},
-            "/servicerequestupdates.{format}": {"get": {"summary": "Public steps of public requests (the extension FixMyStreet speaks), oldest first, at most 1,000",
-                "parameters": [format, window[0], window[1]],
-                "responses": {"200": list_of("RequestUpdate"), "400": errors}}}
+                    window[0], window[1], key],
+                "responses": {"200": list_of("ServiceRequest"), "400": errors, "403": errors}},
+                "post": {"summary": "File a request (a client application with its api_key); it enters the normal loop with source Open311",
+                    "parameters": [format],
+                    "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
+                        "type": "object", "required": ["api_key", "service_code", "lat", "long", "description"],
+                        "properties": {
+                            "api_key": field("api_key", "the client's key"),
+                            "service_code": field("service_code", "a code from services"),
+                            "lat": field("lat", "WGS-84 latitude"),
+                            "long": field("long", "WGS-84 longitude"),
+                            "description": field("description", "what is wrong, at most 1,000 characters"),
+                            "media_url": field("media_url", "an http(s) address of a photo, kept as given"),
+                            "phone": field("phone", "the person's mainland mobile number, for the grid worker's call back (never published)")}}}}},
+                    "responses": {"200": list_of("Created"), "400": errors, "403": errors, "429": errors}}},
+            "/requests/{service_request_id}.{format}": {"get": {"summary": "One public request (or one the client filed), as a one-element list",
+                "parameters": [{"name": "service_request_id", "in": "path", "required": true, "schema": text}, format, key],
+                "responses": {"200": list_of("ServiceRequest"), "403": errors, "404": errors}}},
+            "/servicerequestupdates.{format}": {"get": {"summary": "Public steps of public requests and of the client's own (the extension FixMyStreet speaks), oldest first, at most 1,000",
+                "parameters": [format, window[0], window[1], key],
+                "responses": {"200": list_of("RequestUpdate"), "400": errors, "403": errors}}}
         },
         "components": {"schemas": {
             "Discovery": {"type": "object", "properties": {
@@ -477,9 +521,141 @@ pub fn openapi(base: &str) -> serde_json::Value {
                 "status": {"type": "string", "enum": ["open", "closed"]},
                 "updated_datetime": {"type": "string", "format": "date-time"},
                 "description": text, "media_url": nullable}},
+            "Created": {"type": "object", "properties": {
+                "service_request_id": text, "service_notice": text, "account_id": nullable}},
             "Error": {"type": "object", "properties": {"code": {"type": "integer"}, "description": text}}
         }}
     })
+}
+
+/// The client a request's `api_key` names: none when it names none (a
+/// reader then sees the public cases only); a key given but unknown or
+/// revoked is a 403, so a client learns at once that its key stopped.
+pub async fn reader(
+    state: &AppState,
+    q: &HashMap<String, String>,
+) -> Result<Option<Client>, Open311Error> {
+    match q.get("api_key").map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(key) => match super::open311_clients::by_key(state, key).await {
+            Ok(Some(c)) => Ok(Some(c)),
+            Ok(None) => Err(Open311Error::new(403, "api_key is not valid")),
+            Err(e) => Err(Open311Error::new(503, e.message(Lang::En))),
+        },
+    }
+}
+
+/// Our refusal of a filed request, worded the spec's way (400 for what the
+/// client sent, 403 for the key, 503 when we are busy).
+fn refused(e: AppError) -> Open311Error {
+    use crate::domain::error::{Field, InputProblem};
+    let status = match e {
+        AppError::Invalid { .. } => 400,
+        AppError::Forbidden => 403,
+        AppError::NotFound => 404,
+        AppError::Busy { .. } => 503,
+        _ => 500,
+    };
+    let description = match e {
+        AppError::Invalid {
+            field: Field::Coordinates,
+            problem: InputProblem::OutOfRange,
+        } => "lat/long is outside every grid this district serves".to_string(),
+        AppError::Invalid {
+            field: Field::Category,
+            ..
+        } => "service_code is not a service here".to_string(),
+        AppError::Invalid {
+            field: Field::Phone,
+            ..
+        } => "phone is not a mainland China mobile number".to_string(),
+        AppError::Invalid {
+            field: Field::Description,
+            problem: InputProblem::TooLong,
+        } => format!(
+            "description is longer than {} characters",
+            crate::domain::case::MAX_DESCRIPTION
+        ),
+        AppError::Invalid {
+            field: Field::Description,
+            ..
+        } => "description is required".to_string(),
+        other => other.message(Lang::En),
+    };
+    Open311Error::new(status, description)
+}
+
+/// `POST requests`: a client application files a case. Form fields as the
+/// spec lists them: `api_key`, `service_code`, `lat`, `long`,
+/// `description`, `media_url`, `phone`; the person's names and e-mail are
+/// not kept (nobody here needs them to handle the case), nor is
+/// `address_string` (the point decides the grid). The case is private (the
+/// client reads it back with its key) and enters the normal loop.
+pub async fn post_request(
+    state: &AppState,
+    q: &HashMap<String, String>,
+) -> Result<Val, Open311Error> {
+    let client = match q.get("api_key").map(|k| k.trim()).filter(|k| !k.is_empty()) {
+        None => return Err(Open311Error::new(403, "api_key is required")),
+        Some(_) => reader(state, q)
+            .await?
+            .ok_or(Open311Error::new(403, "api_key is not valid"))?,
+    };
+    for limit in [&state.open311_posts, &state.open311_posts_daily] {
+        limit
+            .hit(&client.id.to_string())
+            .map_err(Open311Error::too_many)?;
+    }
+    let text = |k: &str| q.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
+    let bad = |what: &str| Open311Error::new(400, format!("{what} is not valid"));
+    let category_id = match text("service_code") {
+        None => return Err(Open311Error::new(400, "service_code is required")),
+        Some(c) => c
+            .parse::<i64>()
+            .ok()
+            .filter(|c| *c > 0)
+            .ok_or_else(|| Open311Error::new(400, "service_code is not a service here"))?,
+    };
+    let (lat, lng) = match (text("lat"), text("long")) {
+        (Some(lat), Some(lng)) => (
+            lat.parse::<f64>().map_err(|_| bad("lat"))?,
+            lng.parse::<f64>().map_err(|_| bad("long"))?,
+        ),
+        _ => {
+            return Err(Open311Error::new(
+                400,
+                "lat and long are required (an address alone cannot be placed in a grid)",
+            ))
+        }
+    };
+    let media_url =
+        crate::domain::open311::media_url(q.get("media_url").map_or("", String::as_str))
+            .map_err(|_| bad("media_url"))?;
+    let form = crate::domain::case::NewCase {
+        category_id,
+        description: q.get("description").cloned().unwrap_or_default(),
+        lat,
+        lng,
+        public: false,
+        source: crate::domain::case::CaseSource::Open311,
+        contact_phone: text("phone").map(str::to_string),
+        idempotency_key: None,
+        grid: None,
+    };
+    let id = super::cases::report_open311(state, &client, form, media_url)
+        .await
+        .map_err(refused)?;
+    Ok(Val::List(
+        "request",
+        vec![Val::Rec(vec![
+            ("service_request_id", Val::str(id.to_string())),
+            (
+                "service_notice",
+                Val::str("已受理，网格员将按时限处置。Received: the grid worker handles it within the time limit."),
+            ),
+            ("account_id", Val::Null),
+        ])],
+    ))
 }
 
 #[cfg(test)]
@@ -530,12 +706,16 @@ mod tests {
 
     #[test]
     fn open_and_closed_cover_the_board_and_nothing_else() {
-        let open = statuses(true);
-        let closed = statuses(false);
+        let open = statuses(true, false);
+        let closed = statuses(false, false);
         assert!(open.contains(&CaseStatus::InProgress));
         assert!(closed.contains(&CaseStatus::Closed));
         assert!(!closed.contains(&CaseStatus::Rejected));
         assert!(!closed.contains(&CaseStatus::Merged));
         assert_eq!(open.len() + closed.len(), CaseStatus::ALL.len() - 2);
+        // A client's own rejected case reads as closed.
+        let mine = statuses(false, true);
+        assert!(mine.contains(&CaseStatus::Rejected) && mine.contains(&CaseStatus::Merged));
+        assert_eq!(statuses(true, true), open);
     }
 }

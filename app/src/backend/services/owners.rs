@@ -49,7 +49,13 @@ pub(super) async fn owner_for(
 
 /// Tells a case's (new) owner that it is theirs, unless they did it themselves.
 pub(super) async fn tell_owner(state: &AppState, viewer: &Viewer, row: &db::CaseRow) {
-    let Some(owner) = row.owner_id.filter(|o| *o != viewer.id) else {
+    tell_owner_of(state, Some(viewer.id), row).await
+}
+
+/// Tells the case's owner it is theirs, unless they did it themselves
+/// (`by`: who did it; none for another system filing through Open311).
+pub(super) async fn tell_owner_of(state: &AppState, by: Option<i64>, row: &db::CaseRow) {
+    let Some(owner) = row.owner_id.filter(|o| Some(*o) != by) else {
         return;
     };
     let title = notice_title(state, row).await;

@@ -222,6 +222,31 @@ pub async fn insert_filed<C: ConnectionTrait + TransactionTrait>(
     filer: Option<i64>,
     key: Option<&str>,
 ) -> Result<Option<i64>, DbErr> {
+    insert_with(db, c, first, filer, key, None).await
+}
+
+/// Writes a case an Open311 client filed, its first event and which client
+/// filed it (with the `media_url` it sent), all or nothing.
+pub async fn insert_open311<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+    client: i64,
+    media_url: Option<&str>,
+) -> Result<i64, DbErr> {
+    insert_with(db, c, first, None, None, Some((client, media_url)))
+        .await?
+        .ok_or_else(|| DbErr::Custom("an unkeyed case collided".into()))
+}
+
+async fn insert_with<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+    filer: Option<i64>,
+    key: Option<&str>,
+    client: Option<(i64, Option<&str>)>,
+) -> Result<Option<i64>, DbErr> {
     let txn = db.begin().await?;
     let mut model = new_case(c);
     model.filed_by = Set(filer);
@@ -239,6 +264,9 @@ pub async fn insert_filed<C: ConnectionTrait + TransactionTrait>(
         Err(e) => return Err(e),
     };
     append(&txn, id, first, c.created_at).await?;
+    if let Some((client, media_url)) = client {
+        super::open311::insert_filed_by(&txn, id, client, media_url).await?;
+    }
     txn.commit().await?;
     Ok(Some(id))
 }
@@ -482,14 +510,17 @@ pub async fn append_once_since<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
-/// The cases among `ids` that the public board shows
-/// (`policy::on_public_board`), in one read.
-pub async fn public_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<CaseRow>, DbErr> {
+/// The cases among `ids` that `scope` holds, newest first, in one read.
+pub async fn by_ids_in(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    ids: &[i64],
+) -> Result<Vec<CaseRow>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(case_record::Entity::find()
-        .filter(in_scope(db, &Scope::Public).await?)
+        .filter(in_scope(db, scope).await?)
         .filter(case_record::Column::Id.is_in(ids.to_vec()))
         .order_by_desc(case_record::Column::Id)
         .all(db)
@@ -510,9 +541,11 @@ pub struct UpdateRow {
 }
 
 /// The public steps, in `[since, until]`, of the cases on the public board
-/// (`policy::on_public_board`), oldest first, at most `limit`.
+/// (`policy::on_public_board`) and, for a client, of the cases it filed
+/// (`policy::open311_sees`), oldest first, at most `limit`.
 pub async fn public_updates(
     db: &impl ConnectionTrait,
+    client: Option<i64>,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
     limit: u64,
@@ -538,7 +571,12 @@ pub async fn public_updates(
         .filter(E::Public.eq(true))
         .filter(E::CreatedAt.gte(since))
         .filter(E::CreatedAt.lte(until))
-        .filter(Expr::exists(on_board))
+        .filter(match client {
+            Some(c) => Condition::any()
+                .add(Expr::exists(on_board))
+                .add(E::CaseId.in_subquery(super::open311::filed_by(c))),
+            None => Condition::all().add(Expr::exists(on_board)),
+        })
         .order_by_asc(E::CreatedAt)
         .order_by_asc(E::Id)
         .limit(limit)
@@ -588,6 +626,9 @@ pub enum Scope {
     Department(String),
     Company(i64),
     Public,
+    /// What an Open311 client reads (`policy::open311_sees`): the public
+    /// board's cases and the ones it filed itself.
+    Open311(i64),
 }
 
 /// Optional narrowing of a queue.
@@ -666,10 +707,20 @@ async fn in_scope(db: &impl ConnectionTrait, scope: &Scope) -> Result<Condition,
             .add(C::CompanyId.eq(*c))
             .add(C::Level.eq(DispatchLevel::Company.as_str())),
         // `policy::on_public_board`.
-        Scope::Public => Condition::all()
-            .add(C::Public.eq(true))
-            .add(C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()])),
+        Scope::Public => on_board(),
+        // `policy::open311_sees`.
+        Scope::Open311(client) => Condition::any()
+            .add(on_board())
+            .add(C::Id.in_subquery(super::open311::filed_by(*client))),
     })
+}
+
+/// `policy::on_public_board` as a condition.
+fn on_board() -> Condition {
+    use case_record::Column as C;
+    Condition::all()
+        .add(C::Public.eq(true))
+        .add(C::Status.is_not_in([CaseStatus::Rejected.as_str(), CaseStatus::Merged.as_str()]))
 }
 
 /// A selection narrowed by a queue's filter and keyset position.

@@ -1840,3 +1840,52 @@ pub mod exchange_match {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod open311_client {
+    use sea_orm::entity::prelude::*;
+
+    /// An Open311 client application and the hash of its API key.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "open311_clients")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        /// SHA-256 of the key, hex (unique): the key itself is not kept.
+        #[sea_orm(unique)]
+        pub key_hash: String,
+        pub key_tail: String,
+        #[sea_orm(nullable)]
+        pub created_by: Option<i64>,
+        pub created_at: DateTimeUtc,
+        #[sea_orm(nullable)]
+        pub revoked_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod open311_case {
+    use sea_orm::entity::prelude::*;
+
+    /// A case an Open311 client filed: which client, and the `media_url`
+    /// it sent (kept as given, never fetched).
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "open311_cases")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: i64,
+        #[sea_orm(indexed)]
+        pub client_id: i64,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub media_url: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -35,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(SharingShed),
             Box::new(ExchangePosts),
             Box::new(CaseEventTimes),
+            Box::new(Open311Clients),
         ]
     }
 }
@@ -1908,6 +1909,76 @@ impl MigrationTrait for CaseEventTimes {
         indexes(
             manager,
             &[("idx_case_events_created_at", "case_events", &["created_at"])],
+        )
+        .await
+    }
+}
+
+/// Open311 client applications and the cases they filed (issue 13): a key
+/// is kept as its hash (unique); a case filed through a client keeps which
+/// one and the `media_url` it sent, beside the case (one row per case).
+struct Open311Clients;
+
+impl MigrationName for Open311Clients {
+    fn name(&self) -> &str {
+        "m20261213_000001_open311_clients"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Open311Clients {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let a = Alias::new;
+        let tables = [
+            Table::create()
+                .table(a("open311_clients"))
+                .if_not_exists()
+                .col(id_col())
+                .col(text_col("name"))
+                .col(text_col("key_hash"))
+                .col(text_col("key_tail"))
+                .col(ColumnDef::new(a("created_by")).big_integer().null())
+                .col(tz_col("created_at", false))
+                .col(tz_col("revoked_at", true))
+                .to_owned(),
+            Table::create()
+                .table(a("open311_cases"))
+                .if_not_exists()
+                .col(
+                    ColumnDef::new(a("case_id"))
+                        .big_integer()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(big_col("client_id"))
+                .col(ColumnDef::new(a("media_url")).text().null())
+                .to_owned(),
+        ];
+        for t in tables {
+            manager.create_table(t).await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_open311_clients_key_hash")
+                    .table(a("open311_clients"))
+                    .col(a("key_hash"))
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        indexes(
+            manager,
+            &[(
+                "idx_open311_cases_client",
+                "open311_cases",
+                &["client_id", "case_id"],
+            )],
         )
         .await
     }

@@ -20,6 +20,7 @@ pub mod meetings;
 pub mod meta;
 mod migration;
 pub mod notices;
+pub mod open311;
 pub mod patrols;
 pub mod photos;
 pub mod rosters;

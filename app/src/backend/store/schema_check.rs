@@ -136,5 +136,7 @@ pub async fn drift(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
     check(db, shed_loan::Entity, &mut out).await?;
     check(db, exchange_post::Entity, &mut out).await?;
     check(db, exchange_match::Entity, &mut out).await?;
+    check(db, open311_client::Entity, &mut out).await?;
+    check(db, open311_case::Entity, &mut out).await?;
     Ok(out)
 }
