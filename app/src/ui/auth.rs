@@ -12,6 +12,32 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::location::Url;
 
+// The sign-in and registration forms' own words: they load with their code.
+crate::ui::i18n::texts! { Au {
+    LoginTitle => "登录网格通", "Sign in to GridLink";
+    RegisterTitle => "居民注册", "Resident registration";
+    PasswordHint => "8到64个字符", "8 to 64 characters";
+    LoginButton => "登录", "Sign in";
+    RegisterButton => "注册", "Register";
+    NoAccount => "还没有账号？居民注册", "No account? Register as a resident";
+    HaveAccount => "已有账号？去登录", "Have an account? Sign in";
+    DemoHint => "演示账号见 README，密码 demo1234", "Demo accounts are in the README; password demo1234";
+    PrivacyShort => "我们只为网格服务收集您的手机号、姓名，以及您主动提交的诉求、照片和心愿。您的电话不会公开；工作人员查看您的联系方式会被记录。您可以随时在“我的”页面下载或删除您的数据。", "We collect your mobile number and name, and the cases, photos and wishes you submit, only to serve you through the grid. Your phone is never made public; staff who look at your contact details are logged. You can download or delete your data on the Me page at any time.";
+    PrivacyReadLink => "阅读完整的隐私说明", "Read the full privacy notice";
+    PrivacyConsent => "我已阅读并同意隐私说明", "I have read and accept the privacy notice";
+}}
+
+// The privacy notice (隐私说明): the longest text we have, so it loads only with its page.
+crate::ui::i18n::texts! { Pv {
+    PrivacyTitle => "隐私说明", "Privacy notice";
+    PrivacyWhat => "我们收集什么：注册时的手机号和姓名；您上报的诉求（问题描述、位置、照片）、心愿、活动报名和服务记录。", "What we collect: your mobile number and name when you register; the cases you report (description, place, photos), your wishes, sign-ups and service records.";
+    PrivacyWhy => "用途：把您的诉求交给负责的网格、社区、街道或职能部门办理并答复您。不用于其他目的，不出售，不做广告。", "Why: to pass your cases to the grid, community, street or department responsible and answer you. Nothing else: never sold, never used for advertising.";
+    PrivacyWho => "谁能看到：您本人看到全部；负责办理的工作人员看到办理所需的信息（包括电话，以便回访）；公示板只显示您勾选公开的诉求，不含姓名和电话，位置模糊到约100米。", "Who sees it: you see all of it; the staff handling your case see what they need (including your phone, to call back); the public board shows only cases you marked public, without names or phones, places blurred to about 100 m.";
+    PrivacyKeep => "保存与记录：登录闲置7天或满30天自动失效；工作人员每次查看联系方式、每次导出都记入审计日志。", "Keeping and logging: a sign-in ends after 7 idle days or 30 days in all; every look at contact details and every export by staff is in the audit log.";
+    PrivacyRights => "您的权利：在“我的”页面可以下载您的全部数据、修改密码、注销账号。注销后姓名和手机号即被删除，已上报的诉求保留以便办结，但不再与您关联。", "Your rights: on the Me page you can download all your data, change your password and delete your account. Deleting erases your name and number at once; cases you reported stay so they can be finished, no longer linked to you.";
+    PrivacyLaw => "依据《中华人民共和国个人信息保护法》。如有疑问，请联系您所在的社区。", "Under the Personal Information Protection Law of the PRC. Questions: ask your community.";
+}}
+
 /// Shows a failed call's message in the user's language.
 #[component]
 pub fn ErrorLine(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
@@ -95,7 +121,7 @@ pub fn LoginPage() -> impl IntoView {
     });
     view! {
         <section class="card narrow">
-            <h1>{tr(T::LoginTitle)}</h1>
+            <h1>{tr(Au::LoginTitle)}</h1>
             <ActionForm action=login attr:class="form" attr:data-testid="login-form">
                 <input type="hidden" name="next" value=move || query.next.get()/>
                 <label>
@@ -108,11 +134,11 @@ pub fn LoginPage() -> impl IntoView {
                 </label>
                 <ErrorLine error/>
                 <button type="submit" class="primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { tr(T::Working)() } else { tr(T::LoginButton)() }}
+                    {move || if login.pending().get() { tr(T::Working)() } else { tr(Au::LoginButton)() }}
                 </button>
             </ActionForm>
-            <p class="hint">{tr(T::DemoHint)}</p>
-            <p><A href=move || format!("/register?next={}", Url::escape(&query.next.get()))>{tr(T::NoAccount)}</A></p>
+            <p class="hint">{tr(Au::DemoHint)}</p>
+            <p><A href=move || format!("/register?next={}", Url::escape(&query.next.get()))>{tr(Au::NoAccount)}</A></p>
         </section>
     }
 }
@@ -130,7 +156,7 @@ pub fn RegisterPage() -> impl IntoView {
     });
     view! {
         <section class="card narrow">
-            <h1>{tr(T::RegisterTitle)}</h1>
+            <h1>{tr(Au::RegisterTitle)}</h1>
             <ActionForm action=register attr:class="form">
                 <input type="hidden" name="next" value=move || query.next.get()/>
                 <label>
@@ -144,24 +170,24 @@ pub fn RegisterPage() -> impl IntoView {
                 <label>
                     <span>{tr(T::Password)}</span>
                     <input name="password" type="password" autocomplete="new-password" minlength="8" required/>
-                    <small>{tr(T::PasswordHint)}</small>
+                    <small>{tr(Au::PasswordHint)}</small>
                 </label>
                 <div class="privacy-short" data-testid="privacy-short">
-                    <p class="hint">{tr(T::PrivacyShort)}</p>
-                    <p><A href="/privacy">{tr(T::PrivacyReadLink)}</A></p>
+                    <p class="hint">{tr(Au::PrivacyShort)}</p>
+                    <p><A href="/privacy">{tr(Au::PrivacyReadLink)}</A></p>
                 </div>
                 // Not `required`: the server refuses without `consent=true`
                 // and says so in the page's language, like every other field.
                 <label class="check">
                     <input name="consent" type="checkbox" value="true" data-testid="consent"/>
-                    <span>{tr(T::PrivacyConsent)}</span>
+                    <span>{tr(Au::PrivacyConsent)}</span>
                 </label>
                 <ErrorLine error/>
                 <button type="submit" class="primary" disabled=move || register.pending().get()>
-                    {move || if register.pending().get() { tr(T::Working)() } else { tr(T::RegisterButton)() }}
+                    {move || if register.pending().get() { tr(T::Working)() } else { tr(Au::RegisterButton)() }}
                 </button>
             </ActionForm>
-            <p><A href="/login">{tr(T::HaveAccount)}</A></p>
+            <p><A href="/login">{tr(Au::HaveAccount)}</A></p>
         </section>
     }
 }
@@ -173,15 +199,15 @@ pub fn RegisterPage() -> impl IntoView {
 pub fn PrivacyPage() -> impl IntoView {
     view! {
         <section class="card narrow" data-testid="privacy">
-            <h1>{tr(T::PrivacyTitle)}</h1>
-            <p>{tr(T::PrivacyShort)}</p>
-            <p>{tr(T::PrivacyWhat)}</p>
-            <p>{tr(T::PrivacyWhy)}</p>
-            <p>{tr(T::PrivacyWho)}</p>
-            <p>{tr(T::PrivacyKeep)}</p>
-            <p>{tr(T::PrivacyRights)}</p>
-            <p class="hint">{tr(T::PrivacyLaw)}</p>
-            <p><A href="/register">{tr(T::NoAccount)}</A></p>
+            <h1>{tr(Pv::PrivacyTitle)}</h1>
+            <p>{tr(Au::PrivacyShort)}</p>
+            <p>{tr(Pv::PrivacyWhat)}</p>
+            <p>{tr(Pv::PrivacyWhy)}</p>
+            <p>{tr(Pv::PrivacyWho)}</p>
+            <p>{tr(Pv::PrivacyKeep)}</p>
+            <p>{tr(Pv::PrivacyRights)}</p>
+            <p class="hint">{tr(Pv::PrivacyLaw)}</p>
+            <p><A href="/register">{tr(Au::NoAccount)}</A></p>
         </section>
     }
 }

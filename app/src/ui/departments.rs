@@ -6,6 +6,12 @@ use super::i18n::{tr, T};
 use crate::api::departments::{department_catalogue, AddDepartment, Department, EditDepartment};
 use leptos::prelude::*;
 
+crate::ui::i18n::texts! { Dp {
+    DepartmentsTitle => "职能部门", "Departments";
+    DepartmentCodeLabel => "部门代码", "Department code";
+    DepartmentName => "部门名称", "Department name";
+}}
+
 #[component]
 pub fn DepartmentPanel() -> impl IntoView {
     let add = ServerAction::<AddDepartment>::new();
@@ -25,10 +31,10 @@ pub fn DepartmentPanel() -> impl IntoView {
     });
     view! {
         <section class="card" data-testid="departments">
-            <h2>{tr(T::DepartmentsTitle)}</h2>
+            <h2>{tr(Dp::DepartmentsTitle)}</h2>
             <div class="row">
-                <input bind:value=code maxlength="10" placeholder=tr(T::DepartmentCodeLabel) aria-label=tr(T::DepartmentCodeLabel) data-testid="department-code"/>
-                <input bind:value=name maxlength="30" placeholder=tr(T::DepartmentName) aria-label=tr(T::DepartmentName) data-testid="department-name"/>
+                <input bind:value=code maxlength="10" placeholder=tr(Dp::DepartmentCodeLabel) aria-label=tr(Dp::DepartmentCodeLabel) data-testid="department-code"/>
+                <input bind:value=name maxlength="30" placeholder=tr(Dp::DepartmentName) aria-label=tr(Dp::DepartmentName) data-testid="department-name"/>
                 <button type="button" on:click=move |_| {
                     add.dispatch(AddDepartment { code: code.get_untracked(), name: name.get_untracked() });
                 }>{tr(T::Add)}</button>

@@ -42,7 +42,6 @@ texts! { T {
     NavMap => "地图", "Map";
     NavMain => "主导航", "Main navigation";
     NavLogin => "登录", "Sign in";
-    NavRegister => "注册", "Register";
     NavMe => "我的", "Me";
     NavAdmin => "管理", "Admin";
     SwitchLang => "EN", "中文";
@@ -66,45 +65,22 @@ texts! { T {
     Staff => "网格力量", "Grid staff";
     PublicPage => "查看网格公示页", "Open the grid's public page";
     Close => "关闭", "Close";
-    PropertyCompany => "物业", "Property company";
-    Duties => "职责", "Duties";
-    Phone => "电话", "Phone";
     Loading => "加载中…", "Loading…";
-    LoginTitle => "登录网格通", "Sign in to GridLink";
-    RegisterTitle => "居民注册", "Resident registration";
     MobileNumber => "手机号", "Mobile number";
     Password => "密码", "Password";
     YourName => "姓名", "Name";
-    PasswordHint => "8到64个字符", "8 to 64 characters";
-    LoginButton => "登录", "Sign in";
-    RegisterButton => "注册", "Register";
     Working => "请稍候…", "Please wait…";
-    NoAccount => "还没有账号？居民注册", "No account? Register as a resident";
-    HaveAccount => "已有账号？去登录", "Have an account? Sign in";
-    DemoHint => "演示账号见 README，密码 demo1234", "Demo accounts are in the README; password demo1234";
     Saved => "已保存。", "Saved.";
     NotSignedIn => "您还没有登录。", "You are not signed in.";
-    ChooseFile => "选择文件", "Choose file";
     NotFoundPage => "页面不存在。", "Page not found.";
     NavReport => "我要上报", "Report";
     TabReport => "上报", "Report";
     TabWishes => "心愿", "Wishes";
     NavCases => "事件", "Cases";
-    ReportTitle => "上报问题", "Report a problem";
     CategoryTop => "问题大类", "Category";
     CategorySub => "具体问题", "Problem";
     ChooseOne => "请选择", "Choose";
-    DescribeIt => "问题描述", "Description";
-    DescribeHint => "说清楚是什么问题、在哪里、持续多久了", "What, where, since when";
-    PlaceHint => "点击地图选择位置，或使用我的位置", "Tap the map to set the place, or use your location";
-    UseMyLocation => "使用我的位置", "Use my location";
-    PlaceChosen => "已选位置：", "Place: ";
-    AllowPublic => "允许在公开栏匿名展示", "Show on the public board (anonymised)";
-    SimilarNearby => "附近已有相同的问题，您可以关注它而不必重复上报：", "The same problem was already reported nearby; you can follow it instead:";
-    MeToo => "我也遇到了", "Me too";
-    Following => "已关注", "Following";
     SubmitReport => "提交", "Submit";
-    PlaceMissing => "请在地图上点选位置，或使用我的位置。", "Tap the place on the map, or use your location.";
     Submitting => "正在提交…", "Submitting…";
     AllStatuses => "全部状态", "All statuses";
     LoadMore => "加载更多", "Load more";
@@ -117,13 +93,6 @@ texts! { T {
     Note => "说明", "Note";
     DepartmentCode => "职能部门", "Department";
     Source => "来源", "Source";
-    SavedOffline => "现在没有网络：已保存在手机上，有信号后自动发送。", "No connection: kept on this phone, sent by itself when the signal returns.";
-    OutboxTitle => "待发送", "Waiting to send";
-    OutboxQueued => "等待网络", "waiting for a connection";
-    OutboxPhotos => "照片待发送", "photos still to send";
-    OutboxRefused => "未能受理", "not accepted";
-    OutboxEdit => "修改后重发", "Edit and resend";
-    OutboxDiscard => "删除", "Discard";
     OutboxSent => "离线保存的 {n} 条上报已送达", "{n} report(s) saved offline have been sent";
     OutboxPhotoRefused => "照片未能上传到事件", "A photo could not be added to case";
     NavDashboard => "数据看板", "Dashboard";
@@ -138,7 +107,6 @@ texts! { T {
     PhotosHint => "最多 6 张，JPEG/PNG/WebP，每张不超过 10 MB；位置信息会被自动去除", "Up to 6, JPEG/PNG/WebP, 10 MB each; location data is removed";
     UploadingPhoto => "正在上传照片", "Uploading photo";
     ShowCases => "在地图上显示事件", "Show cases on the map";
-    CallerPhone => "来电人手机号（不公开）", "Caller's mobile number (private)";
     AllCategories => "全部类别", "All categories";
     Add => "添加", "Add";
     Retire => "停用", "Retire";
@@ -154,26 +122,10 @@ texts! { T {
     WishTitle => "心愿标题", "Title";
     Hours => "服务时长（小时）", "Hours of service";
     ShowWishes => "在地图上显示心愿", "Show wishes on the map";
-    Status => "状态", "Status";
     NavVolunteer => "微志愿", "Volunteering";
     NavLists => "三张清单", "Three lists";
-    LinkResources => "关联资源", "Resources";
     AuditTitle => "审计日志", "Audit log";
-    DepartmentsTitle => "职能部门", "Departments";
-    DepartmentCodeLabel => "部门代码", "Department code";
-    DepartmentName => "部门名称", "Department name";
     // Accounts: privacy notice, consent, own account, admin account actions.
-    PrivacyTitle => "隐私说明", "Privacy notice";
-    PrivacyShort => "我们只为网格服务收集您的手机号、姓名，以及您主动提交的诉求、照片和心愿。您的电话不会公开；工作人员查看您的联系方式会被记录。您可以随时在“我的”页面下载或删除您的数据。", "We collect your mobile number and name, and the cases, photos and wishes you submit, only to serve you through the grid. Your phone is never made public; staff who look at your contact details are logged. You can download or delete your data on the Me page at any time.";
-    PrivacyReadLink => "阅读完整的隐私说明", "Read the full privacy notice";
-    PrivacyConsent => "我已阅读并同意隐私说明", "I have read and accept the privacy notice";
-    PrivacyWhat => "我们收集什么：注册时的手机号和姓名；您上报的诉求（问题描述、位置、照片）、心愿、活动报名和服务记录。", "What we collect: your mobile number and name when you register; the cases you report (description, place, photos), your wishes, sign-ups and service records.";
-    PrivacyWhy => "用途：把您的诉求交给负责的网格、社区、街道或职能部门办理并答复您。不用于其他目的，不出售，不做广告。", "Why: to pass your cases to the grid, community, street or department responsible and answer you. Nothing else: never sold, never used for advertising.";
-    PrivacyWho => "谁能看到：您本人看到全部；负责办理的工作人员看到办理所需的信息（包括电话，以便回访）；公示板只显示您勾选公开的诉求，不含姓名和电话，位置模糊到约100米。", "Who sees it: you see all of it; the staff handling your case see what they need (including your phone, to call back); the public board shows only cases you marked public, without names or phones, places blurred to about 100 m.";
-    PrivacyKeep => "保存与记录：登录闲置7天或满30天自动失效；工作人员每次查看联系方式、每次导出都记入审计日志。", "Keeping and logging: a sign-in ends after 7 idle days or 30 days in all; every look at contact details and every export by staff is in the audit log.";
-    PrivacyRights => "您的权利：在“我的”页面可以下载您的全部数据、修改密码、注销账号。注销后姓名和手机号即被删除，已上报的诉求保留以便办结，但不再与您关联。", "Your rights: on the Me page you can download all your data, change your password and delete your account. Deleting erases your name and number at once; cases you reported stay so they can be finished, no longer linked to you.";
-    PrivacyLaw => "依据《中华人民共和国个人信息保护法》。如有疑问，请联系您所在的社区。", "Under the Personal Information Protection Law of the PRC. Questions: ask your community.";
-    AcctDone => "已完成。", "Done.";
     // The home of 我的: what waits for the user, and shortcuts.
     HomeWaiting => "待我处理", "Waiting for me";
     HomeShortcuts => "快捷入口", "Shortcuts";
@@ -183,6 +135,7 @@ texts! { T {
     HomeRegistrations => "待审报到", "Registrations to review";
     HomeMyClaims => "认领中的心愿", "Wishes I am fulfilling";
     HomeMyReports => "办理中的诉求", "My open reports";
+    PlaceMissing => "请在地图上点选位置，或使用我的位置。", "Tap the place on the map, or use your location.";
 } }
 
 /// The language signal, provided by the app root.

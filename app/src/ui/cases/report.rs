@@ -21,6 +21,24 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 // This form's own words: they load with its code (`i18n::Words`).
 crate::ui::i18n::texts! { Rp {
+    ReportTitle => "上报问题", "Report a problem";
+    DescribeIt => "问题描述", "Description";
+    DescribeHint => "说清楚是什么问题、在哪里、持续多久了", "What, where, since when";
+    PlaceHint => "点击地图选择位置，或使用我的位置", "Tap the map to set the place, or use your location";
+    UseMyLocation => "使用我的位置", "Use my location";
+    PlaceChosen => "已选位置：", "Place: ";
+    AllowPublic => "允许在公开栏匿名展示", "Show on the public board (anonymised)";
+    SimilarNearby => "附近已有相同的问题，您可以关注它而不必重复上报：", "The same problem was already reported nearby; you can follow it instead:";
+    MeToo => "我也遇到了", "Me too";
+    Following => "已关注", "Following";
+    SavedOffline => "现在没有网络：已保存在手机上，有信号后自动发送。", "No connection: kept on this phone, sent by itself when the signal returns.";
+    OutboxTitle => "待发送", "Waiting to send";
+    OutboxQueued => "等待网络", "waiting for a connection";
+    OutboxPhotos => "照片待发送", "photos still to send";
+    OutboxRefused => "未能受理", "not accepted";
+    OutboxEdit => "修改后重发", "Edit and resend";
+    OutboxDiscard => "删除", "Discard";
+    CallerPhone => "来电人手机号（不公开）", "Caller's mobile number (private)";
     BoundTo => "本表单用于网格：", "This form is for the grid ";
     OutsideBound => "这个位置不在该网格内，请在网格范围内选点；其他地方的问题请从首页上报。", "This place is outside the grid; pick a point inside it, or report other places from the home page.";
     UnknownGrid => "二维码中的网格编号不存在，请从首页上报。", "The grid in this link does not exist; report from the home page.";
@@ -304,7 +322,7 @@ fn ReportForm() -> impl IntoView {
 
     view! {
         <section class="card report">
-            <h1>{tr(T::ReportTitle)}</h1>
+            <h1>{tr(Rp::ReportTitle)}</h1>
             <Suspense fallback=|| ()>
                 {move || bound_grid.get().flatten().map(|g| match g {
                     Some(g) => view! {
@@ -327,7 +345,7 @@ fn ReportForm() -> impl IntoView {
                     </label>
                     <Show when=move || source.get() == "hotline">
                         <label>
-                            <span>{tr(T::CallerPhone)}</span>
+                            <span>{tr(Rp::CallerPhone)}</span>
                             <input type="tel" inputmode="numeric" maxlength="11" bind:value=caller/>
                         </label>
                         <FieldError problems field=Field::Phone/>
@@ -363,16 +381,16 @@ fn ReportForm() -> impl IntoView {
                 </Suspense>
                 <FieldError problems field=Field::Category/>
                 <label>
-                    <span>{tr(T::DescribeIt)}</span>
-                    <textarea bind:value=description rows="3" placeholder=move || T::DescribeHint.get(lang.get()) data-testid="description"></textarea>
+                    <span>{tr(Rp::DescribeIt)}</span>
+                    <textarea bind:value=description rows="3" placeholder=move || Rp::DescribeHint.get(lang.get()) data-testid="description"></textarea>
                     <CharCount value=description max=MAX_DESCRIPTION/>
                 </label>
                 <FieldError problems field=Field::Description/>
                 <div class="place">
-                    <span class="label">{tr(T::PlaceHint)}</span>
+                    <span class="label">{tr(Rp::PlaceHint)}</span>
                     <div id="report-map" class="grid-map small"></div>
-                    <button type="button" on:click=use_gps>{tr(T::UseMyLocation)}</button>
-                    {move || place.get().map(|p| view! { <p class="ok" data-testid="picked-place">{tr(T::PlaceChosen)}{p}</p> })}
+                    <button type="button" on:click=use_gps>{tr(Rp::UseMyLocation)}</button>
+                    {move || place.get().map(|p| view! { <p class="ok" data-testid="picked-place">{tr(Rp::PlaceChosen)}{p}</p> })}
                     <FieldError problems field=Field::Coordinates missing=T::PlaceMissing/>
                     <Show when=move || outside.get()>
                         <p class="form-error" role="alert" data-testid="outside-grid">{tr(Rp::OutsideBound)}</p>
@@ -381,7 +399,7 @@ fn ReportForm() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || nearby.get().filter(|n| !n.is_empty()).map(|cases| view! {
                         <div class="nearby" data-testid="nearby">
-                            <p>{tr(T::SimilarNearby)}</p>
+                            <p>{tr(Rp::SimilarNearby)}</p>
                             <ul>
                                 {cases.into_iter().map(|c| {
                                     let id = c.id;
@@ -392,7 +410,7 @@ fn ReportForm() -> impl IntoView {
                                                 on:click=move |_| spawn_local(async move {
                                                     if follow_case(id).await.is_ok() { followed.update(|f| f.push(id)); }
                                                 })>
-                                                {move || if followed.get().contains(&id) { tr(T::Following)() } else { tr(T::MeToo)() }}
+                                                {move || if followed.get().contains(&id) { tr(Rp::Following)() } else { tr(Rp::MeToo)() }}
                                             </button>
                                         </li>
                                     }
@@ -408,7 +426,7 @@ fn ReportForm() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" bind:checked=public data-testid="public"/>
-                    <span>{tr(T::AllowPublic)}</span>
+                    <span>{tr(Rp::AllowPublic)}</span>
                 </label>
                 <ErrorLine error/>
                 {move || photo_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
@@ -418,12 +436,12 @@ fn ReportForm() -> impl IntoView {
                 </button>
             </form>
             <Show when=move || saved_offline.get()>
-                <p class="ok" role="status" data-testid="saved-offline">{tr(T::SavedOffline)}</p>
+                <p class="ok" role="status" data-testid="saved-offline">{tr(Rp::SavedOffline)}</p>
             </Show>
             <Transition fallback=|| ()>
                 {move || waiting.get().filter(|d| !d.is_empty()).map(|drafts| view! {
                     <div class="outbox" data-testid="outbox">
-                        <h2>{tr(T::OutboxTitle)}" "<span data-testid="outbox-count">{drafts.len()}</span></h2>
+                        <h2>{tr(Rp::OutboxTitle)}" "<span data-testid="outbox-count">{drafts.len()}</span></h2>
                         <ul>
                             {drafts.into_iter().map(|d| {
                                 let key = d.key.clone();
@@ -438,9 +456,9 @@ fn ReportForm() -> impl IntoView {
                                         <span>{text}</span>
                                         <span class="muted small">
                                             {move || match state.as_str() {
-                                                "photos" => T::OutboxPhotos.get(lang.get()).to_string(),
-                                                "refused" => T::OutboxRefused.get(lang.get()).to_string(),
-                                                _ => T::OutboxQueued.get(lang.get()).to_string(),
+                                                "photos" => Rp::OutboxPhotos.get(lang.get()).to_string(),
+                                                "refused" => Rp::OutboxRefused.get(lang.get()).to_string(),
+                                                _ => Rp::OutboxQueued.get(lang.get()).to_string(),
                                             }}
                                             {(photos > 0).then(|| format!(" · {photos} 📷"))}
                                         </span>
@@ -456,7 +474,7 @@ fn ReportForm() -> impl IntoView {
                                                             outbox::discard(&key).await;
                                                             outbox.changed();
                                                         });
-                                                    }>{tr(T::OutboxEdit)}</button>
+                                                    }>{tr(Rp::OutboxEdit)}</button>
                                                 }
                                             })}
                                             <button type="button" class="secondary" on:click=move |_| {
@@ -465,7 +483,7 @@ fn ReportForm() -> impl IntoView {
                                                     outbox::discard(&key).await;
                                                     outbox.changed();
                                                 });
-                                            }>{tr(T::OutboxDiscard)}</button>
+                                            }>{tr(Rp::OutboxDiscard)}</button>
                                         </span>
                                     </li>
                                 }
