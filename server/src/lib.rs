@@ -84,14 +84,8 @@ pub fn watch_overdue_claims(state: AppState) {
 /// escalations (`services::deadlines`).
 pub fn watch_deadlines(state: AppState) {
     use app::backend::services::deadlines;
-    // Unique per process, also across hosts sharing one database.
-    let holder = format!(
-        "{}-{}-{}",
-        std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
-        std::process::id(),
-        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    );
     tokio::spawn(async move {
+        let holder = state.instance.clone();
         let mut tick = tokio::time::interval(state.config.sweep.every);
         // A slow sweep is not followed by a burst of the ticks it missed.
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -110,6 +104,26 @@ pub fn watch_deadlines(state: AppState) {
             }
         }
     });
+}
+
+/// Hears live updates from the cluster's other servers (PostgreSQL's
+/// LISTEN/NOTIFY, `backend::bus`); returns once listening. A database that
+/// cannot listen now is retried in the background: live updates from the
+/// other servers are late, not lost for good.
+pub async fn watch_live(state: AppState) {
+    use app::backend::bus;
+    if let Err(e) = bus::start(&state).await {
+        tracing::warn!(error = %e, "not yet hearing the other servers; retrying");
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                match bus::start(&state).await {
+                    Ok(()) => return,
+                    Err(e) => tracing::warn!(error = %e, "still not hearing the other servers"),
+                }
+            }
+        });
+    }
 }
 
 /// How often patrols left running past their time are ended.

@@ -22,6 +22,7 @@ mod bench_boundaries;
 mod bench_cases;
 mod bench_households;
 mod bench_kpi;
+mod bench_live;
 mod bench_topics;
 mod bench_wishes;
 mod coverage;
@@ -42,6 +43,8 @@ usage: server [COMMAND]
                                    measure the wish wall and claims
   bench-topics [--grids N] [--topics T] [--votes V] [--clients C]
                                    measure a topic's tally and the topic list
+  bench-live [--events N]          time live updates from one server to another
+                                   (GRIDLINK_BENCH_DB: a PostgreSQL server)
   check-coverage [--area CODE] [--tolerance M2]
                                    print gaps and overlaps (四至清晰、不留盲区、避免重叠);
                                    exits non-zero when it finds any
@@ -150,6 +153,7 @@ async fn main() -> ExitCode {
             )
             .await
         }
+        Some("bench-live") => bench_live::run(number(&args, "--events", 1_000).unwrap_or(1_000)).await,
         Some("bench-locate") => bench::run(
             number(&args, "--grids", 15_000).unwrap_or(15_000),
             number(&args, "--seconds", 3).unwrap_or(3) as u64,
@@ -211,6 +215,7 @@ async fn serve() -> Result<(), String> {
     server::watch_sessions(state.clone());
     server::watch_patrols(state.clone());
     server::watch_deadlines(state.clone());
+    server::watch_live(state.clone()).await;
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.site_addr))?;

@@ -2,6 +2,7 @@
 
 pub mod atlas;
 pub mod blob;
+pub mod bus;
 pub mod cache;
 pub mod demo;
 pub mod demo_cases;

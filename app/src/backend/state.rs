@@ -108,6 +108,11 @@ pub struct AppState {
     pub case_events: tokio::sync::broadcast::Sender<CaseChanged>,
     /// New in-app notifications: whose they are (the stream tells only them).
     pub notices: tokio::sync::broadcast::Sender<Noticed>,
+    /// This server among the cluster's (unique across hosts and restarts):
+    /// it holds leases by this name and signs what it tells the others.
+    pub instance: Arc<str>,
+    /// Case changes and notices on their way to the other servers (`backend::bus`).
+    pub(crate) outbox: super::bus::Outbox,
     /// First pages of the public wish wall (see `services::wishes`).
     pub(crate) wall_cache: Arc<super::services::wishes::WallCache>,
     pub(crate) topic_cache: Arc<super::services::topics::ListCache>,
@@ -192,7 +197,16 @@ impl AppState {
         }
         let atlas = Atlas::load(&db).await?;
         let config_sms = config.sms;
+        let instance: Arc<str> = format!(
+            "{}-{}-{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        )
+        .into();
         Ok(AppState {
+            outbox: super::bus::Outbox::new(&db, instance.clone()),
+            instance,
             db,
             blobs: super::blob::BlobStore::local(
                 config

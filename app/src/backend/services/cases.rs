@@ -3,7 +3,7 @@
 
 use super::auth::Viewer;
 use super::{first_problem, internal};
-use crate::backend::state::AppState;
+use crate::backend::state::{AppState, CaseChanged};
 use crate::backend::store::{self, cases as db, meta};
 use crate::domain::alarm;
 use crate::domain::audit::AuditAction;
@@ -66,13 +66,13 @@ impl From<QueueScope> for db::Scope {
 }
 
 /// Whether a change to this case shows on the layer of `scope`.
-fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
+fn shows_on(e: &CaseChanged, scope: &db::Scope) -> bool {
     match scope {
-        db::Scope::Grid(g) => row.grid_code.as_ref() == Some(g),
-        db::Scope::Community(c) => row.community_code.as_ref() == Some(c),
-        db::Scope::Street(s) => row.street_code.as_ref() == Some(s),
-        db::Scope::Department(d) => row.department.as_ref() == Some(d) || row.assisting.contains(d),
-        db::Scope::Company(c) => row.company_id == Some(*c),
+        db::Scope::Grid(g) => e.place.grid.as_ref() == Some(g),
+        db::Scope::Community(c) => e.place.community.as_ref() == Some(c),
+        db::Scope::Street(s) => e.place.street.as_ref() == Some(s),
+        db::Scope::Department(d) => e.department.as_ref() == Some(d) || e.assisting.contains(d),
+        db::Scope::Company(c) => e.company == Some(*c),
         // The public layer holds every public case.
         db::Scope::Public
         | db::Scope::Reporter(_)
@@ -84,10 +84,10 @@ fn shows_on(row: &db::CaseRow, scope: &db::Scope) -> bool {
 /// Forgets the cached map layers a change to this case touches. A
 /// department's layer may lose the case (reopening clears the department),
 /// so those few layers are all forgotten.
-fn forget_layers(state: &AppState, row: &db::CaseRow) {
+fn forget_layers(state: &AppState, e: &CaseChanged) {
     state
         .case_layers
-        .forget(|scope| shows_on(row, scope) || matches!(scope, db::Scope::Department(_)));
+        .forget(|scope| shows_on(e, scope) || matches!(scope, db::Scope::Department(_)));
 }
 
 /// A case's result given `now`, for the figures (`domain::assessment`).
@@ -100,11 +100,9 @@ pub(super) fn resolution(row: &db::CaseRow, now: DateTime<Utc>) -> db::Resolutio
     }
 }
 
-/// Tells live listeners (server-sent events) that a case changed.
-pub(super) fn announce(state: &AppState, row: &db::CaseRow) {
-    forget_layers(state, row);
-    // No listener is not an error.
-    let _ = state.case_events.send(crate::backend::state::CaseChanged {
+/// What live listeners hear of a case as it stands in `row`.
+fn changed(row: &db::CaseRow) -> CaseChanged {
+    CaseChanged {
         case_id: row.id,
         status: row.status,
         place: place_of(row),
@@ -114,12 +112,29 @@ pub(super) fn announce(state: &AppState, row: &db::CaseRow) {
         assisting: row.assisting.clone(),
         level: row.level,
         public: row.public,
-    });
+    }
+}
+
+/// Tells live listeners (server-sent events), here and on the cluster's
+/// other servers (`backend::bus`), that a case changed.
+pub(super) fn announce(state: &AppState, row: &db::CaseRow) {
+    let e = changed(row);
+    forget_layers(state, &e);
+    crate::backend::bus::publish_case(state, &e);
+    // No listener is not an error.
+    let _ = state.case_events.send(e);
+}
+
+/// A change another server of the cluster announced: this server's cached
+/// layers forget it and its listeners hear it.
+pub(crate) fn changed_elsewhere(state: &AppState, e: CaseChanged) {
+    forget_layers(state, &e);
+    let _ = state.case_events.send(e);
 }
 
 /// Whether a listener may hear of a change: the same people who may read
 /// the case (followers learn of it when they reload).
-pub fn may_hear(viewer: &Viewer, e: &crate::backend::state::CaseChanged) -> bool {
+pub fn may_hear(viewer: &Viewer, e: &CaseChanged) -> bool {
     let case = CaseFacts {
         status: e.status,
         place: e.place.clone(),
@@ -821,7 +836,7 @@ pub async fn act(state: &AppState, viewer: &Viewer, req: ActRequest) -> Result<C
         }
     }
     // Forget the map layers now: the re-read below may still fail.
-    forget_layers(state, &row);
+    forget_layers(state, &changed(&row));
     let stored = db::case_by_id(&state.db, row.id)
         .await?
         .ok_or(AppError::Internal)?;

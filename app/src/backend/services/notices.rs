@@ -38,9 +38,11 @@ pub async fn notify(
         internal(e);
         return;
     }
-    let _ = state.notices.send(Noticed {
+    let noticed = Noticed {
         users: users.into(),
-    });
+    };
+    crate::backend::bus::publish_notice(state, &noticed);
+    let _ = state.notices.send(noticed);
 }
 
 /// A notice that asks someone to act: in the app and, through the configured

@@ -16,6 +16,7 @@ pub mod geography;
 pub mod households;
 pub mod leases;
 pub mod lists;
+pub mod live;
 pub mod meetings;
 pub mod meta;
 mod migration;

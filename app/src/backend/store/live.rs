@@ -1,0 +1,66 @@
+//! PostgreSQL's LISTEN/NOTIFY: the channel the servers of one cluster tell
+//! each other about live updates on (`backend::bus`). A SQLite file has one
+//! server, so there nothing is sent and nobody listens.
+
+use super::{Db, StoreError};
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+/// The channel's name.
+const CHANNEL: &str = "gridlink_live";
+/// PostgreSQL refuses a payload of 8,000 bytes or more.
+pub const MAX_PAYLOAD: usize = 7_900;
+
+/// Whether this database can carry messages between servers.
+pub fn shared(db: &Db) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
+}
+
+/// Sends `payload` to every server listening (this one too). Delivered
+/// when the sending transaction commits; outside one, at once.
+pub async fn notify(db: &Db, payload: &str) -> Result<(), StoreError> {
+    if !shared(db) {
+        return Ok(());
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), payload.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A connection of its own that hears the channel; `None` on SQLite. It
+/// reconnects by itself after a lost connection (what was sent meanwhile
+/// is missed: the pages reload their lists on the next event anyway).
+pub async fn listen(db: &Db) -> Result<Option<Listener>, StoreError> {
+    if !shared(db) {
+        return Ok(None);
+    }
+    let mut inner = PgListener::connect_with(db.get_postgres_connection_pool())
+        .await
+        .map_err(|e| StoreError::Custom(e.to_string()))?;
+    inner
+        .listen(CHANNEL)
+        .await
+        .map_err(|e| StoreError::Custom(e.to_string()))?;
+    Ok(Some(Listener { inner }))
+}
+
+/// The listening end of the channel.
+pub struct Listener {
+    inner: PgListener,
+}
+
+impl Listener {
+    /// The next message's payload; an error when the connection is lost
+    /// (the next call connects again).
+    pub async fn next(&mut self) -> Result<String, StoreError> {
+        self.inner
+            .recv()
+            .await
+            .map(|n| n.payload().to_string())
+            .map_err(|e| StoreError::Custom(e.to_string()))
+    }
+}

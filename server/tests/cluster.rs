@@ -1,0 +1,112 @@
+//! Two app servers on one PostgreSQL (issue 13): a report made through
+//! server A reaches a worker's live stream on server B, case and notice
+//! alike, and server A's own listeners hear it once. (The deadline sweep
+//! running on one server only is in `deadlines.rs`.) PostgreSQL only: a
+//! SQLite file has one server.
+
+mod common;
+
+use app::domain::auth::Role;
+use common::*;
+use reqwest::StatusCode;
+use std::time::{Duration, Instant};
+
+/// A point inside the demo worker's grid (as `cases.rs`).
+const HOME: (f64, f64) = (36.6372, 117.0135);
+
+/// Reads server-sent events from `res` until one of `kind` whose data
+/// contains `needle`, or `within` passes; the events seen, in order.
+async fn events_until(
+    res: &mut reqwest::Response,
+    kind: &str,
+    needle: &str,
+    within: Duration,
+) -> Result<Vec<(String, String)>, Vec<(String, String)>> {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut text = String::new();
+    let mut seen = Vec::new();
+    loop {
+        let chunk = match tokio::time::timeout_at(deadline, res.chunk()).await {
+            Ok(Ok(Some(c))) => c,
+            _ => return Err(seen),
+        };
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(|v| v.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let (event, data) = (field("event:"), field("data:"));
+            if event.is_empty() {
+                continue; // a keep-alive comment
+            }
+            let done = event == kind && data.contains(needle);
+            seen.push((event, data));
+            if done {
+                return Ok(seen);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_update_crosses_servers() {
+    let a = TestApp::demo(Backend::Postgres).await;
+    let b = TestApp::at(a.database_url.clone()).await;
+    server::watch_live(a.state.clone()).await;
+    server::watch_live(b.state.clone()).await;
+    assert_ne!(a.state.instance, b.state.instance);
+
+    // The grid's worker watches on B, and on A too.
+    let worker = phone_of(Role::GridWorker);
+    let on_b = b.signed_in(worker).await;
+    let on_a = a.signed_in(worker).await;
+    let mut stream_b = on_b.get(b.url("/api/v1/stream")).send().await.unwrap();
+    let mut stream_a = on_a.get(a.url("/api/v1/stream")).send().await.unwrap();
+    assert_eq!(stream_b.status(), StatusCode::OK);
+    assert_eq!(stream_a.status(), StatusCode::OK);
+
+    // A stranger's stream on B hears nothing of a private case.
+    let stranger = b.crowd(1).await.remove(0).1;
+    let mut stream_x = stranger.get(b.url("/api/v1/stream")).send().await.unwrap();
+    assert_eq!(stream_x.status(), StatusCode::OK);
+
+    // A resident reports through A.
+    let resident = a.signed_in(phone_of(Role::Resident)).await;
+    let sent = Instant::now();
+    let (s, case) = report_case(&a, &resident, HOME, "楼道灯坏了，晚上看不见台阶", false).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    let id = case["id"].as_i64().unwrap();
+    let needle = format!("\"case_id\":{id}");
+
+    let seen = events_until(&mut stream_b, "case", &needle, Duration::from_secs(5))
+        .await
+        .unwrap_or_else(|seen| panic!("the case did not reach server B: {seen:?}"));
+    let crossed = sent.elapsed();
+    assert!(
+        crossed < Duration::from_secs(1),
+        "the change took {crossed:?} to cross"
+    );
+    // The worker is told of the new case in their grid, also on B.
+    if !seen.iter().any(|(e, _)| e == "notice") {
+        events_until(&mut stream_b, "notice", "", Duration::from_secs(5))
+            .await
+            .unwrap_or_else(|seen| panic!("no notice reached server B: {seen:?}"));
+    }
+
+    // On A the change is heard once: its own message back from the
+    // channel is not passed on a second time.
+    events_until(&mut stream_a, "case", &needle, Duration::from_secs(5))
+        .await
+        .unwrap_or_else(|seen| panic!("server A's own listener missed it: {seen:?}"));
+    let again = events_until(&mut stream_a, "case", &needle, Duration::from_millis(800)).await;
+    assert!(again.is_err(), "heard twice on A: {again:?}");
+
+    // The stranger heard no case event.
+    let heard = events_until(&mut stream_x, "case", "", Duration::from_millis(300)).await;
+    assert!(heard.is_err(), "a stranger heard a private case: {heard:?}");
+}
