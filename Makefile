@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-topics bench-live bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-topics bench-live test-faults bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -81,6 +81,10 @@ bench-wishes:
 # Deliberation: a topic's tally with 50,000 votes and the topic list at 50 callers.
 bench-topics:
 	@cargo run -q --release -p server -- bench-topics --grids $(or $(GRIDS),2000) --topics $(or $(TOPICS),100000) --votes $(or $(VOTES),50000) --clients $(or $(CLIENTS),50)
+
+# The fault drills (also part of make test): SIGKILL during a thousand reports.
+test-faults: tools
+	@GRIDLINK_TEST_PG="$$(bash scripts/pg.sh start)" cargo test -p server --test faults
 
 # Live updates between two servers on one PostgreSQL (starts one, like make test).
 bench-live:

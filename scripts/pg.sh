@@ -2,7 +2,7 @@
 # A private PostgreSQL for tests: Debian's server binaries, its own data
 # directory and port, trust auth on loopback only.
 #   scripts/pg.sh start   installs the server if missing, starts it, prints the URL
-#   scripts/pg.sh stop
+#   scripts/pg.sh restart (fast: every connection cut), scripts/pg.sh stop
 set -euo pipefail
 PGPORT=${GRIDLINK_PG_PORT:-55432}
 PGDIR=${GRIDLINK_PG_DIR:-/tmp/gridlink-pg}
@@ -41,11 +41,17 @@ case "${1:-start}" in
       while read -r db; do as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -qc "DROP DATABASE \"$db\"" postgres >/dev/null 2>&1 || true; done
     echo "$URL"
     ;;
+  restart)
+    # The fault test (server/tests/faults.rs): the same server, its
+    # connections cut, back when ready; the test databases are kept.
+    BIN=$(bindir)
+    as_owner "$BIN/pg_ctl" -D "$PGDIR" -l "$PGDIR/server.log" -m fast -w -t 60 restart >/dev/null
+    ;;
   stop)
     BIN=$(bindir || true)
     if [ -n "$BIN" ] && [ -f "$PGDIR/PG_VERSION" ]; then
       as_owner "$BIN/pg_ctl" -D "$PGDIR" -m fast stop >&2 || true
     fi
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|restart|stop" >&2; exit 2 ;;
 esac

@@ -78,13 +78,46 @@ pub use sea_orm::DbErr as StoreError;
 
 /// A database failure becomes `AppError::Internal`, so `?` works on store
 /// calls. The cause is logged with where it happened (the `?` that passed
-/// it on); the user only reads "something went wrong".
+/// it on); the user only reads "something went wrong". A database that
+/// cannot be reached (restarting, down, every connection busy) is
+/// `AppError::Busy` instead: a 503 that says to try again shortly, and the
+/// pool connects again by itself once the database is back.
 impl From<DbErr> for crate::domain::error::AppError {
     #[track_caller]
     fn from(e: DbErr) -> Self {
         let at = std::panic::Location::caller();
+        if unreachable(&e) {
+            tracing::warn!(error = %e, %at, "database unreachable");
+            return crate::domain::error::AppError::Busy {
+                retry_after_secs: RETRY_AFTER_SECS,
+            };
+        }
         tracing::error!(error = %e, cause = ?e, %at, "database error");
         crate::domain::error::AppError::Internal
+    }
+}
+
+/// What a client is told to wait when the database cannot be reached.
+const RETRY_AFTER_SECS: u64 = 5;
+
+/// Whether the database could not be reached, as opposed to refusing a
+/// statement: no connection in time, a connection that broke, or the
+/// server shutting down or starting (SQLSTATE classes 08 and 57P).
+pub fn unreachable(e: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as X;
+    use sea_orm::RuntimeErr;
+    match e {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(x))
+        | DbErr::Exec(RuntimeErr::SqlxError(x))
+        | DbErr::Query(RuntimeErr::SqlxError(x)) => match &**x {
+            X::Io(_) | X::PoolTimedOut | X::PoolClosed | X::WorkerCrashed | X::Tls(_) => true,
+            X::Database(d) => d
+                .code()
+                .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
