@@ -13,6 +13,10 @@ use app::domain::case::CaseStatus;
 use std::time::{Duration, Instant};
 
 pub async fn run(events: usize) -> Result<(), String> {
+    if !(1..=1_000).contains(&events) {
+        // The burst must fit the broadcast's 1,024 places and the outbox.
+        return Err("--events expects 1 to 1000".into());
+    }
     let admin = std::env::var("GRIDLINK_BENCH_DB").map_err(|_| {
         "bench-live needs PostgreSQL: set GRIDLINK_BENCH_DB to a server's URL (make bench-live starts one)"
             .to_string()

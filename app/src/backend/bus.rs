@@ -101,7 +101,8 @@ impl Outbox {
         }
         let (tx, mut rx) = tokio::sync::mpsc::channel::<String>(QUEUE);
         let db = db.clone();
-        // Ends when the last AppState holding the outbox is dropped.
+        // Ends when every sender is gone (the listener task holds one
+        // for good in a serving process; a bench's or test's state drops it).
         tokio::spawn(async move {
             while let Some(payload) = rx.recv().await {
                 if let Err(e) = live::notify(&db, &payload).await {
@@ -158,10 +159,23 @@ pub async fn start(state: &AppState) -> Result<(), super::store::StoreError> {
     tokio::spawn(async move {
         loop {
             match listener.next().await {
-                Ok(payload) => heard(&state, &payload),
+                Ok(Some(payload)) => heard(&state, &payload),
+                // Changes made meanwhile were missed: the cached layers may
+                // hold them, so they go (the pages' lists reload on their
+                // next event or visit).
+                Ok(None) => {
+                    tracing::warn!("lost the live-update channel; listening again");
+                    state.forget_case_layers();
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "live updates from other servers interrupted; reconnecting");
+                    tracing::warn!(error = %e, "cannot listen to the other servers yet; retrying");
                     tokio::time::sleep(RETRY).await;
+                    // A listener that failed to reconnect is replaced whole.
+                    match live::listen(&state.db).await {
+                        Ok(Some(l)) => listener = l,
+                        Ok(None) => return,
+                        Err(_) => {}
+                    }
                 }
             }
         }

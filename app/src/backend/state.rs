@@ -197,11 +197,13 @@ impl AppState {
         }
         let atlas = Atlas::load(&db).await?;
         let config_sms = config.sms;
+        // Readable in the logs (host, process), unique by its random part:
+        // HOSTNAME is often unset and a container's process is often 1.
         let instance: Arc<str> = format!(
-            "{}-{}-{}",
+            "{}-{}-{:016x}",
             std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into()),
             std::process::id(),
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            rand::random::<u64>()
         )
         .into();
         Ok(AppState {
@@ -245,6 +247,12 @@ impl AppState {
     /// The current geography snapshot.
     pub fn atlas(&self) -> Arc<Atlas> {
         self.atlas.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Forgets every cached case layer (live updates from the other
+    /// servers were missed, `backend::bus`).
+    pub fn forget_case_layers(&self) {
+        self.case_layers.clear();
     }
 
     /// Forgets the cached topic list pages (a bench simulating changes).

@@ -31,9 +31,7 @@ pub async fn notify(db: &Db, payload: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A connection of its own that hears the channel; `None` on SQLite. It
-/// reconnects by itself after a lost connection (what was sent meanwhile
-/// is missed: the pages reload their lists on the next event anyway).
+/// A connection of its own that hears the channel; `None` on SQLite.
 pub async fn listen(db: &Db) -> Result<Option<Listener>, StoreError> {
     if !shared(db) {
         return Ok(None);
@@ -54,13 +52,14 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// The next message's payload; an error when the connection is lost
-    /// (the next call connects again).
-    pub async fn next(&mut self) -> Result<String, StoreError> {
+    /// The next message's payload; `None` when the connection was lost
+    /// (the next call connects again, and what was sent in between is
+    /// missed); an error when connecting again failed.
+    pub async fn next(&mut self) -> Result<Option<String>, StoreError> {
         self.inner
-            .recv()
+            .try_recv()
             .await
-            .map(|n| n.payload().to_string())
+            .map(|n| n.map(|n| n.payload().to_string()))
             .map_err(|e| StoreError::Custom(e.to_string()))
     }
 }
