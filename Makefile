@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-topics bench-live test-faults bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-topics bench-live test-faults cluster-demo bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -85,6 +85,11 @@ bench-topics:
 # The fault drills (also part of make test): SIGKILL during a thousand reports.
 test-faults: tools
 	@GRIDLINK_TEST_PG="$$(bash scripts/pg.sh start)" cargo test -p server --test faults
+
+# Two servers behind nginx on one PostgreSQL (Debian's packages), on :3000.
+# CHECK=1: prove a report through one reaches a stream on the other, then stop.
+cluster-demo: site
+	@SERVER_BIN=$(SERVER_BIN) bash scripts/cluster-demo.sh
 
 # Live updates between two servers on one PostgreSQL (starts one, like make test).
 bench-live:

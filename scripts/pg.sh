@@ -2,6 +2,7 @@
 # A private PostgreSQL for tests: Debian's server binaries, its own data
 # directory and port, trust auth on loopback only.
 #   scripts/pg.sh start   installs the server if missing, starts it, prints the URL
+#   scripts/pg.sh createdb NAME   starts it, makes database NAME if missing, prints its URL
 #   scripts/pg.sh restart (fast: every connection cut), scripts/pg.sh stop
 set -euo pipefail
 PGPORT=${GRIDLINK_PG_PORT:-55432}
@@ -41,6 +42,17 @@ case "${1:-start}" in
       while read -r db; do as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -qc "DROP DATABASE \"$db\"" postgres >/dev/null 2>&1 || true; done
     echo "$URL"
     ;;
+  createdb)
+    # A database of its own (scripts/cluster-demo.sh), kept between runs.
+    NAME=${2:?usage: $0 createdb NAME}
+    bash "$0" start >/dev/null
+    BIN=$(bindir)
+    if ! as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -Atc \
+        "select 1 from pg_database where datname = '$NAME'" postgres | grep -q 1; then
+      as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -qc "CREATE DATABASE \"$NAME\"" postgres >/dev/null
+    fi
+    echo "postgres://postgres@127.0.0.1:$PGPORT/$NAME"
+    ;;
   restart)
     # The fault test (server/tests/faults.rs): the same server, its
     # connections cut, back when ready; the test databases are kept.
@@ -53,5 +65,5 @@ case "${1:-start}" in
       as_owner "$BIN/pg_ctl" -D "$PGDIR" -m fast stop >&2 || true
     fi
     ;;
-  *) echo "usage: $0 start|restart|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|createdb NAME|restart|stop" >&2; exit 2 ;;
 esac

@@ -200,6 +200,12 @@ impl Settings {
                 secure_cookies: var("GRIDLINK_SECURE_COOKIES")
                     .is_some_and(|v| v == "1" || v == "true"),
                 photo_dir: var("GRIDLINK_PHOTO_DIR").map(Into::into),
+                photo_min_free_mb: match var("GRIDLINK_PHOTO_MIN_FREE_MB") {
+                    None => None,
+                    Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {
+                        format!("GRIDLINK_PHOTO_MIN_FREE_MB={v}: a whole number of megabytes")
+                    })?),
+                },
                 trusted_proxies: app::backend::request::TrustedProxies::parse(
                     &var("GRIDLINK_TRUSTED_PROXIES").unwrap_or_default(),
                 )

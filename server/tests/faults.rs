@@ -1,8 +1,11 @@
-//! Faults (issue 13, `make test-faults`): the real server binary is killed
-//! with SIGKILL while a thousand reports are being filed through Open311,
-//! and started again. Every report it answered with an id is there, once;
-//! nothing was filed twice; the restarted server takes reports again. On
-//! SQLite and on PostgreSQL.
+//! Faults (issue 13, `make test-faults`):
+//! - the real server binary is killed with SIGKILL while a thousand reports
+//!   are being filed through Open311, and started again: every report it
+//!   answered with an id is there, once; nothing was filed twice; the
+//!   restarted server takes reports again (SQLite and PostgreSQL);
+//! - PostgreSQL is restarted under load: clean JSON 503s, never a 500 or a
+//!   hang, and the same server serves again within 5 s;
+//! - the photo store is out of space: a clear refusal, no row and no file.
 
 mod common;
 
@@ -244,7 +247,79 @@ async fn answered_reports_survive_a_kill(backend: Backend) {
     let _ = std::fs::remove_dir_all(&photos);
 }
 
-on_both_backends!(answered_reports_survive_a_kill);
+/// The photo store out of space: the disk's free space is under the floor
+/// the store keeps (a floor set above any disk's size: the store's own
+/// check of the real disk, `statvfs`, says no). The upload is refused with
+/// the words a resident reads (507, `storage_full`), the case stays as it
+/// was with no photo row, and no file, whole or partial, is left behind.
+async fn a_full_photo_store_keeps_nothing(backend: Backend) {
+    let photos = std::env::temp_dir().join(format!("gridlink-full-{}", rand::random::<u64>()));
+    let app = TestApp::with_config(
+        backend,
+        app::backend::Config {
+            photo_dir: Some(photos.clone()),
+            photo_min_free_mb: Some(u64::MAX / (1024 * 1024)),
+            ..app::backend::Config::default()
+        },
+    )
+    .await;
+    assert!(app::backend::demo::seed_if_empty(&app.state.db, 0)
+        .await
+        .unwrap());
+    app.state.refresh_atlas().await.unwrap();
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (s, case) = report_case(&app, &resident, HOME, "垃圾桶满了没人清，气味很大", false).await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{case}");
+
+    let (s, body) = upload_case_photo(&app, &resident, &case, png(640, 480)).await;
+    assert_eq!(s.as_u16(), 507, "{body}");
+    assert_eq!(body["code"], "storage_full", "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("存储空间已满"),
+        "{body}"
+    );
+
+    let db = &app.state.db;
+    let rows = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT COUNT(*) AS n FROM case_photos WHERE case_id = {}",
+                case["id"]
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(rows, 0, "a photo row without its file");
+    let (s, detail) = app
+        .call(&resident, "case_detail", &[("id", &case["id"].to_string())])
+        .await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{detail}");
+    fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.flat_map(|e| {
+                    let p = e.unwrap().path();
+                    if p.is_dir() {
+                        files(&p)
+                    } else {
+                        vec![p]
+                    }
+                })
+                .collect()
+            })
+            .unwrap_or_default()
+    }
+    assert_eq!(files(&photos), Vec::<std::path::PathBuf>::new());
+}
+
+on_both_backends!(
+    answered_reports_survive_a_kill,
+    a_full_photo_store_keeps_nothing
+);
 
 /// One request of the load: when it was sent and answered, and how.
 #[derive(Debug)]

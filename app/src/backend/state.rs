@@ -19,6 +19,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Where uploaded photos are kept (`data/photos` by default).
     pub photo_dir: Option<std::path::PathBuf>,
+    /// Megabytes kept free on the photo disk (`GRIDLINK_PHOTO_MIN_FREE_MB`;
+    /// none: `blob::DEFAULT_MIN_FREE_MB`): below it photos are refused.
+    pub photo_min_free_mb: Option<u64>,
     /// Reverse proxies whose `X-Forwarded-For` names the client
     /// (`GRIDLINK_TRUSTED_PROXIES`); none by default.
     pub trusted_proxies: super::request::TrustedProxies,
@@ -215,6 +218,9 @@ impl AppState {
                     .photo_dir
                     .clone()
                     .unwrap_or_else(|| "data/photos".into()),
+                config
+                    .photo_min_free_mb
+                    .unwrap_or(super::blob::DEFAULT_MIN_FREE_MB),
             ),
             leptos_options,
             config: Arc::new(config),

@@ -108,6 +108,8 @@ pub enum AppError {
     },
     /// Registration without accepting the privacy notice.
     ConsentRequired,
+    /// The photo store has no room: the photo was not kept.
+    StorageFull,
     /// The password typed to confirm (password change, account deletion) is wrong.
     WrongPassword,
 }
@@ -575,6 +577,7 @@ impl AppError {
             AppError::Transport(_) => "transport",
             AppError::Busy { .. } => "busy",
             AppError::ConsentRequired => "consent_required",
+            AppError::StorageFull => "storage_full",
             AppError::WrongPassword => "wrong_password",
         }
     }
@@ -615,6 +618,7 @@ impl AppError {
             }
             AppError::Internal | AppError::Transport(_) => 500,
             AppError::Busy { .. } => 503,
+            AppError::StorageFull => 507,
             AppError::ConsentRequired => 400,
             AppError::WrongPassword => 403,
         }
@@ -908,6 +912,12 @@ impl AppError {
                 .into(),
             AppError::WrongPassword => lang
                 .pick("密码不正确。", "That password is not correct.")
+                .into(),
+            AppError::StorageFull => lang
+                .pick(
+                    "服务器存储空间已满，照片没有保存，请稍后再传。",
+                    "The server is out of storage space; the photo was not kept. Try again later.",
+                )
                 .into(),
         }
     }
@@ -1257,6 +1267,7 @@ mod tests {
             },
             AppError::ConsentRequired,
             AppError::WrongPassword,
+            AppError::StorageFull,
         ];
         for e in &all {
             match e {
@@ -1279,7 +1290,8 @@ mod tests {
                 | AppError::Busy { .. }
                 | AppError::AlreadyUrged { .. }
                 | AppError::ConsentRequired
-                | AppError::WrongPassword => {}
+                | AppError::WrongPassword
+                | AppError::StorageFull => {}
             }
         }
         all

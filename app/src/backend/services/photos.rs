@@ -2,6 +2,7 @@
 //! without EXIF, thumbnailed, stored; nothing kept when a step fails.
 
 use super::internal;
+use crate::backend::blob::PutError;
 use crate::backend::photo::{self, PhotoProblem};
 use crate::backend::state::AppState;
 use crate::domain::error::{AppError, Field, InputProblem};
@@ -68,10 +69,10 @@ pub async fn store(state: &AppState, prefix: &str, bytes: Vec<u8>) -> Result<Sto
         .blobs
         .put(&key, &processed.full)
         .await
-        .map_err(|e| internal(e))?;
+        .map_err(|e| kept_not(e))?;
     if let Err(e) = state.blobs.put(&thumb_key, &processed.thumb).await {
         state.blobs.delete(&key).await;
-        return Err(internal(e));
+        return Err(kept_not(e));
     }
     Ok(Stored {
         key,
@@ -80,6 +81,21 @@ pub async fn store(state: &AppState, prefix: &str, bytes: Vec<u8>) -> Result<Sto
         height: processed.height as i32,
         bytes: processed.full.len() as i64,
     })
+}
+
+/// Why a photo was not kept, as the uploader reads it: a full disk is said
+/// plainly (and logged loudly: someone must make room); anything else is ours.
+#[track_caller]
+fn kept_not(e: PutError) -> AppError {
+    match e {
+        PutError::Full => {
+            tracing::error!(
+                "the photo store is out of space: photos are refused until there is room"
+            );
+            AppError::StorageFull
+        }
+        PutError::Io(e) => internal(e),
+    }
 }
 
 /// Removes a stored photo whose record could not be written.
