@@ -89,7 +89,7 @@ test-faults: tools
 # Two servers behind nginx on one PostgreSQL (Debian's packages), on :3000.
 # CHECK=1: prove a report through one reaches a stream on the other, then stop.
 cluster-demo: site
-	@SERVER_BIN=$(SERVER_BIN) bash scripts/cluster-demo.sh
+	@SERVER_BIN="$(SERVER_BIN)" bash scripts/cluster-demo.sh
 
 # Live updates between two servers on one PostgreSQL (starts one, like make test).
 bench-live:

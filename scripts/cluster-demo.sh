@@ -21,7 +21,8 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 URL=$(bash scripts/pg.sh createdb gridlink_cluster_demo)
-rm -rf "$RUN" && mkdir -p "$RUN/photos" "$RUN/tmp"
+# The key and the photos stay with the database, which is kept between runs.
+mkdir -p "$RUN/photos" && rm -rf "$RUN/tmp" && mkdir -p "$RUN/tmp"
 cat > "$RUN/nginx.conf" <<CONF
 worker_processes 1;
 pid $RUN/nginx.pid;
@@ -62,7 +63,8 @@ CONF
 
 PIDS=()
 stop() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap stop EXIT INT TERM
+trap stop EXIT
+trap 'stop; exit 130' INT TERM
 
 start_server() { # name port demo
   DATABASE_URL=$URL LEPTOS_SITE_ADDR=127.0.0.1:$2 GRIDLINK_DEMO=$3 \
@@ -71,6 +73,8 @@ start_server() { # name port demo
     "$SERVER" > "$RUN/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 300); do
+    # A server that died (its port taken by an older one) is not waited for.
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
     curl -fsS "http://127.0.0.1:$2/healthz" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
@@ -81,7 +85,9 @@ start_server a 3001 1
 start_server b 3002 0
 "$NGINX" -p "$RUN" -c "$RUN/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+up=0
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && { up=1; break; }; sleep 0.1; done
+[ "$up" = 1 ] || { echo "nginx did not start on :$PORT; its log:" >&2; cat "$RUN/nginx-error.log" >&2; exit 1; }
 
 echo
 echo "GridLink 网格通 on two servers: http://127.0.0.1:$PORT (nginx) -> :3001 (A), :3002 (B)"

@@ -37,7 +37,7 @@ case "${1:-start}" in
         -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >&2
     fi
     # Databases left by earlier test runs.
-    as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -Atc \
+    [ -n "${GRIDLINK_PG_KEEP:-}" ] || as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -Atc \
       "select datname from pg_database where datname like 'gl_test_%'" postgres 2>/dev/null |
       while read -r db; do as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -qc "DROP DATABASE \"$db\"" postgres >/dev/null 2>&1 || true; done
     echo "$URL"
@@ -45,7 +45,9 @@ case "${1:-start}" in
   createdb)
     # A database of its own (scripts/cluster-demo.sh), kept between runs.
     NAME=${2:?usage: $0 createdb NAME}
-    bash "$0" start >/dev/null
+    [[ "$NAME" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "a database name is lowercase letters, digits and _" >&2; exit 2; }
+    # Started without `start`'s clean-up: a running `make test` keeps its databases.
+    GRIDLINK_PG_KEEP=1 bash "$0" start >/dev/null
     BIN=$(bindir)
     if ! as_owner "$BIN/psql" -h "$PGDIR" -p "$PGPORT" -U postgres -Atc \
         "select 1 from pg_database where datname = '$NAME'" postgres | grep -q 1; then

@@ -313,7 +313,11 @@ async fn a_full_photo_store_keeps_nothing(backend: Backend) {
             })
             .unwrap_or_default()
     }
+    // The store got as far as the case's folder (so the check below looks
+    // where the photo would have gone) and kept nothing in it.
+    assert!(photos.join(format!("cases/{}", case["id"])).is_dir());
     assert_eq!(files(&photos), Vec::<std::path::PathBuf>::new());
+    let _ = std::fs::remove_dir_all(&photos);
 }
 
 on_both_backends!(

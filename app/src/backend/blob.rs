@@ -78,8 +78,15 @@ impl BlobStore {
             return Err(PutError::Full);
         }
         let part = path.with_extension(format!("part{:08x}", rand::random::<u32>()));
+        // Synced before the rename: some disks (NFS, quotas) report a full
+        // disk only then, and after a power cut a key must not name an
+        // empty file.
         let written = async {
-            tokio::fs::write(&part, bytes).await?;
+            use tokio::io::AsyncWriteExt;
+            let mut file = tokio::fs::File::create(&part).await?;
+            file.write_all(bytes).await?;
+            file.sync_all().await?;
+            drop(file);
             tokio::fs::rename(&part, &path).await
         }
         .await;
