@@ -71,6 +71,23 @@ pub(crate) fn bench_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("gridlink-bench-{}", std::process::id()))
 }
 
+/// An app state over the database at `url` (migrated first), its photos and
+/// data key in the bench's own `dir` (never the app's `data/`).
+pub(crate) async fn bench_state(url: &str, dir: &std::path::Path) -> Result<AppState, String> {
+    let db = store::connect(url).await.map_err(|e| e.to_string())?;
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("gridlink")
+        .build();
+    let config = Config {
+        photo_dir: Some(dir.join("photos")),
+        data_key_file: Some(dir.join("gridlink.key")),
+        ..Config::default()
+    };
+    AppState::new(db, options, config)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// A grid, its community and street, and a point inside it.
 pub(crate) type Place = (String, String, String, (f64, f64));
 
@@ -81,17 +98,7 @@ pub(crate) async fn city(grids: usize) -> Result<(AppState, Vec<Place>, Vec<i64>
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = std::env::var("GRIDLINK_BENCH_DB")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
-    let db = store::connect(&url).await.map_err(|e| e.to_string())?;
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("gridlink")
-        .build();
-    let config = Config {
-        photo_dir: Some(dir.join("photos")),
-        ..Config::default()
-    };
-    let state = AppState::new(db, options, config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let state = bench_state(&url, &dir).await?;
 
     let t = Instant::now();
     let regions = demo::city(grids);

@@ -7,7 +7,7 @@
 //! printed as p50/p99/max.
 
 use app::backend::state::CaseChanged;
-use app::backend::{bus, store, AppState, Config};
+use app::backend::{bus, AppState};
 use app::domain::auth::Place;
 use app::domain::case::CaseStatus;
 use std::time::{Duration, Instant};
@@ -42,19 +42,8 @@ pub async fn run(events: usize) -> Result<(), String> {
 }
 
 async fn server(url: &str) -> Result<AppState, String> {
-    let db = store::connect(url).await.map_err(|e| e.to_string())?;
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("gridlink")
-        .build();
     let dir = std::env::temp_dir().join(format!("gridlink-bench-live-{}", std::process::id()));
-    let config = Config {
-        photo_dir: Some(dir.join("photos")),
-        data_key_file: Some(dir.join("gridlink.key")),
-        ..Config::default()
-    };
-    AppState::new(db, options, config)
-        .await
-        .map_err(|e| e.to_string())
+    crate::bench_cases::bench_state(url, &dir).await
 }
 
 fn change(id: usize) -> CaseChanged {

@@ -5,9 +5,9 @@
 //! many different wishes.
 
 use crate::bench_cases::{load, viewer};
+use app::backend::demo;
 use app::backend::services::{geography, wishes};
 use app::backend::store::{self, wishes::WishRow};
-use app::backend::{demo, AppState, Config};
 use app::domain::auth::{Role, Scope};
 use app::domain::geography::Level;
 use app::domain::wish::{WishAction, WishFilter, WishKind, WishList, WishStatus, WishStep};
@@ -55,17 +55,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = std::env::var("GRIDLINK_BENCH_DB")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
-    let db = store::connect(&url).await.map_err(|e| e.to_string())?;
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("gridlink")
-        .build();
-    let config = Config {
-        photo_dir: Some(dir.join("photos")),
-        ..Config::default()
-    };
-    let state = AppState::new(db, options, config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let state = crate::bench_cases::bench_state(&url, &dir).await?;
     let regions = demo::city(grids);
     geography::import_geojson(&state, None, &demo::to_feature_collection(&regions))
         .await
