@@ -8,7 +8,7 @@ PROFILE ?= debug
 CARGO_TARGET_DIR ?= target
 SERVER_BIN = $(CARGO_TARGET_DIR)/$(if $(filter release,$(PROFILE)),release,debug)/server
 
-.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-topics bench-live test-faults cluster-demo bench-http bench-upload bench-login release fmt lint pg-stop
+.PHONY: run test tools site bundle-check lighthouse e2e import-geo gen-city bench bench-map bench-cases bench-households bench-coverage bench-boundaries bench-kpi bench-wishes bench-topics bench-live bench-scale test-faults cluster-demo bench-http bench-upload bench-login release fmt lint pg-stop
 
 tools:
 	@bash scripts/ensure-tools.sh
@@ -97,6 +97,11 @@ bench-live:
 
 bench-http:
 	@bash scripts/bench-http.sh
+
+# City scale over real HTTP: wrk, 100 connections, every main route at 100 k
+# cases and at 10 M (PostgreSQL) / 1 M (SQLite); DB=postgres|sqlite|both.
+bench-scale:
+	@bash scripts/bench-scale.sh
 
 # Sign-in p99 at 20 concurrent sign-ins (PROFILE=debug to skip the release build).
 bench-login:

@@ -75,8 +75,10 @@ pub(crate) fn bench_dir() -> std::path::PathBuf {
 /// data key in the bench's own `dir` (never the app's `data/`).
 pub(crate) async fn bench_state(url: &str, dir: &std::path::Path) -> Result<AppState, String> {
     let db = store::connect(url).await.map_err(|e| e.to_string())?;
+    // Static files (bench-scale's) come from the bench's own folder.
     let options = leptos::config::LeptosOptions::builder()
         .output_name("gridlink")
+        .site_root(dir.join("site").display().to_string())
         .build();
     let config = Config {
         photo_dir: Some(dir.join("photos")),
@@ -88,6 +90,36 @@ pub(crate) async fn bench_state(url: &str, dir: &std::path::Path) -> Result<AppS
         .map_err(|e| e.to_string())
 }
 
+/// A database of its own on the PostgreSQL server at `admin` (a URL), made
+/// fresh for one bench: its URL and its name (to drop it with).
+pub(crate) async fn create_pg_database(
+    admin: &str,
+    prefix: &str,
+) -> Result<(String, String), String> {
+    use sea_orm::ConnectionTrait;
+    let name = format!("{prefix}_{}", std::process::id());
+    let conn = sea_orm::Database::connect(admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    Ok((format!("{base}/{name}"), name))
+}
+
+/// Drops a database [`create_pg_database`] made (connections cut).
+pub(crate) async fn drop_pg_database(admin: &str, name: &str) -> Result<(), String> {
+    use sea_orm::ConnectionTrait;
+    let conn = sea_orm::Database::connect(admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// A grid, its community and street, and a point inside it.
 pub(crate) type Place = (String, String, String, (f64, f64));
 
@@ -95,9 +127,19 @@ pub(crate) type Place = (String, String, String, (f64, f64));
 /// directory) with a generated city of `grids` grids imported.
 pub(crate) async fn city(grids: usize) -> Result<(AppState, Vec<Place>, Vec<i64>), String> {
     let dir = bench_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = std::env::var("GRIDLINK_BENCH_DB")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.db", dir.display()));
+    city_at(grids, &url).await
+}
+
+/// [`city`] in the database at `url`.
+pub(crate) async fn city_at(
+    grids: usize,
+    url: &str,
+) -> Result<(AppState, Vec<Place>, Vec<i64>), String> {
+    let dir = bench_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let url = url.to_string();
     let state = bench_state(&url, &dir).await?;
 
     let t = Instant::now();
@@ -198,6 +240,9 @@ pub(crate) async fn fill(
                 .await
                 .map_err(|e| e.to_string())?;
             batch.clear();
+            if (i + 1) % 1_000_000 == 0 && i + 1 < count {
+                println!("  {} of {count} cases written ({:.0?})", i + 1, t.elapsed());
+            }
         }
     }
     println!("{count} cases generated in {:.1?}", t.elapsed());

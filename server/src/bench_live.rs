@@ -24,20 +24,9 @@ pub async fn run(events: usize) -> Result<(), String> {
     if !admin.starts_with("postgres") {
         return Err("bench-live needs PostgreSQL (a SQLite file has one server)".into());
     }
-    let name = format!("gl_bench_live_{}", std::process::id());
-    let conn = sea_orm::Database::connect(admin.as_str())
-        .await
-        .map_err(|e| e.to_string())?;
-    use sea_orm::ConnectionTrait;
-    conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    let url = format!("{base}/{name}");
+    let (url, name) = crate::bench_cases::create_pg_database(&admin, "gl_bench_live").await?;
     let result = measure(&url, events).await;
-    conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .await
-        .map_err(|e| e.to_string())?;
+    crate::bench_cases::drop_pg_database(&admin, &name).await?;
     result
 }
 

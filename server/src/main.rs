@@ -23,6 +23,7 @@ mod bench_cases;
 mod bench_households;
 mod bench_kpi;
 mod bench_live;
+mod bench_scale;
 mod bench_topics;
 mod bench_wishes;
 mod coverage;
@@ -35,14 +36,17 @@ usage: server [COMMAND]
   bench-locate [--grids N] [--seconds S]
                                    measure point -> grid lookups per second
   bench-cases [--grids N] [--cases M] [--clients C]
+                                   measure queues, the map layer and submissions
   bench-households [--grids N] [--people P] [--rows R] [--clients C]
                                    measure household search and the sheet import
   bench-kpi [--grids N] [--cases M] [--points P] [--samples S]
-                                   measure queues, the map layer and submissions
+                                   measure a street's dashboard figures
   bench-wishes [--grids N] [--wishes M] [--clients C]
                                    measure the wish wall and claims
   bench-topics [--grids N] [--topics T] [--votes V] [--clients C]
                                    measure a topic's tally and the topic list
+  bench-scale [--grids N] [--small S] [--cases M] [--clients C] [--seconds T]
+                                   the HTTP routes under wrk at S cases, then at M
   bench-live [--events N]          time live updates from one server to another
                                    (GRIDLINK_BENCH_DB: a PostgreSQL server)
   check-coverage [--area CODE] [--tolerance M2]
@@ -109,6 +113,16 @@ async fn main() -> ExitCode {
                 number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
                 number(&args, "--clients", 50).unwrap_or(50),
             )
+            .await
+        }
+        Some("bench-scale") => {
+            bench_scale::run(bench_scale::Sizes {
+                grids: number(&args, "--grids", 15_000).unwrap_or(15_000),
+                small: number(&args, "--small", 100_000).unwrap_or(100_000),
+                cases: number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
+                clients: number(&args, "--clients", 100).unwrap_or(100),
+                seconds: number(&args, "--seconds", 10).unwrap_or(10) as u64,
+            })
             .await
         }
         Some("bench-boundaries") => {

@@ -257,7 +257,7 @@ pub async fn requests(
             until: Some(until),
             ..Default::default()
         };
-        db::page(&state.db, &scope, &filter, None, CAP).await?
+        db::newest_reported(&state.db, &scope, &filter, CAP).await?
     } else {
         // The spec: with ids, every other parameter is ignored. One read.
         db::by_ids_in(&state.db, &scope, &q.ids).await?

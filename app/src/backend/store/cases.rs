@@ -793,6 +793,28 @@ pub async fn page(
         .collect())
 }
 
+/// The newest `limit` cases by when they were reported (Open311's lists,
+/// which select by a window of `created_at`): read backwards along the
+/// `created_at` index and stopped at `limit`, however many cases the
+/// window holds. (Ordered by id, a 90-day window of a million cases made
+/// the database sort a quarter of them first: 10 s on SQLite.)
+pub async fn newest_reported(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &Filter,
+    limit: u64,
+) -> Result<Vec<CaseRow>, DbErr> {
+    let q = selected(db, scope, filter, None).await?;
+    Ok(q.order_by_desc(case_record::Column::CreatedAt)
+        .order_by_desc(case_record::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(row)
+        .collect())
+}
+
 /// How many cases a queue holds, narrowed by a filter: the same selection
 /// as [`page`] and [`queue_page`] (the home page's counts).
 pub async fn count_in(

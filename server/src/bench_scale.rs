@@ -1,0 +1,744 @@
+//! `server bench-scale`: city-scale load over real HTTP (issue 13). A
+//! generated city (`--grids`), `--small` generated cases, then the real
+//! router on a loopback port driven by wrk with `--clients` connections for
+//! `--seconds` a route: the queues, a case page, the map layer, the board
+//! (JSON and the server-rendered page), Open311 GET and report submission,
+//! next to a static file the size of the board page. Then the database
+//! grows to `--cases` and every route is driven again, so each route's p99
+//! at both sizes comes from one run on one machine: the budgets are ratios
+//! (p99 at `--cases` ≤ 1.5× p99 at `--small`; the page's p99 ≤ 3× the
+//! static file's; HTTP submissions ≥ 0.5× bare inserts of the same rows).
+
+use crate::bench_cases::{bench_dir, city_at, create_pg_database, drop_pg_database, fill, Place};
+use app::backend::services::{auth, cases};
+use app::backend::store::{self, cases as db};
+use app::backend::AppState;
+use app::domain::auth::{Grant, Role, Scope};
+use app::domain::case::{CaseSource, CaseStatus, NewCase, Queue};
+use chrono::Utc;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub struct Sizes {
+    pub grids: usize,
+    pub small: usize,
+    pub cases: usize,
+    pub clients: usize,
+    pub seconds: u64,
+}
+
+/// One route as wrk drives it.
+struct Route {
+    name: &'static str,
+    method: &'static str,
+    path: String,
+    cookie: Option<String>,
+    body: Option<(&'static str, String)>,
+}
+
+impl Route {
+    fn get(name: &'static str, path: impl Into<String>) -> Route {
+        Route {
+            name,
+            method: "GET",
+            path: path.into(),
+            cookie: None,
+            body: None,
+        }
+    }
+
+    fn post(
+        name: &'static str,
+        path: &str,
+        cookie: &str,
+        ctype: &'static str,
+        body: String,
+    ) -> Route {
+        Route {
+            name,
+            method: "POST",
+            path: path.into(),
+            cookie: Some(format!("gl_sid={cookie}")),
+            body: Some((ctype, body)),
+        }
+    }
+}
+
+/// What wrk measured on one route.
+#[derive(Clone, Copy, Debug, Default)]
+struct Figures {
+    p50_ms: f64,
+    p99_ms: f64,
+    per_sec: f64,
+    requests: u64,
+    bytes: usize,
+}
+
+pub async fn run(s: Sizes) -> Result<(), String> {
+    if s.small == 0 || s.cases <= s.small {
+        return Err("--cases must be larger than --small (both above 0)".into());
+    }
+    if Command::new("wrk").arg("-v").output().is_err() {
+        return Err(
+            "wrk is not installed (make bench-scale installs it from Debian's packages)".into(),
+        );
+    }
+    // On PostgreSQL, a database of its own, dropped at the end: ten million
+    // cases are gigabytes.
+    let dir = bench_dir();
+    let admin = std::env::var("GRIDLINK_BENCH_DB").ok();
+    let (url, made) = match admin.as_deref() {
+        Some(a) if a.starts_with("postgres") => {
+            let (url, name) = create_pg_database(a, "gl_bench_scale").await?;
+            (url, Some(name))
+        }
+        Some(a) => (a.to_string(), None),
+        None => (format!("sqlite://{}/bench.db", dir.display()), None),
+    };
+    let result = match city_at(s.grids, &url).await {
+        Ok((state, places, categories)) => measure(&s, &state, &places, &categories, &dir).await,
+        Err(e) => Err(e),
+    };
+    if let (Some(admin), Some(name)) = (admin, made) {
+        drop_pg_database(&admin, &name).await?;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// The people the routes are driven as, each with a session cookie.
+struct Callers {
+    worker: String,
+    community: String,
+    street: String,
+    resident: String,
+    resident_id: i64,
+}
+
+async fn callers(state: &AppState, place: &Place) -> Result<Callers, String> {
+    let (grid, community, street, _) = place;
+    let (mut tokens, mut ids) = (Vec::new(), Vec::new());
+    for (i, (role, scope)) in [
+        (Role::GridWorker, Scope::Grid(grid.clone())),
+        (Role::CommunityAdmin, Scope::Community(community.clone())),
+        (Role::StreetAdmin, Scope::Street(street.clone())),
+        (Role::Resident, Scope::None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let grant = Grant::new(role, scope).ok_or("a bench grant")?;
+        let id = store::accounts::insert_user(
+            &state.db,
+            &format!("1990000{i:04}"),
+            &format!("压测{i}"),
+            None,
+            &[grant],
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("bench accounts exist already: use an empty database")?;
+        tokens.push(
+            auth::start_session(state, id)
+                .await
+                .map_err(|e| format!("{e:?}"))?,
+        );
+        ids.push(id);
+    }
+    let mut t = tokens.into_iter();
+    let mut next = || t.next().unwrap_or_default();
+    Ok(Callers {
+        worker: next(),
+        community: next(),
+        street: next(),
+        resident: next(),
+        resident_id: ids[3],
+    })
+}
+
+async fn measure(
+    s: &Sizes,
+    state: &AppState,
+    places: &[Place],
+    categories: &[i64],
+    dir: &Path,
+) -> Result<(), String> {
+    let now = Utc::now();
+    let place = places[0].clone();
+    let who = callers(state, &place).await?;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = server::router(state.clone());
+    tokio::spawn(async move { server::serve(listener, app).await });
+    println!(
+        "real router on http://{addr}; wrk: {} connections, 2 threads, {} s a route",
+        s.clients, s.seconds
+    );
+
+    fill(state, places, categories, s.small, now).await?;
+    analyze(state).await?;
+    let small = round(s, state, &who, &place, categories[0], addr, dir).await?;
+
+    let added = count(state).await? - s.small as u64;
+    let more = (s.cases as u64).saturating_sub(s.small as u64 + added) as usize;
+    fill(state, places, categories, more, now).await?;
+    analyze(state).await?;
+    let big = round(s, state, &who, &place, categories[0], addr, dir).await?;
+
+    report(s, state, &small, &big).await
+}
+
+/// PostgreSQL's statistics after a bulk load, as autovacuum would gather
+/// them in service (SQLite's planner is left as the app leaves it).
+async fn analyze(state: &AppState) -> Result<(), String> {
+    use sea_orm::ConnectionTrait;
+    if state.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let t = Instant::now();
+        state
+            .db
+            .execute_unprepared("ANALYZE")
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("ANALYZE in {:.1?}", t.elapsed());
+    }
+    Ok(())
+}
+
+async fn count(state: &AppState) -> Result<u64, String> {
+    db::count_cases(&state.db).await.map_err(|e| e.to_string())
+}
+
+/// One size's figures: each route by name, then submissions and inserts.
+struct Round {
+    cases: u64,
+    routes: Vec<(&'static str, Option<Figures>)>,
+    submissions: Figures,
+    inserts_per_sec: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn round(
+    s: &Sizes,
+    state: &AppState,
+    who: &Callers,
+    place: &Place,
+    category: i64,
+    addr: SocketAddr,
+    dir: &Path,
+) -> Result<Round, String> {
+    let cases_now = count(state).await?;
+    println!("\n== {cases_now} cases ==");
+    let (grid, community, street, at) = place;
+
+    // Ids to read: the newest case in the worker's grid (its case page) and
+    // the newest public case (Open311's single request).
+    let worker_view = crate::bench_cases::viewer(0, Role::GridWorker, Scope::Grid(grid.clone()));
+    let in_grid = cases::queue(
+        state,
+        &worker_view,
+        Queue::Grid(grid.clone()),
+        Default::default(),
+        None,
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?
+    .first()
+    .map(|c| c.id)
+    .ok_or("no case in the first grid")?;
+    let public = cases::board(state, Default::default(), None, 1)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .first()
+        .map(|c| c.id)
+        .ok_or("no public case")?;
+
+    // The static file: as many bytes as the server-rendered board page.
+    let (status, page) = fetch(addr, "GET", "/board", None, None).await?;
+    if status != 200 {
+        return Err(format!("GET /board answered {status}"));
+    }
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
+    let filler = "<p>网格通 GridLink 静态文件 static file</p>\n".repeat(page / 40 + 1);
+    std::fs::write(site.join("bench-static.html"), &filler.as_bytes()[..page])
+        .map_err(|e| e.to_string())?;
+
+    let queue = |q: &str, code: &str| {
+        format!(r#"{{"queue":{{"{q}":"{code}"}},"statuses":[],"after":null}}"#)
+    };
+    let json = "application/json";
+    let form = "application/x-www-form-urlencoded";
+    let routes = vec![
+        Route::get("static file, board page's size", "/bench-static.html"),
+        Route::get("GET /board (server-rendered page)", "/board"),
+        Route::get("GET /api/v1/board.json", "/api/v1/board.json"),
+        Route::post(
+            "grid inbox (case_queue)",
+            "/api/case_queue",
+            &who.worker,
+            json,
+            queue("grid", grid),
+        ),
+        Route::post(
+            "community queue (case_queue)",
+            "/api/case_queue",
+            &who.community,
+            json,
+            queue("community", community),
+        ),
+        Route::post(
+            "street queue (case_queue)",
+            "/api/case_queue",
+            &who.street,
+            json,
+            queue("street", street),
+        ),
+        Route::post(
+            "case page (case_detail, grid worker)",
+            "/api/case_detail",
+            &who.worker,
+            form,
+            format!("id={in_grid}"),
+        ),
+        // The street's layer: its 500 newest open cases at either size.
+        Route::post(
+            "map layer (map_cases, street)",
+            "/api/map_cases",
+            &who.street,
+            form,
+            String::new(),
+        ),
+        Route::get("Open311 GET requests.json", "/open311/v2/requests.json"),
+        Route::get(
+            "Open311 GET requests/{id}.json",
+            format!("/open311/v2/requests/{public}.json"),
+        ),
+    ];
+    let mut figures = Vec::new();
+    // A route that fails is reported and the run goes on: one slow route
+    // must not hide the others' figures.
+    for r in &routes {
+        let f = match drive(s, addr, dir, r).await {
+            Ok(f) => {
+                println!(
+                    "  {:<38} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s  ({} bytes)",
+                    r.name, f.p50_ms, f.p99_ms, f.per_sec, f.bytes
+                );
+                Some(f)
+            }
+            Err(e) => {
+                println!(
+                    "  {:<38} FAILED: {}",
+                    r.name,
+                    e.lines().next().unwrap_or("")
+                );
+                None
+            }
+        };
+        figures.push((r.name, f));
+    }
+
+    // Submissions over HTTP, then the same rows written straight to the
+    // database by as many writers for as long.
+    let report = NewCase {
+        category_id: category,
+        description: "楼道灯不亮，晚上看不见台阶".into(),
+        lat: at.0,
+        lng: at.1,
+        public: true,
+        source: CaseSource::Resident,
+        contact_phone: None,
+        idempotency_key: None,
+        grid: None,
+    };
+    let body = serde_json::json!({ "case": report }).to_string();
+    let before = count(state).await?;
+    let submit = Route::post(
+        "report submission (report_case)",
+        "/api/report_case",
+        &who.resident,
+        json,
+        body,
+    );
+    let submissions = drive(s, addr, dir, &submit)
+        .await
+        .map_err(|e| format!("submissions: {e}"))?;
+    let added = count(state).await? - before;
+    if added < submissions.requests {
+        return Err(format!(
+            "{} submissions answered, {added} cases written",
+            submissions.requests
+        ));
+    }
+    println!(
+        "  {:<38} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s  ({added} cases written)",
+        submit.name, submissions.p50_ms, submissions.p99_ms, submissions.per_sec
+    );
+    let inserts_per_sec = bare_inserts(state, s, who).await?;
+    println!(
+        "  {:<38} {inserts_per_sec:>34.0} rows/s",
+        "bare inserts of the same rows"
+    );
+
+    Ok(Round {
+        cases: cases_now,
+        routes: figures,
+        submissions,
+        inserts_per_sec,
+    })
+}
+
+/// The newest submitted case written again and again straight through the
+/// store (case row and first event in one transaction, as a report writes
+/// them), `clients` writers for `seconds`: the database's own rate.
+async fn bare_inserts(state: &AppState, s: &Sizes, who: &Callers) -> Result<f64, String> {
+    let newest = db::page(
+        &state.db,
+        &db::Scope::Reporter(who.resident_id),
+        &Default::default(),
+        None,
+        1,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut row = newest.into_iter().next().ok_or("no case to copy")?;
+    row.id = 0;
+    let event = db::NewEvent {
+        actor_id: row.reporter_id,
+        actor_name: "压测3".into(),
+        actor_role: Role::Resident.as_str().to_string(),
+        action: "report".into(),
+        from_status: None,
+        to_status: CaseStatus::Reported,
+        note: String::new(),
+        public: true,
+    };
+    let (row, event) = (Arc::new(row), Arc::new(event));
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut writers = Vec::new();
+    for _ in 0..s.clients {
+        let (state, row, event, stop, done) = (
+            state.clone(),
+            row.clone(),
+            event.clone(),
+            stop.clone(),
+            done.clone(),
+        );
+        writers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                db::insert_filed(&state.db, &row, &event, row.reporter_id, None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok::<(), String>(())
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(s.seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.await.map_err(|e| e.to_string())??;
+    }
+    Ok(done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64())
+}
+
+/// One route: a probe that must answer 200, then wrk for the run's time.
+async fn drive(s: &Sizes, addr: SocketAddr, dir: &Path, r: &Route) -> Result<Figures, String> {
+    let (status, bytes) = fetch(
+        addr,
+        r.method,
+        &r.path,
+        r.cookie.as_deref(),
+        r.body.as_ref().map(|(t, b)| (*t, b.as_str())),
+    )
+    .await?;
+    if status != 200 {
+        return Err(format!("{} {}: answered {status}", r.method, r.path));
+    }
+    let script = dir.join("request.lua");
+    std::fs::write(
+        &script,
+        "wrk.method = os.getenv(\"WRK_METHOD\")\n\
+         wrk.body = os.getenv(\"WRK_BODY\")\n\
+         local t = os.getenv(\"WRK_TYPE\")\n\
+         if t ~= \"\" then wrk.headers[\"Content-Type\"] = t end\n\
+         local c = os.getenv(\"WRK_COOKIE\")\n\
+         if c ~= \"\" then wrk.headers[\"Cookie\"] = c end\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let url = format!("http://{addr}{}", r.path);
+    let (ctype, body) = r.body.clone().unwrap_or(("", String::new()));
+    let args = [
+        "-t2".to_string(),
+        "-c".into(),
+        s.clients.to_string(),
+        "-d".into(),
+        format!("{}s", s.seconds),
+        "--timeout".into(),
+        "30s".into(),
+        "--latency".into(),
+        "-s".into(),
+        script.display().to_string(),
+        url,
+    ];
+    let envs = [
+        ("WRK_METHOD", r.method.to_string()),
+        ("WRK_BODY", body),
+        ("WRK_TYPE", ctype.to_string()),
+        ("WRK_COOKIE", r.cookie.clone().unwrap_or_default()),
+    ];
+    let output =
+        tokio::task::spawn_blocking(move || Command::new("wrk").args(args).envs(envs).output())
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    if !output.status.success() {
+        return Err(format!(
+            "wrk failed on {}: {text}{}",
+            r.path,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let mut f = parse_wrk(&text).ok_or_else(|| format!("wrk's output not understood:\n{text}"))?;
+    f.bytes = bytes;
+    Ok(f)
+}
+
+/// p50, p99, requests and rate from wrk's `--latency` output; `None` when a
+/// request failed (a non-2xx answer or a timeout), so no figure hides one.
+fn parse_wrk(text: &str) -> Option<Figures> {
+    let field = |label: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(label))
+            .map(str::trim)
+    };
+    if field("Non-2xx or 3xx responses:").is_some() {
+        return None;
+    }
+    if let Some(errors) = field("Socket errors:") {
+        let timeouts = errors
+            .rsplit("timeout ")
+            .next()?
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        if timeouts > 0 {
+            return None;
+        }
+    }
+    let requests: u64 = text
+        .lines()
+        .find(|l| l.contains(" requests in "))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    if requests == 0 {
+        return None;
+    }
+    Some(Figures {
+        p50_ms: millis(field("50%")?)?,
+        p99_ms: millis(field("99%")?)?,
+        per_sec: field("Requests/sec:")?.parse().ok()?,
+        requests,
+        bytes: 0,
+    })
+}
+
+/// wrk's times: `635.91us`, `1.23ms`, `2.01s`, `1.50m`.
+fn millis(t: &str) -> Option<f64> {
+    let split = t.find(|c: char| c.is_ascii_alphabetic())?;
+    let (n, unit) = t.split_at(split);
+    let n: f64 = n.parse().ok()?;
+    Some(match unit {
+        "us" => n / 1e3,
+        "ms" => n,
+        "s" => n * 1e3,
+        "m" => n * 60e3,
+        _ => return None,
+    })
+}
+
+/// One HTTP/1.0 request (the answer ends with the connection, never
+/// chunked): its status and body length.
+async fn fetch(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> Result<(u16, usize), String> {
+    let mut req = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n");
+    if let Some(c) = cookie {
+        req.push_str(&format!("Cookie: {c}\r\n"));
+    }
+    let (ctype, body) = body.unwrap_or(("", ""));
+    if !ctype.is_empty() {
+        req.push_str(&format!("Content-Type: {ctype}\r\n"));
+    }
+    req.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    let mut conn = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    conn.write_all(req.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer)
+        .await
+        .map_err(|e| e.to_string())?;
+    let head_end = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("an answer without headers")?;
+    let status = std::str::from_utf8(&answer[..head_end])
+        .ok()
+        .and_then(|h| h.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or("an answer without a status")?;
+    Ok((status, answer.len() - head_end - 4))
+}
+
+/// The two sizes side by side, with the budgets' ratios.
+async fn report(s: &Sizes, state: &AppState, small: &Round, big: &Round) -> Result<(), String> {
+    let verdict = |ok: bool| if ok { "ok" } else { "OVER BUDGET" };
+    println!(
+        "\n{} grids, {} database; {} connections, {} s a route",
+        state.atlas().grid_count(),
+        match state.db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "PostgreSQL",
+            _ => "SQLite",
+        },
+        s.clients,
+        s.seconds
+    );
+    println!(
+        "{:<38} {:>12} {:>12} {:>12} {:>12} {:>7}",
+        "route",
+        format!("p50 @{}", short(small.cases)),
+        format!("p99 @{}", short(small.cases)),
+        format!("p50 @{}", short(big.cases)),
+        format!("p99 @{}", short(big.cases)),
+        "ratio"
+    );
+    let mut rows: Vec<(&str, Option<Figures>, Option<Figures>)> = small
+        .routes
+        .iter()
+        .zip(&big.routes)
+        .map(|((name, a), (_, b))| (*name, *a, *b))
+        .collect();
+    rows.push((
+        "report submission (report_case)",
+        Some(small.submissions),
+        Some(big.submissions),
+    ));
+    for (name, a, b) in &rows {
+        let (Some(a), Some(b)) = (a, b) else {
+            println!("{name:<38} failed (see above)");
+            continue;
+        };
+        let ratio = b.p99_ms / a.p99_ms;
+        println!(
+            "{name:<38} {:>9.2} ms {:>9.2} ms {:>9.2} ms {:>9.2} ms {ratio:>6.2}x  {}",
+            a.p50_ms,
+            a.p99_ms,
+            b.p50_ms,
+            b.p99_ms,
+            verdict(ratio <= 1.5)
+        );
+    }
+    for r in [small, big] {
+        if let (Some(file), Some(page)) = (r.routes[0].1, r.routes[1].1) {
+            let ratio = page.p99_ms / file.p99_ms;
+            println!(
+                "@{}: server-rendered /board p99 {:.2} ms = {ratio:.2}x the static file's {:.2} ms (budget 3x) {}",
+                short(r.cases),
+                page.p99_ms,
+                file.p99_ms,
+                verdict(ratio <= 3.0)
+            );
+        }
+        let rate = r.submissions.per_sec / r.inserts_per_sec;
+        println!(
+            "@{}: submissions {:.0}/s = {rate:.2}x bare inserts {:.0}/s (budget 0.5x) {}",
+            short(r.cases),
+            r.submissions.per_sec,
+            r.inserts_per_sec,
+            verdict(rate >= 0.5)
+        );
+    }
+    Ok(())
+}
+
+/// 100000 → "100k", 10000000 → "10M".
+fn short(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 => format!("{:.1}M", n as f64 / 1e6).replace(".0M", "M"),
+        n if n >= 1_000 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WRK: &str = "Running 2s test @ http://127.0.0.1:3000/board
+  2 threads and 100 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     9.08ms    3.21ms  41.33ms   80.12%
+    Req/Sec     5.53k   412.11     6.10k    70.00%
+  Latency Distribution
+     50%  635.91us
+     75%    9.90ms
+     90%   12.04ms
+     99%    1.02s
+  22014 requests in 2.00s, 139.35MB read
+Requests/sec:  11005.40
+Transfer/sec:     69.66MB
+";
+
+    #[test]
+    fn reads_wrks_figures_and_refuses_failed_runs() {
+        let f = parse_wrk(WRK).expect("figures");
+        assert!((f.p50_ms - 0.63591).abs() < 1e-9);
+        assert!((f.p99_ms - 1020.0).abs() < 1e-9);
+        assert_eq!(f.requests, 22014);
+        assert!((f.per_sec - 11005.40).abs() < 1e-9);
+        let failed = WRK.replace(
+            "Requests/sec",
+            "  Non-2xx or 3xx responses: 3\nRequests/sec",
+        );
+        assert!(parse_wrk(&failed).is_none());
+        let timed_out = WRK.replace(
+            "Requests/sec",
+            "  Socket errors: connect 0, read 0, write 0, timeout 7\nRequests/sec",
+        );
+        assert!(parse_wrk(&timed_out).is_none());
+        let clean = WRK.replace(
+            "Requests/sec",
+            "  Socket errors: connect 0, read 2, write 0, timeout 0\nRequests/sec",
+        );
+        assert!(parse_wrk(&clean).is_some());
+    }
+
+    #[test]
+    fn sizes_read_short() {
+        assert_eq!(short(100_000), "100k");
+        assert_eq!(short(10_000_000), "10M");
+        assert_eq!(short(1_000_000), "1M");
+        assert_eq!(short(1_500_000), "1.5M");
+    }
+}
