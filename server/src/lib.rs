@@ -4,6 +4,7 @@
 mod caching;
 mod caller;
 mod extract;
+mod page_cache;
 mod rest;
 mod rest_audit;
 mod rest_export;
@@ -356,6 +357,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::attach_user,
+        ))
+        // Inside the security headers: a kept page gets this request's nonce.
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(&state),
+            page_cache::public_pages,
         ))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(

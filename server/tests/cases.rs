@@ -875,7 +875,91 @@ async fn staff_file_patrol_and_hotline_cases(backend: Backend) {
     );
 }
 
+/// The page and the nonce its CSP header allows.
+async fn board_page(app: &TestApp, c: &Client, query: &str) -> (String, String) {
+    let res = c
+        .get(app.url(&format!("/board{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|t| t.split('\'').next())
+        .expect("a nonce in the CSP")
+        .to_string();
+    (res.text().await.unwrap(), nonce)
+}
+
+/// A stranger's board page is rendered once and handed to the next
+/// strangers for a second (server/src/page_cache.rs): each copy carries its
+/// own request's nonce, a case change shows at once, and a signed-in
+/// person's page is never kept nor handed to anyone.
+async fn the_strangers_board_page_is_kept_briefly_and_never_shared(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let stranger = app.client();
+    let (first, n1) = board_page(&app, &stranger, "").await;
+    let (second, n2) = board_page(&app, &stranger, "").await;
+    assert_ne!(n1, n2, "every answer has a nonce of its own");
+    assert!(
+        first.contains(&format!("nonce=\"{n1}\"")),
+        "the page carries its header's nonce"
+    );
+    assert!(
+        second.contains(&format!("nonce=\"{n2}\"")),
+        "a kept page gets the new nonce"
+    );
+    assert!(
+        !second.contains(&n1),
+        "no trace of the first answer's nonce"
+    );
+    assert_eq!(first.replace(&n1, "N"), second.replace(&n2, "N"));
+
+    // A new public case is on the very next stranger's page.
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (s, case) = report(&app, &resident, HOME, "路灯不亮").await;
+    assert_eq!(s, StatusCode::OK);
+    let shown = format!(">#{}<", case["id"]);
+    assert!(!second.contains(&shown), "not there before");
+    let (after, _) = board_page(&app, &stranger, "").await;
+    assert!(
+        after.contains(&shown),
+        "the change forgot the kept page: {after}"
+    );
+
+    // The signed-in resident's page names her; no stranger ever gets it,
+    // and she never gets a stranger's.
+    let name = "居民 郑丽";
+    let (hers, _) = board_page(&app, &resident, "").await;
+    assert!(hers.contains(name));
+    let (theirs, _) = board_page(&app, &stranger, "").await;
+    assert!(!theirs.contains(name));
+    let (hers_again, _) = board_page(&app, &resident, "").await;
+    assert!(hers_again.contains(name));
+
+    // Each language is its own page.
+    let english = stranger
+        .get(app.url("/board"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("lang=\"en\""),
+        "the English page, not the kept Chinese one"
+    );
+}
+
 on_both_backends!(
+    the_strangers_board_page_is_kept_briefly_and_never_shared,
     staff_file_patrol_and_hotline_cases,
     photos_are_checked_stripped_and_shown_only_where_allowed,
     deadlines_follow_the_admins_calendar_and_limits,

@@ -258,38 +258,36 @@ pub async fn seed(
             from = *to;
         }
         match status {
-            S::Rejected => {
-                db::append(
-                    txn,
-                    id,
-                    &event(
-                        "reject",
-                        Some(from),
-                        S::Rejected,
-                        "网格员",
-                        "grid_worker",
-                        "经核实不属于网格事件",
-                    ),
-                    created + Duration::hours(2),
-                )
-                .await
-            }
-            S::Merged => {
-                db::append(
-                    txn,
-                    id,
-                    &event(
-                        "merge",
-                        Some(from),
-                        S::Merged,
-                        "网格员",
-                        "grid_worker",
-                        "与已有事件重复",
-                    ),
-                    created + Duration::hours(2),
-                )
-                .await
-            }
+            S::Rejected => db::append(
+                txn,
+                id,
+                &event(
+                    "reject",
+                    Some(from),
+                    S::Rejected,
+                    "网格员",
+                    "grid_worker",
+                    "经核实不属于网格事件",
+                ),
+                created + Duration::hours(2),
+            )
+            .await
+            .map(drop),
+            S::Merged => db::append(
+                txn,
+                id,
+                &event(
+                    "merge",
+                    Some(from),
+                    S::Merged,
+                    "网格员",
+                    "grid_worker",
+                    "与已有事件重复",
+                ),
+                created + Duration::hours(2),
+            )
+            .await
+            .map(drop),
             _ => Ok(()),
         }?;
     }

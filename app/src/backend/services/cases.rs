@@ -333,6 +333,42 @@ pub(super) async fn view(
     access: CaseAccess,
     row: db::CaseRow,
 ) -> Result<CaseView, AppError> {
+    let events = db::events(&state.db, row.id).await?;
+    // One read of the photos for the case's and the whistle's.
+    let photos = crate::backend::store::photos::of_case(&state.db, row.id).await?;
+    let whistle = super::whistles::for_view(state, viewer, access, &row, &photos).await?;
+    let joint_meeting = super::meetings::meeting_of_case(state, viewer, row.id).await?;
+    let parts = Parts {
+        events,
+        photos,
+        whistle,
+        joint_meeting,
+    };
+    assemble(state, viewer, access, row, parts).await
+}
+
+/// What a case's view holds besides the case row.
+struct Parts {
+    events: Vec<db::EventRow>,
+    photos: Vec<crate::backend::store::photos::PhotoRow>,
+    whistle: Option<crate::domain::whistle::WhistleView>,
+    joint_meeting: Option<i64>,
+}
+
+/// A case as `viewer` may see it, from its row and parts.
+async fn assemble(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    access: CaseAccess,
+    row: db::CaseRow,
+    parts: Parts,
+) -> Result<CaseView, AppError> {
+    let Parts {
+        events,
+        photos: photo_rows,
+        whistle,
+        joint_meeting,
+    } = parts;
     use crate::domain::case::{blur, CaseContact};
     let settings = settings(state).await?;
     let staff = access.internal();
@@ -366,7 +402,6 @@ pub(super) async fn view(
     } else {
         None
     };
-    let events = db::events(&state.db, row.id).await?;
     let now = Utc::now();
     // 催办 is offered once a day (`policy::URGE_EVERY`).
     let urged = viewer.is_some_and(|v| {
@@ -410,11 +445,7 @@ pub(super) async fn view(
         None => Vec::new(),
     };
     let (owner, assignable) = super::owners::for_view(state, viewer, access, &row).await?;
-    // One read of the photos for the case's and the whistle's.
-    let photo_rows = crate::backend::store::photos::of_case(&state.db, row.id).await?;
     let photos = photo_refs(&photo_rows, &row, access);
-    let whistle = super::whistles::for_view(state, viewer, access, &row, &photo_rows).await?;
-    let joint_meeting = super::meetings::meeting_of_case(state, viewer, row.id).await?;
     Ok(CaseView {
         id: row.id,
         category: s.category,
@@ -579,13 +610,11 @@ pub async fn report_open311(
         note: String::new(),
         public: true,
     };
-    let id = db::insert_open311(&state.db, &row, &event, client.id, media_url.as_deref()).await?;
-    let stored = db::case_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let stored =
+        db::insert_open311(&state.db, &row, &event, client.id, media_url.as_deref()).await?;
     announce(state, &stored);
     super::owners::tell_owner_of(state, None, &stored).await;
-    Ok(id)
+    Ok(stored.id)
 }
 
 /// A resident reports; a grid worker files from patrol; staff enter a
@@ -627,9 +656,9 @@ pub async fn report(
         None => None,
     };
     row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
-    let id =
-        match db::insert_filed(&state.db, &row, &event, Some(viewer.id), key.map(|k| k.1)).await? {
-            Some(id) => id,
+    let (stored, first) =
+        match db::file(&state.db, &row, &event, Some(viewer.id), key.map(|k| k.1)).await? {
+            Some(filed) => filed,
             // The same draft arrived twice at once: the other copy won.
             None => {
                 let (reporter, k) = key.ok_or(AppError::Internal)?;
@@ -639,13 +668,18 @@ pub async fn report(
                 return resent(state, viewer, first).await;
             }
         };
-    let stored = db::case_by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::Internal)?;
     announce(state, &stored);
     super::owners::tell_owner(state, viewer, &stored).await;
     let seen = access(Some(viewer), &stored);
-    view(state, Some(viewer), seen, stored).await
+    // Just made: its one event is the first, and it has no photos, whistle
+    // or joint meeting yet; nothing to read back.
+    let parts = Parts {
+        events: vec![first],
+        photos: Vec::new(),
+        whistle: None,
+        joint_meeting: None,
+    };
+    assemble(state, Some(viewer), seen, stored, parts).await
 }
 
 /// Reads one case, if the caller may.

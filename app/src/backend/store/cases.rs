@@ -133,8 +133,8 @@ pub async fn append(
     case_id: i64,
     e: &NewEvent,
     at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    case_event::ActiveModel {
+) -> Result<EventRow, DbErr> {
+    let stored = case_event::ActiveModel {
         case_id: Set(case_id),
         actor_id: Set(e.actor_id),
         actor_name: Set(e.actor_name.clone()),
@@ -149,7 +149,22 @@ pub async fn append(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(event_row(stored))
+}
+
+fn event_row(e: case_event::Model) -> EventRow {
+    EventRow {
+        id: e.id,
+        actor_id: e.actor_id,
+        actor_name: e.actor_name,
+        actor_role: e.actor_role,
+        action: e.action,
+        from_status: e.from_status.as_deref().and_then(CaseStatus::parse),
+        to_status: CaseStatus::parse(&e.to_status).unwrap_or(CaseStatus::Reported),
+        note: e.note,
+        public: e.public,
+        created_at: e.created_at,
+    }
 }
 
 /// The row to insert for a new case (the database gives the id).
@@ -222,6 +237,18 @@ pub async fn insert_filed<C: ConnectionTrait + TransactionTrait>(
     filer: Option<i64>,
     key: Option<&str>,
 ) -> Result<Option<i64>, DbErr> {
+    Ok(file(db, c, first, filer, key).await?.map(|(c, _)| c.id))
+}
+
+/// [`insert_filed`] giving back the case and its first event as stored,
+/// so the report's answer needs no read after the write.
+pub async fn file<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    c: &CaseRow,
+    first: &NewEvent,
+    filer: Option<i64>,
+    key: Option<&str>,
+) -> Result<Option<(CaseRow, EventRow)>, DbErr> {
     insert_with(db, c, first, filer, key, None).await
 }
 
@@ -233,9 +260,10 @@ pub async fn insert_open311<C: ConnectionTrait + TransactionTrait>(
     first: &NewEvent,
     client: i64,
     media_url: Option<&str>,
-) -> Result<i64, DbErr> {
+) -> Result<CaseRow, DbErr> {
     insert_with(db, c, first, None, None, Some((client, media_url)))
         .await?
+        .map(|(c, _)| c)
         .ok_or_else(|| DbErr::Custom("an unkeyed case collided".into()))
 }
 
@@ -246,13 +274,13 @@ async fn insert_with<C: ConnectionTrait + TransactionTrait>(
     filer: Option<i64>,
     key: Option<&str>,
     client: Option<(i64, Option<&str>)>,
-) -> Result<Option<i64>, DbErr> {
+) -> Result<Option<(CaseRow, EventRow)>, DbErr> {
     let txn = db.begin().await?;
     let mut model = new_case(c);
     model.filed_by = Set(filer);
     model.client_key = Set(key.map(str::to_string));
-    let id = match model.insert(&txn).await {
-        Ok(m) => m.id,
+    let stored = match model.insert(&txn).await {
+        Ok(m) => row(m),
         Err(e)
             if matches!(
                 e.sql_err(),
@@ -263,12 +291,12 @@ async fn insert_with<C: ConnectionTrait + TransactionTrait>(
         }
         Err(e) => return Err(e),
     };
-    append(&txn, id, first, c.created_at).await?;
+    let event = append(&txn, stored.id, first, c.created_at).await?;
     if let Some((client, media_url)) = client {
-        super::open311::insert_filed_by(&txn, id, client, media_url).await?;
+        super::open311::insert_filed_by(&txn, stored.id, client, media_url).await?;
     }
     txn.commit().await?;
-    Ok(Some(id))
+    Ok(Some((stored, event)))
 }
 
 /// Writes many generated cases at once (benchmarks), without timelines.
@@ -600,18 +628,7 @@ pub async fn events(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<Event
         .all(db)
         .await?
         .into_iter()
-        .map(|e| EventRow {
-            id: e.id,
-            actor_id: e.actor_id,
-            actor_name: e.actor_name,
-            actor_role: e.actor_role,
-            action: e.action,
-            from_status: e.from_status.as_deref().and_then(CaseStatus::parse),
-            to_status: CaseStatus::parse(&e.to_status).unwrap_or(CaseStatus::Reported),
-            note: e.note,
-            public: e.public,
-            created_at: e.created_at,
-        })
+        .map(event_row)
         .collect())
 }
 
