@@ -346,6 +346,8 @@ async fn round(
         figures.push((r.name, f));
     }
 
+    open311_alone(state).await?;
+
     // Submissions over HTTP, then the same rows written straight to the
     // database by as many writers for as long.
     let report = NewCase {
@@ -394,6 +396,45 @@ async fn round(
         submissions,
         inserts_per_sec,
     })
+}
+
+/// Open311's list is the heaviest answer (1,000 cases): one caller alone,
+/// its query and then the whole answer, so the figure under load can be
+/// told apart into reading and writing out.
+async fn open311_alone(state: &AppState) -> Result<(), String> {
+    use app::backend::services::open311;
+    let q = open311::RequestQuery::parse(&Default::default()).map_err(|e| format!("{e:?}"))?;
+    let (since, until) = q.window(Utc::now());
+    let filter = db::Filter {
+        since: Some(since),
+        until: Some(until),
+        ..Default::default()
+    };
+    let median = |mut t: Vec<Duration>| {
+        t.sort();
+        t[t.len() / 2].as_secs_f64() * 1e3
+    };
+    let (mut query, mut whole) = (Vec::new(), Vec::new());
+    for _ in 0..21 {
+        let t = Instant::now();
+        db::newest_reported(&state.db, &db::Scope::Public, &filter, 1_000)
+            .await
+            .map_err(|e| e.to_string())?;
+        query.push(t.elapsed());
+        let t = Instant::now();
+        let doc = open311::requests(state, "http://bench", &q, None)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let _ = doc.render(app::backend::open311::Format::Json, "service_requests");
+        whole.push(t.elapsed());
+    }
+    println!(
+        "  {:<38} query {:.2} ms, whole JSON answer {:.2} ms (median of 21, one caller)",
+        "Open311 requests.json alone",
+        median(query),
+        median(whole)
+    );
+    Ok(())
 }
 
 /// The newest submitted case written again and again straight through the
