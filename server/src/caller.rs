@@ -24,13 +24,22 @@ const RETRY_SECS: u64 = 5;
 
 /// The session token of a request's cookie, if it carries a well-formed one.
 fn token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    token_in(&parts.headers)
+}
+
+fn token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(auth::token_from_cookies)
         .map(str::to_string)
+}
+
+/// Whether a request carries a session token at all (live or not): the
+/// page cache keeps and hands out only pages of requests without one.
+pub fn carries_session(headers: &axum::http::HeaderMap) -> bool {
+    token_in(headers).is_some()
 }
 
 /// The signed-in caller of a request and their session token, with the

@@ -237,6 +237,14 @@ impl Settings {
                         every: secs.map_or(d.every, std::time::Duration::from_secs),
                     }
                 },
+                logins_per_minute: var("GRIDLINK_LOGINS_PER_MINUTE")
+                    .map(|v| match v.trim().parse::<usize>() {
+                        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+                        _ => Err(format!(
+                            "GRIDLINK_LOGINS_PER_MINUTE={v}: a whole number from 1 to 100000"
+                        )),
+                    })
+                    .transpose()?,
                 patrol_interval_seconds: var("GRIDLINK_PATROL_SECONDS")
                     .map(|v| match v.parse::<u32>() {
                         Ok(n) if (5..=600).contains(&n) => Ok(n),

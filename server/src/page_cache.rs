@@ -3,19 +3,23 @@
 //! `/board` is the page people share (a WeChat link can bring thousands of
 //! phones in a minute), and rendering it costs about ten times serving a
 //! static file of its size (`make bench-scale`). A stranger's board depends
-//! only on public cases, the query and the language, so the page rendered
-//! for one stranger is kept for [`FRESH`] and handed to the next, with that
-//! request's own CSP nonce written in. Anyone with a session cookie gets a
-//! fresh render (their page names them), and every case change forgets the
-//! cache at once — on this server or, through the bus, another — so a case
-//! made public shows on the next load, not a second later.
+//! only on public cases, category names and the language, so the page
+//! rendered for one stranger is kept for [`FRESH`] and handed to the next,
+//! with that request's own CSP nonce written in. Anyone with a session
+//! cookie gets a fresh render (their page names them). Every case change
+//! this server hears — its own, or another server's through the bus —
+//! forgets the kept pages at once; a renamed category shows within [`FRESH`].
+//!
+//! Whatever the render reads from the request must be in the key: today
+//! the path and query, the session cookie (kept pages are for requests
+//! without one) and the language cookie (`request::lang`).
 
 use app::backend::state::CaseChanged;
 use app::backend::AppState;
 use app::domain::lang::Lang;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -28,7 +32,10 @@ const FRESH: Duration = Duration::from_secs(1);
 /// Pages kept at most (each query of the board is its own page).
 const MAX_PAGES: usize = 64;
 /// The most of a page read into memory (the board's first page is ~16 KB).
-const MAX_BYTES: usize = 8 * 1024 * 1024;
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+/// Says whether a stranger's page came from the cache (`hit`) or was
+/// rendered (`miss`), as CDNs do; tests and operators read it.
+const STATUS_HEADER: &str = "x-page-cache";
 
 /// The paths whose stranger's page is kept.
 fn cached_path(path: &str) -> bool {
@@ -85,36 +92,23 @@ impl PageCache {
     }
 }
 
-/// Whether the request is a stranger's (no session cookie at all: an
-/// expired one still gets a fresh render, which signs it out).
-fn strangers(req: &Request) -> bool {
-    let cookies = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(";");
-    !cookies
-        .split(';')
-        .filter_map(|kv| kv.trim().split_once('='))
-        .any(|(k, _)| k == app::backend::services::auth::COOKIE)
-        && !req.headers().contains_key(header::AUTHORIZATION)
-}
-
-fn nonce_of(req: &Request) -> Option<String> {
-    req.extensions()
-        .get::<leptos::nonce::Nonce>()
-        .map(|n| n.to_string())
-}
-
+/// Serves a stranger's `/board` from the cache, or renders and keeps it.
+/// Everything else passes through untouched.
 pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
-    if req.method() != Method::GET || !cached_path(req.uri().path()) || !strangers(&req) {
+    if req.method() != Method::GET
+        || !cached_path(req.uri().path())
+        || crate::caller::carries_session(req.headers())
+    {
         return next.run(req).await;
     }
-    let Some(nonce) = nonce_of(&req) else {
+    let Some(nonce) = req
+        .extensions()
+        .get::<leptos::nonce::Nonce>()
+        .map(|n| n.to_string())
+    else {
         return next.run(req).await;
     };
+    // The same first `Cookie` header `request::lang` reads for the render.
     let lang = Lang::from_cookie_header(
         req.headers()
             .get(header::COOKIE)
@@ -127,14 +121,20 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
             .map_or_else(String::new, |p| p.as_str().to_string()),
         lang,
     );
-    let generation = {
+    let (generation, kept) = {
         let mut inner = cache.lock();
         let generation = PageCache::settle(&mut inner);
-        if let Some(page) = inner.pages.get(&key).filter(|p| p.at.elapsed() < FRESH) {
-            return hand_out(page, &nonce);
-        }
-        generation
+        let kept = inner
+            .pages
+            .get(&key)
+            .filter(|p| p.at.elapsed() < FRESH)
+            .map(|p| (p.headers.clone(), p.nonce.clone(), p.body.clone()));
+        (generation, kept)
     };
+    // The copy is made outside the lock: hits do not wait for each other.
+    if let Some((headers, old, body)) = kept {
+        return hand_out(headers, &old, &body, &nonce);
+    }
 
     let res = next.run(req).await;
     let keep = res.status() == StatusCode::OK
@@ -147,44 +147,58 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
     if !keep {
         return res;
     }
-    let (parts, body) = res.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BYTES).await else {
-        // The render failed part-way (the page was cut off anyway): an
-        // error, never half a page.
-        return Response::builder()
-            .status(StatusCode::INTERNAL_SERVER_ERROR)
-            .body(Body::empty())
-            .unwrap_or_default();
+    let (mut parts, body) = res.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            // The render failed part-way or outgrew any board page: the
+            // page would be cut off, so an error, never half a page.
+            tracing::warn!(error = %e, "a stranger's board page could not be read whole");
+            return Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::empty())
+                .unwrap_or_default();
+        }
     };
-    {
+    // Kept only when the nonce can be found again: otherwise every copy
+    // would carry one stale nonce that the CSP header no longer allows.
+    let renewable = std::str::from_utf8(&body).is_ok_and(|t| t.contains(&nonce));
+    if !renewable {
+        tracing::warn!("a stranger's board page without its nonce was not kept");
+    } else {
         let mut inner = cache.lock();
         if PageCache::settle(&mut inner) == generation {
-            if inner.pages.len() >= MAX_PAGES {
-                inner.pages.clear();
+            inner.pages.retain(|_, p| p.at.elapsed() < FRESH);
+            // Full of fresh pages (many queries at once): this one is not
+            // kept, rather than pushing out the ones in use.
+            if inner.pages.len() < MAX_PAGES {
+                inner.pages.insert(
+                    key,
+                    Page {
+                        at: Instant::now(),
+                        headers: parts.headers.clone(),
+                        nonce,
+                        body: body.clone(),
+                    },
+                );
             }
-            inner.pages.insert(
-                key,
-                Page {
-                    at: Instant::now(),
-                    headers: parts.headers.clone(),
-                    nonce: nonce.clone(),
-                    body: body.clone(),
-                },
-            );
         }
     }
+    parts
+        .headers
+        .insert(STATUS_HEADER, HeaderValue::from_static("miss"));
     Response::from_parts(parts, Body::from(body))
 }
 
 /// A kept page with this request's nonce in place of the one it was
 /// rendered with (the CSP header, set outside, carries the new one).
-fn hand_out(page: &Page, nonce: &str) -> Response {
-    let body = match std::str::from_utf8(&page.body) {
-        Ok(text) if !page.nonce.is_empty() => Bytes::from(text.replace(&page.nonce, nonce)),
-        _ => page.body.clone(),
-    };
-    let mut res = Response::new(Body::from(body));
-    *res.headers_mut() = page.headers.clone();
+fn hand_out(headers: HeaderMap, old: &str, body: &Bytes, nonce: &str) -> Response {
+    // Kept pages are UTF-8 with their nonce in them (checked on keeping).
+    let text = String::from_utf8_lossy(body).replace(old, nonce);
+    let mut res = Response::new(Body::from(text));
+    *res.headers_mut() = headers;
     res.headers_mut().remove(header::CONTENT_LENGTH);
+    res.headers_mut()
+        .insert(STATUS_HEADER, HeaderValue::from_static("hit"));
     res
 }

@@ -875,13 +875,18 @@ async fn staff_file_patrol_and_hotline_cases(backend: Backend) {
     );
 }
 
-/// The page and the nonce its CSP header allows.
-async fn board_page(app: &TestApp, c: &Client, query: &str) -> (String, String) {
-    let res = c
-        .get(app.url(&format!("/board{query}")))
-        .send()
-        .await
-        .unwrap();
+/// The page, the nonce its CSP header allows, and whether it came from the
+/// page cache (`hit`), was rendered for it (`miss`), or neither (none).
+async fn board_page(
+    app: &TestApp,
+    c: &Client,
+    cookie: Option<&str>,
+) -> (String, String, Option<String>) {
+    let mut req = c.get(app.url("/board"));
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    let res = req.send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let csp = res.headers()["content-security-policy"]
         .to_str()
@@ -893,7 +898,11 @@ async fn board_page(app: &TestApp, c: &Client, query: &str) -> (String, String) 
         .and_then(|t| t.split('\'').next())
         .expect("a nonce in the CSP")
         .to_string();
-    (res.text().await.unwrap(), nonce)
+    let kept = res
+        .headers()
+        .get("x-page-cache")
+        .map(|v| v.to_str().unwrap().to_string());
+    (res.text().await.unwrap(), nonce, kept)
 }
 
 /// A stranger's board page is rendered once and handed to the next
@@ -903,8 +912,20 @@ async fn board_page(app: &TestApp, c: &Client, query: &str) -> (String, String) 
 async fn the_strangers_board_page_is_kept_briefly_and_never_shared(backend: Backend) {
     let app = TestApp::demo(backend).await;
     let stranger = app.client();
-    let (first, n1) = board_page(&app, &stranger, "").await;
-    let (second, n2) = board_page(&app, &stranger, "").await;
+    let (_, _, kept) = board_page(&app, &stranger, None).await;
+    assert_eq!(kept.as_deref(), Some("miss"), "the first is rendered");
+    // Two strangers in a row share a page (a few tries: on a loaded test
+    // machine a second may pass between them).
+    let mut pair = None;
+    for _ in 0..10 {
+        let (a, na, _) = board_page(&app, &stranger, None).await;
+        let (b, nb, kb) = board_page(&app, &stranger, None).await;
+        if kb.as_deref() == Some("hit") {
+            pair = Some((a, na, b, nb));
+            break;
+        }
+    }
+    let (first, n1, second, n2) = pair.expect("a stranger handed a kept page");
     assert_ne!(n1, n2, "every answer has a nonce of its own");
     assert!(
         first.contains(&format!("nonce=\"{n1}\"")),
@@ -922,40 +943,39 @@ async fn the_strangers_board_page_is_kept_briefly_and_never_shared(backend: Back
 
     // A new public case is on the very next stranger's page.
     let resident = app.signed_in(phone_of(Role::Resident)).await;
+    board_page(&app, &stranger, None).await;
     let (s, case) = report(&app, &resident, HOME, "路灯不亮").await;
     assert_eq!(s, StatusCode::OK);
     let shown = format!(">#{}<", case["id"]);
     assert!(!second.contains(&shown), "not there before");
-    let (after, _) = board_page(&app, &stranger, "").await;
-    assert!(
-        after.contains(&shown),
-        "the change forgot the kept page: {after}"
+    let (after, _, kept3) = board_page(&app, &stranger, None).await;
+    assert_eq!(
+        kept3.as_deref(),
+        Some("miss"),
+        "the change forgot the kept page"
     );
+    assert!(after.contains(&shown), "the new case is on it: {after}");
 
-    // The signed-in resident's page names her; no stranger ever gets it,
-    // and she never gets a stranger's.
+    // The signed-in resident's page names her and bypasses the cache both
+    // ways: no stranger ever gets it, and she never gets a stranger's.
     let name = "居民 郑丽";
-    let (hers, _) = board_page(&app, &resident, "").await;
+    let (hers, _, kept) = board_page(&app, &resident, None).await;
     assert!(hers.contains(name));
-    let (theirs, _) = board_page(&app, &stranger, "").await;
+    assert_eq!(
+        kept, None,
+        "a signed-in page is neither kept nor handed out"
+    );
+    let (theirs, _, kept) = board_page(&app, &stranger, None).await;
     assert!(!theirs.contains(name));
-    let (hers_again, _) = board_page(&app, &resident, "").await;
-    assert!(hers_again.contains(name));
+    assert!(
+        kept.is_some(),
+        "a stranger's page, kept or rendered for them"
+    );
 
     // Each language is its own page.
-    let english = stranger
-        .get(app.url("/board"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        english.contains("lang=\"en\""),
-        "the English page, not the kept Chinese one"
-    );
+    let (english, _, kept) = board_page(&app, &stranger, Some("lang=en")).await;
+    assert_eq!(kept.as_deref(), Some("miss"), "not the kept Chinese page");
+    assert!(english.contains("lang=\"en\""));
 }
 
 on_both_backends!(

@@ -44,7 +44,15 @@ pub struct Config {
     pub data_key: Option<super::sealed::DataKey>,
     /// Where the key file is (`GRIDLINK_DATA_KEY_FILE`; `data/gridlink.key`).
     pub data_key_file: Option<std::path::PathBuf>,
+    /// Sign-ins a minute from one client address (`GRIDLINK_LOGINS_PER_MINUTE`;
+    /// none: [`LOGINS_PER_MINUTE`]). Raise it where many people share one
+    /// address (a carrier's NAT, a service hall's Wi-Fi) — and for the
+    /// end-to-end suite, which signs in ~40 times a minute from 127.0.0.1.
+    pub logins_per_minute: Option<usize>,
 }
+
+/// Sign-ins a minute from one client address by default.
+pub const LOGINS_PER_MINUTE: usize = 30;
 
 /// The deadline scheduler's settings (`services::deadlines`).
 #[derive(Clone, Debug)]
@@ -200,6 +208,7 @@ impl AppState {
         }
         let atlas = Atlas::load(&db).await?;
         let config_sms = config.sms;
+        let logins_per_minute = config.logins_per_minute.unwrap_or(LOGINS_PER_MINUTE);
         // Readable in the logs (host, process), unique by its random part:
         // HOSTNAME is often unset and a container's process is often 1.
         let instance: Arc<str> = format!(
@@ -225,7 +234,7 @@ impl AppState {
             leptos_options,
             config: Arc::new(config),
             atlas: Arc::new(RwLock::new(Arc::new(atlas))),
-            login_by_ip: Arc::new(RateLimiter::new(30, Duration::from_secs(60))),
+            login_by_ip: Arc::new(RateLimiter::new(logins_per_minute, Duration::from_secs(60))),
             login_by_phone: Arc::new(RateLimiter::new(20, Duration::from_secs(15 * 60))),
             login_by_phone_client: Arc::new(RateLimiter::new(5, Duration::from_secs(15 * 60))),
             register_by_ip: Arc::new(RateLimiter::new(10, Duration::from_secs(60 * 60))),
