@@ -120,6 +120,21 @@ pub(crate) async fn drop_pg_database(admin: &str, name: &str) -> Result<(), Stri
     Ok(())
 }
 
+/// A resident's public report of `text` at `at` (no photo, no key).
+pub(crate) fn resident_report(category_id: i64, at: (f64, f64), text: &str) -> NewCase {
+    NewCase {
+        category_id,
+        description: text.into(),
+        lat: at.0,
+        lng: at.1,
+        public: true,
+        source: CaseSource::Resident,
+        contact_phone: None,
+        idempotency_key: None,
+        grid: None,
+    }
+}
+
 /// A grid, its community and street, and a point inside it.
 pub(crate) type Place = (String, String, String, (f64, f64));
 
@@ -341,17 +356,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
                 let mut n = 0u32;
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let v = viewer(7_000_000 + n as i64, Role::Resident, Scope::None);
-                    let form = NewCase {
-                        category_id: category,
-                        description: "楼道灯不亮".into(),
-                        lat: at.0,
-                        lng: at.1,
-                        public: true,
-                        source: CaseSource::Resident,
-                        contact_phone: None,
-                        idempotency_key: None,
-                        grid: None,
-                    };
+                    let form = resident_report(category, at, "楼道灯不亮");
                     if cases::report(&state, &v, form).await.is_ok() {
                         n += 1;
                     }
@@ -407,17 +412,7 @@ pub async fn run(grids: usize, count: usize, clients: usize) -> Result<(), Strin
             let state = state.clone();
             async move {
                 let v = viewer(2_000_000 + i as i64, Role::Resident, Scope::None);
-                let form = NewCase {
-                    category_id: category,
-                    description: "路灯不亮".into(),
-                    lat: at.0,
-                    lng: at.1,
-                    public: true,
-                    source: CaseSource::Resident,
-                    contact_phone: None,
-                    idempotency_key: None,
-                    grid: None,
-                };
+                let form = resident_report(category, at, "路灯不亮");
                 match cases::report(&state, &v, form).await {
                     Ok(c) if photo => cases::add_photo(&state, &v, c.id, PHOTO.to_vec(), None)
                         .await

@@ -14,7 +14,7 @@ use app::backend::services::{auth, cases};
 use app::backend::store::{self, cases as db};
 use app::backend::AppState;
 use app::domain::auth::{Grant, Role, Scope};
-use app::domain::case::{CaseSource, CaseStatus, NewCase, Queue};
+use app::domain::case::Queue;
 use chrono::Utc;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -350,17 +350,7 @@ async fn round(
 
     // Submissions over HTTP, then the same rows written straight to the
     // database by as many writers for as long.
-    let report = NewCase {
-        category_id: category,
-        description: "楼道灯不亮，晚上看不见台阶".into(),
-        lat: at.0,
-        lng: at.1,
-        public: true,
-        source: CaseSource::Resident,
-        contact_phone: None,
-        idempotency_key: None,
-        grid: None,
-    };
+    let report = crate::bench_cases::resident_report(category, *at, "楼道灯不亮，晚上看不见台阶");
     let body = serde_json::json!({ "case": report }).to_string();
     let before = count(state).await?;
     let submit = Route::post(
@@ -452,16 +442,7 @@ async fn bare_inserts(state: &AppState, s: &Sizes, who: &Callers) -> Result<f64,
     .map_err(|e| e.to_string())?;
     let mut row = newest.into_iter().next().ok_or("no case to copy")?;
     row.id = 0;
-    let event = db::NewEvent {
-        actor_id: row.reporter_id,
-        actor_name: "压测3".into(),
-        actor_role: Role::Resident.as_str().to_string(),
-        action: "report".into(),
-        from_status: None,
-        to_status: CaseStatus::Reported,
-        note: String::new(),
-        public: true,
-    };
+    let event = db::NewEvent::report(row.reporter_id, "压测3".into(), Role::Resident);
     let (row, event) = (Arc::new(row), Arc::new(event));
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicUsize::new(0));

@@ -257,39 +257,15 @@ pub async fn seed(
             .await?;
             from = *to;
         }
-        match status {
-            S::Rejected => db::append(
-                txn,
-                id,
-                &event(
-                    "reject",
-                    Some(from),
-                    S::Rejected,
-                    "网格员",
-                    "grid_worker",
-                    "经核实不属于网格事件",
-                ),
-                created + Duration::hours(2),
-            )
-            .await
-            .map(drop),
-            S::Merged => db::append(
-                txn,
-                id,
-                &event(
-                    "merge",
-                    Some(from),
-                    S::Merged,
-                    "网格员",
-                    "grid_worker",
-                    "与已有事件重复",
-                ),
-                created + Duration::hours(2),
-            )
-            .await
-            .map(drop),
-            _ => Ok(()),
-        }?;
+        let last = match status {
+            S::Rejected => Some(("reject", "经核实不属于网格事件")),
+            S::Merged => Some(("merge", "与已有事件重复")),
+            _ => None,
+        };
+        if let Some((action, note)) = last {
+            let e = event(action, Some(from), status, "网格员", "grid_worker", note);
+            db::append(txn, id, &e, created + Duration::hours(2)).await?;
+        }
     }
     Ok(())
 }

@@ -600,16 +600,7 @@ pub async fn report_open311(
     }
     let (place, mut row) = placed(state, &form).await?;
     row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
-    let event = db::NewEvent {
-        actor_id: None,
-        actor_name: format!("{}（Open311）", client.name),
-        actor_role: Role::Resident.as_str().to_string(),
-        action: "report".into(),
-        from_status: None,
-        to_status: CaseStatus::Reported,
-        note: String::new(),
-        public: true,
-    };
+    let event = db::NewEvent::report(None, format!("{}（Open311）", client.name), Role::Resident);
     let stored =
         db::insert_open311(&state.db, &row, &event, client.id, media_url.as_deref()).await?;
     announce(state, &stored);
@@ -631,16 +622,11 @@ pub async fn report(
         return Err(AppError::Forbidden);
     }
     row.reporter_id = (form.source == CaseSource::Resident).then_some(viewer.id);
-    let event = db::NewEvent {
-        actor_id: Some(viewer.id),
-        actor_name: viewer.name.clone(),
-        actor_role: acting_role(viewer, &place).as_str().to_string(),
-        action: "report".into(),
-        from_status: None,
-        to_status: CaseStatus::Reported,
-        note: String::new(),
-        public: true,
-    };
+    let event = db::NewEvent::report(
+        Some(viewer.id),
+        viewer.name.clone(),
+        acting_role(viewer, &place),
+    );
     // A draft resent after a lost answer: the case it already made. Keyed on
     // whoever filed it (a hotline call has no reporter account).
     let key = match form.idempotency_key.as_deref() {

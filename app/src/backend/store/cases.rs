@@ -1,6 +1,7 @@
 //! Cases, their timeline, followers, the category catalogue and the calendar.
 
 use super::entities::{calendar_day, case_category, case_event, case_follower, case_record};
+use crate::domain::auth::Role;
 use crate::domain::case::{CaseStatus, DispatchLevel};
 use crate::domain::deadline::Calendar;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -126,6 +127,22 @@ pub struct NewEvent {
     pub to_status: CaseStatus,
     pub note: String,
     pub public: bool,
+}
+
+impl NewEvent {
+    /// A case's first entry: reported, public, by `actor_name` as `role`.
+    pub fn report(actor_id: Option<i64>, actor_name: String, role: Role) -> NewEvent {
+        NewEvent {
+            actor_id,
+            actor_name,
+            actor_role: role.as_str().to_string(),
+            action: "report".into(),
+            from_status: None,
+            to_status: CaseStatus::Reported,
+            note: String::new(),
+            public: true,
+        }
+    }
 }
 
 pub async fn append(
@@ -801,13 +818,16 @@ pub async fn page(
     limit: u64,
 ) -> Result<Vec<CaseRow>, DbErr> {
     let q = selected(db, scope, filter, after).await?;
-    Ok(q.order_by_desc(case_record::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(row)
-        .collect())
+    rows_of(db, q.order_by_desc(case_record::Column::Id), limit).await
+}
+
+/// The first `limit` rows of an ordered selection.
+async fn rows_of(
+    db: &impl ConnectionTrait,
+    q: sea_orm::Select<case_record::Entity>,
+    limit: u64,
+) -> Result<Vec<CaseRow>, DbErr> {
+    Ok(q.limit(limit).all(db).await?.into_iter().map(row).collect())
 }
 
 /// The newest `limit` cases by when they were reported (Open311's lists,
@@ -822,14 +842,10 @@ pub async fn newest_reported(
     limit: u64,
 ) -> Result<Vec<CaseRow>, DbErr> {
     let q = selected(db, scope, filter, None).await?;
-    Ok(q.order_by_desc(case_record::Column::CreatedAt)
-        .order_by_desc(case_record::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(row)
-        .collect())
+    let newest = q
+        .order_by_desc(case_record::Column::CreatedAt)
+        .order_by_desc(case_record::Column::Id);
+    rows_of(db, newest, limit).await
 }
 
 /// How many cases a queue holds, narrowed by a filter: the same selection
