@@ -199,8 +199,11 @@ pub(crate) async fn city_at(
     Ok((state, places, categories))
 }
 
+const YEAR_SECONDS: i64 = 365 * 24 * 3600;
+
 /// Writes `count` generated cases over the places (50,000 a batch), the
 /// newest `now`, spread over a year.
+
 pub(crate) async fn fill(
     state: &AppState,
     places: &[Place],
@@ -214,7 +217,12 @@ pub(crate) async fn fill(
     for i in 0..count {
         let (grid, community, street, at) = &places[i % places.len()];
         let status = statuses[(i * 7) % statuses.len()];
-        let created = now - Duration::minutes((i % (365 * 24 * 60)) as i64);
+        // Times rise with the id and spread over the year before `now`, as a
+        // running city's do: the newest cases are the last rows written, so
+        // they sit together on disk. (Times that fell with the id and repeated
+        // every 525,600 rows scattered the newest 1,000 over ~1,000 pages at
+        // 10 M and made Open311's newest-first list look 3x slower.)
+        let created = now - Duration::seconds(YEAR_SECONDS * (count - 1 - i) as i64 / count as i64);
         batch.push(CaseRow {
             id: 0,
             category_id: categories[i % categories.len()],

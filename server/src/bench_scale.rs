@@ -458,6 +458,12 @@ async fn bare_inserts(state: &AppState, s: &Sizes, who: &Callers) -> Result<f64,
         );
         writers.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
+                // Each its own time, as reports have: tens of thousands of
+                // rows sharing one instant made Open311's newest-first list
+                // (ordered by time, then id) sort them all in the next round.
+                let mut row = (*row).clone();
+                row.created_at = chrono::Utc::now();
+                row.updated_at = row.created_at;
                 db::insert_filed(&state.db, &row, &event, row.reporter_id, None)
                     .await
                     .map_err(|e| e.to_string())?;

@@ -121,3 +121,29 @@ async fn a_live_update_crosses_servers() {
         "a stranger heard a private case: {seen:?}"
     );
 }
+
+/// The outbox sends what queued up together in one statement: a burst
+/// larger than one statement's share arrives whole, in the order sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_messages_arrives_whole_and_in_order() {
+    use app::backend::store::live;
+    let a = TestApp::demo(Backend::Postgres).await;
+    let mut heard = live::listen(&a.state.db).await.unwrap().unwrap();
+    let sent: Vec<String> = (0..150).map(|i| format!("burst {i}")).collect();
+    for part in sent.chunks(64) {
+        live::notify(&a.state.db, part).await.unwrap();
+    }
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        let next = tokio::time::timeout(Duration::from_secs(5), heard.next())
+            .await
+            .unwrap_or_else(|_| panic!("only {} of {} arrived", got.len(), sent.len()))
+            .unwrap();
+        match next {
+            Some(p) if p.starts_with("burst ") => got.push(p),
+            Some(_) => {}
+            None => panic!("the listening connection was lost"),
+        }
+    }
+    assert_eq!(got, sent);
+}

@@ -17,6 +17,8 @@ use std::sync::Arc;
 /// Changes waiting to be sent; past this many (the database is down or
 /// slow) the newest are dropped rather than held in memory without end.
 const QUEUE: usize = 4096;
+/// Messages sent in one statement at most (at most ~500 KB of them).
+const BATCH: usize = 64;
 /// Users named per message: a notice to many is sent in parts, each well
 /// under PostgreSQL's payload limit even for the longest ids.
 const USERS_A_MESSAGE: usize = 300;
@@ -104,10 +106,14 @@ impl Outbox {
         // Ends when every sender is gone (the listener task holds one
         // for good in a serving process; a bench's or test's state drops it).
         tokio::spawn(async move {
-            while let Some(payload) = rx.recv().await {
-                if let Err(e) = live::notify(&db, &payload).await {
-                    tracing::warn!(error = %e, "live update not sent to the other servers");
+            let mut batch = Vec::with_capacity(BATCH);
+            // Whatever queued while the last batch was on its way goes
+            // out together, in order.
+            while rx.recv_many(&mut batch, BATCH).await > 0 {
+                if let Err(e) = live::notify(&db, &batch).await {
+                    tracing::warn!(error = %e, "live updates not sent to the other servers");
                 }
+                batch.clear();
             }
         });
         Outbox { from, tx: Some(tx) }

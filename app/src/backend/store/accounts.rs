@@ -14,8 +14,9 @@ use crate::domain::person::{
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -300,7 +301,17 @@ pub async fn session_user(
     idle: Duration,
     touch: bool,
 ) -> Result<Option<UserRow>, DbErr> {
-    let Some(s) = session::Entity::find_by_id(token_hash.to_string())
+    // The session and its account in one query: every signed-in request
+    // starts here.
+    let Some((s, user)) = session::Entity::find_by_id(token_hash.to_string())
+        .select_also(user::Entity)
+        .join(
+            JoinType::LeftJoin,
+            session::Entity::belongs_to(user::Entity)
+                .from(session::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
         .one(db)
         .await?
     else {
@@ -311,7 +322,7 @@ pub async fn session_user(
         session::Entity::delete_by_id(s.id).exec(db).await?;
         return Ok(None);
     }
-    let Some(user) = user_by_id(db, s.user_id).await? else {
+    let Some(user) = user.map(row) else {
         return Ok(None);
     };
     if user.disabled {

@@ -3,8 +3,8 @@
 use super::entities::{compound, department, grid_staff, property_company, region, user};
 use crate::domain::geography::{GridKind, Level, StaffPosition};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -393,27 +393,29 @@ pub async fn all_staff(db: &impl ConnectionTrait) -> Result<Vec<StaffRow>, DbErr
 }
 
 pub async fn roster(db: &impl ConnectionTrait, grid_id: i64) -> Result<Vec<StaffRow>, DbErr> {
+    // Each entry with its person in one query (a report reads the roster
+    // of its grid to find the case's owner).
     let entries = grid_staff::Entity::find()
         .filter(grid_staff::Column::GridId.eq(grid_id))
+        .select_also(user::Entity)
+        .join(
+            JoinType::InnerJoin,
+            grid_staff::Entity::belongs_to(user::Entity)
+                .from(grid_staff::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
         .all(db)
         .await?;
-    // The people in one query (a case page reads the roster of its grid).
-    let people: HashMap<i64, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(entries.iter().map(|s| s.user_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
     let mut rows: Vec<StaffRow> = entries
         .into_iter()
-        .filter_map(|s| {
-            let u = people.get(&s.user_id)?;
+        .filter_map(|(s, u)| {
+            let u = u?;
             Some(StaffRow {
                 grid_id: s.grid_id,
                 user_id: s.user_id,
-                name: u.name.clone(),
-                phone: u.phone.clone(),
+                name: u.name,
+                phone: u.phone,
                 position: StaffPosition::parse(&s.position)?,
                 duties: s.duties,
                 show_phone: s.show_phone,

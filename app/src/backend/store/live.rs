@@ -16,16 +16,28 @@ pub fn shared(db: &Db) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }
 
-/// Sends `payload` to every server listening (this one too). Delivered
-/// when the sending transaction commits; outside one, at once.
-pub async fn notify(db: &Db, payload: &str) -> Result<(), StoreError> {
-    if !shared(db) {
+/// Sends each payload, in order, to every server listening (this one too),
+/// in one statement: under load a server makes thousands of changes a
+/// second and one round trip each would fall behind. PostgreSQL delivers
+/// one copy of identical payloads sent together, which is harmless: a
+/// message says what changed, and saying it twice says nothing more.
+pub async fn notify(db: &Db, payloads: &[String]) -> Result<(), StoreError> {
+    if !shared(db) || payloads.is_empty() {
         return Ok(());
     }
+    let rows: Vec<String> = (0..payloads.len())
+        .map(|i| format!("(${}, {i})", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT pg_notify($1, p) FROM (VALUES {}) AS t(p, n) ORDER BY n",
+        rows.join(", ")
+    );
+    let mut values: Vec<sea_orm::Value> = vec![CHANNEL.into()];
+    values.extend(payloads.iter().map(|p| p.as_str().into()));
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT pg_notify($1, $2)",
-        [CHANNEL.into(), payload.into()],
+        sql,
+        values,
     ))
     .await?;
     Ok(())
