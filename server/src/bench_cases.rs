@@ -203,7 +203,6 @@ const YEAR_SECONDS: i64 = 365 * 24 * 3600;
 
 /// Writes `count` generated cases over the places (50,000 a batch), the
 /// newest `now`, spread over a year.
-
 pub(crate) async fn fill(
     state: &AppState,
     places: &[Place],

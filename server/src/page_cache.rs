@@ -10,6 +10,9 @@
 //! this server hears — its own, or another server's through the bus —
 //! forgets the kept pages at once; a renamed category shows within [`FRESH`].
 //!
+//! While one stranger's render is under way, other strangers asking for the
+//! same page wait for it (at most [`FRESH`]) rather than render it too.
+//!
 //! Whatever the render reads from the request must be in the key: today
 //! the path and query, the session cookie (kept pages are for requests
 //! without one) and the language cookie (`request::lang`).
@@ -50,8 +53,20 @@ struct Page {
     body: Bytes,
 }
 
+type Key = (String, Lang);
+
+/// A render under way for a key: those who ask for the same page meanwhile
+/// wait for it instead of rendering it again (when a page expires or a
+/// case changes, every waiting stranger would otherwise render at once).
+struct Flight {
+    generation: u64,
+    /// Closed when the render ends, kept or not, finished or cancelled.
+    done: tokio::sync::watch::Receiver<()>,
+}
+
 struct Inner {
-    pages: HashMap<(String, Lang), Page>,
+    pages: HashMap<Key, Page>,
+    flights: HashMap<Key, Flight>,
     /// Case changes heard since the last look.
     changes: Receiver<CaseChanged>,
     /// Counts the times the pages were forgotten: a render that began
@@ -66,6 +81,7 @@ impl PageCache {
     pub fn new(state: &AppState) -> PageCache {
         PageCache(Arc::new(Mutex::new(Inner {
             pages: HashMap::new(),
+            flights: HashMap::new(),
             changes: state.case_events.subscribe(),
             generation: 0,
         })))
@@ -81,6 +97,8 @@ impl PageCache {
         }
         if changed {
             inner.pages.clear();
+            // Renders begun before the change are not waited for.
+            inner.flights.clear();
             inner.generation += 1;
         }
         inner.generation
@@ -121,20 +139,46 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
             .map_or_else(String::new, |p| p.as_str().to_string()),
         lang,
     );
-    let (generation, kept) = {
-        let mut inner = cache.lock();
-        let generation = PageCache::settle(&mut inner);
-        let kept = inner
-            .pages
-            .get(&key)
-            .filter(|p| p.at.elapsed() < FRESH)
-            .map(|p| (p.headers.clone(), p.nonce.clone(), p.body.clone()));
-        (generation, kept)
+    // At most one wait: if the render waited for is not kept (an error,
+    // a case changed meanwhile), this request renders its own.
+    let mut waited = false;
+    let (generation, _flight) = loop {
+        let look = {
+            let mut inner = cache.lock();
+            let generation = PageCache::settle(&mut inner);
+            match inner.pages.get(&key).filter(|p| p.at.elapsed() < FRESH) {
+                Some(p) => Look::Kept(p.headers.clone(), p.nonce.clone(), p.body.clone()),
+                None => match inner.flights.get(&key) {
+                    Some(f) if !waited && f.generation == generation => Look::Wait(f.done.clone()),
+                    _ => {
+                        let (tx, done) = tokio::sync::watch::channel(());
+                        inner
+                            .flights
+                            .insert(key.clone(), Flight { generation, done });
+                        Look::Render(
+                            generation,
+                            FlightGuard {
+                                cache: cache.clone(),
+                                key: key.clone(),
+                                _tx: tx,
+                            },
+                        )
+                    }
+                },
+            }
+        };
+        match look {
+            // The copy is made outside the lock: hits do not wait for each other.
+            Look::Kept(headers, old, body) => return hand_out(headers, &old, &body, &nonce),
+            Look::Wait(mut done) => {
+                waited = true;
+                // Ends when the render's guard drops; a render slower than
+                // a kept page lasts is not waited out.
+                let _ = tokio::time::timeout(FRESH, done.changed()).await;
+            }
+            Look::Render(generation, guard) => break (generation, guard),
+        }
     };
-    // The copy is made outside the lock: hits do not wait for each other.
-    if let Some((headers, old, body)) = kept {
-        return hand_out(headers, &old, &body, &nonce);
-    }
 
     let res = next.run(req).await;
     let keep = res.status() == StatusCode::OK
@@ -188,6 +232,34 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
         .headers
         .insert(STATUS_HEADER, HeaderValue::from_static("miss"));
     Response::from_parts(parts, Body::from(body))
+}
+
+enum Look {
+    Kept(HeaderMap, String, Bytes),
+    Wait(tokio::sync::watch::Receiver<()>),
+    Render(u64, FlightGuard),
+}
+
+/// Held by the request rendering a page: when it ends — kept, refused, or
+/// the visitor gone mid-render — the flight is over and those waiting wake.
+struct FlightGuard {
+    cache: PageCache,
+    key: Key,
+    _tx: tokio::sync::watch::Sender<()>,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        let mut inner = self.cache.lock();
+        // Only its own flight: after a change another may have begun.
+        if inner
+            .flights
+            .get(&self.key)
+            .is_some_and(|f| f.done.same_channel(&self._tx.subscribe()))
+        {
+            inner.flights.remove(&self.key);
+        }
+    }
 }
 
 /// A kept page with this request's nonce in place of the one it was

@@ -877,6 +877,30 @@ async fn staff_file_patrol_and_hotline_cases(backend: Backend) {
 
 /// The page, the nonce its CSP header allows, and whether it came from the
 /// page cache (`hit`), was rendered for it (`miss`), or neither (none).
+/// A shared link brings many strangers at once: while the first one's page
+/// renders, the others wait for it (one render, every other a hit), each
+/// with a nonce of its own.
+async fn strangers_arriving_together_share_one_render(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    // Any kept page forgotten: a case changes.
+    let resident = app.signed_in(phone_of(Role::Resident)).await;
+    let (s, _) = report(&app, &resident, HOME, "楼下路面塌陷").await;
+    assert_eq!(s, StatusCode::OK);
+    let strangers: Vec<Client> = (0..12).map(|_| app.client()).collect();
+    let pages =
+        futures::future::join_all(strangers.iter().map(|c| board_page(&app, c, None))).await;
+    let misses = pages
+        .iter()
+        .filter(|(_, _, kept)| kept.as_deref() == Some("miss"))
+        .count();
+    assert_eq!(misses, 1, "one render for twelve strangers at once");
+    let nonces: std::collections::HashSet<_> = pages.iter().map(|(_, n, _)| n).collect();
+    assert_eq!(nonces.len(), pages.len(), "every answer has its own nonce");
+    for (body, nonce, _) in &pages {
+        assert!(body.contains(&format!("nonce=\"{nonce}\"")));
+    }
+}
+
 async fn board_page(
     app: &TestApp,
     c: &Client,
@@ -980,6 +1004,7 @@ async fn the_strangers_board_page_is_kept_briefly_and_never_shared(backend: Back
 
 on_both_backends!(
     the_strangers_board_page_is_kept_briefly_and_never_shared,
+    strangers_arriving_together_share_one_render,
     staff_file_patrol_and_hotline_cases,
     photos_are_checked_stripped_and_shown_only_where_allowed,
     deadlines_follow_the_admins_calendar_and_limits,

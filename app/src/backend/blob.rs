@@ -109,6 +109,65 @@ impl BlobStore {
             let _ = tokio::fs::remove_file(path).await;
         }
     }
+
+    /// Removes files a process left half-written when it died mid-write
+    /// (a `.part…` name is never a key) and untouched for `age`: run at
+    /// start-up, so a crash loop cannot slowly fill the disk. The age
+    /// spares a write still under way on another server sharing the
+    /// directory. How many were removed.
+    pub async fn sweep_unfinished(&self, age: std::time::Duration) -> std::io::Result<usize> {
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || sweep(&dir, age))
+            .await
+            .map_err(std::io::Error::other)?
+    }
+
+    /// Where the store is, the floor it keeps and the space free now, for
+    /// the start-up banner: an operator sees at once how close the disk is.
+    pub async fn describe(&self) -> String {
+        let free = match free_bytes(self.dir.clone()).await {
+            Ok(b) => format!("{} MB free now", b / (1024 * 1024)),
+            Err(e) => format!("free space unknown: {e}"),
+        };
+        format!(
+            "{} (keeps {} MB free; {free})",
+            self.dir.display(),
+            self.min_free / (1024 * 1024)
+        )
+    }
+}
+
+/// Whether a file name is one `put` writes before the rename: the key's
+/// name with its extension replaced by `part` and eight hex digits.
+fn unfinished(name: &Path) -> bool {
+    name.extension()
+        .and_then(|e| e.to_str())
+        .and_then(|e| e.strip_prefix("part"))
+        .is_some_and(|tag| tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn sweep(dir: &Path, age: std::time::Duration) -> std::io::Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        // No photo yet, no directory yet.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            removed += sweep(&path, age)?;
+        } else if kind.is_file() && unfinished(&path) {
+            let idle = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
+            if idle >= age && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// Bytes an unprivileged writer may still use on the disk holding `dir`.
@@ -126,6 +185,7 @@ fn available(dir: &Path) -> std::io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn keys_cannot_escape_the_directory() {
@@ -157,6 +217,42 @@ mod tests {
         // The disk's own "no space left" is the same refusal.
         let enospc = std::io::Error::from_raw_os_error(28);
         assert!(matches!(PutError::from(enospc), PutError::Full));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn unfinished_files_are_swept_once_old() {
+        let dir = std::env::temp_dir().join(format!("gridlink-sweep-{}", rand::random::<u64>()));
+        let store = BlobStore::local(&dir, 0);
+        assert_eq!(store.sweep_unfinished(Duration::ZERO).await.unwrap(), 0);
+        store.put("ab/cd/photo.jpg", b"photo").await.unwrap();
+        let inner = dir.join("ab/cd");
+        let write = |name: &str, age: Duration| {
+            let f = std::fs::File::create(inner.join(name)).unwrap();
+            f.set_modified(std::time::SystemTime::now() - age).unwrap();
+        };
+        // Left by a process that died an hour ago; one being written now;
+        // and names that only look alike.
+        write("dead.part0badf00d", Duration::from_secs(3600));
+        write("busy.part1234abcd", Duration::ZERO);
+        write("x.partial", Duration::from_secs(3600));
+        write("y.part123", Duration::from_secs(3600));
+        let removed = store
+            .sweep_unfinished(Duration::from_secs(600))
+            .await
+            .unwrap();
+        assert_eq!(removed, 1);
+        let mut names = std::fs::read_dir(&inner)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect::<Vec<_>>();
+        names.sort();
+        assert_eq!(
+            names,
+            ["busy.part1234abcd", "photo.jpg", "x.partial", "y.part123"]
+        );
+        assert_eq!(store.get("ab/cd/photo.jpg").await.unwrap(), b"photo");
+        assert!(store.describe().await.contains("keeps 0 MB free"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
