@@ -224,20 +224,6 @@ async fn serve() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .is_some_and(|u| u.name == demo_name);
-    // Files a killed process left half-written (never named by a key):
-    // ten minutes spares a write under way on another server.
-    // An unreadable directory is said, not fatal: cases work without photos.
-    let swept = match state
-        .blobs
-        .sweep_unfinished(std::time::Duration::from_secs(600))
-        .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            tracing::warn!(error = %e, "photo directory not swept");
-            0
-        }
-    };
     server::watch_geography(state.clone());
     server::watch_overdue_claims(state.clone());
     server::watch_sessions(state.clone());
@@ -255,9 +241,20 @@ async fn serve() -> Result<(), String> {
         state.atlas().grid_count()
     );
     println!("Photos: {}", state.blobs.describe().await);
-    if swept > 0 {
-        println!("  removed {swept} unfinished photo files left by a stopped process");
-    }
+    // Files a killed process left half-written (never named by a key),
+    // swept beside serving: a directory of millions of cases takes a while.
+    // Ten minutes' age spares a write under way on another server.
+    let blobs = state.blobs.clone();
+    tokio::spawn(async move {
+        match blobs
+            .sweep_unfinished(std::time::Duration::from_secs(600))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "unfinished photo files removed"),
+            Err(e) => tracing::warn!(error = %e, "photo directory not swept"),
+        }
+    });
     if demo_present {
         println!("Demo logins (password {}):", demo::DEMO_PASSWORD);
         for (phone, name, role) in demo::DEMO_ACCOUNTS {

@@ -11,7 +11,8 @@
 //! forgets the kept pages at once; a renamed category shows within [`FRESH`].
 //!
 //! While one stranger's render is under way, other strangers asking for the
-//! same page wait for it (at most [`FRESH`]) rather than render it too.
+//! same page wait for it (at most [`WAIT`]) and are handed its result
+//! rather than render it too.
 //!
 //! Whatever the render reads from the request must be in the key: today
 //! the path and query, the session cookie (kept pages are for requests
@@ -32,6 +33,9 @@ use tokio::sync::broadcast::{error::TryRecvError, Receiver};
 
 /// How long a kept page is handed out.
 const FRESH: Duration = Duration::from_secs(1);
+/// How long a stranger waits for another's render of the same page before
+/// rendering their own (under load a render can take longer than FRESH).
+const WAIT: Duration = Duration::from_secs(5);
 /// Pages kept at most (each query of the board is its own page).
 const MAX_PAGES: usize = 64;
 /// The most of a page read into memory (the board's first page is ~16 KB).
@@ -60,8 +64,16 @@ type Key = (String, Lang);
 /// case changes, every waiting stranger would otherwise render at once).
 struct Flight {
     generation: u64,
-    /// Closed when the render ends, kept or not, finished or cancelled.
-    done: tokio::sync::watch::Receiver<()>,
+    /// Carries the page once rendered (whether or not there is room to
+    /// keep it); closed when the render ends, finished or cancelled.
+    done: tokio::sync::watch::Receiver<Option<Arc<Rendered>>>,
+}
+
+/// A page handed from the render to those who waited for it.
+struct Rendered {
+    headers: HeaderMap,
+    nonce: String,
+    body: Bytes,
 }
 
 struct Inner {
@@ -139,10 +151,10 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
             .map_or_else(String::new, |p| p.as_str().to_string()),
         lang,
     );
-    // At most one wait: if the render waited for is not kept (an error,
-    // a case changed meanwhile), this request renders its own.
+    // At most one wait: if the render waited for brings no page (an
+    // error, a case changed meanwhile), this request renders its own.
     let mut waited = false;
-    let (generation, _flight) = loop {
+    let (generation, flight) = loop {
         let look = {
             let mut inner = cache.lock();
             let generation = PageCache::settle(&mut inner);
@@ -151,7 +163,7 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
                 None => match inner.flights.get(&key) {
                     Some(f) if !waited && f.generation == generation => Look::Wait(f.done.clone()),
                     _ => {
-                        let (tx, done) = tokio::sync::watch::channel(());
+                        let (tx, done) = tokio::sync::watch::channel(None);
                         inner
                             .flights
                             .insert(key.clone(), Flight { generation, done });
@@ -160,7 +172,7 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
                             FlightGuard {
                                 cache: cache.clone(),
                                 key: key.clone(),
-                                _tx: tx,
+                                tx,
                             },
                         )
                     }
@@ -172,9 +184,12 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
             Look::Kept(headers, old, body) => return hand_out(headers, &old, &body, &nonce),
             Look::Wait(mut done) => {
                 waited = true;
-                // Ends when the render's guard drops; a render slower than
-                // a kept page lasts is not waited out.
-                let _ = tokio::time::timeout(FRESH, done.changed()).await;
+                // Ends when the page comes or the render's guard drops.
+                let _ = tokio::time::timeout(WAIT, done.changed()).await;
+                let page = done.borrow().clone();
+                if let Some(p) = page {
+                    return hand_out(p.headers.clone(), &p.nonce, &p.body, &nonce);
+                }
             }
             Look::Render(generation, guard) => break (generation, guard),
         }
@@ -212,6 +227,12 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
     } else {
         let mut inner = cache.lock();
         if PageCache::settle(&mut inner) == generation {
+            // Those waiting get it even when there is no room to keep it.
+            flight.tx.send_replace(Some(Arc::new(Rendered {
+                headers: parts.headers.clone(),
+                nonce: nonce.clone(),
+                body: body.clone(),
+            })));
             inner.pages.retain(|_, p| p.at.elapsed() < FRESH);
             // Full of fresh pages (many queries at once): this one is not
             // kept, rather than pushing out the ones in use.
@@ -236,7 +257,7 @@ pub async fn public_pages(State(cache): State<PageCache>, req: Request, next: Ne
 
 enum Look {
     Kept(HeaderMap, String, Bytes),
-    Wait(tokio::sync::watch::Receiver<()>),
+    Wait(tokio::sync::watch::Receiver<Option<Arc<Rendered>>>),
     Render(u64, FlightGuard),
 }
 
@@ -245,7 +266,7 @@ enum Look {
 struct FlightGuard {
     cache: PageCache,
     key: Key,
-    _tx: tokio::sync::watch::Sender<()>,
+    tx: tokio::sync::watch::Sender<Option<Arc<Rendered>>>,
 }
 
 impl Drop for FlightGuard {
@@ -255,7 +276,7 @@ impl Drop for FlightGuard {
         if inner
             .flights
             .get(&self.key)
-            .is_some_and(|f| f.done.same_channel(&self._tx.subscribe()))
+            .is_some_and(|f| f.done.same_channel(&self.tx.subscribe()))
         {
             inner.flights.remove(&self.key);
         }

@@ -875,8 +875,6 @@ async fn staff_file_patrol_and_hotline_cases(backend: Backend) {
     );
 }
 
-/// The page, the nonce its CSP header allows, and whether it came from the
-/// page cache (`hit`), was rendered for it (`miss`), or neither (none).
 /// A shared link brings many strangers at once: while the first one's page
 /// renders, the others wait for it (one render, every other a hit), each
 /// with a nonce of its own.
@@ -901,6 +899,8 @@ async fn strangers_arriving_together_share_one_render(backend: Backend) {
     }
 }
 
+/// The page, the nonce its CSP header allows, and whether it came from the
+/// page cache (`hit`), was rendered for it (`miss`), or neither (none).
 async fn board_page(
     app: &TestApp,
     c: &Client,

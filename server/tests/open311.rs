@@ -473,6 +473,8 @@ async fn filing_through_open311(backend: Backend) {
     assert_eq!(case["grid_code"], "370103-001-001-01");
     assert!(case.to_string().contains("13800001234"), "{case}");
     assert!(!case.to_string().contains("li@example.org"));
+    // The photo address the client sent, for the staff handling it.
+    assert_eq!(case["media_url"], "https://example.org/p/1.jpg");
     assert!(case["timeline"][0]["actor"]
         .as_str()
         .unwrap()

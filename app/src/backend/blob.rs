@@ -154,15 +154,26 @@ fn sweep(dir: &Path, age: std::time::Duration) -> std::io::Result<usize> {
         Err(e) => return Err(e),
     };
     let mut removed = 0;
-    for entry in entries {
-        let entry = entry?;
-        let kind = entry.file_type()?;
+    // One entry that cannot be read (renamed away by another server's
+    // `put` meanwhile, a directory without permission) is passed over: the
+    // rest are still swept. Links are not followed (`file_type` is the
+    // entry's own), so nothing outside the directory is touched.
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         if kind.is_dir() {
-            removed += sweep(&path, age)?;
+            match sweep(&path, age) {
+                Ok(n) => removed += n,
+                Err(e) => tracing::warn!(dir = %path.display(), error = %e, "not swept"),
+            }
         } else if kind.is_file() && unfinished(&path) {
-            let idle = entry.metadata()?.modified()?.elapsed().unwrap_or_default();
-            if idle >= age && std::fs::remove_file(&path).is_ok() {
+            let idle = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .map(|t| t.elapsed().unwrap_or_default());
+            if idle.is_ok_and(|idle| idle >= age) && std::fs::remove_file(&path).is_ok() {
                 removed += 1;
             }
         }

@@ -110,8 +110,12 @@ impl Outbox {
             // Whatever queued while the last batch was on its way goes
             // out together, in order.
             while rx.recv_many(&mut batch, BATCH).await > 0 {
-                if let Err(e) = live::notify(&db, &batch).await {
-                    tracing::warn!(error = %e, "live updates not sent to the other servers");
+                // Once more after a failure (a connection lost mid-way):
+                // a lost batch leaves other servers' pages behind.
+                if live::notify(&db, &batch).await.is_err() {
+                    if let Err(e) = live::notify(&db, &batch).await {
+                        tracing::warn!(error = %e, "live updates not sent to the other servers");
+                    }
                 }
                 batch.clear();
             }

@@ -1002,6 +1002,11 @@ pub struct CaseView {
     /// concerns (the page says 列入联席会决议 and links to it).
     #[serde(default)]
     pub joint_meeting: Option<i64>,
+    /// The photo address another system sent with the case (Open311
+    /// `media_url`), shown as its own photos are (`policy::may_see_photo`,
+    /// as a public photo): a link, since the page loads no outside image.
+    #[serde(default)]
+    pub media_url: Option<String>,
 }
 
 /// A case's named owner, or a candidate to become it.

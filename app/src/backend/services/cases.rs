@@ -338,11 +338,22 @@ pub(super) async fn view(
     let photos = crate::backend::store::photos::of_case(&state.db, row.id).await?;
     let whistle = super::whistles::for_view(state, viewer, access, &row, &photos).await?;
     let joint_meeting = super::meetings::meeting_of_case(state, viewer, row.id).await?;
+    let on_board = policy::on_public_board(row.public, row.status);
+    let media_url = if CaseSource::parse(&row.source) == Some(CaseSource::Open311)
+        && policy::may_see_photo(access, true, on_board)
+    {
+        crate::backend::store::open311::media_urls(&state.db, &[row.id])
+            .await?
+            .remove(&row.id)
+    } else {
+        None
+    };
     let parts = Parts {
         events,
         photos,
         whistle,
         joint_meeting,
+        media_url,
     };
     assemble(state, viewer, access, row, parts).await
 }
@@ -353,6 +364,8 @@ struct Parts {
     photos: Vec<crate::backend::store::photos::PhotoRow>,
     whistle: Option<crate::domain::whistle::WhistleView>,
     joint_meeting: Option<i64>,
+    /// What an Open311 client sent as the case's photo, if the reader may see it.
+    media_url: Option<String>,
 }
 
 /// A case as `viewer` may see it, from its row and parts.
@@ -368,6 +381,7 @@ async fn assemble(
         photos: photo_rows,
         whistle,
         joint_meeting,
+        media_url,
     } = parts;
     use crate::domain::case::{blur, CaseContact};
     let settings = settings(state).await?;
@@ -476,6 +490,7 @@ async fn assemble(
         urged,
         whistle,
         joint_meeting,
+        media_url,
     })
 }
 
@@ -664,6 +679,7 @@ pub async fn report(
         photos: Vec::new(),
         whistle: None,
         joint_meeting: None,
+        media_url: None,
     };
     assemble(state, Some(viewer), seen, stored, parts).await
 }

@@ -18,26 +18,21 @@ pub fn shared(db: &Db) -> bool {
 
 /// Sends each payload, in order, to every server listening (this one too),
 /// in one statement: under load a server makes thousands of changes a
-/// second and one round trip each would fall behind. PostgreSQL delivers
-/// one copy of identical payloads sent together, which is harmless: a
-/// message says what changed, and saying it twice says nothing more.
+/// second and one round trip each would fall behind. One text whatever the
+/// count (the payloads travel as one JSON array), so it is one prepared
+/// statement. PostgreSQL delivers one copy of identical payloads sent
+/// together, which is harmless: a message says what changed, and the
+/// pages hearing it read the case again.
 pub async fn notify(db: &Db, payloads: &[String]) -> Result<(), StoreError> {
     if !shared(db) || payloads.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = (0..payloads.len())
-        .map(|i| format!("(${}, {i})", i + 2))
-        .collect();
-    let sql = format!(
-        "SELECT pg_notify($1, p) FROM (VALUES {}) AS t(p, n) ORDER BY n",
-        rows.join(", ")
-    );
-    let mut values: Vec<sea_orm::Value> = vec![CHANNEL.into()];
-    values.extend(payloads.iter().map(|p| p.as_str().into()));
+    let list = serde_json::to_string(payloads).map_err(|e| StoreError::Custom(e.to_string()))?;
     db.execute_raw(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        sql,
-        values,
+        "SELECT pg_notify($1, p) FROM jsonb_array_elements_text($2::jsonb) \
+         WITH ORDINALITY AS t(p, n) ORDER BY n",
+        [CHANNEL.into(), list.into()],
     ))
     .await?;
     Ok(())

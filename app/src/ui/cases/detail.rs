@@ -38,6 +38,8 @@ crate::ui::i18n::texts! { De {
     Reassign => "改派", "Reassign";
     ReassignTo => "改派给", "Give it to";
     ReporterContact => "反映人联系方式", "Reporter's contact";
+    SentPhoto => "来源系统照片", "Photo from the sending system";
+    SentPhotoOpen => "在新窗口打开", "Open in a new window";
     Result => "办理结果", "Result";
     SolveNow => "立即解决", "Solve now";
     SolveNowHint => "网格能当场解决的，一步完成：填写办理结果，附处置前后照片（处置前可不拍，居民上报的照片即为处置前）。", "What the grid can settle on the spot, in one step: the result, with photos before (optional: the report's own show the problem) and after.";
@@ -206,6 +208,10 @@ fn CaseCard(case: CaseView) -> impl IntoView {
                         {c.name.clone().map(|n| format!("{n} "))}
                         <a class="button" href=format!("tel:{}", c.phone) aria-label=tr(De::CallReporter)>{c.phone.clone()}</a>
                     </dd>
+                })}
+                {case.media_url.clone().map(|u| view! {
+                    <dt>{tr(De::SentPhoto)}</dt>
+                    <dd><a href=u target="_blank" rel="noopener noreferrer nofollow" data-testid="media-url">{tr(De::SentPhotoOpen)}</a></dd>
                 })}
             </dl>
             <CasePlace lat=case.lat lng=case.lng exact=case.exact_place/>
