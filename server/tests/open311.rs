@@ -464,6 +464,16 @@ async fn filing_through_open311(backend: Backend) {
         x.contains("<service_requests><request><service_request_id>"),
         "{x}"
     );
+    // The same fields sent again (its answer lost): the same case, not a
+    // second one; a report that differs in anything is a new case.
+    assert!(
+        x.contains(&format!("<service_request_id>{id}</service_request_id>")),
+        "a resend is answered with the first case: {x}"
+    );
+    let (s, _, other) = post(&app, "json", &with("description", "O311井盖缺失，另一处")).await;
+    assert_eq!(s, 200, "{other}");
+    let other: Value = serde_json::from_str(&other).unwrap();
+    assert_ne!(other[0]["service_request_id"], id.as_str());
 
     // In the grid worker's queue, source open311, the phone for staff only.
     let (s, case) = app.call(&worker, "case_detail", &[("id", &id)]).await;

@@ -14,6 +14,12 @@ pub const MAX_MEDIA_URL: usize = 500;
 /// must not flood the grid workers' queues).
 pub const POSTS_A_MINUTE: usize = 120;
 pub const POSTS_A_DAY: usize = 5_000;
+/// A report a client sends again with every field the same within this
+/// many hours is the same report (its answer was lost on the way: a
+/// dropped connection, a restarted server) and gets the first one's id.
+/// GeoReport v2 has no idempotency key; FixMyStreet and others resend
+/// a report unchanged until it is answered.
+pub const RESEND_WINDOW_HOURS: i64 = 24;
 /// How many of a key's last characters an admin sees.
 pub const KEY_TAIL: usize = 4;
 

@@ -475,7 +475,7 @@ pub fn openapi(base: &str) -> serde_json::Value {
                         "schema": {"type": "string", "enum": ["open", "closed"]}},
                     window[0], window[1], key],
                 "responses": {"200": list_of("ServiceRequest"), "400": errors, "403": errors}},
-                "post": {"summary": "File a request (a client application with its api_key); it enters the normal loop with source Open311",
+                "post": {"summary": "File a request (a client application with its api_key); it enters the normal loop with source Open311. The same fields sent again by the same client within 24 hours (an answer lost on the way) are answered with the first request's id, not filed twice",
                     "parameters": [format],
                     "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
                         "type": "object", "required": ["api_key", "service_code", "lat", "long", "description"],

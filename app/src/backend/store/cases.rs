@@ -277,11 +277,19 @@ pub async fn insert_open311<C: ConnectionTrait + TransactionTrait>(
     first: &NewEvent,
     client: i64,
     media_url: Option<&str>,
+    fingerprint: &str,
 ) -> Result<CaseRow, DbErr> {
-    insert_with(db, c, first, None, None, Some((client, media_url)))
-        .await?
-        .map(|(c, _)| c)
-        .ok_or_else(|| DbErr::Custom("an unkeyed case collided".into()))
+    insert_with(
+        db,
+        c,
+        first,
+        None,
+        None,
+        Some((client, media_url, fingerprint)),
+    )
+    .await?
+    .map(|(c, _)| c)
+    .ok_or_else(|| DbErr::Custom("an unkeyed case collided".into()))
 }
 
 async fn insert_with<C: ConnectionTrait + TransactionTrait>(
@@ -290,7 +298,7 @@ async fn insert_with<C: ConnectionTrait + TransactionTrait>(
     first: &NewEvent,
     filer: Option<i64>,
     key: Option<&str>,
-    client: Option<(i64, Option<&str>)>,
+    client: Option<(i64, Option<&str>, &str)>,
 ) -> Result<Option<(CaseRow, EventRow)>, DbErr> {
     let txn = db.begin().await?;
     let mut model = new_case(c);
@@ -309,8 +317,9 @@ async fn insert_with<C: ConnectionTrait + TransactionTrait>(
         Err(e) => return Err(e),
     };
     let event = append(&txn, stored.id, first, c.created_at).await?;
-    if let Some((client, media_url)) = client {
-        super::open311::insert_filed_by(&txn, stored.id, client, media_url).await?;
+    if let Some((client, media_url, fingerprint)) = client {
+        super::open311::insert_filed_by(&txn, stored.id, client, media_url, Some(fingerprint))
+            .await?;
     }
     txn.commit().await?;
     Ok(Some((stored, event)))

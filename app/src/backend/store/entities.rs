@@ -1882,6 +1882,10 @@ pub mod open311_case {
         pub client_id: i64,
         #[sea_orm(column_type = "Text", nullable)]
         pub media_url: Option<String>,
+        /// SHA-256 of the fields the client sent: its resend of the same
+        /// report is found by it (`domain::open311::RESEND_WINDOW_HOURS`).
+        #[sea_orm(nullable)]
+        pub fingerprint: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -36,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(ExchangePosts),
             Box::new(CaseEventTimes),
             Box::new(Open311Clients),
+            Box::new(Open311Resends),
         ]
     }
 }
@@ -1978,6 +1979,42 @@ impl MigrationTrait for Open311Clients {
                 "idx_open311_cases_client",
                 "open311_cases",
                 &["client_id", "case_id"],
+            )],
+        )
+        .await
+    }
+}
+
+/// An Open311 report's fingerprint (the fields its client sent, hashed), so
+/// a report resent after a lost answer is found instead of filed twice.
+/// Reports filed before have none.
+struct Open311Resends;
+
+impl MigrationName for Open311Resends {
+    fn name(&self) -> &str {
+        "m20261214_000001_open311_resends"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Open311Resends {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        add_column(
+            manager,
+            "open311_cases",
+            ColumnDef::new(Alias::new("fingerprint")).string().null(),
+        )
+        .await?;
+        indexes(
+            manager,
+            &[(
+                "idx_open311_cases_fingerprint",
+                "open311_cases",
+                &["client_id", "fingerprint"],
             )],
         )
         .await

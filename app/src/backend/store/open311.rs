@@ -137,17 +137,48 @@ pub async fn filer_of(db: &impl ConnectionTrait, case_id: i64) -> Result<Option<
         .map(|m| m.client_id))
 }
 
+/// The case this client filed with this fingerprint since `since`, if any
+/// (the newest): a report sent again after its answer was lost.
+pub async fn resent(
+    db: &impl ConnectionTrait,
+    client_id: i64,
+    fingerprint: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<i64>, DbErr> {
+    use super::entities::case_record;
+    let ids: Vec<i64> = open311_case::Entity::find()
+        .filter(open311_case::Column::ClientId.eq(client_id))
+        .filter(open311_case::Column::Fingerprint.eq(fingerprint))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.case_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    Ok(case_record::Entity::find()
+        .filter(case_record::Column::Id.is_in(ids))
+        .filter(case_record::Column::CreatedAt.gte(since))
+        .order_by_desc(case_record::Column::Id)
+        .one(db)
+        .await?
+        .map(|c| c.id))
+}
+
 /// Writes which client filed a case (inside the case's own transaction).
 pub(super) async fn insert_filed_by(
     db: &impl ConnectionTrait,
     case_id: i64,
     client_id: i64,
     media_url: Option<&str>,
+    fingerprint: Option<&str>,
 ) -> Result<(), DbErr> {
     open311_case::ActiveModel {
         case_id: Set(case_id),
         client_id: Set(client_id),
         media_url: Set(media_url.map(str::to_string)),
+        fingerprint: Set(fingerprint.map(str::to_string)),
     }
     .insert(db)
     .await?;
