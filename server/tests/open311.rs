@@ -474,6 +474,12 @@ async fn filing_through_open311(backend: Backend) {
     assert_eq!(s, 200, "{other}");
     let other: Value = serde_json::from_str(&other).unwrap();
     assert_ne!(other[0]["service_request_id"], id.as_str());
+    // Another person on the same platform with the same words at the same
+    // spot (their name differs, though it is not kept): their own case.
+    let (s, _, second) = post(&app, "json", &with("first_name", "王")).await;
+    assert_eq!(s, 200, "{second}");
+    let second: Value = serde_json::from_str(&second).unwrap();
+    assert_ne!(second[0]["service_request_id"], id.as_str());
 
     // In the grid worker's queue, source open311, the phone for staff only.
     let (s, case) = app.call(&worker, "case_detail", &[("id", &id)]).await;
@@ -519,6 +525,11 @@ async fn filing_through_open311(backend: Backend) {
         .unwrap();
     let (s, _, body) = get(&app, &format!("requests/{id}.json?api_key={}", other.key)).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{body}");
+    // The same fields from another client are its own case, never this one.
+    let (s, _, body) = post(&app, "json", &fields(Some(&other.key))).await;
+    assert_eq!(s, 200, "{body}");
+    let theirs_too: Value = serde_json::from_str(&body).unwrap();
+    assert_ne!(theirs_too[0]["service_request_id"], id.as_str());
     let resident = app.signed_in(phone_of(Role::Resident)).await;
     let (s, private) = report_case(&app, &resident, HOME, "O311居民私密", false).await;
     assert_eq!(s, StatusCode::OK);
@@ -586,7 +597,7 @@ async fn filing_through_open311(backend: Backend) {
         .iter()
         .find(|c| c["id"] == made.client.id)
         .unwrap();
-    assert_eq!(ours["filed"], 2);
+    assert_eq!(ours["filed"], 3, "a resend is not counted again");
     assert_eq!(ours["key_tail"], &key[60..]);
     assert!(
         !list.to_string().contains(&key),

@@ -14,7 +14,7 @@ pub const MAX_MEDIA_URL: usize = 500;
 /// must not flood the grid workers' queues).
 pub const POSTS_A_MINUTE: usize = 120;
 pub const POSTS_A_DAY: usize = 5_000;
-/// A report a client sends again with every field the same within this
+/// A report a client sends again with every field the same (but its key) within this
 /// many hours is the same report (its answer was lost on the way: a
 /// dropped connection, a restarted server) and gets the first one's id.
 /// GeoReport v2 has no idempotency key; FixMyStreet and others resend

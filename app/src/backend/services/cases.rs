@@ -603,25 +603,35 @@ async fn placed(state: &AppState, form: &NewCase) -> Result<(Place, db::CaseRow)
 /// A case another system files through Open311 with a registered client's
 /// key: placed like any report, entering the same loop, its source
 /// "open311". Nobody's account reports it: the timeline names the client.
+/// `fingerprint` stands for everything the client sent: the same report
+/// sent again within `domain::open311::RESEND_WINDOW_HOURS` is answered
+/// with the first case's id.
 #[tracing::instrument(skip_all, fields(client = client.id))]
 pub async fn report_open311(
     state: &AppState,
     client: &crate::backend::store::open311::Client,
     form: NewCase,
     media_url: Option<String>,
+    fingerprint: &str,
 ) -> Result<i64, AppError> {
     if form.source != CaseSource::Open311 {
         return Err(AppError::Forbidden);
     }
-    let (place, mut row) = placed(state, &form).await?;
-    // Sent again after its answer was lost: the case it already made.
-    let fingerprint = open311_fingerprint(&form, media_url.as_deref());
+    // Sent again after its answer was lost: the case it already made,
+    // looked up first (a resend of a case filed under rules since changed,
+    // say a retired category, is still the case that exists).
     let since = Utc::now() - chrono::Duration::hours(crate::domain::open311::RESEND_WINDOW_HOURS);
     if let Some(first) =
-        crate::backend::store::open311::resent(&state.db, client.id, &fingerprint, since).await?
+        crate::backend::store::open311::resent(&state.db, client.id, fingerprint, since).await?
     {
+        tracing::info!(
+            client = client.id,
+            case = first,
+            "Open311 report sent again"
+        );
         return Ok(first);
     }
+    let (place, mut row) = placed(state, &form).await?;
     row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
     let event = db::NewEvent::report(None, format!("{}（Open311）", client.name), Role::Resident);
     let stored = db::insert_open311(
@@ -630,33 +640,12 @@ pub async fn report_open311(
         &event,
         client.id,
         media_url.as_deref(),
-        &fingerprint,
+        fingerprint,
     )
     .await?;
     announce(state, &stored);
     super::owners::tell_owner_of(state, None, &stored).await;
     Ok(stored.id)
-}
-
-/// What an Open311 client sent, hashed: the same report sent again has the
-/// same fingerprint. Each field is length-prefixed, so no two different
-/// reports can run together into one text.
-fn open311_fingerprint(form: &NewCase, media_url: Option<&str>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for field in [
-        form.category_id.to_string(),
-        form.lat.to_string(),
-        form.lng.to_string(),
-        form.description.trim().to_string(),
-        form.contact_phone.clone().unwrap_or_default(),
-        media_url.unwrap_or_default().to_string(),
-        form.public.to_string(),
-    ] {
-        h.update((field.len() as u64).to_le_bytes());
-        h.update(field.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A resident reports; a grid worker files from patrol; staff enter a

@@ -475,7 +475,7 @@ pub fn openapi(base: &str) -> serde_json::Value {
                         "schema": {"type": "string", "enum": ["open", "closed"]}},
                     window[0], window[1], key],
                 "responses": {"200": list_of("ServiceRequest"), "400": errors, "403": errors}},
-                "post": {"summary": "File a request (a client application with its api_key); it enters the normal loop with source Open311. The same fields sent again by the same client within 24 hours (an answer lost on the way) are answered with the first request's id, not filed twice",
+                "post": {"summary": "File a request (a client application with its api_key); it enters the normal loop with source Open311. The same form (every field but api_key) sent again by the same client within 24 hours (an answer lost on the way) is answered with the first request's id, not filed twice",
                     "parameters": [format],
                     "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
                         "type": "object", "required": ["api_key", "service_code", "lat", "long", "description"],
@@ -585,6 +585,28 @@ fn refused(e: AppError) -> Open311Error {
     Open311Error::new(status, description)
 }
 
+/// Every field a client sent but its key, hashed: the same report sent
+/// again has the same fingerprint, and two people's reports differ in
+/// something (their names, e-mail, device or account, which are not kept)
+/// even when the text and the point are the same. Names and values are
+/// length-prefixed, so no two different forms run together into one text.
+fn sent(q: &HashMap<String, String>) -> String {
+    use sha2::{Digest, Sha256};
+    let fields: std::collections::BTreeMap<&str, &str> = q
+        .iter()
+        .filter(|(k, _)| k.as_str() != "api_key")
+        .map(|(k, v)| (k.as_str(), v.trim()))
+        .collect();
+    let mut h = Sha256::new();
+    for (k, v) in fields {
+        for part in [k, v] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// `POST requests`: a client application files a case. Form fields as the
 /// spec lists them: `api_key`, `service_code`, `lat`, `long`,
 /// `description`, `media_url`, `phone`; the person's names and e-mail are
@@ -642,7 +664,7 @@ pub async fn post_request(
         idempotency_key: None,
         grid: None,
     };
-    let id = super::cases::report_open311(state, &client, form, media_url)
+    let id = super::cases::report_open311(state, &client, form, media_url, &sent(q))
         .await
         .map_err(refused)?;
     Ok(Val::List(
