@@ -591,20 +591,19 @@ fn refused(e: AppError) -> Open311Error {
 /// even when the text and the point are the same. Names and values are
 /// length-prefixed, so no two different forms run together into one text.
 fn sent(q: &HashMap<String, String>) -> String {
-    use sha2::{Digest, Sha256};
     let fields: std::collections::BTreeMap<&str, &str> = q
         .iter()
         .filter(|(k, _)| k.as_str() != "api_key")
         .map(|(k, v)| (k.as_str(), v.trim()))
         .collect();
-    let mut h = Sha256::new();
+    let mut text = String::new();
     for (k, v) in fields {
         for part in [k, v] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
+            text.push_str(&format!("{}:{part}", part.len()));
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    // The same SHA-256 in hex as a session token's.
+    super::auth::token_hash(&text)
 }
 
 /// `POST requests`: a client application files a case. Form fields as the
