@@ -54,13 +54,14 @@ pub fn watch_geography(state: AppState) {
 /// Every few minutes, tells communities about claims past their date,
 /// communities and owners about joint-meeting resolutions past theirs, and
 /// borrowers and communities about 共享小屋 loans past theirs (each once:
-/// the stores mark rows on their own terms).
+/// the stores mark rows on their own terms); and forgets Open311 resend
+/// fingerprints past their window.
 pub fn watch_overdue_claims(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
             tick.tick().await;
-            use app::backend::services::{meetings, sharing, wishes};
+            use app::backend::services::{meetings, open311, sharing, wishes};
             match wishes::flag_overdue_claims(&state, wishes::today()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(claims = n, "overdue wish claims flagged"),
@@ -75,6 +76,11 @@ pub fn watch_overdue_claims(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(loans = n, "overdue shed loans reminded"),
                 Err(e) => tracing::warn!(error = ?e, "overdue loan check failed"),
+            }
+            match open311::forget_old_fingerprints(&state, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reports = n, "Open311 resend fingerprints forgotten"),
+                Err(e) => tracing::warn!(error = ?e, "Open311 fingerprint sweep failed"),
             }
         }
     });

@@ -632,3 +632,141 @@ async fn filing_through_open311(backend: Backend) {
 }
 
 on_both_backends!(filing_through_open311);
+
+/// A number the test database answers to `sql` (a `COUNT(*) AS n`).
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    app.state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.state.db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+}
+
+/// Resends are filed once even when the copies arrive together, and the
+/// fingerprints that make that so are kept only through the resend window:
+/// the sweep forgets older ones, and a report sent again after the window
+/// is a new case whether or not the sweep has run yet.
+async fn resends_filed_once(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let worker = app.signed_in(phone_of(Role::GridWorker)).await;
+    let code = category(&app, &worker).await;
+    let key = app::backend::services::open311_clients::register_cli(&app.state, "12345平台")
+        .await
+        .unwrap()
+        .key;
+    let form = |words: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("api_key", key.clone()),
+            ("service_code", code.to_string()),
+            ("lat", HOME.0.to_string()),
+            ("long", HOME.1.to_string()),
+            ("description", words.to_string()),
+            ("phone", "13800001234".to_string()),
+        ]
+    };
+    let id_of = |body: &str| -> String {
+        let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{body}"));
+        v[0]["service_request_id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_string()
+    };
+
+    // Eight copies of one report at the same moment: one case, and every
+    // copy is answered with it.
+    let copies = (0..8).map(|_| {
+        let (app, form) = (&app, form("O311同时到达的八份"));
+        async move { post(app, "json", &form).await }
+    });
+    let answers = futures::future::join_all(copies).await;
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|(s, _, body)| {
+            assert_eq!(*s, 200, "{body}");
+            id_of(body)
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every copy names one case: {ids:?}");
+    let first = ids.into_iter().next().unwrap();
+    let filed = "SELECT COUNT(*) AS n FROM open311_cases";
+    assert_eq!(count(&app, filed).await, 1, "one case filed");
+
+    // Within the window the sweep keeps the fingerprint.
+    use app::backend::services::open311::forget_old_fingerprints;
+    let now = chrono::Utc::now();
+    assert_eq!(forget_old_fingerprints(&app.state, now).await.unwrap(), 0);
+    let (_, _, again) = post(&app, "json", &form("O311同时到达的八份")).await;
+    assert_eq!(id_of(&again), first);
+
+    // A day later the sweep forgets it; the same words are a new case.
+    let later = now + chrono::Duration::hours(25);
+    assert_eq!(forget_old_fingerprints(&app.state, later).await.unwrap(), 1);
+    let kept = "SELECT COUNT(*) AS n FROM open311_cases WHERE fingerprint IS NOT NULL";
+    assert_eq!(count(&app, kept).await, 0, "nothing kept past the window");
+    let (_, _, anew) = post(&app, "json", &form("O311同时到达的八份")).await;
+    let second = id_of(&anew);
+    assert_ne!(second, first, "past the window: a new case");
+
+    // Past the window but not yet swept (the report's day moved back): the
+    // old fingerprint gives way and the resend is a new case, which resends
+    // then find.
+    let db = &app.state.db;
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "UPDATE cases SET created_at = $1 WHERE id = $2",
+        _ => "UPDATE cases SET created_at = ? WHERE id = ?",
+    };
+    let day_before = now - chrono::Duration::hours(25);
+    let id: i64 = second.parse().unwrap();
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [day_before.into(), id.into()],
+    ))
+    .await
+    .unwrap();
+    let (_, _, third) = post(&app, "json", &form("O311同时到达的八份")).await;
+    let third = id_of(&third);
+    assert!(third != second && third != first, "{third}");
+    let (_, _, again) = post(&app, "json", &form("O311同时到达的八份")).await;
+    assert_eq!(id_of(&again), third);
+    assert_eq!(count(&app, filed).await, 3);
+    assert_eq!(count(&app, kept).await, 1, "only the newest is kept");
+
+    // A database of the last release (one plain index, and a fingerprint
+    // two cases share, as the race there could leave) upgrades in place:
+    // the newest case keeps it, and the index becomes unique.
+    for sql in [
+        "DROP INDEX idx_open311_cases_kept_fingerprint".to_string(),
+        "CREATE INDEX idx_open311_cases_fingerprint ON open311_cases (client_id, fingerprint)"
+            .to_string(),
+        "UPDATE open311_cases SET fingerprint = 'shared'".to_string(),
+        "DELETE FROM seaql_migrations WHERE version = 'm20261215_000001_open311_resends_once'"
+            .to_string(),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+    let upgraded = TestApp::at(app.database_url.clone()).await;
+    assert_eq!(count(&upgraded, kept).await, 1);
+    let newest = format!(
+        "SELECT COUNT(*) AS n FROM open311_cases WHERE fingerprint = 'shared' AND case_id = {third}"
+    );
+    assert_eq!(count(&upgraded, &newest).await, 1, "the newest keeps it");
+    let (_, _, again) = post(&upgraded, "json", &form("O311同时到达的八份")).await;
+    assert_ne!(id_of(&again), third, "its fingerprint is another now");
+    let copy = upgraded
+        .state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE open311_cases SET fingerprint = 'shared' WHERE case_id = {first}"
+        ))
+        .await;
+    assert!(copy.is_err(), "the index is unique now");
+}
+
+on_both_backends!(resends_filed_once);

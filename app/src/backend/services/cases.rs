@@ -621,9 +621,8 @@ pub async fn report_open311(
     // looked up first (a resend of a case filed under rules since changed,
     // say a retired category, is still the case that exists).
     let since = Utc::now() - chrono::Duration::hours(crate::domain::open311::RESEND_WINDOW_HOURS);
-    if let Some(first) =
-        crate::backend::store::open311::resent(&state.db, client.id, fingerprint, since).await?
-    {
+    let store = crate::backend::store::open311::resent;
+    if let Some(first) = store(&state.db, client.id, fingerprint, since).await? {
         tracing::info!(
             client = client.id,
             case = first,
@@ -634,15 +633,32 @@ pub async fn report_open311(
     let (place, mut row) = placed(state, &form).await?;
     row.owner_id = super::owners::owner_for(state, place.grid.as_deref(), None).await?;
     let event = db::NewEvent::report(None, format!("{}（Open311）", client.name), Role::Resident);
-    let stored = db::insert_open311(
-        &state.db,
-        &row,
-        &event,
-        client.id,
-        media_url.as_deref(),
-        fingerprint,
-    )
-    .await?;
+    let media_url = media_url.as_deref();
+    // The fingerprint is unique per client while kept: a copy that arrived
+    // at the same moment was filed by the other request (its case is the
+    // answer), or the fingerprint is an old one the sweep has not forgotten
+    // yet (forget it and file). Three tries settle both.
+    let mut tries = 0;
+    let stored = loop {
+        tries += 1;
+        match db::insert_open311(&state.db, &row, &event, client.id, media_url, fingerprint).await?
+        {
+            Some(stored) => break stored,
+            None if tries < 3 => {
+                if let Some(first) = store(&state.db, client.id, fingerprint, since).await? {
+                    tracing::info!(client = client.id, case = first, "Open311 copies met");
+                    return Ok(first);
+                }
+                let one = Some((client.id, fingerprint));
+                crate::backend::store::open311::forget_fingerprints(&state.db, since, one).await?;
+            }
+            None => {
+                return Err(AppError::Busy {
+                    retry_after_secs: 1,
+                })
+            }
+        }
+    };
     announce(state, &stored);
     super::owners::tell_owner_of(state, None, &stored).await;
     Ok(stored.id)

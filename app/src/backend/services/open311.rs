@@ -606,6 +606,17 @@ fn sent(q: &HashMap<String, String>) -> String {
     super::auth::token_hash(&text)
 }
 
+/// Forgets the fingerprints of reports past the resend window (they are
+/// kept only to answer a resend, and they hash what a person sent). Every
+/// server may run it: clearing twice clears nothing more.
+pub async fn forget_old_fingerprints(
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, AppError> {
+    let before = now - chrono::Duration::hours(crate::domain::open311::RESEND_WINDOW_HOURS);
+    Ok(crate::backend::store::open311::forget_fingerprints(&state.db, before, None).await?)
+}
+
 /// `POST requests`: a client application files a case. Form fields as the
 /// spec lists them: `api_key`, `service_code`, `lat`, `long`,
 /// `description`, `media_url`, `phone`; the person's names and e-mail are

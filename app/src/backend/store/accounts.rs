@@ -114,7 +114,7 @@ pub async fn insert_user_consented<C: ConnectionTrait + TransactionTrait>(
     let id = match inserted {
         Ok(m) => m.id,
         // Lost a race with another registration of the same number.
-        Err(e) if is_unique_violation(&e) => return Ok(None),
+        Err(e) if super::is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
     for g in grants {
@@ -122,13 +122,6 @@ pub async fn insert_user_consented<C: ConnectionTrait + TransactionTrait>(
     }
     txn.commit().await?;
     Ok(Some(id))
-}
-
-pub(super) fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(
-        e.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
 }
 
 pub async fn add_grant(

@@ -82,16 +82,9 @@ pub async fn save_company(
     };
     match written {
         Ok(id) => Ok(Some(id)),
-        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) if super::is_unique_violation(&e) => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(
-        e.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
 }
 
 /// A compound with its grid's id and the company managing it.

@@ -270,7 +270,9 @@ pub async fn file<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Writes a case an Open311 client filed, its first event and which client
-/// filed it (with the `media_url` it sent), all or nothing.
+/// filed it (with the `media_url` it sent), all or nothing. `None` when this
+/// client's fingerprint is already kept (a copy filed at the same moment, or
+/// an old one not yet forgotten): nothing is written.
 pub async fn insert_open311<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     c: &CaseRow,
@@ -278,8 +280,8 @@ pub async fn insert_open311<C: ConnectionTrait + TransactionTrait>(
     client: i64,
     media_url: Option<&str>,
     fingerprint: &str,
-) -> Result<CaseRow, DbErr> {
-    insert_with(
+) -> Result<Option<CaseRow>, DbErr> {
+    Ok(insert_with(
         db,
         c,
         first,
@@ -288,8 +290,7 @@ pub async fn insert_open311<C: ConnectionTrait + TransactionTrait>(
         Some((client, media_url, fingerprint)),
     )
     .await?
-    .map(|(c, _)| c)
-    .ok_or_else(|| DbErr::Custom("an unkeyed case collided".into()))
+    .map(|(c, _)| c))
 }
 
 async fn insert_with<C: ConnectionTrait + TransactionTrait>(
@@ -306,20 +307,20 @@ async fn insert_with<C: ConnectionTrait + TransactionTrait>(
     model.client_key = Set(key.map(str::to_string));
     let stored = match model.insert(&txn).await {
         Ok(m) => row(m),
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            return Ok(None)
-        }
+        Err(e) if super::is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
     let event = append(&txn, stored.id, first, c.created_at).await?;
     if let Some((client, media_url, fingerprint)) = client {
-        super::open311::insert_filed_by(&txn, stored.id, client, media_url, Some(fingerprint))
-            .await?;
+        let filed =
+            super::open311::insert_filed_by(&txn, stored.id, client, media_url, Some(fingerprint))
+                .await;
+        match filed {
+            Ok(()) => {}
+            // Dropping the transaction rolls the case back.
+            Err(e) if super::is_unique_violation(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        }
     }
     txn.commit().await?;
     Ok(Some((stored, event)))

@@ -1884,6 +1884,7 @@ pub mod open311_case {
         pub media_url: Option<String>,
         /// SHA-256 of the fields the client sent: its resend of the same
         /// report is found by it (`domain::open311::RESEND_WINDOW_HOURS`).
+        /// Unique per client while kept; forgotten (NULL) after the window.
         #[sea_orm(nullable)]
         pub fingerprint: Option<String>,
     }

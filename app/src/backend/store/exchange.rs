@@ -350,7 +350,7 @@ pub async fn insert_answer<C: ConnectionTrait + TransactionTrait>(
     let id = match written {
         Ok(m) => m.id,
         // The unique index stands behind the count above.
-        Err(e) if super::accounts::is_unique_violation(&e) => {
+        Err(e) if super::is_unique_violation(&e) => {
             return Ok(Err(Refused::Answered));
         }
         Err(e) => return Err(e),

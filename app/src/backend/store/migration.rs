@@ -37,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(CaseEventTimes),
             Box::new(Open311Clients),
             Box::new(Open311Resends),
+            Box::new(Open311ResendsOnce),
         ]
     }
 }
@@ -2018,5 +2019,43 @@ impl MigrationTrait for Open311Resends {
             )],
         )
         .await
+    }
+}
+
+/// One kept fingerprint per client: two copies of a report arriving at the
+/// same moment cannot both be filed (the second insert meets the index and
+/// answers with the first case). Fingerprints are kept only through the
+/// resend window (a sweep forgets older ones), so the index is partial: it
+/// holds the last day's Open311 reports, and the sweep reads it. Where two
+/// rows already share one, the newest keeps it.
+struct Open311ResendsOnce;
+
+impl MigrationName for Open311ResendsOnce {
+    fn name(&self) -> &str {
+        "m20261215_000001_open311_resends_once"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Open311ResendsOnce {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // The same SQL in both dialects.
+        let conn = manager.get_connection();
+        for sql in [
+            "UPDATE open311_cases SET fingerprint = NULL \
+             WHERE fingerprint IS NOT NULL AND case_id NOT IN (\
+             SELECT MAX(case_id) FROM open311_cases WHERE fingerprint IS NOT NULL \
+             GROUP BY client_id, fingerprint)",
+            "DROP INDEX IF EXISTS idx_open311_cases_fingerprint",
+            "CREATE UNIQUE INDEX idx_open311_cases_kept_fingerprint \
+             ON open311_cases (client_id, fingerprint) WHERE fingerprint IS NOT NULL",
+        ] {
+            conn.execute_unprepared(sql).await?;
+        }
+        Ok(())
     }
 }

@@ -39,6 +39,15 @@ use std::time::Duration;
 pub use sea_orm::DatabaseConnection as Db;
 pub use sea_orm::DatabaseTransaction as Txn;
 
+/// A write refused by a unique index: the thing already exists (a race the
+/// index settles, not a fault).
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// Rows of the streets and communities a staff scope covers
 /// (`policy::topic_staff_scope` as a filter), by the table's two columns;
 /// empty when the scope names none (the caller adds its own ways in).

@@ -138,7 +138,9 @@ pub async fn filer_of(db: &impl ConnectionTrait, case_id: i64) -> Result<Option<
 }
 
 /// The case this client filed with this fingerprint since `since`, if any
-/// (the newest): a report sent again after its answer was lost.
+/// (the newest): a report sent again after its answer was lost. One
+/// statement: the fingerprint's rows (unique per client while kept) and
+/// their cases' times.
 pub async fn resent(
     db: &impl ConnectionTrait,
     client_id: i64,
@@ -146,24 +148,59 @@ pub async fn resent(
     since: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<i64>, DbErr> {
     use super::entities::case_record;
-    let ids: Vec<i64> = open311_case::Entity::find()
-        .filter(open311_case::Column::ClientId.eq(client_id))
-        .filter(open311_case::Column::Fingerprint.eq(fingerprint))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.case_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    Ok(case_record::Entity::find()
-        .filter(case_record::Column::Id.is_in(ids))
+    let filed = sea_orm::sea_query::Query::select()
+        .column(open311_case::Column::CaseId)
+        .from(open311_case::Entity)
+        .and_where(Expr::col(open311_case::Column::ClientId).eq(client_id))
+        .and_where(Expr::col(open311_case::Column::Fingerprint).eq(fingerprint))
+        .to_owned();
+    case_record::Entity::find()
+        .select_only()
+        .column(case_record::Column::Id)
+        .filter(case_record::Column::Id.in_subquery(filed))
         .filter(case_record::Column::CreatedAt.gte(since))
         .order_by_desc(case_record::Column::Id)
+        .into_tuple::<i64>()
         .one(db)
+        .await
+}
+
+/// Forgets the fingerprints of reports filed before `before` (the resend
+/// window is over; they hash what a person sent, which is not otherwise
+/// kept), all of them or only `one` client's fingerprint. Returns how many.
+/// The inner read uses the partial index of kept fingerprints, so a sweep
+/// reads the last day's Open311 reports, never the whole table.
+pub async fn forget_fingerprints(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+    one: Option<(i64, &str)>,
+) -> Result<u64, DbErr> {
+    use super::entities::case_record;
+    use sea_orm::sea_query::Query;
+    let mut kept = Query::select();
+    kept.column(open311_case::Column::CaseId)
+        .from(open311_case::Entity)
+        .and_where(Expr::col(open311_case::Column::Fingerprint).is_not_null());
+    if let Some((client, fingerprint)) = one {
+        kept.and_where(Expr::col(open311_case::Column::ClientId).eq(client))
+            .and_where(Expr::col(open311_case::Column::Fingerprint).eq(fingerprint));
+    }
+    let old = Query::select()
+        .column(case_record::Column::Id)
+        .from(case_record::Entity)
+        .and_where(Expr::col(case_record::Column::Id).in_subquery(kept.to_owned()))
+        .and_where(Expr::col(case_record::Column::CreatedAt).lt(before))
+        .to_owned();
+    Ok(open311_case::Entity::update_many()
+        .col_expr(
+            open311_case::Column::Fingerprint,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(open311_case::Column::Fingerprint.is_not_null())
+        .filter(open311_case::Column::CaseId.in_subquery(old))
+        .exec(db)
         .await?
-        .map(|c| c.id))
+        .rows_affected)
 }
 
 /// Writes which client filed a case (inside the case's own transaction).

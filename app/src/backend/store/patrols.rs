@@ -84,14 +84,7 @@ pub async fn start(
     .await;
     match inserted {
         Ok(m) => Ok(Some(patrol_row(m))),
-        Err(e)
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Ok(None)
-        }
+        Err(e) if super::is_unique_violation(&e) => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -3,10 +3,10 @@
 //! seconding threshold. A ballot adds to its option's count and records who
 //! voted (the one-vote key) in the same transaction, never what they chose.
 
-use super::accounts::is_unique_violation;
 use super::entities::{
     topic, topic_option, topic_second, topic_threshold, topic_update, topic_voter,
 };
+use super::is_unique_violation;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{

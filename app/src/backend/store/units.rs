@@ -57,7 +57,7 @@ pub async fn insert_unit(db: &impl ConnectionTrait, u: &UnitRow) -> Result<Optio
     .await;
     match res {
         Ok(m) => Ok(Some(m.id)),
-        Err(e) if super::accounts::is_unique_violation(&e) => Ok(None),
+        Err(e) if super::is_unique_violation(&e) => Ok(None),
         Err(e) => Err(e),
     }
 }
