@@ -36,8 +36,9 @@ test: tools
 	@bash scripts/chromium.sh
 	@bash scripts/build-site.sh
 	@GRIDLINK_TEST_PG="$$(bash scripts/pg.sh start)" || { echo "PostgreSQL did not start"; exit 1; }; \
-	  export GRIDLINK_TEST_PG; \
-	  echo "==> cargo test (SQLite and PostgreSQL at $$GRIDLINK_TEST_PG)"; \
+	  GRIDLINK_TEST_S3="$$(bash scripts/s3.sh start)" || { echo "the S3 test store did not start"; exit 1; }; \
+	  export GRIDLINK_TEST_PG GRIDLINK_TEST_S3; \
+	  echo "==> cargo test (SQLite and PostgreSQL at $$GRIDLINK_TEST_PG, object store at $$GRIDLINK_TEST_S3)"; \
 	  cargo test --workspace
 	@echo "==> end-to-end (Chromium, phone viewport)"
 	@bash scripts/e2e.sh

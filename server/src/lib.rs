@@ -207,6 +207,7 @@ impl Settings {
                 secure_cookies: var("GRIDLINK_SECURE_COOKIES")
                     .is_some_and(|v| v == "1" || v == "true"),
                 photo_dir: var("GRIDLINK_PHOTO_DIR").map(Into::into),
+                s3: app::backend::blob::s3::S3Config::from_vars(var)?,
                 photo_min_free_mb: match var("GRIDLINK_PHOTO_MIN_FREE_MB") {
                     None => None,
                     Some(v) => Some(v.trim().parse::<u64>().map_err(|_| {

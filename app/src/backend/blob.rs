@@ -1,13 +1,15 @@
-//! Where uploaded files live. A local directory by default; an object store
-//! can implement the same calls later.
-//!
-//! A file is written under a temporary name and renamed into place, so a
-//! key never names half a file, even when the disk fills mid-write or the
-//! process dies. The store keeps a floor of free space on its disk (the
-//! database and the logs may share it): below it, and on the disk's own
-//! "no space left", a write is refused as [`PutError::Full`].
+//! Where uploaded files live: a local directory by default ([`local`]), or
+//! an S3-compatible object store when configured ([`s3`], `GRIDLINK_S3_*`),
+//! which several app servers share without a shared disk. Callers see one
+//! store with the same calls and the same refusals either way.
 
-use std::path::{Path, PathBuf};
+mod local;
+pub mod s3;
+pub mod sigv4;
+
+use std::sync::Arc;
+
+pub use local::Local;
 
 /// Free space kept on the photo disk unless configured
 /// (`GRIDLINK_PHOTO_MIN_FREE_MB`).
@@ -15,15 +17,16 @@ pub const DEFAULT_MIN_FREE_MB: u64 = 100;
 
 /// A place to keep and fetch blobs by key.
 #[derive(Clone, Debug)]
-pub struct BlobStore {
-    dir: PathBuf,
-    min_free: u64,
+pub enum BlobStore {
+    Local(Local),
+    S3(Arc<s3::S3Store>),
 }
 
 /// Why a blob was not kept.
 #[derive(Debug)]
 pub enum PutError {
-    /// No room: the disk is full, or would be under the floor after it.
+    /// No room: the disk is full, or would be under the floor after it;
+    /// or the object store says it is full or over its quota.
     Full,
     Io(std::io::Error),
 }
@@ -49,221 +52,49 @@ impl From<std::io::Error> for PutError {
 
 impl BlobStore {
     /// A store in `dir` that keeps `min_free_mb` MB free on its disk.
-    pub fn local(dir: impl Into<PathBuf>, min_free_mb: u64) -> BlobStore {
-        BlobStore {
-            dir: dir.into(),
-            min_free: min_free_mb.saturating_mul(1024 * 1024),
-        }
+    pub fn local(dir: impl Into<std::path::PathBuf>, min_free_mb: u64) -> BlobStore {
+        BlobStore::Local(Local::new(dir, min_free_mb))
     }
 
-    fn path(&self, key: &str) -> Option<PathBuf> {
-        // Keys are made by us (hex and `/`); refuse anything that could escape.
-        let safe = !key.is_empty()
-            && !key.starts_with('/')
-            && !key.contains("..")
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || b == b'_');
-        safe.then(|| self.dir.join(key))
-    }
-
+    /// Keeps `bytes` under `key`, whole or not at all.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), PutError> {
-        let path = self
-            .path(key)
-            .ok_or_else(|| PutError::Io(std::io::Error::other("bad key")))?;
-        let parent = path.parent().unwrap_or(&self.dir).to_path_buf();
-        tokio::fs::create_dir_all(&parent).await?;
-        let free = free_bytes(parent.clone()).await?;
-        if free < self.min_free.saturating_add(bytes.len() as u64) {
-            return Err(PutError::Full);
+        match self {
+            BlobStore::Local(l) => l.put(key, bytes).await,
+            BlobStore::S3(s) => s.put(key, bytes).await,
         }
-        let part = path.with_extension(format!("part{:08x}", rand::random::<u32>()));
-        // Synced before the rename: some disks (NFS, quotas) report a full
-        // disk only then, and after a power cut a key must not name an
-        // empty file.
-        let written = async {
-            use tokio::io::AsyncWriteExt;
-            let mut file = tokio::fs::File::create(&part).await?;
-            file.write_all(bytes).await?;
-            file.sync_all().await?;
-            drop(file);
-            tokio::fs::rename(&part, &path).await
-        }
-        .await;
-        if let Err(e) = written {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(e.into());
-        }
-        Ok(())
     }
 
+    /// The blob under `key` (`NotFound` when there is none).
     pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
-        let path = self
-            .path(key)
-            .ok_or_else(|| std::io::Error::other("bad key"))?;
-        tokio::fs::read(path).await
+        match self {
+            BlobStore::Local(l) => l.get(key).await,
+            BlobStore::S3(s) => s.get(key).await,
+        }
     }
 
+    /// Removes `key` if it is there (best effort: a blob left behind is
+    /// waste, never a dangling reference).
     pub async fn delete(&self, key: &str) {
-        if let Some(path) = self.path(key) {
-            let _ = tokio::fs::remove_file(path).await;
+        match self {
+            BlobStore::Local(l) => l.delete(key).await,
+            BlobStore::S3(s) => s.delete(key).await,
         }
     }
 
-    /// Removes files a process left half-written when it died mid-write
-    /// (a `.part…` name is never a key) and untouched for `age`: run at
-    /// start-up, so a crash loop cannot slowly fill the disk. The age
-    /// spares a write still under way on another server sharing the
-    /// directory. How many were removed.
+    /// Removes what a killed process left half-written, untouched for
+    /// `age`; how many. An object store never shows half an object.
     pub async fn sweep_unfinished(&self, age: std::time::Duration) -> std::io::Result<usize> {
-        let dir = self.dir.clone();
-        tokio::task::spawn_blocking(move || sweep(&dir, age))
-            .await
-            .map_err(std::io::Error::other)?
-    }
-
-    /// Where the store is, the floor it keeps and the space free now, for
-    /// the start-up banner: an operator sees at once how close the disk is.
-    pub async fn describe(&self) -> String {
-        let free = match free_bytes(self.dir.clone()).await {
-            Ok(b) => format!("{} MB free now", b / (1024 * 1024)),
-            Err(e) => format!("free space unknown: {e}"),
-        };
-        format!(
-            "{} (keeps {} MB free; {free})",
-            self.dir.display(),
-            self.min_free / (1024 * 1024)
-        )
-    }
-}
-
-/// Whether a file name is one `put` writes before the rename: the key's
-/// name with its extension replaced by `part` and eight hex digits.
-fn unfinished(name: &Path) -> bool {
-    name.extension()
-        .and_then(|e| e.to_str())
-        .and_then(|e| e.strip_prefix("part"))
-        .is_some_and(|tag| tag.len() == 8 && tag.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-fn sweep(dir: &Path, age: std::time::Duration) -> std::io::Result<usize> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        // No photo yet, no directory yet.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(e) => return Err(e),
-    };
-    let mut removed = 0;
-    // One entry that cannot be read (renamed away by another server's
-    // `put` meanwhile, a directory without permission) is passed over: the
-    // rest are still swept. Links are not followed (`file_type` is the
-    // entry's own), so nothing outside the directory is touched.
-    for entry in entries.flatten() {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let path = entry.path();
-        if kind.is_dir() {
-            match sweep(&path, age) {
-                Ok(n) => removed += n,
-                Err(e) => tracing::warn!(dir = %path.display(), error = %e, "not swept"),
-            }
-        } else if kind.is_file() && unfinished(&path) {
-            let idle = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .map(|t| t.elapsed().unwrap_or_default());
-            if idle.is_ok_and(|idle| idle >= age) && std::fs::remove_file(&path).is_ok() {
-                removed += 1;
-            }
+        match self {
+            BlobStore::Local(l) => l.sweep_unfinished(age).await,
+            BlobStore::S3(_) => Ok(0),
         }
     }
-    Ok(removed)
-}
 
-/// Bytes an unprivileged writer may still use on the disk holding `dir`.
-async fn free_bytes(dir: PathBuf) -> std::io::Result<u64> {
-    tokio::task::spawn_blocking(move || available(&dir))
-        .await
-        .map_err(std::io::Error::other)?
-}
-
-fn available(dir: &Path) -> std::io::Result<u64> {
-    let s = rustix::fs::statvfs(dir).map_err(std::io::Error::from)?;
-    Ok(s.f_bavail.saturating_mul(s.f_frsize))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn keys_cannot_escape_the_directory() {
-        let s = BlobStore::local("/tmp/x", 0);
-        assert!(s.path("ab/cd.jpg").is_some());
-        assert!(s.path("../etc/passwd").is_none());
-        assert!(s.path("/etc/passwd").is_none());
-        assert!(s.path("a b").is_none());
-    }
-
-    #[tokio::test]
-    async fn a_full_disk_keeps_nothing() {
-        let dir = std::env::temp_dir().join(format!("gridlink-blob-{}", rand::random::<u64>()));
-        let kept = BlobStore::local(&dir, 0);
-        kept.put("a/b.jpg", b"photo").await.unwrap();
-        assert_eq!(kept.get("a/b.jpg").await.unwrap(), b"photo");
-        // A floor above the disk's free space: refused, and no file left.
-        let full = BlobStore::local(&dir, u64::MAX / (1024 * 1024));
-        assert!(matches!(
-            full.put("a/c.jpg", b"photo").await,
-            Err(PutError::Full)
-        ));
-        let mut names = std::fs::read_dir(dir.join("a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect::<Vec<_>>();
-        names.sort();
-        assert_eq!(names, ["b.jpg"]);
-        // The disk's own "no space left" is the same refusal.
-        let enospc = std::io::Error::from_raw_os_error(28);
-        assert!(matches!(PutError::from(enospc), PutError::Full));
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[tokio::test]
-    async fn unfinished_files_are_swept_once_old() {
-        let dir = std::env::temp_dir().join(format!("gridlink-sweep-{}", rand::random::<u64>()));
-        let store = BlobStore::local(&dir, 0);
-        assert_eq!(store.sweep_unfinished(Duration::ZERO).await.unwrap(), 0);
-        store.put("ab/cd/photo.jpg", b"photo").await.unwrap();
-        let inner = dir.join("ab/cd");
-        let write = |name: &str, age: Duration| {
-            let f = std::fs::File::create(inner.join(name)).unwrap();
-            f.set_modified(std::time::SystemTime::now() - age).unwrap();
-        };
-        // Left by a process that died an hour ago; one being written now;
-        // and names that only look alike.
-        write("dead.part0badf00d", Duration::from_secs(3600));
-        write("busy.part1234abcd", Duration::ZERO);
-        write("x.partial", Duration::from_secs(3600));
-        write("y.part123", Duration::from_secs(3600));
-        let removed = store
-            .sweep_unfinished(Duration::from_secs(600))
-            .await
-            .unwrap();
-        assert_eq!(removed, 1);
-        let mut names = std::fs::read_dir(&inner)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect::<Vec<_>>();
-        names.sort();
-        assert_eq!(
-            names,
-            ["busy.part1234abcd", "photo.jpg", "x.partial", "y.part123"]
-        );
-        assert_eq!(store.get("ab/cd/photo.jpg").await.unwrap(), b"photo");
-        assert!(store.describe().await.contains("keeps 0 MB free"));
-        let _ = std::fs::remove_dir_all(&dir);
+    /// Where the store is, for the start-up banner.
+    pub async fn describe(&self) -> String {
+        match self {
+            BlobStore::Local(l) => l.describe().await,
+            BlobStore::S3(s) => s.describe(),
+        }
     }
 }

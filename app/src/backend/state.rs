@@ -22,6 +22,10 @@ pub struct Config {
     /// Megabytes kept free on the photo disk (`GRIDLINK_PHOTO_MIN_FREE_MB`;
     /// none: `blob::DEFAULT_MIN_FREE_MB`): below it photos are refused.
     pub photo_min_free_mb: Option<u64>,
+    /// An S3-compatible object store for photos instead of `photo_dir`
+    /// (`GRIDLINK_S3_*`, see `blob::s3::S3Config::from_vars`): what several
+    /// app servers share.
+    pub s3: Option<super::blob::s3::S3Config>,
     /// Reverse proxies whose `X-Forwarded-For` names the client
     /// (`GRIDLINK_TRUSTED_PROXIES`); none by default.
     pub trusted_proxies: super::request::TrustedProxies,
@@ -218,11 +222,16 @@ impl AppState {
             rand::random::<u64>()
         )
         .into();
-        Ok(AppState {
-            outbox: super::bus::Outbox::new(&db, instance.clone()),
-            instance,
-            db,
-            blobs: super::blob::BlobStore::local(
+        let blobs = match &config.s3 {
+            // Checked now: a wrong key or a missing bucket is said at
+            // start-up, not at the first resident's photo.
+            Some(s3) => {
+                let store =
+                    super::blob::s3::S3Store::new(s3.clone()).map_err(StoreError::Custom)?;
+                store.check().await.map_err(StoreError::Custom)?;
+                super::blob::BlobStore::S3(Arc::new(store))
+            }
+            None => super::blob::BlobStore::local(
                 config
                     .photo_dir
                     .clone()
@@ -231,6 +240,12 @@ impl AppState {
                     .photo_min_free_mb
                     .unwrap_or(super::blob::DEFAULT_MIN_FREE_MB),
             ),
+        };
+        Ok(AppState {
+            outbox: super::bus::Outbox::new(&db, instance.clone()),
+            instance,
+            db,
+            blobs,
             leptos_options,
             config: Arc::new(config),
             atlas: Arc::new(RwLock::new(Arc::new(atlas))),

@@ -105,7 +105,8 @@ impl TestApp {
         TestApp::at_with(database_url(backend).await, config).await
     }
 
-    async fn at_with(url: String, config: Config) -> TestApp {
+    /// A running app over the database at `url` with the given settings.
+    pub async fn at_with(url: String, config: Config) -> TestApp {
         let db = store::connect(&url).await.expect("connect and migrate");
         let settings = server::Settings {
             database_url: url.clone(),
