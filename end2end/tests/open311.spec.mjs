@@ -30,7 +30,11 @@ test('an Open311 client is registered on the admin page, files a case, and is re
   const sub = cats.find((c) => c.parent_id !== null);
   const other = await browser.newContext({ baseURL });
   const res = await other.request.post('/open311/v2/requests.json', {
-    form: { api_key: key, service_code: String(sub.id), lat: '36.6372', long: '117.0135', description: `Open311井盖缺失${Date.now() % 100000}` },
+    form: {
+      api_key: key, service_code: String(sub.id), lat: '36.6372', long: '117.0135',
+      description: `Open311井盖缺失${Date.now() % 100000}`,
+      media_url: 'https://example.org/open311/photo-1.jpg', phone: '13800001234',
+    },
   });
   expect(res.status()).toBe(200);
   const id = (await res.json())[0].service_request_id;
@@ -40,6 +44,20 @@ test('an Open311 client is registered on the admin page, files a case, and is re
   await open(worker, `/case/${id}`);
   await expect(worker.getByTestId('case')).toHaveAttribute('data-status', 'reported');
   await expect(worker.getByText('Open311接入')).toBeVisible();
+  // The sending system's photo: a link out (never fetched by us, no referrer
+  // sent), and the reporter's phone, for the staff handling it; the page
+  // still fits the phone.
+  await expect(worker.getByText('来源系统照片')).toBeVisible();
+  const media = worker.getByTestId('media-url');
+  await expect(media).toHaveAttribute('href', 'https://example.org/open311/photo-1.jpg');
+  await expect(media).toHaveAttribute('rel', /noreferrer/);
+  await expect(worker.getByTestId('contact')).toContainText('13800001234');
+  expect(await worker.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // A stranger reads none of it: the case is private.
+  const stranger = await (await browser.newContext({ ...phone, baseURL })).newPage();
+  await stranger.goto(`/case/${id}`);
+  await expect(stranger.getByTestId('media-url')).toHaveCount(0);
+  await expect(stranger.getByText('13800001234')).toHaveCount(0);
 
   // Revoked (after the confirm dialog), the key is refused.
   admin.once('dialog', (d) => d.accept());
