@@ -313,7 +313,7 @@ fn DeadlinePanel() -> impl IntoView {
     use crate::api::cases::{deadline_settings, SetCalendarDay, SetTimeLimits};
     use crate::domain::deadline::TimeLimits;
     let reload = RwSignal::new(0u32);
-    let settings = Resource::new(move || reload.get(), |_| deadline_settings());
+    let settings = crate::ui::resource::resource(move || reload.get(), |_| deadline_settings());
     let set_limits = ServerAction::<SetTimeLimits>::new();
     let set_day = ServerAction::<SetCalendarDay>::new();
     let (grid, community, department) = (

@@ -72,7 +72,7 @@ crate::ui::i18n::texts! { Al {
 pub fn AlliancePage() -> impl IntoView {
     let session = use_session();
     let reload = RwSignal::new(0u32);
-    let view_ = Resource::new(move || reload.get(), |_| alliance());
+    let view_ = crate::ui::resource::resource(move || reload.get(), |_| alliance());
     let lang = use_lang();
     view! {
         <section class="cases alliance">
@@ -239,7 +239,7 @@ pub fn CompanyPage() -> impl IntoView {
     let fresh = RwSignal::new(None::<CompanyDesk>);
     let saved = RwSignal::new(false);
     provide_context(Saved(saved));
-    let desk = Resource::new(id, desk_of_company);
+    let desk = crate::ui::resource::resource(id, desk_of_company);
     Effect::new(move |_| {
         if let Some(Ok(d)) = desk.get() {
             fresh.set(Some(d));

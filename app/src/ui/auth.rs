@@ -87,7 +87,7 @@ fn form_query() -> FormQuery {
             query
                 .read()
                 .get("error")
-                .and_then(|e| serde_json::from_str::<AppError>(&e).ok())
+                .and_then(|e| serde_json::from_slice::<AppError>(e.as_bytes()).ok())
                 .filter(AppError::fit_for_link)
         }),
     }

@@ -194,7 +194,7 @@ pub fn ExchangeSection() -> impl IntoView {
         said: RwSignal::new(None),
         lang,
     };
-    let data = Resource::new(
+    let data = crate::ui::resource::resource(
         move || (board.community.get(), board.version.get()),
         |(c, _)| exchanges((!c.is_empty()).then_some(c)),
     );

@@ -80,7 +80,7 @@ pub fn GridPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let grid = Resource::new(code, grid_page);
+    let grid = crate::ui::resource::resource(code, grid_page);
     view! {
         <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
             {move || grid.get().map(|r| match r {

@@ -559,7 +559,7 @@ fn Sheets(page: HouseholdsPage, reload: RwSignal<u32>) -> impl IntoView {
                 Ok(String::new())
             };
             let mut status = match sent {
-                Ok(text) => serde_json::from_str::<ImportStatus>(&text).ok(),
+                Ok(text) => serde_json::from_slice::<ImportStatus>(text.as_bytes()).ok(),
                 Err(e) => {
                     let _ = error.try_set(Some(e.message));
                     None

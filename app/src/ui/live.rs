@@ -97,7 +97,7 @@ mod imp {
                     if let Some(n) = e
                         .data()
                         .as_string()
-                        .and_then(|d| serde_json::from_str::<CaseNotice>(&d).ok())
+                        .and_then(|d| serde_json::from_slice::<CaseNotice>(d.as_bytes()).ok())
                     {
                         notify(n);
                     }

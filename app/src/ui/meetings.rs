@@ -73,7 +73,7 @@ crate::ui::i18n::texts! { Mt {
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
     let session = use_session();
-    let list = Resource::new(|| (), |_| joint_meetings());
+    let list = crate::ui::resource::resource(|| (), |_| joint_meetings());
     let lang = use_lang();
     view! {
         <section class="cases meetings">
@@ -221,7 +221,7 @@ pub fn MeetingPage() -> impl IntoView {
         fresh: RwSignal::new(None),
         saved: RwSignal::new(false),
     };
-    let meeting = Resource::new(id, joint_meeting);
+    let meeting = crate::ui::resource::resource(id, joint_meeting);
     Effect::new(move |_| {
         if let Some(Ok(m)) = meeting.get() {
             page.fresh.set(Some(m));

@@ -31,6 +31,7 @@ pub mod patrol;
 pub mod photos;
 pub mod poster;
 pub mod pwa;
+pub mod resource;
 pub mod rosters;
 pub mod scroll;
 pub mod service;

@@ -30,13 +30,13 @@ pub struct Draft {
 
 impl Draft {
     pub fn case(&self) -> Option<NewCase> {
-        serde_json::from_str(&self.json).ok()
+        serde_json::from_slice(self.json.as_bytes()).ok()
     }
 
     /// Why the server refused it, as an error to word in the reader's language.
     pub fn refusal(&self) -> Option<AppError> {
         (self.state == "refused")
-            .then(|| serde_json::from_str(&self.reason).ok())
+            .then(|| serde_json::from_slice(self.reason.as_bytes()).ok())
             .flatten()
     }
 }
@@ -260,7 +260,7 @@ pub async fn drafts(owner: &str) -> Vec<Draft> {
         js_sys::JSON::stringify(&value)
             .ok()
             .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|s| serde_json::from_slice(s.as_bytes()).ok())
             .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]

@@ -36,7 +36,7 @@ type Page<T> = Result<Vec<T>, AppError>;
 
 pub struct Paged<K: Send + Sync + 'static, T: Send + Sync + 'static> {
     filter: Signal<K>,
-    first: Resource<Page<T>>,
+    first: Resource<Page<T>, super::resource::Json>,
     /// Rows of the pages after the first.
     extra: RwSignal<Vec<T>>,
     /// Length of the last page fetched with "more" (`None`: only the first so far).
@@ -65,7 +65,7 @@ where
         F: Fn(K, Option<i64>) -> Fut + Copy + Send + Sync + 'static,
         Fut: Future<Output = Page<T>> + Send + 'static,
     {
-        let first = Resource::new(move || filter.get(), move |k| fetch(k, None));
+        let first = crate::ui::resource::resource(move || filter.get(), move |k| fetch(k, None));
         let extra = RwSignal::new(Vec::<T>::new());
         let last = RwSignal::new(None::<usize>);
         let more = Action::new(move |(k, after): &(K, Option<i64>)| fetch(k.clone(), *after));

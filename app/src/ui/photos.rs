@@ -97,7 +97,7 @@ pub async fn post_file(url: &str, file: web_sys::File) -> Result<String, UploadE
     };
     // Photo endpoints are REST routes: they answer the JSON `ErrorBody`,
     // worded on the server in both languages.
-    match serde_json::from_str::<crate::domain::error::ErrorBody>(&text) {
+    match serde_json::from_slice::<crate::domain::error::ErrorBody>(text.as_bytes()) {
         Ok(e) => Err(UploadError {
             message: e.message(lang).to_string(),
             refused,

@@ -38,7 +38,7 @@ pub fn PosterPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
-    let poster = Resource::new(code, grid_poster);
+    let poster = crate::ui::resource::resource(code, grid_poster);
     view! {
         <Suspense fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>
             {move || poster.get().map(|r| match r {

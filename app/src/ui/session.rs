@@ -30,7 +30,7 @@ pub fn initial_user() -> Option<CurrentUser> {
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(USER_SCRIPT_ID))
             .and_then(|e| e.text_content())
-            .and_then(|t| serde_json::from_str(&t).ok())
+            .and_then(|t| serde_json::from_slice(t.as_bytes()).ok())
             .flatten()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]

@@ -98,7 +98,7 @@ pub fn SharingPage() -> impl IntoView {
         community: RwSignal::new(None),
         lang,
     };
-    let data = Resource::new(move || page.community.get(), sharing);
+    let data = crate::ui::resource::resource(move || page.community.get(), sharing);
     Effect::new(move |_| {
         if let Some(Ok(v)) = data.get() {
             page.fresh.set(Some(v));

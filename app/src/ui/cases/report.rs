@@ -64,8 +64,8 @@ pub fn ReportPage() -> impl IntoView {
 #[component]
 fn ReportForm() -> impl IntoView {
     let lang = use_lang();
-    let categories = Resource::new(|| (), |_| case_categories());
-    let settings = Resource::new(|| (), |_| map_settings());
+    let categories = crate::ui::resource::resource(|| (), |_| case_categories());
+    let settings = crate::ui::resource::resource(|| (), |_| map_settings());
     let top = RwSignal::new(String::new());
     let sub = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -108,7 +108,7 @@ fn ReportForm() -> impl IntoView {
         .filter(|g| !g.is_empty());
     let bound_grid = {
         let bound = bound.clone();
-        Resource::new(
+        crate::ui::resource::resource(
             move || bound.clone(),
             |code| async move {
                 match code {
@@ -121,7 +121,7 @@ fn ReportForm() -> impl IntoView {
     // The picked place is outside the bound grid.
     let outside = RwSignal::new(false);
 
-    let nearby = Resource::new(
+    let nearby = crate::ui::resource::resource(
         move || (sub.get().parse::<i64>().ok(), point.get()),
         |(cat, at)| async move {
             match (cat, at) {

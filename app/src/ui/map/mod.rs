@@ -31,7 +31,7 @@ pub struct GridProps {
 /// reading them is needed only once someone taps a grid).
 #[leptos::lazy]
 pub(crate) fn grid_props(json: String) -> Option<GridProps> {
-    serde_json::from_str(&json).ok()
+    serde_json::from_slice(json.as_bytes()).ok()
 }
 
 /// Mounts a grid map in the element `id` with the configured tiles and draws
@@ -72,7 +72,7 @@ enum LocateState {
 
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let settings = Resource::new(|| (), |_| map_settings());
+    let settings = crate::ui::resource::resource(|| (), |_| map_settings());
     let selected = RwSignal::new(None::<GridProps>);
     let focus = RwSignal::new(None::<[f64; 4]>);
     view! {
