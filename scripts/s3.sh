@@ -1,33 +1,61 @@
 #!/usr/bin/env bash
-# An S3-compatible object store for the tests: moto's server (PyPI, pinned),
-# in a virtualenv outside the clone, on loopback only.
+# An S3-compatible object store for the tests: moto's server (PyPI, every
+# package pinned in scripts/moto-requirements.txt), in a virtualenv outside
+# the clone, on loopback only.
 #   scripts/s3.sh start   installs it if missing, starts it, prints the URL
 #   scripts/s3.sh stop
 set -euo pipefail
+cd "$(dirname "$0")/.."
 PORT=${GRIDLINK_S3_PORT:-55900}
 VENV=${GRIDLINK_MOTO_VENV:-$HOME/.cache/gridlink-moto}
 URL="http://127.0.0.1:$PORT"
-MOTO_VERSION=5.2.5
+REQS=scripts/moto-requirements.txt
+STAMP="$VENV/.requirements"
+PIDFILE="${TMPDIR:-/tmp}/gridlink-moto-$PORT.pid"
+LOG="${TMPDIR:-/tmp}/gridlink-moto-$PORT.log"
 
-up() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Whether what answers on the port is an S3 store (an empty GET of the
+# service lists buckets), not some other program left there.
+answers() {
+  "$VENV/bin/python" - "$URL" <<'PY' 2>/dev/null
+import sys, urllib.request
+try:
+    body = urllib.request.urlopen(sys.argv[1] + "/", timeout=2).read()
+except Exception:
+    sys.exit(1)
+sys.exit(0 if b"ListAllMyBucketsResult" in body else 1)
+PY
+}
 
 case "${1:-start}" in
   start)
-    if ! "$VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-      echo "==> installing moto $MOTO_VERSION (S3-compatible test store) into $VENV" >&2
+    if ! cmp -s "$REQS" "$STAMP" 2>/dev/null; then
+      echo "==> installing moto (S3-compatible test store) into $VENV" >&2
       rm -rf "$VENV"
-      python3 -m venv "$VENV" >&2
-      "$VENV/bin/pip" install -q --disable-pip-version-check "moto[s3,server]==$MOTO_VERSION" >&2
+      # Debian's own python3 needs python3-venv for this; pyenv's has it.
+      if ! python3 -m venv "$VENV" >&2 2>/dev/null; then
+        as_root apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-venv >&2
+        rm -rf "$VENV"
+        python3 -m venv "$VENV" >&2
+      fi
+      "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS" >&2
+      cp "$REQS" "$STAMP"
     fi
-    if ! up; then
-      nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"${TMPDIR:-/tmp}/gridlink-moto.log" 2>&1 &
-      for _ in $(seq 1 100); do up && break; sleep 0.1; done
-      up || { echo "the S3 test store did not start (see ${TMPDIR:-/tmp}/gridlink-moto.log)" >&2; exit 1; }
+    if ! answers; then
+      if [ -f "$PIDFILE" ]; then kill "$(cat "$PIDFILE")" 2>/dev/null || true; fi
+      nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 </dev/null &
+      echo $! >"$PIDFILE"
+      # A cold start imports a lot; give it half a minute.
+      for _ in $(seq 1 150); do answers && break; sleep 0.2; done
+      answers || { echo "the S3 test store did not start (see $LOG)" >&2; exit 1; }
     fi
     echo "$URL"
     ;;
   stop)
-    pkill -f "moto_server -H 127.0.0.1 -p $PORT" || true
+    if [ -f "$PIDFILE" ]; then kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; fi
     ;;
   *)
     echo "usage: scripts/s3.sh start|stop" >&2

@@ -12,6 +12,7 @@ use app::backend::Config;
 use app::domain::auth::Role;
 use common::{phone_of, png, report_case, upload_case_photo, Backend, TestApp};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 
 const HOME: (f64, f64) = (36.6372, 117.0135);
 
@@ -81,14 +82,46 @@ async fn photos_live_in_the_object_store(backend: Backend) {
     assert!(fetch(&app, "thumb_url").await.starts_with(&[0xFF, 0xD8]));
     assert!(!disk.exists(), "nothing written to the server's own disk");
 
-    // Another server: the same database and bucket, its own disk.
+    // Another server: the same database and bucket, its own disk, on which
+    // a photo kept before the switch to the bucket is still read.
     let other_disk = scratch("other-photos");
+    std::fs::create_dir_all(other_disk.join("cases/old")).unwrap();
+    std::fs::write(other_disk.join("cases/old/p.jpg"), b"kept before").unwrap();
     let other = TestApp::at_with(app.database_url.clone(), config(&other_disk)).await;
     assert_eq!(
         fetch(&other, "url").await,
         full,
         "served by the other server"
     );
+    assert_eq!(
+        other.state.blobs.get("cases/old/p.jpg").await.unwrap(),
+        b"kept before"
+    );
+    assert!(other
+        .state
+        .blobs
+        .describe()
+        .await
+        .contains("kept before it"));
+    assert!(app.state.blobs.get("cases/old/p.jpg").await.is_err());
+
+    // A photo whose object is gone: a 404 for the reader, not our error.
+    let db = &app.state.db;
+    let key = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT key FROM case_photos WHERE case_id = {}", case["id"]),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<String>("", "key")
+        .unwrap();
+    app.state.blobs.delete(&key).await;
+    let res = reqwest::get(app.url(photo["url"].as_str().unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // The calls themselves: a missing key is NotFound; a deleted one too.
     let blobs = &app.state.blobs;

@@ -19,7 +19,21 @@ pub const DEFAULT_MIN_FREE_MB: u64 = 100;
 #[derive(Clone, Debug)]
 pub enum BlobStore {
     Local(Local),
-    S3(Arc<s3::S3Store>),
+    /// The bucket, and the directory photos were kept in before it (read
+    /// when the bucket has no such key, so switching loses no photo; copy
+    /// the directory into the bucket at leisure: keys are its paths).
+    S3(Arc<s3::S3Store>, Option<Local>),
+}
+
+/// Keys are made by us (hex, `/`, `_`, `.`): anything else, or anything that
+/// could climb out of a directory or a bucket, is refused.
+fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && !key.starts_with('/')
+        && !key.contains("..")
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || b == b'_')
 }
 
 /// Why a blob was not kept.
@@ -60,7 +74,7 @@ impl BlobStore {
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), PutError> {
         match self {
             BlobStore::Local(l) => l.put(key, bytes).await,
-            BlobStore::S3(s) => s.put(key, bytes).await,
+            BlobStore::S3(s, _) => s.put(key, bytes).await,
         }
     }
 
@@ -68,7 +82,12 @@ impl BlobStore {
     pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
         match self {
             BlobStore::Local(l) => l.get(key).await,
-            BlobStore::S3(s) => s.get(key).await,
+            BlobStore::S3(s, before) => match (s.get(key).await, before) {
+                (Err(e), Some(before)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    before.get(key).await
+                }
+                (got, _) => got,
+            },
         }
     }
 
@@ -77,7 +96,7 @@ impl BlobStore {
     pub async fn delete(&self, key: &str) {
         match self {
             BlobStore::Local(l) => l.delete(key).await,
-            BlobStore::S3(s) => s.delete(key).await,
+            BlobStore::S3(s, _) => s.delete(key).await,
         }
     }
 
@@ -86,7 +105,7 @@ impl BlobStore {
     pub async fn sweep_unfinished(&self, age: std::time::Duration) -> std::io::Result<usize> {
         match self {
             BlobStore::Local(l) => l.sweep_unfinished(age).await,
-            BlobStore::S3(_) => Ok(0),
+            BlobStore::S3(..) => Ok(0),
         }
     }
 
@@ -94,7 +113,14 @@ impl BlobStore {
     pub async fn describe(&self) -> String {
         match self {
             BlobStore::Local(l) => l.describe().await,
-            BlobStore::S3(s) => s.describe(),
+            BlobStore::S3(s, before) => match before {
+                Some(l) => format!(
+                    "{}; photos kept before it read from {}",
+                    s.describe(),
+                    l.dir().display()
+                ),
+                None => s.describe(),
+            },
         }
     }
 }

@@ -222,6 +222,15 @@ impl AppState {
             rand::random::<u64>()
         )
         .into();
+        let local = super::blob::Local::new(
+            config
+                .photo_dir
+                .clone()
+                .unwrap_or_else(|| "data/photos".into()),
+            config
+                .photo_min_free_mb
+                .unwrap_or(super::blob::DEFAULT_MIN_FREE_MB),
+        );
         let blobs = match &config.s3 {
             // Checked now: a wrong key or a missing bucket is said at
             // start-up, not at the first resident's photo.
@@ -229,17 +238,11 @@ impl AppState {
                 let store =
                     super::blob::s3::S3Store::new(s3.clone()).map_err(StoreError::Custom)?;
                 store.check().await.map_err(StoreError::Custom)?;
-                super::blob::BlobStore::S3(Arc::new(store))
+                // Photos kept on disk before the switch are still read.
+                let before = local.dir().is_dir().then_some(local);
+                super::blob::BlobStore::S3(Arc::new(store), before)
             }
-            None => super::blob::BlobStore::local(
-                config
-                    .photo_dir
-                    .clone()
-                    .unwrap_or_else(|| "data/photos".into()),
-                config
-                    .photo_min_free_mb
-                    .unwrap_or(super::blob::DEFAULT_MIN_FREE_MB),
-            ),
+            None => super::blob::BlobStore::Local(local),
         };
         Ok(AppState {
             outbox: super::bus::Outbox::new(&db, instance.clone()),

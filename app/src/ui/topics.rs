@@ -256,7 +256,8 @@ pub fn TopicPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let reload = RwSignal::new(0u32);
-    let topic = crate::ui::resource::resource(move || (id(), reload.get()), |(id, _)| topic_detail(id));
+    let topic =
+        crate::ui::resource::resource(move || (id(), reload.get()), |(id, _)| topic_detail(id));
     let lang = use_lang();
     view! {
         <Transition fallback=move || view! { <p class="notice">{tr(T::Loading)}</p> }>

@@ -323,7 +323,8 @@ pub fn WishPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let reload = RwSignal::new(0u32);
-    let wish = crate::ui::resource::resource(move || (id(), reload.get()), |(id, _)| wish_detail(id));
+    let wish =
+        crate::ui::resource::resource(move || (id(), reload.get()), |(id, _)| wish_detail(id));
     // Someone else's step (the wisher confirming, a claim) shows at once.
     let live = super::live::use_live();
     Effect::new(move |prev: Option<u32>| {

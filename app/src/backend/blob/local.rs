@@ -25,15 +25,13 @@ impl Local {
         }
     }
 
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn path(&self, key: &str) -> Option<PathBuf> {
-        // Keys are made by us (hex and `/`); refuse anything that could escape.
-        let safe = !key.is_empty()
-            && !key.starts_with('/')
-            && !key.contains("..")
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || b == b'_');
-        safe.then(|| self.dir.join(key))
+        super::valid_key(key).then(|| self.dir.join(key))
     }
 
     pub async fn put(&self, key: &str, bytes: &[u8]) -> Result<(), PutError> {

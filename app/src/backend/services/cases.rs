@@ -1641,11 +1641,7 @@ pub async fn photo_bytes(
     if !policy::may_see_photo(seen, p.public, on_board) {
         return Err(AppError::NotFound);
     }
-    let bytes = state
-        .blobs
-        .get(if thumb { &p.thumb_key } else { &p.key })
-        .await
-        .map_err(|e| internal(e))?;
+    let bytes = super::photos::read(state, if thumb { &p.thumb_key } else { &p.key }).await?;
     Ok((bytes, on_board))
 }
 

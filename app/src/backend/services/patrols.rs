@@ -759,9 +759,5 @@ pub async fn photo_bytes(
         .await?
         .ok_or(AppError::NotFound)?;
     may_read(state, viewer, v.patrol_id).await?;
-    state
-        .blobs
-        .get(if thumb { &ph.thumb_key } else { &ph.key })
-        .await
-        .map_err(|e| internal(e))
+    super::photos::read(state, if thumb { &ph.thumb_key } else { &ph.key }).await
 }

@@ -98,6 +98,20 @@ fn kept_not(e: PutError) -> AppError {
     }
 }
 
+/// The bytes of the stored photo under `key`. A record whose file is gone
+/// (lost, or in a store that never had it) is a 404 with a warning for the
+/// operator, not an error of ours on every look.
+pub async fn read(state: &AppState, key: &str) -> Result<Vec<u8>, AppError> {
+    match state.blobs.get(key).await {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::warn!(key, "a photo's record names a file the store does not have");
+            Err(AppError::NotFound)
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
 /// Removes a stored photo whose record could not be written.
 pub async fn discard(state: &AppState, s: &Stored) {
     state.blobs.delete(&s.key).await;

@@ -4,7 +4,7 @@
 
 use super::auth::Viewer;
 use super::notices::{notify, reviewers_of};
-use super::{first_problem, internal, text};
+use super::{first_problem, text};
 use crate::backend::state::AppState;
 use crate::backend::store::units::CreditRow;
 use crate::backend::store::wishes::{self as db, WishChange, WishEventRow, WishPhotoRow, WishRow};
@@ -659,11 +659,7 @@ pub async fn photo_bytes(
     if !(public || private) {
         return Err(AppError::NotFound);
     }
-    let bytes = state
-        .blobs
-        .get(if thumb { &p.thumb_key } else { &p.key })
-        .await
-        .map_err(|e| internal(e))?;
+    let bytes = super::photos::read(state, if thumb { &p.thumb_key } else { &p.key }).await?;
     Ok((bytes, public))
 }
 

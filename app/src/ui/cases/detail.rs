@@ -64,7 +64,8 @@ pub fn CasePage() -> impl IntoView {
             .unwrap_or(0)
     };
     let reload = RwSignal::new(0u32);
-    let case = crate::ui::resource::resource(move || (id(), reload.get()), |(id, _)| case_detail(id));
+    let case =
+        crate::ui::resource::resource(move || (id(), reload.get()), |(id, _)| case_detail(id));
     provide_context(CaseReload(reload));
     // Typed text and picked choices survive reloads (live updates re-render
     // the card: a step elsewhere must not wipe a half-filled whistle).
