@@ -17,6 +17,12 @@
 //! ```
 //! All commands use `DATABASE_URL` (default `sqlite://data/gridlink.db`).
 
+/// mimalloc instead of glibc's malloc: under load every request allocates
+/// and frees many small buffers across threads, which glibc serves slowly
+/// (docs/performance.md, "City scale again").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod bench_boundaries;
 mod bench_cases;
