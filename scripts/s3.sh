@@ -16,13 +16,25 @@ LOG="${TMPDIR:-/tmp}/gridlink-moto-$PORT.log"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Stops the moto this script started, if the pid is still that process.
+stop_ours() {
+  if [ -f "$PIDFILE" ]; then
+    local pid
+    pid=$(cat "$PIDFILE")
+    if grep -qa moto_server "/proc/$pid/cmdline" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+    rm -f "$PIDFILE"
+  fi
+}
+
 # Whether what answers on the port is an S3 store (an empty GET of the
 # service lists buckets), not some other program left there.
 answers() {
   "$VENV/bin/python" - "$URL" <<'PY' 2>/dev/null
 import sys, urllib.request
 try:
-    body = urllib.request.urlopen(sys.argv[1] + "/", timeout=2).read()
+    # Straight to loopback, whatever http_proxy says.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    body = opener.open(sys.argv[1] + "/", timeout=2).read()
 except Exception:
     sys.exit(1)
 sys.exit(0 if b"ListAllMyBucketsResult" in body else 1)
@@ -31,7 +43,9 @@ PY
 
 case "${1:-start}" in
   start)
-    if ! cmp -s "$REQS" "$STAMP" 2>/dev/null; then
+    # Reinstalled when the pins change or the virtualenv broke (its Python
+    # gone after an upgrade, say).
+    if ! cmp -s "$REQS" "$STAMP" 2>/dev/null || ! "$VENV/bin/python" -c 'import moto' 2>/dev/null; then
       echo "==> installing moto (S3-compatible test store) into $VENV" >&2
       rm -rf "$VENV"
       # Debian's own python3 needs python3-venv for this; pyenv's has it.
@@ -41,11 +55,12 @@ case "${1:-start}" in
         rm -rf "$VENV"
         python3 -m venv "$VENV" >&2
       fi
-      "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS" >&2
+      # Wheels only: a source build would need compilers and headers.
+      "$VENV/bin/pip" install -q --disable-pip-version-check --only-binary=:all: -r "$REQS" >&2
       cp "$REQS" "$STAMP"
     fi
     if ! answers; then
-      if [ -f "$PIDFILE" ]; then kill "$(cat "$PIDFILE")" 2>/dev/null || true; fi
+      stop_ours
       nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 </dev/null &
       echo $! >"$PIDFILE"
       # A cold start imports a lot; give it half a minute.
@@ -55,7 +70,7 @@ case "${1:-start}" in
     echo "$URL"
     ;;
   stop)
-    if [ -f "$PIDFILE" ]; then kill "$(cat "$PIDFILE")" 2>/dev/null || true; rm -f "$PIDFILE"; fi
+    stop_ours
     ;;
   *)
     echo "usage: scripts/s3.sh start|stop" >&2

@@ -26,11 +26,12 @@ pub enum BlobStore {
 }
 
 /// Keys are made by us (hex, `/`, `_`, `.`): anything else, or anything that
-/// could climb out of a directory or a bucket, is refused.
+/// could climb out of a directory or a bucket, is refused: every
+/// `/`-separated part is a plain name (no empty, `.` or `..` part), so a key
+/// names the same thing on disk and in a bucket.
 fn valid_key(key: &str) -> bool {
-    !key.is_empty()
-        && !key.starts_with('/')
-        && !key.contains("..")
+    key.split('/')
+        .all(|part| !part.is_empty() && part != "." && part != "..")
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'.' || b == b'_')

@@ -172,6 +172,10 @@ mod tests {
         assert!(s.path("../etc/passwd").is_none());
         assert!(s.path("/etc/passwd").is_none());
         assert!(s.path("a b").is_none());
+        for bad in ["", "a//b", "a/./b", "a/", "./a", "a/.."] {
+            assert!(s.path(bad).is_none(), "{bad}");
+        }
+        assert!(s.path("ab/cd_t.jpg").is_some());
     }
 
     #[tokio::test]

@@ -82,9 +82,10 @@ impl S3Config {
                 secret_key: need("GRIDLINK_S3_SECRET_KEY")?,
                 region: var("GRIDLINK_S3_REGION")
                     .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty())
                     .unwrap_or_else(|| "us-east-1".into()),
             },
-            ca_file: var("GRIDLINK_S3_CA_FILE").map(Into::into),
+            ca_file: var("GRIDLINK_S3_CA_FILE").map(|f| f.trim().into()),
         }))
     }
 }
@@ -136,13 +137,18 @@ impl S3Store {
         if let Some(path) = &cfg.ca_file {
             let pem = std::fs::read(path)
                 .map_err(|e| format!("GRIDLINK_S3_CA_FILE={}: {e}", path.display()))?;
-            let ca = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-                format!(
-                    "GRIDLINK_S3_CA_FILE={}: not a PEM certificate: {e}",
+            // rustls parses certificates only when the client is built: an
+            // empty bundle would be accepted here and fail every request.
+            let found = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+            if found.is_empty() {
+                return Err(format!(
+                    "GRIDLINK_S3_CA_FILE={}: no PEM certificate in it",
                     path.display()
-                )
-            })?;
-            http = http.add_root_certificate(ca);
+                ));
+            }
+            for ca in found {
+                http = http.add_root_certificate(ca);
+            }
         }
         let http = http
             .build()
@@ -252,9 +258,15 @@ impl S3Store {
         }
         match self.send(Method::GET, Some(key), Vec::new()).await {
             Ok(res) => read_at_most(res, OBJECT_MAX).await,
-            Err(Failure::Refused(r)) if r.status == StatusCode::NOT_FOUND => Err(
-                std::io::Error::new(std::io::ErrorKind::NotFound, r.to_string()),
-            ),
+            // A missing bucket is an outage to report, not a missing photo.
+            Err(Failure::Refused(r))
+                if r.status == StatusCode::NOT_FOUND && r.code != "NoSuchBucket" =>
+            {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    r.to_string(),
+                ))
+            }
             Err(e) => Err(std::io::Error::other(e.to_string())),
         }
     }
@@ -442,6 +454,22 @@ mod tests {
         assert!(S3Store::new(missing_ca)
             .unwrap_err()
             .contains("GRIDLINK_S3_CA_FILE"));
+        let not_pem = std::env::temp_dir().join(format!("gl-ca-{}.pem", rand::random::<u64>()));
+        std::fs::write(&not_pem, "not a certificate").unwrap();
+        let mut cfg = S3Config::from_vars(vars(&GOOD)).unwrap().unwrap();
+        cfg.ca_file = Some(not_pem.clone());
+        assert!(S3Store::new(cfg)
+            .unwrap_err()
+            .contains("no PEM certificate"));
+        let _ = std::fs::remove_file(not_pem);
+        assert_eq!(
+            with("GRIDLINK_S3_REGION", " ")
+                .unwrap()
+                .unwrap()
+                .creds
+                .region,
+            "us-east-1"
+        );
     }
 
     /// A PUT of a thumbnail to a store on a port, path style, as this
