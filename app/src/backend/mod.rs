@@ -13,6 +13,7 @@ pub mod demo_sharing;
 pub mod demo_topics;
 pub mod demo_wishes;
 pub mod geo;
+pub mod hex;
 pub mod http;
 pub mod import;
 pub mod open311;

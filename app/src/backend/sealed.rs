@@ -63,8 +63,7 @@ pub fn key_file(path: &Path) -> Result<DataKey, String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let mut text = String::with_capacity(64);
-    push_hex(&mut text, key.iter());
+    let text = super::hex::hex(&key);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -80,13 +79,6 @@ pub fn key_file(path: &Path) -> Result<DataKey, String> {
         "made a new data key for sealed fields; back it up apart from the database"
     );
     Ok(DataKey(key))
-}
-
-fn push_hex<'a>(out: &mut String, bytes: impl Iterator<Item = &'a u8>) {
-    use std::fmt::Write;
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
 }
 
 fn key() -> Result<&'static LessSafeKey, String> {
@@ -106,7 +98,8 @@ pub fn seal(plain: &str) -> Result<String, String> {
         .map_err(|_| "sealing failed".to_string())?;
     let mut out = String::with_capacity(PREFIX.len() + 2 * (NONCE_LEN + data.len()));
     out.push_str(PREFIX);
-    push_hex(&mut out, nonce.iter().chain(&data));
+    out.push_str(&super::hex::hex(&nonce));
+    out.push_str(&super::hex::hex(&data));
     Ok(out)
 }
 

@@ -20,6 +20,12 @@ pub const POSTS_A_DAY: usize = 5_000;
 /// GeoReport v2 has no idempotency key; FixMyStreet and others resend
 /// a report unchanged until it is answered.
 pub const RESEND_WINDOW_HOURS: i64 = 24;
+
+/// The start of the resend window at `now`: reports filed since then are
+/// found by their fingerprint; older fingerprints are forgotten.
+pub fn resend_window_start(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    now - chrono::Duration::hours(RESEND_WINDOW_HOURS)
+}
 /// How many of a key's last characters an admin sees.
 pub const KEY_TAIL: usize = 4;
 

@@ -1,12 +1,12 @@
 //! AWS Signature Version 4 for S3-compatible object stores (MinIO, Ceph,
 //! Aliyun OSS and Tencent COS in their S3 modes, AWS itself): the
 //! `Authorization` header of one request, with the payload's SHA-256 in
-//! `x-amz-content-sha256`. Written out here (HMAC and SHA-256 from ring)
-//! rather than pulling an SDK for four calls; the unit test is AWS's own
-//! published example.
+//! `x-amz-content-sha256`. Written out here (HMAC from ring, SHA-256 from
+//! `backend::hex`) rather than pulling an SDK for four calls; the unit test
+//! is AWS's own published example.
 
 use chrono::{DateTime, Utc};
-use ring::{digest, hmac};
+use ring::hmac;
 
 /// Who signs, and for which region (`us-east-1` where the store has none).
 #[derive(Clone)]
@@ -26,10 +26,8 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// SHA-256 of `bytes` in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(digest::digest(&digest::SHA256, bytes).as_ref())
-}
+use crate::backend::hex::hex;
+pub use crate::backend::hex::sha256_hex;
 
 /// `x-amz-date`'s form: `20130524T000000Z`.
 pub fn amz_date(at: DateTime<Utc>) -> String {
@@ -96,10 +94,6 @@ fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
     hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data)
         .as_ref()
         .to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

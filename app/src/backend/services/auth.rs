@@ -15,7 +15,6 @@ use crate::domain::person::{
 use crate::domain::staff::CurrentUser;
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
 use validator::Validate;
 
@@ -74,14 +73,13 @@ impl Viewer {
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::backend::hex::sha256_hex(token.as_bytes())
 }
 
 pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::backend::hex::hex(&bytes)
 }
 
 /// The `Set-Cookie` value for a new session, or for clearing it.

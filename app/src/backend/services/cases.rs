@@ -620,9 +620,9 @@ pub async fn report_open311(
     // Sent again after its answer was lost: the case it already made,
     // looked up first (a resend of a case filed under rules since changed,
     // say a retired category, is still the case that exists).
-    let since = Utc::now() - chrono::Duration::hours(crate::domain::open311::RESEND_WINDOW_HOURS);
-    let store = crate::backend::store::open311::resent;
-    if let Some(first) = store(&state.db, client.id, fingerprint, since).await? {
+    use crate::backend::store::open311::{forget_fingerprints, resent};
+    let since = crate::domain::open311::resend_window_start(Utc::now());
+    if let Some(first) = resent(&state.db, client.id, fingerprint, since).await? {
         tracing::info!(
             client = client.id,
             case = first,
@@ -645,12 +645,12 @@ pub async fn report_open311(
         {
             Some(stored) => break stored,
             None if tries < 3 => {
-                if let Some(first) = store(&state.db, client.id, fingerprint, since).await? {
+                if let Some(first) = resent(&state.db, client.id, fingerprint, since).await? {
                     tracing::info!(client = client.id, case = first, "Open311 copies met");
                     return Ok(first);
                 }
                 let one = Some((client.id, fingerprint));
-                crate::backend::store::open311::forget_fingerprints(&state.db, since, one).await?;
+                forget_fingerprints(&state.db, since, one).await?;
             }
             None => {
                 return Err(AppError::Busy {

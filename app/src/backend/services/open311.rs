@@ -613,7 +613,7 @@ pub async fn forget_old_fingerprints(
     state: &AppState,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, AppError> {
-    let before = now - chrono::Duration::hours(crate::domain::open311::RESEND_WINDOW_HOURS);
+    let before = crate::domain::open311::resend_window_start(now);
     Ok(crate::backend::store::open311::forget_fingerprints(&state.db, before, None).await?)
 }
 
