@@ -147,3 +147,60 @@ async fn a_burst_of_messages_arrives_whole_and_in_order() {
     }
     assert_eq!(got, sent);
 }
+
+/// A grid worker disabled through server A owns no report made through
+/// server B after B's next geography check (every 5 s in a serving
+/// process; called here), and B's public grid page no longer names them:
+/// a report's owner comes from the atlas's copy of the rosters.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_disabled_worker_leaves_every_servers_rosters() {
+    use app::backend::store::cases as store;
+    let a = TestApp::demo(Backend::Postgres).await;
+    let b = TestApp::at(a.database_url.clone()).await;
+    let worker = a.user_id(phone_of(Role::GridWorker)).await;
+    let resident = b.signed_in(phone_of(Role::Resident)).await;
+    let owner_of = |case: serde_json::Value| {
+        let db = b.state.db.clone();
+        async move {
+            let id = case["id"].as_i64().expect("a case id");
+            store::case_by_id(&db, id).await.unwrap().unwrap().owner_id
+        }
+    };
+    let (s, case) = report_case(&b, &resident, HOME, "楼道灯不亮", false).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_eq!(owner_of(case).await, Some(worker));
+    let grid = b
+        .state
+        .atlas()
+        .place_at(HOME.0, HOME.1)
+        .grid
+        .expect("the demo grid");
+    let named = |app: &TestApp| {
+        let page = app
+            .state
+            .atlas()
+            .grid_public(&grid)
+            .expect("a public grid page");
+        page.staff.iter().any(|s| s.name == "网格员 张伟")
+    };
+    assert!(named(&b), "the demo worker is on the public page first");
+
+    let community = a.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let (id, yes) = (worker.to_string(), "true".to_string());
+    let (s, body) = a
+        .call(
+            &community,
+            "set_account_disabled",
+            &[("user_id", id.as_str()), ("disabled", yes.as_str())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(
+        b.state.sync_atlas().await.unwrap(),
+        "B saw no geography change"
+    );
+    assert!(!named(&b), "B's public page still names a disabled worker");
+    let (s, case) = report_case(&b, &resident, HOME, "楼道灯又不亮", false).await;
+    assert_eq!(s, StatusCode::OK, "{case}");
+    assert_ne!(owner_of(case).await, Some(worker));
+}

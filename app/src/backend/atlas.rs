@@ -34,6 +34,11 @@ pub struct Atlas {
     regions: Vec<Region>,
     by_code: HashMap<String, usize>,
     staff: HashMap<usize, Vec<StaffPublic>>,
+    /// Who may own each grid's cases (`policy::may_own`, active accounts),
+    /// as (user, position): every report picks its owner here instead of
+    /// reading the roster. Other servers see roster changes with the next
+    /// geography version (rosters bump it), as they see the public staff.
+    owners: HashMap<usize, Vec<(i64, crate::domain::geography::StaffPosition)>>,
     /// Point → community and street, for points in no grid.
     areas: [GridIndex; 2],
     /// Compound outlines with their managing company, by grid position.
@@ -138,10 +143,14 @@ impl Atlas {
             .map(|(i, r)| (r.code.clone(), i))
             .collect();
         let mut staff: HashMap<usize, Vec<StaffPublic>> = HashMap::new();
+        let mut owners: HashMap<usize, Vec<_>> = HashMap::new();
         // A disabled account is nobody's contact: off the public pages (it
         // stays on the roster, where admins see and edit it).
         for s in staff_rows.into_iter().filter(|s| s.active) {
             if let Some(&g) = pos_by_id.get(&s.grid_id) {
+                if crate::domain::policy::may_own(s.position) {
+                    owners.entry(g).or_default().push((s.user_id, s.position));
+                }
                 staff.entry(g).or_default().push(StaffPublic {
                     phone: s.show_phone.then_some(s.phone),
                     name: s.name,
@@ -187,6 +196,7 @@ impl Atlas {
             regions,
             by_code,
             staff,
+            owners,
             compounds,
             index,
             layer: String::new(),
@@ -443,6 +453,19 @@ impl Atlas {
                     .collect()
             })
             .collect()
+    }
+
+    /// Who may own the grid's cases, as (user, position); none for a code
+    /// that is no grid of ours.
+    pub fn owner_candidates(
+        &self,
+        code: &str,
+    ) -> &[(i64, crate::domain::geography::StaffPosition)] {
+        self.by_code
+            .get(code)
+            .and_then(|i| self.owners.get(i))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// The positions of a grid's active staff.

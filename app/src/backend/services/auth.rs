@@ -120,13 +120,17 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, App
 
 async fn viewer_by_id(state: &AppState, user: accounts::UserRow) -> Result<Viewer, AppError> {
     let grants = accounts::grants_of(&state.db, user.id).await?;
-    Ok(Viewer {
+    Ok(viewer_of(user, grants))
+}
+
+fn viewer_of(user: accounts::UserRow, grants: Vec<crate::domain::auth::Grant>) -> Viewer {
+    Viewer {
         id: user.id,
         name: user.name,
         phone: user.phone,
         grants,
         client: String::new(),
-    })
+    }
 }
 
 fn registration_problem(e: &validator::ValidationErrors) -> AppError {
@@ -308,7 +312,7 @@ async fn lookup(state: &AppState, token: &str, touch: bool) -> Result<Option<Vie
     )
     .await?
     {
-        Some(user) => Ok(Some(viewer_by_id(state, user).await?)),
+        Some((user, grants)) => Ok(Some(viewer_of(user, grants))),
         None => Ok(None),
     }
 }

@@ -14,9 +14,9 @@ use crate::domain::person::{
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -253,8 +253,21 @@ pub async fn set_disabled<C: ConnectionTrait + TransactionTrait>(
     if disabled {
         delete_sessions_of(&txn, user_id, None).await?;
     }
+    // On a roster, the account comes off (or back on) the public grid
+    // pages and the owners' lists: every server's atlas must rebuild.
+    if n > 0 && on_a_roster(&txn, user_id).await? {
+        super::meta::bump(&txn, super::meta::GEOGRAPHY).await?;
+    }
     txn.commit().await?;
     Ok(n)
+}
+
+async fn on_a_roster(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
+    Ok(grid_staff::Entity::find()
+        .filter(grid_staff::Column::UserId.eq(user_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 // --- Sessions -------------------------------------------------------------
@@ -293,10 +306,11 @@ pub async fn session_user(
     now: DateTime<Utc>,
     idle: Duration,
     touch: bool,
-) -> Result<Option<UserRow>, DbErr> {
-    // The session and its account in one query: every signed-in request
-    // starts here.
-    let Some((s, user)) = session::Entity::find_by_id(token_hash.to_string())
+) -> Result<Option<(UserRow, Vec<Grant>)>, DbErr> {
+    // The session, its account and the account's grants in one query
+    // (a row per grant): every signed-in request starts here, and each
+    // round trip more showed in every route's throughput.
+    let query = session::Entity::find_by_id(token_hash.to_string())
         .select_also(user::Entity)
         .join(
             JoinType::LeftJoin,
@@ -305,11 +319,24 @@ pub async fn session_user(
                 .to(user::Column::Id)
                 .into(),
         )
-        .one(db)
-        .await?
-    else {
+        .join(
+            JoinType::LeftJoin,
+            session::Entity::belongs_to(role_grant::Entity)
+                .from(session::Column::UserId)
+                .to(role_grant::Column::UserId)
+                .into(),
+        )
+        .column_as(role_grant::Column::Role, "G_role")
+        .column_as(role_grant::Column::ScopeKind, "G_scope_kind")
+        .column_as(role_grant::Column::ScopeRef, "G_scope_ref")
+        .order_by_asc(role_grant::Column::Id)
+        .build(db.get_database_backend());
+    let rows = db.query_all_raw(query).await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
+    let s = session::Model::from_query_result(first, "A_")?;
+    let user = user::Model::from_query_result_optional(first, "B_")?;
     let last_seen = s.last_seen_at.unwrap_or(s.created_at);
     if s.expires_at <= now || last_seen + idle <= now {
         session::Entity::delete_by_id(s.id).exec(db).await?;
@@ -323,6 +350,22 @@ pub async fn session_user(
         // belt to those braces (e.g. a row edited by hand).
         return Ok(None);
     }
+    let mut grants = Vec::new();
+    for r in &rows {
+        // No grant at all leaves one row of NULLs (the left join).
+        let (Some(role), Some(kind), Some(reference)) = (
+            r.try_get::<Option<String>>("G_", "role")?,
+            r.try_get::<Option<String>>("G_", "scope_kind")?,
+            r.try_get::<Option<String>>("G_", "scope_ref")?,
+        ) else {
+            continue;
+        };
+        if let (Some(role), Some(scope)) =
+            (Role::parse(&role), Scope::from_parts(&kind, &reference))
+        {
+            grants.push(Grant { role, scope });
+        }
+    }
     if touch && now - last_seen >= TOUCH_EVERY {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(Some(now)))
@@ -330,7 +373,7 @@ pub async fn session_user(
             .exec(db)
             .await?;
     }
-    Ok(Some(user))
+    Ok(Some((user, grants)))
 }
 
 pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
@@ -710,10 +753,15 @@ pub async fn anonymise_user<C: ConnectionTrait + TransactionTrait>(
         .filter(unit::Column::ApplicantId.eq(user_id))
         .exec(&txn)
         .await?;
-    grid_staff::Entity::delete_many()
+    let off_rosters = grid_staff::Entity::delete_many()
         .filter(grid_staff::Column::UserId.eq(user_id))
         .exec(&txn)
-        .await?;
+        .await?
+        .rows_affected;
+    if off_rosters > 0 {
+        // Every server's atlas drops the name from its public grid pages.
+        super::meta::bump(&txn, super::meta::GEOGRAPHY).await?;
+    }
     case_follower::Entity::delete_many()
         .filter(case_follower::Column::UserId.eq(user_id))
         .exec(&txn)

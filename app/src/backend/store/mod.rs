@@ -170,6 +170,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     opts.sqlx_logging(false)
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings a connection when it goes back to the pool and, by
+        // default, again when it is taken out: two extra round trips per
+        // statement, which under load cost a report more than its inserts.
+        // A connection used within the last seconds is alive; one idle
+        // longer (a firewall or proxy may have cut it) is still pinged.
+        .test_before_acquire_if_idle_for(Duration::from_secs(5))
         .map_sqlx_sqlite_opts(|o| {
             // sqlx 0.9 no longer turns WAL on; readers must not wait for writers.
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
