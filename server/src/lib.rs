@@ -29,14 +29,11 @@ pub const MAX_IMPORT_BYTES: usize = 34 * 1024 * 1024;
 /// Largest request body anywhere else.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// How often a server checks whether the geography changed elsewhere.
-const GEOGRAPHY_POLL: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// Keeps the atlas in step with the database when another process (the
 /// `import-geo` command, a second instance) changes boundaries or rosters.
 pub fn watch_geography(state: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(GEOGRAPHY_POLL);
+        let mut tick = tokio::time::interval(app::backend::atlas::SYNC_EVERY);
         loop {
             tick.tick().await;
             match state.sync_atlas().await {

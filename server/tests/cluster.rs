@@ -148,27 +148,31 @@ async fn a_burst_of_messages_arrives_whole_and_in_order() {
     assert_eq!(got, sent);
 }
 
-/// A grid worker disabled through server A owns no report made through
-/// server B after B's next geography check (every 5 s in a serving
-/// process; called here), and B's public grid page no longer names them:
-/// a report's owner comes from the atlas's copy of the rosters.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_disabled_worker_leaves_every_servers_rosters() {
+/// A grid worker taken off (disabled, or their grid role revoked) through
+/// server A owns no report made through server B after B's next geography
+/// check (every `atlas::SYNC_EVERY` in a serving process; called here), and
+/// B's public grid page no longer names them; a report B took before that
+/// check is passed on by A's second pass. A report's owner comes from the
+/// atlas's copy of the rosters.
+async fn leaves_every_servers_rosters(revoke: bool) {
     use app::backend::store::cases as store;
     let a = TestApp::demo(Backend::Postgres).await;
     let b = TestApp::at(a.database_url.clone()).await;
     let worker = a.user_id(phone_of(Role::GridWorker)).await;
     let resident = b.signed_in(phone_of(Role::Resident)).await;
-    let owner_of = |case: serde_json::Value| {
+    let owner_of = |id: i64| {
         let db = b.state.db.clone();
+        async move { store::case_by_id(&db, id).await.unwrap().unwrap().owner_id }
+    };
+    let report = |text: &'static str| {
+        let (b, resident) = (&b, &resident);
         async move {
-            let id = case["id"].as_i64().expect("a case id");
-            store::case_by_id(&db, id).await.unwrap().unwrap().owner_id
+            let (s, case) = report_case(b, resident, HOME, text, false).await;
+            assert_eq!(s, StatusCode::OK, "{case}");
+            case["id"].as_i64().expect("a case id")
         }
     };
-    let (s, case) = report_case(&b, &resident, HOME, "楼道灯不亮", false).await;
-    assert_eq!(s, StatusCode::OK, "{case}");
-    assert_eq!(owner_of(case).await, Some(worker));
+    assert_eq!(owner_of(report("楼道灯不亮").await).await, Some(worker));
     let grid = b
         .state
         .atlas()
@@ -186,21 +190,50 @@ async fn a_disabled_worker_leaves_every_servers_rosters() {
     assert!(named(&b), "the demo worker is on the public page first");
 
     let community = a.signed_in(phone_of(Role::CommunityAdmin)).await;
-    let (id, yes) = (worker.to_string(), "true".to_string());
-    let (s, body) = a
-        .call(
+    let (s, body) = if revoke {
+        let grant = serde_json::json!({"role": "grid_worker", "scope": {"Grid": grid}});
+        a.call_json(
+            &community,
+            "revoke_role",
+            serde_json::json!({"user_id": worker, "grant": grant}),
+        )
+        .await
+    } else {
+        let (id, yes) = (worker.to_string(), "true".to_string());
+        a.call(
             &community,
             "set_account_disabled",
             &[("user_id", id.as_str()), ("disabled", yes.as_str())],
         )
-        .await;
+        .await
+    };
     assert_eq!(s, StatusCode::OK, "{body}");
+    // Before B looks: its atlas still has them.
+    let in_the_window = report("楼梯扶手松了").await;
+    assert_eq!(owner_of(in_the_window).await, Some(worker));
     assert!(
         b.state.sync_atlas().await.unwrap(),
         "B saw no geography change"
     );
-    assert!(!named(&b), "B's public page still names a disabled worker");
-    let (s, case) = report_case(&b, &resident, HOME, "楼道灯又不亮", false).await;
-    assert_eq!(s, StatusCode::OK, "{case}");
-    assert_ne!(owner_of(case).await, Some(worker));
+    assert!(!named(&b), "B's public page still names the worker");
+    assert_ne!(owner_of(report("楼道灯又不亮").await).await, Some(worker));
+    // A's second pass, `SYNC_EVERY` twice over after the change.
+    let deadline = Instant::now() + app::backend::atlas::SYNC_EVERY * 4;
+    while owner_of(in_the_window).await == Some(worker) {
+        assert!(
+            Instant::now() < deadline,
+            "the case taken in the window kept the leaver"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_disabled_worker_leaves_every_servers_rosters() {
+    leaves_every_servers_rosters(false).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_worker_leaves_every_servers_rosters() {
+    leaves_every_servers_rosters(true).await
 }

@@ -30,6 +30,11 @@ struct Region {
 /// The most neighbours a poster's map draws around its grid.
 pub const NEIGHBOURS: usize = 30;
 
+/// How often a server checks whether the geography changed elsewhere
+/// (`server::watch_geography`): another server's roster change reaches this
+/// one's atlas within it.
+pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct Atlas {
     regions: Vec<Region>,
     by_code: HashMap<String, usize>,

@@ -210,6 +210,30 @@ pub async fn hand_on(
     Ok(moved)
 }
 
+/// [`hand_on`] in each of `grids` now, and once more after every server's
+/// atlas has followed the change (`atlas::SYNC_EVERY`, twice over): a report
+/// another server took meanwhile may still have named the leaver.
+pub async fn hand_on_everywhere(
+    state: &AppState,
+    viewer: &Viewer,
+    grids: Vec<String>,
+    leaver: i64,
+) -> Result<(), AppError> {
+    for grid in &grids {
+        hand_on(state, viewer, grid, leaver).await?;
+    }
+    let (state, viewer) = (state.clone(), viewer.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(crate::backend::atlas::SYNC_EVERY * 2).await;
+        for grid in &grids {
+            if let Err(e) = hand_on(&state, &viewer, grid, leaver).await {
+                tracing::warn!(grid, leaver, error = ?e, "open cases not passed on after a roster change");
+            }
+        }
+    });
+    Ok(())
+}
+
 /// Gives a case to `owner` as an "assign" step on the version `row` holds,
 /// tells the new owner and the live pages; the stored case, or `None` when
 /// the case changed meanwhile.

@@ -257,6 +257,9 @@ pub async fn revoke_grant(
                 let removed = accounts::remove_from_roster(&state.db, user.id, grid_id).await?;
                 if removed > 0 {
                     state.refresh_atlas().await?;
+                    // Off the roster, they answer for nothing there.
+                    super::owners::hand_on_everywhere(state, viewer, vec![code.clone()], user.id)
+                        .await?;
                 }
             }
         }
@@ -295,16 +298,20 @@ pub async fn set_disabled(
         format!("{} {}", user.name, mask_phone(&user.phone)),
     )
     .await?;
+    // On a roster, the account leaves (or rejoins) the grid's owners here
+    // at once; other servers follow within `atlas::SYNC_EVERY`.
+    state.refresh_atlas().await?;
     if disabled {
         // A disabled account answers for nothing: its open cases pass to
         // the next owner of each grid it is on (it stays on the rosters,
         // inactive, until an admin edits them).
-        state.refresh_atlas().await?;
-        for grid in geography::grids_of(&state.db, user.id).await? {
-            if let Some(code) = state.atlas().code_of_id(grid) {
-                super::owners::hand_on(state, viewer, &code, user.id).await?;
-            }
-        }
+        let atlas = state.atlas();
+        let grids = geography::grids_of(&state.db, user.id)
+            .await?
+            .into_iter()
+            .filter_map(|g| atlas.code_of_id(g))
+            .collect();
+        super::owners::hand_on_everywhere(state, viewer, grids, user.id).await?;
     }
     Ok(())
 }
@@ -478,7 +485,7 @@ pub async fn change_roster(
     state.refresh_atlas().await?;
     // Whoever left a grid leaves its open cases to the grid's next owner.
     if !matches!(change, RosterChange::Set { .. }) {
-        super::owners::hand_on(state, viewer, &grid, user.id).await?;
+        super::owners::hand_on_everywhere(state, viewer, vec![grid], user.id).await?;
     }
     roster(state, viewer, &shown).await
 }

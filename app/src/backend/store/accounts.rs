@@ -189,12 +189,17 @@ pub async fn remove_from_roster(
     user_id: i64,
     grid_id: i64,
 ) -> Result<u64, DbErr> {
-    Ok(grid_staff::Entity::delete_many()
+    let removed = grid_staff::Entity::delete_many()
         .filter(grid_staff::Column::UserId.eq(user_id))
         .filter(grid_staff::Column::GridId.eq(grid_id))
         .exec(db)
         .await?
-        .rows_affected)
+        .rows_affected;
+    if removed > 0 {
+        // Every server's atlas (public page, case owners) must follow.
+        super::meta::bump(db, super::meta::GEOGRAPHY).await?;
+    }
+    Ok(removed)
 }
 
 /// Users holding any grant whose scope names one of `refs` (codes of places).
