@@ -149,13 +149,17 @@ pub async fn grants_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Gr
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|g| {
-            Some(Grant {
-                role: Role::parse(&g.role)?,
-                scope: Scope::from_parts(&g.scope_kind, &g.scope_ref)?,
-            })
-        })
+        .filter_map(|g| grant_of(&g.role, &g.scope_kind, &g.scope_ref))
         .collect())
+}
+
+/// A stored grant row read back; `None` for a role or scope this version
+/// does not know (such a row grants nothing).
+fn grant_of(role: &str, scope_kind: &str, scope_ref: &str) -> Option<Grant> {
+    Some(Grant {
+        role: Role::parse(role)?,
+        scope: Scope::from_parts(scope_kind, scope_ref)?,
+    })
 }
 
 /// Takes one grant (the oldest row matching it) from a user. Answers how
@@ -365,11 +369,7 @@ pub async fn session_user(
         ) else {
             continue;
         };
-        if let (Some(role), Some(scope)) =
-            (Role::parse(&role), Scope::from_parts(&kind, &reference))
-        {
-            grants.push(Grant { role, scope });
-        }
+        grants.extend(grant_of(&role, &kind, &reference));
     }
     if touch && now - last_seen >= TOUCH_EVERY {
         session::Entity::update_many()
