@@ -84,9 +84,10 @@ pub async fn locate(
 /// `GET /api/v1/stream`: server-sent events for the signed-in user: one
 /// `case` event (`{"case_id", "status"}`) whenever a case they may read
 /// changes, and a `notice` event when they get a notification. Pages reload what they show; nothing private travels here.
-/// The session is looked at again every [`STREAM_RECHECK`]: after logout,
-/// disabling, deletion or expiry the stream ends, and a revoked role stops
-/// hearing what it no longer may read.
+/// The session is looked at again every [`STREAM_RECHECK`], and at once when
+/// any server changes the user's sessions or roles: after logout,
+/// disabling or deletion the stream ends, after expiry within the interval,
+/// and a revoked role stops hearing what it no longer may read.
 pub async fn case_stream(
     State(state): State<AppState>,
     Session { viewer, token }: Session,
@@ -130,12 +131,29 @@ pub async fn case_stream(
     });
     // Resolves when the session no longer stands. The look does not count
     // as a use, so an open tab nobody touches still goes idle and ends.
+    let mut forgotten = Some(state.sessions.forgotten());
     let session_over = async move {
         let mut tick = tokio::time::interval(STREAM_RECHECK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tick.tick().await; // the first tick is immediate; we just checked
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                heard = async {
+                    match forgotten.as_mut() {
+                        Some(rx) => rx.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => match heard {
+                    Ok(users) if !users.contains(&me) => continue,
+                    // Ours, or missed some: look now.
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => {
+                        forgotten = None;
+                        continue;
+                    }
+                },
+            }
             match auth::live_viewer(&state, &token).await {
                 Ok(Some(v)) => {
                     let _ = viewer_tx.send(v);

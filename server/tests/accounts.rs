@@ -567,6 +567,10 @@ async fn a_password_change_ends_the_other_sessions(backend: Backend) {
         login(&app, &elsewhere, phone, PASSWORD).await.0,
         StatusCode::OK
     );
+    // Both in use (kept by the server: `backend::sessions`).
+    for c in [&here, &elsewhere] {
+        assert_eq!(app.call(c, "session_user", &[]).await.1["name"], "改密码");
+    }
 
     // The current password is needed, and the new one follows the rule.
     let (s, body) = app
@@ -768,6 +772,11 @@ async fn roles_are_revoked_only_inside_the_admins_area(backend: Backend) {
         app.grid_layer().await.contains(worker_phone),
         "on the public roster"
     );
+    // The worker's session in use (kept by the server: `backend::sessions`).
+    let (s, _) = app
+        .call(&worker, "grid_roster", &[("code", &own_grid)])
+        .await;
+    assert_eq!(s, StatusCode::OK);
     let (s, body) = app
         .call_json(&community, "revoke_role", revoke(worker_id, &own_grid))
         .await;
@@ -1000,13 +1009,22 @@ async fn idle_sessions_expire(backend: Backend) {
     let id = register(&app, &c, "13611110006", "不常来").await;
     let db = &app.state.db;
     let ago = |days: i64| chrono::Utc::now() - chrono::Duration::days(days);
+    // Sessions edited behind the servers' backs: a server sees the edit
+    // once its kept copy is `sessions::TTL` old; the test does not wait.
+    let sessions = &app.state.sessions;
+    let backdate = |days: i64| async move {
+        accounts::backdate_sessions(db, id, ago(days))
+            .await
+            .unwrap();
+        sessions.forget_all();
+    };
 
     // Six idle days: still signed in, and that use counts.
-    accounts::backdate_sessions(db, id, ago(6)).await.unwrap();
+    backdate(6).await;
     assert_eq!(app.call(&c, "session_user", &[]).await.1["name"], "不常来");
     assert_eq!(auth::purge_sessions(&app.state).await.unwrap(), 0);
     // Eight: over, both when used and for the clean-up.
-    accounts::backdate_sessions(db, id, ago(8)).await.unwrap();
+    backdate(8).await;
     assert_eq!(auth::purge_sessions(&app.state).await.unwrap(), 1);
     assert_eq!(app.call(&c, "session_user", &[]).await.1, Value::Null);
     // A session found idle on use is refused even before the clean-up.
@@ -1015,11 +1033,33 @@ async fn idle_sessions_expire(backend: Backend) {
         login(&app, &c2, "13611110006", PASSWORD).await.0,
         StatusCode::OK
     );
-    accounts::backdate_sessions(db, id, ago(8)).await.unwrap();
+    backdate(8).await;
     assert_eq!(app.call(&c2, "session_user", &[]).await.1, Value::Null);
 }
 
+/// The server keeps live sessions for a few seconds (`backend::sessions`);
+/// a token signed out is refused on its very next use all the same.
+async fn a_signed_out_token_is_refused_at_once(backend: Backend) {
+    let _shared = shared().await;
+    let app = TestApp::demo(backend).await;
+    let resident =
+        app::domain::auth::Grant::new(Role::Resident, app::domain::auth::Scope::None).unwrap();
+    let (_, copied) = app.person("退出的人", &[resident]).await;
+    assert_eq!(
+        app.call(&copied, "session_user", &[]).await.1["name"],
+        "退出的人"
+    );
+    assert!(!app.state.sessions.is_empty(), "the session was not kept");
+    let (s, _) = app.call(&copied, "logout", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    // The same token sent again (the client ignores the cleared cookie).
+    assert_eq!(app.call(&copied, "session_user", &[]).await.1, Value::Null);
+    let (s, _) = app.call(&copied, "my_home", &[]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
 on_both_backends!(
+    a_signed_out_token_is_refused_at_once,
     residents_register_and_sessions_are_safe_cookies,
     every_demo_role_can_sign_in_and_wrong_passwords_are_limited,
     each_role_is_refused_outside_its_scope,

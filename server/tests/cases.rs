@@ -1223,6 +1223,7 @@ async fn a_resent_report_makes_no_second_case(backend: Backend) {
     app::backend::store::accounts::delete_grant(&app.state.db, worker_id, &post)
         .await
         .unwrap();
+    app::backend::services::auth::accounts_changed(&app.state, &[worker_id]);
     let (s, body) = app
         .call_json(&worker, "report_case", call("resident"))
         .await;

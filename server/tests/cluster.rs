@@ -57,8 +57,6 @@ async fn events_until(
 async fn a_live_update_crosses_servers() {
     let a = TestApp::demo(Backend::Postgres).await;
     let b = TestApp::at(a.database_url.clone()).await;
-    server::watch_live(a.state.clone()).await;
-    server::watch_live(b.state.clone()).await;
     assert_ne!(a.state.instance, b.state.instance);
 
     // The grid's worker watches on B, and on A too.
@@ -236,4 +234,146 @@ async fn a_disabled_worker_leaves_every_servers_rosters() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_worker_leaves_every_servers_rosters() {
     leaves_every_servers_rosters(true).await
+}
+
+/// Polls `check` until it holds or `within` passes; how long it took.
+async fn within<F, Fut>(within: Duration, what: &str, mut check: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < within, "{what} after {within:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    start.elapsed()
+}
+
+/// Server B keeps a session it looked up (`backend::sessions`); a role
+/// revoked and a sign-out made through server A hold on B within a second,
+/// well inside the five seconds B keeps a session.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_ended_through_one_server_ends_on_every_server() {
+    use app::backend::services::auth;
+    let a = TestApp::demo(Backend::Postgres).await;
+    let b = TestApp::at(a.database_url.clone()).await;
+    let worker = a.user_id(phone_of(Role::GridWorker)).await;
+    let token = auth::start_session(&a.state, worker).await.unwrap();
+    let (on_a, on_b) = (a.with_token(&token), b.with_token(&token));
+    let grid = b
+        .state
+        .atlas()
+        .place_at(HOME.0, HOME.1)
+        .grid
+        .expect("the demo grid");
+    let roster = |c: reqwest::Client| {
+        let (b, grid) = (&b, grid.clone());
+        async move { b.call(&c, "grid_roster", &[("code", &grid)]).await.0 }
+    };
+    // Signed in first: Argon2 on a busy machine must not use up B's TTL.
+    let community = a.signed_in(phone_of(Role::CommunityAdmin)).await;
+    assert_eq!(roster(on_b.clone()).await, StatusCode::OK);
+    let kept_at = Instant::now();
+    assert!(!b.state.sessions.is_empty(), "B did not keep the session");
+    let grant = serde_json::json!({"role": "grid_worker", "scope": {"Grid": grid}});
+    let (s, body) = a
+        .call_json(
+            &community,
+            "revoke_role",
+            serde_json::json!({"user_id": worker, "grant": grant}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let took = within(
+        Duration::from_secs(1),
+        "B still serves the revoked role",
+        || {
+            let c = on_b.clone();
+            let roster = &roster;
+            async move { roster(c).await == StatusCode::FORBIDDEN }
+        },
+    )
+    .await;
+    println!("a revoked role held on B after {took:?}");
+    // Else B merely let its copy expire, and the test proved nothing.
+    assert!(
+        kept_at.elapsed() < app::backend::sessions::TTL,
+        "too slow to tell: {:?}",
+        kept_at.elapsed()
+    );
+
+    // Kept again on B, then signed out through A.
+    assert_eq!(
+        b.call(&on_b, "session_user", &[]).await.1["name"],
+        "网格员 张伟"
+    );
+    let kept_at = Instant::now();
+    assert!(!b.state.sessions.is_empty(), "B did not keep the session");
+    let mut stream = on_b.get(b.url("/api/v1/stream")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let (s, _) = a.call(&on_a, "logout", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    // The open stream on B ends at once, not at its 30 s check.
+    let ends = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ends.is_ok(), "the live stream on B outlived the sign-out");
+    let took = within(
+        Duration::from_secs(1),
+        "B still serves the signed-out session",
+        || {
+            let (b, c) = (&b, on_b.clone());
+            async move { b.call(&c, "session_user", &[]).await.1.is_null() }
+        },
+    )
+    .await;
+    println!("a sign-out held on B after {took:?}");
+    assert!(
+        kept_at.elapsed() < app::backend::sessions::TTL,
+        "too slow to tell: {:?}",
+        kept_at.elapsed()
+    );
+}
+
+/// A server whose channel to the others is lost forgets every session it
+/// keeps (a sign-out elsewhere may have gone unheard), and keeps them
+/// again once it listens again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_lost_the_others_forgets_its_sessions() {
+    let a = TestApp::demo(Backend::Postgres).await;
+    let resident = a.signed_in(phone_of(Role::Resident)).await;
+    let kept = || {
+        let (a, resident) = (&a, resident.clone());
+        async move {
+            let (s, _) = a.call(&resident, "session_user", &[]).await;
+            s == StatusCode::OK && !a.state.sessions.is_empty()
+        }
+    };
+    within(Duration::from_secs(5), "the session was not kept", kept).await;
+    // The listening connection dies (as in a network cut or a restart).
+    use sea_orm::ConnectionTrait;
+    let cut = a
+        .state
+        .db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN%' AND datname = current_database()",
+        )
+        .await
+        .unwrap();
+    assert_eq!(cut.rows_affected(), 1, "one listening connection");
+    // The loss is noticed: everything kept is forgotten (it listens again
+    // within milliseconds, so the deaf state itself is seen by the unit
+    // tests of `backend::sessions`).
+    within(
+        Duration::from_secs(5),
+        "sessions kept after the loss",
+        || async { a.state.sessions.is_empty() },
+    )
+    .await;
+    // Listening again, it keeps sessions again.
+    within(Duration::from_secs(10), "never kept again", kept).await;
+    assert!(a.state.sessions.trusted());
 }

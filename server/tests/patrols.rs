@@ -344,6 +344,7 @@ async fn a_removed_worker_patrols_no_more_and_photos_are_phone_sized(backend: Ba
     app::backend::store::accounts::delete_grant(&app.state.db, user, &grant)
         .await
         .unwrap();
+    app::backend::services::auth::accounts_changed(&app.state, &[user]);
     let (s, _) = points(
         &app,
         &worker,

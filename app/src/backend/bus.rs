@@ -5,6 +5,8 @@
 //! hears it there and passes it to its listeners, forgetting the cached map
 //! layers it touches. So a report made through server A reaches a phone
 //! connected to server B, and B's cache does not show the old layer.
+//! Changes to sessions, roles and accounts travel the same way, so no
+//! server keeps serving a session another ended (`backend::sessions`).
 
 use super::services::cases;
 use super::state::{AppState, CaseChanged, Noticed};
@@ -36,7 +38,13 @@ struct Envelope {
 #[serde(rename_all = "snake_case")]
 enum What {
     Case(CaseWire),
-    Notice { users: Vec<i64> },
+    Notice {
+        users: Vec<i64>,
+    },
+    /// These people's sessions, roles or accounts changed.
+    Accounts {
+        users: Vec<i64>,
+    },
 }
 
 /// `CaseChanged` with every field: the event a page receives leaves out
@@ -158,6 +166,15 @@ pub fn publish_notice(state: &AppState, n: &Noticed) {
     }
 }
 
+/// Tells the other servers to forget the sessions they keep of these people.
+pub fn publish_accounts(state: &AppState, users: &[i64]) {
+    for part in users.chunks(USERS_A_MESSAGE) {
+        state.outbox.send(What::Accounts {
+            users: part.to_vec(),
+        });
+    }
+}
+
 /// Starts hearing the other servers: returns once this server listens (so
 /// nothing sent after it is missed), leaving a task that passes what it
 /// hears to this server's listeners. Nothing to do on SQLite.
@@ -165,29 +182,39 @@ pub async fn start(state: &AppState) -> Result<(), super::store::StoreError> {
     let Some(mut listener) = live::listen(&state.db).await? else {
         return Ok(());
     };
+    // From here on nothing another server changes goes unheard.
+    state.sessions.trust();
     let state = state.clone();
     tokio::spawn(async move {
         loop {
-            match listener.next().await {
-                Ok(Some(payload)) => heard(&state, &payload),
-                // Changes made meanwhile were missed: the cached layers may
-                // hold them, so they go (the pages' lists reload on their
-                // next event or visit).
-                Ok(None) => {
-                    tracing::warn!("lost the live-update channel; listening again");
-                    state.forget_case_layers();
+            let lost = match listener.next().await {
+                Ok(Some(payload)) => {
+                    heard(&state, &payload);
+                    continue;
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot listen to the other servers yet; retrying");
-                    tokio::time::sleep(RETRY).await;
-                    // A listener that failed to reconnect is replaced whole.
-                    match live::listen(&state.db).await {
-                        Ok(Some(l)) => listener = l,
-                        Ok(None) => return,
-                        Err(_) => {}
+                Ok(None) => "the connection was lost".to_string(),
+                Err(e) => e.to_string(),
+            };
+            tracing::warn!(error = %lost, "lost the live-update channel; listening again");
+            // Changes made meanwhile are missed: kept sessions may have
+            // ended and cached layers may be old, so both go, and no
+            // session is kept until we listen again (the pages' lists
+            // reload on their next event or visit).
+            state.sessions.distrust();
+            state.forget_case_layers();
+            listener = loop {
+                match live::listen(&state.db).await {
+                    Ok(Some(l)) => break l,
+                    Ok(None) => return,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot listen to the other servers yet; retrying");
+                        tokio::time::sleep(RETRY).await;
                     }
                 }
-            }
+            };
+            // Layers filled while we were deaf may be old too.
+            state.forget_case_layers();
+            state.sessions.trust();
         }
     });
     Ok(())
@@ -213,6 +240,7 @@ fn heard(state: &AppState, payload: &str) {
                 users: users.into(),
             });
         }
+        What::Accounts { users } => state.sessions.forget_users(&users),
     }
 }
 

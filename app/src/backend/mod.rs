@@ -24,6 +24,7 @@ pub mod ratelimit;
 pub mod request;
 pub mod sealed;
 pub mod services;
+pub mod sessions;
 pub mod sms;
 pub mod state;
 pub mod store;

@@ -129,6 +129,8 @@ pub struct Shared {
     pub open311_posts_daily: Arc<RateLimiter>,
     /// One rebuild at a time, so an older snapshot never replaces a newer one.
     rebuild: Arc<tokio::sync::Mutex<()>>,
+    /// Live sessions kept for a few seconds (`backend::sessions`).
+    pub sessions: super::sessions::SessionCache,
     /// Case settings cached for a few seconds (see `services::cases`).
     pub(crate) case_settings: SettingsCache,
     /// Case changes, for live updates (server-sent events).
@@ -258,6 +260,9 @@ impl AppState {
         };
         Ok(AppState(Arc::new(Shared {
             outbox: super::bus::Outbox::new(&db, instance.clone()),
+            // One server on a SQLite file hears every change itself; on
+            // PostgreSQL the bus trusts the cache once it listens.
+            sessions: super::sessions::SessionCache::new(!store::live::shared(&db)),
             instance,
             db,
             blobs,

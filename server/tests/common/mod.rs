@@ -137,6 +137,9 @@ impl TestApp {
         let state = AppState::new(db, settings.leptos_options(), config)
             .await
             .unwrap();
+        // As a serving process does: on PostgreSQL it hears the other
+        // servers (live updates, forgotten sessions) before it answers.
+        server::watch_live(state.clone()).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         let router = server::router(state.clone());
@@ -254,17 +257,25 @@ impl TestApp {
             .unwrap()
             .expect("a fresh number");
         let token = auth::start_session(&self.state, id).await.unwrap();
+        (id, self.with_token(&token))
+    }
+
+    /// A client that sends this session token on every request, whatever
+    /// the server answers (a sign-out's cleared cookie included): what a
+    /// copied or stolen cookie does.
+    pub fn with_token(&self, token: &str) -> Client {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
             reqwest::header::COOKIE,
-            format!("{}={token}", auth::COOKIE).parse().unwrap(),
+            format!("{}={token}", app::backend::services::auth::COOKIE)
+                .parse()
+                .unwrap(),
         );
-        let client = Client::builder()
+        Client::builder()
             .default_headers(headers)
             .timeout(std::time::Duration::from_secs(60))
             .build()
-            .unwrap();
-        (id, client)
+            .unwrap()
     }
 
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {

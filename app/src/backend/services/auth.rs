@@ -4,6 +4,7 @@
 use super::audit::{self, Target};
 use crate::backend::password;
 use crate::backend::services::internal;
+use crate::backend::sessions::{Limits, Session};
 use crate::backend::state::AppState;
 use crate::backend::store::accounts;
 use crate::domain::audit::AuditAction;
@@ -285,7 +286,47 @@ pub async fn login(
 
 #[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
-    Ok(accounts::delete_session(&state.db, &token_hash(token)).await?)
+    let hash = token_hash(token);
+    let user = accounts::delete_session(&state.db, &hash).await?;
+    // Whatever the database said, this server keeps no copy.
+    state.sessions.forget_token(&hash);
+    if let Some(user) = user {
+        accounts_changed(state, &[user]);
+    }
+    Ok(())
+}
+
+/// Every server forgets the sessions it keeps of these people
+/// (`backend::sessions`): call it after any change to their sessions,
+/// roles or account has been stored, before answering. Services use
+/// [`changing`], which cannot be skipped by a cancelled request.
+pub fn accounts_changed(state: &AppState, users: &[i64]) {
+    state.sessions.forget_users(users);
+    crate::backend::bus::publish_accounts(state, users);
+}
+
+/// Made before a change to these people's sessions, roles or account and
+/// dropped right after it: every server forgets their kept sessions then,
+/// also when the change failed part-way or the request was cancelled after
+/// the commit (a client gone: the handler is dropped at its next await),
+/// which a call placed after the write would miss.
+#[must_use = "drop it right after the change"]
+pub struct Changing<'a> {
+    state: &'a AppState,
+    users: Vec<i64>,
+}
+
+pub fn changing<'a>(state: &'a AppState, users: &[i64]) -> Changing<'a> {
+    Changing {
+        state,
+        users: users.to_vec(),
+    }
+}
+
+impl Drop for Changing<'_> {
+    fn drop(&mut self) {
+        accounts_changed(self.state, &self.users);
+    }
 }
 
 /// The user behind a session token, if it is live; counts as a use of the
@@ -303,18 +344,28 @@ pub async fn live_viewer(state: &AppState, token: &str) -> Result<Option<Viewer>
 }
 
 async fn lookup(state: &AppState, token: &str, touch: bool) -> Result<Option<Viewer>, AppError> {
-    match accounts::session_user(
-        &state.db,
-        &token_hash(token),
-        Utc::now(),
-        session_idle(),
-        touch,
-    )
-    .await?
-    {
-        Some((user, grants)) => Ok(Some(viewer_of(user, grants))),
-        None => Ok(None),
+    let hash = token_hash(token);
+    let (now, idle) = (Utc::now(), session_idle());
+    let limits = Limits {
+        now,
+        idle,
+        touch_every: touch.then_some(accounts::TOUCH_EVERY),
+    };
+    if let Some(viewer) = state.sessions.get(&hash, limits) {
+        return Ok(Some(viewer));
     }
+    let fill = state.sessions.begin();
+    let Some(live) = accounts::session_user(&state.db, &hash, now, idle, touch).await? else {
+        return Ok(None);
+    };
+    let viewer = viewer_of(live.user, live.grants);
+    let kept = Session {
+        viewer: viewer.clone(),
+        expires_at: live.expires_at,
+        last_seen: live.last_seen,
+    };
+    state.sessions.put(fill, hash, kept);
+    Ok(Some(viewer))
 }
 
 /// Deletes sessions past their end or idle too long (run every few
@@ -357,9 +408,11 @@ pub async fn change_password(
     let hash = password::hash(new_password)
         .await
         .map_err(|e| internal(e))?;
+    let forget = changing(state, &[viewer.id]);
     accounts::set_password(&state.db, viewer.id, hash).await?;
     let keep = current_token.map(token_hash);
     let ended = accounts::delete_sessions_of(&state.db, viewer.id, keep.as_deref()).await?;
+    drop(forget);
     audit::record(
         state,
         viewer,
@@ -401,7 +454,9 @@ pub async fn delete_account(state: &AppState, viewer: &Viewer, pass: &str) -> Re
         format!("phone {}", mask_phone(&viewer.phone)),
     )
     .await?;
+    let forget = changing(state, &[viewer.id]);
     accounts::anonymise_user(&state.db, viewer.id).await?;
+    drop(forget);
     // They may have been on a roster: public grid pages must drop them.
     state.refresh_atlas().await?;
     Ok(())

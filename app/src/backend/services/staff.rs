@@ -1,7 +1,7 @@
 //! Staff accounts and grid rosters, each guarded by role and scope.
 
 use super::audit::{self, Target};
-use super::auth::Viewer;
+use super::auth::{changing, Viewer};
 use super::internal;
 use crate::backend::atlas::Atlas;
 use crate::backend::password;
@@ -230,6 +230,7 @@ pub async fn revoke_grant(
     if !permits(&viewer.grants, &action) {
         return Err(AppError::Forbidden);
     }
+    let forget = changing(state, &[user.id]);
     if accounts::delete_grant(&state.db, user.id, &grant).await? == 0 {
         // Someone else revoked it in the meantime.
         return Err(AppError::AlreadyHandled {
@@ -237,6 +238,7 @@ pub async fn revoke_grant(
             role: None,
         });
     }
+    drop(forget);
     audit::record(
         state,
         viewer,
@@ -285,7 +287,9 @@ pub async fn set_disabled(
     if !permits(&viewer.grants, &action) {
         return Err(AppError::Forbidden);
     }
+    let forget = changing(state, &[user.id]);
     accounts::set_disabled(&state.db, user.id, disabled).await?;
+    drop(forget);
     audit::record(
         state,
         viewer,
@@ -433,14 +437,21 @@ pub async fn change_roster(
             if !may_place(*position, &place) {
                 return Err(AppError::Forbidden);
             }
+            let forget = changing(state, &[user.id]);
             rosters::set(&state.db, user.id, at, *position, duties).await?;
+            drop(forget);
             (
                 format!("{grid}: {} {duties}", position.as_str()),
                 grid.clone(),
             )
         }
         RosterChange::Remove { .. } => {
-            if !rosters::remove(&state.db, user.id, at).await? {
+            // Takes their grid roles there even when they were not on
+            // the roster (an account made with a grid role but no place).
+            let forget = changing(state, &[user.id]);
+            let removed = rosters::remove(&state.db, user.id, at).await?;
+            drop(forget);
+            if !removed {
                 return Err(AppError::NotFound);
             }
             (format!("{grid}: off"), grid.clone())
@@ -465,10 +476,10 @@ pub async fn change_roster(
                 id: to_id,
                 code: &to,
             };
-            if rosters::relocate(&state.db, user.id, at, target)
-                .await?
-                .is_none()
-            {
+            let forget = changing(state, &[user.id]);
+            let moved = rosters::relocate(&state.db, user.id, at, target).await?;
+            drop(forget);
+            if moved.is_none() {
                 return Err(AppError::NotFound);
             }
             (format!("{grid} → {to}: {}", position.as_str()), to.clone())

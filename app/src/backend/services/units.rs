@@ -3,7 +3,7 @@
 //! role. Credits from wishes and volunteering make each member's record,
 //! each unit's ledger and each community's leaderboard.
 
-use super::auth::Viewer;
+use super::auth::{changing, Viewer};
 use super::notices::{notify, reviewers_of};
 use super::text;
 use crate::backend::state::AppState;
@@ -166,6 +166,7 @@ pub async fn review_unit(
         Review::Rejected
     };
     // The decision and the role it gives land together or not at all.
+    let forget = changing(state, &Vec::from_iter(u.applicant_id));
     let txn = store::begin(&state.db).await?;
     if !db::review_unit(&txn, unit_id, to, (!approve).then_some(reason)).await? {
         return Err(AppError::WrongState);
@@ -175,6 +176,7 @@ pub async fn review_unit(
         accounts::add_grant(&txn, applicant, &grant).await?;
     }
     store::commit(txn).await?;
+    drop(forget);
     let event = if approve { "approved" } else { "rejected" };
     let to_notify: Vec<i64> = u.applicant_id.into_iter().collect();
     notify(state, &to_notify, NoticeKind::Unit, unit_id, event, &u.name).await;
@@ -326,6 +328,7 @@ pub async fn review_member(
     } else {
         Review::Rejected
     };
+    let forget = changing(state, &[user_id]);
     let txn = store::begin(&state.db).await?;
     if !db::review_member(&txn, user_id, to).await? {
         return Err(AppError::WrongState);
@@ -336,6 +339,7 @@ pub async fn review_member(
         accounts::add_grant(&txn, user_id, &grant).await?;
     }
     store::commit(txn).await?;
+    drop(forget);
     let event = if approve { "approved" } else { "rejected" };
     notify(
         state,

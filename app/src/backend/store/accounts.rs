@@ -283,7 +283,7 @@ async fn on_a_roster(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, Db
 
 /// A session's `last_seen_at` is written at most this often, not on every
 /// request: idle limits are days, so a minute of slack costs nothing.
-const TOUCH_EVERY: Duration = Duration::seconds(60);
+pub const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 pub async fn create_session(
     db: &impl ConnectionTrait,
@@ -315,7 +315,7 @@ pub async fn session_user(
     now: DateTime<Utc>,
     idle: Duration,
     touch: bool,
-) -> Result<Option<(UserRow, Vec<Grant>)>, DbErr> {
+) -> Result<Option<LiveSession>, DbErr> {
     // The session, its account and the account's grants in one query
     // (a row per grant): every signed-in request starts here, and each
     // round trip more showed in every route's throughput.
@@ -371,21 +371,45 @@ pub async fn session_user(
         };
         grants.extend(grant_of(&role, &kind, &reference));
     }
+    let mut last_seen = last_seen;
     if touch && now - last_seen >= TOUCH_EVERY {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(Some(now)))
             .filter(session::Column::Id.eq(s.id))
             .exec(db)
             .await?;
+        last_seen = now;
     }
-    Ok(Some((user, grants)))
+    Ok(Some(LiveSession {
+        user,
+        grants,
+        expires_at: s.expires_at,
+        last_seen,
+    }))
 }
 
-pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
-    session::Entity::delete_by_id(token_hash.to_string())
-        .exec(db)
-        .await?;
-    Ok(())
+/// A live session's account and roles, with the limits it stands under.
+pub struct LiveSession {
+    pub user: UserRow,
+    pub grants: Vec<Grant>,
+    pub expires_at: DateTime<Utc>,
+    /// When its use was last recorded.
+    pub last_seen: DateTime<Utc>,
+}
+
+/// Ends one session; answers whose it was (none: it had ended already).
+pub async fn delete_session(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<i64>, DbErr> {
+    let Some(s) = session::Entity::find_by_id(token_hash.to_string())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    session::Entity::delete_by_id(s.id).exec(db).await?;
+    Ok(Some(s.user_id))
 }
 
 /// Ends every session of a user, but the one whose hash is `keep`.
