@@ -179,6 +179,9 @@ async fn measure(
     // As a serving process does: it hears its own and the other servers'
     // messages (and trusts its session cache only while it does).
     server::watch_live(state.clone()).await;
+    if !state.sessions.trusted() {
+        return Err("the server does not hear the channel: sessions would not be kept".into());
+    }
     let app = server::router(state.clone());
     tokio::spawn(async move { server::serve(listener, app).await });
     println!(
@@ -388,13 +391,13 @@ async fn round(
     );
     // One resident sends every report here, so their session stays kept;
     // the same again with nothing kept (as while the bus is lost).
-    state.sessions.distrust();
+    state.sessions.switch_off(true);
     let unkept = Route {
         name: "  the same, session looked up each time",
         ..submit
     };
     let unkept_submissions = drive(s, addr, dir, &unkept).await;
-    state.sessions.trust();
+    state.sessions.switch_off(false);
     let unkept_submissions = unkept_submissions.map_err(|e| format!("submissions: {e}"))?;
     println!(
         "  {:<38} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s",

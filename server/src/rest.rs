@@ -135,7 +135,9 @@ pub async fn case_stream(
     let session_over = async move {
         let mut tick = tokio::time::interval(STREAM_RECHECK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tick.tick().await; // the first tick is immediate; we just checked
+        // The first tick is at once: a change between the session's check
+        // and `forgotten`'s subscription is seen (the look is served from
+        // the session just kept).
         loop {
             tokio::select! {
                 _ = tick.tick() => {}

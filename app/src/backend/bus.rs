@@ -186,6 +186,9 @@ pub async fn start(state: &AppState) -> Result<(), super::store::StoreError> {
     state.sessions.trust();
     let state = state.clone();
     tokio::spawn(async move {
+        // However this task ends (a panic included), kept sessions are no
+        // longer trusted: nobody hears the other servers' forgets.
+        let _deaf = Deaf(state.clone());
         loop {
             let lost = match listener.next().await {
                 Ok(Some(payload)) => {
@@ -218,6 +221,14 @@ pub async fn start(state: &AppState) -> Result<(), super::store::StoreError> {
         }
     });
     Ok(())
+}
+
+struct Deaf(AppState);
+
+impl Drop for Deaf {
+    fn drop(&mut self) {
+        self.0.sessions.distrust();
+    }
 }
 
 /// Passes on what another server sent; our own messages come back too

@@ -59,6 +59,8 @@ struct Inner {
     forgotten: HashMap<i64, (u64, Instant)>,
     /// Whether forgets from the other servers reach us (see the module).
     trusted: bool,
+    /// Switched off by hand (a bench measuring requests without it).
+    off: bool,
     entries: HashMap<String, Entry>,
 }
 
@@ -99,6 +101,7 @@ impl SessionCache {
                 all_before: 0,
                 forgotten: HashMap::new(),
                 trusted,
+                off: false,
                 entries: HashMap::new(),
             }),
         }
@@ -112,7 +115,7 @@ impl SessionCache {
     /// within its limits.
     pub fn get(&self, hash: &str, limits: Limits) -> Option<Viewer> {
         let inner = self.lock();
-        if !inner.trusted {
+        if !inner.trusted || inner.off {
             return None;
         }
         let e = inner.entries.get(hash)?;
@@ -144,7 +147,7 @@ impl SessionCache {
                 .forgotten
                 .get(&session.viewer.id)
                 .is_some_and(|(epoch, _)| *epoch > fill.epoch);
-        if !inner.trusted || overtaken || fill.at.elapsed() >= self.ttl {
+        if !inner.trusted || inner.off || overtaken || fill.at.elapsed() >= self.ttl {
             return;
         }
         if inner.entries.len() >= MAX {
@@ -217,6 +220,14 @@ impl SessionCache {
         let mut inner = self.lock();
         Self::forget_everything(&mut inner);
         inner.trusted = true;
+    }
+
+    /// Switches keeping sessions off (and forgets them) or on again,
+    /// whatever the bus does meanwhile: a bench's figure without it.
+    pub fn switch_off(&self, off: bool) {
+        let mut inner = self.lock();
+        Self::forget_everything(&mut inner);
+        inner.off = off;
     }
 
     /// Whether forgets from the other servers reach us (tests).

@@ -287,12 +287,14 @@ pub async fn login(
 #[tracing::instrument(skip_all)]
 pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
     let hash = token_hash(token);
-    let user = accounts::delete_session(&state.db, &hash).await?;
-    // Whatever the database said, this server keeps no copy.
+    // Whatever the database says, this server keeps no copy.
     state.sessions.forget_token(&hash);
-    if let Some(user) = user {
-        accounts_changed(state, &[user]);
-    }
+    let Some(user) = accounts::session_owner(&state.db, &hash).await? else {
+        return Ok(());
+    };
+    let forget = changing(state, &[user]);
+    accounts::delete_session(&state.db, &hash).await?;
+    forget.done();
     Ok(())
 }
 
@@ -306,26 +308,48 @@ pub fn accounts_changed(state: &AppState, users: &[i64]) {
 }
 
 /// Made before a change to these people's sessions, roles or account and
-/// dropped right after it: every server forgets their kept sessions then,
-/// also when the change failed part-way or the request was cancelled after
-/// the commit (a client gone: the handler is dropped at its next await),
-/// which a call placed after the write would miss.
-#[must_use = "drop it right after the change"]
+/// ended with [`Changing::done`] right after it: every server forgets their
+/// kept sessions then. Also when the change failed part-way, or the request
+/// was cancelled (a client gone: the handler is dropped at its next await),
+/// which a call placed after the write would miss; a cancelled write may
+/// still be committing, so then the forget is made again a second later.
+#[must_use = "call done() right after the change"]
 pub struct Changing<'a> {
     state: &'a AppState,
     users: Vec<i64>,
+    done: bool,
 }
+
+/// How long after a cancelled change its forget is made again.
+const FORGET_AGAIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub fn changing<'a>(state: &'a AppState, users: &[i64]) -> Changing<'a> {
     Changing {
         state,
         users: users.to_vec(),
+        done: false,
+    }
+}
+
+impl Changing<'_> {
+    /// The change is stored (or refused): forget now.
+    pub fn done(mut self) {
+        self.done = true;
     }
 }
 
 impl Drop for Changing<'_> {
     fn drop(&mut self) {
         accounts_changed(self.state, &self.users);
+        if !self.done {
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                let (state, users) = (self.state.clone(), std::mem::take(&mut self.users));
+                rt.spawn(async move {
+                    tokio::time::sleep(FORGET_AGAIN).await;
+                    accounts_changed(&state, &users);
+                });
+            }
+        }
     }
 }
 
@@ -412,7 +436,7 @@ pub async fn change_password(
     accounts::set_password(&state.db, viewer.id, hash).await?;
     let keep = current_token.map(token_hash);
     let ended = accounts::delete_sessions_of(&state.db, viewer.id, keep.as_deref()).await?;
-    drop(forget);
+    forget.done();
     audit::record(
         state,
         viewer,
@@ -456,7 +480,7 @@ pub async fn delete_account(state: &AppState, viewer: &Viewer, pass: &str) -> Re
     .await?;
     let forget = changing(state, &[viewer.id]);
     accounts::anonymise_user(&state.db, viewer.id).await?;
-    drop(forget);
+    forget.done();
     // They may have been on a roster: public grid pages must drop them.
     state.refresh_atlas().await?;
     Ok(())

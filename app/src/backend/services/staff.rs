@@ -238,7 +238,7 @@ pub async fn revoke_grant(
             role: None,
         });
     }
-    drop(forget);
+    forget.done();
     audit::record(
         state,
         viewer,
@@ -289,7 +289,7 @@ pub async fn set_disabled(
     }
     let forget = changing(state, &[user.id]);
     accounts::set_disabled(&state.db, user.id, disabled).await?;
-    drop(forget);
+    forget.done();
     audit::record(
         state,
         viewer,
@@ -439,7 +439,7 @@ pub async fn change_roster(
             }
             let forget = changing(state, &[user.id]);
             rosters::set(&state.db, user.id, at, *position, duties).await?;
-            drop(forget);
+            forget.done();
             (
                 format!("{grid}: {} {duties}", position.as_str()),
                 grid.clone(),
@@ -450,7 +450,7 @@ pub async fn change_roster(
             // the roster (an account made with a grid role but no place).
             let forget = changing(state, &[user.id]);
             let removed = rosters::remove(&state.db, user.id, at).await?;
-            drop(forget);
+            forget.done();
             if !removed {
                 return Err(AppError::NotFound);
             }
@@ -478,7 +478,7 @@ pub async fn change_roster(
             };
             let forget = changing(state, &[user.id]);
             let moved = rosters::relocate(&state.db, user.id, at, target).await?;
-            drop(forget);
+            forget.done();
             if moved.is_none() {
                 return Err(AppError::NotFound);
             }

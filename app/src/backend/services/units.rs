@@ -176,7 +176,7 @@ pub async fn review_unit(
         accounts::add_grant(&txn, applicant, &grant).await?;
     }
     store::commit(txn).await?;
-    drop(forget);
+    forget.done();
     let event = if approve { "approved" } else { "rejected" };
     let to_notify: Vec<i64> = u.applicant_id.into_iter().collect();
     notify(state, &to_notify, NoticeKind::Unit, unit_id, event, &u.name).await;
@@ -339,7 +339,7 @@ pub async fn review_member(
         accounts::add_grant(&txn, user_id, &grant).await?;
     }
     store::commit(txn).await?;
-    drop(forget);
+    forget.done();
     let event = if approve { "approved" } else { "rejected" };
     notify(
         state,

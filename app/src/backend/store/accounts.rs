@@ -397,19 +397,22 @@ pub struct LiveSession {
     pub last_seen: DateTime<Utc>,
 }
 
-/// Ends one session; answers whose it was (none: it had ended already).
-pub async fn delete_session(
+/// Whose a session is, if it still exists (live or not).
+pub async fn session_owner(
     db: &impl ConnectionTrait,
     token_hash: &str,
 ) -> Result<Option<i64>, DbErr> {
-    let Some(s) = session::Entity::find_by_id(token_hash.to_string())
+    Ok(session::Entity::find_by_id(token_hash.to_string())
         .one(db)
         .await?
-    else {
-        return Ok(None);
-    };
-    session::Entity::delete_by_id(s.id).exec(db).await?;
-    Ok(Some(s.user_id))
+        .map(|s| s.user_id))
+}
+
+pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(token_hash.to_string())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Ends every session of a user, but the one whose hash is `keep`.
