@@ -1,15 +1,21 @@
 //! `server bench-scale`: city-scale load over real HTTP (issue 13). A
-//! generated city (`--grids`), `--small` generated cases, then the real
-//! router on a loopback port driven by wrk with `--clients` connections for
-//! `--seconds` a route: the queues, a case page, the map layer, the board
-//! (JSON and the server-rendered page), Open311 GET and report submission,
-//! next to a static file the size of the board page. Then the database
-//! grows to `--cases` and every route is driven again, so each route's p99
-//! at both sizes comes from one run on one machine: the budgets are ratios
-//! (p99 at `--cases` ≤ 1.5× p99 at `--small`; the page's p99 ≤ 3× the
-//! static file's; HTTP submissions ≥ 0.5× bare inserts of the same rows).
+//! generated city (`--grids`) in two databases side by side: one with
+//! `--small` generated cases, one with `--cases`, each behind its own real
+//! router on a loopback port. wrk drives every route with `--clients`
+//! connections for `--seconds` on the small database, then on the large
+//! one, `--repeats` times in turn: the queues, a case page, the map layer,
+//! the board (JSON and the server-rendered page), Open311 GET, next to a
+//! static file the size of the board page; then report submission. The
+//! budgets are ratios (p99 at `--cases` ≤ 1.5× p99 at `--small`; the
+//! page's p99 ≤ 3× the static file's; HTTP submissions ≥ 0.5× bare
+//! inserts of the same rows), each taken from the medians of drives made
+//! in turn: a shared machine's speed drifts within a run (a static file's
+//! p99 went 23 → 52 ms between the two sizes when all of one size was
+//! measured before all of the other).
 
-use crate::bench_cases::{bench_dir, city_at, create_pg_database, drop_pg_database, fill, Place};
+use crate::bench_cases::{
+    bench_dir, city_at, create_pg_database, drop_pg_database, fill, pg_url, places_of, Place,
+};
 use app::backend::services::{auth, cases};
 use app::backend::store::{self, cases as db};
 use app::backend::AppState;
@@ -30,6 +36,8 @@ pub struct Sizes {
     pub cases: usize,
     pub clients: usize,
     pub seconds: u64,
+    /// How many times each route is driven on each size, in turn.
+    pub repeats: usize,
 }
 
 /// One route as wrk drives it.
@@ -80,32 +88,59 @@ struct Figures {
 }
 
 pub async fn run(s: Sizes) -> Result<(), String> {
-    if s.small == 0 || s.cases <= s.small {
-        return Err("--cases must be larger than --small (both above 0)".into());
+    if s.small == 0 || s.cases <= s.small || s.repeats == 0 {
+        return Err("--cases must be larger than --small (both above 0), --repeats above 0".into());
     }
     if Command::new("wrk").arg("-v").output().is_err() {
         return Err(
             "wrk is not installed (make bench-scale installs it from Debian's packages)".into(),
         );
     }
-    // On PostgreSQL, a database of its own, dropped at the end: ten million
-    // cases are gigabytes.
     let dir = bench_dir();
-    let admin = std::env::var("GRIDLINK_BENCH_DB").ok();
-    let (url, made) = match admin.as_deref() {
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let admin = env("GRIDLINK_BENCH_DB");
+    // `KEEP=1`: the large database is left for a look at its plans
+    // (`EXPLAIN`); `REUSE=name`: a kept one is driven again without the
+    // quarter of an hour its ten million rows take to write.
+    let keep = env("GRIDLINK_BENCH_KEEP").is_some_and(|v| v == "1");
+    let reuse = env("GRIDLINK_BENCH_REUSE");
+    // On PostgreSQL, databases of the bench's own, dropped at the end:
+    // ten million cases are gigabytes.
+    let mut made = Vec::new();
+    let (small_url, big_url) = match admin.as_deref() {
         Some(a) if a.starts_with("postgres") => {
-            let (url, name) = create_pg_database(a, "gl_bench_scale").await?;
-            (url, Some(name))
+            let (small, name) = create_pg_database(a, "gl_bench_small").await?;
+            made.push(name);
+            let big = match &reuse {
+                Some(name) => pg_url(a, name),
+                None => {
+                    let (big, name) = create_pg_database(a, "gl_bench_scale").await?;
+                    if !keep {
+                        made.push(name);
+                    }
+                    big
+                }
+            };
+            (small, big)
         }
-        Some(a) => (a.to_string(), None),
-        None => (format!("sqlite://{}/bench.db", dir.display()), None),
+        Some(a) => (
+            format!("sqlite://{}/small.db", dir.display()),
+            a.to_string(),
+        ),
+        None => (
+            format!("sqlite://{}/small.db", dir.display()),
+            format!("sqlite://{}/bench.db", dir.display()),
+        ),
     };
-    let result = match city_at(s.grids, &url).await {
-        Ok((state, places, categories)) => measure(&s, &state, &places, &categories, &dir).await,
-        Err(e) => Err(e),
-    };
-    if let (Some(admin), Some(name)) = (admin, made) {
-        drop_pg_database(&admin, &name).await?;
+    let result = measure(&s, &small_url, &big_url, reuse.is_some(), &dir).await;
+    if let Some(admin) = &admin {
+        for name in &made {
+            drop_pg_database(admin, name).await?;
+        }
+    }
+    if keep || reuse.is_some() {
+        println!("large database kept: {}", server::redact(&big_url));
     }
     let _ = std::fs::remove_dir_all(&dir);
     result
@@ -120,6 +155,8 @@ struct Callers {
     resident_id: i64,
 }
 
+/// The bench's people (made, or found in a database a run kept), each
+/// with a fresh session.
 async fn callers(state: &AppState, place: &Place) -> Result<Callers, String> {
     let (grid, community, street, _) = place;
     let (mut tokens, mut ids) = (Vec::new(), Vec::new());
@@ -132,17 +169,22 @@ async fn callers(state: &AppState, place: &Place) -> Result<Callers, String> {
     .into_iter()
     .enumerate()
     {
+        let phone = format!("1990000{i:04}");
         let grant = Grant::new(role, scope).ok_or("a bench grant")?;
-        let id = store::accounts::insert_user(
-            &state.db,
-            &format!("1990000{i:04}"),
-            &format!("压测{i}"),
-            None,
-            &[grant],
-        )
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("bench accounts exist already: use an empty database")?;
+        let made =
+            store::accounts::insert_user(&state.db, &phone, &format!("压测{i}"), None, &[grant])
+                .await
+                .map_err(|e| e.to_string())?;
+        let id = match made {
+            Some(id) => id,
+            None => {
+                store::accounts::user_by_phone(&state.db, &phone)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("a bench account vanished")?
+                    .id
+            }
+        };
         tokens.push(
             auth::start_session(state, id)
                 .await
@@ -161,17 +203,24 @@ async fn callers(state: &AppState, place: &Place) -> Result<Callers, String> {
     })
 }
 
-async fn measure(
-    s: &Sizes,
-    state: &AppState,
-    places: &[Place],
-    categories: &[i64],
-    dir: &Path,
-) -> Result<(), String> {
-    let now = Utc::now();
-    let place = places[0].clone();
-    let who = callers(state, &place).await?;
+/// One database and the real router serving it.
+struct Side {
+    state: AppState,
+    places: Vec<Place>,
+    categories: Vec<i64>,
+    who: Callers,
+    addr: SocketAddr,
+    /// The static file as large as this side's board page.
+    static_file: String,
+}
 
+async fn side(s: &Sizes, url: &str, reused: bool, tag: &str) -> Result<Side, String> {
+    let (state, places, categories) = if reused {
+        places_of(s.grids, url).await?
+    } else {
+        city_at(s.grids, url).await?
+    };
+    let who = callers(&state, &places[0]).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;
@@ -184,22 +233,110 @@ async fn measure(
     }
     let app = server::router(state.clone());
     tokio::spawn(async move { server::serve(listener, app).await });
+    println!("{tag}: real router on http://{addr}");
+    Ok(Side {
+        state,
+        places,
+        categories,
+        who,
+        addr,
+        static_file: format!("/bench-static-{tag}.html"),
+    })
+}
+
+async fn measure(
+    s: &Sizes,
+    small_url: &str,
+    big_url: &str,
+    reused: bool,
+    dir: &Path,
+) -> Result<(), String> {
+    let now = Utc::now();
+    let small = side(s, small_url, false, "small").await?;
+    let big = side(s, big_url, reused, "large").await?;
     println!(
-        "real router on http://{addr}; wrk: {} connections, 2 threads, {} s a route",
-        s.clients, s.seconds
+        "wrk: {} connections, 2 threads, {} s a drive, each route {} times on each size in turn",
+        s.clients, s.seconds, s.repeats
     );
+    for (side, want) in [(&small, s.small), (&big, s.cases)] {
+        let have = count(&side.state).await? as usize;
+        if have < want {
+            fill(
+                &side.state,
+                &side.places,
+                &side.categories,
+                want - have,
+                now,
+            )
+            .await?;
+        }
+        analyze(&side.state).await?;
+    }
 
-    fill(state, places, categories, s.small, now).await?;
-    analyze(state).await?;
-    let small = round(s, state, &who, &place, categories[0], addr, dir).await?;
+    let small_routes = routes(&small, dir).await?;
+    let big_routes = routes(&big, dir).await?;
+    let (small_cases, big_cases) = (count(&small.state).await?, count(&big.state).await?);
+    let (mut small_figures, mut big_figures) = (Vec::new(), Vec::new());
+    for (a, b) in small_routes.iter().zip(&big_routes) {
+        // A route that fails is reported and the run goes on: one slow
+        // route must not hide the others' figures.
+        let (mut at_small, mut at_big) = (Vec::new(), Vec::new());
+        for _ in 0..s.repeats {
+            for (side, r, into) in [(&small, a, &mut at_small), (&big, b, &mut at_big)] {
+                match drive(s, side.addr, dir, r).await {
+                    Ok(f) => into.push(f),
+                    Err(e) => println!(
+                        "  {:<38} FAILED: {}",
+                        r.name,
+                        e.lines().next().unwrap_or("")
+                    ),
+                }
+            }
+        }
+        for (cases, figures, all) in [
+            (small_cases, &mut small_figures, at_small),
+            (big_cases, &mut big_figures, at_big),
+        ] {
+            // A route with a failed drive has no figure.
+            let f = (all.len() == s.repeats).then(|| median(&all));
+            if let Some(f) = f {
+                let p99s: Vec<String> = all.iter().map(|f| format!("{:.1}", f.p99_ms)).collect();
+                println!(
+                    "  {:<38} @{:<5} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s  ({} bytes; p99 of each drive {})",
+                    a.name,
+                    short(cases),
+                    f.p50_ms,
+                    f.p99_ms,
+                    f.per_sec,
+                    f.bytes,
+                    p99s.join(" / ")
+                );
+            }
+            figures.push((a.name, f));
+        }
+    }
+    for side in [&small, &big] {
+        open311_alone(&side.state).await?;
+    }
+    let small_round = writes(s, &small, small_cases, small_figures, dir).await?;
+    let big_round = writes(s, &big, big_cases, big_figures, dir).await?;
+    report(s, &small.state, &small_round, &big_round).await
+}
 
-    let added = count(state).await? - s.small as u64;
-    let more = (s.cases as u64).saturating_sub(s.small as u64 + added) as usize;
-    fill(state, places, categories, more, now).await?;
-    analyze(state).await?;
-    let big = round(s, state, &who, &place, categories[0], addr, dir).await?;
-
-    report(s, state, &small, &big).await
+/// Each figure's median over the drives (p50 and p99 taken apart).
+fn median(all: &[Figures]) -> Figures {
+    let mid = |f: fn(&Figures) -> f64| {
+        let mut v: Vec<f64> = all.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Figures {
+        p50_ms: mid(|f| f.p50_ms),
+        p99_ms: mid(|f| f.p99_ms),
+        per_sec: mid(|f| f.per_sec),
+        requests: all.iter().map(|f| f.requests).sum(),
+        bytes: all.last().map(|f| f.bytes).unwrap_or_default(),
+    }
 }
 
 /// PostgreSQL after a bulk load settled as years of service would leave
@@ -239,19 +376,10 @@ struct Round {
     inserts_per_sec: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn round(
-    s: &Sizes,
-    state: &AppState,
-    who: &Callers,
-    place: &Place,
-    category: i64,
-    addr: SocketAddr,
-    dir: &Path,
-) -> Result<Round, String> {
-    let cases_now = count(state).await?;
-    println!("\n== {cases_now} cases ==");
-    let (grid, community, street, at) = place;
+/// The read routes of one side, as its own people ask for them.
+async fn routes(side: &Side, dir: &Path) -> Result<Vec<Route>, String> {
+    let (state, who, addr) = (&side.state, &side.who, side.addr);
+    let (grid, community, street, _) = &side.places[0];
 
     // Ids to read: the newest case in the worker's grid (its case page) and
     // the newest public case (Open311's single request).
@@ -283,16 +411,19 @@ async fn round(
     let site = dir.join("site");
     std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
     let filler = "<p>网格通 GridLink 静态文件 static file</p>\n".repeat(page / 40 + 1);
-    std::fs::write(site.join("bench-static.html"), &filler.as_bytes()[..page])
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        site.join(side.static_file.trim_start_matches('/')),
+        &filler.as_bytes()[..page],
+    )
+    .map_err(|e| e.to_string())?;
 
     let queue = |q: &str, code: &str| {
         format!(r#"{{"queue":{{"{q}":"{code}"}},"statuses":[],"after":null}}"#)
     };
     let json = "application/json";
     let form = "application/x-www-form-urlencoded";
-    let routes = vec![
-        Route::get("static file, board page's size", "/bench-static.html"),
+    Ok(vec![
+        Route::get("static file, board page's size", side.static_file.clone()),
         Route::get("GET /board (server-rendered page)", "/board"),
         Route::get("GET /api/v1/board.json", "/api/v1/board.json"),
         Route::post(
@@ -336,36 +467,24 @@ async fn round(
             "Open311 GET requests/{id}.json",
             format!("/open311/v2/requests/{public}.json"),
         ),
-    ];
-    let mut figures = Vec::new();
-    // A route that fails is reported and the run goes on: one slow route
-    // must not hide the others' figures.
-    for r in &routes {
-        let f = match drive(s, addr, dir, r).await {
-            Ok(f) => {
-                println!(
-                    "  {:<38} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s  ({} bytes)",
-                    r.name, f.p50_ms, f.p99_ms, f.per_sec, f.bytes
-                );
-                Some(f)
-            }
-            Err(e) => {
-                println!(
-                    "  {:<38} FAILED: {}",
-                    r.name,
-                    e.lines().next().unwrap_or("")
-                );
-                None
-            }
-        };
-        figures.push((r.name, f));
-    }
+    ])
+}
 
-    open311_alone(state).await?;
-
-    // Submissions over HTTP, then the same rows written straight to the
-    // database by as many writers for as long.
-    let report = crate::bench_cases::resident_report(category, *at, "楼道灯不亮，晚上看不见台阶");
+/// Submissions over HTTP on one side, then the same rows written straight
+/// to its database by as many writers for as long.
+async fn writes(
+    s: &Sizes,
+    side: &Side,
+    cases_now: u64,
+    figures: Vec<(&'static str, Option<Figures>)>,
+    dir: &Path,
+) -> Result<Round, String> {
+    let (state, who, addr) = (&side.state, &side.who, side.addr);
+    println!("\n== writes @{} ==", short(cases_now));
+    let at = side.places[0].3;
+    let report =
+        crate::bench_cases::resident_report(side.categories[0], at, "楼道灯不亮，晚上看不见台阶");
+    let json = "application/json";
     let body = serde_json::json!({ "case": report }).to_string();
     let before = count(state).await?;
     let submit = Route::post(
@@ -773,6 +892,25 @@ mod tests {
 Requests/sec:  11005.40
 Transfer/sec:     69.66MB
 ";
+
+    #[test]
+    fn medians_are_taken_figure_by_figure() {
+        let f = |p50_ms, p99_ms, per_sec| Figures {
+            p50_ms,
+            p99_ms,
+            per_sec,
+            requests: 10,
+            bytes: 5,
+        };
+        // The slowest drive's p99 and the fastest's p50 are both left out.
+        let m = median(&[
+            f(1.0, 50.0, 300.0),
+            f(3.0, 20.0, 100.0),
+            f(2.0, 30.0, 200.0),
+        ]);
+        assert_eq!((m.p50_ms, m.p99_ms, m.per_sec), (2.0, 30.0, 200.0));
+        assert_eq!((m.requests, m.bytes), (30, 5));
+    }
 
     #[test]
     fn reads_wrks_figures_and_refuses_failed_runs() {

@@ -51,8 +51,9 @@ usage: server [COMMAND]
                                    measure the wish wall and claims
   bench-topics [--grids N] [--topics T] [--votes V] [--clients C]
                                    measure a topic's tally and the topic list
-  bench-scale [--grids N] [--small S] [--cases M] [--clients C] [--seconds T]
-                                   the HTTP routes under wrk at S cases, then at M
+  bench-scale [--grids N] [--small S] [--cases M] [--clients C] [--seconds T] [--repeats R]
+                                   the HTTP routes under wrk at S cases and at M,
+                                   R times each in turn
   bench-live [--events N]          time live updates from one server to another
                                    (GRIDLINK_BENCH_DB: a PostgreSQL server)
   check-coverage [--area CODE] [--tolerance M2]
@@ -128,6 +129,7 @@ async fn main() -> ExitCode {
                 cases: number(&args, "--cases", 1_000_000).unwrap_or(1_000_000),
                 clients: number(&args, "--clients", 100).unwrap_or(100),
                 seconds: number(&args, "--seconds", 10).unwrap_or(10) as u64,
+                repeats: number(&args, "--repeats", 3).unwrap_or(3),
             })
             .await
         }

@@ -693,6 +693,10 @@ pub fn ListsPage() -> impl IntoView {
             .unwrap_or_default(),
     );
     let reload = RwSignal::new(0u32);
+    // Which projects' link editors are open: the list is drawn again on
+    // every refresh (after any change on the page), and an editor closed
+    // under the user's finger loses what they were doing.
+    let editing = RwSignal::new(std::collections::HashSet::<i64>::new());
     let lists = LocalResource::new(move || {
         let c = community.get();
         reload.track();
@@ -765,6 +769,7 @@ pub fn ListsPage() -> impl IntoView {
                         <ul class="plain" data-testid="projects">
                             {l.projects.into_iter().map(|p| {
                                 let status = p.status;
+                                let project_id = p.id;
                                 view! {
                                     <li data-title=p.title.clone()><strong>{p.title.clone()}</strong>" "<span class="badge">{move || status.label(lang.get())}</span>
                                         <progress max="100" value=p.progress.to_string()></progress>" "{p.progress}"%"
@@ -774,8 +779,14 @@ pub fn ListsPage() -> impl IntoView {
                                         </span>
                                         {may_edit.then(|| view! {
                                             <ProgressEditor project_id=p.id progress=p.progress status reload/>
-                                            <details><summary>{tr(Sv::EditLinks)}</summary>
-                                                <LinkEditor project_id=p.id linked_needs=p.needs.clone() linked_resources=p.resources.clone() needs=needs.clone() resources=resources.clone() reload/>
+                                            <details
+                                                prop:open=move || editing.with(|e| e.contains(&project_id))
+                                                on:toggle=move |ev| {
+                                                    let open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
+                                                    editing.update(|e| if open { e.insert(project_id); } else { e.remove(&project_id); });
+                                                }>
+                                                <summary>{tr(Sv::EditLinks)}</summary>
+                                                <LinkEditor project_id=p.id linked_needs=p.needs.clone() linked_resources=p.resources.clone() needs=needs.clone() resources=resources.clone() reload editing/>
                                             </details>
                                         })}
                                     </li>
@@ -868,6 +879,8 @@ fn LinkEditor(
     needs: Vec<crate::domain::lists::NeedItem>,
     resources: Vec<crate::domain::lists::ResourceItem>,
     reload: RwSignal<u32>,
+    /// The page's open editors: this one closes once its links are saved.
+    editing: RwSignal<std::collections::HashSet<i64>>,
 ) -> impl IntoView {
     let picked_needs = RwSignal::new(linked_needs);
     let picked_resources = RwSignal::new(linked_resources);
@@ -875,6 +888,9 @@ fn LinkEditor(
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
+            editing.update(|e| {
+                e.remove(&project_id);
+            });
             reload.update(|v| *v += 1);
         }
     });
