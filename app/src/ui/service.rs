@@ -696,7 +696,8 @@ pub fn ListsPage() -> impl IntoView {
     // Which projects' link editors are open: the list is drawn again on
     // every refresh (after any change on the page), and an editor closed
     // under the user's finger loses what they were doing.
-    let editing = RwSignal::new(std::collections::HashSet::<i64>::new());
+    // (A list, not a set: a hash set's code grew the first download.)
+    let editing = RwSignal::new(Vec::<i64>::new());
     let lists = LocalResource::new(move || {
         let c = community.get();
         reload.track();
@@ -783,7 +784,10 @@ pub fn ListsPage() -> impl IntoView {
                                                 prop:open=move || editing.with(|e| e.contains(&project_id))
                                                 on:toggle=move |ev| {
                                                     let open = event_target::<leptos::web_sys::Element>(&ev).has_attribute("open");
-                                                    editing.update(|e| if open { e.insert(project_id); } else { e.remove(&project_id); });
+                                                    editing.update(|e| {
+                                                        e.retain(|x| *x != project_id);
+                                                        if open { e.push(project_id) }
+                                                    });
                                                 }>
                                                 <summary>{tr(Sv::EditLinks)}</summary>
                                                 <LinkEditor project_id=p.id linked_needs=p.needs.clone() linked_resources=p.resources.clone() needs=needs.clone() resources=resources.clone() reload editing/>
@@ -880,7 +884,7 @@ fn LinkEditor(
     resources: Vec<crate::domain::lists::ResourceItem>,
     reload: RwSignal<u32>,
     /// The page's open editors: this one closes once its links are saved.
-    editing: RwSignal<std::collections::HashSet<i64>>,
+    editing: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let picked_needs = RwSignal::new(linked_needs);
     let picked_resources = RwSignal::new(linked_resources);
@@ -888,9 +892,7 @@ fn LinkEditor(
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
-            editing.update(|e| {
-                e.remove(&project_id);
-            });
+            editing.update(|e| e.retain(|x| *x != project_id));
             reload.update(|v| *v += 1);
         }
     });
