@@ -74,6 +74,8 @@ pub(crate) fn bench_dir() -> std::path::PathBuf {
 /// An app state over the database at `url` (migrated first), its photos and
 /// data key in the bench's own `dir` (never the app's `data/`).
 pub(crate) async fn bench_state(url: &str, dir: &std::path::Path) -> Result<AppState, String> {
+    // Made here, before the connection: a SQLite URL may point into it.
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let db = store::connect(url).await.map_err(|e| e.to_string())?;
     // Static files (bench-scale's) come from the bench's own folder.
     let options = leptos::config::LeptosOptions::builder()
@@ -157,10 +159,8 @@ pub(crate) async fn city_at(
     grids: usize,
     url: &str,
 ) -> Result<(AppState, Vec<Place>, Vec<i64>), String> {
-    let dir = bench_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = url.to_string();
-    let state = bench_state(&url, &dir).await?;
+    let state = bench_state(&url, &bench_dir()).await?;
 
     let t = Instant::now();
     let regions = demo::city(grids);
@@ -183,9 +183,7 @@ pub(crate) async fn places_of(
     grids: usize,
     url: &str,
 ) -> Result<(AppState, Vec<Place>, Vec<i64>), String> {
-    let dir = bench_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let state = bench_state(url, &dir).await?;
+    let state = bench_state(url, &bench_dir()).await?;
     let regions = demo::city(grids);
     if state.atlas().grid_count() != regions.iter().filter(|r| r.level == Level::Grid).count() {
         return Err(format!(
