@@ -11,7 +11,10 @@
 //! inserts of the same rows), each taken from the medians of drives made
 //! in turn: a shared machine's speed drifts within a run (a static file's
 //! p99 went 23 → 52 ms between the two sizes when all of one size was
-//! measured before all of the other).
+//! measured before all of the other). Each drive also prints the CPU a
+//! request cost in this process, in PostgreSQL and in wrk: a route that
+//! slows down while its queries do not shows where (session 24: PostgreSQL
+//! planning every call of a queue at 10 M, docs/performance.md).
 
 use crate::bench_cases::{
     bench_dir, city_at, create_pg_database, drop_pg_database, fill, pg_url, places_of, Place,
@@ -85,6 +88,9 @@ struct Figures {
     per_sec: f64,
     requests: u64,
     bytes: usize,
+    /// CPU time a request cost, in microseconds: this process (both
+    /// routers; with SQLite its database too), PostgreSQL's processes, wrk.
+    cpu: [f64; 3],
 }
 
 pub async fn run(s: Sizes) -> Result<(), String> {
@@ -302,14 +308,17 @@ async fn measure(
             if let Some(f) = f {
                 let p99s: Vec<String> = all.iter().map(|f| format!("{:.1}", f.p99_ms)).collect();
                 println!(
-                    "  {:<38} @{:<5} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s  ({} bytes; p99 of each drive {})",
+                    "  {:<38} @{:<5} p50 {:>8.2} ms  p99 {:>8.2} ms  {:>8.0} req/s  ({} bytes; p99 of each drive {}; CPU a request: app {:.0} µs, PostgreSQL {:.0} µs, wrk {:.0} µs)",
                     a.name,
                     short(cases),
                     f.p50_ms,
                     f.p99_ms,
                     f.per_sec,
                     f.bytes,
-                    p99s.join(" / ")
+                    p99s.join(" / "),
+                    f.cpu[0],
+                    f.cpu[1],
+                    f.cpu[2]
                 );
             }
             figures.push((a.name, f));
@@ -336,6 +345,11 @@ fn median(all: &[Figures]) -> Figures {
         per_sec: mid(|f| f.per_sec),
         requests: all.iter().map(|f| f.requests).sum(),
         bytes: all.last().map(|f| f.bytes).unwrap_or_default(),
+        cpu: [0, 1, 2].map(|i| {
+            let mut v: Vec<f64> = all.iter().map(|f| f.cpu[i]).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        }),
     }
 }
 
@@ -677,11 +691,13 @@ async fn drive(s: &Sizes, addr: SocketAddr, dir: &Path, r: &Route) -> Result<Fig
         ("WRK_TYPE", ctype.to_string()),
         ("WRK_COOKIE", r.cookie.clone().unwrap_or_default()),
     ];
+    let before = cpu_ticks();
     let output =
         tokio::task::spawn_blocking(move || Command::new("wrk").args(args).envs(envs).output())
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| format!("wrk: {e}"))?;
+    let after = cpu_ticks();
     let text = String::from_utf8_lossy(&output.stdout).to_string();
     if !output.status.success() {
         return Err(format!(
@@ -692,7 +708,51 @@ async fn drive(s: &Sizes, addr: SocketAddr, dir: &Path, r: &Route) -> Result<Fig
     }
     let mut f = parse_wrk(&text).ok_or_else(|| format!("wrk's output not understood:\n{text}"))?;
     f.bytes = bytes;
+    let tick_us = 1e6 / clock_ticks_per_second();
+    f.cpu = [0, 1, 2].map(|i| (after[i] - before[i]) as f64 * tick_us / f.requests as f64);
     Ok(f)
+}
+
+/// CPU clock ticks used so far by this process, by PostgreSQL's processes
+/// on this machine, and by this process's finished children (wrk), from
+/// `/proc`: where a request's time goes when a route slows down but its
+/// queries do not.
+fn cpu_ticks() -> [u64; 3] {
+    // Fields after the command's closing parenthesis: state is the first,
+    // utime/stime the 12th/13th, cutime/cstime the 14th/15th.
+    let fields = |stat: &str| -> Vec<u64> {
+        stat.rsplit_once(')')
+            .map(|(_, rest)| {
+                rest.split_whitespace()
+                    .skip(11)
+                    .take(4)
+                    .filter_map(|x| x.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let own = fields(&std::fs::read_to_string("/proc/self/stat").unwrap_or_default());
+    let own = |i: usize| own.get(i).copied().unwrap_or(0);
+    let mut postgres = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if stat.contains("(postgres)") {
+            postgres += fields(&stat).iter().take(2).sum::<u64>();
+        }
+    }
+    [own(0) + own(1), postgres, own(2) + own(3)]
+}
+
+/// The kernel's clock ticks a second (`getconf CLK_TCK`; 100 on Linux).
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// p50, p99, requests and rate from wrk's `--latency` output; `None` when a
@@ -734,6 +794,7 @@ fn parse_wrk(text: &str) -> Option<Figures> {
         per_sec: field("Requests/sec:")?.parse().ok()?,
         requests,
         bytes: 0,
+        cpu: [0.0; 3],
     })
 }
 
@@ -901,6 +962,7 @@ Transfer/sec:     69.66MB
             per_sec,
             requests: 10,
             bytes: 5,
+            cpu: [0.0; 3],
         };
         // The slowest drive's p99 and the fastest's p50 are both left out.
         let m = median(&[

@@ -125,7 +125,77 @@ async fn a_database_of_the_last_release_upgrades_in_place(backend: Backend) {
     assert_eq!(r.escalated, 0, "{r:?}");
 }
 
+/// Every index of the migrated database: table, name, columns in order,
+/// unique, partial.
+async fn indexes(app: &TestApp) -> Vec<(String, String, Vec<String>, bool, bool)> {
+    let db = &app.state.db;
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => {
+            "SELECT m.name AS tbl, il.name AS idx, il.\"unique\" = 1 AS uniq, \
+             il.partial = 1 AS part, (SELECT group_concat(name, ',') FROM \
+             (SELECT name FROM pragma_index_info(il.name) ORDER BY seqno)) AS cols \
+             FROM sqlite_master m, pragma_index_list(m.name) il WHERE m.type = 'table'"
+        }
+        _ => {
+            "SELECT t.relname::text AS tbl, i.relname::text AS idx, ix.indisunique AS uniq, \
+             ix.indpred IS NOT NULL AS part, array_to_string(ARRAY(\
+             SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(n, o) \
+             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.n ORDER BY k.o), ',') AS cols \
+             FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
+             JOIN pg_class t ON t.oid = ix.indrelid \
+             JOIN pg_namespace s ON s.oid = t.relnamespace WHERE s.nspname = current_schema()"
+        }
+    };
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let cols: String = r.try_get("", "cols").unwrap_or_default();
+            (
+                r.try_get("", "tbl").unwrap(),
+                r.try_get("", "idx").unwrap(),
+                cols.split(',').map(str::to_string).collect(),
+                r.try_get("", "uniq").unwrap(),
+                r.try_get("", "part").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// No index only repeats the first columns of another on its table: every
+/// write keeps each index up to date and the planner weighs each on every
+/// read, and the longer index answers the same lookups. (A unique or
+/// partial index is a rule of its own and is not counted as a repeat.)
+async fn no_index_repeats_the_lead_of_another(backend: Backend) {
+    let app = TestApp::empty(backend).await;
+    let all = indexes(&app).await;
+    assert!(
+        all.iter().any(|i| i.1 == "idx_cases_grid_id"),
+        "the queue indexes are listed: {all:?}"
+    );
+    let repeats: Vec<String> = all
+        .iter()
+        .filter(|(_, _, _, unique, partial)| !unique && !partial)
+        .filter_map(|(table, name, cols, _, _)| {
+            let longer = all.iter().find(|(t, n, c, _, partial)| {
+                t == table && n != name && !partial && c.len() >= cols.len() && c.starts_with(cols)
+            })?;
+            Some(format!(
+                "{table}: {name} {cols:?} leads {} {:?}",
+                longer.1, longer.2
+            ))
+        })
+        .collect();
+    assert!(
+        repeats.is_empty(),
+        "repeated indexes:\n{}",
+        repeats.join("\n")
+    );
+}
+
 on_both_backends!(
     an_empty_database_migrates_to_the_entities,
     a_database_of_the_last_release_upgrades_in_place,
+    no_index_repeats_the_lead_of_another,
 );
