@@ -8,6 +8,9 @@ PORT=${LH_PORT:-3190}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$PWD/target/release-site}
 if [ -z "${SKIP_BUILD:-}" ]; then PROFILE=release bash scripts/build-site.sh; fi
+# tools/lighthouse/package.json pins (`overrides`) the two packages Lighthouse's
+# trace engine asks for as "latest": once the registry's latest moved on, `npm ci`
+# refused the lock file ("Missing: third-party-web@0.30.0 from lock file").
 if [ ! -d tools/lighthouse/node_modules/lighthouse ]; then
   echo "==> installing Lighthouse 12 in tools/lighthouse (once)"
   (cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
