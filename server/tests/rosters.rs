@@ -286,7 +286,40 @@ async fn a_disabled_workers_cases_are_handed_on(backend: Backend) {
     );
 }
 
+/// A worker made the grid's instructor stays on the grid but owns no case
+/// (`policy::may_own`): their open cases pass to the grid's next owner.
+async fn a_worker_made_instructor_hands_the_open_cases_on(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let id = case_in_the_demo_grid(&app, "路灯不亮").await;
+    let worker = app.user_id(phone_of(Role::GridWorker)).await;
+    let leader = app.user_id(phone_of(Role::GridLeader)).await;
+    assert_eq!(owner_of(&app, id).await, Some(worker));
+    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    // Duties changed in the same position: the cases stay.
+    let (s, body) = change(
+        &app,
+        &admin,
+        json!({"Set": {"grid": GRID, "phone": phone_of(Role::GridWorker), "position": "full_time", "duties": "联系1-3号楼"}}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(owner_of(&app, id).await, Some(worker), "still theirs");
+    let (s, body) = change(
+        &app,
+        &admin,
+        json!({"Set": {"grid": GRID, "phone": phone_of(Role::GridWorker), "position": "instructor", "duties": "指导网格工作"}}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(
+        owner_of(&app, id).await,
+        Some(leader),
+        "handed to the leader"
+    );
+}
+
 on_both_backends!(
+    a_worker_made_instructor_hands_the_open_cases_on,
     a_disabled_workers_cases_are_handed_on,
     leaving_a_grid_hands_its_open_cases_on,
     an_admin_puts_moves_and_takes_off_staff_with_their_roles,

@@ -494,8 +494,13 @@ pub async fn change_roster(
     )
     .await?;
     state.refresh_atlas().await?;
-    // Whoever left a grid leaves its open cases to the grid's next owner.
-    if !matches!(change, RosterChange::Set { .. }) {
+    // Whoever left a grid, or stays in a position that owns no cases (an
+    // instructor), leaves its open cases to the grid's next owner.
+    let leaves_cases = match &change {
+        RosterChange::Set { position, .. } => !crate::domain::policy::may_own(*position),
+        RosterChange::Remove { .. } | RosterChange::Move { .. } => true,
+    };
+    if leaves_cases {
         super::owners::hand_on_everywhere(state, viewer, vec![grid], user.id).await?;
     }
     roster(state, viewer, &shown).await
