@@ -345,11 +345,7 @@ fn median(all: &[Figures]) -> Figures {
         per_sec: mid(|f| f.per_sec),
         requests: all.iter().map(|f| f.requests).sum(),
         bytes: all.last().map(|f| f.bytes).unwrap_or_default(),
-        cpu: [0, 1, 2].map(|i| {
-            let mut v: Vec<f64> = all.iter().map(|f| f.cpu[i]).collect();
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        }),
+        cpu: [mid(|f| f.cpu[0]), mid(|f| f.cpu[1]), mid(|f| f.cpu[2])],
     }
 }
 

@@ -232,19 +232,41 @@ async fn case_in_the_demo_grid(app: &TestApp, text: &str) -> i64 {
     case["id"].as_i64().unwrap()
 }
 
-/// A worker moved to another grid leaves their open cases to the grid's
-/// next owner, with an "assign" step on each timeline.
-async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
-    let app = TestApp::demo(backend).await;
-    let id = case_in_the_demo_grid(&app, "楼道堆物").await;
+/// A resident's report in the demo grid, owned by its full-time worker:
+/// the case, the worker, the grid's leader (the next owner) and a signed-in
+/// community admin to change the roster.
+struct Handover {
+    id: i64,
+    worker: i64,
+    leader: i64,
+    admin: reqwest::Client,
+}
+
+async fn worker_owns_a_case(app: &TestApp, text: &str) -> Handover {
+    let id = case_in_the_demo_grid(app, text).await;
     let worker = app.user_id(phone_of(Role::GridWorker)).await;
     let leader = app.user_id(phone_of(Role::GridLeader)).await;
     assert_eq!(
-        owner_of(&app, id).await,
+        owner_of(app, id).await,
         Some(worker),
         "the full-time worker's"
     );
     let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    Handover {
+        id,
+        worker,
+        leader,
+        admin,
+    }
+}
+
+/// A worker moved to another grid leaves their open cases to the grid's
+/// next owner, with an "assign" step on each timeline.
+async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
+    let app = TestApp::demo(backend).await;
+    let Handover {
+        id, leader, admin, ..
+    } = worker_owns_a_case(&app, "楼道堆物").await;
     let (s, _) = change(
         &app,
         &admin,
@@ -266,11 +288,12 @@ async fn leaving_a_grid_hands_its_open_cases_on(backend: Backend) {
 /// A disabled worker's open cases pass to the grid's next owner too.
 async fn a_disabled_workers_cases_are_handed_on(backend: Backend) {
     let app = TestApp::demo(backend).await;
-    let id = case_in_the_demo_grid(&app, "井盖松动").await;
-    let worker = app.user_id(phone_of(Role::GridWorker)).await;
-    let leader = app.user_id(phone_of(Role::GridLeader)).await;
-    assert_eq!(owner_of(&app, id).await, Some(worker));
-    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let Handover {
+        id,
+        worker,
+        leader,
+        admin,
+    } = worker_owns_a_case(&app, "井盖松动").await;
     let (s, body) = app
         .call(
             &admin,
@@ -290,11 +313,12 @@ async fn a_disabled_workers_cases_are_handed_on(backend: Backend) {
 /// (`policy::may_own`): their open cases pass to the grid's next owner.
 async fn a_worker_made_instructor_hands_the_open_cases_on(backend: Backend) {
     let app = TestApp::demo(backend).await;
-    let id = case_in_the_demo_grid(&app, "路灯不亮").await;
-    let worker = app.user_id(phone_of(Role::GridWorker)).await;
-    let leader = app.user_id(phone_of(Role::GridLeader)).await;
-    assert_eq!(owner_of(&app, id).await, Some(worker));
-    let admin = app.signed_in(phone_of(Role::CommunityAdmin)).await;
+    let Handover {
+        id,
+        worker,
+        leader,
+        admin,
+    } = worker_owns_a_case(&app, "路灯不亮").await;
     // Duties changed in the same position: the cases stay.
     let (s, body) = change(
         &app,
