@@ -21,7 +21,25 @@ WASM_DIR=$([ "$WASM_PROFILE" = dev ] && echo debug || echo "$WASM_PROFILE")
 
 echo "==> browser bundle ($WASM_PROFILE)"
 # `--cfg erase_components` comes from .cargo/config.toml (server and browser alike).
-cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$WASM_PROFILE"
+WASM_BUILD=(cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$WASM_PROFILE")
+if [ "$PROFILE" = release ]; then
+  # The release bundle builds the standard library itself, size-optimised, with
+  # panics that trap at once: no panic message formatting, no location strings
+  # (23 KB gzip of the first download, docs/performance.md, session 25). Stable
+  # Rust allows these unstable flags with RUSTC_BOOTSTRAP; they need the rust-src
+  # component (scripts/ensure-tools.sh). A panic in the release bundle therefore
+  # logs only "unreachable" in the console: debug builds keep the messages.
+  if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    echo "the release bundle needs the rust-src component: rustup component add rust-src" >&2
+    exit 1
+  fi
+  # These flags replace .cargo/config.toml's for the wasm target: its two come first.
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Clink-args=--emit-relocs -Zunstable-options -Cpanic=immediate-abort"
+  RUSTC_BOOTSTRAP=1 "${WASM_BUILD[@]}" -Zbuild-std=std,panic_abort
+  unset CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS
+else
+  "${WASM_BUILD[@]}"
+fi
 
 # Cut the bundle at the lazy routes (ui/pages.rs): the chunks, their loader and the
 # prefetch manifest go to pkg/, the main module to app_split.wasm for wasm-bindgen.

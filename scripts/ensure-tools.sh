@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what building GridLink needs and is missing: the wasm32 target,
+# Installs what building GridLink needs and is missing: the wasm32 target and rust-src,
 # wasm-bindgen-cli at the version the lockfile pins, and the npm packages
 # (binaryen's wasm-opt; Playwright for tests). Idempotent and quick when all is there.
 set -euo pipefail
@@ -11,6 +11,11 @@ if command -v rustup >/dev/null 2>&1; then
   if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
     echo "==> adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
+  fi
+  # The release bundle rebuilds the standard library (scripts/build-bundle.sh).
+  if [ ! -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+    echo "==> adding the rust-src component (the release bundle builds std itself)"
+    rustup component add rust-src || echo "rust-src could not be installed: only the release bundle needs it" >&2
   fi
 fi
 
