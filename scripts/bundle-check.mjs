@@ -13,7 +13,7 @@ import { join } from 'node:path';
 // the line at CEILING so the first download cannot grow unnoticed again; lower it
 // with every gain, never raise it without a note in docs/performance.md.
 const FIRST_BUDGET = 250 * 1024;
-const FIRST_CEILING = 314.5 * 1024;
+const FIRST_CEILING = 295.5 * 1024;
 const CHUNK_BUDGET = 150 * 1024;
 const pkg = process.argv[2] || 'target/site/pkg';
 const name = process.env.LEPTOS_OUTPUT_NAME || 'gridlink';

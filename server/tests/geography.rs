@@ -410,3 +410,99 @@ async fn search_finds_streets_communities_and_grids() {
         .iter()
         .any(|h| h["level"] == "community"));
 }
+
+/// Public pages rendered many at a time all arrive whole. The document's
+/// title used to be a closure over the language signal, which leptos_meta
+/// reads after rendering, outside the request's reactive arena: under
+/// concurrent requests on several threads that read panicked and the page's
+/// connection was reset (5 of 80 pages against the debug server; this test
+/// caught it in some runs, not all: it depends on how tasks move between threads).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pages_render_whole_under_concurrent_requests() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let paths = ["/", "/grid/370103-001-001-01", "/board", "/wishes"];
+    let mut asks = Vec::new();
+    for round in 0..50 {
+        for path in paths {
+            let (c, url) = (app.client(), app.url(path));
+            asks.push(tokio::spawn(async move {
+                // A language cookie on half: the title is worded per language.
+                let lang = if round % 2 == 0 { "zh-CN" } else { "en" };
+                let res = c
+                    .get(url)
+                    .header("cookie", format!("lang={lang}"))
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) => (
+                        path,
+                        r.status().as_u16(),
+                        r.text().await.unwrap_or_default(),
+                    ),
+                    Err(e) => (path, 0, e.to_string()),
+                }
+            }));
+        }
+    }
+    for ask in asks {
+        let (path, status, body) = ask.await.unwrap();
+        assert_eq!(status, 200, "{path}: {body}");
+        assert!(body.contains("</html>"), "{path} arrived whole");
+        assert!(body.contains("<title>"), "{path} has its title");
+    }
+}
+
+/// The map page carries its settings in the HTML (no request, no waiting
+/// before the map is drawn), and they are public: communities and tiles,
+/// nobody's name or phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_page_carries_its_public_settings() {
+    let app = TestApp::demo(Backend::Sqlite).await;
+    let html = app
+        .client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = html
+        .find(r#"<script id="gl-map" type="application/json">"#)
+        .expect("the settings are in the page");
+    let json = &html[start..];
+    let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];
+    let settings: Value = serde_json::from_str(json).unwrap();
+    let (_, asked) = app.call(&app.client(), "map_settings", &[]).await;
+    assert_eq!(
+        settings, asked,
+        "the same settings as the server function's"
+    );
+    assert!(json.contains("兴隆社区"), "the communities to zoom to");
+    // Only these fields, and for each community only where it is: no person in them.
+    let mut keys: Vec<_> = settings.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["communities", "grid_count", "tile_attribution", "tile_url"]
+    );
+    for c in settings["communities"].as_array().unwrap() {
+        for k in c.as_object().unwrap().keys() {
+            assert!(
+                ["code", "name", "level", "context", "bbox"].contains(&k.as_str()),
+                "{k}"
+            );
+        }
+    }
+    // Other pages do not carry them.
+    let board = app
+        .client()
+        .get(app.url("/board"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!board.contains(r#"id="gl-map""#));
+}

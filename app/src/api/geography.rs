@@ -12,19 +12,23 @@ pub struct MapConfig {
     pub grid_count: usize,
 }
 
+/// The map page's settings: the atlas is in memory, so the page renders with
+/// them at once (`ui::map::initial_settings`).
+#[cfg(feature = "ssr")]
+pub fn map_config(state: &crate::backend::state::AppState) -> MapConfig {
+    let atlas = state.atlas();
+    MapConfig {
+        tile_url: state.config.tile_url.clone(),
+        tile_attribution: state.config.tile_attribution.clone(),
+        communities: atlas.communities(),
+        grid_count: atlas.grid_count(),
+    }
+}
+
 #[server(prefix = "/api", endpoint = "map_settings")]
 pub async fn map_settings() -> Result<MapConfig, AppError> {
     use crate::backend::request;
-    request::open(|state| async move {
-        let atlas = state.atlas();
-        Ok(MapConfig {
-            tile_url: state.config.tile_url.clone(),
-            tile_attribution: state.config.tile_attribution.clone(),
-            communities: atlas.communities(),
-            grid_count: atlas.grid_count(),
-        })
-    })
-    .await
+    request::open(|state| async move { Ok(map_config(&state)) }).await
 }
 
 /// Grids, communities and streets by code or name (at most 20).

@@ -44,7 +44,8 @@ fn request_path() -> String {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_lang();
     let css = format!("/pkg/{}.css", options.output_name);
-    let map_page = super::map::driver::shows_map(&request_path());
+    let path = request_path();
+    let map_page = super::map::driver::shows_map(&path);
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
@@ -69,7 +70,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <super::boot::Bootstrap options/>
                 <MetaTags/>
-                <script id=super::session::USER_SCRIPT_ID type="application/json" inner_html=super::session::user_json(&super::session::initial_user())></script>
+                <script id=super::session::USER_SCRIPT_ID type="application/json" inner_html=super::embedded::json(&super::session::initial_user())></script>
+                // The map's settings, for the map page opened directly (`map::initial_settings`).
+                {(path == "/").then(|| view! {
+                    <script id=super::map::SETTINGS_SCRIPT_ID type="application/json" inner_html=super::embedded::json(&super::map::initial_settings())></script>
+                })}
             </head>
             <body>
                 <App/>
@@ -96,17 +101,22 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let l = lang.get();
         #[cfg(feature = "hydrate")]
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", l.tag());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = doc.document_element() {
+                let _ = root.set_attribute("lang", l.tag());
+            }
+            doc.set_title(&page_title(l));
         }
         let _ = l;
     });
 
     view! {
-        <Title text=move || format!("{} · {}", T::AppName.get(lang.get()), T::Tagline.get(lang.get()))/>
+        // A plain string, not a closure over `lang`: leptos_meta reads the title after
+        // the page has rendered, outside the request's reactive arena, and reading the
+        // signal there panicked under concurrent requests ("the `sandboxed-arenas`
+        // feature is active, but no Arena is active": the page's connection was reset).
+        // The browser follows a language switch in the effect above.
+        <Title text=page_title(lang.get_untracked())/>
         <Router>
             <TopBar/>
             <super::outbox::OutboxStatus/>
@@ -152,6 +162,11 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// The document's title in `lang`.
+fn page_title(lang: Lang) -> String {
+    format!("{} · {}", T::AppName.get(lang), T::Tagline.get(lang))
 }
 
 /// Flips the language and remembers it in a cookie for server rendering.

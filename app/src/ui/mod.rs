@@ -11,6 +11,7 @@ pub mod cases;
 pub mod coverage;
 pub mod dashboard;
 pub mod departments;
+pub mod embedded;
 pub mod exchange;
 pub mod form;
 pub mod grid_page;

@@ -26,24 +26,12 @@ pub fn initial_user() -> Option<CurrentUser> {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(USER_SCRIPT_ID))
-            .and_then(|e| e.text_content())
-            .and_then(|t| serde_json::from_slice(t.as_bytes()).ok())
-            .flatten()
+        super::embedded::read::<Option<CurrentUser>>(USER_SCRIPT_ID).flatten()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
         None
     }
-}
-
-/// The user as JSON safe inside a `<script>` element.
-pub fn user_json(user: &Option<CurrentUser>) -> String {
-    serde_json::to_string(user)
-        .unwrap_or_else(|_| "null".into())
-        .replace('<', "\\u003c")
 }
 
 impl Session {

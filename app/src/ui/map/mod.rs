@@ -8,6 +8,7 @@ mod outlines;
 use super::grid_page::{kind_label, StaffList};
 use super::i18n::{tr, use_lang, T};
 use crate::api::geography::{locate_point, map_settings, search_places, MapConfig};
+use crate::domain::error::AppError;
 use crate::domain::geography::{GridKind, LocatedGrid, PlaceHit, StaffPublic};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -58,8 +59,41 @@ async fn area_outlines(url: &'static str) {
 
 /// Which grid a point lies in (its own chunk, fetched when "locate me" is used).
 #[leptos::lazy]
-async fn locate(lat: f64, lng: f64) -> Result<Option<LocatedGrid>, crate::domain::error::AppError> {
+async fn locate(lat: f64, lng: f64) -> Result<Option<LocatedGrid>, AppError> {
     locate_point(lat, lng).await
+}
+
+/// Places matching a search (its own chunk: the call and the reading of its
+/// answer are needed only once someone searches; an `Action` here cost the
+/// first download ~20 KB gzip, docs/performance.md, session 25).
+#[leptos::lazy]
+async fn search(query: String) -> Result<Vec<PlaceHit>, AppError> {
+    search_places(query).await
+}
+
+/// The id of the `<script type="application/json">` with the map's settings,
+/// written into a page opened at `/` (`ui::app::shell`).
+pub const SETTINGS_SCRIPT_ID: &str = "gl-map";
+
+/// The settings the map page starts from: the server has them in memory and
+/// writes them into the page, the browser reads them back, so the first page
+/// is drawn without waiting on a request. None when the map is reached in
+/// the app from a page that did not carry them: the page then asks.
+pub fn initial_settings() -> Option<MapConfig> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::backend::request::state()
+            .ok()
+            .map(|s| crate::api::geography::map_config(&s))
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        super::embedded::read::<Option<MapConfig>>(SETTINGS_SCRIPT_ID).flatten()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        None
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -72,27 +106,32 @@ enum LocateState {
 
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let settings = crate::ui::resource::resource(|| (), |_| map_settings());
+    let settings = RwSignal::new(initial_settings().map(Ok::<_, AppError>));
+    if settings.with_untracked(Option::is_none) {
+        spawn_local(async move {
+            settings.try_set(Some(map_settings().await));
+        });
+    }
     let selected = RwSignal::new(None::<GridProps>);
     let focus = RwSignal::new(None::<[f64; 4]>);
     view! {
         <div class="map-page">
             <div class="map-tools">
                 <SearchBox focus/>
-                <Suspense fallback=|| ()>
-                    {move || settings.get().and_then(Result::ok).map(|s| view! { <CommunityPicker communities=s.communities focus/> })}
-                </Suspense>
+                {move || settings.with(|s| match s {
+                    Some(Ok(s)) => Some(s.communities.clone()),
+                    _ => None,
+                }).map(|communities| view! { <CommunityPicker communities focus/> })}
                 <LocateButton/>
             </div>
-            <Suspense fallback=move || view! { <div class="grid-map loading">{tr(T::LoadingMap)}</div> }>
-                {move || settings.get().map(|r| match r {
-                    Ok(s) => view! { <GridMap settings=s selected focus/> }.into_any(),
-                    Err(e) => {
-                        let lang = use_lang();
-                        view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any()
-                    }
-                })}
-            </Suspense>
+            {move || match settings.get() {
+                None => view! { <div class="grid-map loading">{tr(T::LoadingMap)}</div> }.into_any(),
+                Some(Ok(s)) => view! { <GridMap settings=s selected focus/> }.into_any(),
+                Some(Err(e)) => {
+                    let lang = use_lang();
+                    view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any()
+                }
+            }}
             <Legend/>
             <CaseLayerToggle/>
             <WishLayerToggle/>
@@ -164,13 +203,21 @@ fn GridMap(
 fn SearchBox(focus: RwSignal<Option<[f64; 4]>>) -> impl IntoView {
     let lang = use_lang();
     let query = RwSignal::new(String::new());
-    let search = Action::new(|q: &String| search_places(q.clone()));
-    let results = search.value();
+    let results = RwSignal::new(None::<Result<Vec<PlaceHit>, AppError>>);
+    // Only the answer to the latest search is shown (an earlier one may come later).
+    let asked = StoredValue::new(0u32);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let q = query.get_untracked();
         if !q.trim().is_empty() {
-            search.dispatch(q);
+            asked.update_value(|n| *n += 1);
+            let this = asked.get_value();
+            spawn_local(async move {
+                let answer = search(q).await;
+                if asked.try_get_value() == Some(this) {
+                    results.try_set(Some(answer));
+                }
+            });
         }
     };
     let choose = move |hit: PlaceHit| {
