@@ -458,15 +458,7 @@ async fn public_pages_render_whole_under_concurrent_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_map_page_carries_its_public_settings() {
     let app = TestApp::demo(Backend::Sqlite).await;
-    let html = app
-        .client()
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page("/").await;
     let start = html
         .find(r#"<script id="gl-map" type="application/json">"#)
         .expect("the settings are in the page");
@@ -495,14 +487,6 @@ async fn the_map_page_carries_its_public_settings() {
         }
     }
     // Other pages do not carry them.
-    let board = app
-        .client()
-        .get(app.url("/board"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let board = app.page("/board").await;
     assert!(!board.contains(r#"id="gl-map""#));
 }

@@ -284,6 +284,16 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// The HTML of the page at `path` as a stranger gets it.
+    pub async fn page(&self, path: &str) -> String {
+        reqwest::get(self.url(path))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn grid_layer(&self) -> String {
         reqwest::get(self.url("/api/v1/grids.geojson"))
             .await
