@@ -26,6 +26,11 @@ test('the map draws every demo grid and a tap opens that grid\'s card', async ({
   await expect(card).toContainText('网格长');
   // Part-time workers did not consent to show their phone.
   await expect(card).toContainText('未公开');
+  // Closed, it goes; the next tap brings it back.
+  await card.getByRole('button', { name: '关闭' }).click();
+  await expect(card).toHaveCount(0);
+  await page.locator(`path.gc-${code}`).tap();
+  await expect(card.getByTestId('card-code')).toHaveText(code);
 
   await card.getByRole('link', { name: '查看网格公示页' }).click();
   await expect(page).toHaveURL(new RegExp(`/grid/${code}$`));
@@ -51,6 +56,50 @@ test('search by code and zoom to a community', async ({ page }) => {
   await picker.selectOption({ label: '七里山社区 · 舜玉路街道' });
   // Zoomed in far enough that grid codes are labelled.
   await expect(page.locator('.grid-label').first()).toBeVisible();
+});
+
+test('the case layer shows the public board\'s cases on the map and hides them again', async ({ page, request }) => {
+  const problems = watchErrors(page);
+  const board = await (await request.post('/api/map_cases', { form: {} })).json();
+  expect(board.length).toBeGreaterThan(0);
+  await open(page, '/');
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', /\d+/);
+  const toggle = page.getByTestId('case-layer');
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  await expect(page.getByTestId('case-count')).toHaveText(new RegExp(`^\\s*\\(${board.length}\\)$`));
+  await expect(page.locator('path.case-dot')).toHaveCount(board.length);
+  await toggle.uncheck();
+  await expect(page.getByTestId('case-count')).toHaveCount(0);
+  await expect(page.locator('path.case-dot')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('leaving the map and coming back gives one fresh map whose layer and card work', async ({ page, request }) => {
+  const problems = watchErrors(page);
+  const total = (await (await request.get('/api/v1/grids.geojson')).json()).features.length;
+  await open(page, '/');
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', String(total));
+  await page.getByTestId('case-layer').check();
+  await expect(page.getByTestId('case-count')).toBeVisible();
+  await page.getByTestId('nav-wishes').click();
+  await expect(page.getByTestId('wall')).toBeVisible();
+  await page.getByTestId('nav-map').click();
+  await expect(page.locator('#grid-map')).toHaveAttribute('data-grids-drawn', String(total));
+  await expect(page.locator('.leaflet-container')).toHaveCount(1);
+  await expect(page.locator('path.grid-poly')).toHaveCount(total);
+  // The last visit's layer went with it.
+  await expect(page.getByTestId('case-layer')).not.toBeChecked();
+  await expect(page.locator('path.case-dot')).toHaveCount(0);
+  await expect(page.getByTestId('case-count')).toHaveCount(0);
+  const code = '370103-001-002-06';
+  await page.locator(`path.gc-${code}`).tap();
+  const card = page.getByTestId('grid-card');
+  await expect(card.getByTestId('card-code')).toHaveText(code);
+  await card.getByRole('button', { name: '关闭' }).click();
+  await page.getByTestId('case-layer').check();
+  await expect(page.getByTestId('case-count')).toBeVisible();
+  expect(problems).toEqual([]);
 });
 
 test('locate me finds the grid at the device position', async ({ browser, baseURL }) => {

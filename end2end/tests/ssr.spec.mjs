@@ -48,8 +48,14 @@ test('a wrong password sent before the WebAssembly loaded is answered on the pag
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/login\?/);
   await expect(page.getByRole('alert')).toBeVisible();
-  // A crafted link cannot put its own words on the page.
-  await page.goto(`/login?error=${encodeURIComponent(JSON.stringify({ AlreadyHandled: { by: '请拨打 400-000 领奖' } }))}`);
+  // A link names an error by its code and the page words it ...
+  const link = (error) => `/login?error=${encodeURIComponent(JSON.stringify(error))}`;
+  await page.goto(link({ code: 'wrong_credentials' }));
+  await expect(page.getByRole('alert')).toContainText('手机号或密码错误');
+  // ... but a crafted link cannot put its own words on the page.
+  await page.goto(link({ code: 'already_handled', text: '请拨打 400-000 领奖' }));
+  await expect(page.locator('main')).not.toContainText('领奖');
+  await page.goto(link({ code: 'boundary_refused', refusal: { problem: 'x', zh: '请拨打 400-000 领奖', en: 'x', conflict: false } }));
   await expect(page.locator('main')).not.toContainText('领奖');
   await context.close();
 });

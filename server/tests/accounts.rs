@@ -116,7 +116,10 @@ async fn residents_register_and_sessions_are_safe_cookies(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!((s, body), (StatusCode::CONFLICT, json!("PhoneTaken")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!({"code": "phone_taken"}))
+    );
 
     // Bad input gets a readable, field-specific refusal.
     for (form, field, problem) in [
@@ -152,7 +155,7 @@ async fn residents_register_and_sessions_are_safe_cookies(backend: Backend) {
         assert_eq!(s, StatusCode::BAD_REQUEST);
         assert_eq!(
             body,
-            json!({"Invalid": {"field": field, "problem": problem}})
+            json!({"code": "invalid_input", "field": field, "problem": problem})
         );
     }
 
@@ -183,7 +186,10 @@ async fn every_demo_role_can_sign_in_and_wrong_passwords_are_limited(backend: Ba
             .await;
         assert_eq!(
             (s, body),
-            (StatusCode::UNAUTHORIZED, json!("WrongCredentials"))
+            (
+                StatusCode::UNAUTHORIZED,
+                json!({"code": "wrong_credentials"})
+            )
         );
     }
     let (s, body) = app
@@ -204,7 +210,10 @@ async fn every_demo_role_can_sign_in_and_wrong_passwords_are_limited(backend: Ba
         .await;
     assert_eq!(
         (s, body),
-        (StatusCode::UNAUTHORIZED, json!("WrongCredentials"))
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"code": "wrong_credentials"})
+        )
     );
 }
 
@@ -253,7 +262,7 @@ async fn each_role_is_refused_outside_its_scope(backend: Backend) {
                 // Refused: a clear error and no data.
                 assert_eq!(
                     (s, &body),
-                    (StatusCode::FORBIDDEN, &json!("Forbidden")),
+                    (StatusCode::FORBIDDEN, &json!({"code": "forbidden"})),
                     "{role:?} roster {code}"
                 );
             }
@@ -272,7 +281,10 @@ async fn each_role_is_refused_outside_its_scope(backend: Backend) {
     let (s, body) = app
         .call(&app.client(), "grid_roster", &[("code", &own_grid)])
         .await;
-    assert_eq!((s, body), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::UNAUTHORIZED, json!({"code": "not_signed_in"}))
+    );
 }
 
 async fn staff_accounts_are_created_only_downwards_and_inside_the_area(backend: Backend) {
@@ -546,9 +558,7 @@ async fn parallel_guesses_reach_argon2_only_as_often_as_allowed(backend: Backend
         }
         assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
         assert!(Instant::now() < deadline, "still refused: {body}");
-        let secs = body["TooManyAttempts"]["retry_after_secs"]
-            .as_u64()
-            .unwrap_or(1);
+        let secs = body["secs"].as_u64().unwrap_or(1);
         tokio::time::sleep(Duration::from_secs(secs)).await;
     }
     // Success forgets the failures: a slip now is just a wrong password.
@@ -583,7 +593,10 @@ async fn a_password_change_ends_the_other_sessions(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!((s, body), (StatusCode::FORBIDDEN, json!("WrongPassword")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::FORBIDDEN, json!({"code": "wrong_password"}))
+    );
     let (s, body) = app
         .call(
             &here,
@@ -687,7 +700,10 @@ async fn a_disabled_account_cannot_sign_in_and_its_sessions_stop(backend: Backen
     // The right password gets the same answer as a wrong one.
     assert_eq!(
         login(&app, &app.client(), worker_phone, DEMO_PASSWORD).await,
-        (StatusCode::UNAUTHORIZED, json!("WrongCredentials"))
+        (
+            StatusCode::UNAUTHORIZED,
+            json!({"code": "wrong_credentials"})
+        )
     );
 
     // Enabled again, the account signs in as before.
@@ -737,7 +753,10 @@ async fn roles_are_revoked_only_inside_the_admins_area(backend: Backend) {
         let (s, body) = app
             .call_json(admin, "revoke_role", revoke(far_id, &far_grid))
             .await;
-        assert_eq!((s, body), (StatusCode::FORBIDDEN, json!("Forbidden")));
+        assert_eq!(
+            (s, body),
+            (StatusCode::FORBIDDEN, json!({"code": "forbidden"}))
+        );
     }
 
     // The community's list shows what the community admin may do.
@@ -881,7 +900,10 @@ async fn deleting_an_account_anonymises_it_and_keeps_its_cases(backend: Backend)
     let (s, body) = app
         .call(&c, "delete_account", &[("password", "not-my-password")])
         .await;
-    assert_eq!((s, body), (StatusCode::FORBIDDEN, json!("WrongPassword")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::FORBIDDEN, json!({"code": "wrong_password"}))
+    );
     let (s, body) = app
         .call(&c, "delete_account", &[("password", PASSWORD)])
         .await;
@@ -980,7 +1002,7 @@ async fn registration_needs_consent(backend: Backend) {
         let (s, body) = app.call(&app.client(), "register", &form(consent)).await;
         assert_eq!(
             (s, body),
-            (StatusCode::BAD_REQUEST, json!("ConsentRequired")),
+            (StatusCode::BAD_REQUEST, json!({"code": "consent_required"})),
             "{consent:?}"
         );
     }

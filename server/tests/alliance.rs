@@ -124,12 +124,12 @@ async fn a_street_keeps_its_companies_and_the_public_sees_no_contact(backend: Ba
     assert_eq!(s, StatusCode::FORBIDDEN, "another street's company");
     let (s, body) = save(&app, &street, form(None, "新泉物业", "370103-999")).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Street");
+    assert_eq!(body["field"], "Street");
     let mut bad = form(None, "新泉物业", STREET);
     bad["contact_phone"] = json!("call me");
     let (s, body) = save(&app, &street, bad).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Phone");
+    assert_eq!(body["field"], "Phone");
     let added = must(
         save(&app, &street, form(None, "新泉物业", STREET)).await,
         "add a company",
@@ -138,7 +138,7 @@ async fn a_street_keeps_its_companies_and_the_public_sees_no_contact(backend: Ba
     assert_eq!(added["contact_phone"], "0531-86009999");
     let (s, body) = save(&app, &street, form(None, " 新泉物业 ", STREET)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Name");
+    assert_eq!(body["field"], "Name");
     must(
         save(&app, &other_street, form(None, "外街物业", OTHER_STREET)).await,
         "another street adds its own",
@@ -231,7 +231,7 @@ async fn a_street_keeps_its_companies_and_the_public_sees_no_contact(backend: Ba
         .call_json(&street, "add_company_staff", staff_form("0531-1234"))
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Phone");
+    assert_eq!(body["field"], "Phone");
     let with_staff = must(
         app.call_json(&street, "add_company_staff", staff_form("13912345678"))
             .await,
@@ -241,7 +241,10 @@ async fn a_street_keeps_its_companies_and_the_public_sees_no_contact(backend: Ba
     let (s, body) = app
         .call_json(&street, "add_company_staff", staff_form("13912345678"))
         .await;
-    assert_eq!((s, body), (StatusCode::CONFLICT, json!("PhoneTaken")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!({"code": "phone_taken"}))
+    );
     let newcomer = app.client();
     must(
         app.call(

@@ -140,9 +140,9 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     assert_eq!(s, StatusCode::OK, "{body}");
     let (s, body) = undo(&app, &street, &done["change_id"]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["problem"], "still_holds", "{body}");
+    assert_eq!(body["refusal"]["problem"], "still_holds", "{body}");
     assert!(
-        body["Boundary"]["zh"]
+        body["refusal"]["zh"]
             .as_str()
             .unwrap()
             .contains("1 名在岗人员"),
@@ -171,9 +171,9 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["problem"], "overlap", "{body}");
+    assert_eq!(body["refusal"]["problem"], "overlap", "{body}");
     assert!(
-        body["Boundary"]["zh"].as_str().unwrap().contains(NEW),
+        body["refusal"]["zh"].as_str().unwrap().contains(NEW),
         "names the other grid: {body}"
     );
     // The neighbour still has its staff: it cannot be merged away.
@@ -185,7 +185,7 @@ async fn a_split_rehomes_the_open_case_and_undo_restores_the_boundary(backend: B
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["problem"], "still_holds", "{body}");
+    assert_eq!(body["refusal"]["problem"], "still_holds", "{body}");
 
     // Merging the new grid back moves the case home; undoing the merge
     // moves it out again; undoing the split brings everything back.
@@ -301,7 +301,7 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     // The same code again is taken; a crossed outline is refused.
     let (s, body) = edit(&app, &street, draw).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["problem"], "code_taken", "{body}");
+    assert_eq!(body["refusal"]["problem"], "code_taken", "{body}");
     let bow = vec![ring[0], ring[2], ring[1], ring[3]];
     let (s, body) = edit(
         &app,
@@ -313,9 +313,9 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     // Undoing the draw would leave the case in no grid: refused, in words.
     let (s, body) = undo(&app, &street, &drawn["change_id"]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["problem"], "cases_left", "{body}");
+    assert_eq!(body["refusal"]["problem"], "cases_left", "{body}");
     assert!(
-        body["Boundary"]["zh"]
+        body["refusal"]["zh"]
             .as_str()
             .unwrap()
             .contains("1 件在办事件"),
@@ -357,7 +357,7 @@ async fn a_drawn_grid_takes_the_case_in_a_gap_and_undo_retires_it(backend: Backe
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Boundary"]["problem"], "code_taken", "{body}");
+    assert_eq!(body["refusal"]["problem"], "code_taken", "{body}");
     // Nor can a retired grid be edited (an undo brings it back).
     let (s, _) = app
         .call(

@@ -57,7 +57,10 @@ async fn the_whole_loop_from_report_to_close(backend: Backend) {
     assert_eq!(s, StatusCode::FORBIDDEN);
     // Nor may anyone accept before it is dispatched.
     let (s, body) = act(&app, &worker, &case, json!("accept"), json!({})).await;
-    assert_eq!((s, body), (StatusCode::CONFLICT, json!("WrongState")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!({"code": "wrong_state"}))
+    );
 
     let case = step(
         &app,
@@ -233,7 +236,10 @@ async fn residents_companies_and_departments_see_only_their_cases(backend: Backe
             &[("id", &theirs["id"].to_string())],
         )
         .await;
-    assert_eq!((s, body), (StatusCode::NOT_FOUND, json!("NotFound")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::NOT_FOUND, json!({"code": "not_found"}))
+    );
     let (_, my_list) = app
         .call_json(
             &resident,
@@ -418,10 +424,7 @@ async fn twenty_concurrent_accepts_let_exactly_one_through(backend: Backend) {
         match s {
             StatusCode::OK => ok += 1,
             StatusCode::CONFLICT => {
-                let by = body["AlreadyHandled"]["by"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
+                let by = body["text"].as_str().unwrap_or_default().to_string();
                 assert!(by.starts_with("网格"), "told who has it: {body}");
             }
             other => panic!("unexpected {other}: {body}"),
@@ -447,23 +450,23 @@ async fn bad_reports_are_refused_and_nothing_is_stored(backend: Backend) {
     let cases = [
         (
             json!({"category_id": cat, "description": "   ", "lat": HOME.0, "lng": HOME.1}),
-            json!({"Invalid": {"field": "Description", "problem": "Required"}}),
+            json!({"code": "invalid_input", "field": "Description", "problem": "Required"}),
         ),
         (
             json!({"category_id": cat, "description": "x", "lat": 48.85, "lng": 2.35}),
-            json!({"Invalid": {"field": "Coordinates", "problem": "OutOfRange"}}),
+            json!({"code": "invalid_input", "field": "Coordinates", "problem": "OutOfRange"}),
         ),
         (
             json!({"category_id": cat, "description": "x", "lat": 39.9, "lng": 116.4}),
-            json!({"Invalid": {"field": "Coordinates", "problem": "OutOfRange"}}),
+            json!({"code": "invalid_input", "field": "Coordinates", "problem": "OutOfRange"}),
         ),
         (
             json!({"category_id": 99999, "description": "x", "lat": HOME.0, "lng": HOME.1}),
-            json!({"Invalid": {"field": "Category", "problem": "Unknown"}}),
+            json!({"code": "invalid_input", "field": "Category", "problem": "Unknown"}),
         ),
         (
             json!({"category_id": cat, "description": "长".repeat(1001), "lat": HOME.0, "lng": HOME.1}),
-            json!({"Invalid": {"field": "Description", "problem": "TooLong"}}),
+            json!({"code": "invalid_input", "field": "Description", "problem": "TooLong"}),
         ),
     ];
     for (mut case, want) in cases {
@@ -840,7 +843,7 @@ async fn staff_file_patrol_and_hotline_cases(backend: Backend) {
         (s, body),
         (
             StatusCode::BAD_REQUEST,
-            json!({"Invalid": {"field": "Phone", "problem": "NotMobile"}})
+            json!({"code": "invalid_input", "field": "Phone", "problem": "NotMobile"})
         )
     );
     let (s, hotline) = app
@@ -1348,7 +1351,10 @@ async fn the_home_counts_what_waits_by_role(backend: Backend) {
 
     // Signed out: what every signed-in function answers.
     let (s, body) = app.call(&app.client(), "my_home", &[]).await;
-    assert_eq!((s, body), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::UNAUTHORIZED, json!({"code": "not_signed_in"}))
+    );
 }
 
 on_both_backends!(the_home_counts_what_waits_by_role);
@@ -1425,7 +1431,7 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
     let instructor_id = app.user_id(phone_of(Role::Instructor)).await.to_string();
     let (s, body) = call(&leader, args(&instructor_id, &version)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Owner", "{body}");
+    assert_eq!(body["field"], "Owner", "{body}");
 
     let (s, after) = call(&leader, args(&part_timer, &version)).await;
     assert_eq!(s, StatusCode::OK, "{after}");
@@ -1507,13 +1513,13 @@ async fn a_case_has_a_named_owner_whom_the_leader_can_change(backend: Backend) {
     let (s, body) = call(&leader, args(&part_timer, &v)).await;
     assert_eq!(
         (s, body),
-        (StatusCode::CONFLICT, json!("WrongState")),
+        (StatusCode::CONFLICT, json!({"code": "wrong_state"})),
         "not once it is with the street"
     );
     // A stale page after that is told someone acted, before any other check.
     let (s, body) = call(&leader, args(&part_timer, &version)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");
-    assert!(body.get("AlreadyHandled").is_some(), "{body}");
+    assert!(body["code"] == "already_handled", "{body}");
 }
 
 on_both_backends!(a_case_has_a_named_owner_whom_the_leader_can_change);
@@ -1537,7 +1543,10 @@ async fn a_reporter_urges_an_overdue_case_once_a_day(backend: Backend) {
     let id = case["id"].as_i64().unwrap().to_string();
     assert_eq!(case["may_urge"], false, "not before the deadline");
     let (s, body) = app.call(&resident, "urge_case", &[("id", &id)]).await;
-    assert_eq!((s, body), (StatusCode::CONFLICT, json!("WrongState")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!({"code": "wrong_state"}))
+    );
 
     common::make_overdue(&app, &case).await;
     let (_, seen) = app.call(&resident, "case_detail", &[("id", &id)]).await;
@@ -1607,7 +1616,7 @@ async fn a_reporter_urges_an_overdue_case_once_a_day(backend: Backend) {
     }
     let (s, body) = app.call(&resident, "urge_case", &[("id", &id)]).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert!(body.get("AlreadyUrged").is_some(), "{body}");
+    assert!(body["code"] == "already_urged", "{body}");
 }
 
 on_both_backends!(a_reporter_urges_an_overdue_case_once_a_day);
@@ -1666,7 +1675,7 @@ async fn the_grid_solves_a_report_at_once_in_one_step(backend: Backend) {
         (s, body),
         (
             StatusCode::BAD_REQUEST,
-            json!({"Invalid": {"field": "AfterPhoto", "problem": "Required"}})
+            json!({"code": "invalid_input", "field": "AfterPhoto", "problem": "Required"})
         ),
         "the result's photo first"
     );
@@ -1694,7 +1703,7 @@ async fn the_grid_solves_a_report_at_once_in_one_step(backend: Backend) {
         (s, body),
         (
             StatusCode::BAD_REQUEST,
-            json!({"Invalid": {"field": "Result", "problem": "Required"}})
+            json!({"code": "invalid_input", "field": "Result", "problem": "Required"})
         )
     );
     let (s, body) = act(&app, &community, &seen, solve.clone(), json!({"note": "x"})).await;

@@ -167,9 +167,14 @@ async fn an_overlapping_import_is_refused_naming_both_grids(backend: Backend) {
         "{message}"
     );
     assert!(message.contains("重叠"), "{message}");
-    let m2 = body["Import"]["problem"]["Overlap"]["area_m2"]
-        .as_f64()
-        .unwrap();
+    assert_eq!(body["refusal"]["problem"], "overlap", "{body}");
+    // The area travels in the sentence (the refusal is worded on the server).
+    let m2: f64 = message
+        .split("重叠约 ")
+        .nth(1)
+        .and_then(|rest| rest.split(" 平方米").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no area in {message}"));
     assert!(close(m2, sphere_m2(117.021, 36.6, 117.023, 36.61)), "{m2}");
     app.state.refresh_atlas().await.unwrap();
     assert_eq!(app.grid_layer().await, layer_before, "nothing written");

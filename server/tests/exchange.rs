@@ -87,7 +87,7 @@ async fn contact_details_appear_only_after_both_sides_agree(backend: Backend) {
     leaky["detail"] = json!("有事打 138 0000 0001");
     let (s, body) = post(&app, &a, leaky).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["problem"], "HasPhone");
+    assert_eq!(body["problem"], "HasPhone");
     assert_eq!(
         post(&app, &guest, offer("电钻", "lend")).await.0,
         StatusCode::UNAUTHORIZED
@@ -113,7 +113,7 @@ async fn contact_details_appear_only_after_both_sides_agree(backend: Backend) {
     // B answers (once); A cannot answer their own post.
     let (s, body) = answer(&app, &b, drill, "想借 13900000000").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["problem"], "HasPhone");
+    assert_eq!(body["problem"], "HasPhone");
     let m = must(
         answer(&app, &b, drill, "周六上午想借用一下").await,
         "an answer",
@@ -122,7 +122,7 @@ async fn contact_details_appear_only_after_both_sides_agree(backend: Backend) {
     .unwrap();
     let (s, body) = answer(&app, &b, drill, "再问一次").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["problem"], "Taken");
+    assert_eq!(body["problem"], "Taken");
     assert_eq!(
         answer(&app, &a, drill, "自问自答").await.0,
         StatusCode::FORBIDDEN
@@ -321,8 +321,8 @@ async fn the_community_takes_posts_down_and_limits_hold(backend: Backend) {
     for (s, body) in answers.iter().filter(|x| x.0 != StatusCode::OK) {
         assert_eq!(*s, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(
-            body["Invalid"],
-            json!({"field": "Title", "problem": "TooMany"})
+            *body,
+            json!({"code": "invalid_input", "field": "Title", "problem": "TooMany"})
         );
     }
     let id = answers
@@ -351,7 +351,7 @@ async fn the_community_takes_posts_down_and_limits_hold(backend: Backend) {
     assert_eq!(close(&other_ca, "不合适").await.0, StatusCode::NOT_FOUND);
     let (s, body) = close(&ca, " ").await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Reason");
+    assert_eq!(body["field"], "Reason");
     must(close(&ca, "含广告内容").await, "taken down");
     assert_eq!(close(&ca, "含广告内容").await.0, StatusCode::CONFLICT);
     let mine = board(&app, &a).await;
@@ -448,7 +448,7 @@ async fn the_community_takes_posts_down_and_limits_hold(backend: Backend) {
     nowhere["community_code"] = json!("999999");
     let (s, body) = post(&app, &ua, nowhere).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Community");
+    assert_eq!(body["field"], "Community");
 }
 
 /// A first `make run` shows offers and asks, one of them agreed.

@@ -194,12 +194,19 @@ async fn each_bad_file_is_refused_with_its_reason_and_nothing_changes(backend: B
     for (doc, variant, zh) in cases {
         let (s, body) = import(&app, &c, &doc).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{variant}: {body}");
-        let problem = &body["Import"]["problem"];
-        let named = problem
-            .as_str()
-            .map(|p| p == variant)
-            .unwrap_or_else(|| problem.get(variant).is_some());
-        assert!(named, "expected {variant}, got {body}");
+        // The problem's snake_case code (`ImportProblem::code`).
+        let mut code = String::new();
+        for c in variant.chars() {
+            if c.is_ascii_uppercase() && !code.is_empty() {
+                code.push('_');
+            }
+            code.push(c.to_ascii_lowercase());
+        }
+        assert_eq!(body["code"], "import_refused", "{variant}: {body}");
+        assert_eq!(
+            body["refusal"]["problem"], code,
+            "expected {variant}, got {body}"
+        );
         let err: app::domain::error::AppError = serde_json::from_value(body.clone()).unwrap();
         let message = err.detail(app::domain::lang::Lang::Zh);
         assert!(message.contains(zh), "{variant}: {message}");

@@ -694,7 +694,10 @@ async fn rest_routes_refuse_in_one_shape(backend: Backend) {
 
     // A server function: the variant itself.
     let (s, body) = app.call(&stranger, "my_notices", &[]).await;
-    assert_eq!((s, body), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::UNAUTHORIZED, json!({"code": "not_signed_in"}))
+    );
 
     // A cross-site write, refused by the layer in each caller's encoding.
     let evil = |path: &str| {
@@ -709,7 +712,10 @@ async fn rest_routes_refuse_in_one_shape(backend: Backend) {
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden");
     let res = evil("/api/login").await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(res.json::<Value>().await.unwrap(), json!("Forbidden"));
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"code": "forbidden"})
+    );
 }
 
 /// A database failure while reading the session answers "busy" (503, come

@@ -77,10 +77,7 @@ fn texts(view: &Value) -> Vec<String> {
 /// The field a refused input names.
 fn field_of(answer: &(StatusCode, Value)) -> String {
     assert_eq!(answer.0, StatusCode::BAD_REQUEST, "{}", answer.1);
-    answer.1["Invalid"]["field"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+    answer.1["field"].as_str().unwrap_or_default().to_string()
 }
 
 /// A meeting of the demo community with a resident's case and a free item

@@ -120,7 +120,7 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     ] {
         let (s, body) = points(&app, &worker, &id, bad).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-        assert_eq!(body["Invalid"]["field"], field);
+        assert_eq!(body["field"], field);
     }
     // Nobody adds to another's patrol.
     assert_eq!(
@@ -133,7 +133,7 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     // A visit with a photo.
     let (s, body) = visit(&app, &worker, &id, " ").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Place");
+    assert_eq!(body["field"], "Place");
     let (s, with_visit) = visit(&app, &worker, &id, "3号楼2单元").await;
     assert_eq!(s, StatusCode::OK, "{with_visit}");
     let v = with_visit["visits"][0].clone();
@@ -209,7 +209,10 @@ async fn a_worker_patrols_logs_a_visit_files_a_finding_and_ends(backend: Backend
     assert_eq!(ended["counts"], true, "15 minutes long");
     assert_eq!(ended["visits"][0]["case_id"], case["id"]);
     let (s, body) = visit(&app, &worker, &id, "4号楼").await;
-    assert_eq!((s, body), (StatusCode::CONFLICT, json!("WrongState")));
+    assert_eq!(
+        (s, body),
+        (StatusCode::CONFLICT, json!({"code": "wrong_state"}))
+    );
 
     // The worker's track is theirs and their supervisors': the leader reads
     // it (an audited look), a fellow worker elsewhere and a resident do not.
@@ -479,7 +482,7 @@ async fn each_grid_keeps_its_key_issues(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Title");
+    assert_eq!(body["field"], "Title");
     let (s, list) = app.call_json(&worker, "add_key_issue", issue).await;
     assert_eq!(s, StatusCode::OK, "{list}");
     let item = list[0].clone();
@@ -532,7 +535,7 @@ async fn each_grid_keeps_its_key_issues(backend: Backend) {
     let more = json!({"issue": {"grid_code": GRID, "category_id": cat, "title": "又一项隐患", "risk": "low"}});
     let (s, body) = app.call_json(&worker, "add_key_issue", more).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "KeyIssue");
+    assert_eq!(body["field"], "KeyIssue");
     let (s, list) = app.call(&worker, "key_issues", &[("grid", GRID)]).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len() as u64, MAX_OPEN_ISSUES);
@@ -556,7 +559,7 @@ async fn each_grid_keeps_its_key_issues(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["field"], "Review");
+    assert_eq!(body["field"], "Review");
 }
 
 on_both_backends!(

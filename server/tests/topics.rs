@@ -161,7 +161,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Title");
+    assert_eq!(body["field"], "Title");
     let (s, t) = propose(&app, &proposer, "建设电动车集中充电棚").await;
     assert_eq!(s, StatusCode::OK, "{t}");
     let id = t["id"].clone();
@@ -217,12 +217,12 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         .call(&proposer, "second_topic", &[("id", &id.to_string())])
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Second");
+    assert_eq!(body["field"], "Second");
     let (s, body) = app
         .call(&stranger, "second_topic", &[("id", &id.to_string())])
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "not on the community's records");
-    assert_eq!(body["Invalid"]["field"], "Second");
+    assert_eq!(body["field"], "Second");
     let mut neighbours = Vec::new();
     let mut neighbour_ids = Vec::new();
     for i in 0..4 {
@@ -243,7 +243,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         .call(&neighbours[0], "second_topic", &[("id", &id.to_string())])
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["problem"], "Taken");
+    assert_eq!(body["problem"], "Taken");
     let (_, t) = detail(&app, &guest, &id).await;
     assert_eq!((&t["stage"], &t["seconds"]), (&json!("agenda"), &json!(4)));
     assert_eq!(notices(&app, &community, &id, "agenda").await, 1, "once");
@@ -261,7 +261,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "one option is no choice");
-    assert_eq!(body["Invalid"]["field"], "Options");
+    assert_eq!(body["field"], "Options");
     let later = Utc::now() + Duration::days(3650);
     let (s, body) = step(
         &app,
@@ -274,7 +274,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "a vote that never comes");
-    assert_eq!(body["Invalid"]["field"], "Time");
+    assert_eq!(body["field"], "Time");
     let (s, t) = step(&app, &community, &id, discussion("resident")).await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["stage"], "voting");
@@ -290,7 +290,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     // Someone not on the records does not vote.
     let (s, body) = vote(&app, &stranger, &id, &yes).await;
     assert_eq!(
-        (s, &body["Invalid"]["problem"]),
+        (s, &body["problem"]),
         (StatusCode::BAD_REQUEST, &json!("Unknown"))
     );
     let calls = voters.iter().enumerate().flat_map(|(i, c)| {
@@ -302,7 +302,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     assert_eq!(counted, 100, "one vote counted per resident");
     for (s, body) in answers.iter().filter(|(s, _)| *s != StatusCode::OK) {
         assert_eq!(*s, StatusCode::BAD_REQUEST, "{body}");
-        assert_eq!(body["Invalid"]["problem"], "Taken", "{body}");
+        assert_eq!(body["problem"], "Taken", "{body}");
     }
     let (_, t) = detail(&app, &voters[0], &id).await;
     assert_eq!(t["votes"], 100);
@@ -343,7 +343,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     assert_eq!(t["votes"], 101);
     let (s, body) = app.call(&community, "paper_ballot", &form).await;
     assert_eq!(
-        (s, &body["Invalid"]["problem"]),
+        (s, &body["problem"]),
         (StatusCode::BAD_REQUEST, &json!("Taken"))
     );
     let lines = topic_audit_lines(&app, community_id).await;
@@ -371,7 +371,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (s, &body["Invalid"]["problem"]),
+        (s, &body["problem"]),
         (StatusCode::BAD_REQUEST, &json!("Taken"))
     );
     // Nor is a household of another community's ballot entered here.
@@ -400,7 +400,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
         )
         .await;
     assert_eq!(
-        (s, &body["Invalid"]["field"]),
+        (s, &body["field"]),
         (StatusCode::BAD_REQUEST, &json!("Address"))
     );
 
@@ -416,10 +416,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     close_vote(&app, &id).await;
     let (s, body) = vote(&app, &stranger, &id, &yes).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        body["Invalid"]["problem"], "OutOfRange",
-        "outside the window"
-    );
+    assert_eq!(body["problem"], "OutOfRange", "outside the window");
     let (s, t) = step(
         &app,
         &community,
@@ -460,7 +457,7 @@ async fn four_steps_from_proposal_to_result(backend: Backend) {
     )
     .await;
     assert_eq!(
-        (s, &body["Invalid"]["field"]),
+        (s, &body["field"]),
         (StatusCode::BAD_REQUEST, &json!("LinkedCase"))
     );
     let (s, _) = step(
@@ -555,11 +552,11 @@ async fn one_vote_per_household(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{body}");
     let (s, body) = vote(&app, &b, &id, &option).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "the household has voted");
-    assert_eq!(body["Invalid"]["problem"], "Taken");
+    assert_eq!(body["problem"], "Taken");
     let (s, body) = vote(&app, &outsider, &id, &option).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "no household of this community");
     assert_eq!(
-        (&body["Invalid"]["field"], &body["Invalid"]["problem"]),
+        (&body["field"], &body["problem"]),
         (&json!("Vote"), &json!("Unknown"))
     );
     // On paper too the household counts once.
@@ -575,7 +572,7 @@ async fn one_vote_per_household(backend: Backend) {
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(body["Invalid"]["problem"], "Taken");
+    assert_eq!(body["problem"], "Taken");
     let (_, t) = detail(&app, &a, &id).await;
     assert_eq!(t["votes"], 1);
 }

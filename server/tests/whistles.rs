@@ -126,7 +126,7 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     ] {
         let (s, body) = act(&app, &street, &case, whistle.clone(), extra.clone()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{extra}: {body}");
-        assert_eq!(body["Invalid"]["field"], field, "{extra}: {body}");
+        assert_eq!(body["field"], field, "{extra}: {body}");
     }
     let (s, case) = act(
         &app,
@@ -189,7 +189,7 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     let (s, body) = step(&app, &cg, &case, "report", json!({"note": "已处理"})).await;
     assert_eq!(
         (s, body),
-        (StatusCode::CONFLICT, json!("WrongState")),
+        (StatusCode::CONFLICT, json!({"code": "wrong_state"})),
         "report after accepting"
     );
     let (s, case) = step(&app, &cg, &case, "accept", json!({})).await;
@@ -201,7 +201,7 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     assert!(told(&app, &street, &id, "whistle_accept").await);
     let (s, body) = step(&app, &sj, &case, "send_back", json!({})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Reason");
+    assert_eq!(body["field"], "Reason");
     let (s, case) = step(
         &app,
         &sj,
@@ -233,7 +233,7 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     assert_eq!(photo.status(), StatusCode::OK);
     let (s, body) = step(&app, &cg, &case, "report", json!({})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Report");
+    assert_eq!(body["field"], "Report");
     let (s, case) = step(
         &app,
         &cg,
@@ -274,7 +274,7 @@ async fn four_steps_with_a_lead_and_an_assisting_department(backend: Backend) {
     ] {
         let (s, body) = step(&app, &street, &case, "close_out", close(ratings.clone())).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{ratings}");
-        assert_eq!(body["Invalid"]["field"], "Rating");
+        assert_eq!(body["field"], "Rating");
     }
     let (s, case) = step(
         &app,
@@ -400,7 +400,7 @@ async fn the_lead_sending_back_returns_the_case_to_the_street(backend: Backend) 
     assert_eq!(s, StatusCode::FORBIDDEN, "only the street takes it back");
     let (s, body) = step(&app, &street, &again, "recall", json!({})).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert_eq!(body["Invalid"]["field"], "Reason");
+    assert_eq!(body["field"], "Reason");
     let (s, back) = step(
         &app,
         &street,

@@ -215,18 +215,29 @@ pub enum BoundaryProblem {
     },
 }
 
-/// A refused edit as it travels: the problem's stable name and its sentence
-/// in both languages, worded on the server. The browser only shows it, so
+/// A refused edit (or boundary file, `AppError::Import`) as it travels: the
+/// problem's stable name and its sentence in both languages, worded on the
+/// server. The browser only shows it, so
 /// the first download carries neither the wording of every refusal nor a
 /// decoder for each of them (`AppError` is in every page).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Refusal {
-    /// [`BoundaryProblem::code`].
+    /// [`BoundaryProblem::code`] or [`ImportProblem::code`](super::error::ImportProblem::code).
     pub problem: String,
     pub zh: String,
     pub en: String,
     /// Answered 409 (what happened meanwhile) rather than 400.
     pub conflict: bool,
+}
+
+impl Refusal {
+    /// The sentence in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
 }
 
 impl From<BoundaryProblem> for Refusal {

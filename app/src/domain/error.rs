@@ -3,6 +3,7 @@
 //! REST routes answer an [`ErrorBody`] instead: a stable snake_case
 //! [`AppError::code`] for programs and the message in both languages.
 
+use super::boundary::Refusal;
 use super::lang::Lang;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -56,6 +57,7 @@ macro_rules! wire_enum {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Wire", from = "Wire")]
 pub enum AppError {
     NotSignedIn,
     Forbidden,
@@ -94,9 +96,11 @@ pub enum AppError {
         field: Field,
         problem: InputProblem,
     },
-    Import(ImportError),
+    /// A boundary file refused (`backend::import`), worded on the server
+    /// from its [`ImportError`].
+    Import(Refusal),
     /// A boundary edit or undo refused (`domain::boundary`).
-    Boundary(super::boundary::Refusal),
+    Boundary(Refusal),
     /// Something broke on our side; the server log has the cause.
     Internal,
     /// The request never reached the function or its answer never came back.
@@ -112,6 +116,110 @@ pub enum AppError {
     StorageFull,
     /// The password typed to confirm (password change, account deletion) is wrong.
     WrongPassword,
+}
+
+/// How an [`AppError`] travels from a server function to the app: one flat
+/// object, `{"code": "too_many_attempts", "secs": 61}`, with only the fields
+/// its kind uses. The browser decodes every answer's error with this one
+/// struct; serde's derive on the enum itself made a decoder per variant with
+/// fields, ~10 KB gzip of the first download (docs/performance.md, session 26).
+#[derive(Default, Serialize, Deserialize)]
+struct Wire {
+    /// [`AppError::code`].
+    code: String,
+    /// Seconds to wait (`retry_after_secs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secs: Option<u64>,
+    /// Who acted first (`by`), or what failed in transport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role: Option<super::auth::Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<ClaimLimitKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    limit: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<Field>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    problem: Option<InputProblem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refusal: Option<Refusal>,
+}
+
+impl From<AppError> for Wire {
+    fn from(e: AppError) -> Wire {
+        let mut w = Wire {
+            code: e.code().into(),
+            secs: e.retry_after_secs(),
+            ..Wire::default()
+        };
+        match e {
+            AppError::AlreadyHandled { by, role } => {
+                w.text = Some(by);
+                w.role = role;
+            }
+            AppError::AlreadyClaimed { by } | AppError::Transport(by) => w.text = Some(by),
+            AppError::ClaimLimit { kind, limit } => {
+                w.kind = Some(kind);
+                w.limit = Some(limit);
+            }
+            AppError::Invalid { field, problem } => {
+                w.field = Some(field);
+                w.problem = Some(problem);
+            }
+            AppError::Import(r) | AppError::Boundary(r) => w.refusal = Some(r),
+            _ => {}
+        }
+        w
+    }
+}
+
+impl From<Wire> for AppError {
+    /// An unknown code (an answer from a newer server) reads as `Internal`.
+    fn from(w: Wire) -> AppError {
+        let secs = w.secs.unwrap_or_default();
+        let text = w.text.unwrap_or_default();
+        let refusal = w.refusal.unwrap_or_default();
+        match w.code.as_str() {
+            "not_signed_in" => AppError::NotSignedIn,
+            "forbidden" => AppError::Forbidden,
+            "not_found" => AppError::NotFound,
+            "wrong_credentials" => AppError::WrongCredentials,
+            "too_many_attempts" => AppError::TooManyAttempts {
+                retry_after_secs: secs,
+            },
+            "phone_taken" => AppError::PhoneTaken,
+            "already_handled" => AppError::AlreadyHandled {
+                by: text,
+                role: w.role,
+            },
+            "already_claimed" => AppError::AlreadyClaimed { by: text },
+            "full" => AppError::Full,
+            "already_urged" => AppError::AlreadyUrged {
+                retry_after_secs: secs,
+            },
+            "claim_limit" => AppError::ClaimLimit {
+                kind: w.kind.unwrap_or(ClaimLimitKind::OpenClaims),
+                limit: w.limit.unwrap_or_default(),
+            },
+            "wrong_state" => AppError::WrongState,
+            "invalid_input" => AppError::Invalid {
+                field: w.field.unwrap_or(Field::Request),
+                problem: w.problem.unwrap_or(InputProblem::Unknown),
+            },
+            "import_refused" => AppError::Import(refusal),
+            "boundary_refused" => AppError::Boundary(refusal),
+            "transport" => AppError::Transport(text),
+            "busy" => AppError::Busy {
+                retry_after_secs: secs,
+            },
+            "consent_required" => AppError::ConsentRequired,
+            "storage_full" => AppError::StorageFull,
+            "wrong_password" => AppError::WrongPassword,
+            _ => AppError::Internal,
+        }
+    }
 }
 
 wire_enum! {
@@ -261,14 +369,14 @@ pub enum InputProblem {
 }
 
 /// Why an import was refused. `feature` is the 1-based position in the file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ImportError {
     pub feature: Option<usize>,
     pub code: Option<String>,
     pub problem: ImportProblem,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ImportProblem {
     InvalidJson(String),
     NotFeatureCollection,
@@ -881,10 +989,7 @@ impl AppError {
                     "The boundary file has a problem. Nothing was imported.",
                 )
                 .into(),
-            AppError::Boundary(r) => match lang {
-                Lang::Zh => r.zh.clone(),
-                Lang::En => r.en.clone(),
-            },
+            AppError::Boundary(r) => r.message(lang).into(),
             AppError::Internal => lang
                 .pick(
                     "服务器出错了，请稍后再试。",
@@ -928,7 +1033,7 @@ impl AppError {
     /// (the import page and the command line); otherwise `message`.
     pub fn detail(&self, lang: Lang) -> String {
         match self {
-            AppError::Import(e) => e.message(lang),
+            AppError::Import(r) => r.message(lang).into(),
             other => other.message(lang),
         }
     }
@@ -954,6 +1059,34 @@ impl ImportError {
 }
 
 impl ImportProblem {
+    /// The problem's stable name on the wire.
+    pub fn code(&self) -> &'static str {
+        use ImportProblem::*;
+        match self {
+            InvalidJson(_) => "invalid_json",
+            NotFeatureCollection => "not_feature_collection",
+            Empty => "empty",
+            UnknownLevel(_) => "unknown_level",
+            MissingCode => "missing_code",
+            BadCode(_) => "bad_code",
+            DuplicateCode(_) => "duplicate_code",
+            MissingName => "missing_name",
+            UnknownParent(_) => "unknown_parent",
+            WrongParentLevel { .. } => "wrong_parent_level",
+            NoDistrictForStreet => "no_district_for_street",
+            UnknownKind(_) => "unknown_kind",
+            MissingGeometry => "missing_geometry",
+            NotAPolygon => "not_a_polygon",
+            CoordinateOutOfRange { .. } => "coordinate_out_of_range",
+            UnclosedRing => "unclosed_ring",
+            TooFewPoints => "too_few_points",
+            SelfIntersection => "self_intersection",
+            HoleOutsideShell => "hole_outside_shell",
+            UnknownCompany(_) => "unknown_company",
+            Overlap { .. } => "overlap",
+        }
+    }
+
     pub fn message(&self, lang: Lang) -> String {
         use ImportProblem::*;
         if lang == Lang::Zh {
@@ -1146,8 +1279,15 @@ impl AppError {
 }
 
 impl From<ImportError> for AppError {
+    /// Worded here, on the server: the browser shows the sentence and
+    /// carries neither the words nor a decoder for every import problem.
     fn from(e: ImportError) -> Self {
-        AppError::Import(e)
+        AppError::Import(Refusal {
+            problem: e.problem.code().into(),
+            zh: e.message(Lang::Zh),
+            en: e.message(Lang::En),
+            conflict: false,
+        })
     }
 }
 
@@ -1226,7 +1366,7 @@ mod tests {
             .starts_with("Feature 3 (code G-01): The boundary intersects itself."));
         // The import page words the feature (`detail`); every other page
         // carries only the general line.
-        let err = AppError::Import(e.clone());
+        let err = AppError::from(e.clone());
         assert_eq!(err.detail(Lang::Zh), e.message(Lang::Zh));
         assert!(err.message(Lang::Zh).contains("未写入任何数据"));
     }
@@ -1255,7 +1395,7 @@ mod tests {
             },
             AppError::WrongState,
             AppError::invalid(Field::Name, InputProblem::Required),
-            AppError::Import(ImportError::file(ImportProblem::Empty)),
+            AppError::from(ImportError::file(ImportProblem::Empty)),
             AppError::Boundary(crate::domain::boundary::BoundaryProblem::NoChange.into()),
             AppError::Internal,
             AppError::Transport(String::new()),
@@ -1356,7 +1496,7 @@ mod tests {
                 InputProblem::NotIdNumber
             ))
             .unwrap(),
-            serde_json::json!({"Invalid": {"field": "AfterPhoto", "problem": "NotIdNumber"}})
+            serde_json::json!({"code": "invalid_input", "field": "AfterPhoto", "problem": "NotIdNumber"})
         );
         assert!(serde_json::from_str::<Field>("\"Nonsense\"").is_err());
     }
@@ -1397,6 +1537,34 @@ mod tests {
         let back: ErrorBody =
             serde_json::from_str(&serde_json::to_string(&limit).unwrap()).unwrap();
         assert_eq!(back, limit);
+    }
+
+    #[test]
+    fn every_error_comes_back_whole_from_its_json() {
+        let mut all = one_of_each();
+        all.push(AppError::AlreadyHandled {
+            by: "王五".into(),
+            role: Some(crate::domain::auth::Role::GridWorker),
+        });
+        all.push(AppError::Transport("reset".into()));
+        for e in all {
+            let text = serde_json::to_string(&e).unwrap();
+            assert_eq!(
+                serde_json::from_str::<AppError>(&text).unwrap(),
+                e,
+                "{text}"
+            );
+        }
+        // Only the fields its kind uses travel.
+        assert_eq!(
+            serde_json::to_value(AppError::Forbidden).unwrap(),
+            serde_json::json!({"code": "forbidden"})
+        );
+        // An answer from a newer server with a code this build does not know.
+        assert_eq!(
+            serde_json::from_str::<AppError>(r#"{"code": "something_new"}"#).unwrap(),
+            AppError::Internal
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use super::session::{use_session, Session};
 use crate::domain::lang::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
 
 /// The language of this request (server) or of the page being hydrated (browser).
 fn initial_lang() -> Lang {
@@ -126,38 +126,38 @@ pub fn App() -> impl IntoView {
                 // preview (WeChat reads the HTML, it runs no script).
                 <Routes fallback=|| view! { <p class="notice">{tr(T::NotFoundPage)}</p><Interactive/> }>
                     <Route path=path!("/") view=|| view! { <MapPage/><Interactive/> }/>
-                    <Route path=path!("/grid/:code") view={Lazy::<GridRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/grid/:code/poster") view={Lazy::<PosterRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()}/>
-                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()}/>
-                    <Route path=path!("/privacy") view={Lazy::<PrivacyRoute>::new()}/>
-                    <Route path=path!("/me") view={Lazy::<MeRoute>::new()}/>
-                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()}/>
-                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
-                    <Route path=path!("/report") view={Lazy::<ReportRoute>::new()}/>
-                    <Route path=path!("/cases") view={Lazy::<CasesRoute>::new()}/>
-                    <Route path=path!("/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/case/:id") view={Lazy::<CaseRoute>::new()}/>
-                    <Route path=path!("/wishes") view={Lazy::<WallRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/wishes/new") view={Lazy::<PostWishRoute>::new()}/>
-                    <Route path=path!("/wish/:id") view={Lazy::<WishRoute>::new()}/>
-                    <Route path=path!("/service") view={Lazy::<ServiceRoute>::new()}/>
-                    <Route path=path!("/volunteer") view={Lazy::<VolunteerRoute>::new()}/>
-                    <Route path=path!("/lists") view={Lazy::<ListsRoute>::new()}/>
-                    <Route path=path!("/notices") view={Lazy::<NoticesRoute>::new()}/>
-                    <Route path=path!("/patrol") view={Lazy::<PatrolRoute>::new()}/>
-                    <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()}/>
-                    <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()}/>
-                    <Route path=path!("/boundaries") view={Lazy::<BoundariesRoute>::new()}/>
-                    <Route path=path!("/rosters") view={Lazy::<RostersRoute>::new()}/>
-                    <Route path=path!("/households") view={Lazy::<HouseholdsRoute>::new()}/>
-                    <Route path=path!("/topics") view={Lazy::<TopicsRoute>::new()}/>
-                    <Route path=path!("/topics/:id") view={Lazy::<TopicRoute>::new()}/>
-                    <Route path=path!("/alliance") view={Lazy::<AllianceRoute>::new()}/>
-                    <Route path=path!("/alliance/:id") view={Lazy::<CompanyRoute>::new()}/>
-                    <Route path=path!("/meetings") view={Lazy::<MeetingsRoute>::new()}/>
-                    <Route path=path!("/meetings/:id") view={Lazy::<MeetingRoute>::new()}/>
-                    <Route path=path!("/sharing") view={Lazy::<SharingRoute>::new()}/>
+                    <Route path=path!("/grid/:code") view=Page::Grid ssr=SsrMode::Async/>
+                    <Route path=path!("/grid/:code/poster") view=Page::Poster ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=Page::Login/>
+                    <Route path=path!("/register") view=Page::Register/>
+                    <Route path=path!("/privacy") view=Page::Privacy/>
+                    <Route path=path!("/me") view=Page::Me/>
+                    <Route path=path!("/admin") view=Page::Admin/>
+                    <Route path=path!("/audit") view=Page::Audit/>
+                    <Route path=path!("/report") view=Page::Report/>
+                    <Route path=path!("/cases") view=Page::Cases/>
+                    <Route path=path!("/board") view=Page::Board ssr=SsrMode::Async/>
+                    <Route path=path!("/case/:id") view=Page::Case/>
+                    <Route path=path!("/wishes") view=Page::Wall ssr=SsrMode::Async/>
+                    <Route path=path!("/wishes/new") view=Page::PostWish/>
+                    <Route path=path!("/wish/:id") view=Page::Wish/>
+                    <Route path=path!("/service") view=Page::Service/>
+                    <Route path=path!("/volunteer") view=Page::Volunteer/>
+                    <Route path=path!("/lists") view=Page::Lists/>
+                    <Route path=path!("/notices") view=Page::Notices/>
+                    <Route path=path!("/patrol") view=Page::Patrol/>
+                    <Route path=path!("/dashboard") view=Page::Dashboard/>
+                    <Route path=path!("/coverage") view=Page::Coverage/>
+                    <Route path=path!("/boundaries") view=Page::Boundaries/>
+                    <Route path=path!("/rosters") view=Page::Rosters/>
+                    <Route path=path!("/households") view=Page::Households/>
+                    <Route path=path!("/topics") view=Page::Topics/>
+                    <Route path=path!("/topics/:id") view=Page::Topic/>
+                    <Route path=path!("/alliance") view=Page::Alliance/>
+                    <Route path=path!("/alliance/:id") view=Page::Company/>
+                    <Route path=path!("/meetings") view=Page::Meetings/>
+                    <Route path=path!("/meetings/:id") view=Page::Meeting/>
+                    <Route path=path!("/sharing") view=Page::Sharing/>
                 </Routes>
             </main>
         </Router>
@@ -200,66 +200,89 @@ fn TopBar() -> impl IntoView {
             .current()
             .is_some_and(|u| crate::domain::policy::opens_admin(&u.grants))
     };
+    let live = super::live::use_live();
+    let unread = Signal::derive(move || live.unread.get());
+    let unseen = Signal::derive(move || u64::from(live.unseen.get()));
     // One set of links: a top bar on wide screens, a bottom tab bar for thumbs on
     // phones (style/main.css). The tab bar holds 地图 上报 心愿 消息 我的; the staff
     // pages (事件 服务 管理) are `wide-only` there and reached from 我的's home.
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">
+            <a href="/" class="brand">
                 <span class="brand-mark">"网"</span>
                 <span class="brand-name">{tr(T::AppName)}</span>
-            </A>
+            </a>
             <nav class="topnav" aria-label=move || T::NavMain.get(lang.get())>
-                <A href="/" attr:class="tab" attr:data-testid="nav-map">
-                    <span class="tab-icon" aria-hidden="true">"◎"</span>{tr(T::NavMap)}
-                </A>
-                <A href="/report" attr:class="tab" attr:data-testid="nav-report">
-                    <span class="tab-icon" aria-hidden="true">"＋"</span>{tr(T::TabReport)}
-                </A>
-                <A href="/wishes" attr:class="tab" attr:data-testid="nav-wishes">
-                    <span class="tab-icon" aria-hidden="true">"♡"</span>{tr(T::TabWishes)}
-                </A>
+                {tab("/", "tab", "nav-map", "◎", T::NavMap, None)}
+                {tab("/report", "tab", "nav-report", "＋", T::TabReport, None)}
+                {tab("/wishes", "tab", "nav-wishes", "♡", T::TabWishes, None)}
                 {move || {
-                        if session.current().is_some() {
-                            view! {
-                                <A href="/cases" attr:class="tab wide-only" attr:data-testid="nav-cases">{tr(T::NavCases)}</A>
-                                <A href="/service" attr:class="tab wide-only" attr:data-testid="nav-service">{tr(T::NavService)}</A>
-                                <Show when=is_staff>
-                                    <A href="/admin" attr:class="tab wide-only">{tr(T::NavAdmin)}</A>
-                                </Show>
-                                <A href="/notices" attr:class="tab" attr:data-testid="nav-notices">
-                                    <span class="tab-icon" aria-hidden="true">"✉"</span>
-                                    {tr(T::NavNotices)}
-                                    {move || {
-                                        let n = super::live::use_live().unread.get();
-                                        (n > 0).then(|| view! { <span class="count" data-testid="unread">{n}</span> })
-                                    }}
-                                </A>
-                                <A href="/me" attr:class="tab" attr:data-testid="nav-me">
-                                    <span class="tab-icon" aria-hidden="true">"☺"</span>
-                                    {tr(T::NavMe)}
-                                    // Cases changed since last seen: the home under 我的 lists them.
-                                    {move || {
-                                        let n = super::live::use_live().unseen.get();
-                                        (n > 0).then(|| view! { <span class="count" data-testid="unseen">{n}</span> })
-                                    }}
-                                </A>
-                            }
-                                .into_any()
-                        } else {
-                            view! {
-                                <A href="/login" attr:class="tab" attr:data-testid="nav-login">
-                                    <span class="tab-icon" aria-hidden="true">"☺"</span>{tr(T::NavLogin)}
-                                </A>
-                            }
-                                .into_any()
+                    if session.current().is_some() {
+                        view! {
+                            {tab("/cases", "tab wide-only", "nav-cases", "", T::NavCases, None)}
+                            {tab("/service", "tab wide-only", "nav-service", "", T::NavService, None)}
+                            {is_staff().then(|| tab("/admin", "tab wide-only", "", "", T::NavAdmin, None))}
+                            {tab("/notices", "tab", "nav-notices", "✉", T::NavNotices, Some(("unread", unread)))}
+                            // Cases changed since last seen: the home under 我的 lists them.
+                            {tab("/me", "tab", "nav-me", "☺", T::NavMe, Some(("unseen", unseen)))}
                         }
-                    }}
+                            .into_any()
+                    } else {
+                        tab("/login", "tab", "nav-login", "☺", T::NavLogin, None).into_any()
+                    }
+                }}
             </nav>
             <button class="lang-switch" type="button" on:click=move |_| switch_language(lang)>
                 {tr(T::SwitchLang)}
             </button>
         </header>
+    }
+}
+
+/// One link of the bar: its icon, its label and, for `badge`, a count shown when
+/// above zero (`data-testid` is the badge's name). A plain `<a>`, marked
+/// `aria-current` while its page is shown: the router takes a click on any of
+/// our links in-app, and `<A>` was compiled anew for every link, ~25 KB of the
+/// first download before optimisation (docs/performance.md, session 26).
+fn tab(
+    href: &'static str,
+    class: &'static str,
+    testid: &'static str,
+    icon: &'static str,
+    label: T,
+    badge: Option<(&'static str, Signal<u64>)>,
+) -> AnyView {
+    let location = leptos_router::hooks::use_location();
+    let current = move || {
+        location
+            .pathname
+            .with(|path| shows(href, path))
+            .then_some("page")
+    };
+    view! {
+        <a href=href class=class data-testid=(!testid.is_empty()).then_some(testid) aria-current=current>
+            {(!icon.is_empty()).then(|| view! { <span class="tab-icon" aria-hidden="true">{icon}</span> })}
+            {tr(label)}
+            {badge.map(|(name, count)| move || {
+                let n = count.get();
+                (n > 0).then(|| view! { <span class="count" data-testid=name>{n}</span> })
+            })}
+        </a>
+    }
+    .into_any()
+}
+
+/// Whether the page at `path` is `href`'s or lies under it (`/wishes` for
+/// `/wishes/new`, not for `/wishesx`); `/` only for itself.
+fn shows(href: &str, path: &str) -> bool {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    match path.strip_prefix(href) {
+        Some("") => true,
+        Some(rest) => href != "/" && rest.starts_with('/'),
+        None => false,
     }
 }
 
@@ -285,4 +308,21 @@ pub fn Interactive() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shows;
+
+    #[test]
+    fn a_tab_is_current_on_its_page_and_the_pages_under_it() {
+        assert!(shows("/", "/"));
+        assert!(!shows("/", "/wishes"));
+        assert!(shows("/wishes", "/wishes"));
+        assert!(shows("/wishes", "/wishes/"));
+        assert!(shows("/wishes", "/wishes/new"));
+        assert!(!shows("/wishes", "/wishesx"));
+        assert!(!shows("/wishes", "/"));
+        assert!(!shows("/me", "/meetings"));
+    }
 }

@@ -44,29 +44,41 @@ pub fn provide_live() {
     provide_context(live);
     let session = use_session();
     Effect::new(move |_| {
-        let signed_in = session.current().is_some();
-        if signed_in {
-            leptos::task::spawn_local(async move {
-                if let Ok(n) = crate::api::notices::unread_notices().await {
-                    live.unread.set(n);
-                }
-            });
+        imp::disconnect();
+        if let Some(user) = session.current() {
+            leptos::task::spawn_local(connect(live, session, user.phone));
         }
-        imp::connect(
-            signed_in,
-            move |n| {
-                live.notices.update(|v| {
-                    v.insert(0, n);
-                    v.truncate(20);
-                });
-                live.unseen.update(|u| *u += 1);
-            },
-            move || {
-                live.unread.update(|u| *u += 1);
-                live.notice_ticks.update(|t| *t += 1);
-            },
-        );
     });
+}
+
+/// Reads the unread count and opens the stream. Its own chunk (`#[lazy]`):
+/// a visitor who is not signed in never needs it, and the code that reads
+/// the stream stays out of the first download.
+#[leptos::lazy]
+async fn connect(live: Live, session: super::session::Session, phone: String) {
+    // Whoever signed in meanwhile (or out) has their own call: this one's
+    // count and stream are not theirs.
+    let still = move || session.phone_untracked().as_deref() == Some(phone.as_str());
+    let unread = crate::api::notices::unread_notices().await;
+    if !still() {
+        return;
+    }
+    if let Ok(n) = unread {
+        live.unread.try_set(n);
+    }
+    imp::connect(
+        move |n| {
+            live.notices.update(|v| {
+                v.insert(0, n);
+                v.truncate(20);
+            });
+            live.unseen.update(|u| *u += 1);
+        },
+        move || {
+            live.unread.update(|u| *u += 1);
+            live.notice_ticks.update(|t| *t += 1);
+        },
+    );
 }
 
 #[cfg(feature = "hydrate")]
@@ -80,56 +92,51 @@ mod imp {
         static SOURCE: RefCell<Option<web_sys::EventSource>> = const { RefCell::new(None) };
     }
 
-    pub fn connect(on: bool, notify: impl Fn(CaseNotice) + 'static, noticed: impl Fn() + 'static) {
-        SOURCE.with(|s| {
-            let mut s = s.borrow_mut();
-            if let Some(old) = s.take() {
-                old.close();
-            }
-            if !on {
-                return;
-            }
-            let Ok(source) = web_sys::EventSource::new("/api/v1/stream") else {
-                return;
-            };
-            let handler =
-                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                    if let Some(n) = e
-                        .data()
-                        .as_string()
-                        .and_then(|d| serde_json::from_slice::<CaseNotice>(d.as_bytes()).ok())
-                    {
-                        notify(n);
-                    }
-                });
-            let _ =
-                source.add_event_listener_with_callback("case", handler.as_ref().unchecked_ref());
-            handler.forget();
-            let on_notice =
-                Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
-                    noticed()
-                });
-            let _ = source
-                .add_event_listener_with_callback("notice", on_notice.as_ref().unchecked_ref());
-            on_notice.forget();
-            // Marks the page for tests: live updates are connected.
-            if let Some(body) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.body())
-            {
-                let _ = body.set_attribute("data-live", "true");
-            }
-            *s = Some(source);
-        });
+    /// Closes the stream, if one is open.
+    pub fn disconnect() {
+        if let Some(old) = SOURCE.with(|s| s.borrow_mut().take()) {
+            old.close();
+        }
+    }
+
+    pub fn connect(notify: impl Fn(CaseNotice) + 'static, noticed: impl Fn() + 'static) {
+        disconnect();
+        let Ok(source) = web_sys::EventSource::new("/api/v1/stream") else {
+            return;
+        };
+        let handler =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(n) = e
+                    .data()
+                    .as_string()
+                    .and_then(|d| serde_json::from_slice::<CaseNotice>(d.as_bytes()).ok())
+                {
+                    notify(n);
+                }
+            });
+        let _ = source.add_event_listener_with_callback("case", handler.as_ref().unchecked_ref());
+        handler.forget();
+        let on_notice =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+                noticed()
+            });
+        let _ =
+            source.add_event_listener_with_callback("notice", on_notice.as_ref().unchecked_ref());
+        on_notice.forget();
+        // Marks the page for tests: live updates are connected.
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-live", "true");
+        }
+        SOURCE.with(|s| *s.borrow_mut() = Some(source));
     }
 }
 
 #[cfg(not(feature = "hydrate"))]
 mod imp {
-    pub fn connect(
-        _on: bool,
-        _notify: impl Fn(super::CaseNotice) + 'static,
-        _noticed: impl Fn() + 'static,
-    ) {
-    }
+    pub fn disconnect() {}
+
+    pub fn connect(_notify: impl Fn(super::CaseNotice) + 'static, _noticed: impl Fn() + 'static) {}
 }

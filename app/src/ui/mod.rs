@@ -38,5 +38,6 @@ pub mod scroll;
 pub mod service;
 pub mod session;
 pub mod sharing;
+pub mod slot;
 pub mod topics;
 pub mod wishes;

@@ -9,6 +9,7 @@
 //! person signed in on the same phone neither sees nor sends them.
 
 use super::i18n::T;
+use super::slot::Slot;
 use crate::domain::case::NewCase;
 use crate::domain::error::AppError;
 use leptos::prelude::*;
@@ -57,7 +58,8 @@ pub struct Sent {
 #[derive(Clone, Copy)]
 pub struct Outbox {
     pub rev: RwSignal<u32>,
-    pub sent: RwSignal<Sent>,
+    /// The line under the top bar that tells what went (`OutboxStatus`).
+    told: Slot,
     session: super::session::Session,
 }
 
@@ -65,7 +67,7 @@ impl Outbox {
     pub fn provide(session: super::session::Session) -> Outbox {
         let outbox = Outbox {
             rev: RwSignal::new(0),
-            sent: RwSignal::new(Sent::default()),
+            told: Slot::new("outbox-sent"),
             session,
         };
         provide_context(outbox);
@@ -89,13 +91,8 @@ impl Outbox {
                 return;
             }
             let sent = send_all(owner.clone()).await;
-            // What went is told to its writer only (not to whoever signed in since).
-            let still_theirs = self.session.phone_untracked().as_deref() == Some(owner.as_str());
-            if still_theirs && (!sent.cases.is_empty() || !sent.refused_photos.is_empty()) {
-                self.sent.update(|s| {
-                    s.cases.extend(sent.cases);
-                    s.refused_photos.extend(sent.refused_photos);
-                });
+            if !sent.cases.is_empty() || !sent.refused_photos.is_empty() {
+                tell(sent, owner, self).await;
             }
             self.changed();
         });
@@ -113,7 +110,7 @@ pub fn OutboxStatus() -> impl IntoView {
     Effect::new(move |before: Option<Option<String>>| {
         let now = session.current().map(|u| u.phone);
         if before.is_some_and(|b| b != now) {
-            outbox.sent.set(Sent::default());
+            forget(outbox.told);
         }
         now
     });
@@ -134,39 +131,75 @@ pub fn OutboxStatus() -> impl IntoView {
         }
     });
     on_cleanup(move || back_online.remove());
-    let lang = super::i18n::use_lang();
-    // One line of text and one link: this shows on every page, so it is kept to
-    // what the first download can afford (a list view here cost ~5 KB gzip).
-    move || {
-        let sent = outbox.sent.get();
-        let last = sent
-            .cases
-            .last()
-            .or(sent.refused_photos.last().map(|(id, _)| id))?;
-        let lang = lang.get();
-        let mut text = String::new();
-        if !sent.cases.is_empty() {
-            text.push_str(
-                &T::OutboxSent
-                    .get(lang)
-                    .replace("{n}", &sent.cases.len().to_string()),
-            );
-        }
-        for (id, why) in &sent.refused_photos {
-            text.push_str(&format!(
-                " {} #{id}: {why}",
-                T::OutboxPhotoRefused.get(lang)
-            ));
-        }
-        Some(view! {
+    // The line itself comes with the code that sent something (`tell`).
+    view! { <div id=outbox.told.id() class="slot"></div> }
+}
+
+thread_local! {
+    /// What the line tells: every pass's news since it was last closed.
+    static TOLD: std::cell::RefCell<Sent> = std::cell::RefCell::new(Sent::default());
+}
+
+/// Adds a pass's news to the line under the top bar and shows it: one line of
+/// text and one link. Its own chunk: only after a pass sent something.
+#[leptos::lazy]
+fn tell(sent: Sent, owner: String, outbox: Outbox) {
+    // What went is told to its writer only, not to whoever signed in since
+    // (checked here, after this chunk arrived: that may take a while).
+    if outbox.session.phone_untracked().as_deref() != Some(owner.as_str()) {
+        return;
+    }
+    let line = outbox.told;
+    let all = TOLD.with(|t| {
+        let mut t = t.borrow_mut();
+        t.cases.extend(sent.cases);
+        t.refused_photos.extend(sent.refused_photos);
+        t.clone()
+    });
+    let Some(last) = all
+        .cases
+        .last()
+        .or(all.refused_photos.last().map(|(id, _)| id))
+        .copied()
+    else {
+        return;
+    };
+    line.fill(Box::new(move || {
+        let lang = super::i18n::use_lang();
+        let text = move || {
+            let lang = lang.get();
+            let mut text = String::new();
+            if !all.cases.is_empty() {
+                text.push_str(
+                    &T::OutboxSent
+                        .get(lang)
+                        .replace("{n}", &all.cases.len().to_string()),
+                );
+            }
+            for (id, why) in &all.refused_photos {
+                text.push_str(&format!(
+                    " {} #{id}: {why}",
+                    T::OutboxPhotoRefused.get(lang)
+                ));
+            }
+            text
+        };
+        view! {
             <p class="outbox-status" role="status" data-testid="outbox-sent">
                 {text}" "<a href=format!("/case/{last}")>{format!("#{last}")}</a>" "
-                <button type="button" class="secondary small" on:click=move |_| outbox.sent.set(Sent::default())>
-                    {T::Close.get(lang)}
+                <button type="button" class="secondary small" on:click=move |_| forget(line)>
+                    {move || T::Close.get(lang.get())}
                 </button>
             </p>
-        })
-    }
+        }
+        .into_any()
+    }));
+}
+
+/// Forgets the news and takes the line away.
+fn forget(line: Slot) {
+    TOLD.with(|t| *t.borrow_mut() = Sent::default());
+    line.clear();
 }
 
 #[cfg(feature = "hydrate")]

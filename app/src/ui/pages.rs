@@ -11,68 +11,113 @@
 //! later belongs in `lazy_pages!`.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::ChooseView;
+use std::future::Future;
+use std::pin::Pin;
 
-/// One lazy route per page component. The pages build their own resources, so a
-/// route's `data()` carries nothing and the chunk holds the whole page.
+/// Every lazy page, and one lazy route per page component: the pages build their
+/// own resources, so a route's `data()` carries nothing and the chunk holds the
+/// whole page.
+///
+/// The route table names a page by this one enum rather than by a `Lazy<…>` type
+/// per page: with a type per page the router's matching, loading and preloading
+/// code was compiled once for every page, all of it in the first download
+/// (docs/performance.md, session 26). The `#[lazy_route]` structs stay, in
+/// `routes`, because they are where wasm-split cuts each page into its chunk.
 macro_rules! lazy_pages {
-    ($($route:ident => $page:path),+ $(,)?) => {
-        $(
-            pub struct $route;
+    ($($name:ident => $page:path),+ $(,)?) => {
+        mod routes {
+            use leptos::prelude::*;
+            use leptos_router::{lazy_route, LazyRoute};
+            $(
+                pub struct $name;
 
-            #[lazy_route]
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    $route
-                }
+                #[lazy_route]
+                impl LazyRoute for $name {
+                    fn data() -> Self {
+                        $name
+                    }
 
-                fn view(_this: Self) -> AnyView {
-                    view! { <$page/><super::app::Interactive/> }.into_any()
+                    fn view(_this: Self) -> AnyView {
+                        view! { <$page/><crate::ui::app::Interactive/> }.into_any()
+                    }
                 }
+            )+
+        }
+
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Page {
+            $($name,)+
+        }
+
+        impl Page {
+            /// Every page, in the order they are preloaded.
+            pub const ALL: &'static [Page] = &[$(Page::$name,)+];
+        }
+
+        // Each page's loading is boxed: one await of one type, rather than a
+        // state machine holding every page's future (smaller code).
+        impl ChooseView for Page {
+            fn choose(self) -> impl Future<Output = AnyView> {
+                use leptos_router::LazyRoute;
+                let view: Pin<Box<dyn Future<Output = AnyView>>> = match self {
+                    $(Page::$name => Box::pin(<routes::$name as LazyRoute>::view(routes::$name)),)+
+                };
+                view
             }
-        )+
 
-        /// Fetches every lazy page's chunks (the browser caches them), in the order
-        /// listed, so the next tap finds its page loaded.
-        pub async fn preload_all() {
-            $( <$route as LazyRoute>::preload().await; )+
+            fn preload(&self) -> impl Future<Output = ()> {
+                use leptos_router::LazyRoute;
+                let load: Pin<Box<dyn Future<Output = ()>>> = match self {
+                    $(Page::$name => Box::pin(<routes::$name as LazyRoute>::preload()),)+
+                };
+                load
+            }
         }
     };
 }
 
 lazy_pages! {
-    ReportRoute => super::cases::ReportPage,
-    WallRoute => super::wishes::WallPage,
-    GridRoute => super::grid_page::GridPage,
-    PosterRoute => super::poster::PosterPage,
-    LoginRoute => super::auth::LoginPage,
-    RegisterRoute => super::auth::RegisterPage,
-    PrivacyRoute => super::auth::PrivacyPage,
-    MeRoute => super::me::MePage,
-    AdminRoute => super::admin::AdminPage,
-    AuditRoute => super::audit::AuditPage,
-    CasesRoute => super::cases::CasesPage,
-    BoardRoute => super::cases::BoardPage,
-    CaseRoute => super::cases::CasePage,
-    PostWishRoute => super::wishes::PostWishPage,
-    WishRoute => super::wishes::WishPage,
-    ServiceRoute => super::service::ServicePage,
-    VolunteerRoute => super::service::VolunteerPage,
-    ListsRoute => super::service::ListsPage,
-    PatrolRoute => super::patrol::PatrolPage,
-    DashboardRoute => super::dashboard::DashboardPage,
-    CoverageRoute => super::coverage::CoveragePage,
-    BoundariesRoute => super::boundaries::BoundariesPage,
-    RostersRoute => super::rosters::RostersPage,
-    HouseholdsRoute => super::households::HouseholdsPage,
-    NoticesRoute => super::notices::NoticesPage,
-    TopicsRoute => super::topics::TopicsPage,
-    TopicRoute => super::topics::TopicPage,
-    AllianceRoute => super::alliance::AlliancePage,
-    CompanyRoute => super::alliance::CompanyPage,
-    MeetingsRoute => super::meetings::MeetingsPage,
-    MeetingRoute => super::meetings::MeetingPage,
-    SharingRoute => super::sharing::SharingPage,
+    Report => crate::ui::cases::ReportPage,
+    Wall => crate::ui::wishes::WallPage,
+    Grid => crate::ui::grid_page::GridPage,
+    Poster => crate::ui::poster::PosterPage,
+    Login => crate::ui::auth::LoginPage,
+    Register => crate::ui::auth::RegisterPage,
+    Privacy => crate::ui::auth::PrivacyPage,
+    Me => crate::ui::me::MePage,
+    Admin => crate::ui::admin::AdminPage,
+    Audit => crate::ui::audit::AuditPage,
+    Cases => crate::ui::cases::CasesPage,
+    Board => crate::ui::cases::BoardPage,
+    Case => crate::ui::cases::CasePage,
+    PostWish => crate::ui::wishes::PostWishPage,
+    Wish => crate::ui::wishes::WishPage,
+    Service => crate::ui::service::ServicePage,
+    Volunteer => crate::ui::service::VolunteerPage,
+    Lists => crate::ui::service::ListsPage,
+    Patrol => crate::ui::patrol::PatrolPage,
+    Dashboard => crate::ui::dashboard::DashboardPage,
+    Coverage => crate::ui::coverage::CoveragePage,
+    Boundaries => crate::ui::boundaries::BoundariesPage,
+    Rosters => crate::ui::rosters::RostersPage,
+    Households => crate::ui::households::HouseholdsPage,
+    Notices => crate::ui::notices::NoticesPage,
+    Topics => crate::ui::topics::TopicsPage,
+    Topic => crate::ui::topics::TopicPage,
+    Alliance => crate::ui::alliance::AlliancePage,
+    Company => crate::ui::alliance::CompanyPage,
+    Meetings => crate::ui::meetings::MeetingsPage,
+    Meeting => crate::ui::meetings::MeetingPage,
+    Sharing => crate::ui::sharing::SharingPage,
+}
+
+/// Fetches every lazy page's chunks (the browser caches them), in the order
+/// listed, so the next tap finds its page loaded.
+pub async fn preload_all() {
+    for page in Page::ALL {
+        page.preload().await;
+    }
 }
 
 /// Starts preloading once the page has settled (`settled`: it never competes with
@@ -85,8 +130,8 @@ pub fn preload_when_idle(signed_in: bool) {
     if !saving_data() {
         leptos::task::spawn_local(async move {
             settled().await;
-            <ReportRoute as LazyRoute>::preload().await;
-            <WallRoute as LazyRoute>::preload().await;
+            Page::Report.preload().await;
+            Page::Wall.preload().await;
             if signed_in {
                 when_idle().await;
                 preload_all().await;

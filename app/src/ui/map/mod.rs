@@ -7,12 +7,11 @@ mod outlines;
 
 use super::grid_page::{kind_label, StaffList};
 use super::i18n::{tr, use_lang, T};
+use super::slot::Slot;
 use crate::api::geography::{locate_point, map_settings, search_places, MapConfig};
-use crate::domain::error::AppError;
-use crate::domain::geography::{GridKind, LocatedGrid, PlaceHit, StaffPublic};
+use crate::domain::geography::{GridKind, PlaceHit, StaffPublic};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use serde::Deserialize;
 
 /// The properties of a feature in `/api/v1/grids.geojson`.
@@ -57,18 +56,68 @@ async fn area_outlines(url: &'static str) {
     }
 }
 
-/// Which grid a point lies in (its own chunk, fetched when "locate me" is used).
+/// Marks the device's position and shows which grid it lies in, or why not,
+/// in `slot` (its own chunk, fetched when "locate me" is used).
 #[leptos::lazy]
-async fn locate(lat: f64, lng: f64) -> Result<Option<LocatedGrid>, AppError> {
-    locate_point(lat, lng).await
+async fn show_located(position: Result<(f64, f64), String>, slot: Slot) {
+    let found = match position {
+        Ok((lat, lng)) => {
+            driver::mark_me(lat, lng, true);
+            locate_point(lat, lng).await.ok()
+        }
+        Err(_) => None,
+    };
+    slot.fill(Box::new(move || match found {
+        Some(Some(g)) => view! {
+            <p class="located" data-testid="located">{tr(T::YouAreIn)}{format!("{} · {} · {}", g.street, g.community, g.name)}" "<a href=format!("/grid/{}", g.code)><code>{g.code.clone()}</code></a></p>
+        }.into_any(),
+        Some(None) => view! { <p class="located">{tr(T::OutsideGrids)}</p> }.into_any(),
+        None => view! { <p class="form-error">{tr(T::LocateFailed)}</p> }.into_any(),
+    }));
 }
 
-/// Places matching a search (its own chunk: the call and the reading of its
-/// answer are needed only once someone searches; an `Action` here cost the
-/// first download ~20 KB gzip, docs/performance.md, session 25).
+/// Searches and lists the places found under the search box, unless a later
+/// search was asked meanwhile (`asked` is no longer `this`). Its own chunk:
+/// the call, the reading of its answer and the list are needed only once
+/// someone searches (an `Action` here cost the first download ~20 KB gzip,
+/// docs/performance.md, session 25).
 #[leptos::lazy]
-async fn search(query: String) -> Result<Vec<PlaceHit>, AppError> {
-    search_places(query).await
+async fn show_search(query: String, this: u32, asked: StoredValue<u32>, slot: Slot) {
+    let answer = search_places(query).await;
+    if asked.try_get_value() != Some(this) {
+        return;
+    }
+    slot.fill(Box::new(move || {
+        let lang = use_lang();
+        match answer {
+            Ok(hits) if hits.is_empty() => view! { <p class="search-empty">{tr(T::NoResults)}</p> }.into_any(),
+            Ok(hits) => view! {
+                <ul class="search-results">
+                    {hits.into_iter().map(|h| {
+                        let label = format!("{} · {}", h.name, h.context);
+                        view! {
+                            <li><button type="button" on:click=move |_| { driver::fit(h.bbox); slot.clear(); }>
+                                <code>{h.code.clone()}</code>" "{label}
+                            </button></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+            Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
+        }
+    }));
+}
+
+/// The tapped grid's card, from its properties in the layer's JSON (its own
+/// chunk: needed only once someone taps a grid).
+#[leptos::lazy]
+fn show_card(json: String, slot: Slot) {
+    match serde_json::from_slice::<GridProps>(json.as_bytes()) {
+        Ok(g) => slot.fill(Box::new(move || {
+            view! { <GridCard g place=slot/> }.into_any()
+        })),
+        Err(_) => slot.clear(),
+    }
 }
 
 /// The id of the `<script type="application/json">` with the map's settings,
@@ -96,57 +145,72 @@ pub fn initial_settings() -> Option<MapConfig> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum LocateState {
-    Idle,
-    Busy,
-    Found(Option<LocatedGrid>),
-    Failed,
-}
-
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let settings = RwSignal::new(initial_settings().map(Ok::<_, AppError>));
-    if settings.with_untracked(Option::is_none) {
-        spawn_local(async move {
-            settings.try_set(Some(map_settings().await));
-        });
-    }
-    let selected = RwSignal::new(None::<GridProps>);
-    let focus = RwSignal::new(None::<[f64; 4]>);
+    let card = Slot::new("grid-card");
+    let (picker, map) = match initial_settings() {
+        Some(s) => (
+            view! { <CommunityPicker communities=s.communities.clone()/> }.into_any(),
+            view! { <GridMap settings=s card/> }.into_any(),
+        ),
+        // Reached in the app from a page without the settings: asked for, and the
+        // picker and the map are put in place when they come.
+        None => {
+            let picker = Slot::new("community-picker");
+            let map = Slot::new("map-body");
+            Effect::new(move |_| spawn_local(load_map(picker, map, card)));
+            (
+                view! { <div id=picker.id() class="slot"></div> }.into_any(),
+                view! {
+                    <div id=map.id() class="slot">
+                        <div class="grid-map loading">{tr(T::LoadingMap)}</div>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+    };
     view! {
         <div class="map-page">
             <div class="map-tools">
-                <SearchBox focus/>
-                {move || settings.with(|s| match s {
-                    Some(Ok(s)) => Some(s.communities.clone()),
-                    _ => None,
-                }).map(|communities| view! { <CommunityPicker communities focus/> })}
+                <SearchBox/>
+                {picker}
                 <LocateButton/>
             </div>
-            {move || match settings.get() {
-                None => view! { <div class="grid-map loading">{tr(T::LoadingMap)}</div> }.into_any(),
-                Some(Ok(s)) => view! { <GridMap settings=s selected focus/> }.into_any(),
-                Some(Err(e)) => {
-                    let lang = use_lang();
-                    view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any()
-                }
-            }}
+            {map}
             <Legend/>
-            <CaseLayerToggle/>
-            <WishLayerToggle/>
-            <p class="row"><A href="/board">{tr(T::OpenBoard)}</A><A href="/wishes">{tr(T::WallTitle)}</A><A href="/volunteer">{tr(T::NavVolunteer)}</A><A href="/lists">{tr(T::NavLists)}</A></p>
-            <GridCard selected/>
+            <LayerToggle layer=Layer::Cases/>
+            <LayerToggle layer=Layer::Wishes/>
+            <p class="row"><a href="/board">{tr(T::OpenBoard)}</a><a href="/wishes">{tr(T::WallTitle)}</a><a href="/volunteer">{tr(T::NavVolunteer)}</a><a href="/lists">{tr(T::NavLists)}</a></p>
+            <div id=card.id() class="slot"></div>
         </div>
     }
 }
 
+/// Asks for the map's settings and puts the community picker and the map in
+/// their slots, or says why not (its own chunk: a page opened at `/` carries
+/// the settings, `initial_settings`).
+#[leptos::lazy]
+async fn load_map(picker: Slot, map: Slot, card: Slot) {
+    match map_settings().await {
+        Ok(s) => {
+            let communities = s.communities.clone();
+            picker.fill(Box::new(move || {
+                view! { <CommunityPicker communities/> }.into_any()
+            }));
+            map.fill(Box::new(move || {
+                view! { <GridMap settings=s card/> }.into_any()
+            }));
+        }
+        Err(e) => map.fill(Box::new(move || {
+            let lang = use_lang();
+            view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any()
+        })),
+    }
+}
+
 #[component]
-fn GridMap(
-    settings: MapConfig,
-    selected: RwSignal<Option<GridProps>>,
-    focus: RwSignal<Option<[f64; 4]>>,
-) -> impl IntoView {
+fn GridMap(settings: MapConfig, card: Slot) -> impl IntoView {
     let drawn = RwSignal::new(None::<usize>);
     let failed = RwSignal::new(false);
     let tile = settings
@@ -161,7 +225,7 @@ fn GridMap(
         spawn_local(async move {
             let mounted = driver::leaflet().await
                 && driver::mount("grid-map", tile, move |json| {
-                    spawn_local(async move { selected.set(grid_props(json).await) });
+                    spawn_local(show_card(json, card));
                 });
             if !mounted {
                 // Gone (left the page) or Leaflet could not load: say so if still here.
@@ -176,11 +240,6 @@ fn GridMap(
                 Err(_) => _ = failed.try_set(true),
             }
         });
-    });
-    Effect::new(move |_| {
-        if let Some(b) = focus.get() {
-            driver::fit(b);
-        }
     });
     on_cleanup(driver::unmount);
     view! {
@@ -200,63 +259,56 @@ fn GridMap(
 }
 
 #[component]
-fn SearchBox(focus: RwSignal<Option<[f64; 4]>>) -> impl IntoView {
+fn SearchBox() -> impl IntoView {
     let lang = use_lang();
-    let query = RwSignal::new(String::new());
-    let results = RwSignal::new(None::<Result<Vec<PlaceHit>, AppError>>);
+    let results = Slot::new("search-results");
     // Only the answer to the latest search is shown (an earlier one may come later).
     let asked = StoredValue::new(0u32);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let q = query.get_untracked();
+        let q = typed_query(&ev);
         if !q.trim().is_empty() {
             asked.update_value(|n| *n += 1);
-            let this = asked.get_value();
-            spawn_local(async move {
-                let answer = search(q).await;
-                if asked.try_get_value() == Some(this) {
-                    results.try_set(Some(answer));
-                }
-            });
+            spawn_local(show_search(q, asked.get_value(), asked, results));
         }
-    };
-    let choose = move |hit: PlaceHit| {
-        focus.set(Some(hit.bbox));
-        results.set(None);
     };
     view! {
         <form class="search" role="search" on:submit=submit>
             <input
                 type="search"
-                bind:value=query
+                name="q"
                 maxlength="40"
                 placeholder=move || T::SearchPlaceholder.get(lang.get())
                 aria-label=move || T::Search.get(lang.get())
             />
             <button type="submit">{tr(T::Search)}</button>
-            {move || results.get().map(|r| match r {
-                Ok(hits) if hits.is_empty() => view! { <p class="search-empty">{tr(T::NoResults)}</p> }.into_any(),
-                Ok(hits) => view! {
-                    <ul class="search-results">
-                        {hits.into_iter().map(|h| {
-                            let label = format!("{} · {}", h.name, h.context);
-                            let code = h.code.clone();
-                            view! {
-                                <li><button type="button" on:click=move |_| choose(h.clone())>
-                                    <code>{code}</code>" "{label}
-                                </button></li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-                Err(e) => view! { <p class="form-error">{move || e.message(lang.get())}</p> }.into_any(),
-            })}
+            <div id=results.id() class="slot"></div>
         </form>
     }
 }
 
+/// What is typed in the submitted search form (read when sent: a signal bound
+/// to the box would be one more kind of signal in the first download).
+fn typed_query(ev: &leptos::ev::SubmitEvent) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            .and_then(|f| f.elements().named_item("q"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        String::new()
+    }
+}
+
 #[component]
-fn CommunityPicker(communities: Vec<PlaceHit>, focus: RwSignal<Option<[f64; 4]>>) -> impl IntoView {
+fn CommunityPicker(communities: Vec<PlaceHit>) -> impl IntoView {
     let boxes: Vec<(String, [f64; 4])> = communities
         .iter()
         .map(|c| (c.code.clone(), c.bbox))
@@ -264,7 +316,7 @@ fn CommunityPicker(communities: Vec<PlaceHit>, focus: RwSignal<Option<[f64; 4]>>
     let on_change = move |ev: leptos::ev::Event| {
         let code = event_target_value(&ev);
         if let Some((_, b)) = boxes.iter().find(|(c, _)| *c == code) {
-            focus.set(Some(*b));
+            driver::fit(*b);
         }
     };
     view! {
@@ -280,34 +332,23 @@ fn CommunityPicker(communities: Vec<PlaceHit>, focus: RwSignal<Option<[f64; 4]>>
 #[component]
 fn LocateButton() -> impl IntoView {
     let lang = use_lang();
-    let state = RwSignal::new(LocateState::Idle);
+    let busy = RwSignal::new(false);
+    let found = Slot::new("located");
     let click = move |_| {
-        state.set(LocateState::Busy);
-        driver::locate_me(move |r| match r {
-            Ok((lat, lng)) => {
-                driver::mark_me(lat, lng, true);
-                spawn_local(async move {
-                    state.set(match locate(lat, lng).await {
-                        Ok(g) => LocateState::Found(g),
-                        Err(_) => LocateState::Failed,
-                    });
-                });
-            }
-            Err(_) => state.set(LocateState::Failed),
+        busy.set(true);
+        found.clear();
+        driver::locate_me(move |position| {
+            spawn_local(async move {
+                show_located(position, found).await;
+                busy.try_set(false);
+            });
         });
     };
     view! {
-        <button type="button" class="locate" on:click=click disabled=move || state.get() == LocateState::Busy>
-            {move || if state.get() == LocateState::Busy { T::Locating.get(lang.get()) } else { T::LocateMe.get(lang.get()) }}
+        <button type="button" class="locate" on:click=click disabled=busy>
+            {move || if busy.get() { T::Locating.get(lang.get()) } else { T::LocateMe.get(lang.get()) }}
         </button>
-        {move || match state.get() {
-            LocateState::Found(Some(g)) => Some(view! {
-                <p class="located" data-testid="located">{tr(T::YouAreIn)}{format!("{} · {} · {}", g.street, g.community, g.name)}" "<A href=format!("/grid/{}", g.code)><code>{g.code.clone()}</code></A></p>
-            }.into_any()),
-            LocateState::Found(None) => Some(view! { <p class="located">{tr(T::OutsideGrids)}</p> }.into_any()),
-            LocateState::Failed => Some(view! { <p class="form-error">{tr(T::LocateFailed)}</p> }.into_any()),
-            _ => None,
-        }}
+        <div id=found.id() class="slot"></div>
     }
 }
 
@@ -322,26 +363,26 @@ fn Legend() -> impl IntoView {
 }
 
 #[component]
-fn GridCard(selected: RwSignal<Option<GridProps>>) -> impl IntoView {
+fn GridCard(g: GridProps, place: Slot) -> impl IntoView {
     let lang = use_lang();
-    move || {
-        selected.get().map(|g| {
-            let kind = kind_label(if g.kind.as_deref() == Some("dedicated") { GridKind::Dedicated } else { GridKind::Base });
-            view! {
-                <aside class="grid-card" data-testid="grid-card" aria-live="polite">
-                    <button type="button" class="close" on:click=move |_| selected.set(None) aria-label=move || T::Close.get(lang.get())>"×"</button>
-                    <h2>{g.name.clone()}</h2>
-                    <p class="muted">
-                        <code data-testid="card-code">{g.code.clone()}</code>" · "{move || kind.get(lang.get())}
-                        {(!g.category.is_empty()).then(|| format!(" · {}", g.category))}
-                    </p>
-                    <p>{tr(T::Street)}": "{g.street_name.clone()}" · "{tr(T::Community)}": "{g.community_name.clone()}</p>
-                    <h3>{tr(T::Staff)}</h3>
-                    <StaffList staff=g.staff.clone()/>
-                    <A href=format!("/grid/{}", g.code) attr:class="button">{tr(T::PublicPage)}</A>
-                </aside>
-            }
-        })
+    let kind = kind_label(if g.kind.as_deref() == Some("dedicated") {
+        GridKind::Dedicated
+    } else {
+        GridKind::Base
+    });
+    view! {
+        <aside class="grid-card" data-testid="grid-card" aria-live="polite">
+            <button type="button" class="close" on:click=move |_| place.clear() aria-label=move || T::Close.get(lang.get())>"×"</button>
+            <h2>{g.name.clone()}</h2>
+            <p class="muted">
+                <code data-testid="card-code">{g.code.clone()}</code>" · "{move || kind.get(lang.get())}
+                {(!g.category.is_empty()).then(|| format!(" · {}", g.category))}
+            </p>
+            <p>{tr(T::Street)}": "{g.street_name.clone()}" · "{tr(T::Community)}": "{g.community_name.clone()}</p>
+            <h3>{tr(T::Staff)}</h3>
+            <StaffList staff=g.staff.clone()/>
+            <a href=format!("/grid/{}", g.code) class="button">{tr(T::PublicPage)}</a>
+        </aside>
     }
 }
 
@@ -359,10 +400,8 @@ fn status_colour(s: crate::domain::case::CaseStatus) -> &'static str {
 /// A dot on the map: where, its colour, whether it is flagged, its popup's HTML.
 type Dot = (f64, f64, &'static str, bool, String);
 
-/// The case layer's dots, fetched and worded. Its own chunk (`#[lazy]`): most
-/// visitors never turn the layer on, so the first download does not carry the
-/// code that reads cases.
-#[leptos::lazy]
+/// The case layer's dots, fetched and worded (in `show_layer`'s chunk: the
+/// first download does not carry the code that reads cases).
 async fn case_points(l: crate::domain::lang::Lang) -> Option<Vec<Dot>> {
     use super::i18n::status_label;
     let points = crate::api::cases::map_cases().await.ok()?;
@@ -387,8 +426,7 @@ async fn case_points(l: crate::domain::lang::Lang) -> Option<Vec<Dot>> {
     )
 }
 
-/// The wish layer's dots (its own chunk, as the case layer's).
-#[leptos::lazy]
+/// The wish layer's dots (as the case layer's).
 async fn wish_points(l: crate::domain::lang::Lang) -> Option<Vec<Dot>> {
     use crate::domain::wish::WishFilter;
     let cards = crate::api::wishes::wish_map(WishFilter::default())
@@ -411,33 +449,127 @@ async fn wish_points(l: crate::domain::lang::Lang) -> Option<Vec<Dot>> {
     )
 }
 
-/// Shows open cases on the map: staff see their place's, everyone else the
-/// public board's (blurred to ~100 m).
-#[component]
-fn CaseLayerToggle() -> impl IntoView {
-    let lang = use_lang();
-    let on = RwSignal::new(false);
-    let count = RwSignal::new(None::<usize>);
-    Effect::new(move |_| {
-        if !on.get() {
-            driver::show_cases(Vec::new());
-            count.set(None);
-            return;
+/// A layer of dots over the grids, with its toggle under the map.
+#[derive(Clone, Copy, PartialEq)]
+enum Layer {
+    /// Open cases: staff see their place's, everyone else the public board's
+    /// (blurred to ~100 m).
+    Cases,
+    /// The wall's wishes, at their community (never at a home);
+    /// `/?layer=wishes` opens the map with it on.
+    Wishes,
+}
+
+impl Layer {
+    /// The toggle's name, and its count's (`data-testid`, and the count slot's id).
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Layer::Cases => ("case-layer", "case-count"),
+            Layer::Wishes => ("wish-layer", "wish-count"),
         }
-        spawn_local(async move {
-            if let Some(points) = case_points(lang.get_untracked()).await {
-                count.set(Some(points.len()));
-                driver::show_cases(points);
-            }
-        });
+    }
+
+    /// The `?layer=` that opens the map with this layer on.
+    fn param(self) -> Option<&'static str> {
+        match self {
+            Layer::Cases => None,
+            Layer::Wishes => Some("wishes"),
+        }
+    }
+
+    fn label(self) -> T {
+        match self {
+            Layer::Cases => T::ShowCases,
+            Layer::Wishes => T::ShowWishes,
+        }
+    }
+
+    /// Draws `points` as this layer (none: takes it away).
+    fn draw(self, points: Vec<Dot>) {
+        match self {
+            Layer::Cases => driver::show_cases(points),
+            Layer::Wishes => driver::show_wishes(points),
+        }
+    }
+}
+
+/// The toggle of one layer.
+#[component]
+fn LayerToggle(layer: Layer) -> impl IntoView {
+    let lang = use_lang();
+    let (name, count_name) = layer.names();
+    let query = leptos_router::hooks::use_query_map();
+    let initially = layer
+        .param()
+        .is_some_and(|p| query.with_untracked(|q| q.get("layer").as_deref() == Some(p)));
+    let count = Slot::new(count_name);
+    // Bumped on every change: a layer that arrives after it was turned off
+    // (or on again) is not shown.
+    let changes = StoredValue::new(0u32);
+    let show = move || {
+        spawn_local(show_layer(
+            layer,
+            lang.get_untracked(),
+            changes.get_value(),
+            changes,
+            count,
+        ))
+    };
+    // In the browser only, once the page is interactive.
+    Effect::new(move |_| {
+        if initially {
+            show();
+        }
     });
+    let change = move |ev: leptos::ev::Event| {
+        changes.update_value(|n| *n += 1);
+        if event_target_checked(&ev) {
+            show();
+        } else {
+            layer.draw(Vec::new());
+            count.clear();
+        }
+    };
     view! {
         <label class="check case-toggle">
-            <input type="checkbox" bind:checked=on data-testid="case-layer"/>
-            <span>{tr(T::ShowCases)}</span>
-            {move || count.get().map(|n| view! { <span class="muted small" data-testid="case-count">{format!(" ({n})")}</span> })}
+            // autocomplete=off: a browser restoring the box on reload would show it
+            // ticked with no layer drawn.
+            <input type="checkbox" autocomplete="off" checked=initially on:change=change data-testid=name/>
+            <span>{tr(layer.label())}</span>
+            <span id=count.id() class="slot"></span>
         </label>
     }
+}
+
+/// Fetches a layer's dots, draws them and shows their number in `count`,
+/// unless the toggle changed meanwhile (`changes` is no longer `this`). Its
+/// own chunk: most visitors never turn a layer on.
+#[leptos::lazy]
+async fn show_layer(
+    layer: Layer,
+    lang: crate::domain::lang::Lang,
+    this: u32,
+    changes: StoredValue<u32>,
+    count: Slot,
+) {
+    let points = match layer {
+        Layer::Cases => case_points(lang).await,
+        Layer::Wishes => wish_points(lang).await,
+    };
+    let Some(points) = points else {
+        return;
+    };
+    // The wall's link opens the map with its layer on: the map may still be loading.
+    driver::ready().await;
+    if changes.try_get_value() != Some(this) {
+        return;
+    }
+    let n = points.len();
+    layer.draw(points);
+    let testid = layer.names().1;
+    count.fill(Box::new(move || {
+        view! { <span class="muted small" data-testid=testid>{format!(" ({n})")}</span> }.into_any()
+    }));
 }
 
 /// Text safe inside the popup HTML (wish titles are residents' words).
@@ -455,36 +587,5 @@ fn wish_colour(s: crate::domain::wish::WishStatus) -> &'static str {
         S::Published => "#c8161d",
         S::Claimed | S::Fulfilled => "#2563eb",
         _ => "#16a34a",
-    }
-}
-
-/// Shows the wall's wishes on the map, at their community (never at a
-/// home). `/?layer=wishes` opens the map with it on.
-#[component]
-fn WishLayerToggle() -> impl IntoView {
-    let lang = use_lang();
-    let query = leptos_router::hooks::use_query_map();
-    let on = RwSignal::new(query.with_untracked(|q| q.get("layer").as_deref() == Some("wishes")));
-    let count = RwSignal::new(None::<usize>);
-    Effect::new(move |_| {
-        if !on.get() {
-            driver::show_wishes(Vec::new());
-            count.set(None);
-            return;
-        }
-        spawn_local(async move {
-            if let Some(points) = wish_points(lang.get_untracked()).await {
-                driver::ready().await;
-                count.set(Some(points.len()));
-                driver::show_wishes(points);
-            }
-        });
-    });
-    view! {
-        <label class="check case-toggle">
-            <input type="checkbox" bind:checked=on data-testid="wish-layer"/>
-            <span>{tr(T::ShowWishes)}</span>
-            {move || count.get().map(|n| view! { <span class="muted small" data-testid="wish-count">{format!(" ({n})")}</span> })}
-        </label>
     }
 }
