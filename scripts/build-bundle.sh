@@ -71,11 +71,10 @@ if [ "$PROFILE" = release ]; then
   wait "$MAIN_OPT"
 fi
 node scripts/hash-chunks.mjs "$SITE/pkg"
-# Release: the JS glue, the loader and our snippets minified (~5 KB gzip of the
-# first download, docs/performance.md, session 26). Debug builds keep them readable.
-if [ "$PROFILE" = release ]; then
-  node scripts/minify-js.mjs "$SITE/pkg"
-fi
+# The JS glue, the loader and our snippets minified (~5 KB gzip of the first
+# download, docs/performance.md, session 26), in debug builds too: the end-to-end
+# tests (debug in `make test`) then run the JavaScript as it ships.
+node scripts/minify-js.mjs "$SITE/pkg"
 cp style/main.css "$SITE/pkg/$NAME.css"
 cp -R public/. "$SITE/"
 # A new build gets a new service worker, which drops the previous build's cache.

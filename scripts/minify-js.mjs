@@ -1,6 +1,6 @@
 // Minifies the bundle's JavaScript in place: the wasm-bindgen glue, the chunk loader
-// and our own snippets, all part of the first download (release builds only, as
-// cargo-leptos does in release). Usage: node scripts/minify-js.mjs <pkg dir>
+// and our own snippets, all part of the first download (debug and release alike, so
+// the end-to-end tests run what ships). Usage: node scripts/minify-js.mjs <pkg dir>
 //
 // Only local names are shortened: import and export names, and the property names
 // the WebAssembly imports by (`wbg.__wbg_…`), are strings the wasm and the loader

@@ -133,18 +133,46 @@ struct Wire {
     /// Who acted first (`by`), or what failed in transport.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // A role, kind, field or problem this build does not know (an answer from
+    // a newer server) reads as none, as an unknown code reads as `Internal`:
+    // the error is still shown, not taken for a failed transport.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     role: Option<super::auth::Role>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     kind: Option<ClaimLimitKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     limit: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     field: Option<Field>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
     problem: Option<InputProblem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     refusal: Option<Refusal>,
+}
+
+/// The value, or none when it is not one this build knows.
+fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(T::deserialize(d).ok())
 }
 
 impl From<AppError> for Wire {
@@ -219,6 +247,42 @@ impl From<Wire> for AppError {
             "wrong_password" => AppError::WrongPassword,
             _ => AppError::Internal,
         }
+    }
+}
+
+impl AppError {
+    /// An error a phone kept (a refused draft's reason, `ui::outbox`), in the
+    /// shape it travels in now or in the one builds before session 26 stored:
+    /// serde's default for an enum, `"Forbidden"` or `{"Invalid": {"field":
+    /// "Category", "problem": "Unknown"}}`. A draft refused before an update
+    /// still says why. None when it reads as neither.
+    pub fn from_stored(json: &str) -> Option<AppError> {
+        if let Ok(e) = serde_json::from_str::<AppError>(json) {
+            return Some(e);
+        }
+        // The only refusal with fields a draft could get (Busy and the like are
+        // retried, not kept).
+        #[derive(Deserialize)]
+        enum Old {
+            Invalid { field: Field, problem: InputProblem },
+        }
+        if let Ok(Old::Invalid { field, problem }) = serde_json::from_str::<Old>(json) {
+            return Some(AppError::Invalid { field, problem });
+        }
+        // A unit variant by its name: `NotFound` is `not_found` now.
+        let name = serde_json::from_str::<String>(json).ok()?;
+        let mut code = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                code.push('_');
+            }
+            code.push(c.to_ascii_lowercase());
+        }
+        let e = AppError::from(Wire {
+            code,
+            ..Wire::default()
+        });
+        (e != AppError::Internal || name == "Internal").then_some(e)
     }
 }
 
@@ -1565,6 +1629,58 @@ mod tests {
             serde_json::from_str::<AppError>(r#"{"code": "something_new"}"#).unwrap(),
             AppError::Internal
         );
+        // ... or a field or problem it does not know: still the error it is.
+        assert_eq!(
+            serde_json::from_str::<AppError>(
+                r#"{"code": "invalid_input", "field": "Shoe", "problem": "Sideways"}"#
+            )
+            .unwrap(),
+            AppError::Invalid {
+                field: Field::Request,
+                problem: InputProblem::Unknown
+            }
+        );
+        assert_eq!(
+            serde_json::from_str::<AppError>(
+                r#"{"code": "already_handled", "text": "", "role": "Mayor"}"#
+            )
+            .unwrap(),
+            AppError::AlreadyHandled {
+                by: String::new(),
+                role: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_refusal_a_phone_kept_from_an_earlier_build_still_reads() {
+        // Kept now.
+        let now = AppError::invalid(Field::Category, InputProblem::Unknown);
+        assert_eq!(
+            AppError::from_stored(&serde_json::to_string(&now).unwrap()),
+            Some(now.clone())
+        );
+        // Kept before session 26 (serde's enum shape).
+        assert_eq!(
+            AppError::from_stored(r#"{"Invalid":{"field":"Category","problem":"Unknown"}}"#),
+            Some(now)
+        );
+        assert_eq!(
+            AppError::from_stored(r#""Forbidden""#),
+            Some(AppError::Forbidden)
+        );
+        assert_eq!(
+            AppError::from_stored(r#""NotFound""#),
+            Some(AppError::NotFound)
+        );
+        assert_eq!(
+            AppError::from_stored(r#""Internal""#),
+            Some(AppError::Internal)
+        );
+        // Neither shape.
+        assert_eq!(AppError::from_stored(r#""SomethingElse""#), None);
+        assert_eq!(AppError::from_stored(""), None);
+        assert_eq!(AppError::from_stored(r#"{"Weird":1}"#), None);
     }
 
     #[test]

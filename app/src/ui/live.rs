@@ -43,11 +43,20 @@ pub fn provide_live() {
     };
     provide_context(live);
     let session = use_session();
-    Effect::new(move |_| {
-        imp::disconnect();
-        if let Some(user) = session.current() {
-            leptos::task::spawn_local(connect(live, session, user.phone));
+    Effect::new(move |before: Option<Option<String>>| {
+        let now = session.current().map(|u| u.phone);
+        // Someone else (or nobody) on this phone now: nothing of the last
+        // person's notices or counts stays in view, even if a request fails.
+        if before.is_some_and(|b| b != now) {
+            live.notices.set(Vec::new());
+            live.unseen.set(0);
+            live.unread.set(0);
         }
+        imp::disconnect();
+        if let Some(phone) = now.clone() {
+            leptos::task::spawn_local(connect(live, session, phone));
+        }
+        now
     });
 }
 

@@ -37,7 +37,7 @@ impl Draft {
     /// Why the server refused it, as an error to word in the reader's language.
     pub fn refusal(&self) -> Option<AppError> {
         (self.state == "refused")
-            .then(|| serde_json::from_slice(self.reason.as_bytes()).ok())
+            .then(|| AppError::from_stored(&self.reason))
             .flatten()
     }
 }

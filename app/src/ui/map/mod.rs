@@ -559,9 +559,10 @@ async fn show_layer(
     let Some(points) = points else {
         return;
     };
-    // The wall's link opens the map with its layer on: the map may still be loading.
-    driver::ready().await;
-    if changes.try_get_value() != Some(this) {
+    // The wall's link opens the map with its layer on: the map may still be
+    // loading. A map that never came (Leaflet did not load) gets no count of
+    // dots it does not show.
+    if !driver::ready().await || changes.try_get_value() != Some(this) {
         return;
     }
     let n = points.len();
