@@ -367,11 +367,13 @@ fn DeadlinePanel() -> impl IntoView {
                 <button type="button" on:click=move |_| { set_day.dispatch(SetCalendarDay { day: day.get_untracked(), kind: kind.get_untracked(), name: name.get_untracked() }); }>{tr(T::Save)}</button>
             </div>
             <ErrorLine error=day_error/>
-            <ul class="days">
+            // Inside a Transition: read outside one, the resource would be
+            // fetched again in the browser instead of taken from the HTML.
+            <ul class="days"><Transition fallback=|| ()>
                 {move || settings.get().and_then(Result::ok).map(|s| s.days.into_iter().map(|d| view! {
                     <li>{d.day.to_string()}" · "{move || if d.workday { tr(Ad::MakeUpDay)() } else { tr(Ad::Holiday)() }}" "{d.name.clone()}</li>
                 }).collect_view())}
-            </ul>
+            </Transition></ul>
         </section>
     }
 }
