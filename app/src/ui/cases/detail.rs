@@ -8,6 +8,7 @@ use super::super::i18n::{
 };
 use super::{DueFlag, StatusBadge};
 use crate::api::cases::{act_on_case, assign_case, case_detail, urge_case};
+use crate::api::departments::Department;
 use crate::domain::case::{ActRequest, CaseAction, CaseView, DispatchLevel, PhotoPhase};
 use crate::domain::error::{AppError, Field, InputProblem};
 #[allow(unused_imports)]
@@ -152,6 +153,11 @@ pub struct CaseChoices {
     assisting: RwSignal<Vec<String>>,
     required_by: RwSignal<String>,
     merge_into: RwSignal<String>,
+    /// The district's departments, fetched once for the page: fetched by each
+    /// re-render instead, a rebuilt select had no options until the answer
+    /// came, and then showed "choose one" over a department still picked.
+    departments: RwSignal<Option<Vec<Department>>>,
+    asked: StoredValue<bool>,
 }
 
 impl Default for CaseChoices {
@@ -161,11 +167,30 @@ impl Default for CaseChoices {
             assisting: RwSignal::new(Vec::new()),
             required_by: RwSignal::new(String::new()),
             merge_into: RwSignal::new(String::new()),
+            departments: RwSignal::new(None),
+            asked: StoredValue::new(false),
         }
     }
 }
 
 impl CaseChoices {
+    /// The departments to choose from: empty until the first (and only)
+    /// fetch has answered; asked for by the first select that needs them.
+    fn departments(self) -> Signal<Vec<Department>> {
+        if !self.asked.get_value() {
+            self.asked.set_value(true);
+            #[cfg(feature = "hydrate")]
+            leptos::task::spawn_local(async move {
+                if let Ok(list) = crate::api::departments::departments().await {
+                    // The page may be gone by now.
+                    self.departments.try_set(Some(list));
+                }
+            });
+        }
+        let list = self.departments;
+        Signal::derive(move || list.get().unwrap_or_default())
+    }
+
     fn clear(self) {
         self.department.set(String::new());
         self.assisting.set(Vec::new());
@@ -277,6 +302,7 @@ fn Actions(case: CaseView) -> impl IntoView {
         assisting,
         required_by,
         merge_into,
+        ..
     } = choices;
     let act = Action::new(|r: &ActRequest| act_on_case(r.clone()));
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
@@ -320,8 +346,8 @@ fn Actions(case: CaseView) -> impl IntoView {
                 </label>
             </Show>
             <Show when=move || needs_department>
-                <DepartmentSelect department/>
-                <super::whistle::CallFields lead=department assisting required_by/>
+                <DepartmentSelect department list=choices.departments()/>
+                <super::whistle::CallFields lead=department assisting required_by list=choices.departments()/>
             </Show>
             <Show when=move || needs_merge>
                 <label><span>{tr(De::MergeInto)}</span><input type="number" inputmode="numeric" bind:value=merge_into/></label>
@@ -359,14 +385,16 @@ fn Actions(case: CaseView) -> impl IntoView {
 
 /// The departments the district keeps, as the server lists them.
 #[component]
-fn DepartmentSelect(department: RwSignal<String>) -> impl IntoView {
-    let list = LocalResource::new(crate::api::departments::departments);
+fn DepartmentSelect(department: RwSignal<String>, list: Signal<Vec<Department>>) -> impl IntoView {
     view! {
         <label><span>{tr(T::DepartmentCode)}</span>
             <select bind:value=department data-testid="department">
                 <option value="">{tr(De::ChooseDepartment)}</option>
-                {move || list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|d| view! {
-                    <option value=d.code.clone()>{d.name.clone()}</option>
+                // `selected`: a select rebuilt by a live reload gets its value
+                // before it has options, so the picked one marks itself.
+                {move || list.get().into_iter().map(|d| {
+                    let picked = department.get_untracked() == d.code;
+                    view! { <option value=d.code.clone() selected=picked>{d.name.clone()}</option> }
                 }).collect_view()}
             </select>
         </label>

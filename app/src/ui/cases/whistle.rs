@@ -39,14 +39,14 @@ pub fn CallFields(
     lead: RwSignal<String>,
     assisting: RwSignal<Vec<String>>,
     required_by: RwSignal<String>,
+    list: Signal<Vec<crate::api::departments::Department>>,
 ) -> impl IntoView {
-    let list = LocalResource::new(crate::api::departments::departments);
     view! {
         <fieldset class="assisting" data-testid="assisting">
             <legend>{tr(W::AssistingDepartments)}</legend>
             {move || {
                 let lead = lead.get();
-                list.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                list.get().into_iter()
                     .filter(|d| d.code != lead)
                     .map(|d| {
                         let code = d.code.clone();
