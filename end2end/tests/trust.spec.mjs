@@ -32,6 +32,15 @@ test('a department is chosen from the district\'s list, never typed', async ({ b
   await expect(street.getByRole('alert')).toContainText('职能部门');
   await expect(card).toHaveAttribute('data-status', 'confirmed');
   await select.selectOption({ label: '区城市管理局' });
+  // Meanwhile the resident adds a photo: the street's page reloads live, and
+  // the department it picked still shows as picked (a rebuilt select once
+  // showed "choose one" over it).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  const added = await resident.request.post(`/api/v1/cases/${id}/photos`, { headers: { 'content-type': 'image/png' }, data: png });
+  expect(added.ok()).toBeTruthy();
+  await expect(street.getByTestId('photos').locator('img')).toHaveCount(1);
+  await expect(select).toHaveValue('CG');
+  await expect(select.locator('option:checked')).toHaveText('区城市管理局');
   await street.getByRole('button', { name: '吹哨·职能部门' }).click();
   await expect(card).toHaveAttribute('data-status', 'dispatched');
 });
