@@ -52,6 +52,16 @@ test('吹哨报到: the street whistles a lead and an assisting department, the 
   await expect(street.getByRole('alert')).toContainText('评分');
   await street.getByTestId('rate-CG').selectOption('5');
   await street.getByTestId('rate-SJ').selectOption('3');
+  // A change elsewhere reloads the street's page live (the resident adds a
+  // photo): what it typed and rated is still there, and shows.
+  const photos = street.getByTestId('photos').locator('img');
+  const before = await photos.count();
+  const added = await resident.request.post(`/api/v1/cases/${id}/photos`, { headers: { 'content-type': 'image/png' }, data: png });
+  expect(added.ok()).toBeTruthy();
+  await expect(photos).toHaveCount(before + 1);
+  await expect(street.getByTestId('whistle-note')).toHaveValue('核查：通道已畅通');
+  await expect(street.getByTestId('rate-CG')).toHaveValue('5');
+  await expect(street.getByTestId('rate-SJ')).toHaveValue('3');
   await close.click();
   await expect(card).toHaveAttribute('data-status', 'resolved');
   await expect(panel).toHaveAttribute('data-state', 'closed');

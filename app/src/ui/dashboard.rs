@@ -135,8 +135,10 @@ fn Board() -> impl IntoView {
                 <Suspense>
                     {move || data.get().and_then(Result::ok).filter(|d| !d.areas.is_empty()).map(|d| view! {
                         <label><span>{tr(T::Area)}</span>
+                            // Rebuilt with each answer, after the area was
+                            // chosen: the chosen one marks itself.
                             <select bind:value=area data-testid="dashboard-area">
-                                {d.areas.into_iter().map(|(c, n)| view! { <option value=c.clone()>{n}</option> }).collect_view()}
+                                {d.areas.into_iter().map(|(c, n)| view! { <option value=c.clone() selected=area.get_untracked() == c>{n}</option> }).collect_view()}
                             </select>
                         </label>
                     })}
@@ -149,7 +151,7 @@ fn Board() -> impl IntoView {
                     <select bind:value=category data-testid="dashboard-category">
                         <option value="">{tr(T::AllCategories)}</option>
                         {move || categories.get().and_then(Result::ok).unwrap_or_default().into_iter()
-                            .map(|c| view! { <option value=c.id.to_string()>{if c.parent_id.is_some() { format!("· {}", c.name) } else { c.name.clone() }}</option> })
+                            .map(|c| view! { <option value=c.id.to_string() selected=category.get_untracked() == c.id.to_string()>{if c.parent_id.is_some() { format!("· {}", c.name) } else { c.name.clone() }}</option> })
                             .collect_view()}
                     </select>
                 </label>

@@ -72,6 +72,7 @@ pub fn CasePage() -> impl IntoView {
     // the card: a step elsewhere must not wipe a half-filled whistle).
     provide_context(CaseNote(RwSignal::new(String::new())));
     provide_context(CaseChoices::default());
+    provide_context(super::whistle::WhistleDraft::new());
     // While 立即解决 sends its photos, the card must not be rebuilt under it: each
     // photo is itself a live change of this case.
     let solving = RwSignal::new(false);

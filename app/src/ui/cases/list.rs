@@ -270,11 +270,14 @@ fn Queues(queues: Vec<(Queue, Li, String)>) -> impl IntoView {
             </select>
             <select bind:value=category aria-label=tr(T::CategoryTop) data-testid="queue-category">
                 <option value="">{tr(T::AllCategories)}</option>
+                // The options come after the select took its value (from the
+                // URL, on Back): the chosen one marks itself (`selected`).
                 {move || categories.get().map(|all| all.iter().filter(|c| c.parent_id.is_none()).map(|top| {
                     let items: Vec<_> = all.iter().filter(|c| c.parent_id == Some(top.id)).cloned().collect();
+                    let chosen = category.get_untracked();
                     view! {
-                        <option value=top.id.to_string()>{top.name.clone()}</option>
-                        {items.into_iter().map(|c| view! { <option value=c.id.to_string()>{format!("　{}", c.name)}</option> }).collect_view()}
+                        <option value=top.id.to_string() selected=chosen == top.id.to_string()>{top.name.clone()}</option>
+                        {items.into_iter().map(|c| view! { <option value=c.id.to_string() selected=chosen == c.id.to_string()>{format!("　{}", c.name)}</option> }).collect_view()}
                     }
                 }).collect_view())}
             </select>

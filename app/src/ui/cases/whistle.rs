@@ -12,6 +12,36 @@ use crate::domain::whistle::{PartState, Rating, StepRequest, WhistleStep};
 #[allow(unused_imports)]
 use crate::ui::i18n::Words as _;
 use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// What the reader has typed into the whistle panel: the note and each
+/// department's stars. The case page keeps it (like `CaseNote`) because a
+/// live reload rebuilds the panel: a department reporting while the street
+/// wrote its close-out used to wipe the text and the ratings under it.
+#[derive(Clone, Copy)]
+pub struct WhistleDraft {
+    note: RwSignal<String>,
+    stars: RwSignal<HashMap<String, String>>,
+}
+
+impl WhistleDraft {
+    pub fn new() -> Self {
+        WhistleDraft {
+            note: RwSignal::new(String::new()),
+            stars: RwSignal::new(HashMap::new()),
+        }
+    }
+
+    fn clear(self) {
+        self.note.set(String::new());
+        self.stars.set(HashMap::new());
+    }
+
+    fn stars_of(self, department: &str) -> String {
+        self.stars
+            .with_untracked(|m| m.get(department).cloned().unwrap_or_default())
+    }
+}
 
 // This page's own words: they load with its code (`i18n::Words`).
 crate::ui::i18n::texts! { W {
@@ -103,20 +133,15 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
     let busy = use_context::<CaseSolving>()
         .map(|s| s.0)
         .unwrap_or_else(|| RwSignal::new(false));
-    let note = RwSignal::new(String::new());
+    let draft = use_context::<WhistleDraft>().unwrap_or_else(WhistleDraft::new);
+    let note = draft.note;
     let files = NodeRef::<leptos::html::Input>::new();
     let uploading = RwSignal::new(None::<(usize, usize)>);
     let error = RwSignal::new(None::<String>);
-    let ratings: Vec<(String, String, RwSignal<String>)> = w
+    let ratings: Vec<(String, String)> = w
         .parts
         .iter()
-        .map(|p| {
-            (
-                p.department.clone(),
-                p.name.clone(),
-                RwSignal::new(String::new()),
-            )
-        })
+        .map(|p| (p.department.clone(), p.name.clone()))
         .collect();
     let kinds: Vec<WhistleStep> = w.steps.iter().map(|(_, s)| *s).collect();
     let label = note_label(&kinds);
@@ -142,8 +167,8 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
         } else if text.chars().count() > crate::domain::case::MAX_DESCRIPTION {
             problem = Some(AppError::invalid(field, InputProblem::TooLong));
         } else if step == WhistleStep::CloseOut {
-            for (d, _, s) in chosen.get_value() {
-                match s.get_untracked().parse::<u8>() {
+            for (d, _) in chosen.get_value() {
+                match draft.stars_of(&d).parse::<u8>() {
                     Ok(n) => stars.push(Rating {
                         department: d,
                         stars: n,
@@ -194,6 +219,7 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
             busy.set(false);
             match answer {
                 Ok(_) => {
+                    draft.clear();
                     if let Some(r) = reload {
                         r.update(|v| *v += 1);
                     }
@@ -254,14 +280,20 @@ pub fn WhistlePanel(case: CaseView) -> impl IntoView {
                             on:change=move |_| sent.set_value(0)/>
                     </label>
                 })}
-                {closes.then(|| ratings.iter().map(|(d, name, stars)| {
-                    let stars = *stars;
+                {closes.then(|| ratings.iter().map(|(d, name)| {
+                    // Marked by `selected`: a select gets its value before its
+                    // options exist, so a rebuilt one would show "choose".
+                    let picked = draft.stars_of(d);
+                    let key = d.clone();
                     view! {
                         <label>
                             <span>{tr(W::RateDepartment)}" "{name.clone()}</span>
-                            <select bind:value=stars data-testid=format!("rate-{d}")>
-                                <option value="">{tr(W::ChooseRating)}</option>
-                                {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
+                            <select data-testid=format!("rate-{d}") on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                draft.stars.update(|m| { m.insert(key.clone(), v); });
+                            }>
+                                <option value="" selected=picked.is_empty()>{tr(W::ChooseRating)}</option>
+                                {(1..=5).rev().map(|n| view! { <option value=n.to_string() selected=picked == n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
                             </select>
                         </label>
                     }
