@@ -70,9 +70,24 @@ pub fn CasePage() -> impl IntoView {
     provide_context(CaseReload(reload));
     // Typed text and picked choices survive reloads (live updates re-render
     // the card: a step elsewhere must not wipe a half-filled whistle).
-    provide_context(CaseNote(RwSignal::new(String::new())));
-    provide_context(CaseChoices::default());
-    provide_context(super::whistle::WhistleDraft::new());
+    let note = RwSignal::new(String::new());
+    let choices = CaseChoices::default();
+    let draft = super::whistle::WhistleDraft::new();
+    provide_context(CaseNote(note));
+    provide_context(choices);
+    provide_context(draft);
+    // The router keeps this page when only the id changes (the outbox's link
+    // to the last report, Back between two cases): what was typed for one
+    // case must not be sent with another.
+    Effect::new(move |before: Option<i64>| {
+        let now = id();
+        if before.is_some_and(|b| b != now) {
+            note.set(String::new());
+            choices.clear();
+            draft.clear();
+        }
+        now
+    });
     // While 立即解决 sends its photos, the card must not be rebuilt under it: each
     // photo is itself a live change of this case.
     let solving = RwSignal::new(false);
@@ -154,6 +169,8 @@ pub struct CaseChoices {
     assisting: RwSignal<Vec<String>>,
     required_by: RwSignal<String>,
     merge_into: RwSignal<String>,
+    /// The stars a reporter gives (评价), "5" until changed.
+    stars: RwSignal<String>,
     /// The district's departments, fetched once for the page: fetched by each
     /// re-render instead, a rebuilt select had no options until the answer
     /// came, and then showed "choose one" over a department still picked.
@@ -168,6 +185,7 @@ impl Default for CaseChoices {
             assisting: RwSignal::new(Vec::new()),
             required_by: RwSignal::new(String::new()),
             merge_into: RwSignal::new(String::new()),
+            stars: RwSignal::new("5".to_string()),
             departments: RwSignal::new(None),
             asked: StoredValue::new(false),
         }
@@ -182,9 +200,15 @@ impl CaseChoices {
             self.asked.set_value(true);
             #[cfg(feature = "hydrate")]
             leptos::task::spawn_local(async move {
-                if let Ok(list) = crate::api::departments::departments().await {
+                match crate::api::departments::departments().await {
                     // The page may be gone by now.
-                    self.departments.try_set(Some(list));
+                    Ok(list) => {
+                        self.departments.try_set(Some(list));
+                    }
+                    // Asked again by the next render (a reload, a step).
+                    Err(_) => {
+                        self.asked.try_set_value(false);
+                    }
                 }
             });
         }
@@ -197,6 +221,7 @@ impl CaseChoices {
         self.assisting.set(Vec::new());
         self.required_by.set(String::new());
         self.merge_into.set(String::new());
+        self.stars.set("5".to_string());
     }
 }
 
@@ -295,7 +320,6 @@ fn Actions(case: CaseView) -> impl IntoView {
     let note = use_context::<CaseNote>()
         .map(|n| n.0)
         .unwrap_or_else(|| RwSignal::new(String::new()));
-    let stars = RwSignal::new("5".to_string());
     // Nothing chosen until the user picks one of the district's departments.
     let choices = use_context::<CaseChoices>().unwrap_or_default();
     let CaseChoices {
@@ -303,6 +327,7 @@ fn Actions(case: CaseView) -> impl IntoView {
         assisting,
         required_by,
         merge_into,
+        stars,
         ..
     } = choices;
     let act = Action::new(|r: &ActRequest| act_on_case(r.clone()));
@@ -342,7 +367,8 @@ fn Actions(case: CaseView) -> impl IntoView {
             <Show when=move || needs_stars>
                 <label><span>{tr(De::Stars)}</span>
                     <select bind:value=stars data-testid="stars">
-                        {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
+                        // Marked: a rebuilt select shows what was picked (see DepartmentSelect).
+                        {(1..=5).rev().map(|n| view! { <option value=n.to_string() selected=stars.get_untracked() == n.to_string()>{"★".repeat(n)}</option> }).collect_view()}
                     </select>
                 </label>
             </Show>

@@ -266,7 +266,7 @@ fn Queues(queues: Vec<(Queue, Li, String)>) -> impl IntoView {
             <select bind:value=status aria-label=tr(T::AllStatuses)>
                 <option value="">{tr(T::AllStatuses)}</option>
                 // The deadline tabs hold open cases only: only open statuses to pick.
-                {move || CaseStatus::ALL.into_iter().filter(|s| s.is_open() || !view.get().by_deadline()).map(|s| view! { <option value=s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
+                {move || CaseStatus::ALL.into_iter().filter(|s| s.is_open() || !view.get().by_deadline()).map(|s| view! { <option value=s.as_str() selected=status.get_untracked() == s.as_str()>{move || status_label(s, lang.get())}</option> }).collect_view()}
             </select>
             <select bind:value=category aria-label=tr(T::CategoryTop) data-testid="queue-category">
                 <option value="">{tr(T::AllCategories)}</option>

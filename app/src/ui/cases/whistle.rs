@@ -32,7 +32,7 @@ impl WhistleDraft {
         }
     }
 
-    fn clear(self) {
+    pub(super) fn clear(self) {
         self.note.set(String::new());
         self.stars.set(HashMap::new());
     }
