@@ -70,10 +70,8 @@ pub fn CasePage() -> impl IntoView {
     provide_context(CaseReload(reload));
     // Typed text and picked choices survive reloads (live updates re-render
     // the card: a step elsewhere must not wipe a half-filled whistle).
-    let note = RwSignal::new(String::new());
     let choices = CaseChoices::default();
     let draft = super::whistle::WhistleDraft::new();
-    provide_context(CaseNote(note));
     provide_context(choices);
     provide_context(draft);
     // The router keeps this page when only the id changes (the outbox's link
@@ -82,7 +80,6 @@ pub fn CasePage() -> impl IntoView {
     Effect::new(move |before: Option<i64>| {
         let now = id();
         if before.is_some_and(|b| b != now) {
-            note.set(String::new());
             choices.clear();
             draft.clear();
         }
@@ -156,15 +153,12 @@ fn SubmittedCard(case: CaseView) -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct CaseReload(pub RwSignal<u32>);
 
-/// The note being typed on the case page.
-#[derive(Clone, Copy)]
-pub struct CaseNote(pub RwSignal<String>);
-
-/// The step's choices as picked so far (the department, its assistants, the
-/// date it must answer by, the case to merge into), kept across reloads
-/// like [`CaseNote`] and cleared once a step lands.
+/// The step's note and choices as typed and picked so far (the department,
+/// its assistants, the date it must answer by, the case to merge into),
+/// kept across reloads and cleared once a step lands.
 #[derive(Clone, Copy)]
 pub struct CaseChoices {
+    note: RwSignal<String>,
     department: RwSignal<String>,
     assisting: RwSignal<Vec<String>>,
     required_by: RwSignal<String>,
@@ -181,6 +175,7 @@ pub struct CaseChoices {
 impl Default for CaseChoices {
     fn default() -> Self {
         CaseChoices {
+            note: RwSignal::new(String::new()),
             department: RwSignal::new(String::new()),
             assisting: RwSignal::new(Vec::new()),
             required_by: RwSignal::new(String::new()),
@@ -217,6 +212,7 @@ impl CaseChoices {
     }
 
     fn clear(self) {
+        self.note.set(String::new());
         self.department.set(String::new());
         self.assisting.set(Vec::new());
         self.required_by.set(String::new());
@@ -317,12 +313,10 @@ fn CaseCard(case: CaseView) -> impl IntoView {
 fn Actions(case: CaseView) -> impl IntoView {
     let lang = use_lang();
     let reload = use_context::<CaseReload>().map(|r| r.0);
-    let note = use_context::<CaseNote>()
-        .map(|n| n.0)
-        .unwrap_or_else(|| RwSignal::new(String::new()));
     // Nothing chosen until the user picks one of the district's departments.
     let choices = use_context::<CaseChoices>().unwrap_or_default();
     let CaseChoices {
+        note,
         department,
         assisting,
         required_by,
@@ -334,7 +328,6 @@ fn Actions(case: CaseView) -> impl IntoView {
     let error = Signal::derive(move || act.value().get().and_then(Result::err));
     Effect::new(move |_| {
         if let (Some(Ok(_)), Some(r)) = (act.value().get(), reload) {
-            note.set(String::new());
             choices.clear();
             r.update(|v| *v += 1);
         }

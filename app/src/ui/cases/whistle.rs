@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 /// What the reader has typed into the whistle panel: the note and each
-/// department's stars. The case page keeps it (like `CaseNote`) because a
+/// department's stars. The case page keeps it (like `detail::CaseChoices`) because a
 /// live reload rebuilds the panel: a department reporting while the street
 /// wrote its close-out used to wipe the text and the ratings under it.
 #[derive(Clone, Copy)]
